@@ -1,0 +1,402 @@
+package dev.switchboard.router;
+
+import dev.switchboard.router.agents.AgentExecutor;
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.connections.ConnectionInfo;
+import dev.switchboard.router.connections.ConnectionListener;
+import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.handlers.BuiltInHandlers;
+import dev.switchboard.router.metrics.RouterMetrics;
+import dev.switchboard.router.protection.RateLimiter;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.MessageType;
+import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.quality.QualityTracker;
+import dev.switchboard.router.routing.HandlerRegistry;
+import dev.switchboard.router.routing.MessageHandler;
+import dev.switchboard.router.routing.MessageRouter;
+import dev.switchboard.router.routing.RouteRejection;
+import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.transport.HttpEndpoints;
+import dev.switchboard.router.transport.RouterSocketServer;
+import dev.switchboard.router.transport.TransportStats;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router: the one wiring point of the transport, routing, handlers, agents and metrics, used
+ * alike by the standalone server and by embedders such as the console.
+ *
+ * <pre>{@code
+ * Router router = Router.builder().config(RouterConfig.builder().port(0).devAuth(true).build()).build();
+ * router.start();
+ * URI uri = router.clientUri();   // ws://127.0.0.1:<port>/ws
+ * router.stop();
+ * }</pre>
+ */
+public final class Router implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    /** Where the router is in its life. */
+    public enum State { NEW, STARTING, READY, DEGRADED, STOPPED }
+
+    private final RouterConfig config;
+    private final Clock clock;
+    private final JsonCodec codec = new JsonCodec();
+    private final RoutingStats routingStats = new RoutingStats();
+    private final MessageRouter router = new MessageRouter(new HandlerRegistry(), routingStats);
+    private final ConnectionRegistry connections;
+    private final AgentExecutor agent;
+    private final RunTracker runs;
+    private final QualityTracker quality;
+    private final RateLimiter rateLimiter;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final ThreadPoolExecutor launcher;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile State state = State.NEW;
+    private volatile Instant startedAt;
+    private RouterSocketServer socketServer;
+    private HttpEndpoints http;
+    private RouterMetrics metrics;
+
+    private Router(Builder builder) {
+        this.config = builder.config;
+        this.clock = builder.clock;
+        this.agent = builder.agent != null ? builder.agent : new SimulatedAgent(config.agent());
+        this.meterRegistry = builder.meterRegistry != null
+                ? builder.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.connections = new ConnectionRegistry(codec, clock, config.outboxLimit());
+        this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
+        this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
+        this.runs = new RunTracker(agent, connections::emitToUser, clock, launcher, scheduler, config.runTimeout(),
+                config.maxRunsInFlight());
+        this.quality = new QualityTracker(connections::emitToUser, clock);
+        this.rateLimiter = new RateLimiter(config.messageLimits(), config.livenessLimits());
+        runs.addListener(quality);
+        connections.addListener(new ConnectionListener() {
+            @Override
+            public void opened(ConnectionInfo connection) {
+                routingStats.connectionOpened();
+            }
+
+            @Override
+            public void closed(ConnectionInfo connection, boolean lastOfUser) {
+                routingStats.connectionClosed();
+                runs.cancelConnection(connection.connectionId());
+                if (lastOfUser) {
+                    quality.forget(connection.userId());
+                }
+            }
+        });
+        BuiltInHandlers.register(router, codec, runs, quality, clock);
+        builder.handlers.forEach(router.registry()::register);
+        router.admission((context, message) -> {
+            RateLimiter.Decision decision =
+                    rateLimiter.tryAcquire(context.userId(), MessageType.LIVENESS.contains(message.type()));
+            if (!decision.admitted()) {
+                throw new RouteRejection(ErrorCode.RATE_LIMITED, "rate limit exceeded; retry later",
+                        Map.of("retry_after_ms", decision.retryAfterMs()));
+            }
+        });
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds the WebSocket and HTTP ports and starts serving. Returns once both are listening; the
+     * router becomes ready when the agent executor has warmed up (within the start-up grace period).
+     *
+     * @throws IllegalStateException when already started, or when a port cannot be bound
+     */
+    public Router start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("router already started");
+        }
+        state = State.STARTING;
+        startedAt = clock.instant();
+        TokenService tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock);
+        socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()), tokens,
+                config.devAuth(), connections, router, codec, clock, config.softFrameLimit(), config.hardFrameLimit(),
+                config.startupBacklog(), nanos -> metrics.recordRouting(nanos));
+        metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
+                rateLimiter, socketServer.stats(), () -> state == State.READY));
+        runs.addListener(metrics);
+        try {
+            socketServer.start();
+            socketServer.started().get(10, TimeUnit.SECONDS);
+            if (config.httpPort() >= 0) {
+                http = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
+                        this::healthJson, this::readiness, meterRegistry::scrape);
+                http.start();
+            }
+        } catch (ExecutionException | TimeoutException | IOException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            stop();
+            throw new IllegalStateException("cannot listen on " + config.host() + ": " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+            throw new IllegalStateException("interrupted while starting", e);
+        }
+        scheduleHousekeeping();
+        runs.warmUp().whenComplete((ignored, failure) -> becomeReady(failure));
+        scheduler.schedule(this::graceExpired, config.startupGrace().toMillis(), TimeUnit.MILLISECONDS);
+        log.info("Switchboard router listening on {} (http {})", clientUri(), http == null ? "off" : http.port());
+        return this;
+    }
+
+    private void scheduleHousekeeping() {
+        long every = Math.max(100, Math.min(5_000, config.idleTimeout().toMillis() / 4));
+        scheduler.scheduleWithFixedDelay(() -> {
+            connections.closeIdle(config.idleTimeout());
+            rateLimiter.sweep();
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void becomeReady(Throwable failure) {
+        if (failure != null) {
+            log.error("agent executor failed to warm up; agent runs will answer unavailable", failure);
+            openGate(State.DEGRADED);
+            return;
+        }
+        openGate(State.READY);
+    }
+
+    private synchronized void graceExpired() {
+        if (state == State.STARTING) {
+            log.warn("agent executor not ready after the {} start-up grace; serving without it", config.startupGrace());
+            openGate(State.DEGRADED);
+        }
+    }
+
+    private void openGate(State next) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = next == State.DEGRADED && runs.isReady() ? State.READY : next;
+        int held = socketServer.openGate(config.messageTtl());
+        if (held > 0) {
+            log.info("released {} messages held during start-up", held);
+        }
+    }
+
+    private HttpEndpoints.Readiness readiness() {
+        State now = state;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ready", now == State.READY);
+        body.put("state", now.name().toLowerCase(java.util.Locale.ROOT));
+        body.put("handlers", router.registry().types().size());
+        body.put("agent_executor", runs.isReady() ? "ready" : "warming_up");
+        return new HttpEndpoints.Readiness(now == State.READY, codec.encode(ServerEvent.builder("readiness")
+                .put("ready", body.get("ready")).put("state", body.get("state")).put("handlers", body.get("handlers"))
+                .put("agent_executor", body.get("agent_executor")).build()));
+    }
+
+    private String healthJson() {
+        return codec.encode(ServerEvent.builder("health")
+                .put("status", state == State.STOPPED ? "down" : "up")
+                .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                .put("uptime_seconds", startedAt == null ? 0 : Duration.between(startedAt, clock.instant()).toSeconds())
+                .put("connections", connections.connectionCount())
+                .put("users", connections.userCount())
+                .put("runs_in_flight", runs.inFlightCount())
+                .build());
+    }
+
+    /**
+     * Stops the router: refuses new connections, ends every run with {@code agent_completed}
+     * {@code cancelled}, closes every socket with 1001 and releases all threads. Idempotent.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        state = State.STOPPED;
+        int cancelled = runs.cancelAll("router shutting down");
+        if (socketServer != null) {
+            try {
+                socketServer.stop((int) config.stopTimeout().toMillis(), "router shutting down");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (http != null) {
+            http.stop();
+        }
+        scheduler.shutdownNow();
+        launcher.shutdownNow();
+        agent.close();
+        log.info("Switchboard router stopped ({} runs cancelled)", cancelled);
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The bound WebSocket port (useful after starting on port 0). */
+    public int port() {
+        requireStarted();
+        return socketServer.getPort();
+    }
+
+    /** The bound HTTP port, or -1 when the HTTP endpoints are off. */
+    public int httpPort() {
+        requireStarted();
+        return http == null ? -1 : http.port();
+    }
+
+    /** {@code ws://host:port/ws}. */
+    public URI clientUri() {
+        return URI.create("ws://" + config.host() + ":" + port() + RouterSocketServer.CLIENT_PATH);
+    }
+
+    private void requireStarted() {
+        if (socketServer == null) {
+            throw new IllegalStateException("router not started");
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Whether {@code /ready} answers 200. */
+    public boolean isReady() {
+        return state == State.READY;
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    /**
+     * Registers a custom handler; it serves {@code type} instead of any built-in one until removed.
+     *
+     * @return the custom handler it replaced, or null
+     */
+    public MessageHandler registerHandler(String type, MessageHandler handler) {
+        return router.registry().register(type, handler);
+    }
+
+    /** Removes a custom handler; the built-in one, if any, serves the type again. */
+    public boolean unregisterHandler(String type) {
+        return router.registry().unregister(type);
+    }
+
+    /** Sends an event to every connection of {@code userId}; returns how many it was queued on. */
+    public int emitToUser(String userId, ServerEvent event) {
+        return connections.emitToUser(userId, event);
+    }
+
+    /** The routing statistics now. */
+    public RoutingStats.Snapshot stats() {
+        return routingStats.snapshot();
+    }
+
+    /** Every open connection now. */
+    public List<ConnectionInfo> connections() {
+        return connections.connections();
+    }
+
+    /** Every agent run in flight now. */
+    public List<RunInfo> runsInFlight() {
+        return runs.inFlight();
+    }
+
+    /** Transport counters: handshakes refused, closes by code. */
+    public TransportStats transportStats() {
+        requireStarted();
+        return socketServer.stats();
+    }
+
+    /** The Prometheus registry behind {@code /metrics}. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    /** Assembles a {@link Router}. */
+    public static final class Builder {
+        private RouterConfig config = RouterConfig.builder().build();
+        private Clock clock = Clock.systemUTC();
+        private AgentExecutor agent;
+        private PrometheusMeterRegistry meterRegistry;
+        private final Map<String, MessageHandler> handlers = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder config(RouterConfig value) {
+            this.config = Objects.requireNonNull(value, "config must not be null");
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock must not be null");
+            return this;
+        }
+
+        /** The agent backend; default a {@link SimulatedAgent} with the config's settings. */
+        public Builder agentExecutor(AgentExecutor value) {
+            this.agent = Objects.requireNonNull(value, "agent executor must not be null");
+            return this;
+        }
+
+        /** The Prometheus registry to bind to; default a new one. */
+        public Builder meterRegistry(PrometheusMeterRegistry value) {
+            this.meterRegistry = Objects.requireNonNull(value, "meter registry must not be null");
+            return this;
+        }
+
+        /** A custom handler, registered before start. */
+        public Builder handler(String type, MessageHandler handler) {
+            handlers.put(Objects.requireNonNull(type, "type must not be null"),
+                    Objects.requireNonNull(handler, "handler must not be null"));
+            return this;
+        }
+
+        public Router build() {
+            return new Router(this);
+        }
+    }
+}

@@ -1,0 +1,312 @@
+package dev.switchboard.router;
+
+import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.protection.RateLimits;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Router} can be told, immutable and checked at build time. Build with
+ * {@link #builder()}; every setting has the documented default.
+ */
+public final class RouterConfig {
+    /** Default WebSocket port. */
+    public static final int DEFAULT_PORT = 8765;
+    /** Default HTTP port for {@code /health}, {@code /ready} and {@code /metrics}. */
+    public static final int DEFAULT_HTTP_PORT = 8766;
+
+    private final String host;
+    private final int port;
+    private final int httpPort;
+    private final boolean devAuth;
+    private final String jwtSecret;
+    private final Duration idleTimeout;
+    private final int softFrameLimit;
+    private final int hardFrameLimit;
+    private final int outboxLimit;
+    private final Duration startupGrace;
+    private final Duration messageTtl;
+    private final int startupBacklog;
+    private final Duration runTimeout;
+    private final int maxRunsInFlight;
+    private final SimulatedAgent.Settings agent;
+    private final RateLimits messageLimits;
+    private final RateLimits livenessLimits;
+    private final Duration stopTimeout;
+
+    private RouterConfig(Builder b) {
+        this.host = Objects.requireNonNull(b.host, "host must not be null");
+        this.port = requirePort(b.port, "port");
+        this.httpPort = b.httpPort == -1 ? -1 : requirePort(b.httpPort, "httpPort");
+        this.devAuth = b.devAuth;
+        this.jwtSecret = b.jwtSecret;
+        this.idleTimeout = requirePositive(b.idleTimeout, "idleTimeout");
+        this.softFrameLimit = b.softFrameLimit;
+        this.hardFrameLimit = b.hardFrameLimit;
+        if (softFrameLimit < 256 || hardFrameLimit < softFrameLimit) {
+            throw new IllegalArgumentException("softFrameLimit must be at least 256 bytes and at most hardFrameLimit");
+        }
+        this.outboxLimit = requireAtLeastOne(b.outboxLimit, "outboxLimit");
+        this.startupGrace = requireNotNegative(b.startupGrace, "startupGrace");
+        this.messageTtl = requirePositive(b.messageTtl, "messageTtl");
+        this.startupBacklog = requireAtLeastOne(b.startupBacklog, "startupBacklog");
+        this.runTimeout = requirePositive(b.runTimeout, "runTimeout");
+        this.maxRunsInFlight = requireAtLeastOne(b.maxRunsInFlight, "maxRunsInFlight");
+        this.agent = Objects.requireNonNull(b.agent, "agent must not be null");
+        this.messageLimits = Objects.requireNonNull(b.messageLimits, "messageLimits must not be null");
+        this.livenessLimits = Objects.requireNonNull(b.livenessLimits, "livenessLimits must not be null");
+        this.stopTimeout = requireNotNegative(b.stopTimeout, "stopTimeout");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).httpPort(httpPort).devAuth(devAuth).jwtSecret(jwtSecret)
+                .idleTimeout(idleTimeout).softFrameLimit(softFrameLimit).hardFrameLimit(hardFrameLimit)
+                .outboxLimit(outboxLimit).startupGrace(startupGrace).messageTtl(messageTtl)
+                .startupBacklog(startupBacklog).runTimeout(runTimeout).maxRunsInFlight(maxRunsInFlight)
+                .agent(agent).messageLimits(messageLimits).livenessLimits(livenessLimits).stopTimeout(stopTimeout);
+    }
+
+    private static int requirePort(int port, String name) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(name + " must be 0 to 65535");
+        }
+        return port;
+    }
+
+    private static int requireAtLeastOne(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1");
+        }
+        return value;
+    }
+
+    private static Duration requirePositive(Duration value, String name) {
+        Objects.requireNonNull(value, name + " must not be null");
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return value;
+    }
+
+    private static Duration requireNotNegative(Duration value, String name) {
+        Objects.requireNonNull(value, name + " must not be null");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative");
+        }
+        return value;
+    }
+
+    /** The address the servers bind to; default 127.0.0.1. */
+    public String host() {
+        return host;
+    }
+
+    /** WebSocket port; 0 picks a free one. Default 8765. */
+    public int port() {
+        return port;
+    }
+
+    /** HTTP port; 0 picks a free one, -1 turns the HTTP endpoints off. Default 8766. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** Whether {@code ?user=} is accepted without a token. Default off. */
+    public boolean devAuth() {
+        return devAuth;
+    }
+
+    /** The HS256 secret, or null when tokens are not accepted. */
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    /** A connection with no incoming frame for this long is closed with 1001. Default 300 s. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Frames over this many bytes get {@code too_large}. Default 64 KiB. */
+    public int softFrameLimit() {
+        return softFrameLimit;
+    }
+
+    /** Frames over this many bytes close the connection with 1009. Default 1 MiB. */
+    public int hardFrameLimit() {
+        return hardFrameLimit;
+    }
+
+    /** Frames a connection may have queued for sending before it is closed with 1013. Default 1024. */
+    public int outboxLimit() {
+        return outboxLimit;
+    }
+
+    /** How long to hold messages while the agent executor warms up. Default 10 s. */
+    public Duration startupGrace() {
+        return startupGrace;
+    }
+
+    /** A held message older than this when it could be dispatched gets {@code expired}. Default 30 s. */
+    public Duration messageTtl() {
+        return messageTtl;
+    }
+
+    /** Messages held at most during start-up; past it, {@code overloaded}. Default 10,000. */
+    public int startupBacklog() {
+        return startupBacklog;
+    }
+
+    /** A run still going after this ends as failed with error {@code timeout}. Default 60 s. */
+    public Duration runTimeout() {
+        return runTimeout;
+    }
+
+    /** Runs in flight at most; past it, {@code overloaded}. Default 10,000. */
+    public int maxRunsInFlight() {
+        return maxRunsInFlight;
+    }
+
+    /** The simulated agent's behaviour (used when no executor is given to the builder). */
+    public SimulatedAgent.Settings agent() {
+        return agent;
+    }
+
+    /** Per-user limit for ordinary messages. Default 100 a minute, bursts of 20. */
+    public RateLimits messageLimits() {
+        return messageLimits;
+    }
+
+    /** Per-user limit for {@code ping} and {@code heartbeat}. Default 120 a minute, bursts of 20. */
+    public RateLimits livenessLimits() {
+        return livenessLimits;
+    }
+
+    /** How long {@link Router#stop()} waits for sockets to close. Default 5 s. */
+    public Duration stopTimeout() {
+        return stopTimeout;
+    }
+
+    /** Builds a {@link RouterConfig}; every setting starts at its default. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private int httpPort = DEFAULT_HTTP_PORT;
+        private boolean devAuth;
+        private String jwtSecret;
+        private Duration idleTimeout = Duration.ofSeconds(300);
+        private int softFrameLimit = 64 * 1024;
+        private int hardFrameLimit = 1024 * 1024;
+        private int outboxLimit = 1024;
+        private Duration startupGrace = Duration.ofSeconds(10);
+        private Duration messageTtl = Duration.ofSeconds(30);
+        private int startupBacklog = 10_000;
+        private Duration runTimeout = Duration.ofSeconds(60);
+        private int maxRunsInFlight = 10_000;
+        private SimulatedAgent.Settings agent = SimulatedAgent.Settings.defaults();
+        private RateLimits messageLimits = RateLimits.messageDefaults();
+        private RateLimits livenessLimits = RateLimits.livenessDefaults();
+        private Duration stopTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        public Builder httpPort(int value) {
+            this.httpPort = value;
+            return this;
+        }
+
+        public Builder devAuth(boolean value) {
+            this.devAuth = value;
+            return this;
+        }
+
+        public Builder jwtSecret(String value) {
+            this.jwtSecret = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            this.idleTimeout = value;
+            return this;
+        }
+
+        public Builder softFrameLimit(int value) {
+            this.softFrameLimit = value;
+            return this;
+        }
+
+        public Builder hardFrameLimit(int value) {
+            this.hardFrameLimit = value;
+            return this;
+        }
+
+        public Builder outboxLimit(int value) {
+            this.outboxLimit = value;
+            return this;
+        }
+
+        public Builder startupGrace(Duration value) {
+            this.startupGrace = value;
+            return this;
+        }
+
+        public Builder messageTtl(Duration value) {
+            this.messageTtl = value;
+            return this;
+        }
+
+        public Builder startupBacklog(int value) {
+            this.startupBacklog = value;
+            return this;
+        }
+
+        public Builder runTimeout(Duration value) {
+            this.runTimeout = value;
+            return this;
+        }
+
+        public Builder maxRunsInFlight(int value) {
+            this.maxRunsInFlight = value;
+            return this;
+        }
+
+        public Builder agent(SimulatedAgent.Settings value) {
+            this.agent = value;
+            return this;
+        }
+
+        public Builder messageLimits(RateLimits value) {
+            this.messageLimits = value;
+            return this;
+        }
+
+        public Builder livenessLimits(RateLimits value) {
+            this.livenessLimits = value;
+            return this;
+        }
+
+        public Builder stopTimeout(Duration value) {
+            this.stopTimeout = value;
+            return this;
+        }
+
+        public RouterConfig build() {
+            return new RouterConfig(this);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.switchboard.router.agents;
+
+import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.ServerEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One agent run and the guard of its event contract: {@code agent_started} first, {@code seq} 1, 2, …
+ * in send order, each {@code tool_completed} after its {@code tool_executing}, and
+ * {@code agent_completed} exactly once and last. Emission is serialised on the run, so events from
+ * the executor, a {@code stop_agent} and a timeout never interleave out of order.
+ */
+public final class AgentRun implements AgentRunEvents {
+    private final AgentRequest request;
+    private final String connectionId;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final RunEventSink sink;
+    private final Consumer<AgentRun> onEnd;
+    private final List<Runnable> endActions = new CopyOnWriteArrayList<>();
+    private final Set<String> toolsExecuting = new HashSet<>();
+    private int seq;
+    private boolean started;
+    private volatile RunStatus status = RunStatus.RUNNING;
+    private volatile long endedAtMillis;
+    private volatile String error;
+
+    AgentRun(AgentRequest request, String connectionId, Clock clock, RunEventSink sink, Consumer<AgentRun> onEnd) {
+        this.request = request;
+        this.connectionId = connectionId;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.sink = sink;
+        this.onEnd = onEnd;
+    }
+
+    public String runId() {
+        return request.runId();
+    }
+
+    public String userId() {
+        return request.userId();
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    public AgentRequest request() {
+        return request;
+    }
+
+    public RunStatus status() {
+        return status;
+    }
+
+    /** Emits {@code agent_started}; the first event of every run. */
+    synchronized void start() {
+        if (!started && status == RunStatus.RUNNING) {
+            started = true;
+            emit(EventType.AGENT_STARTED, Map.of("agent", request.agent()));
+        }
+    }
+
+    @Override
+    public synchronized void thinking(String thought) {
+        if (isLive()) {
+            emit(EventType.AGENT_THINKING, Map.of("thought", thought));
+        }
+    }
+
+    @Override
+    public synchronized void toolExecuting(String tool, Map<String, Object> input) {
+        if (isLive() && toolsExecuting.add(tool)) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("tool", tool);
+            data.put("input", input);
+            emit(EventType.TOOL_EXECUTING, data);
+        }
+    }
+
+    @Override
+    public synchronized void toolCompleted(String tool, Object output, long durationMs) {
+        if (isLive() && toolsExecuting.remove(tool)) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("tool", tool);
+            data.put("output", output);
+            data.put("duration_ms", durationMs);
+            emit(EventType.TOOL_COMPLETED, data);
+        }
+    }
+
+    private boolean isLive() {
+        return started && status == RunStatus.RUNNING;
+    }
+
+    @Override
+    public boolean isEnded() {
+        return status != RunStatus.RUNNING;
+    }
+
+    @Override
+    public void onEnd(Runnable action) {
+        endActions.add(action);
+        if (isEnded()) {
+            action.run();
+        }
+    }
+
+    /**
+     * Ends the run with {@code agent_completed}, unless it has ended already.
+     *
+     * @return whether this call ended it
+     */
+    boolean end(RunStatus finalStatus, String result, String errorText) {
+        synchronized (this) {
+            if (status != RunStatus.RUNNING) {
+                return false;
+            }
+            start();
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("status", finalStatus.wire());
+            if (result != null) {
+                data.put("result", result);
+            }
+            if (errorText != null) {
+                data.put("error", errorText);
+            }
+            this.error = errorText;
+            this.endedAtMillis = clock.millis();
+            this.status = finalStatus;
+            emit(EventType.AGENT_COMPLETED, data);
+        }
+        endActions.forEach(Runnable::run);
+        onEnd.accept(this);
+        return true;
+    }
+
+    private void emit(String type, Map<String, Object> data) {
+        seq++;
+        sink.emit(request.userId(), ServerEvent.builder(type)
+                .put("run_id", request.runId())
+                .put("thread_id", request.threadId())
+                .put("seq", seq)
+                .put("timestamp", clock.instant().toString())
+                .put("data", data)
+                .build());
+    }
+
+    /** A read-only copy of the run's state. */
+    public synchronized RunInfo info() {
+        long end = status == RunStatus.RUNNING ? clock.millis() : endedAtMillis;
+        return new RunInfo(request.runId(), request.userId(), connectionId, request.threadId(), request.agent(),
+                status, startedAt, Math.max(0, end - startedAt.toEpochMilli()), seq, error);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.switchboard.router.agents;
+
+import java.time.Instant;
+
+/**
+ * A read-only copy of one run's state.
+ *
+ * @param runId        the run id
+ * @param userId       the run's user
+ * @param connectionId the connection that started it
+ * @param threadId     the conversation thread
+ * @param agent        the agent name
+ * @param status       where the run is
+ * @param startedAt    when it started
+ * @param durationMs   time from start to end, or to now while running
+ * @param events       events emitted so far
+ * @param error        the error of a failed or cancelled run, or null
+ */
+public record RunInfo(String runId, String userId, String connectionId, String threadId, String agent,
+                      RunStatus status, Instant startedAt, long durationMs, int events, String error) {
+}

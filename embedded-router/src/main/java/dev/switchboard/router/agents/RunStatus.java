@@ -1,0 +1,13 @@
+package dev.switchboard.router.agents;
+
+import java.util.Locale;
+
+/** Where a run is; every status but {@link #RUNNING} is final. */
+public enum RunStatus {
+    RUNNING, COMPLETED, FAILED, CANCELLED;
+
+    /** The status as sent in {@code agent_completed.data.status}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

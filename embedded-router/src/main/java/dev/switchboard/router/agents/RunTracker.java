@@ -1,0 +1,218 @@
+package dev.switchboard.router.agents;
+
+import dev.switchboard.router.protocol.ErrorCode;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts, tracks, stops and times out agent runs. Every run it starts ends with exactly one
+ * {@code agent_completed}: when the executor completes, fails or throws, when the user stops it, when
+ * its connection closes, when it times out, or when the router stops.
+ */
+public final class RunTracker {
+    private static final Logger log = LoggerFactory.getLogger(RunTracker.class);
+
+    private final AgentExecutor executor;
+    private final RunEventSink sink;
+    private final Clock clock;
+    private final ExecutorService launcher;
+    private final ScheduledExecutorService timer;
+    private final Duration runTimeout;
+    private final int maxInFlight;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, AgentRun> inFlight = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<RunListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder started = new LongAdder();
+    private final Map<RunStatus, LongAdder> ended = new ConcurrentHashMap<>();
+    private volatile boolean ready;
+
+    /**
+     * @param executor    the agent backend
+     * @param sink        where run events go
+     * @param clock       time source
+     * @param launcher    a bounded executor that calls the backend off the WebSocket threads
+     * @param timer       schedules run timeouts
+     * @param runTimeout  a run still going after this ends as failed with error {@code timeout}
+     * @param maxInFlight runs allowed at once; past it a start is refused with {@code overloaded}
+     */
+    public RunTracker(AgentExecutor executor, RunEventSink sink, Clock clock, ExecutorService launcher,
+                      ScheduledExecutorService timer, Duration runTimeout, int maxInFlight) {
+        this.executor = Objects.requireNonNull(executor, "executor must not be null");
+        this.sink = Objects.requireNonNull(sink, "sink must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.launcher = Objects.requireNonNull(launcher, "launcher must not be null");
+        this.timer = Objects.requireNonNull(timer, "timer must not be null");
+        this.runTimeout = Objects.requireNonNull(runTimeout, "runTimeout must not be null");
+        this.maxInFlight = maxInFlight;
+        for (RunStatus status : RunStatus.values()) {
+            ended.put(status, new LongAdder());
+        }
+    }
+
+    public void addListener(RunListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    /** Warms the executor up; completes when runs can start. */
+    public CompletionStage<Void> warmUp() {
+        return executor.warmUp().thenRun(() -> ready = true);
+    }
+
+    /** Whether the executor has warmed up. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    public AgentExecutor executor() {
+        return executor;
+    }
+
+    /**
+     * Reserves a run; nothing is emitted until {@link #launch}. Callers acknowledge the request in
+     * between, so the acknowledgement always precedes the run's events.
+     *
+     * @throws RunRejected {@code unavailable} before warm-up, {@code overloaded} at the in-flight limit
+     */
+    public AgentRun create(String userId, String connectionId, String threadId, String agent, String content,
+                           List<String> tools) {
+        if (!ready) {
+            throw new RunRejected(ErrorCode.UNAVAILABLE, "the agent executor is not ready");
+        }
+        if (inFlight.size() >= maxInFlight) {
+            throw new RunRejected(ErrorCode.OVERLOADED, "too many agent runs in flight; retry later");
+        }
+        String runId = "run-" + randomHex(8);
+        String thread = threadId != null ? threadId : "t-" + randomHex(6);
+        AgentRequest request = new AgentRequest(runId, userId, thread, agent != null ? agent : executor.name(),
+                content, tools);
+        AgentRun run = new AgentRun(request, connectionId, clock, sink, this::ended);
+        inFlight.put(runId, run);
+        started.increment();
+        return run;
+    }
+
+    /** Emits {@code agent_started} and hands the run to the executor on the launcher. */
+    public void launch(AgentRun run) {
+        try {
+            launcher.execute(() -> execute(run));
+        } catch (RejectedExecutionException e) {
+            run.end(RunStatus.FAILED, null, "overloaded");
+        }
+    }
+
+    private void execute(AgentRun run) {
+        run.start();
+        if (run.isEnded()) {
+            return;
+        }
+        RunInfo info = run.info();
+        listeners.forEach(listener -> listener.started(info));
+        ScheduledFuture<?> timeout = timer.schedule(
+                () -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        run.onEnd(() -> timeout.cancel(false));
+        try {
+            executor.execute(run.request(), run).whenComplete((result, failure) -> {
+                if (failure == null) {
+                    run.end(RunStatus.COMPLETED, result == null ? null : result.result(), null);
+                } else {
+                    run.end(RunStatus.FAILED, null, describe(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("agent executor {} threw for run {}", executor.name(), run.runId(), e);
+            run.end(RunStatus.FAILED, null, "agent executor failed");
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof AgentFailure ? cause.getMessage() : "agent failed";
+    }
+
+    private void ended(AgentRun run) {
+        inFlight.remove(run.runId());
+        ended.get(run.status()).increment();
+        RunInfo info = run.info();
+        listeners.forEach(listener -> listener.ended(info));
+    }
+
+    /**
+     * Cancels a run of {@code userId}.
+     *
+     * @return false when the run is unknown, already ended, or another user's
+     */
+    public boolean stop(String runId, String userId) {
+        AgentRun run = inFlight.get(runId);
+        return run != null && run.userId().equals(userId) && run.end(RunStatus.CANCELLED, null, "stopped by user");
+    }
+
+    /** Cancels every run started from a connection that closed. */
+    public int cancelConnection(String connectionId) {
+        return cancelWhere(run -> run.connectionId().equals(connectionId), "connection closed");
+    }
+
+    /** Cancels every run (router shutdown). */
+    public int cancelAll(String reason) {
+        return cancelWhere(run -> true, reason);
+    }
+
+    private int cancelWhere(java.util.function.Predicate<AgentRun> which, String reason) {
+        int cancelled = 0;
+        for (AgentRun run : List.copyOf(inFlight.values())) {
+            if (which.test(run) && run.end(RunStatus.CANCELLED, null, reason)) {
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
+    /** The run with this id, if it is in flight. */
+    public AgentRun find(String runId) {
+        return inFlight.get(runId);
+    }
+
+    /** Runs in flight now. */
+    public List<RunInfo> inFlight() {
+        List<RunInfo> runs = new ArrayList<>(inFlight.size());
+        inFlight.values().forEach(run -> runs.add(run.info()));
+        return runs;
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    public long startedCount() {
+        return started.sum();
+    }
+
+    /** Runs that ended with {@code status}. */
+    public long endedCount(RunStatus status) {
+        return ended.get(status).sum();
+    }
+
+    private String randomHex(int bytes) {
+        byte[] buffer = new byte[bytes];
+        random.nextBytes(buffer);
+        return HexFormat.of().formatHex(buffer);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.switchboard.router.connections;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One open client connection: who it belongs to, what it has done, and its bounded outbox.
+ * Created and owned by {@link ConnectionRegistry}; only the registry sends through it.
+ */
+public final class Connection {
+    private final String id;
+    private final String userId;
+    private final String remoteAddress;
+    private final Instant connectedAt;
+    private final ConnectionSink sink;
+    private final int outboxLimit;
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private volatile long lastActivityMillis;
+    private volatile String threadId;
+
+    Connection(String id, String userId, String remoteAddress, Instant connectedAt, ConnectionSink sink,
+               int outboxLimit) {
+        this.id = Objects.requireNonNull(id, "id must not be null");
+        this.userId = Objects.requireNonNull(userId, "userId must not be null");
+        this.remoteAddress = remoteAddress;
+        this.connectedAt = connectedAt;
+        this.sink = Objects.requireNonNull(sink, "sink must not be null");
+        this.outboxLimit = outboxLimit;
+        this.lastActivityMillis = connectedAt.toEpochMilli();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    /** Records an incoming frame at {@code nowMillis}. */
+    public void received(long nowMillis) {
+        messagesIn.increment();
+        lastActivityMillis = nowMillis;
+    }
+
+    /** Remembers the conversation thread last used on this connection. */
+    public void thread(String threadId) {
+        if (threadId != null) {
+            this.threadId = threadId;
+        }
+    }
+
+    long lastActivityMillis() {
+        return lastActivityMillis;
+    }
+
+    /**
+     * Queues a frame unless the outbox is full. A full outbox closes the connection with 1013 once:
+     * a client that cannot keep up is cut off rather than allowed to grow the server's memory.
+     *
+     * @return true when queued; false when refused (full, or already overflowed)
+     */
+    boolean offer(String frame) {
+        if (overflowed.get()) {
+            return false;
+        }
+        if (sink.pendingFrames() >= outboxLimit) {
+            if (overflowed.compareAndSet(false, true)) {
+                sink.close(CloseCodes.TRY_AGAIN_LATER, "outbound queue overflow");
+            }
+            return false;
+        }
+        sink.send(frame);
+        messagesOut.increment();
+        return true;
+    }
+
+    void close(int code, String reason) {
+        sink.close(code, reason);
+    }
+
+    /** A read-only copy of this connection's state. */
+    public ConnectionInfo info() {
+        return new ConnectionInfo(id, userId, remoteAddress, threadId, connectedAt,
+                Instant.ofEpochMilli(lastActivityMillis), messagesIn.sum(), messagesOut.sum());
+    }
+}

@@ -1,0 +1,186 @@
+package dev.switchboard.router.connections;
+
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.ServerEvent;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Every open connection, by id and by user, and the only path from the router to a socket.
+ * {@link #emitToUser} delivers to every connection of one user and to no one else.
+ */
+public final class ConnectionRegistry {
+    private static final Set<Connection> NONE = Set.of();
+
+    private final JsonCodec codec;
+    private final Clock clock;
+    private final int outboxLimit;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Connection> byId = new ConcurrentHashMap<>();
+    private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder framesSent = new LongAdder();
+    private final LongAdder framesRefused = new LongAdder();
+    private final LongAdder idleClosed = new LongAdder();
+
+    /**
+     * @param codec       encodes events once per emit
+     * @param clock       the time source for connected-at and activity
+     * @param outboxLimit frames a connection may have queued before it is closed with 1013
+     */
+    public ConnectionRegistry(JsonCodec codec, Clock clock, int outboxLimit) {
+        this.codec = Objects.requireNonNull(codec, "codec must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        if (outboxLimit < 1) {
+            throw new IllegalArgumentException("outboxLimit must be at least 1");
+        }
+        this.outboxLimit = outboxLimit;
+    }
+
+    public void addListener(ConnectionListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    /** Registers a new connection of an authenticated user. */
+    public Connection open(String userId, String remoteAddress, ConnectionSink sink) {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        Connection connection = new Connection("c-" + HexFormat.of().formatHex(bytes), userId, remoteAddress,
+                clock.instant(), sink, outboxLimit);
+        byId.put(connection.id(), connection);
+        byUser.compute(userId, (user, set) -> {
+            Set<Connection> connections = set != null ? set : ConcurrentHashMap.newKeySet();
+            connections.add(connection);
+            return connections;
+        });
+        ConnectionInfo info = connection.info();
+        listeners.forEach(listener -> listener.opened(info));
+        return connection;
+    }
+
+    /** Forgets a closed connection; does nothing if it is already gone. */
+    public void remove(Connection connection) {
+        if (byId.remove(connection.id()) == null) {
+            return;
+        }
+        boolean[] last = new boolean[1];
+        byUser.computeIfPresent(connection.userId(), (user, set) -> {
+            set.remove(connection);
+            last[0] = set.isEmpty();
+            return set.isEmpty() ? null : set;
+        });
+        ConnectionInfo info = connection.info();
+        listeners.forEach(listener -> listener.closed(info, last[0]));
+    }
+
+    /**
+     * Sends an event to every connection of {@code userId} and to no one else.
+     *
+     * @return how many connections it was queued on
+     */
+    public int emitToUser(String userId, ServerEvent event) {
+        Set<Connection> connections = byUser.getOrDefault(userId, NONE);
+        if (connections.isEmpty()) {
+            return 0;
+        }
+        String frame = codec.encode(event);
+        int delivered = 0;
+        for (Connection connection : connections) {
+            delivered += deliver(connection, frame) ? 1 : 0;
+        }
+        return delivered;
+    }
+
+    /**
+     * Sends an already encoded frame to one connection, provided it belongs to {@code userId}.
+     *
+     * @return whether it was queued
+     */
+    public boolean sendToConnection(String userId, String connectionId, String frame) {
+        Connection connection = byId.get(connectionId);
+        return connection != null && connection.userId().equals(userId) && deliver(connection, frame);
+    }
+
+    private boolean deliver(Connection connection, String frame) {
+        if (connection.offer(frame)) {
+            framesSent.increment();
+            return true;
+        }
+        framesRefused.increment();
+        return false;
+    }
+
+    /** Closes every connection idle for longer than {@code idleTimeout} with 1001; returns how many. */
+    public int closeIdle(Duration idleTimeout) {
+        long cutoff = clock.millis() - idleTimeout.toMillis();
+        int closed = 0;
+        for (Connection connection : byId.values()) {
+            if (connection.lastActivityMillis() < cutoff) {
+                connection.close(CloseCodes.GOING_AWAY, "idle timeout");
+                closed++;
+            }
+        }
+        idleClosed.add(closed);
+        return closed;
+    }
+
+    /** Closes every connection of a user with the given code; returns how many. */
+    public int closeUser(String userId, int code, String reason) {
+        Collection<Connection> connections = List.copyOf(byUser.getOrDefault(userId, NONE));
+        connections.forEach(connection -> connection.close(code, reason));
+        return connections.size();
+    }
+
+    /** The connection with this id, or null. */
+    public Connection find(String connectionId) {
+        return byId.get(connectionId);
+    }
+
+    public int connectionCount() {
+        return byId.size();
+    }
+
+    public int userCount() {
+        return byUser.size();
+    }
+
+    /** Whether the user has at least one open connection. */
+    public boolean isOnline(String userId) {
+        return byUser.containsKey(userId);
+    }
+
+    /** Every open connection, sorted by user then connected-at. */
+    public List<ConnectionInfo> connections() {
+        List<ConnectionInfo> infos = new ArrayList<>(byId.size());
+        byId.values().forEach(connection -> infos.add(connection.info()));
+        infos.sort(Comparator.comparing(ConnectionInfo::userId).thenComparing(ConnectionInfo::connectedAt));
+        return infos;
+    }
+
+    /** Frames queued for sending since start. */
+    public long framesSent() {
+        return framesSent.sum();
+    }
+
+    /** Frames refused because a connection's outbox was full (or it had overflowed). */
+    public long framesRefused() {
+        return framesRefused.sum();
+    }
+
+    /** Connections closed for being idle. */
+    public long idleClosed() {
+        return idleClosed.sum();
+    }
+}

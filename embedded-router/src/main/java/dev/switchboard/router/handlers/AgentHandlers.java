@@ -1,0 +1,112 @@
+package dev.switchboard.router.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.agents.AgentRun;
+import dev.switchboard.router.agents.RunRejected;
+import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.MessageType;
+import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.routing.HandlerRegistry;
+import dev.switchboard.router.routing.MessageContext;
+import dev.switchboard.router.routing.RouteRejection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** {@code user_message}, {@code start_agent} and {@code stop_agent}: starting and stopping agent runs. */
+final class AgentHandlers {
+    static final int MAX_CONTENT_CHARS = 32_000;
+    static final int MAX_TOOLS = 16;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final RunTracker runs;
+
+    AgentHandlers(RunTracker runs) {
+        this.runs = runs;
+    }
+
+    void registerWith(HandlerRegistry registry) {
+        registry.registerBuiltIn(MessageType.USER_MESSAGE, this::userMessage);
+        registry.registerBuiltIn(MessageType.START_AGENT, this::startAgent);
+        registry.registerBuiltIn(MessageType.STOP_AGENT, this::stopAgent);
+    }
+
+    private void userMessage(MessageContext context, ClientMessage message) {
+        start(context, message, requireContent(message), null, List.of());
+    }
+
+    private void startAgent(MessageContext context, ClientMessage message) {
+        String content = requireContent(message);
+        JsonNode agentNode = message.payload().get("agent");
+        String agent = null;
+        if (agentNode != null && !agentNode.isNull()) {
+            if (!agentNode.isTextual() || !NAME.matcher(agentNode.asText()).matches()) {
+                throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.agent must be a name of 1 to 64 characters");
+            }
+            agent = agentNode.asText();
+        }
+        start(context, message, content, agent, tools(message.payload().get("tools")));
+    }
+
+    private static List<String> tools(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.size() > MAX_TOOLS) {
+            throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+                    "payload.tools must be an array of at most " + MAX_TOOLS + " tool names");
+        }
+        List<String> tools = new ArrayList<>(node.size());
+        for (JsonNode tool : node) {
+            if (!tool.isTextual() || !NAME.matcher(tool.asText()).matches() || tools.contains(tool.asText())) {
+                throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+                        "payload.tools must hold distinct names of 1 to 64 characters");
+            }
+            tools.add(tool.asText());
+        }
+        return tools;
+    }
+
+    private void start(MessageContext context, ClientMessage message, String content, String agent,
+                       List<String> tools) {
+        AgentRun run;
+        try {
+            run = runs.create(context.userId(), context.connectionId(), message.threadId(), agent, content, tools);
+        } catch (RunRejected rejected) {
+            throw new RouteRejection(rejected.code(), rejected.getMessage());
+        }
+        context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
+                .put("run_id", run.runId())
+                .put("thread_id", run.request().threadId())
+                .build());
+        runs.launch(run);
+    }
+
+    private void stopAgent(MessageContext context, ClientMessage message) {
+        String runId = message.payloadText("run_id");
+        if (runId == null) {
+            runId = message.runId();
+        }
+        if (runId == null || runId.isEmpty()) {
+            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.run_id is required");
+        }
+        if (!runs.stop(runId, context.userId())) {
+            throw new RouteRejection(ErrorCode.NOT_FOUND, "no run of yours with this run_id is in flight");
+        }
+    }
+
+    private static String requireContent(ClientMessage message) {
+        String content = message.payloadText("content");
+        if (content == null || content.isBlank()) {
+            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.content must be a non-empty string");
+        }
+        if (content.length() > MAX_CONTENT_CHARS) {
+            throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+                    "payload.content must be at most " + MAX_CONTENT_CHARS + " characters");
+        }
+        return content;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.switchboard.router.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.Decoded;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.MessageType;
+import dev.switchboard.router.routing.MessageContext;
+import dev.switchboard.router.routing.MessageHandler;
+import dev.switchboard.router.routing.MessageRouter;
+import dev.switchboard.router.routing.RouteRejection;
+
+/**
+ * {@code batch}: routes each inner message in order, exactly as if it had been sent alone (its own
+ * admission, its own reply). Batches do not nest.
+ */
+final class BatchHandler implements MessageHandler {
+    static final int MAX_MESSAGES = 50;
+
+    private final JsonCodec codec;
+    private final MessageRouter router;
+
+    BatchHandler(JsonCodec codec, MessageRouter router) {
+        this.codec = codec;
+        this.router = router;
+    }
+
+    @Override
+    public void handle(MessageContext context, ClientMessage message) {
+        JsonNode messages = message.payload().get("messages");
+        if (messages == null || !messages.isArray()) {
+            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.messages must be an array");
+        }
+        if (messages.size() > MAX_MESSAGES) {
+            throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+                    "a batch holds at most " + MAX_MESSAGES + " messages");
+        }
+        for (JsonNode element : messages) {
+            Decoded decoded = codec.decode(element);
+            if (decoded instanceof Decoded.Rejected rejected) {
+                ClientMessage stand = new ClientMessage(MessageType.BATCH, rejected.messageId(), null, null, null,
+                        rejected.rpcId(), rejected.jsonRpc());
+                context.forMessage(stand).fail(rejected.code(), rejected.reason());
+                continue;
+            }
+            ClientMessage inner = ((Decoded.Message) decoded).message();
+            MessageContext innerContext = context.forMessage(inner);
+            if (MessageType.BATCH.equals(inner.type())) {
+                innerContext.fail(ErrorCode.INVALID_MESSAGE, "batches cannot nest");
+                continue;
+            }
+            router.route(innerContext, inner);
+        }
+    }
+}

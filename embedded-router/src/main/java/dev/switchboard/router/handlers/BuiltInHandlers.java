@@ -1,0 +1,24 @@
+package dev.switchboard.router.handlers;
+
+import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.MessageType;
+import dev.switchboard.router.quality.QualityTracker;
+import dev.switchboard.router.routing.MessageRouter;
+import java.time.Clock;
+
+/** Registers every built-in handler of protocol v1 with a router. */
+public final class BuiltInHandlers {
+
+    private BuiltInHandlers() {
+    }
+
+    /** Registers the built-in handlers; custom handlers registered later take precedence. */
+    public static void register(MessageRouter router, JsonCodec codec, RunTracker runs, QualityTracker quality,
+                                Clock clock) {
+        new LivenessHandlers(clock).registerWith(router.registry());
+        new AgentHandlers(runs).registerWith(router.registry());
+        new QualityHandlers(quality).registerWith(router.registry());
+        router.registry().registerBuiltIn(MessageType.BATCH, new BatchHandler(codec, router));
+    }
+}

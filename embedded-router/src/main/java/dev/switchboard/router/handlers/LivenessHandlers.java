@@ -1,0 +1,42 @@
+package dev.switchboard.router.handlers;
+
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.MessageType;
+import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.routing.HandlerRegistry;
+import dev.switchboard.router.routing.MessageContext;
+import dev.switchboard.router.routing.RouteRejection;
+import java.time.Clock;
+
+/** {@code ping}, {@code heartbeat} and {@code typing}: the messages that keep a session alive. */
+final class LivenessHandlers {
+    private final Clock clock;
+
+    LivenessHandlers(Clock clock) {
+        this.clock = clock;
+    }
+
+    void registerWith(HandlerRegistry registry) {
+        registry.registerBuiltIn(MessageType.PING, this::ping);
+        registry.registerBuiltIn(MessageType.HEARTBEAT, this::heartbeat);
+        registry.registerBuiltIn(MessageType.TYPING, LivenessHandlers::typing);
+    }
+
+    private void ping(MessageContext context, ClientMessage message) {
+        context.reply(ServerEvent.builder(EventType.PONG).put("server_time", clock.instant().toString()).build());
+    }
+
+    private void heartbeat(MessageContext context, ClientMessage message) {
+        context.reply(ServerEvent.builder(EventType.HEARTBEAT_ACK)
+                .put("server_time", clock.instant().toString()).build());
+    }
+
+    private static void typing(MessageContext context, ClientMessage message) {
+        String state = message.payloadText("state");
+        if (!"start".equals(state) && !"stop".equals(state)) {
+            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.state must be \"start\" or \"stop\"");
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.switchboard.router.metrics;
+
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunListener;
+import dev.switchboard.router.agents.RunStatus;
+import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.protection.RateLimiter;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.transport.TransportStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The one Micrometer binding of the router. Counters read the components' own lock-free counters
+ * at scrape time, so the hot path never looks a meter up; the two timers are cached here. No meter
+ * carries a user id: tags are message types (only types some handler serves), error codes, run
+ * statuses, handshake reasons and close codes.
+ */
+public final class RouterMetrics implements RunListener {
+    /** Handshake refusal reasons, registered up front so they show as 0 before the first one. */
+    public static final List<String> HANDSHAKE_REASONS =
+            List.of("missing", "invalid", "expired", "bad_user", "dev_auth_off", "not_found");
+    /** Close codes counted separately. */
+    public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1006, 1009, 1013);
+
+    private final MeterRegistry registry;
+    private final Timer routingLatency;
+    private final Map<RunStatus, Timer> runDurations = new EnumMap<>(RunStatus.class);
+
+    /** Everything the binding reads; all but the registry are the router's live components. */
+    public record Sources(RoutingStats routing, ConnectionRegistry connections, RunTracker runs,
+                          RateLimiter rateLimiter, TransportStats transport, BooleanSupplier ready) {
+    }
+
+    public RouterMetrics(MeterRegistry registry, Sources sources) {
+        this.registry = registry;
+        this.routingLatency = Timer.builder("switchboard.routing.latency")
+                .description("Time to decode and route one client frame")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(1))
+                .register(registry);
+        for (RunStatus status : List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)) {
+            runDurations.put(status, Timer.builder("switchboard.run.duration")
+                    .description("Agent run duration, start to agent_completed")
+                    .tag("status", status.wire())
+                    .register(registry));
+        }
+        bindRouting(sources.routing());
+        bindConnections(sources.connections(), sources.transport());
+        bindRuns(sources.runs());
+        counter("switchboard.rate.limited", "Messages refused with rate_limited", sources.rateLimiter(),
+                RateLimiter::rejectedCount);
+        Gauge.builder("switchboard.ready", sources.ready(), ready -> ready.getAsBoolean() ? 1 : 0)
+                .description("1 when /ready answers 200").register(registry);
+    }
+
+    private void bindRouting(RoutingStats stats) {
+        counter("switchboard.messages.received", "Client messages that reached the router", stats,
+                RoutingStats::received);
+        counter("switchboard.messages.unhandled", "Messages of a type no handler serves", stats,
+                RoutingStats::unhandledCount);
+        counter("switchboard.quality.messages", "Quality messages dispatched", stats, RoutingStats::qualityMessages);
+        for (ErrorCode code : ErrorCode.values()) {
+            FunctionCounter.builder("switchboard.errors.sent", stats, s -> s.errorsSent(code))
+                    .description("Error events sent to clients, by code").tag("code", code.wire()).register(registry);
+        }
+        stats.onType(type -> {
+            FunctionCounter.builder("switchboard.messages.routed", type, RoutingStats.TypeStats::count)
+                    .description("Messages dispatched to a handler, by type").tag("type", type.type())
+                    .register(registry);
+            FunctionCounter.builder("switchboard.handler.errors", type, RoutingStats.TypeStats::errors)
+                    .description("Handler failures, by type").tag("type", type.type()).register(registry);
+        });
+    }
+
+    private void bindConnections(ConnectionRegistry connections, TransportStats transport) {
+        Gauge.builder("switchboard.connections.active", connections, ConnectionRegistry::connectionCount)
+                .description("Open client connections").register(registry);
+        Gauge.builder("switchboard.users.online", connections, ConnectionRegistry::userCount)
+                .description("Users with at least one open connection").register(registry);
+        counter("switchboard.frames.sent", "Frames queued to clients", connections, ConnectionRegistry::framesSent);
+        counter("switchboard.outbox.refused", "Frames refused because a client's outbox was full", connections,
+                ConnectionRegistry::framesRefused);
+        counter("switchboard.connections.idle.closed", "Connections closed for idling", connections,
+                ConnectionRegistry::idleClosed);
+        for (String reason : HANDSHAKE_REASONS) {
+            FunctionCounter.builder("switchboard.handshakes.rejected", transport, t -> t.handshakesRejected(reason))
+                    .description("Handshakes refused, by reason").tag("reason", reason).register(registry);
+        }
+        for (int code : CLOSE_CODES) {
+            FunctionCounter.builder("switchboard.connections.closed", transport, t -> t.closes(code))
+                    .description("Connections closed, by close code").tag("code", Integer.toString(code))
+                    .register(registry);
+        }
+    }
+
+    private void bindRuns(RunTracker runs) {
+        Gauge.builder("switchboard.runs.in.flight", runs, RunTracker::inFlightCount)
+                .description("Agent runs in flight").register(registry);
+        counter("switchboard.runs.started", "Agent runs started", runs, RunTracker::startedCount);
+        for (RunStatus status : List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)) {
+            FunctionCounter.builder("switchboard.runs.ended", runs, r -> r.endedCount(status))
+                    .description("Agent runs ended, by status").tag("status", status.wire()).register(registry);
+        }
+    }
+
+    private <T> void counter(String name, String description, T source, ToDoubleFunction<T> value) {
+        FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+
+    /** Records the time one frame took to decode and route. */
+    public void recordRouting(long nanos) {
+        routingLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void ended(RunInfo run) {
+        Timer timer = runDurations.get(run.status());
+        if (timer != null) {
+            timer.record(run.durationMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+}

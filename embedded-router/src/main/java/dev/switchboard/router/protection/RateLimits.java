@@ -1,0 +1,36 @@
+package dev.switchboard.router.protection;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A token-bucket limit: {@code burst} tokens at most, refilled at {@code perMinute} a minute.
+ *
+ * @param perMinute sustained messages per minute
+ * @param burst     messages that may arrive at once
+ */
+public record RateLimits(long perMinute, long burst) {
+    public RateLimits {
+        if (perMinute < 1 || burst < 1) {
+            throw new IllegalArgumentException("perMinute and burst must be at least 1");
+        }
+    }
+
+    /** 100 a minute with bursts of 20: the default for ordinary messages. */
+    public static RateLimits messageDefaults() {
+        return new RateLimits(100, 20);
+    }
+
+    /** 120 a minute with bursts of 20: the default for {@code ping} and {@code heartbeat}. */
+    public static RateLimits livenessDefaults() {
+        return new RateLimits(120, 20);
+    }
+
+    Duration refillPeriod() {
+        return Duration.ofMinutes(1);
+    }
+
+    static RateLimits require(RateLimits limits, String name) {
+        return Objects.requireNonNull(limits, name + " must not be null");
+    }
+}

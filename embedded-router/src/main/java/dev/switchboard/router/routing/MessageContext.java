@@ -1,0 +1,46 @@
+package dev.switchboard.router.routing;
+
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.ServerEvent;
+import java.util.Map;
+
+/**
+ * Where one message came from and how to answer it. The user id is the one authenticated at the
+ * handshake; nothing in a message can change it.
+ */
+public interface MessageContext {
+
+    /** The authenticated user that sent the message. */
+    String userId();
+
+    /** The connection the message arrived on. */
+    String connectionId();
+
+    /**
+     * Sends a direct reply to the connection the message came on. {@code reply_to} is added when the
+     * message had a {@code message_id}; a JSON-RPC request gets a JSON-RPC response instead.
+     */
+    void reply(ServerEvent event);
+
+    /** Sends an {@code error} event (or a JSON-RPC error response) for this message. */
+    default void fail(ErrorCode code, String message) {
+        fail(code, message, Map.of());
+    }
+
+    /** Sends an {@code error} event with extra fields (for example {@code retry_after_ms}). */
+    void fail(ErrorCode code, String message, Map<String, Object> details);
+
+    /**
+     * Called once when routing of the message has finished: a JSON-RPC request that got no reply
+     * gets a {@code null} result, so every request with an id is answered.
+     */
+    default void complete() {
+    }
+
+    /** Whether a reply or an error has been sent for this message. */
+    boolean answered();
+
+    /** A context for another message on the same connection (an element of a batch). */
+    MessageContext forMessage(ClientMessage message);
+}

@@ -1,0 +1,68 @@
+package dev.switchboard.router.routing;
+
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one canonical message router: admits a message, finds its handler by type in O(1), runs it,
+ * and turns every outcome into an answer the sender can see. Thread-safe and lock-free.
+ */
+public final class MessageRouter {
+    private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
+
+    private final HandlerRegistry registry;
+    private final RoutingStats stats;
+    private volatile AdmissionCheck admission = AdmissionCheck.ADMIT_ALL;
+
+    public MessageRouter(HandlerRegistry registry, RoutingStats stats) {
+        this.registry = Objects.requireNonNull(registry, "registry must not be null");
+        this.stats = Objects.requireNonNull(stats, "stats must not be null");
+    }
+
+    /** Sets the check every message passes before dispatch (rate limits, readiness). */
+    public void admission(AdmissionCheck check) {
+        this.admission = Objects.requireNonNull(check, "check must not be null");
+    }
+
+    public HandlerRegistry registry() {
+        return registry;
+    }
+
+    public RoutingStats stats() {
+        return stats;
+    }
+
+    /**
+     * Routes one message. Never throws: a refused message gets its error code, an unknown type gets
+     * {@code unknown_type}, and a failing handler gets {@code handler_failed} (logged, not echoed).
+     */
+    public void route(MessageContext context, ClientMessage message) {
+        stats.countReceived();
+        MessageHandler handler = registry.find(message.type());
+        if (handler == null) {
+            stats.unhandled();
+            context.fail(ErrorCode.UNKNOWN_TYPE, "no handler for this message type");
+            context.complete();
+            return;
+        }
+        RoutingStats.TypeStats typeStats = null;
+        try {
+            admission.admit(context, message);
+            typeStats = stats.dispatched(message.type());
+            handler.handle(context, message);
+        } catch (RouteRejection rejection) {
+            context.fail(rejection.code(), rejection.getMessage(), rejection.details());
+        } catch (Exception | LinkageError | AssertionError e) {
+            if (typeStats != null) {
+                stats.handlerFailed(typeStats);
+            }
+            log.warn("handler for type {} failed for user {} on {}", message.type(), context.userId(),
+                    context.connectionId(), e);
+            context.fail(ErrorCode.HANDLER_FAILED, "the handler failed; the server log has the details");
+        }
+        context.complete();
+    }
+}

@@ -1,0 +1,245 @@
+package dev.switchboard.router.transport;
+
+import dev.switchboard.router.auth.AuthenticationFailed;
+import dev.switchboard.router.auth.Principal;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.connections.Connection;
+import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.Decoded;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.routing.MessageRouter;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
+import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.server.WebSocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client endpoint {@code ws://HOST:PORT/ws}: authenticates the handshake, registers the
+ * connection, checks frame sizes, decodes, and hands each message to the router. Work here runs on
+ * Java-WebSocket's worker threads and never blocks; agent runs go to their own executor.
+ */
+public final class RouterSocketServer extends WebSocketServer {
+    /** The path clients connect to. */
+    public static final String CLIENT_PATH = "/ws";
+    /** The WebSocket protocol version sent in {@code connection_established}. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    private static final Logger log = LoggerFactory.getLogger(RouterSocketServer.class);
+
+    private final HandshakeAuthenticator authenticator;
+    private final ConnectionRegistry connections;
+    private final MessageRouter router;
+    private final JsonCodec codec;
+    private final Clock clock;
+    private final int softFrameLimit;
+    private final StartupGate gate;
+    private final LongConsumer routingLatencyNanos;
+    private final TransportStats stats = new TransportStats();
+    private final CompletableFuture<Integer> started = new CompletableFuture<>();
+
+    /** The state of an accepted connection, kept as the socket's attachment. */
+    private record Session(Principal principal, Connection connection) {
+    }
+
+    /** The attachment of a refused handshake: its socket is closed as soon as the response is out. */
+    private enum Refused { INSTANCE }
+
+    /**
+     * @param address             where to listen
+     * @param tokens              verifies JWTs, or null when no secret is configured
+     * @param devAuth             whether {@code ?user=} is accepted
+     * @param connections         the connection registry
+     * @param router              the message router
+     * @param codec               the wire codec
+     * @param clock               time source
+     * @param softFrameLimit      bytes over which a frame gets {@code too_large}
+     * @param hardFrameLimit      bytes over which a frame closes the connection with 1009
+     * @param startupBacklog      messages held at most while not ready
+     * @param routingLatencyNanos receives the time each frame took to decode and route
+     */
+    public RouterSocketServer(InetSocketAddress address, TokenService tokens, boolean devAuth,
+                              ConnectionRegistry connections, MessageRouter router, JsonCodec codec, Clock clock,
+                              int softFrameLimit, int hardFrameLimit, int startupBacklog,
+                              LongConsumer routingLatencyNanos) {
+        super(address, List.of(new AuthenticatingDraft(hardFrameLimit)));
+        this.authenticator = new HandshakeAuthenticator(tokens, devAuth);
+        this.connections = connections;
+        this.router = router;
+        this.codec = codec;
+        this.clock = clock;
+        this.softFrameLimit = softFrameLimit;
+        this.gate = new StartupGate(clock, startupBacklog);
+        this.routingLatencyNanos = routingLatencyNanos;
+        setReuseAddr(true);
+        setTcpNoDelay(true);
+    }
+
+    /** Completes with the bound port once listening, or exceptionally when binding failed. */
+    public CompletableFuture<Integer> started() {
+        return started;
+    }
+
+    public TransportStats stats() {
+        return stats;
+    }
+
+    /** Releases the messages held during start-up and dispatches from now on; returns how many were held. */
+    public int openGate(Duration messageTtl) {
+        return gate.open(messageTtl);
+    }
+
+    @Override
+    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
+                                                                       ClientHandshake request)
+            throws InvalidDataException {
+        ServerHandshakeBuilder builder = super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+        if (!CLIENT_PATH.equals(HandshakeAuthenticator.path(request.getResourceDescriptor()))) {
+            stats.handshakeRejected("not_found");
+            throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no such endpoint");
+        }
+        try {
+            Principal principal = authenticator.authenticate(request);
+            conn.setAttachment(principal);
+            return builder;
+        } catch (AuthenticationFailed failed) {
+            stats.handshakeRejected(failed.reason());
+            conn.setAttachment(Refused.INSTANCE);
+            String body = codec.encode(ServerEvent.builder("unauthorized")
+                    .put("reason", failed.reason()).put("message", failed.getMessage()).build());
+            return new Refusal(401, "Unauthorized", body);
+        }
+    }
+
+    @Override
+    public void onOpen(WebSocket conn, ClientHandshake handshake) {
+        Object attachment = conn.getAttachment();
+        if (!(attachment instanceof Principal principal)) {
+            ((org.java_websocket.WebSocketImpl) conn).flushAndClose(CloseFrame.POLICY_VALIDATION, "unauthorized", false);
+            return;
+        }
+        InetSocketAddress remote = conn.getRemoteSocketAddress();
+        Connection connection = connections.open(principal.userId(),
+                remote == null ? "unknown" : remote.getHostString() + ":" + remote.getPort(), new SocketSink(conn));
+        conn.setAttachment(new Session(principal, connection));
+        connections.sendToConnection(principal.userId(), connection.id(), codec.encode(
+                ServerEvent.builder(EventType.CONNECTION_ESTABLISHED)
+                        .put("connection_id", connection.id())
+                        .put("user_id", principal.userId())
+                        .put("protocol", PROTOCOL_VERSION)
+                        .put("server_time", clock.instant().toString())
+                        .build()));
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, String text) {
+        if (!(conn.getAttachment() instanceof Session session)) {
+            return;
+        }
+        long startedAt = System.nanoTime();
+        session.connection().received(clock.millis());
+        if (isOverSoftLimit(text)) {
+            answerUnparsed(session, ErrorCode.TOO_LARGE, "frame is over the " + softFrameLimit + "-byte limit");
+            return;
+        }
+        Decoded decoded = codec.decode(text);
+        if (decoded instanceof Decoded.Rejected rejected) {
+            ClientMessage stand = new ClientMessage("invalid", rejected.messageId(), null, null, null,
+                    rejected.rpcId(), rejected.jsonRpc());
+            context(session, stand, rejected.rpcCode()).fail(rejected.code(), rejected.reason());
+            return;
+        }
+        ClientMessage message = ((Decoded.Message) decoded).message();
+        session.connection().thread(message.threadId());
+        StartupGate.Admission admission = gate.admit(new StartupGate.Held() {
+            @Override
+            public void dispatch() {
+                route(session, message);
+            }
+
+            @Override
+            public void expire() {
+                context(session, message, 0).fail(ErrorCode.EXPIRED, "the message waited too long while the router started");
+            }
+        });
+        switch (admission) {
+            case PASS -> {
+                route(session, message);
+                routingLatencyNanos.accept(System.nanoTime() - startedAt);
+            }
+            case HELD -> stats.heldAtStartup();
+            case FULL -> context(session, message, 0).fail(ErrorCode.OVERLOADED, "the router is starting; retry later",
+                    Map.of("retry_after_ms", 1000));
+        }
+    }
+
+    private boolean isOverSoftLimit(String text) {
+        if ((long) text.length() * 3 <= softFrameLimit) {
+            return false;
+        }
+        return text.length() > softFrameLimit || text.getBytes(StandardCharsets.UTF_8).length > softFrameLimit;
+    }
+
+    private void route(Session session, ClientMessage message) {
+        router.route(context(session, message, 0), message);
+    }
+
+    @Override
+    public void onMessage(WebSocket conn, ByteBuffer bytes) {
+        if (conn.getAttachment() instanceof Session session) {
+            session.connection().received(clock.millis());
+            answerUnparsed(session, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send text");
+        }
+    }
+
+    private void answerUnparsed(Session session, ErrorCode code, String text) {
+        ClientMessage stand = new ClientMessage("invalid", null, null, null, null, null, false);
+        context(session, stand, 0).fail(code, text);
+    }
+
+    private SocketMessageContext context(Session session, ClientMessage message, int rpcCode) {
+        return new SocketMessageContext(connections, codec, router.stats(), session.principal().userId(),
+                session.connection().id(), message, rpcCode);
+    }
+
+    @Override
+    public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+        if (conn.getAttachment() instanceof Session session) {
+            stats.closed(code);
+            connections.remove(session.connection());
+        }
+    }
+
+    @Override
+    public void onError(WebSocket conn, Exception ex) {
+        if (conn == null) {
+            if (!started.completeExceptionally(ex)) {
+                log.error("WebSocket server failed", ex);
+            }
+            return;
+        }
+        log.debug("error on connection {}", conn.getRemoteSocketAddress(), ex);
+    }
+
+    @Override
+    public void onStart() {
+        started.complete(getPort());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.switchboard.router.transport;
+
+import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.routing.MessageContext;
+import dev.switchboard.router.routing.RoutingStats;
+import java.util.Map;
+
+/**
+ * The answer path of one message: plain events with {@code reply_to}, or JSON-RPC responses with the
+ * request's id. Everything goes through {@link ConnectionRegistry}, to the originating connection.
+ */
+final class SocketMessageContext implements MessageContext {
+    private final ConnectionRegistry registry;
+    private final JsonCodec codec;
+    private final RoutingStats stats;
+    private final String userId;
+    private final String connectionId;
+    private final ClientMessage message;
+    private final int rpcErrorCode;
+    private boolean answered;
+
+    SocketMessageContext(ConnectionRegistry registry, JsonCodec codec, RoutingStats stats, String userId,
+                         String connectionId, ClientMessage message, int rpcErrorCode) {
+        this.registry = registry;
+        this.codec = codec;
+        this.stats = stats;
+        this.userId = userId;
+        this.connectionId = connectionId;
+        this.message = message;
+        this.rpcErrorCode = rpcErrorCode;
+    }
+
+    @Override
+    public String userId() {
+        return userId;
+    }
+
+    @Override
+    public String connectionId() {
+        return connectionId;
+    }
+
+    @Override
+    public void reply(ServerEvent event) {
+        answered = true;
+        if (message.jsonRpc()) {
+            if (message.rpcId() != null) {
+                send(codec.encodeRpcResult(message.rpcId(), event));
+            }
+            return;
+        }
+        send(codec.encode(message.messageId() == null ? event : event.with("reply_to", message.messageId())));
+    }
+
+    @Override
+    public void fail(ErrorCode code, String text, Map<String, Object> details) {
+        answered = true;
+        stats.errorSent(code);
+        if (message.jsonRpc()) {
+            if (message.rpcId() != null) {
+                int rpcCode = rpcErrorCode != 0 ? rpcErrorCode : code.jsonRpcCode();
+                send(codec.encodeRpcError(message.rpcId(), rpcCode, code, text, details));
+            }
+            return;
+        }
+        send(codec.encode(JsonCodec.errorEvent(code, text, message.messageId(), details)));
+    }
+
+    @Override
+    public void complete() {
+        if (!answered && message.expectsRpcResponse()) {
+            answered = true;
+            send(codec.encodeRpcResult(message.rpcId(), null));
+        }
+    }
+
+    @Override
+    public boolean answered() {
+        return answered;
+    }
+
+    @Override
+    public MessageContext forMessage(ClientMessage other) {
+        return new SocketMessageContext(registry, codec, stats, userId, connectionId, other, 0);
+    }
+
+    private void send(String frame) {
+        registry.sendToConnection(userId, connectionId, frame);
+    }
+}
