@@ -1,0 +1,140 @@
+package dev.switchboard.router.server;
+
+import dev.switchboard.router.Router;
+import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.auth.TokenService;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code serve}: runs the router until SIGTERM or SIGINT, then stops it gracefully (runs cancelled,
+ * sockets closed with 1001) and exits 0. Settings: defaults, then {@code --config}, then flags.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the router server.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", description = "A router.yaml; flags override its values.")
+    Path config;
+
+    @Option(names = "--host", description = "Address to bind (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", description = "WebSocket port, 0 for any free one (default 8765).")
+    Integer port;
+
+    @Option(names = "--http-port", description = "Port of /health, /ready, /metrics; 0 for any, -1 for none "
+            + "(default 8766).")
+    Integer httpPort;
+
+    @Option(names = "--dev-auth", negatable = true,
+            description = "Accept ?user=<id> without a token. For development only (default off).")
+    Boolean devAuth;
+
+    @Option(names = "--idle-timeout", converter = DurationConverter.class,
+            description = "Close connections idle this long with 1001 (default 300s).")
+    Duration idleTimeout;
+
+    @Option(names = "--startup-grace", converter = DurationConverter.class,
+            description = "How long to hold messages while the agent warms up (default 10s).")
+    Duration startupGrace;
+
+    @Option(names = "--agent-step-ms", description = "Simulated agent: milliseconds between events (default 150).")
+    Integer agentStepMs;
+
+    @Option(names = "--agent-tools", description = "Simulated agent: tools per run (default 1).")
+    Integer agentTools;
+
+    @Option(names = "--agent-failure-rate", description = "Simulated agent: share of runs that fail, 0-1 (default 0).")
+    Double agentFailureRate;
+
+    @Option(names = "--agent-warmup-ms", description = "Simulated agent: warm-up time before ready (default 0).")
+    Integer agentWarmupMs;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        RouterConfig routerConfig;
+        try {
+            routerConfig = buildConfig();
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        Router router = Router.builder().config(routerConfig).build();
+        try {
+            router.start();
+        } catch (IllegalStateException e) {
+            err.println("error: " + e.getMessage());
+            router.stop();
+            return 1;
+        }
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.onTermination(stopRequested::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(router::stop, "switchboard-shutdown"));
+        out.printf("Switchboard router listening on %s (dev auth %s)%n", router.clientUri(),
+                routerConfig.devAuth() ? "on" : "off");
+        if (router.httpPort() >= 0) {
+            out.printf("Health and metrics on http://%s:%d (/health /ready /metrics)%n", routerConfig.host(),
+                    router.httpPort());
+        }
+        out.flush();
+        stopRequested.await();
+        out.println("Stopping: cancelling runs and closing connections");
+        out.flush();
+        router.stop();
+        return 0;
+    }
+
+    private RouterConfig buildConfig() throws IOException {
+        ConfigFile file = config == null ? ConfigFile.empty() : ConfigFile.read(config);
+        RouterConfig.Builder builder = RouterConfig.builder();
+        file.applyTo(builder, SimulatedAgent.Settings.defaults(), RouterConfig.builder().build().messageLimits(),
+                RouterConfig.builder().build().livenessLimits());
+        RouterConfig fromFile = builder.build();
+        if (host != null) {
+            builder.host(host);
+        }
+        if (port != null) {
+            builder.port(port);
+        }
+        if (httpPort != null) {
+            builder.httpPort(httpPort);
+        }
+        if (devAuth != null) {
+            builder.devAuth(devAuth);
+        }
+        if (idleTimeout != null) {
+            builder.idleTimeout(idleTimeout);
+        }
+        if (startupGrace != null) {
+            builder.startupGrace(startupGrace);
+        }
+        SimulatedAgent.Settings agent = fromFile.agent();
+        builder.agent(new SimulatedAgent.Settings(agent.name(),
+                agentStepMs != null ? Duration.ofMillis(agentStepMs) : agent.stepDelay(),
+                agent.thinkingSteps(),
+                agentTools != null ? agentTools : agent.toolCount(),
+                agentFailureRate != null ? agentFailureRate : agent.failureRate(),
+                agentWarmupMs != null ? Duration.ofMillis(agentWarmupMs) : agent.warmUp(),
+                agent.seed()));
+        String secret = System.getenv(TokenService.SECRET_ENV);
+        if (secret != null && !secret.isEmpty()) {
+            builder.jwtSecret(secret);
+            new TokenService(secret, java.time.Clock.systemUTC());
+        }
+        return builder.build();
+    }
+}
