@@ -151,12 +151,15 @@ public final class JsonCodec {
         return write(object);
     }
 
-    /** Encodes a JSON-RPC 2.0 success response whose result is the reply event. */
+    /** Encodes a JSON-RPC 2.0 success response whose result is the reply event, or null when none. */
     public String encodeRpcResult(JsonNode id, ServerEvent reply) {
-        Map<String, Object> result = new LinkedHashMap<>(reply.fields().size() + 1);
-        result.put("type", reply.type());
-        result.putAll(reply.fields());
-        result.remove("reply_to");
+        Map<String, Object> result = null;
+        if (reply != null) {
+            result = new LinkedHashMap<>(reply.fields().size() + 1);
+            result.put("type", reply.type());
+            result.putAll(reply.fields());
+            result.remove("reply_to");
+        }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("jsonrpc", "2.0");
         response.put("id", id);
