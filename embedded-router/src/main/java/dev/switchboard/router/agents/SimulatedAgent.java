@@ -114,19 +114,19 @@ public final class SimulatedAgent implements AgentExecutor {
                 pending.cancel(false);
             }
         });
-        scheduleStep(steps, 0, events, next);
+        scheduleStep(steps, 0, events, outcome, next);
         return outcome;
     }
 
     private void scheduleStep(List<Runnable> steps, int index, AgentRunEvents events,
-                              AtomicReference<ScheduledFuture<?>> next) {
-        if (index >= steps.size() || events.isEnded()) {
+                              CompletableFuture<AgentResult> outcome, AtomicReference<ScheduledFuture<?>> next) {
+        if (index >= steps.size() || events.isEnded() || outcome.isDone()) {
             return;
         }
         next.set(scheduler.schedule(() -> {
-            if (!events.isEnded()) {
+            if (!events.isEnded() && !outcome.isDone()) {
                 steps.get(index).run();
-                scheduleStep(steps, index + 1, events, next);
+                scheduleStep(steps, index + 1, events, outcome, next);
             }
         }, settings.stepDelay().toMillis(), TimeUnit.MILLISECONDS));
     }

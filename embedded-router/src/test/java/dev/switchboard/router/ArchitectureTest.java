@@ -1,0 +1,41 @@
+package dev.switchboard.router;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The layering of {@code ../shared/DESIGN.md}, enforced. */
+@AnalyzeClasses(packages = "dev.switchboard.router", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule routerHasNoJavaFx = noClasses().that().resideInAPackage("dev.switchboard.router..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule protocolDependsOnNothingElseInTheProject = noClasses()
+            .that().resideInAPackage("..router.protocol..")
+            .should().dependOnClassesThat().resideInAnyPackage("..router.routing..", "..router.connections..",
+                    "..router.agents..", "..router.handlers..", "..router.transport..", "..router.server..",
+                    "..router.metrics..", "..router.protection..", "..router.quality..", "..router.auth..");
+
+    @ArchTest
+    static final ArchRule routingUsesOnlyProtocol = noClasses().that().resideInAPackage("..router.routing..")
+            .should().dependOnClassesThat().resideInAnyPackage("..router.connections..", "..router.agents..",
+                    "..router.handlers..", "..router.transport..", "..router.server..", "..router.metrics..",
+                    "..router.protection..", "..router.quality..");
+
+    @ArchTest
+    static final ArchRule connectionsAndAgentsStayBelowRouting = noClasses()
+            .that().resideInAnyPackage("..router.connections..", "..router.agents..", "..router.protection..")
+            .should().dependOnClassesThat().resideInAnyPackage("..router.routing..", "..router.handlers..",
+                    "..router.transport..", "..router.server..");
+
+    @ArchTest
+    static final ArchRule onlyTheTransportTouchesJavaWebSocket = noClasses()
+            .that().resideOutsideOfPackage("..router.transport..")
+            .should().dependOnClassesThat().resideInAPackage("org.java_websocket..");
+}

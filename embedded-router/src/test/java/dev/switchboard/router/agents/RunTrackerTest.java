@@ -1,0 +1,190 @@
+package dev.switchboard.router.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.ServerEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RunTrackerTest {
+
+    /** Runs tasks on the calling thread. */
+    static final class DirectExecutor extends AbstractExecutorService {
+        @Override
+        public void execute(Runnable command) {
+            command.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+
+    /** An executor whose runs the test drives by hand. */
+    static final class ManualAgent implements AgentExecutor {
+        final List<AgentRunEvents> runs = new ArrayList<>();
+        final List<CompletableFuture<AgentResult>> outcomes = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "manual";
+        }
+
+        @Override
+        public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
+            CompletableFuture<AgentResult> outcome = new CompletableFuture<>();
+            runs.add(events);
+            outcomes.add(outcome);
+            return outcome;
+        }
+    }
+
+    private final List<ServerEvent> emitted = Collections.synchronizedList(new ArrayList<>());
+    private final ManualAgent agent = new ManualAgent();
+    private ScheduledExecutorService timer;
+    private RunTracker tracker;
+
+    @BeforeEach
+    void setUp() {
+        timer = Executors.newSingleThreadScheduledExecutor();
+        tracker = new RunTracker(agent, (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(),
+                timer, Duration.ofMillis(300), 2);
+        tracker.warmUp().toCompletableFuture().join();
+    }
+
+    @AfterEach
+    void tearDown() {
+        timer.shutdownNow();
+    }
+
+    private List<String> types() {
+        List<String> types = new ArrayList<>();
+        synchronized (emitted) {
+            emitted.forEach(event -> types.add(event.type()));
+        }
+        return types;
+    }
+
+    private AgentRun startRun() {
+        AgentRun run = tracker.create("alice", "c-1", null, null, "hello", List.of());
+        tracker.launch(run);
+        return run;
+    }
+
+    @Test
+    void completesExactlyOnceAndIgnoresEventsAfterTheEnd() {
+        AgentRun run = startRun();
+        AgentRunEvents events = agent.runs.get(0);
+        events.thinking("hmm");
+        events.toolCompleted("never_started", "x", 1);
+        events.toolExecuting("search", Map.of());
+        events.toolCompleted("search", "found", 3);
+        agent.outcomes.get(0).complete(new AgentResult("done"));
+        agent.outcomes.get(0).complete(new AgentResult("again"));
+        events.thinking("too late");
+        assertThat(tracker.stop(run.runId(), "alice")).isFalse();
+
+        assertThat(types()).containsExactly("agent_started", "agent_thinking", "tool_executing", "tool_completed",
+                "agent_completed");
+        List<Object> seqs = new ArrayList<>();
+        emitted.forEach(event -> seqs.add(event.get("seq")));
+        assertThat(seqs).containsExactly(1, 2, 3, 4, 5);
+        assertThat(tracker.endedCount(RunStatus.COMPLETED)).isEqualTo(1);
+        assertThat(tracker.inFlightCount()).isZero();
+    }
+
+    @Test
+    void anExecutorThatNeverAnswersIsEndedByTheTimeout() {
+        startRun();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> types().contains("agent_completed"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) emitted.get(emitted.size() - 1).get("data");
+        assertThat(data).containsEntry("status", "failed").containsEntry("error", "timeout");
+    }
+
+    @Test
+    void aThrowingExecutorFailsTheRun() {
+        RunTracker throwing = new RunTracker(new AgentExecutor() {
+            @Override
+            public String name() {
+                return "throwing";
+            }
+
+            @Override
+            public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
+                throw new IllegalStateException("bug");
+            }
+        }, (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(), timer, Duration.ofSeconds(5), 5);
+        throwing.warmUp().toCompletableFuture().join();
+        throwing.launch(throwing.create("alice", "c-1", null, null, "x", List.of()));
+        assertThat(types()).containsExactly("agent_started", "agent_completed");
+    }
+
+    @Test
+    void onlyTheOwnerCanStopARunAndCancellingEndsItOnce() {
+        AgentRun run = startRun();
+        assertThat(tracker.stop(run.runId(), "mallory")).isFalse();
+        assertThat(tracker.stop(run.runId(), "alice")).isTrue();
+        agent.outcomes.get(0).complete(new AgentResult("late"));
+        assertThat(types()).containsExactly("agent_started", "agent_completed");
+        assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
+    void refusesRunsPastTheInFlightLimitAndBeforeWarmUp() {
+        startRun();
+        startRun();
+        assertThatThrownBy(this::startRun).isInstanceOf(RunRejected.class)
+                .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.OVERLOADED));
+        RunTracker cold = new RunTracker(agent, (user, event) -> { }, Clock.systemUTC(), new DirectExecutor(), timer,
+                Duration.ofSeconds(1), 5);
+        assertThatThrownBy(() -> cold.create("alice", "c", null, null, "x", List.of()))
+                .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+    }
+
+    @Test
+    void cancelsTheRunsOfAClosedConnectionOnly() {
+        AgentRun mine = tracker.create("alice", "c-1", null, null, "x", List.of());
+        AgentRun other = tracker.create("alice", "c-2", null, null, "y", List.of());
+        tracker.launch(mine);
+        tracker.launch(other);
+        assertThat(tracker.cancelConnection("c-1")).isEqualTo(1);
+        assertThat(mine.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(other.status()).isEqualTo(RunStatus.RUNNING);
+    }
+}

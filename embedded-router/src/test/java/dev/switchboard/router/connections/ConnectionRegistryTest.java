@@ -1,0 +1,148 @@
+package dev.switchboard.router.connections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.ServerEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConnectionRegistryTest {
+
+    /** A sink that records frames and lets the test set how many are pending. */
+    static final class FakeSink implements ConnectionSink {
+        final List<String> frames = new ArrayList<>();
+        int pending;
+        Integer closedWith;
+
+        @Override
+        public void send(String frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public int pendingFrames() {
+            return pending;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class ManualClock extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final ConnectionRegistry registry = new ConnectionRegistry(new JsonCodec(), clock, 3);
+
+    @Test
+    void emitToUserReachesEveryConnectionOfThatUserAndNoOneElse() {
+        FakeSink aliceTab1 = new FakeSink();
+        FakeSink aliceTab2 = new FakeSink();
+        FakeSink bob = new FakeSink();
+        registry.open("alice", "127.0.0.1:1", aliceTab1);
+        registry.open("alice", "127.0.0.1:2", aliceTab2);
+        registry.open("bob", "127.0.0.1:3", bob);
+
+        assertThat(registry.emitToUser("alice", ServerEvent.of("hello"))).isEqualTo(2);
+
+        assertThat(aliceTab1.frames).containsExactly("{\"type\":\"hello\"}");
+        assertThat(aliceTab2.frames).containsExactly("{\"type\":\"hello\"}");
+        assertThat(bob.frames).isEmpty();
+        assertThat(registry.emitToUser("nobody", ServerEvent.of("hello"))).isZero();
+    }
+
+    @Test
+    void sendToConnectionRefusesAConnectionOfAnotherUser() {
+        FakeSink bob = new FakeSink();
+        Connection bobs = registry.open("bob", "x", bob);
+        assertThat(registry.sendToConnection("alice", bobs.id(), "{}")).isFalse();
+        assertThat(registry.sendToConnection("bob", bobs.id(), "{}")).isTrue();
+        assertThat(bob.frames).containsExactly("{}");
+    }
+
+    @Test
+    void aFullOutboxClosesTheConnectionWith1013OnceAndRefusesFrames() {
+        FakeSink slow = new FakeSink();
+        registry.open("slow", "x", slow);
+        slow.pending = 3;
+        assertThat(registry.emitToUser("slow", ServerEvent.of("a"))).isZero();
+        assertThat(slow.closedWith).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+        slow.pending = 0;
+        slow.closedWith = null;
+        assertThat(registry.emitToUser("slow", ServerEvent.of("b"))).isZero();
+        assertThat(slow.closedWith).isNull();
+        assertThat(registry.framesRefused()).isEqualTo(2);
+    }
+
+    @Test
+    void removingTheLastConnectionOfAUserSaysSo() {
+        List<String> events = new ArrayList<>();
+        registry.addListener(new ConnectionListener() {
+            @Override
+            public void closed(ConnectionInfo connection, boolean lastOfUser) {
+                events.add(connection.userId() + ":" + lastOfUser);
+            }
+        });
+        Connection first = registry.open("alice", "x", new FakeSink());
+        Connection second = registry.open("alice", "y", new FakeSink());
+        registry.remove(first);
+        registry.remove(first);
+        registry.remove(second);
+        assertThat(events).containsExactly("alice:false", "alice:true");
+        assertThat(registry.isOnline("alice")).isFalse();
+        assertThat(registry.userCount()).isZero();
+    }
+
+    @Test
+    void closesOnlyConnectionsIdlePastTheTimeout() {
+        FakeSink idle = new FakeSink();
+        FakeSink busy = new FakeSink();
+        registry.open("idle", "x", idle);
+        Connection active = registry.open("busy", "y", busy);
+        clock.now = clock.now.plusSeconds(200);
+        active.received(clock.millis());
+        clock.now = clock.now.plusSeconds(150);
+        assertThat(registry.closeIdle(Duration.ofSeconds(300))).isEqualTo(1);
+        assertThat(idle.closedWith).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(busy.closedWith).isNull();
+    }
+
+    @Test
+    void connectionInfoTracksMessagesInAndOut() {
+        Connection connection = registry.open("alice", "127.0.0.1:9", new FakeSink());
+        connection.received(clock.millis());
+        connection.thread("t-9");
+        registry.emitToUser("alice", ServerEvent.of("x"));
+        ConnectionInfo info = registry.connections().get(0);
+        assertThat(info.messagesIn()).isEqualTo(1);
+        assertThat(info.messagesOut()).isEqualTo(1);
+        assertThat(info.threadId()).isEqualTo("t-9");
+        assertThat(info.remoteAddress()).isEqualTo("127.0.0.1:9");
+    }
+}

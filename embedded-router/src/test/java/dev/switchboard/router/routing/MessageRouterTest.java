@@ -1,0 +1,119 @@
+package dev.switchboard.router.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.ServerEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MessageRouterTest {
+    private final HandlerRegistry registry = new HandlerRegistry();
+    private final RoutingStats stats = new RoutingStats();
+    private final MessageRouter router = new MessageRouter(registry, stats);
+
+    /** Records what a handler answered. */
+    static final class RecordingContext implements MessageContext {
+        final List<String> answers = new ArrayList<>();
+
+        @Override
+        public String userId() {
+            return "alice";
+        }
+
+        @Override
+        public String connectionId() {
+            return "c-1";
+        }
+
+        @Override
+        public void reply(ServerEvent event) {
+            answers.add(event.type());
+        }
+
+        @Override
+        public void fail(ErrorCode code, String message, Map<String, Object> details) {
+            answers.add("error:" + code.wire());
+        }
+
+        @Override
+        public boolean answered() {
+            return !answers.isEmpty();
+        }
+
+        @Override
+        public MessageContext forMessage(ClientMessage message) {
+            return this;
+        }
+    }
+
+    private List<String> route(String type) {
+        RecordingContext context = new RecordingContext();
+        router.route(context, ClientMessage.of(type, null));
+        return context.answers;
+    }
+
+    @Test
+    void dispatchesByTypeAndCounts() {
+        registry.registerBuiltIn("ping", (context, message) -> context.reply(ServerEvent.of("pong")));
+        assertThat(route("ping")).containsExactly("pong");
+        assertThat(stats.snapshot().byType()).containsEntry("ping", 1L);
+        assertThat(stats.routed()).isEqualTo(1);
+    }
+
+    @Test
+    void customHandlerTakesPrecedenceOverBuiltInUntilRemoved() {
+        registry.registerBuiltIn("ping", (context, message) -> context.reply(ServerEvent.of("pong")));
+        registry.register("ping", (context, message) -> context.reply(ServerEvent.of("custom_pong")));
+        assertThat(route("ping")).containsExactly("custom_pong");
+        assertThat(registry.unregister("ping")).isTrue();
+        assertThat(route("ping")).containsExactly("pong");
+        assertThat(registry.unregister("ping")).isFalse();
+    }
+
+    @Test
+    void answersUnknownTypesAndCountsThemOnceWithoutGrowingPerTypeStats() {
+        assertThat(route("made_up_1")).containsExactly("error:unknown_type");
+        assertThat(route("made_up_2")).containsExactly("error:unknown_type");
+        assertThat(stats.unhandledCount()).isEqualTo(2);
+        assertThat(stats.snapshot().byType()).isEmpty();
+    }
+
+    @Test
+    void turnsARejectionIntoItsErrorCodeAndAnExceptionIntoHandlerFailed() {
+        registry.registerBuiltIn("picky", (context, message) -> {
+            throw new RouteRejection(ErrorCode.NOT_FOUND, "nothing here");
+        });
+        registry.registerBuiltIn("broken", (context, message) -> {
+            throw new IllegalStateException("boom");
+        });
+        assertThat(route("picky")).containsExactly("error:not_found");
+        assertThat(route("broken")).containsExactly("error:handler_failed");
+        assertThat(stats.handlerErrors()).isEqualTo(1);
+        assertThat(stats.snapshot().errorsByType()).containsEntry("broken", 1L).containsEntry("picky", 0L);
+    }
+
+    @Test
+    void admissionCheckRunsBeforeTheHandler() {
+        List<String> handled = new ArrayList<>();
+        registry.registerBuiltIn("ping", (context, message) -> handled.add("ping"));
+        router.admission((context, message) -> {
+            throw new RouteRejection(ErrorCode.RATE_LIMITED, "slow down", Map.of("retry_after_ms", 10));
+        });
+        assertThat(route("ping")).containsExactly("error:rate_limited");
+        assertThat(handled).isEmpty();
+    }
+
+    @Test
+    void notifiesTypeListenersOncePerNewType() {
+        List<String> types = new ArrayList<>();
+        stats.onType(type -> types.add(type.type()));
+        registry.registerBuiltIn("ping", (context, message) -> { });
+        route("ping");
+        route("ping");
+        assertThat(types).containsExactly("ping");
+    }
+}
