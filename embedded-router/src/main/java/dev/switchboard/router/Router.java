@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -224,23 +225,21 @@ public final class Router implements AutoCloseable {
         State now = state;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ready", now == State.READY);
-        body.put("state", now.name().toLowerCase(java.util.Locale.ROOT));
+        body.put("state", now.name().toLowerCase(Locale.ROOT));
         body.put("handlers", router.registry().types().size());
         body.put("agent_executor", runs.isReady() ? "ready" : "warming_up");
-        return new HttpEndpoints.Readiness(now == State.READY, codec.encode(ServerEvent.builder("readiness")
-                .put("ready", body.get("ready")).put("state", body.get("state")).put("handlers", body.get("handlers"))
-                .put("agent_executor", body.get("agent_executor")).build()));
+        return new HttpEndpoints.Readiness(now == State.READY, codec.encodeObject(body));
     }
 
     private String healthJson() {
-        return codec.encode(ServerEvent.builder("health")
-                .put("status", state == State.STOPPED ? "down" : "up")
-                .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
-                .put("uptime_seconds", startedAt == null ? 0 : Duration.between(startedAt, clock.instant()).toSeconds())
-                .put("connections", connections.connectionCount())
-                .put("users", connections.userCount())
-                .put("runs_in_flight", runs.inFlightCount())
-                .build());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", state == State.STOPPED ? "down" : "up");
+        body.put("state", state.name().toLowerCase(Locale.ROOT));
+        body.put("uptime_seconds", startedAt == null ? 0 : Duration.between(startedAt, clock.instant()).toSeconds());
+        body.put("connections", connections.connectionCount());
+        body.put("users", connections.userCount());
+        body.put("runs_in_flight", runs.inFlightCount());
+        return codec.encodeObject(body);
     }
 
     /**

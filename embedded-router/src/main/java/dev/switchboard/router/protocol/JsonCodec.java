@@ -151,6 +151,11 @@ public final class JsonCodec {
         return write(object);
     }
 
+    /** Encodes a plain JSON object (HTTP bodies and other non-event documents). */
+    public String encodeObject(Map<String, ?> object) {
+        return write(object);
+    }
+
     /** Encodes a JSON-RPC 2.0 success response whose result is the reply event, or null when none. */
     public String encodeRpcResult(JsonNode id, ServerEvent reply) {
         Map<String, Object> result = null;

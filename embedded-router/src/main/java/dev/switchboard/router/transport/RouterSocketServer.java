@@ -122,8 +122,8 @@ public final class RouterSocketServer extends WebSocketServer {
         } catch (AuthenticationFailed failed) {
             stats.handshakeRejected(failed.reason());
             conn.setAttachment(Refused.INSTANCE);
-            String body = codec.encode(ServerEvent.builder("unauthorized")
-                    .put("reason", failed.reason()).put("message", failed.getMessage()).build());
+            String body = codec.encodeObject(new java.util.TreeMap<>(Map.of("error", "unauthorized", "reason", failed.reason(),
+                    "message", failed.getMessage())));
             return new Refusal(401, "Unauthorized", body);
         }
     }
