@@ -1,0 +1,71 @@
+package dev.switchboard.router.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.protection.RateLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileTest {
+
+    private static RouterConfig apply(ConfigFile file) {
+        RouterConfig defaults = RouterConfig.builder().build();
+        return file.applyTo(RouterConfig.builder(), SimulatedAgent.Settings.defaults(), defaults.messageLimits(),
+                defaults.livenessLimits()).build();
+    }
+
+    @Test
+    void theDocumentedExampleHoldsExactlyTheDefaults() throws IOException {
+        RouterConfig fromExample = apply(ConfigFile.read(Path.of("../src/docs/router.example.yaml")));
+        RouterConfig defaults = RouterConfig.builder().build();
+        assertThat(fromExample.port()).isEqualTo(defaults.port());
+        assertThat(fromExample.httpPort()).isEqualTo(defaults.httpPort());
+        assertThat(fromExample.idleTimeout()).isEqualTo(defaults.idleTimeout());
+        assertThat(fromExample.softFrameLimit()).isEqualTo(defaults.softFrameLimit());
+        assertThat(fromExample.hardFrameLimit()).isEqualTo(defaults.hardFrameLimit());
+        assertThat(fromExample.outboxLimit()).isEqualTo(defaults.outboxLimit());
+        assertThat(fromExample.startupGrace()).isEqualTo(defaults.startupGrace());
+        assertThat(fromExample.messageTtl()).isEqualTo(defaults.messageTtl());
+        assertThat(fromExample.maxRunsInFlight()).isEqualTo(defaults.maxRunsInFlight());
+        assertThat(fromExample.agent()).isEqualTo(defaults.agent());
+        assertThat(fromExample.messageLimits()).isEqualTo(defaults.messageLimits());
+        assertThat(fromExample.livenessLimits()).isEqualTo(defaults.livenessLimits());
+    }
+
+    @Test
+    void appliesOnlyTheKeysItSets(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("router.yaml");
+        Files.writeString(yaml, "agent:\n  step_ms: 500\nrate_limits:\n  messages: {burst: 100}\n");
+        RouterConfig config = apply(ConfigFile.read(yaml));
+        assertThat(config.agent().stepDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.agent().toolCount()).isEqualTo(1);
+        assertThat(config.messageLimits()).isEqualTo(new RateLimits(100, 100));
+        assertThat(config.port()).isEqualTo(RouterConfig.DEFAULT_PORT);
+    }
+
+    @Test
+    void refusesUnknownKeys(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("router.yaml");
+        Files.writeString(yaml, "agent:\n  stepms: 500\n");
+        assertThatThrownBy(() -> ConfigFile.read(yaml)).hasMessageContaining("stepms");
+    }
+
+    @Test
+    void durationsAcceptUnitsAndIso() {
+        DurationConverter converter = new DurationConverter();
+        assertThat(converter.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(converter.convert("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(converter.convert("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(converter.convert("2d")).isEqualTo(Duration.ofDays(2));
+        assertThat(converter.convert("PT1H")).isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> converter.convert("soon")).hasMessageContaining("not a duration");
+    }
+}
