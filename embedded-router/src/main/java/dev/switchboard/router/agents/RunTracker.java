@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,7 +176,7 @@ public final class RunTracker {
         return cancelWhere(run -> true, reason);
     }
 
-    private int cancelWhere(java.util.function.Predicate<AgentRun> which, String reason) {
+    private int cancelWhere(Predicate<AgentRun> which, String reason) {
         int cancelled = 0;
         for (AgentRun run : List.copyOf(inFlight.values())) {
             if (which.test(run) && run.end(RunStatus.CANCELLED, null, reason)) {

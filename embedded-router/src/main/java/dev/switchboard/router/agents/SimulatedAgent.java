@@ -26,7 +26,7 @@ public final class SimulatedAgent implements AgentExecutor {
 
     private final Settings settings;
     private final ScheduledExecutorService scheduler;
-    private final AtomicInteger runCounter = new AtomicInteger();
+    private final AtomicInteger threadCounter = new AtomicInteger();
 
     /**
      * How the simulated agent behaves.
@@ -81,7 +81,7 @@ public final class SimulatedAgent implements AgentExecutor {
     public SimulatedAgent(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "switchboard-sim-agent-" + runCounter.incrementAndGet());
+            Thread thread = new Thread(runnable, "switchboard-sim-agent-" + threadCounter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });

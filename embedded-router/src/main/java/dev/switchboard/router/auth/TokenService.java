@@ -33,13 +33,22 @@ public final class TokenService {
      * @throws IllegalArgumentException when the secret is shorter than 32 bytes
      */
     public TokenService(String secret, Clock clock) {
+        this.secret = requireUsableSecret(secret).getBytes(StandardCharsets.UTF_8);
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+    }
+
+    /**
+     * Checks that {@code secret} can sign HS256 tokens.
+     *
+     * @throws IllegalArgumentException when it is shorter than 32 bytes
+     */
+    public static String requireUsableSecret(String secret) {
         Objects.requireNonNull(secret, "secret must not be null");
-        this.secret = secret.getBytes(StandardCharsets.UTF_8);
-        if (this.secret.length < MIN_SECRET_BYTES) {
+        if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
             throw new IllegalArgumentException(
                     SECRET_ENV + " must be at least " + MIN_SECRET_BYTES + " bytes for HS256");
         }
-        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        return secret;
     }
 
     /** A signed token for {@code userId} with {@code role}, valid for {@code ttl}. */

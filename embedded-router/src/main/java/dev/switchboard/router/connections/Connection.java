@@ -18,7 +18,7 @@ public final class Connection {
     private final int outboxLimit;
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
-    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastActivityMillis;
     private volatile String threadId;
 
@@ -62,16 +62,14 @@ public final class Connection {
      * Queues a frame unless the outbox is full. A full outbox closes the connection with 1013 once:
      * a client that cannot keep up is cut off rather than allowed to grow the server's memory.
      *
-     * @return true when queued; false when refused (full, or already overflowed)
+     * @return true when queued; false when refused (full, or the connection is closing)
      */
     boolean offer(String frame) {
-        if (overflowed.get()) {
+        if (closing.get()) {
             return false;
         }
         if (sink.pendingFrames() >= outboxLimit) {
-            if (overflowed.compareAndSet(false, true)) {
-                sink.close(CloseCodes.TRY_AGAIN_LATER, "outbound queue overflow");
-            }
+            close(CloseCodes.TRY_AGAIN_LATER, "outbound queue overflow");
             return false;
         }
         sink.send(frame);
@@ -79,8 +77,18 @@ public final class Connection {
         return true;
     }
 
-    void close(int code, String reason) {
+    /**
+     * Closes the connection once; later calls (another reason arriving while the close handshake
+     * runs) do nothing.
+     *
+     * @return whether this call closed it
+     */
+    boolean close(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return false;
+        }
         sink.close(code, reason);
+        return true;
     }
 
     /** A read-only copy of this connection's state. */

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -127,8 +126,7 @@ public final class ConnectionRegistry {
         long cutoff = clock.millis() - idleTimeout.toMillis();
         int closed = 0;
         for (Connection connection : byId.values()) {
-            if (connection.lastActivityMillis() < cutoff) {
-                connection.close(CloseCodes.GOING_AWAY, "idle timeout");
+            if (connection.lastActivityMillis() < cutoff && connection.close(CloseCodes.GOING_AWAY, "idle timeout")) {
                 closed++;
             }
         }
@@ -138,9 +136,11 @@ public final class ConnectionRegistry {
 
     /** Closes every connection of a user with the given code; returns how many. */
     public int closeUser(String userId, int code, String reason) {
-        Collection<Connection> connections = List.copyOf(byUser.getOrDefault(userId, NONE));
-        connections.forEach(connection -> connection.close(code, reason));
-        return connections.size();
+        int closed = 0;
+        for (Connection connection : List.copyOf(byUser.getOrDefault(userId, NONE))) {
+            closed += connection.close(code, reason) ? 1 : 0;
+        }
+        return closed;
     }
 
     /** The connection with this id, or null. */

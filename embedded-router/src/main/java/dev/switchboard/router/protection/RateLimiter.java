@@ -3,6 +3,7 @@ package dev.switchboard.router.protection;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,8 +29,8 @@ public final class RateLimiter {
     }
 
     public RateLimiter(RateLimits messages, RateLimits liveness) {
-        this.messages = RateLimits.require(messages, "messages");
-        this.liveness = RateLimits.require(liveness, "liveness");
+        this.messages = Objects.requireNonNull(messages, "messages must not be null");
+        this.liveness = Objects.requireNonNull(liveness, "liveness must not be null");
     }
 
     /** Takes one token from the user's bucket for this kind of message. */

@@ -1,7 +1,6 @@
 package dev.switchboard.router.protection;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * A token-bucket limit: {@code burst} tokens at most, refilled at {@code perMinute} a minute.
@@ -30,7 +29,4 @@ public record RateLimits(long perMinute, long burst) {
         return Duration.ofMinutes(1);
     }
 
-    static RateLimits require(RateLimits limits, String name) {
-        return Objects.requireNonNull(limits, name + " must not be null");
-    }
 }

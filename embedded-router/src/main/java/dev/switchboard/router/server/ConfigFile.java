@@ -58,9 +58,9 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                 null);
     }
 
-    /** Applies every key the file sets onto {@code builder}. */
-    public RouterConfig.Builder applyTo(RouterConfig.Builder builder, SimulatedAgent.Settings baseAgent,
-                                        RateLimits baseMessages, RateLimits baseLiveness) {
+    /** A builder holding {@code base} with every key the file sets applied over it. */
+    public RouterConfig.Builder applyTo(RouterConfig base) {
+        RouterConfig.Builder builder = base.toBuilder();
         if (host != null) {
             builder.host(host);
         }
@@ -100,10 +100,12 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         if (maxRunsInFlight != null) {
             builder.maxRunsInFlight(maxRunsInFlight);
         }
-        builder.agent(agent == null ? baseAgent : agent.applyTo(baseAgent));
+        if (agent != null) {
+            builder.agent(agent.applyTo(base.agent()));
+        }
         if (rateLimits != null) {
-            builder.messageLimits(merge(rateLimits.messages(), baseMessages));
-            builder.livenessLimits(merge(rateLimits.liveness(), baseLiveness));
+            builder.messageLimits(merge(rateLimits.messages(), base.messageLimits()));
+            builder.livenessLimits(merge(rateLimits.liveness(), base.livenessLimits()));
         }
         return builder;
     }

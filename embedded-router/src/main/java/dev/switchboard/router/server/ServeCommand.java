@@ -100,10 +100,8 @@ final class ServeCommand implements Callable<Integer> {
 
     private RouterConfig buildConfig() throws IOException {
         ConfigFile file = config == null ? ConfigFile.empty() : ConfigFile.read(config);
-        RouterConfig.Builder builder = RouterConfig.builder();
-        file.applyTo(builder, SimulatedAgent.Settings.defaults(), RouterConfig.builder().build().messageLimits(),
-                RouterConfig.builder().build().livenessLimits());
-        RouterConfig fromFile = builder.build();
+        RouterConfig fromFile = file.applyTo(RouterConfig.builder().build()).build();
+        RouterConfig.Builder builder = fromFile.toBuilder();
         if (host != null) {
             builder.host(host);
         }
@@ -132,8 +130,7 @@ final class ServeCommand implements Callable<Integer> {
                 agent.seed()));
         String secret = System.getenv(TokenService.SECRET_ENV);
         if (secret != null && !secret.isEmpty()) {
-            builder.jwtSecret(secret);
-            new TokenService(secret, java.time.Clock.systemUTC());
+            builder.jwtSecret(TokenService.requireUsableSecret(secret));
         }
         return builder.build();
     }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
@@ -132,7 +133,7 @@ public final class RouterSocketServer extends WebSocketServer {
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
         Object attachment = conn.getAttachment();
         if (!(attachment instanceof Principal principal)) {
-            ((org.java_websocket.WebSocketImpl) conn).flushAndClose(CloseFrame.POLICY_VALIDATION, "unauthorized", false);
+            ((WebSocketImpl) conn).flushAndClose(CloseFrame.POLICY_VALIDATION, "unauthorized", false);
             return;
         }
         InetSocketAddress remote = conn.getRemoteSocketAddress();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.router.RouterConfig;
-import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.protection.RateLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,9 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigFileTest {
 
     private static RouterConfig apply(ConfigFile file) {
-        RouterConfig defaults = RouterConfig.builder().build();
-        return file.applyTo(RouterConfig.builder(), SimulatedAgent.Settings.defaults(), defaults.messageLimits(),
-                defaults.livenessLimits()).build();
+        return file.applyTo(RouterConfig.builder().build()).build();
     }
 
     @Test
