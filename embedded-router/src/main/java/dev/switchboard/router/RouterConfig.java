@@ -2,6 +2,8 @@ package dev.switchboard.router;
 
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.protection.RateLimits;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -38,7 +40,7 @@ public final class RouterConfig {
         this.host = Objects.requireNonNull(b.host, "host must not be null");
         this.port = requirePort(b.port, "port");
         this.httpPort = b.httpPort == -1 ? -1 : requirePort(b.httpPort, "httpPort");
-        this.devAuth = b.devAuth;
+        this.devAuth = b.devAuth != null ? b.devAuth : isLoopback(host);
         this.jwtSecret = b.jwtSecret;
         this.idleTimeout = requirePositive(b.idleTimeout, "idleTimeout");
         this.softFrameLimit = b.softFrameLimit;
@@ -69,6 +71,14 @@ public final class RouterConfig {
                 .outboxLimit(outboxLimit).startupGrace(startupGrace).messageTtl(messageTtl)
                 .startupBacklog(startupBacklog).runTimeout(runTimeout).maxRunsInFlight(maxRunsInFlight)
                 .agent(agent).messageLimits(messageLimits).livenessLimits(livenessLimits).stopTimeout(stopTimeout);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static int requirePort(int port, String name) {
@@ -116,7 +126,11 @@ public final class RouterConfig {
         return httpPort;
     }
 
-    /** Whether {@code ?user=} is accepted without a token. Default off. */
+    /**
+     * Whether {@code ?user=} is accepted without a token. Default: on when the router binds a
+     * loopback address (an embedded router on a laptop), off otherwise. The standalone server turns
+     * it off unless {@code --dev-auth} is given.
+     */
     public boolean devAuth() {
         return devAuth;
     }
@@ -196,7 +210,7 @@ public final class RouterConfig {
         private String host = "127.0.0.1";
         private int port = DEFAULT_PORT;
         private int httpPort = DEFAULT_HTTP_PORT;
-        private boolean devAuth;
+        private Boolean devAuth;
         private String jwtSecret;
         private Duration idleTimeout = Duration.ofSeconds(300);
         private int softFrameLimit = 64 * 1024;
@@ -230,7 +244,8 @@ public final class RouterConfig {
             return this;
         }
 
-        public Builder devAuth(boolean value) {
+        /** Turns dev auth on or off; null means on exactly when {@link #host} is a loopback address. */
+        public Builder devAuth(Boolean value) {
             this.devAuth = value;
             return this;
         }

@@ -2,7 +2,6 @@ package dev.switchboard.router.server;
 
 import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
-import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.TokenService;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     Boolean devAuth;
 
     @Option(names = "--idle-timeout", converter = DurationConverter.class,
-            description = "Close connections idle this long with 1001 (default 300s).")
+            description = "Close connections idle this long with 1001, in whole seconds (default 300s).")
     Duration idleTimeout;
 
     @Option(names = "--startup-grace", converter = DurationConverter.class,
@@ -61,6 +60,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--agent-warmup-ms", description = "Simulated agent: warm-up time before ready (default 0).")
     Integer agentWarmupMs;
+
+    /** The flags given, as a configuration layer over the file's (unset flags are null). */
+    private ConfigFile flags() {
+        ConfigFile.Agent agent = new ConfigFile.Agent(agentStepMs, null, agentTools, agentFailureRate, agentWarmupMs);
+        return new ConfigFile(host, port, httpPort, devAuth,
+                idleTimeout == null ? null : Math.toIntExact(idleTimeout.toSeconds()),
+                null, null, null,
+                startupGrace == null ? null : Math.toIntExact(startupGrace.toMillis()),
+                null, null, null, null, agent, null);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -100,34 +109,8 @@ final class ServeCommand implements Callable<Integer> {
 
     private RouterConfig buildConfig() throws IOException {
         ConfigFile file = config == null ? ConfigFile.empty() : ConfigFile.read(config);
-        RouterConfig fromFile = file.applyTo(RouterConfig.builder().build()).build();
-        RouterConfig.Builder builder = fromFile.toBuilder();
-        if (host != null) {
-            builder.host(host);
-        }
-        if (port != null) {
-            builder.port(port);
-        }
-        if (httpPort != null) {
-            builder.httpPort(httpPort);
-        }
-        if (devAuth != null) {
-            builder.devAuth(devAuth);
-        }
-        if (idleTimeout != null) {
-            builder.idleTimeout(idleTimeout);
-        }
-        if (startupGrace != null) {
-            builder.startupGrace(startupGrace);
-        }
-        SimulatedAgent.Settings agent = fromFile.agent();
-        builder.agent(new SimulatedAgent.Settings(agent.name(),
-                agentStepMs != null ? Duration.ofMillis(agentStepMs) : agent.stepDelay(),
-                agent.thinkingSteps(),
-                agentTools != null ? agentTools : agent.toolCount(),
-                agentFailureRate != null ? agentFailureRate : agent.failureRate(),
-                agentWarmupMs != null ? Duration.ofMillis(agentWarmupMs) : agent.warmUp(),
-                agent.seed()));
+        RouterConfig fromFile = file.applyTo(RouterConfig.builder().devAuth(false).build()).build();
+        RouterConfig.Builder builder = flags().applyTo(fromFile);
         String secret = System.getenv(TokenService.SECRET_ENV);
         if (secret != null && !secret.isEmpty()) {
             builder.jwtSecret(TokenService.requireUsableSecret(secret));
