@@ -10,17 +10,23 @@ import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.handlers.BuiltInHandlers;
 import dev.switchboard.router.metrics.RouterMetrics;
+import dev.switchboard.router.protection.Classification;
+import dev.switchboard.router.protection.Classifier;
+import dev.switchboard.router.protection.MessageValidator;
+import dev.switchboard.router.protection.Priority;
+import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.JsonCodec;
-import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.quality.QualityTracker;
 import dev.switchboard.router.routing.HandlerRegistry;
+import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageHandler;
 import dev.switchboard.router.routing.MessageRouter;
 import dev.switchboard.router.routing.RouteRejection;
 import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.transport.Dispatcher;
 import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportStats;
@@ -64,6 +70,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
 
     /** Where the router is in its life. */
     public enum State { NEW, STARTING, READY, DEGRADED, STOPPED }
@@ -77,7 +84,7 @@ public final class Router implements AutoCloseable {
     private final AgentExecutor agent;
     private final RunTracker runs;
     private final QualityTracker quality;
-    private final RateLimiter rateLimiter;
+    private final Protection protection;
     private final PrometheusMeterRegistry meterRegistry;
     private final ThreadPoolExecutor launcher;
     private final ScheduledExecutorService scheduler;
@@ -86,6 +93,7 @@ public final class Router implements AutoCloseable {
     private volatile State state = State.NEW;
     private volatile Instant startedAt;
     private RouterSocketServer socketServer;
+    private Dispatcher dispatcher;
     private HttpEndpoints http;
     private RouterMetrics metrics;
 
@@ -102,7 +110,8 @@ public final class Router implements AutoCloseable {
         this.runs = new RunTracker(agent, connections::emitToUser, clock, launcher, scheduler, config.runTimeout(),
                 config.maxRunsInFlight());
         this.quality = new QualityTracker(connections::emitToUser, clock);
-        this.rateLimiter = new RateLimiter(config.messageLimits(), config.livenessLimits());
+        this.protection = new Protection(new MessageValidator(config.validation()),
+                new Classifier(config.classification(), DEFAULT_CLASS), new RateLimiter(config.rateLimits()));
         runs.addListener(quality);
         connections.addListener(new ConnectionListener() {
             @Override
@@ -114,21 +123,22 @@ public final class Router implements AutoCloseable {
             public void closed(ConnectionInfo connection, boolean lastOfUser) {
                 routingStats.connectionClosed();
                 runs.cancelConnection(connection.connectionId());
+                protection.rateLimiter().forgetConnection(connection.connectionId());
                 if (lastOfUser) {
                     quality.forget(connection.userId());
                 }
             }
         });
-        BuiltInHandlers.register(router, codec, runs, quality, clock);
+        BuiltInHandlers.register(router, codec, runs, quality, clock, this::admitBatchElement);
         builder.handlers.forEach(router.registry()::register);
-        router.admission((context, message) -> {
-            RateLimiter.Decision decision =
-                    rateLimiter.tryAcquire(context.userId(), MessageType.LIVENESS.contains(message.type()));
-            if (!decision.admitted()) {
-                throw new RouteRejection(ErrorCode.RATE_LIMITED, "rate limit exceeded; retry later",
-                        Map.of("retry_after_ms", decision.retryAfterMs()));
-            }
-        });
+    }
+
+    private void admitBatchElement(MessageContext context, ClientMessage message) {
+        Protection.Verdict verdict = protection.admit(context.userId(), context.connectionId(), message);
+        if (!verdict.admitted()) {
+            throw new RouteRejection(verdict.code(), verdict.text(),
+                    verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
+        }
     }
 
     private static ThreadFactory named(String prefix) {
@@ -157,11 +167,13 @@ public final class Router implements AutoCloseable {
         state = State.STARTING;
         startedAt = clock.instant();
         TokenService tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock);
+        dispatcher = new Dispatcher(config.queue(), router, nanos -> metrics.recordRouting(nanos),
+                nanos -> metrics.recordQueueWait(nanos));
         socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()), tokens,
                 config.devAuth(), connections, router, codec, clock, config.softFrameLimit(), config.hardFrameLimit(),
-                config.startupBacklog(), nanos -> metrics.recordRouting(nanos));
+                protection, dispatcher);
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
-                rateLimiter, socketServer.stats(), () -> state == State.READY));
+                protection, dispatcher.queue(), socketServer.stats(), () -> state == State.READY));
         runs.addListener(metrics);
         try {
             socketServer.start();
@@ -191,7 +203,7 @@ public final class Router implements AutoCloseable {
         long every = Math.max(100, Math.min(5_000, config.idleTimeout().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(() -> {
             connections.closeIdle(config.idleTimeout());
-            rateLimiter.sweep();
+            protection.rateLimiter().sweep();
         }, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -216,10 +228,7 @@ public final class Router implements AutoCloseable {
             return;
         }
         state = next == State.DEGRADED && runs.isReady() ? State.READY : next;
-        int held = socketServer.openGate(config.messageTtl());
-        if (held > 0) {
-            log.info("released {} messages held during start-up", held);
-        }
+        socketServer.resumeDispatch();
     }
 
     private HttpEndpoints.Readiness readiness() {
@@ -342,6 +351,20 @@ public final class Router implements AutoCloseable {
     /** Every agent run in flight now. */
     public List<RunInfo> runsInFlight() {
         return runs.inFlight();
+    }
+
+    /**
+     * The protection pipeline: validation policy, classification rules and rate limits, changeable
+     * at runtime ({@code protection().rateLimiter().update(…)}, {@code protection().classifier(…)}).
+     */
+    public Protection protection() {
+        return protection;
+    }
+
+    /** Messages waiting in the dispatch queue, per class. */
+    public int queueDepth(Priority priority) {
+        requireStarted();
+        return dispatcher.queue().depth(priority);
     }
 
     /** Transport counters: handshakes refused, closes by code. */

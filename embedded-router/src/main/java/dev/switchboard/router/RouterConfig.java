@@ -1,10 +1,15 @@
 package dev.switchboard.router;
 
 import dev.switchboard.router.agents.SimulatedAgent;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.ClassificationRule;
+import dev.switchboard.router.protection.Classifier;
+import dev.switchboard.router.protection.QueuePolicy;
+import dev.switchboard.router.protection.RateLimiter;
+import dev.switchboard.router.protection.ValidationPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,13 +32,13 @@ public final class RouterConfig {
     private final int hardFrameLimit;
     private final int outboxLimit;
     private final Duration startupGrace;
-    private final Duration messageTtl;
-    private final int startupBacklog;
     private final Duration runTimeout;
     private final int maxRunsInFlight;
     private final SimulatedAgent.Settings agent;
-    private final RateLimits messageLimits;
-    private final RateLimits livenessLimits;
+    private final RateLimiter.Limits rateLimits;
+    private final ValidationPolicy validation;
+    private final List<ClassificationRule> classification;
+    private final QueuePolicy queue;
     private final Duration stopTimeout;
 
     private RouterConfig(Builder b) {
@@ -50,13 +55,13 @@ public final class RouterConfig {
         }
         this.outboxLimit = requireAtLeastOne(b.outboxLimit, "outboxLimit");
         this.startupGrace = requireNotNegative(b.startupGrace, "startupGrace");
-        this.messageTtl = requirePositive(b.messageTtl, "messageTtl");
-        this.startupBacklog = requireAtLeastOne(b.startupBacklog, "startupBacklog");
         this.runTimeout = requirePositive(b.runTimeout, "runTimeout");
         this.maxRunsInFlight = requireAtLeastOne(b.maxRunsInFlight, "maxRunsInFlight");
         this.agent = Objects.requireNonNull(b.agent, "agent must not be null");
-        this.messageLimits = Objects.requireNonNull(b.messageLimits, "messageLimits must not be null");
-        this.livenessLimits = Objects.requireNonNull(b.livenessLimits, "livenessLimits must not be null");
+        this.rateLimits = Objects.requireNonNull(b.rateLimits, "rateLimits must not be null");
+        this.validation = Objects.requireNonNull(b.validation, "validation must not be null");
+        this.classification = List.copyOf(b.classification);
+        this.queue = Objects.requireNonNull(b.queue, "queue must not be null");
         this.stopTimeout = requireNotNegative(b.stopTimeout, "stopTimeout");
     }
 
@@ -68,9 +73,10 @@ public final class RouterConfig {
     public Builder toBuilder() {
         return new Builder().host(host).port(port).httpPort(httpPort).devAuth(devAuth).jwtSecret(jwtSecret)
                 .idleTimeout(idleTimeout).softFrameLimit(softFrameLimit).hardFrameLimit(hardFrameLimit)
-                .outboxLimit(outboxLimit).startupGrace(startupGrace).messageTtl(messageTtl)
-                .startupBacklog(startupBacklog).runTimeout(runTimeout).maxRunsInFlight(maxRunsInFlight)
-                .agent(agent).messageLimits(messageLimits).livenessLimits(livenessLimits).stopTimeout(stopTimeout);
+                .outboxLimit(outboxLimit).startupGrace(startupGrace)
+                .runTimeout(runTimeout).maxRunsInFlight(maxRunsInFlight)
+                .agent(agent).rateLimits(rateLimits).validation(validation).classification(classification)
+                .queue(queue).stopTimeout(stopTimeout);
     }
 
     private static boolean isLoopback(String host) {
@@ -165,16 +171,6 @@ public final class RouterConfig {
         return startupGrace;
     }
 
-    /** A held message older than this when it could be dispatched gets {@code expired}. Default 30 s. */
-    public Duration messageTtl() {
-        return messageTtl;
-    }
-
-    /** Messages held at most during start-up; past it, {@code overloaded}. Default 10,000. */
-    public int startupBacklog() {
-        return startupBacklog;
-    }
-
     /** A run still going after this ends as failed with error {@code timeout}. Default 60 s. */
     public Duration runTimeout() {
         return runTimeout;
@@ -190,14 +186,27 @@ public final class RouterConfig {
         return agent;
     }
 
-    /** Per-user limit for ordinary messages. Default 100 a minute, bursts of 20. */
-    public RateLimits messageLimits() {
-        return messageLimits;
+    /**
+     * Token buckets: per user and per connection 100 a minute with bursts of 20; {@code ping} and
+     * {@code heartbeat} 120 a minute with bursts of 20, per user.
+     */
+    public RateLimiter.Limits rateLimits() {
+        return rateLimits;
     }
 
-    /** Per-user limit for {@code ping} and {@code heartbeat}. Default 120 a minute, bursts of 20. */
-    public RateLimits livenessLimits() {
-        return livenessLimits;
+    /** What validation enforces: field counts, string sizes, control characters, markup. */
+    public ValidationPolicy validation() {
+        return validation;
+    }
+
+    /** Classification rules, first match wins; default {@link Classifier#defaultRules()}. */
+    public List<ClassificationRule> classification() {
+        return classification;
+    }
+
+    /** The dispatch queue: capacity, per-user share, workers, per-class TTLs. */
+    public QueuePolicy queue() {
+        return queue;
     }
 
     /** How long {@link Router#stop()} waits for sockets to close. Default 5 s. */
@@ -217,13 +226,13 @@ public final class RouterConfig {
         private int hardFrameLimit = 1024 * 1024;
         private int outboxLimit = 1024;
         private Duration startupGrace = Duration.ofSeconds(10);
-        private Duration messageTtl = Duration.ofSeconds(30);
-        private int startupBacklog = 10_000;
         private Duration runTimeout = Duration.ofSeconds(60);
         private int maxRunsInFlight = 10_000;
         private SimulatedAgent.Settings agent = SimulatedAgent.Settings.defaults();
-        private RateLimits messageLimits = RateLimits.messageDefaults();
-        private RateLimits livenessLimits = RateLimits.livenessDefaults();
+        private RateLimiter.Limits rateLimits = RateLimiter.Limits.defaults();
+        private ValidationPolicy validation = ValidationPolicy.defaults();
+        private List<ClassificationRule> classification = Classifier.defaultRules();
+        private QueuePolicy queue = QueuePolicy.defaults();
         private Duration stopTimeout = Duration.ofSeconds(5);
 
         private Builder() {
@@ -280,16 +289,6 @@ public final class RouterConfig {
             return this;
         }
 
-        public Builder messageTtl(Duration value) {
-            this.messageTtl = value;
-            return this;
-        }
-
-        public Builder startupBacklog(int value) {
-            this.startupBacklog = value;
-            return this;
-        }
-
         public Builder runTimeout(Duration value) {
             this.runTimeout = value;
             return this;
@@ -305,13 +304,23 @@ public final class RouterConfig {
             return this;
         }
 
-        public Builder messageLimits(RateLimits value) {
-            this.messageLimits = value;
+        public Builder rateLimits(RateLimiter.Limits value) {
+            this.rateLimits = value;
             return this;
         }
 
-        public Builder livenessLimits(RateLimits value) {
-            this.livenessLimits = value;
+        public Builder validation(ValidationPolicy value) {
+            this.validation = value;
+            return this;
+        }
+
+        public Builder classification(List<ClassificationRule> value) {
+            this.classification = Objects.requireNonNull(value, "classification must not be null");
+            return this;
+        }
+
+        public Builder queue(QueuePolicy value) {
+            this.queue = value;
             return this;
         }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.protection.Priority;
+import dev.switchboard.router.protection.QueuePolicy;
+import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.support.NoLeakedThreads;
@@ -24,7 +27,8 @@ class ErrorCodesTest {
     @BeforeAll
     static void startRouter() {
         router = TestRouters.start(config -> config.softFrameLimit(1024).hardFrameLimit(4096)
-                .messageLimits(new RateLimits(60, 5)));
+                .rateLimits(new RateLimiter.Limits(new RateLimits(60, 5), new RateLimits(600, 100),
+                        RateLimits.livenessDefaults(), java.util.Map.of())));
         router.registerHandler("explode", (context, message) -> {
             throw new IllegalStateException("secret internal detail");
         });
@@ -153,7 +157,8 @@ class ErrorCodesTest {
 
     @Test
     void answersExpiredForAMessageHeldPastItsTimeToLive() {
-        Router starting = Router.builder().config(TestRouters.config().messageTtl(Duration.ofMillis(100))
+        Router starting = Router.builder().config(TestRouters.config()
+                .queue(QueuePolicy.defaults().withTtl(Priority.CRITICAL, Duration.ofMillis(100)))
                 .agent(TestRouters.config().build().agent().withWarmUp(Duration.ofMillis(600))).build()).build().start();
         try (WsClient alice = WsClient.connect(starting.clientUri(), "alice")) {
             alice.send(Map.of("type", "ping", "message_id", "early"));

@@ -6,6 +6,7 @@ import dev.switchboard.router.protocol.Decoded;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.MessageType;
+import dev.switchboard.router.routing.AdmissionCheck;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageHandler;
 import dev.switchboard.router.routing.MessageRouter;
@@ -13,17 +14,20 @@ import dev.switchboard.router.routing.RouteRejection;
 
 /**
  * {@code batch}: routes each inner message in order, exactly as if it had been sent alone (its own
- * admission, its own reply). Batches do not nest.
+ * validation and rate-limit token, its own reply), within the batch's turn in the dispatch queue.
+ * Batches do not nest.
  */
 final class BatchHandler implements MessageHandler {
     static final int MAX_MESSAGES = 50;
 
     private final JsonCodec codec;
     private final MessageRouter router;
+    private final AdmissionCheck admission;
 
-    BatchHandler(JsonCodec codec, MessageRouter router) {
+    BatchHandler(JsonCodec codec, MessageRouter router, AdmissionCheck admission) {
         this.codec = codec;
         this.router = router;
+        this.admission = admission;
     }
 
     @Override
@@ -48,6 +52,12 @@ final class BatchHandler implements MessageHandler {
             MessageContext innerContext = context.forMessage(inner);
             if (MessageType.BATCH.equals(inner.type())) {
                 innerContext.fail(ErrorCode.INVALID_MESSAGE, "batches cannot nest");
+                continue;
+            }
+            try {
+                admission.admit(innerContext, inner);
+            } catch (RouteRejection rejection) {
+                innerContext.fail(rejection.code(), rejection.getMessage(), rejection.details());
                 continue;
             }
             router.route(innerContext, inner);

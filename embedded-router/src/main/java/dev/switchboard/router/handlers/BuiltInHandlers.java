@@ -4,6 +4,7 @@ import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.quality.QualityTracker;
+import dev.switchboard.router.routing.AdmissionCheck;
 import dev.switchboard.router.routing.MessageRouter;
 import java.time.Clock;
 
@@ -15,10 +16,10 @@ public final class BuiltInHandlers {
 
     /** Registers the built-in handlers; custom handlers registered later take precedence. */
     public static void register(MessageRouter router, JsonCodec codec, RunTracker runs, QualityTracker quality,
-                                Clock clock) {
+                                Clock clock, AdmissionCheck batchElementAdmission) {
         new LivenessHandlers(clock).registerWith(router.registry());
         new AgentHandlers(runs).registerWith(router.registry());
         new QualityHandlers(quality).registerWith(router.registry());
-        router.registry().registerBuiltIn(MessageType.BATCH, new BatchHandler(codec, router));
+        router.registry().registerBuiltIn(MessageType.BATCH, new BatchHandler(codec, router, batchElementAdmission));
     }
 }

@@ -5,7 +5,10 @@ import dev.switchboard.router.agents.RunListener;
 import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.connections.ConnectionRegistry;
-import dev.switchboard.router.protection.RateLimiter;
+import dev.switchboard.router.protection.DispatchQueue;
+import dev.switchboard.router.protection.Priority;
+import dev.switchboard.router.protection.Protection;
+import dev.switchboard.router.protection.RejectReason;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.transport.TransportStats;
@@ -36,18 +39,25 @@ public final class RouterMetrics implements RunListener {
 
     private final MeterRegistry registry;
     private final Timer routingLatency;
+    private final Timer queueWait;
     private final Map<RunStatus, Timer> runDurations = new EnumMap<>(RunStatus.class);
 
     /** Everything the binding reads; all but the registry are the router's live components. */
     public record Sources(RoutingStats routing, ConnectionRegistry connections, RunTracker runs,
-                          RateLimiter rateLimiter, TransportStats transport, BooleanSupplier ready) {
+                          Protection protection, DispatchQueue<?> queue, TransportStats transport,
+                          BooleanSupplier ready) {
     }
 
     public RouterMetrics(MeterRegistry registry, Sources sources) {
         this.registry = registry;
         this.routingLatency = Timer.builder("switchboard.routing.latency")
-                .description("Time to decode and route one client frame")
+                .description("Time from a frame's receipt to its handler's return, queue wait included")
                 .publishPercentiles(0.5, 0.95, 0.99)
+                .distributionStatisticExpiry(Duration.ofMinutes(1))
+                .register(registry);
+        this.queueWait = Timer.builder("switchboard.queue.wait")
+                .description("Time a message waited in the dispatch queue")
+                .publishPercentiles(0.5, 0.99)
                 .distributionStatisticExpiry(Duration.ofMinutes(1))
                 .register(registry);
         for (RunStatus status : List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)) {
@@ -59,10 +69,39 @@ public final class RouterMetrics implements RunListener {
         bindRouting(sources.routing());
         bindConnections(sources.connections(), sources.transport());
         bindRuns(sources.runs());
-        counter("switchboard.rate.limited", "Messages refused with rate_limited", sources.rateLimiter(),
-                RateLimiter::rejectedCount);
+        bindProtection(sources.protection(), sources.queue());
         Gauge.builder("switchboard.ready", sources.ready(), ready -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 when /ready answers 200").register(registry);
+    }
+
+    private void bindProtection(Protection protection, DispatchQueue<?> queue) {
+        for (String bucket : List.of("user", "connection", "liveness")) {
+            FunctionCounter.builder("switchboard.rate.limited", protection.rateLimiter(), r -> r.rejectedCount(bucket))
+                    .description("Messages refused with rate_limited, by bucket").tag("bucket", bucket)
+                    .register(registry);
+        }
+        for (RejectReason reason : RejectReason.values()) {
+            FunctionCounter.builder("switchboard.validation.rejected", protection.stats(),
+                            s -> s.rejectedCount(reason))
+                    .description("Frames refused by validation, by reason").tag("reason", reason.tag())
+                    .register(registry);
+        }
+        for (Priority priority : Priority.values()) {
+            FunctionCounter.builder("switchboard.messages.classified", protection.stats(),
+                            s -> s.classifiedCount(priority))
+                    .description("Messages classified, by priority class").tag("priority", priority.wire())
+                    .register(registry);
+            Gauge.builder("switchboard.queue.depth", queue, q -> q.depth(priority))
+                    .description("Messages waiting for dispatch, by priority class").tag("priority", priority.wire())
+                    .register(registry);
+            FunctionCounter.builder("switchboard.queue.expired", queue, q -> q.expiredCount(priority))
+                    .description("Messages dropped with expired, by priority class").tag("priority", priority.wire())
+                    .register(registry);
+        }
+        FunctionCounter.builder("switchboard.queue.refused", queue, DispatchQueue::refusedFull)
+                .description("Messages refused with overloaded").tag("reason", "full").register(registry);
+        FunctionCounter.builder("switchboard.queue.refused", queue, DispatchQueue::refusedUserFull)
+                .description("Messages refused with overloaded").tag("reason", "user_full").register(registry);
     }
 
     private void bindRouting(RoutingStats stats) {
@@ -119,7 +158,12 @@ public final class RouterMetrics implements RunListener {
         FunctionCounter.builder(name, source, value).description(description).register(registry);
     }
 
-    /** Records the time one frame took to decode and route. */
+    /** Records the time one message waited in the dispatch queue. */
+    public void recordQueueWait(long nanos) {
+        queueWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records the time from a frame's receipt to its handler's return. */
     public void recordRouting(long nanos) {
         routingLatency.record(nanos, TimeUnit.NANOSECONDS);
     }

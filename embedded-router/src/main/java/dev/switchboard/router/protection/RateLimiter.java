@@ -1,7 +1,9 @@
 package dev.switchboard.router.protection;
 
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,18 +11,56 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Per-user token buckets (Bucket4j): one for ordinary messages and one for liveness messages, so a
- * chatty user is never cut off for pinging. A bucket is dropped only once it is full again (a new one
- * would be identical), so reconnecting never resets a limit and memory stays bounded by the users
- * active within one refill period.
+ * Token buckets (Bucket4j): one per user and one per connection for ordinary messages, and one
+ * per user for {@code ping}/{@code heartbeat}, so a chatty user is never cut off for pinging.
+ * Limits change at runtime ({@link #update}, {@link #override}); existing buckets are
+ * reconfigured in place, keeping their tokens. A user's buckets are dropped only once full again
+ * (a new one would be identical), so reconnecting never resets a limit.
  */
 public final class RateLimiter {
-    private final RateLimits messages;
-    private final RateLimits liveness;
-    private final Map<String, Buckets> byUser = new ConcurrentHashMap<>();
-    private final LongAdder rejected = new LongAdder();
+    private final Map<String, UserBuckets> byUser = new ConcurrentHashMap<>();
+    private final Map<String, Bucket> byConnection = new ConcurrentHashMap<>();
+    private final LongAdder rejectedUser = new LongAdder();
+    private final LongAdder rejectedConnection = new LongAdder();
+    private final LongAdder rejectedLiveness = new LongAdder();
+    private volatile Limits limits;
 
-    private record Buckets(Bucket messages, Bucket liveness) {
+    /**
+     * The limits in force.
+     *
+     * @param user       per user, ordinary messages
+     * @param connection per connection, ordinary messages
+     * @param liveness   per user, {@code ping} and {@code heartbeat}
+     * @param overrides  per-user limits that replace {@code user} for those users
+     */
+    public record Limits(RateLimits user, RateLimits connection, RateLimits liveness,
+                         Map<String, RateLimits> overrides) {
+        public Limits {
+            Objects.requireNonNull(user, "user must not be null");
+            Objects.requireNonNull(connection, "connection must not be null");
+            Objects.requireNonNull(liveness, "liveness must not be null");
+            overrides = Map.copyOf(overrides);
+        }
+
+        /** 100/min burst 20 per user and per connection; 120/min burst 20 for liveness; no overrides. */
+        public static Limits defaults() {
+            return new Limits(RateLimits.messageDefaults(), RateLimits.messageDefaults(), RateLimits.livenessDefaults(),
+                    Map.of());
+        }
+
+        /** A copy with one user's override set, or removed when {@code limits} is null. */
+        public Limits withOverride(String userId, RateLimits limits) {
+            Map<String, RateLimits> copy = new java.util.HashMap<>(overrides);
+            if (limits == null) {
+                copy.remove(userId);
+            } else {
+                copy.put(userId, limits);
+            }
+            return new Limits(user, connection, liveness, copy);
+        }
+    }
+
+    private record UserBuckets(Bucket messages, Bucket liveness) {
     }
 
     /** The outcome of one check: admitted, or refused with the wait until a token is back. */
@@ -28,36 +68,93 @@ public final class RateLimiter {
         static final Decision ADMITTED = new Decision(true, 0);
     }
 
-    public RateLimiter(RateLimits messages, RateLimits liveness) {
-        this.messages = Objects.requireNonNull(messages, "messages must not be null");
-        this.liveness = Objects.requireNonNull(liveness, "liveness must not be null");
+    public RateLimiter(Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits must not be null");
     }
 
-    /** Takes one token from the user's bucket for this kind of message. */
-    public Decision tryAcquire(String userId, boolean livenessMessage) {
-        Buckets buckets = byUser.computeIfAbsent(userId, user -> new Buckets(bucket(messages), bucket(liveness)));
-        ConsumptionProbe probe = (livenessMessage ? buckets.liveness() : buckets.messages())
-                .tryConsumeAndReturnRemaining(1);
+    /** Takes one token for a message of {@code userId} on {@code connectionId}. */
+    public Decision tryAcquire(String userId, String connectionId, boolean livenessMessage) {
+        UserBuckets buckets = byUser.computeIfAbsent(userId, this::newUserBuckets);
+        if (livenessMessage) {
+            return take(buckets.liveness(), rejectedLiveness);
+        }
+        Bucket connection = byConnection.computeIfAbsent(connectionId, id -> bucket(limits.connection()));
+        Decision perConnection = take(connection, rejectedConnection);
+        if (!perConnection.admitted()) {
+            return perConnection;
+        }
+        Decision perUser = take(buckets.messages(), rejectedUser);
+        if (!perUser.admitted()) {
+            connection.addTokens(1);
+        }
+        return perUser;
+    }
+
+    private static Decision take(Bucket bucket, LongAdder rejected) {
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (probe.isConsumed()) {
             return Decision.ADMITTED;
         }
         rejected.increment();
-        long waitMs = TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill());
-        return new Decision(false, Math.max(1, waitMs));
+        return new Decision(false, Math.max(1, TimeUnit.NANOSECONDS.toMillis(probe.getNanosToWaitForRefill())));
+    }
+
+    private UserBuckets newUserBuckets(String userId) {
+        return new UserBuckets(bucket(userLimits(userId)), bucket(limits.liveness()));
+    }
+
+    private RateLimits userLimits(String userId) {
+        RateLimits override = limits.overrides().get(userId);
+        return override != null ? override : limits.user();
     }
 
     private static Bucket bucket(RateLimits limits) {
-        return Bucket.builder()
-                .addLimit(limit -> limit.capacity(limits.burst())
-                        .refillGreedy(limits.perMinute(), limits.refillPeriod()))
-                .build();
+        return Bucket.builder().addLimit(limit -> limit.capacity(limits.burst())
+                .refillGreedy(limits.perMinute(), limits.refillPeriod())).build();
+    }
+
+    private static BucketConfiguration configuration(RateLimits limits) {
+        return BucketConfiguration.builder().addLimit(limit -> limit.capacity(limits.burst())
+                .refillGreedy(limits.perMinute(), limits.refillPeriod())).build();
+    }
+
+    /** Replaces the limits; existing buckets keep their tokens (capped at the new burst). */
+    public synchronized void update(Limits newLimits) {
+        this.limits = Objects.requireNonNull(newLimits, "limits must not be null");
+        byUser.forEach((user, buckets) -> reconfigure(user, buckets));
+        BucketConfiguration connection = configuration(newLimits.connection());
+        byConnection.values().forEach(bucket -> bucket.replaceConfiguration(connection, TokensInheritanceStrategy.AS_IS));
+    }
+
+    /** Gives one user its own per-user limit; null removes the override. */
+    public synchronized void override(String userId, RateLimits userLimits) {
+        limits = limits.withOverride(userId, userLimits);
+        UserBuckets buckets = byUser.get(userId);
+        if (buckets != null) {
+            reconfigure(userId, buckets);
+        }
+    }
+
+    private void reconfigure(String userId, UserBuckets buckets) {
+        buckets.messages().replaceConfiguration(configuration(userLimits(userId)), TokensInheritanceStrategy.AS_IS);
+        buckets.liveness().replaceConfiguration(configuration(limits.liveness()), TokensInheritanceStrategy.AS_IS);
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Drops a closed connection's bucket. */
+    public void forgetConnection(String connectionId) {
+        byConnection.remove(connectionId);
     }
 
     /** Drops every user's buckets that are full again; returns how many users were dropped. */
     public int sweep() {
         int before = byUser.size();
-        byUser.values().removeIf(buckets -> buckets.messages().getAvailableTokens() >= messages.burst()
-                && buckets.liveness().getAvailableTokens() >= liveness.burst());
+        byUser.entrySet().removeIf(entry -> entry.getValue().messages().getAvailableTokens()
+                >= userLimits(entry.getKey()).burst()
+                && entry.getValue().liveness().getAvailableTokens() >= limits.liveness().burst());
         return before - byUser.size();
     }
 
@@ -66,16 +163,22 @@ public final class RateLimiter {
         return byUser.size();
     }
 
-    /** Messages refused since start. */
+    /** Messages refused since start, all buckets. */
     public long rejectedCount() {
-        return rejected.sum();
+        return rejectedUser.sum() + rejectedConnection.sum() + rejectedLiveness.sum();
     }
 
-    public RateLimits messageLimits() {
-        return messages;
-    }
-
-    public RateLimits livenessLimits() {
-        return liveness;
+    /** Messages refused by a per-user, per-connection or liveness bucket ({@code user}, {@code connection}, {@code liveness}). */
+    public long rejectedCount(String bucket) {
+        switch (bucket) {
+            case "user":
+                return rejectedUser.sum();
+            case "connection":
+                return rejectedConnection.sum();
+            case "liveness":
+                return rejectedLiveness.sum();
+            default:
+                throw new IllegalArgumentException("no bucket " + bucket);
+        }
     }
 }

@@ -28,5 +28,4 @@ public record RateLimits(long perMinute, long burst) {
     Duration refillPeriod() {
         return Duration.ofMinutes(1);
     }
-
 }

@@ -3,8 +3,9 @@ package dev.switchboard.router.routing;
 import dev.switchboard.router.protocol.ClientMessage;
 
 /**
- * Decides, before dispatch, whether a message may be routed (rate limits, readiness). Runs for
- * every message, batch elements included, so it must be cheap and must not block.
+ * Decides whether a message may be routed (validation, rate limits). The transport applies the
+ * protection pipeline to every frame; handlers that route further messages themselves (a batch's
+ * elements) apply it through this interface. Must be cheap and must not block.
  */
 @FunctionalInterface
 public interface AdmissionCheck {

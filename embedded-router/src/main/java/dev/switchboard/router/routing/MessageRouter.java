@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one canonical message router: admits a message, finds its handler by type in O(1), runs it,
+ * The one canonical message router: finds a message's handler by type in O(1), runs it,
  * and turns every outcome into an answer the sender can see. Thread-safe and lock-free.
  */
 public final class MessageRouter {
@@ -15,16 +15,10 @@ public final class MessageRouter {
 
     private final HandlerRegistry registry;
     private final RoutingStats stats;
-    private volatile AdmissionCheck admission = AdmissionCheck.ADMIT_ALL;
 
     public MessageRouter(HandlerRegistry registry, RoutingStats stats) {
         this.registry = Objects.requireNonNull(registry, "registry must not be null");
         this.stats = Objects.requireNonNull(stats, "stats must not be null");
-    }
-
-    /** Sets the check every message passes before dispatch (rate limits, readiness). */
-    public void admission(AdmissionCheck check) {
-        this.admission = Objects.requireNonNull(check, "check must not be null");
     }
 
     public HandlerRegistry registry() {
@@ -50,7 +44,6 @@ public final class MessageRouter {
         }
         RoutingStats.TypeStats typeStats = null;
         try {
-            admission.admit(context, message);
             typeStats = stats.dispatched(message.type());
             handler.handle(context, message);
         } catch (RouteRejection rejection) {

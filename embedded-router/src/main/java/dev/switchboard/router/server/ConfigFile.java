@@ -6,20 +6,32 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.protection.ClassificationRule;
+import dev.switchboard.router.protection.Priority;
+import dev.switchboard.router.protection.QueuePolicy;
+import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.ValidationPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * {@code router.yaml}: every key optional, unknown keys refused (a typo should not pass silently).
  * Keys are snake_case; durations carry their unit in the key ({@code _ms}, {@code _seconds}).
- * See {@code src/docs/configuration.md}.
+ * See {@code src/docs/configuration.md} and {@code src/docs/routing-engine.md}.
  */
 public record ConfigFile(String host, Integer port, Integer httpPort, Boolean devAuth, Integer idleTimeoutSeconds,
                          Integer softFrameBytes, Integer hardFrameBytes, Integer outboxFrames,
-                         Integer startupGraceMs, Integer messageTtlMs, Integer startupBacklog,
-                         Integer runTimeoutSeconds, Integer maxRunsInFlight, Agent agent, RateLimitsFile rateLimits) {
+                         Integer startupGraceMs, Integer runTimeoutSeconds, Integer maxRunsInFlight, Agent agent,
+                         RateLimitsFile rateLimits, Validation validation, List<Rule> classification, Queue queue) {
 
     /** The {@code agent:} section: the simulated agent's behaviour. */
     public record Agent(Integer stepMs, Integer thinkingSteps, Integer tools, Double failureRate, Integer warmupMs) {
@@ -36,11 +48,67 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
     }
 
     /** The {@code rate_limits:} section. */
-    public record RateLimitsFile(Limit messages, Limit liveness) {
+    public record RateLimitsFile(Limit messages, Limit connection, Limit liveness, Map<String, Limit> overrides) {
+
+        RateLimiter.Limits applyTo(RateLimiter.Limits base) {
+            Map<String, RateLimits> merged = new HashMap<>(base.overrides());
+            if (overrides != null) {
+                overrides.forEach((user, limit) -> merged.put(user, Limit.merge(limit, base.user())));
+            }
+            return new RateLimiter.Limits(Limit.merge(messages, base.user()), Limit.merge(connection, base.connection()),
+                    Limit.merge(liveness, base.liveness()), merged);
+        }
     }
 
     /** One token bucket. */
     public record Limit(Long perMinute, Long burst) {
+        static RateLimits merge(Limit limit, RateLimits base) {
+            if (limit == null) {
+                return base;
+            }
+            return new RateLimits(limit.perMinute() != null ? limit.perMinute() : base.perMinute(),
+                    limit.burst() != null ? limit.burst() : base.burst());
+        }
+    }
+
+    /** The {@code validation:} section. */
+    public record Validation(Integer maxFields, Integer maxStringChars, String controlCharacters, Boolean rejectMarkup,
+                             List<String> markupExemptTypes) {
+
+        ValidationPolicy applyTo(ValidationPolicy base) {
+            return new ValidationPolicy(
+                    maxFields != null ? maxFields : base.maxFields(),
+                    maxStringChars != null ? maxStringChars : base.maxStringChars(),
+                    controlCharacters != null
+                            ? ValidationPolicy.ControlCharacters.valueOf(controlCharacters.toUpperCase(Locale.ROOT))
+                            : base.controlCharacters(),
+                    rejectMarkup != null ? rejectMarkup : base.rejectMarkup(),
+                    markupExemptTypes != null ? java.util.Set.copyOf(markupExemptTypes) : base.markupExemptTypes());
+        }
+    }
+
+    /** One classification rule: {@code {type?, content_matches?, priority, label?}}. */
+    public record Rule(String type, String contentMatches, String priority, String label) {
+        ClassificationRule toRule() {
+            if (priority == null) {
+                throw new IllegalArgumentException("a classification rule needs a priority");
+            }
+            return new ClassificationRule(type, contentMatches == null ? null : Pattern.compile(contentMatches),
+                    Priority.parse(priority), label);
+        }
+    }
+
+    /** The {@code queue:} section. */
+    public record Queue(Integer capacity, Integer perUser, Integer workers, Map<String, Long> ttlMs) {
+
+        QueuePolicy applyTo(QueuePolicy base) {
+            Map<Priority, Duration> ttl = new EnumMap<>(base.ttl());
+            if (ttlMs != null) {
+                ttlMs.forEach((priority, ms) -> ttl.put(Priority.parse(priority), Duration.ofMillis(ms)));
+            }
+            return new QueuePolicy(capacity != null ? capacity : base.capacity(),
+                    perUser != null ? perUser : base.perUser(), workers != null ? workers : base.workers(), ttl);
+        }
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -55,66 +123,42 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
-    /** A builder holding {@code base} with every key the file sets applied over it. */
+    /**
+     * A builder holding {@code base} with every key the file sets applied over it.
+     *
+     * @throws IllegalArgumentException when a value is out of range or a pattern does not compile
+     */
     public RouterConfig.Builder applyTo(RouterConfig base) {
         RouterConfig.Builder builder = base.toBuilder();
-        if (host != null) {
-            builder.host(host);
-        }
-        if (port != null) {
-            builder.port(port);
-        }
-        if (httpPort != null) {
-            builder.httpPort(httpPort);
-        }
-        if (devAuth != null) {
-            builder.devAuth(devAuth);
-        }
-        if (idleTimeoutSeconds != null) {
-            builder.idleTimeout(Duration.ofSeconds(idleTimeoutSeconds));
-        }
-        if (softFrameBytes != null) {
-            builder.softFrameLimit(softFrameBytes);
-        }
-        if (hardFrameBytes != null) {
-            builder.hardFrameLimit(hardFrameBytes);
-        }
-        if (outboxFrames != null) {
-            builder.outboxLimit(outboxFrames);
-        }
-        if (startupGraceMs != null) {
-            builder.startupGrace(Duration.ofMillis(startupGraceMs));
-        }
-        if (messageTtlMs != null) {
-            builder.messageTtl(Duration.ofMillis(messageTtlMs));
-        }
-        if (startupBacklog != null) {
-            builder.startupBacklog(startupBacklog);
-        }
-        if (runTimeoutSeconds != null) {
-            builder.runTimeout(Duration.ofSeconds(runTimeoutSeconds));
-        }
-        if (maxRunsInFlight != null) {
-            builder.maxRunsInFlight(maxRunsInFlight);
-        }
-        if (agent != null) {
-            builder.agent(agent.applyTo(base.agent()));
-        }
-        if (rateLimits != null) {
-            builder.messageLimits(merge(rateLimits.messages(), base.messageLimits()));
-            builder.livenessLimits(merge(rateLimits.liveness(), base.livenessLimits()));
-        }
+        set(host, builder::host);
+        set(port, builder::port);
+        set(httpPort, builder::httpPort);
+        set(devAuth, builder::devAuth);
+        set(idleTimeoutSeconds, seconds -> builder.idleTimeout(Duration.ofSeconds(seconds)));
+        set(softFrameBytes, builder::softFrameLimit);
+        set(hardFrameBytes, builder::hardFrameLimit);
+        set(outboxFrames, builder::outboxLimit);
+        set(startupGraceMs, ms -> builder.startupGrace(Duration.ofMillis(ms)));
+        set(runTimeoutSeconds, seconds -> builder.runTimeout(Duration.ofSeconds(seconds)));
+        set(maxRunsInFlight, builder::maxRunsInFlight);
+        set(agent, section -> builder.agent(section.applyTo(base.agent())));
+        set(rateLimits, section -> builder.rateLimits(section.applyTo(base.rateLimits())));
+        set(validation, section -> builder.validation(section.applyTo(base.validation())));
+        set(queue, section -> builder.queue(section.applyTo(base.queue())));
+        set(classification, rules -> {
+            List<ClassificationRule> compiled = new ArrayList<>();
+            rules.forEach(rule -> compiled.add(rule.toRule()));
+            builder.classification(compiled);
+        });
         return builder;
     }
 
-    private static RateLimits merge(Limit limit, RateLimits base) {
-        if (limit == null) {
-            return base;
+    private static <T> void set(T value, java.util.function.Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
         }
-        return new RateLimits(limit.perMinute() != null ? limit.perMinute() : base.perMinute(),
-                limit.burst() != null ? limit.burst() : base.burst());
     }
 }

@@ -68,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
                 idleTimeout == null ? null : Math.toIntExact(idleTimeout.toSeconds()),
                 null, null, null,
                 startupGrace == null ? null : Math.toIntExact(startupGrace.toMillis()),
-                null, null, null, null, agent, null);
+                null, null, agent, null, null, null, null);
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.Connection;
 import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.protection.Protection;
+import dev.switchboard.router.protection.RejectReason;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.Decoded;
 import dev.switchboard.router.protocol.ErrorCode;
@@ -16,11 +18,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
@@ -51,8 +51,8 @@ public final class RouterSocketServer extends WebSocketServer {
     private final JsonCodec codec;
     private final Clock clock;
     private final int softFrameLimit;
-    private final StartupGate gate;
-    private final LongConsumer routingLatencyNanos;
+    private final Protection protection;
+    private final Dispatcher dispatcher;
     private final TransportStats stats = new TransportStats();
     private final CompletableFuture<Integer> started = new CompletableFuture<>();
 
@@ -73,13 +73,12 @@ public final class RouterSocketServer extends WebSocketServer {
      * @param clock               time source
      * @param softFrameLimit      bytes over which a frame gets {@code too_large}
      * @param hardFrameLimit      bytes over which a frame closes the connection with 1009
-     * @param startupBacklog      messages held at most while not ready
-     * @param routingLatencyNanos receives the time each frame took to decode and route
+     * @param protection          validation, classification and rate limiting
+     * @param dispatcher          the dispatch queue and its workers (started and stopped with the server)
      */
     public RouterSocketServer(InetSocketAddress address, TokenService tokens, boolean devAuth,
                               ConnectionRegistry connections, MessageRouter router, JsonCodec codec, Clock clock,
-                              int softFrameLimit, int hardFrameLimit, int startupBacklog,
-                              LongConsumer routingLatencyNanos) {
+                              int softFrameLimit, int hardFrameLimit, Protection protection, Dispatcher dispatcher) {
         super(address, List.of(new AuthenticatingDraft(hardFrameLimit)));
         this.authenticator = new HandshakeAuthenticator(tokens, devAuth);
         this.connections = connections;
@@ -87,8 +86,8 @@ public final class RouterSocketServer extends WebSocketServer {
         this.codec = codec;
         this.clock = clock;
         this.softFrameLimit = softFrameLimit;
-        this.gate = new StartupGate(clock, startupBacklog);
-        this.routingLatencyNanos = routingLatencyNanos;
+        this.protection = protection;
+        this.dispatcher = dispatcher;
         setReuseAddr(true);
         setTcpNoDelay(true);
     }
@@ -102,9 +101,9 @@ public final class RouterSocketServer extends WebSocketServer {
         return stats;
     }
 
-    /** Releases the messages held during start-up and dispatches from now on; returns how many were held. */
-    public int openGate(Duration messageTtl) {
-        return gate.open(messageTtl);
+    /** Starts dispatching: messages held during start-up first. */
+    public void resumeDispatch() {
+        dispatcher.resume();
     }
 
     @Override
@@ -154,41 +153,32 @@ public final class RouterSocketServer extends WebSocketServer {
         if (!(conn.getAttachment() instanceof Session session)) {
             return;
         }
-        long startedAt = System.nanoTime();
+        long receivedAt = System.nanoTime();
         session.connection().received(clock.millis());
         if (isOverSoftLimit(text)) {
+            protection.rejected(RejectReason.FRAME_TOO_LARGE);
             answerUnparsed(session, ErrorCode.TOO_LARGE, "frame is over the " + softFrameLimit + "-byte limit");
             return;
         }
         Decoded decoded = codec.decode(text);
         if (decoded instanceof Decoded.Rejected rejected) {
+            protection.rejected(rejected.code() == ErrorCode.INVALID_JSON
+                    ? RejectReason.INVALID_JSON : RejectReason.INVALID_SHAPE);
             ClientMessage stand = new ClientMessage("invalid", rejected.messageId(), null, null, null,
                     rejected.rpcId(), rejected.jsonRpc());
             context(session, stand, rejected.rpcCode()).fail(rejected.code(), rejected.reason());
             return;
         }
         ClientMessage message = ((Decoded.Message) decoded).message();
-        session.connection().thread(message.threadId());
-        StartupGate.Admission admission = gate.admit(new StartupGate.Held() {
-            @Override
-            public void dispatch() {
-                route(session, message);
-            }
-
-            @Override
-            public void expire() {
-                context(session, message, 0).fail(ErrorCode.EXPIRED, "the message waited too long while the router started");
-            }
-        });
-        switch (admission) {
-            case PASS -> {
-                route(session, message);
-                routingLatencyNanos.accept(System.nanoTime() - startedAt);
-            }
-            case HELD -> stats.heldAtStartup();
-            case FULL -> context(session, message, 0).fail(ErrorCode.OVERLOADED, "the router is starting; retry later",
-                    Map.of("retry_after_ms", 1000));
+        SocketMessageContext context = context(session, message, 0);
+        Protection.Verdict verdict = protection.admit(session.principal().userId(), session.connection().id(), message);
+        if (!verdict.admitted()) {
+            context.fail(verdict.code(), verdict.text(),
+                    verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
+            return;
         }
+        session.connection().thread(message.threadId());
+        dispatcher.submit(context, message, verdict.classification(), receivedAt);
     }
 
     private boolean isOverSoftLimit(String text) {
@@ -198,14 +188,11 @@ public final class RouterSocketServer extends WebSocketServer {
         return text.length() > softFrameLimit || text.getBytes(StandardCharsets.UTF_8).length > softFrameLimit;
     }
 
-    private void route(Session session, ClientMessage message) {
-        router.route(context(session, message, 0), message);
-    }
-
     @Override
     public void onMessage(WebSocket conn, ByteBuffer bytes) {
         if (conn.getAttachment() instanceof Session session) {
             session.connection().received(clock.millis());
+            protection.rejected(RejectReason.BINARY_FRAME);
             answerUnparsed(session, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send text");
         }
     }
@@ -241,6 +228,14 @@ public final class RouterSocketServer extends WebSocketServer {
 
     @Override
     public void onStart() {
+        dispatcher.start();
         started.complete(getPort());
+    }
+
+    /** Stops the server, then the dispatch workers. */
+    @Override
+    public void stop(int timeout, String closeMessage) throws InterruptedException {
+        super.stop(timeout, closeMessage);
+        dispatcher.stop();
     }
 }

@@ -2,39 +2,65 @@ package dev.switchboard.router.protection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
 
-    @Test
-    void admitsTheBurstThenRefusesWithAWait() {
-        RateLimiter limiter = new RateLimiter(new RateLimits(60, 3), new RateLimits(60, 2));
-        for (int i = 0; i < 3; i++) {
-            assertThat(limiter.tryAcquire("alice", false).admitted()).isTrue();
-        }
-        RateLimiter.Decision refused = limiter.tryAcquire("alice", false);
-        assertThat(refused.admitted()).isFalse();
-        assertThat(refused.retryAfterMs()).isBetween(1L, 1000L);
-        assertThat(limiter.rejectedCount()).isEqualTo(1);
+    private static RateLimiter limiter(RateLimits user, RateLimits connection, RateLimits liveness) {
+        return new RateLimiter(new RateLimiter.Limits(user, connection, liveness, Map.of()));
     }
 
     @Test
-    void usersAndLivenessHaveTheirOwnBuckets() {
-        RateLimiter limiter = new RateLimiter(new RateLimits(60, 1), new RateLimits(60, 1));
-        assertThat(limiter.tryAcquire("alice", false).admitted()).isTrue();
-        assertThat(limiter.tryAcquire("alice", false).admitted()).isFalse();
-        assertThat(limiter.tryAcquire("alice", true).admitted()).isTrue();
-        assertThat(limiter.tryAcquire("bob", false).admitted()).isTrue();
+    void admitsTheBurstThenRefusesWithAWait() {
+        RateLimiter limiter = limiter(new RateLimits(60, 3), new RateLimits(600, 100), new RateLimits(60, 2));
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
+        }
+        RateLimiter.Decision refused = limiter.tryAcquire("alice", "c-2", false);
+        assertThat(refused.admitted()).isFalse();
+        assertThat(refused.retryAfterMs()).isBetween(1L, 1000L);
+        assertThat(limiter.rejectedCount("user")).isEqualTo(1);
+    }
+
+    @Test
+    void usersConnectionsAndLivenessHaveTheirOwnBuckets() {
+        RateLimiter limiter = limiter(new RateLimits(60, 2), new RateLimits(60, 1), new RateLimits(60, 1));
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
+        assertThat(limiter.rejectedCount("connection")).isEqualTo(1);
+        assertThat(limiter.tryAcquire("alice", "c-2", false).admitted()).isTrue();
+        assertThat(limiter.tryAcquire("alice", "c-3", false).admitted()).isFalse();
+        assertThat(limiter.rejectedCount("user")).isEqualTo(1);
+        assertThat(limiter.tryAcquire("alice", "c-1", true).admitted()).isTrue();
+        assertThat(limiter.tryAcquire("bob", "c-9", false).admitted()).isTrue();
+    }
+
+    @Test
+    void limitsAndOverridesChangeAtRuntime() {
+        RateLimiter limiter = limiter(new RateLimits(60, 1), new RateLimits(600, 100), new RateLimits(60, 1));
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
+        limiter.override("alice", new RateLimits(6000, 50));
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+                .until(() -> limiter.tryAcquire("alice", "c-1", false).admitted());
+        assertThat(limiter.limits().overrides()).containsKey("alice");
+        limiter.update(new RateLimiter.Limits(new RateLimits(60, 5), new RateLimits(600, 100), new RateLimits(60, 1),
+                limiter.limits().overrides()));
+        assertThat(limiter.limits().user()).isEqualTo(new RateLimits(60, 5));
+        assertThat(limiter.tryAcquire("bob", "c-2", false).admitted()).isTrue();
     }
 
     @Test
     void sweepDropsOnlyFullBucketsSoReconnectingNeverResetsALimit() {
-        RateLimiter limiter = new RateLimiter(new RateLimits(1, 1), new RateLimits(1, 1));
-        limiter.tryAcquire("alice", false);
-        limiter.tryAcquire("bob", true);
-        limiter.tryAcquire("bob", true);
+        RateLimiter limiter = limiter(new RateLimits(1, 1), new RateLimits(600, 100), new RateLimits(1, 1));
+        limiter.tryAcquire("alice", "c-1", false);
+        limiter.tryAcquire("bob", "c-2", true);
+        limiter.tryAcquire("bob", "c-2", true);
+        limiter.forgetConnection("c-1");
         assertThat(limiter.sweep()).isZero();
         assertThat(limiter.trackedUsers()).isEqualTo(2);
-        assertThat(limiter.tryAcquire("alice", false).admitted()).isFalse();
+        assertThat(limiter.tryAcquire("alice", "c-3", false).admitted()).isFalse();
     }
 }

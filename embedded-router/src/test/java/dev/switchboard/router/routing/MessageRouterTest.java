@@ -97,17 +97,6 @@ class MessageRouterTest {
     }
 
     @Test
-    void admissionCheckRunsBeforeTheHandler() {
-        List<String> handled = new ArrayList<>();
-        registry.registerBuiltIn("ping", (context, message) -> handled.add("ping"));
-        router.admission((context, message) -> {
-            throw new RouteRejection(ErrorCode.RATE_LIMITED, "slow down", Map.of("retry_after_ms", 10));
-        });
-        assertThat(route("ping")).containsExactly("error:rate_limited");
-        assertThat(handled).isEmpty();
-    }
-
-    @Test
     void notifiesTypeListenersOncePerNewType() {
         List<String> types = new ArrayList<>();
         stats.onType(type -> types.add(type.type()));

@@ -20,8 +20,10 @@ class ConfigFileTest {
 
     @Test
     void theDocumentedExampleHoldsExactlyTheDefaults() throws IOException {
-        RouterConfig fromExample = apply(ConfigFile.read(Path.of("../src/docs/router.example.yaml")));
-        RouterConfig defaults = RouterConfig.builder().build();
+        RouterConfig fromExample = ConfigFile.read(Path.of("../src/docs/router.example.yaml"))
+                .applyTo(RouterConfig.builder().build()).build();
+        RouterConfig defaults = RouterConfig.builder().devAuth(false).build();
+        assertThat(fromExample.devAuth()).isEqualTo(defaults.devAuth());
         assertThat(fromExample.port()).isEqualTo(defaults.port());
         assertThat(fromExample.httpPort()).isEqualTo(defaults.httpPort());
         assertThat(fromExample.idleTimeout()).isEqualTo(defaults.idleTimeout());
@@ -29,11 +31,18 @@ class ConfigFileTest {
         assertThat(fromExample.hardFrameLimit()).isEqualTo(defaults.hardFrameLimit());
         assertThat(fromExample.outboxLimit()).isEqualTo(defaults.outboxLimit());
         assertThat(fromExample.startupGrace()).isEqualTo(defaults.startupGrace());
-        assertThat(fromExample.messageTtl()).isEqualTo(defaults.messageTtl());
         assertThat(fromExample.maxRunsInFlight()).isEqualTo(defaults.maxRunsInFlight());
         assertThat(fromExample.agent()).isEqualTo(defaults.agent());
-        assertThat(fromExample.messageLimits()).isEqualTo(defaults.messageLimits());
-        assertThat(fromExample.livenessLimits()).isEqualTo(defaults.livenessLimits());
+        assertThat(fromExample.rateLimits()).isEqualTo(defaults.rateLimits());
+        assertThat(fromExample.validation()).isEqualTo(defaults.validation());
+        assertThat(fromExample.queue()).isEqualTo(defaults.queue());
+        assertThat(fromExample.classification()).hasSameSizeAs(defaults.classification());
+        for (int i = 0; i < defaults.classification().size(); i++) {
+            assertThat(fromExample.classification().get(i).type()).isEqualTo(defaults.classification().get(i).type());
+            assertThat(fromExample.classification().get(i).priority())
+                    .isEqualTo(defaults.classification().get(i).priority());
+            assertThat(fromExample.classification().get(i).label()).isEqualTo(defaults.classification().get(i).label());
+        }
     }
 
     @Test
@@ -43,7 +52,8 @@ class ConfigFileTest {
         RouterConfig config = apply(ConfigFile.read(yaml));
         assertThat(config.agent().stepDelay()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.agent().toolCount()).isEqualTo(1);
-        assertThat(config.messageLimits()).isEqualTo(new RateLimits(100, 100));
+        assertThat(config.rateLimits().user()).isEqualTo(new RateLimits(100, 100));
+        assertThat(config.rateLimits().connection()).isEqualTo(RateLimits.messageDefaults());
         assertThat(config.port()).isEqualTo(RouterConfig.DEFAULT_PORT);
     }
 
