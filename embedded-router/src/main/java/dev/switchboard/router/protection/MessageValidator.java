@@ -61,11 +61,10 @@ public final class MessageValidator {
                 JsonNode value = entry.getValue();
                 if (value.isTextual()) {
                     String cleaned = cleanText(value.asText());
-                    if (cleaned == null) {
-                        return checkText(value.asText(), checkMarkup);
+                    if (cleaned != null) {
+                        entry.setValue(TextNode.valueOf(cleaned));
                     }
-                    object.set(entry.getKey(), TextNode.valueOf(cleaned));
-                    Rejection rejection = checkText(cleaned, checkMarkup);
+                    Rejection rejection = checkText(cleaned != null ? cleaned : value.asText(), checkMarkup);
                     if (rejection != null) {
                         return rejection;
                     }
