@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -103,8 +104,8 @@ public final class Router implements AutoCloseable {
         this.agent = builder.agent != null ? builder.agent : new SimulatedAgent(config.agent());
         this.meterRegistry = builder.meterRegistry != null
                 ? builder.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.connections = new ConnectionRegistry(codec, clock, config.outboxLimit());
         this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
+        this.connections = new ConnectionRegistry(codec, clock, config.outboxLimit(), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
         this.runs = new RunTracker(agent, connections::emitToUser, clock, launcher, scheduler, config.runTimeout(),
@@ -122,15 +123,29 @@ public final class Router implements AutoCloseable {
             @Override
             public void closed(ConnectionInfo connection, boolean lastOfUser) {
                 routingStats.connectionClosed();
-                runs.cancelConnection(connection.connectionId());
-                protection.rateLimiter().forgetConnection(connection.connectionId());
-                if (lastOfUser) {
-                    quality.forget(connection.userId());
-                }
+                // called on the transport's close callback (the selector thread, holding the
+                // socket's lock): cancelling runs takes their locks, so it happens elsewhere
+                runHousekeeping(() -> {
+                    runs.cancelConnection(connection.connectionId());
+                    protection.rateLimiter().forgetConnection(connection.connectionId());
+                    if (lastOfUser && !connections.isOnline(connection.userId())) {
+                        quality.forget(connection.userId());
+                    }
+                });
             }
         });
-        BuiltInHandlers.register(router, codec, runs, quality, clock, this::admitBatchElement);
+        BuiltInHandlers.register(router, codec, runs, quality, clock, this::admitBatchElement,
+                connectionId -> connections.find(connectionId) != null);
         builder.handlers.forEach(router.registry()::register);
+    }
+
+    /** Runs housekeeping (socket closes, run cancellation) on the scheduler; inline once it has stopped. */
+    private void runHousekeeping(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     private void admitBatchElement(MessageContext context, ClientMessage message) {
@@ -260,8 +275,10 @@ public final class Router implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        state = State.STOPPED;
-        int cancelled = runs.cancelAll("router shutting down");
+        synchronized (this) {
+            state = State.STOPPED;
+        }
+        int cancelled = runs.shutdown("router shutting down");
         if (socketServer != null) {
             try {
                 socketServer.stop((int) config.stopTimeout().toMillis(), "router shutting down");

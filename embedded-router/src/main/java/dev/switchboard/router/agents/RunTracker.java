@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class RunTracker {
     private final LongAdder started = new LongAdder();
     private final Map<RunStatus, LongAdder> ended = new ConcurrentHashMap<>();
     private volatile boolean ready;
+    private volatile boolean stopping;
 
     /**
      * @param executor    the agent backend
@@ -87,13 +89,30 @@ public final class RunTracker {
     }
 
     /**
-     * Reserves a run; nothing is emitted until {@link #launch}. Callers acknowledge the request in
-     * between, so the acknowledgement always precedes the run's events.
+     * Starts a run. {@code acknowledge} is called with the new run under the run's lock, before
+     * anything can emit for it (not even a concurrent stop or shutdown), so the acknowledgement
+     * always precedes the run's events; then the run is handed to the executor.
      *
-     * @throws RunRejected {@code unavailable} before warm-up, {@code overloaded} at the in-flight limit
+     * @throws RunRejected {@code unavailable} before warm-up or while stopping, {@code overloaded}
+     *                     at the in-flight limit
      */
-    public AgentRun create(String userId, String connectionId, String threadId, String agent, String content,
-                           List<String> tools) {
+    public AgentRun start(String userId, String connectionId, String threadId, String agent, String content,
+                          List<String> tools, Consumer<AgentRun> acknowledge) {
+        AgentRun run = create(userId, connectionId, threadId, agent, content, tools);
+        synchronized (run) {
+            inFlight.put(run.runId(), run);
+            started.increment();
+            acknowledge.accept(run);
+        }
+        launch(run);
+        return run;
+    }
+
+    private AgentRun create(String userId, String connectionId, String threadId, String agent, String content,
+                            List<String> tools) {
+        if (stopping) {
+            throw new RunRejected(ErrorCode.UNAVAILABLE, "the router is shutting down");
+        }
         if (!ready) {
             throw new RunRejected(ErrorCode.UNAVAILABLE, "the agent executor is not ready");
         }
@@ -104,14 +123,11 @@ public final class RunTracker {
         String thread = threadId != null ? threadId : "t-" + randomHex(6);
         AgentRequest request = new AgentRequest(runId, userId, thread, agent != null ? agent : executor.name(),
                 content, tools);
-        AgentRun run = new AgentRun(request, connectionId, clock, sink, this::ended);
-        inFlight.put(runId, run);
-        started.increment();
-        return run;
+        return new AgentRun(request, connectionId, clock, sink, this::ended);
     }
 
     /** Emits {@code agent_started} and hands the run to the executor on the launcher. */
-    public void launch(AgentRun run) {
+    private void launch(AgentRun run) {
         try {
             launcher.execute(() -> execute(run));
         } catch (RejectedExecutionException e) {
@@ -171,8 +187,9 @@ public final class RunTracker {
         return cancelWhere(run -> run.connectionId().equals(connectionId), "connection closed");
     }
 
-    /** Cancels every run (router shutdown). */
-    public int cancelAll(String reason) {
+    /** Refuses new runs from now on and cancels every run in flight (router shutdown). */
+    public int shutdown(String reason) {
+        stopping = true;
         return cancelWhere(run -> true, reason);
     }
 

@@ -56,7 +56,7 @@ public final class SimulatedAgent implements AgentExecutor {
             }
         }
 
-        /** The defaults: 150 ms steps, two thoughts, one tool, no failures, no warm-up (a run takes ~0.8 s). */
+        /** The defaults: 150 ms steps, one thought before the tools and one after, one tool, no failures, no warm-up (a run takes ~0.8 s). */
         public static Settings defaults() {
             return new Settings("simulated", Duration.ofMillis(150), 1, 1, 0.0, Duration.ZERO, 42L);
         }

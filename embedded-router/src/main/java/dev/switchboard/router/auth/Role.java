@@ -15,11 +15,22 @@ public enum Role {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a {@code role} claim; null or empty means {@link #USER}. */
+    /**
+     * Parses a {@code role} claim: absent (null) means {@link #USER}; otherwise it must be
+     * {@code viewer} or {@code operator}.
+     *
+     * @throws IllegalArgumentException for any other value
+     */
     public static Role parse(String claim) {
-        if (claim == null || claim.isEmpty()) {
+        if (claim == null) {
             return USER;
         }
-        return valueOf(claim.toUpperCase(Locale.ROOT));
+        if (VIEWER.wire().equals(claim)) {
+            return VIEWER;
+        }
+        if (OPERATOR.wire().equals(claim)) {
+            return OPERATOR;
+        }
+        throw new IllegalArgumentException("role must be viewer or operator");
     }
 }

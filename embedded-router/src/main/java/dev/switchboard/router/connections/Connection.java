@@ -2,6 +2,7 @@ package dev.switchboard.router.connections;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,6 +17,7 @@ public final class Connection {
     private final Instant connectedAt;
     private final ConnectionSink sink;
     private final int outboxLimit;
+    private final Executor closer;
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -23,13 +25,14 @@ public final class Connection {
     private volatile String threadId;
 
     Connection(String id, String userId, String remoteAddress, Instant connectedAt, ConnectionSink sink,
-               int outboxLimit) {
+               int outboxLimit, Executor closer) {
         this.id = Objects.requireNonNull(id, "id must not be null");
         this.userId = Objects.requireNonNull(userId, "userId must not be null");
         this.remoteAddress = remoteAddress;
         this.connectedAt = connectedAt;
         this.sink = Objects.requireNonNull(sink, "sink must not be null");
         this.outboxLimit = outboxLimit;
+        this.closer = closer;
         this.lastActivityMillis = connectedAt.toEpochMilli();
     }
 
@@ -78,8 +81,10 @@ public final class Connection {
     }
 
     /**
-     * Closes the connection once; later calls (another reason arriving while the close handshake
-     * runs) do nothing.
+     * Closes the connection once: from now on it refuses frames, and the socket is closed on the
+     * registry's closer thread, never on the caller's. A caller may hold a run's lock (the outbox
+     * overflowed while a run emitted); closing the socket there would take the socket's lock under
+     * the run's, the reverse of the order the transport's close callback uses.
      *
      * @return whether this call closed it
      */
@@ -87,7 +92,7 @@ public final class Connection {
         if (!closing.compareAndSet(false, true)) {
             return false;
         }
-        sink.close(code, reason);
+        closer.execute(() -> sink.close(code, reason));
         return true;
     }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -26,6 +27,7 @@ public final class ConnectionRegistry {
     private final JsonCodec codec;
     private final Clock clock;
     private final int outboxLimit;
+    private final Executor closer;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
@@ -38,14 +40,16 @@ public final class ConnectionRegistry {
      * @param codec       encodes events once per emit
      * @param clock       the time source for connected-at and activity
      * @param outboxLimit frames a connection may have queued before it is closed with 1013
+     * @param closer      where sockets are closed (never on the thread that decided to close)
      */
-    public ConnectionRegistry(JsonCodec codec, Clock clock, int outboxLimit) {
+    public ConnectionRegistry(JsonCodec codec, Clock clock, int outboxLimit, Executor closer) {
         this.codec = Objects.requireNonNull(codec, "codec must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         if (outboxLimit < 1) {
             throw new IllegalArgumentException("outboxLimit must be at least 1");
         }
         this.outboxLimit = outboxLimit;
+        this.closer = Objects.requireNonNull(closer, "closer must not be null");
     }
 
     public void addListener(ConnectionListener listener) {
@@ -57,7 +61,7 @@ public final class ConnectionRegistry {
         byte[] bytes = new byte[8];
         random.nextBytes(bytes);
         Connection connection = new Connection("c-" + HexFormat.of().formatHex(bytes), userId, remoteAddress,
-                clock.instant(), sink, outboxLimit);
+                clock.instant(), sink, outboxLimit, closer);
         byId.put(connection.id(), connection);
         byUser.compute(userId, (user, set) -> {
             Set<Connection> connections = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -127,10 +131,10 @@ public final class ConnectionRegistry {
         int closed = 0;
         for (Connection connection : byId.values()) {
             if (connection.lastActivityMillis() < cutoff && connection.close(CloseCodes.GOING_AWAY, "idle timeout")) {
+                idleClosed.increment();
                 closed++;
             }
         }
-        idleClosed.add(closed);
         return closed;
     }
 

@@ -1,7 +1,6 @@
 package dev.switchboard.router.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.router.agents.AgentRun;
 import dev.switchboard.router.agents.RunRejected;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.protocol.ClientMessage;
@@ -14,6 +13,7 @@ import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.RouteRejection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** {@code user_message}, {@code start_agent} and {@code stop_agent}: starting and stopping agent runs. */
@@ -23,9 +23,11 @@ final class AgentHandlers {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final RunTracker runs;
+    private final Predicate<String> connectionOpen;
 
-    AgentHandlers(RunTracker runs) {
+    AgentHandlers(RunTracker runs, Predicate<String> connectionOpen) {
         this.runs = runs;
+        this.connectionOpen = connectionOpen;
     }
 
     void registerWith(HandlerRegistry registry) {
@@ -72,17 +74,20 @@ final class AgentHandlers {
 
     private void start(MessageContext context, ClientMessage message, String content, String agent,
                        List<String> tools) {
-        AgentRun run;
         try {
-            run = runs.create(context.userId(), context.connectionId(), message.threadId(), agent, content, tools);
+            runs.start(context.userId(), context.connectionId(), message.threadId(), agent, content, tools,
+                    run -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
+                            .put("run_id", run.runId())
+                            .put("thread_id", run.request().threadId())
+                            .build()));
         } catch (RunRejected rejected) {
             throw new RouteRejection(rejected.code(), rejected.getMessage());
         }
-        context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
-                .put("run_id", run.runId())
-                .put("thread_id", run.request().threadId())
-                .build());
-        runs.launch(run);
+        if (!connectionOpen.test(context.connectionId())) {
+            // the connection closed while the message waited: its close already cancelled its runs,
+            // so cancel this one too (a run never outlives the connection that started it)
+            runs.cancelConnection(context.connectionId());
+        }
     }
 
     private void stopAgent(MessageContext context, ClientMessage message) {

@@ -45,7 +45,7 @@ final class BatchHandler implements MessageHandler {
             if (decoded instanceof Decoded.Rejected rejected) {
                 ClientMessage stand = new ClientMessage(MessageType.BATCH, rejected.messageId(), null, null, null,
                         rejected.rpcId(), rejected.jsonRpc());
-                context.forMessage(stand).fail(rejected.code(), rejected.reason());
+                context.forMessage(stand, rejected.rpcCode()).fail(rejected.code(), rejected.reason());
                 continue;
             }
             ClientMessage inner = ((Decoded.Message) decoded).message();

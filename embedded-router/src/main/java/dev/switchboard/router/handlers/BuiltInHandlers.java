@@ -7,6 +7,7 @@ import dev.switchboard.router.quality.QualityTracker;
 import dev.switchboard.router.routing.AdmissionCheck;
 import dev.switchboard.router.routing.MessageRouter;
 import java.time.Clock;
+import java.util.function.Predicate;
 
 /** Registers every built-in handler of protocol v1 with a router. */
 public final class BuiltInHandlers {
@@ -16,9 +17,9 @@ public final class BuiltInHandlers {
 
     /** Registers the built-in handlers; custom handlers registered later take precedence. */
     public static void register(MessageRouter router, JsonCodec codec, RunTracker runs, QualityTracker quality,
-                                Clock clock, AdmissionCheck batchElementAdmission) {
+                                Clock clock, AdmissionCheck batchElementAdmission, Predicate<String> connectionOpen) {
         new LivenessHandlers(clock).registerWith(router.registry());
-        new AgentHandlers(runs).registerWith(router.registry());
+        new AgentHandlers(runs, connectionOpen).registerWith(router.registry());
         new QualityHandlers(quality).registerWith(router.registry());
         router.registry().registerBuiltIn(MessageType.BATCH, new BatchHandler(codec, router, batchElementAdmission));
     }

@@ -43,4 +43,12 @@ public interface MessageContext {
 
     /** A context for another message on the same connection (an element of a batch). */
     MessageContext forMessage(ClientMessage message);
+
+    /**
+     * A context for a message that could not be decoded, answering a JSON-RPC request with
+     * {@code rpcErrorCode} (for example -32600 for an invalid request).
+     */
+    default MessageContext forMessage(ClientMessage message, int rpcErrorCode) {
+        return forMessage(message);
+    }
 }

@@ -42,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     Boolean devAuth;
 
     @Option(names = "--idle-timeout", converter = DurationConverter.class,
-            description = "Close connections idle this long with 1001, in whole seconds (default 300s).")
+            description = "Close connections idle this long with 1001 (default 300s).")
     Duration idleTimeout;
 
     @Option(names = "--startup-grace", converter = DurationConverter.class,
@@ -64,9 +64,7 @@ final class ServeCommand implements Callable<Integer> {
     /** The flags given, as a configuration layer over the file's (unset flags are null). */
     private ConfigFile flags() {
         ConfigFile.Agent agent = new ConfigFile.Agent(agentStepMs, null, agentTools, agentFailureRate, agentWarmupMs);
-        return new ConfigFile(host, port, httpPort, devAuth,
-                idleTimeout == null ? null : Math.toIntExact(idleTimeout.toSeconds()),
-                null, null, null,
+        return new ConfigFile(host, port, httpPort, devAuth, null, null, null, null,
                 startupGrace == null ? null : Math.toIntExact(startupGrace.toMillis()),
                 null, null, agent, null, null, null, null);
     }
@@ -111,6 +109,9 @@ final class ServeCommand implements Callable<Integer> {
         ConfigFile file = config == null ? ConfigFile.empty() : ConfigFile.read(config);
         RouterConfig fromFile = file.applyTo(RouterConfig.builder().devAuth(false).build()).build();
         RouterConfig.Builder builder = flags().applyTo(fromFile);
+        if (idleTimeout != null) {
+            builder.idleTimeout(idleTimeout);
+        }
         String secret = System.getenv(TokenService.SECRET_ENV);
         if (secret != null && !secret.isEmpty()) {
             builder.jwtSecret(TokenService.requireUsableSecret(secret));

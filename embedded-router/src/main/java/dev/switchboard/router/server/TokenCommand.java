@@ -43,10 +43,6 @@ final class TokenCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: --role must be viewer or operator");
             return 2;
         }
-        if (parsed == Role.USER && role != null) {
-            spec.commandLine().getErr().println("error: --role must be viewer or operator");
-            return 2;
-        }
         if (ttl.isNegative() || ttl.isZero()) {
             spec.commandLine().getErr().println("error: --ttl must be positive");
             return 2;

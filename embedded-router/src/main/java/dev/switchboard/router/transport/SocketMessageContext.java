@@ -85,7 +85,12 @@ final class SocketMessageContext implements MessageContext {
 
     @Override
     public MessageContext forMessage(ClientMessage other) {
-        return new SocketMessageContext(registry, codec, stats, userId, connectionId, other, 0);
+        return forMessage(other, 0);
+    }
+
+    @Override
+    public MessageContext forMessage(ClientMessage other, int rpcErrorCode) {
+        return new SocketMessageContext(registry, codec, stats, userId, connectionId, other, rpcErrorCode);
     }
 
     private void send(String frame) {

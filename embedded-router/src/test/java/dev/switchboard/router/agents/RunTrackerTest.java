@@ -101,9 +101,7 @@ class RunTrackerTest {
     }
 
     private AgentRun startRun() {
-        AgentRun run = tracker.create("alice", "c-1", null, null, "hello", List.of());
-        tracker.launch(run);
-        return run;
+        return tracker.start("alice", "c-1", null, null, "hello", List.of(), run -> emitted.add(ServerEvent.of("ack")));
     }
 
     @Test
@@ -119,10 +117,10 @@ class RunTrackerTest {
         events.thinking("too late");
         assertThat(tracker.stop(run.runId(), "alice")).isFalse();
 
-        assertThat(types()).containsExactly("agent_started", "agent_thinking", "tool_executing", "tool_completed",
-                "agent_completed");
+        assertThat(types()).containsExactly("ack", "agent_started", "agent_thinking", "tool_executing",
+                "tool_completed", "agent_completed");
         List<Object> seqs = new ArrayList<>();
-        emitted.forEach(event -> seqs.add(event.get("seq")));
+        emitted.subList(1, emitted.size()).forEach(event -> seqs.add(event.get("seq")));
         assertThat(seqs).containsExactly(1, 2, 3, 4, 5);
         assertThat(tracker.endedCount(RunStatus.COMPLETED)).isEqualTo(1);
         assertThat(tracker.inFlightCount()).isZero();
@@ -151,7 +149,7 @@ class RunTrackerTest {
             }
         }, (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(), timer, Duration.ofSeconds(5), 5);
         throwing.warmUp().toCompletableFuture().join();
-        throwing.launch(throwing.create("alice", "c-1", null, null, "x", List.of()));
+        throwing.start("alice", "c-1", null, null, "x", List.of(), run -> { });
         assertThat(types()).containsExactly("agent_started", "agent_completed");
     }
 
@@ -161,7 +159,7 @@ class RunTrackerTest {
         assertThat(tracker.stop(run.runId(), "mallory")).isFalse();
         assertThat(tracker.stop(run.runId(), "alice")).isTrue();
         agent.outcomes.get(0).complete(new AgentResult("late"));
-        assertThat(types()).containsExactly("agent_started", "agent_completed");
+        assertThat(types()).containsExactly("ack", "agent_started", "agent_completed");
         assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
     }
 
@@ -173,16 +171,29 @@ class RunTrackerTest {
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.OVERLOADED));
         RunTracker cold = new RunTracker(agent, (user, event) -> { }, Clock.systemUTC(), new DirectExecutor(), timer,
                 Duration.ofSeconds(1), 5);
-        assertThatThrownBy(() -> cold.create("alice", "c", null, null, "x", List.of()))
+        assertThatThrownBy(() -> cold.start("alice", "c", null, null, "x", List.of(), run -> { }))
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
     }
 
     @Test
+    void theAcknowledgementPrecedesEveryEventEvenWhenShutdownRacesTheStart() {
+        tracker.start("alice", "c-1", null, null, "x", List.of(), run -> {
+            Thread racer = new Thread(() -> tracker.shutdown("router shutting down"));
+            racer.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> racer.getState() == Thread.State.BLOCKED);
+            emitted.add(ServerEvent.of("ack"));
+        });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> types().contains("agent_completed"));
+        assertThat(types()).containsExactly("ack", "agent_started", "agent_completed");
+        assertThatThrownBy(this::startRun).satisfies(e -> assertThat(((RunRejected) e).code())
+                .isEqualTo(ErrorCode.UNAVAILABLE));
+    }
+
+    @Test
     void cancelsTheRunsOfAClosedConnectionOnly() {
-        AgentRun mine = tracker.create("alice", "c-1", null, null, "x", List.of());
-        AgentRun other = tracker.create("alice", "c-2", null, null, "y", List.of());
-        tracker.launch(mine);
-        tracker.launch(other);
+        AgentRun mine = tracker.start("alice", "c-1", null, null, "x", List.of(), run -> { });
+        AgentRun other = tracker.start("alice", "c-2", null, null, "y", List.of(), run -> { });
         assertThat(tracker.cancelConnection("c-1")).isEqualTo(1);
         assertThat(mine.status()).isEqualTo(RunStatus.CANCELLED);
         assertThat(other.status()).isEqualTo(RunStatus.RUNNING);

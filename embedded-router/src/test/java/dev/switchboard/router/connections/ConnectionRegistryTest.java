@@ -58,7 +58,7 @@ class ConnectionRegistryTest {
     }
 
     private final ManualClock clock = new ManualClock();
-    private final ConnectionRegistry registry = new ConnectionRegistry(new JsonCodec(), clock, 3);
+    private final ConnectionRegistry registry = new ConnectionRegistry(new JsonCodec(), clock, 3, Runnable::run);
 
     @Test
     void emitToUserReachesEveryConnectionOfThatUserAndNoOneElse() {
