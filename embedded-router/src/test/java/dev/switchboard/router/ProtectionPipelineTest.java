@@ -179,6 +179,9 @@ class ProtectionPipelineTest {
         try (WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
             WsClient tab = WsClient.connect(router.clientUri(), "alice");
             tab.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "x")));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> router.queueDepth(Priority.NORMAL) == 1);
+            assertThat(router.isReady()).as("the message is held while the router starts").isFalse();
             tab.close();
             JsonNode completed = alice.awaitType("agent_completed");
             assertThat(completed.path("data").path("status").asText()).isEqualTo("cancelled");
