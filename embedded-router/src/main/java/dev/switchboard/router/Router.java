@@ -1,6 +1,11 @@
 package dev.switchboard.router;
 
+import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.AgentExecutor;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.BackendSpec;
+import dev.switchboard.router.agents.BackendStrategy;
+import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.agents.SimulatedAgent;
@@ -10,7 +15,9 @@ import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.handlers.BuiltInHandlers;
 import dev.switchboard.router.metrics.RouterMetrics;
+import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
+import dev.switchboard.router.protection.HandlerBreakers;
 import dev.switchboard.router.protection.Classifier;
 import dev.switchboard.router.protection.MessageValidator;
 import dev.switchboard.router.protection.Priority;
@@ -20,6 +27,7 @@ import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.quality.QualityTracker;
+import dev.switchboard.router.routing.HandlerGuard;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageHandler;
@@ -39,6 +47,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +80,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
     private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
 
     /** Where the router is in its life. */
@@ -82,7 +92,8 @@ public final class Router implements AutoCloseable {
     private final RoutingStats routingStats = new RoutingStats();
     private final MessageRouter router = new MessageRouter(new HandlerRegistry(), routingStats);
     private final ConnectionRegistry connections;
-    private final AgentExecutor agent;
+    private final BackendPool pool;
+    private final Breakers breakers;
     private final RunTracker runs;
     private final QualityTracker quality;
     private final Protection protection;
@@ -101,14 +112,16 @@ public final class Router implements AutoCloseable {
     private Router(Builder builder) {
         this.config = builder.config;
         this.clock = builder.clock;
-        this.agent = builder.agent != null ? builder.agent : new SimulatedAgent(config.agent());
+        this.breakers = new Breakers(config.breakers());
+        this.pool = new BackendPool(backends(builder.agent), BackendStrategy.named(config.strategy()),
+                new Rollout(config.rollout().initialState(clock), config.rollout().thresholds(), clock));
         this.meterRegistry = builder.meterRegistry != null
                 ? builder.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
         this.connections = new ConnectionRegistry(codec, clock, config.outboxLimit(), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
-        this.runs = new RunTracker(agent, connections::emitToUser, clock, launcher, scheduler, config.runTimeout(),
+        this.runs = new RunTracker(pool, connections::emitToUser, clock, launcher, scheduler, config.runTimeout(),
                 config.maxRunsInFlight());
         this.quality = new QualityTracker(connections::emitToUser, clock);
         this.protection = new Protection(new MessageValidator(config.validation()),
@@ -134,9 +147,44 @@ public final class Router implements AutoCloseable {
                 });
             }
         });
+        router.guard(handlerGuard(new HandlerBreakers(breakers)));
         BuiltInHandlers.register(router, codec, runs, quality, clock, this::admitBatchElement,
                 connectionId -> connections.find(connectionId) != null);
         builder.handlers.forEach(router.registry()::register);
+    }
+
+    private List<AgentBackend> backends(AgentExecutor custom) {
+        if (custom != null) {
+            return List.of(new AgentBackend(custom.name(), custom, 1, DEFAULT_BUDGET,
+                    breakers.breaker("backend:" + custom.name())));
+        }
+        List<BackendSpec> specs = config.backends().isEmpty()
+                ? List.of(new BackendSpec(config.agent(), 1, DEFAULT_BUDGET)) : config.backends();
+        List<AgentBackend> built = new ArrayList<>();
+        for (BackendSpec spec : specs) {
+            built.add(new AgentBackend(spec.name(), new SimulatedAgent(spec.settings()), spec.weight(), spec.budget(),
+                    breakers.breaker("backend:" + spec.name())));
+        }
+        return built;
+    }
+
+    private static HandlerGuard handlerGuard(HandlerBreakers handlerBreakers) {
+        return new HandlerGuard() {
+            @Override
+            public boolean tryAcquire(String type) {
+                return handlerBreakers.tryAcquire(type);
+            }
+
+            @Override
+            public void succeeded(String type, long nanos) {
+                handlerBreakers.succeeded(type, nanos);
+            }
+
+            @Override
+            public void failed(String type, long nanos, Throwable failure) {
+                handlerBreakers.failed(type, nanos, failure);
+            }
+        };
     }
 
     /** Runs housekeeping (socket closes, run cancellation) on the scheduler; inline once it has stopped. */
@@ -188,7 +236,7 @@ public final class Router implements AutoCloseable {
                 config.devAuth(), connections, router, codec, clock, config.softFrameLimit(), config.hardFrameLimit(),
                 protection, dispatcher);
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
-                protection, dispatcher.queue(), socketServer.stats(), () -> state == State.READY));
+                protection, dispatcher.queue(), socketServer.stats(), pool, breakers, () -> state == State.READY));
         runs.addListener(metrics);
         try {
             socketServer.start();
@@ -291,7 +339,7 @@ public final class Router implements AutoCloseable {
         }
         scheduler.shutdownNow();
         launcher.shutdownNow();
-        agent.close();
+        pool.close();
         log.info("Switchboard router stopped ({} runs cancelled)", cancelled);
     }
 
@@ -376,6 +424,16 @@ public final class Router implements AutoCloseable {
      */
     public Protection protection() {
         return protection;
+    }
+
+    /** The agent backends, their strategy and the rollout, changeable at runtime. */
+    public BackendPool backends() {
+        return pool;
+    }
+
+    /** Every circuit breaker (handlers and backends) and its transitions. */
+    public Breakers breakers() {
+        return breakers;
     }
 
     /** Messages waiting in the dispatch queue, per class. */

@@ -1,6 +1,10 @@
 package dev.switchboard.router;
 
+import dev.switchboard.router.agents.BackendSpec;
+import dev.switchboard.router.agents.BackendStrategy;
+import dev.switchboard.router.agents.RolloutSpec;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
 import dev.switchboard.router.protection.Classifier;
 import dev.switchboard.router.protection.QueuePolicy;
@@ -39,6 +43,10 @@ public final class RouterConfig {
     private final ValidationPolicy validation;
     private final List<ClassificationRule> classification;
     private final QueuePolicy queue;
+    private final List<BackendSpec> backends;
+    private final String strategy;
+    private final RolloutSpec rollout;
+    private final BreakerPolicy breakers;
     private final Duration stopTimeout;
 
     private RouterConfig(Builder b) {
@@ -62,6 +70,10 @@ public final class RouterConfig {
         this.validation = Objects.requireNonNull(b.validation, "validation must not be null");
         this.classification = List.copyOf(b.classification);
         this.queue = Objects.requireNonNull(b.queue, "queue must not be null");
+        this.backends = List.copyOf(b.backends);
+        this.strategy = BackendStrategy.named(b.strategy).name();
+        this.rollout = Objects.requireNonNull(b.rollout, "rollout must not be null");
+        this.breakers = Objects.requireNonNull(b.breakers, "breakers must not be null");
         this.stopTimeout = requireNotNegative(b.stopTimeout, "stopTimeout");
     }
 
@@ -76,7 +88,8 @@ public final class RouterConfig {
                 .outboxLimit(outboxLimit).startupGrace(startupGrace)
                 .runTimeout(runTimeout).maxRunsInFlight(maxRunsInFlight)
                 .agent(agent).rateLimits(rateLimits).validation(validation).classification(classification)
-                .queue(queue).stopTimeout(stopTimeout);
+                .queue(queue).backends(backends).strategy(strategy).rollout(rollout).breakers(breakers)
+                .stopTimeout(stopTimeout);
     }
 
     private static boolean isLoopback(String host) {
@@ -209,6 +222,29 @@ public final class RouterConfig {
         return queue;
     }
 
+    /**
+     * Simulated agent backends; empty (the default) means one backend built from {@link #agent()},
+     * named after it ({@code simulated}).
+     */
+    public List<BackendSpec> backends() {
+        return backends;
+    }
+
+    /** How runs are spread over the stable backends: round_robin (default), weighted, least_loaded, user_sticky. */
+    public String strategy() {
+        return strategy;
+    }
+
+    /** The initial rollout of a candidate backend; default off. */
+    public RolloutSpec rollout() {
+        return rollout;
+    }
+
+    /** How handler and backend circuit breakers trip and recover. */
+    public BreakerPolicy breakers() {
+        return breakers;
+    }
+
     /** How long {@link Router#stop()} waits for sockets to close. Default 5 s. */
     public Duration stopTimeout() {
         return stopTimeout;
@@ -233,6 +269,10 @@ public final class RouterConfig {
         private ValidationPolicy validation = ValidationPolicy.defaults();
         private List<ClassificationRule> classification = Classifier.defaultRules();
         private QueuePolicy queue = QueuePolicy.defaults();
+        private List<BackendSpec> backends = List.of();
+        private String strategy = "round_robin";
+        private RolloutSpec rollout = RolloutSpec.off();
+        private BreakerPolicy breakers = BreakerPolicy.defaults();
         private Duration stopTimeout = Duration.ofSeconds(5);
 
         private Builder() {
@@ -321,6 +361,26 @@ public final class RouterConfig {
 
         public Builder queue(QueuePolicy value) {
             this.queue = value;
+            return this;
+        }
+
+        public Builder backends(List<BackendSpec> value) {
+            this.backends = Objects.requireNonNull(value, "backends must not be null");
+            return this;
+        }
+
+        public Builder strategy(String value) {
+            this.strategy = Objects.requireNonNull(value, "strategy must not be null");
+            return this;
+        }
+
+        public Builder rollout(RolloutSpec value) {
+            this.rollout = value;
+            return this;
+        }
+
+        public Builder breakers(BreakerPolicy value) {
+            this.breakers = value;
             return this;
         }
 

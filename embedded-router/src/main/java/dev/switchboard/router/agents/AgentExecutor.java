@@ -20,6 +20,11 @@ public interface AgentExecutor extends AutoCloseable {
         return CompletableFuture.completedFuture(null);
     }
 
+    /** Whether the backend can take runs now (its health check); unhealthy backends are skipped. */
+    default boolean isHealthy() {
+        return true;
+    }
+
     /** Starts one run; returns at once. */
     CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events);
 

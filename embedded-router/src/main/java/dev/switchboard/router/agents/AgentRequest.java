@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param runId    the run id, unique in this router
  * @param userId   the user the run belongs to
  * @param threadId the conversation thread
- * @param agent    the agent name requested, or the executor's name
+ * @param agent    the agent name requested, or null
  * @param content  the user's text
  * @param tools    tools the client asked for; empty means the agent picks
  */

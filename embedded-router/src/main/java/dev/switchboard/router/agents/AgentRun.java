@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,7 @@ public final class AgentRun implements AgentRunEvents {
     private int seq;
     private boolean started;
     private volatile RunStatus status = RunStatus.RUNNING;
+    private volatile String backend;
     private volatile long endedAtMillis;
     private volatile String error;
 
@@ -62,12 +64,30 @@ public final class AgentRun implements AgentRunEvents {
         return status;
     }
 
-    /** Emits {@code agent_started}; the first event of every run. */
-    synchronized void start() {
+    /** Emits {@code agent_started} naming the backend that serves the run (null: none could). */
+    synchronized void start(String backendName) {
         if (!started && status == RunStatus.RUNNING) {
             started = true;
-            emit(EventType.AGENT_STARTED, Map.of("agent", request.agent()));
+            backend = backendName;
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("agent", agentName());
+            if (backendName != null) {
+                data.put("backend", backendName);
+            }
+            emit(EventType.AGENT_STARTED, data);
         }
+    }
+
+    private String agentName() {
+        if (request.agent() != null) {
+            return request.agent();
+        }
+        return backend != null ? backend : "none";
+    }
+
+    /** The backend serving the run, or null. */
+    public String backend() {
+        return backend;
     }
 
     @Override
@@ -109,9 +129,15 @@ public final class AgentRun implements AgentRunEvents {
 
     @Override
     public void onEnd(Runnable action) {
-        endActions.add(action);
+        AtomicBoolean ran = new AtomicBoolean();
+        Runnable once = () -> {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
+        endActions.add(once);
         if (isEnded()) {
-            action.run();
+            once.run();
         }
     }
 
@@ -125,7 +151,7 @@ public final class AgentRun implements AgentRunEvents {
             if (status != RunStatus.RUNNING) {
                 return false;
             }
-            start();
+            start(backend);
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("status", finalStatus.wire());
             if (result != null) {
@@ -158,7 +184,7 @@ public final class AgentRun implements AgentRunEvents {
     /** A read-only copy of the run's state. */
     public synchronized RunInfo info() {
         long end = status == RunStatus.RUNNING ? clock.millis() : endedAtMillis;
-        return new RunInfo(request.runId(), request.userId(), connectionId, request.threadId(), request.agent(),
-                status, startedAt, Math.max(0, end - startedAt.toEpochMilli()), seq, error);
+        return new RunInfo(request.runId(), request.userId(), connectionId, request.threadId(), agentName(),
+                backend, status, startedAt, Math.max(0, end - startedAt.toEpochMilli()), seq, error);
     }
 }

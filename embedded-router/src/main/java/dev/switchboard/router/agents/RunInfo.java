@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param userId       the run's user
  * @param connectionId the connection that started it
  * @param threadId     the conversation thread
- * @param agent        the agent name
+ * @param agent        the agent name (the one requested, else the backend's)
+ * @param backend      the backend serving the run, or null when none could
  * @param status       where the run is
  * @param startedAt    when it started
  * @param durationMs   time from start to end, or to now while running
@@ -17,5 +18,5 @@ import java.time.Instant;
  * @param error        the error of a failed or cancelled run, or null
  */
 public record RunInfo(String runId, String userId, String connectionId, String threadId, String agent,
-                      RunStatus status, Instant startedAt, long durationMs, int events, String error) {
+                      String backend, RunStatus status, Instant startedAt, long durationMs, int events, String error) {
 }

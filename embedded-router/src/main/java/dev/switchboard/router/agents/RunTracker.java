@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class RunTracker {
     private static final Logger log = LoggerFactory.getLogger(RunTracker.class);
 
-    private final AgentExecutor executor;
+    private final BackendPool pool;
     private final RunEventSink sink;
     private final Clock clock;
     private final ExecutorService launcher;
@@ -48,7 +48,7 @@ public final class RunTracker {
     private volatile boolean stopping;
 
     /**
-     * @param executor    the agent backend
+     * @param pool        the agent backends
      * @param sink        where run events go
      * @param clock       time source
      * @param launcher    a bounded executor that calls the backend off the WebSocket threads
@@ -56,9 +56,9 @@ public final class RunTracker {
      * @param runTimeout  a run still going after this ends as failed with error {@code timeout}
      * @param maxInFlight runs allowed at once; past it a start is refused with {@code overloaded}
      */
-    public RunTracker(AgentExecutor executor, RunEventSink sink, Clock clock, ExecutorService launcher,
+    public RunTracker(BackendPool pool, RunEventSink sink, Clock clock, ExecutorService launcher,
                       ScheduledExecutorService timer, Duration runTimeout, int maxInFlight) {
-        this.executor = Objects.requireNonNull(executor, "executor must not be null");
+        this.pool = Objects.requireNonNull(pool, "pool must not be null");
         this.sink = Objects.requireNonNull(sink, "sink must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.launcher = Objects.requireNonNull(launcher, "launcher must not be null");
@@ -74,9 +74,9 @@ public final class RunTracker {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
-    /** Warms the executor up; completes when runs can start. */
+    /** Warms every backend up; completes when runs can start. */
     public CompletionStage<Void> warmUp() {
-        return executor.warmUp().thenRun(() -> ready = true);
+        return pool.warmUp().thenRun(() -> ready = true);
     }
 
     /** Whether the executor has warmed up. */
@@ -84,8 +84,8 @@ public final class RunTracker {
         return ready;
     }
 
-    public AgentExecutor executor() {
-        return executor;
+    public BackendPool pool() {
+        return pool;
     }
 
     /**
@@ -121,8 +121,7 @@ public final class RunTracker {
         }
         String runId = "run-" + randomHex(8);
         String thread = threadId != null ? threadId : "t-" + randomHex(6);
-        AgentRequest request = new AgentRequest(runId, userId, thread, agent != null ? agent : executor.name(),
-                content, tools);
+        AgentRequest request = new AgentRequest(runId, userId, thread, agent, content, tools);
         return new AgentRun(request, connectionId, clock, sink, this::ended);
     }
 
@@ -136,17 +135,28 @@ public final class RunTracker {
     }
 
     private void execute(AgentRun run) {
-        run.start();
+        BackendPool.Selection selection = pool.select(run.userId(), run.runId(), run.request().agent());
+        AgentBackend primary = selection.primary();
+        run.start(primary == null ? null : primary.name());
         if (run.isEnded()) {
             return;
         }
         RunInfo info = run.info();
         listeners.forEach(listener -> listener.started(info));
+        if (primary == null || !primary.breaker().tryAcquirePermission()) {
+            run.end(RunStatus.FAILED, null, "unavailable");
+            return;
+        }
         ScheduledFuture<?> timeout = timer.schedule(
                 () -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        run.onEnd(() -> timeout.cancel(false));
+        long startedAt = System.nanoTime();
+        primary.started();
+        run.onEnd(() -> {
+            timeout.cancel(false);
+            account(primary, run.status(), run.info().error(), startedAt);
+        });
         try {
-            executor.execute(run.request(), run).whenComplete((result, failure) -> {
+            primary.executor().execute(run.request(), run).whenComplete((result, failure) -> {
                 if (failure == null) {
                     run.end(RunStatus.COMPLETED, result == null ? null : result.result(), null);
                 } else {
@@ -154,8 +164,55 @@ public final class RunTracker {
                 }
             });
         } catch (RuntimeException e) {
-            log.warn("agent executor {} threw for run {}", executor.name(), run.runId(), e);
+            log.warn("agent backend {} threw for run {}", primary.name(), run.runId(), e);
             run.end(RunStatus.FAILED, null, "agent executor failed");
+        }
+        if (selection.shadow() != null) {
+            shadow(selection.shadow(), run.request());
+        }
+    }
+
+    /** Feeds a run's outcome to the backend's breaker, its load figures and the rollout guard. */
+    private void account(AgentBackend backend, RunStatus status, String error, long startedAtNanos) {
+        long elapsedNanos = System.nanoTime() - startedAtNanos;
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
+        if (status == RunStatus.CANCELLED) {
+            backend.breaker().releasePermission();
+            backend.finished(latencyMs, false);
+            return;
+        }
+        boolean success = status == RunStatus.COMPLETED;
+        if (success) {
+            backend.breaker().onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+        } else {
+            backend.breaker().onError(elapsedNanos, TimeUnit.NANOSECONDS, new AgentFailure(error));
+        }
+        backend.finished(latencyMs, !success);
+        pool.recordOutcome(backend, latencyMs, success);
+    }
+
+    /** Runs a copy of the request on the candidate; its events and result go nowhere, its timing is kept. */
+    private void shadow(AgentBackend candidate, AgentRequest request) {
+        if (!candidate.breaker().tryAcquirePermission()) {
+            return;
+        }
+        ShadowRun shadow = new ShadowRun();
+        long startedAt = System.nanoTime();
+        candidate.started();
+        ScheduledFuture<?> timeout = timer.schedule(() -> shadow.end(RunStatus.FAILED, "timeout"),
+                runTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        shadow.onEnd(() -> {
+            timeout.cancel(false);
+            account(candidate, shadow.status(), shadow.error(), startedAt);
+        });
+        AgentRequest copy = new AgentRequest(request.runId() + "-shadow", request.userId(), request.threadId(),
+                request.agent(), request.content(), request.tools());
+        try {
+            candidate.executor().execute(copy, shadow).whenComplete((result, failure) ->
+                    shadow.end(failure == null ? RunStatus.COMPLETED : RunStatus.FAILED,
+                            failure == null ? null : describe(failure)));
+        } catch (RuntimeException e) {
+            shadow.end(RunStatus.FAILED, "agent executor failed");
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.switchboard.router.metrics;
 
+import dev.switchboard.router.agents.AgentBackend;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunListener;
 import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
@@ -12,6 +16,7 @@ import dev.switchboard.router.protection.RejectReason;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.transport.TransportStats;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +50,7 @@ public final class RouterMetrics implements RunListener {
     /** Everything the binding reads; all but the registry are the router's live components. */
     public record Sources(RoutingStats routing, ConnectionRegistry connections, RunTracker runs,
                           Protection protection, DispatchQueue<?> queue, TransportStats transport,
-                          BooleanSupplier ready) {
+                          BackendPool backends, Breakers breakers, BooleanSupplier ready) {
     }
 
     public RouterMetrics(MeterRegistry registry, Sources sources) {
@@ -70,6 +75,8 @@ public final class RouterMetrics implements RunListener {
         bindConnections(sources.connections(), sources.transport());
         bindRuns(sources.runs());
         bindProtection(sources.protection(), sources.queue());
+        bindBreakers(sources.breakers());
+        bindBackends(sources.backends());
         Gauge.builder("switchboard.ready", sources.ready(), ready -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 when /ready answers 200").register(registry);
     }
@@ -102,6 +109,62 @@ public final class RouterMetrics implements RunListener {
                 .description("Messages refused with overloaded").tag("reason", "full").register(registry);
         FunctionCounter.builder("switchboard.queue.refused", queue, DispatchQueue::refusedUserFull)
                 .description("Messages refused with overloaded").tag("reason", "user_full").register(registry);
+    }
+
+    private void bindBreakers(Breakers breakers) {
+        counter("switchboard.breaker.transitions", "Circuit breaker state transitions", breakers,
+                Breakers::transitionCount);
+        breakers.onBreaker(breaker -> Gauge.builder("switchboard.breaker.state", breaker, RouterMetrics::stateCode)
+                .description("Circuit breaker state: 0 closed, 1 open, 2 half-open, 3 other")
+                .tag("breaker", breaker.getName()).register(registry));
+    }
+
+    private static double stateCode(CircuitBreaker breaker) {
+        switch (breaker.getState()) {
+            case CLOSED:
+                return 0;
+            case OPEN:
+                return 1;
+            case HALF_OPEN:
+                return 2;
+            default:
+                return 3;
+        }
+    }
+
+    private void bindBackends(BackendPool pool) {
+        for (AgentBackend backend : pool.backends()) {
+            Gauge.builder("switchboard.backend.in.flight", backend, AgentBackend::inFlight)
+                    .description("Runs in flight on a backend").tag("backend", backend.name()).register(registry);
+            Gauge.builder("switchboard.backend.latency.average", backend, b -> b.averageLatencyMs() / 1000.0)
+                    .description("Moving average of run latency on a backend").baseUnit("seconds")
+                    .tag("backend", backend.name()).register(registry);
+            FunctionCounter.builder("switchboard.backend.runs", backend, AgentBackend::runs)
+                    .description("Runs (shadow runs included) on a backend").tag("backend", backend.name())
+                    .register(registry);
+            FunctionCounter.builder("switchboard.backend.failures", backend, AgentBackend::failures)
+                    .description("Failed runs on a backend").tag("backend", backend.name()).register(registry);
+        }
+        Rollout rollout = pool.rollout();
+        Gauge.builder("switchboard.rollout.mode", rollout, r -> r.state().mode().ordinal())
+                .description("Rollout mode: 0 off, 1 shadow, 2 partial, 3 full").register(registry);
+        Gauge.builder("switchboard.rollout.percent", rollout, r -> r.state().percent())
+                .description("Rollout share of runs (shadow) or users (partial)").register(registry);
+        for (String kind : List.of("change", "rollback")) {
+            FunctionCounter.builder("switchboard.rollout.transitions", rollout, r -> r.transitionCount(kind))
+                    .description("Rollout changes by operators and rollbacks by the SLA guard").tag("kind", kind)
+                    .register(registry);
+        }
+        Gauge.builder("switchboard.rollout.p95", rollout, r -> r.candidateWindow().p95Ms() / 1000.0)
+                .description("p95 run latency in the SLA window").baseUnit("seconds").tag("side", "candidate")
+                .register(registry);
+        Gauge.builder("switchboard.rollout.p95", rollout, r -> r.stableWindow().p95Ms() / 1000.0)
+                .description("p95 run latency in the SLA window").baseUnit("seconds").tag("side", "stable")
+                .register(registry);
+        Gauge.builder("switchboard.rollout.success.rate", rollout, r -> r.candidateWindow().successRate())
+                .description("Run success rate in the SLA window").tag("side", "candidate").register(registry);
+        Gauge.builder("switchboard.rollout.success.rate", rollout, r -> r.stableWindow().successRate())
+                .description("Run success rate in the SLA window").tag("side", "stable").register(registry);
     }
 
     private void bindRouting(RoutingStats stats) {

@@ -15,10 +15,16 @@ public final class MessageRouter {
 
     private final HandlerRegistry registry;
     private final RoutingStats stats;
+    private volatile HandlerGuard guard = HandlerGuard.NONE;
 
     public MessageRouter(HandlerRegistry registry, RoutingStats stats) {
         this.registry = Objects.requireNonNull(registry, "registry must not be null");
         this.stats = Objects.requireNonNull(stats, "stats must not be null");
+    }
+
+    /** Sets the circuit breakers around handlers. */
+    public void guard(HandlerGuard handlerGuard) {
+        this.guard = Objects.requireNonNull(handlerGuard, "handlerGuard must not be null");
     }
 
     public HandlerRegistry registry() {
@@ -42,16 +48,22 @@ public final class MessageRouter {
             context.complete();
             return;
         }
-        RoutingStats.TypeStats typeStats = null;
+        RoutingStats.TypeStats typeStats = stats.dispatched(message.type());
+        if (!guard.tryAcquire(message.type())) {
+            context.fail(ErrorCode.UNAVAILABLE, "this message type is temporarily unavailable; retry later");
+            context.complete();
+            return;
+        }
+        long startedAt = System.nanoTime();
         try {
-            typeStats = stats.dispatched(message.type());
             handler.handle(context, message);
+            guard.succeeded(message.type(), System.nanoTime() - startedAt);
         } catch (RouteRejection rejection) {
+            guard.succeeded(message.type(), System.nanoTime() - startedAt);
             context.fail(rejection.code(), rejection.getMessage(), rejection.details());
         } catch (Exception | LinkageError | AssertionError e) {
-            if (typeStats != null) {
-                stats.handlerFailed(typeStats);
-            }
+            guard.failed(message.type(), System.nanoTime() - startedAt, e);
+            stats.handlerFailed(typeStats);
             log.warn("handler for type {} failed for user {} on {}", message.type(), context.userId(),
                     context.connectionId(), e);
             context.fail(ErrorCode.HANDLER_FAILED, "the handler failed; the server log has the details");

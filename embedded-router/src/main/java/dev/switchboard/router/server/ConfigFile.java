@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.agents.BackendSpec;
+import dev.switchboard.router.agents.Rollout;
+import dev.switchboard.router.agents.RolloutSpec;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.agents.SlaGuard;
+import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.QueuePolicy;
@@ -31,7 +36,8 @@ import java.util.regex.Pattern;
 public record ConfigFile(String host, Integer port, Integer httpPort, Boolean devAuth, Integer idleTimeoutSeconds,
                          Integer softFrameBytes, Integer hardFrameBytes, Integer outboxFrames,
                          Integer startupGraceMs, Integer runTimeoutSeconds, Integer maxRunsInFlight, Agent agent,
-                         RateLimitsFile rateLimits, Validation validation, List<Rule> classification, Queue queue) {
+                         RateLimitsFile rateLimits, Validation validation, List<Rule> classification, Queue queue,
+                         Agents agents, Breakers breakers) {
 
     /** The {@code agent:} section: the simulated agent's behaviour. */
     public record Agent(Integer stepMs, Integer thinkingSteps, Integer tools, Double failureRate, Integer warmupMs) {
@@ -111,6 +117,57 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         }
     }
 
+    /** The {@code agents:} section: backends, strategy, rollout. */
+    public record Agents(String strategy, List<Backend> backends, RolloutFile rollout) {
+    }
+
+    /** One simulated backend. */
+    public record Backend(String name, Integer stepMs, Integer thinkingSteps, Integer tools, Double failureRate,
+                          Integer warmupMs, Integer weight, Integer budgetMs) {
+        BackendSpec toSpec(SimulatedAgent.Settings defaults) {
+            if (name == null) {
+                throw new IllegalArgumentException("every backend needs a name");
+            }
+            SimulatedAgent.Settings base = new SimulatedAgent.Settings(name, defaults.stepDelay(),
+                    defaults.thinkingSteps(), defaults.toolCount(), defaults.failureRate(), defaults.warmUp(),
+                    defaults.seed());
+            return new BackendSpec(new Agent(stepMs, thinkingSteps, tools, failureRate, warmupMs).applyTo(base),
+                    weight != null ? weight : 1, Duration.ofMillis(budgetMs != null ? budgetMs : 2000));
+        }
+    }
+
+    /** The {@code agents.rollout:} section. */
+    public record RolloutFile(String mode, String candidate, Integer percent, Guard guard) {
+        RolloutSpec applyTo(RolloutSpec base) {
+            SlaGuard.Thresholds thresholds = guard == null ? base.thresholds() : guard.applyTo(base.thresholds());
+            return new RolloutSpec(mode != null ? Rollout.Mode.parse(mode) : base.mode(),
+                    candidate != null ? candidate : base.candidate(), percent != null ? percent : base.percent(),
+                    thresholds);
+        }
+    }
+
+    /** The SLA guard's thresholds. */
+    public record Guard(Integer windowSeconds, Integer maxOverheadMs, Double minSuccessRate, Integer minSamples) {
+        SlaGuard.Thresholds applyTo(SlaGuard.Thresholds base) {
+            return new SlaGuard.Thresholds(
+                    windowSeconds != null ? Duration.ofSeconds(windowSeconds) : base.window(),
+                    maxOverheadMs != null ? Duration.ofMillis(maxOverheadMs) : base.maxOverhead(),
+                    minSuccessRate != null ? minSuccessRate : base.minSuccessRate(),
+                    minSamples != null ? minSamples : base.minSamples());
+        }
+    }
+
+    /** The {@code breakers:} section. */
+    public record Breakers(Float failureRatePercent, Integer window, Integer minimumCalls, Integer openMs,
+                           Integer halfOpenProbes) {
+        BreakerPolicy applyTo(BreakerPolicy base) {
+            return new BreakerPolicy(failureRatePercent != null ? failureRatePercent : base.failureRatePercent(),
+                    window != null ? window : base.window(), minimumCalls != null ? minimumCalls : base.minimumCalls(),
+                    openMs != null ? Duration.ofMillis(openMs) : base.openFor(),
+                    halfOpenProbes != null ? halfOpenProbes : base.halfOpenProbes());
+        }
+    }
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -123,7 +180,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null, null);
     }
 
     /**
@@ -148,6 +205,17 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         set(rateLimits, section -> builder.rateLimits(section.applyTo(base.rateLimits())));
         set(validation, section -> builder.validation(section.applyTo(base.validation())));
         set(queue, section -> builder.queue(section.applyTo(base.queue())));
+        set(breakers, section -> builder.breakers(section.applyTo(base.breakers())));
+        set(agents, section -> {
+            set(section.strategy(), builder::strategy);
+            set(section.rollout(), rollout -> builder.rollout(rollout.applyTo(base.rollout())));
+            set(section.backends(), list -> {
+                List<BackendSpec> specs = new ArrayList<>();
+                SimulatedAgent.Settings defaults = agent == null ? base.agent() : agent.applyTo(base.agent());
+                list.forEach(backend -> specs.add(backend.toSpec(defaults)));
+                builder.backends(specs);
+            });
+        });
         set(classification, rules -> {
             List<ClassificationRule> compiled = new ArrayList<>();
             rules.forEach(rule -> compiled.add(rule.toRule()));

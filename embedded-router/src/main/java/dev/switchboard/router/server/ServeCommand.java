@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         ConfigFile.Agent agent = new ConfigFile.Agent(agentStepMs, null, agentTools, agentFailureRate, agentWarmupMs);
         return new ConfigFile(host, port, httpPort, devAuth, null, null, null, null,
                 startupGrace == null ? null : Math.toIntExact(startupGrace.toMillis()),
-                null, null, agent, null, null, null, null);
+                null, null, agent, null, null, null, null, null, null);
     }
 
     @Override

@@ -82,7 +82,7 @@ class RunTrackerTest {
     @BeforeEach
     void setUp() {
         timer = Executors.newSingleThreadScheduledExecutor();
-        tracker = new RunTracker(agent, (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(),
+        tracker = new RunTracker(BackendPool.of(agent), (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(),
                 timer, Duration.ofMillis(300), 2);
         tracker.warmUp().toCompletableFuture().join();
     }
@@ -137,7 +137,7 @@ class RunTrackerTest {
 
     @Test
     void aThrowingExecutorFailsTheRun() {
-        RunTracker throwing = new RunTracker(new AgentExecutor() {
+        RunTracker throwing = new RunTracker(BackendPool.of(new AgentExecutor() {
             @Override
             public String name() {
                 return "throwing";
@@ -147,7 +147,7 @@ class RunTrackerTest {
             public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
                 throw new IllegalStateException("bug");
             }
-        }, (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(), timer, Duration.ofSeconds(5), 5);
+        }), (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(), timer, Duration.ofSeconds(5), 5);
         throwing.warmUp().toCompletableFuture().join();
         throwing.start("alice", "c-1", null, null, "x", List.of(), run -> { });
         assertThat(types()).containsExactly("agent_started", "agent_completed");
@@ -169,7 +169,7 @@ class RunTrackerTest {
         startRun();
         assertThatThrownBy(this::startRun).isInstanceOf(RunRejected.class)
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.OVERLOADED));
-        RunTracker cold = new RunTracker(agent, (user, event) -> { }, Clock.systemUTC(), new DirectExecutor(), timer,
+        RunTracker cold = new RunTracker(BackendPool.of(agent), (user, event) -> { }, Clock.systemUTC(), new DirectExecutor(), timer,
                 Duration.ofSeconds(1), 5);
         assertThatThrownBy(() -> cold.start("alice", "c", null, null, "x", List.of(), run -> { }))
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));

@@ -36,6 +36,10 @@ class ConfigFileTest {
         assertThat(fromExample.rateLimits()).isEqualTo(defaults.rateLimits());
         assertThat(fromExample.validation()).isEqualTo(defaults.validation());
         assertThat(fromExample.queue()).isEqualTo(defaults.queue());
+        assertThat(fromExample.strategy()).isEqualTo(defaults.strategy());
+        assertThat(fromExample.rollout()).isEqualTo(defaults.rollout());
+        assertThat(fromExample.breakers()).isEqualTo(defaults.breakers());
+        assertThat(fromExample.backends()).isEqualTo(defaults.backends());
         assertThat(fromExample.classification()).hasSameSizeAs(defaults.classification());
         for (int i = 0; i < defaults.classification().size(); i++) {
             assertThat(fromExample.classification().get(i).type()).isEqualTo(defaults.classification().get(i).type());

@@ -1,0 +1,38 @@
+package dev.switchboard.router.protection;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One circuit breaker per handler type: a handler that keeps failing is refused fast with
+ * {@code unavailable} until probes succeed again. (The router adapts it to the routing layer's
+ * {@code HandlerGuard}; protection does not depend on routing.)
+ */
+public final class HandlerBreakers {
+    private final Breakers breakers;
+    private final Map<String, CircuitBreaker> byType = new ConcurrentHashMap<>();
+
+    public HandlerBreakers(Breakers breakers) {
+        this.breakers = breakers;
+    }
+
+    private CircuitBreaker of(String type) {
+        CircuitBreaker breaker = byType.get(type);
+        return breaker != null ? breaker : byType.computeIfAbsent(type, t -> breakers.breaker("handler:" + t));
+    }
+
+    /** Whether the handler of {@code type} may be called now. */
+    public boolean tryAcquire(String type) {
+        return of(type).tryAcquirePermission();
+    }
+
+    public void succeeded(String type, long nanos) {
+        of(type).onSuccess(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void failed(String type, long nanos, Throwable failure) {
+        of(type).onError(nanos, TimeUnit.NANOSECONDS, failure);
+    }
+}
