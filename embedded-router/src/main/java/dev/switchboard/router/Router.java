@@ -22,6 +22,7 @@ import dev.switchboard.router.protection.Classifier;
 import dev.switchboard.router.protection.MessageValidator;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
+import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.JsonCodec;
@@ -434,6 +435,12 @@ public final class Router implements AutoCloseable {
     /** Every circuit breaker (handlers and backends) and its transitions. */
     public Breakers breakers() {
         return breakers;
+    }
+
+    /** Changes the dispatch queue's capacity, per-user share and TTLs at runtime. */
+    public void queuePolicy(QueuePolicy policy) {
+        requireStarted();
+        dispatcher.queue().policy(policy);
     }
 
     /** Messages waiting in the dispatch queue, per class. */

@@ -53,7 +53,7 @@ public final class DispatchQueue<T> {
         int size;
     }
 
-    private final QueuePolicy policy;
+    private QueuePolicy policy;
     private final LongSupplier nanoTime;
     private final EnumMap<Priority, ClassQueue<T>> classes = new EnumMap<>(Priority.class);
     private final EnumMap<Priority, Long> ttlNanos = new EnumMap<>(Priority.class);
@@ -85,7 +85,28 @@ public final class DispatchQueue<T> {
     }
 
     public QueuePolicy policy() {
-        return policy;
+        lock.lock();
+        try {
+            return policy;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Changes capacity, per-user share and TTLs at runtime (the worker count is fixed at start).
+     * Messages already queued stay; the new bounds apply to the next offer and take.
+     */
+    public void policy(QueuePolicy replacement) {
+        lock.lock();
+        try {
+            policy = Objects.requireNonNull(replacement, "replacement must not be null");
+            for (Priority priority : Priority.values()) {
+                ttlNanos.put(priority, replacement.ttl().get(priority).toNanos());
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues a message of {@code userId} in class {@code priority}. */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * with what this admits.) Also the runtime handle on limits and rules.
  */
 public final class Protection {
-    private final MessageValidator validator;
+    private volatile MessageValidator validator;
     private final RateLimiter rateLimiter;
     private final ProtectionStats stats = new ProtectionStats();
     private volatile Classifier classifier;
@@ -78,5 +78,10 @@ public final class Protection {
 
     public MessageValidator validator() {
         return validator;
+    }
+
+    /** Replaces the validation policy at runtime. */
+    public void validation(ValidationPolicy policy) {
+        this.validator = new MessageValidator(policy);
     }
 }

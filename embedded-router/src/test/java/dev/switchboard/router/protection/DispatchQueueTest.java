@@ -107,6 +107,16 @@ class DispatchQueueTest {
     }
 
     @Test
+    void boundsAndTtlsChangeAtRuntime() throws Exception {
+        DispatchQueue<String> queue = queue(policy(10, 10));
+        queue.offer("1", "a", Priority.NORMAL);
+        queue.policy(policy(1, 10).withTtl(Priority.NORMAL, Duration.ofMillis(5)));
+        assertThat(queue.offer("2", "b", Priority.NORMAL)).isEqualTo(DispatchQueue.Offer.FULL);
+        now.addAndGet(Duration.ofMillis(6).toNanos());
+        assertThat(takeAndRelease(queue).expired()).isTrue();
+    }
+
+    @Test
     void holdsEverythingWhilePaused() throws Exception {
         DispatchQueue<String> queue = new DispatchQueue<>(policy(10, 10), now::get, true);
         queue.offer("held", "a", Priority.CRITICAL);

@@ -50,6 +50,22 @@ class ConfigFileTest {
     }
 
     @Test
+    void theBackendsExampleBuildsARouterWithItsBackendsAndRollout() throws IOException {
+        RouterConfig config = ConfigFile.read(Path.of("../src/docs/examples/backends.yaml"))
+                .applyTo(RouterConfig.builder().port(0).httpPort(-1).build()).build();
+        dev.switchboard.router.Router router = dev.switchboard.router.Router.builder().config(config).build().start();
+        try {
+            assertThat(router.backends().backends()).extracting(b -> b.name())
+                    .containsExactly("sim-fast", "sim-steady", "sim-flaky", "sim-canary");
+            assertThat(router.backends().strategy().name()).isEqualTo("least_loaded");
+            assertThat(router.backends().rollout().state().mode().wire()).isEqualTo("shadow");
+            assertThat(router.backends().rollout().state().percent()).isEqualTo(20);
+        } finally {
+            router.stop();
+        }
+    }
+
+    @Test
     void appliesOnlyTheKeysItSets(@TempDir Path dir) throws IOException {
         Path yaml = dir.resolve("router.yaml");
         Files.writeString(yaml, "agent:\n  step_ms: 500\nrate_limits:\n  messages: {burst: 100}\n");
