@@ -6,11 +6,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +23,7 @@ public final class AgentRun implements AgentRunEvents {
     private final Instant startedAt;
     private final RunEventSink sink;
     private final Consumer<AgentRun> onEnd;
-    private final List<Runnable> endActions = new CopyOnWriteArrayList<>();
+    private final EndActions endActions = new EndActions();
     private final Set<String> toolsExecuting = new HashSet<>();
     private int seq;
     private boolean started;
@@ -129,16 +126,7 @@ public final class AgentRun implements AgentRunEvents {
 
     @Override
     public void onEnd(Runnable action) {
-        AtomicBoolean ran = new AtomicBoolean();
-        Runnable once = () -> {
-            if (ran.compareAndSet(false, true)) {
-                action.run();
-            }
-        };
-        endActions.add(once);
-        if (isEnded()) {
-            once.run();
-        }
+        endActions.add(action, this::isEnded);
     }
 
     /**
@@ -165,7 +153,7 @@ public final class AgentRun implements AgentRunEvents {
             this.status = finalStatus;
             emit(EventType.AGENT_COMPLETED, data);
         }
-        endActions.forEach(Runnable::run);
+        endActions.runAll();
         onEnd.accept(this);
         return true;
     }

@@ -1,13 +1,10 @@
 package dev.switchboard.router.agents;
 
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The events sink of a shadow run: discards every event, remembers only how the run ended. */
 final class ShadowRun implements AgentRunEvents {
-    private final List<Runnable> endActions = new CopyOnWriteArrayList<>();
+    private final EndActions endActions = new EndActions();
     private volatile RunStatus status = RunStatus.RUNNING;
     private volatile String error;
 
@@ -30,16 +27,7 @@ final class ShadowRun implements AgentRunEvents {
 
     @Override
     public void onEnd(Runnable action) {
-        AtomicBoolean ran = new AtomicBoolean();
-        Runnable once = () -> {
-            if (ran.compareAndSet(false, true)) {
-                action.run();
-            }
-        };
-        endActions.add(once);
-        if (isEnded()) {
-            once.run();
-        }
+        endActions.add(action, this::isEnded);
     }
 
     void end(RunStatus finalStatus, String errorText) {
@@ -50,7 +38,7 @@ final class ShadowRun implements AgentRunEvents {
             error = errorText;
             status = finalStatus;
         }
-        endActions.forEach(Runnable::run);
+        endActions.runAll();
     }
 
     RunStatus status() {

@@ -8,6 +8,7 @@ import dev.switchboard.router.protocol.ClientMessage;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -58,44 +59,33 @@ public final class MessageValidator {
                     return new Rejection(RejectReason.TOO_MANY_FIELDS,
                             "a message may hold at most " + policy.maxFields() + " fields");
                 }
-                JsonNode value = entry.getValue();
-                if (value.isTextual()) {
-                    String cleaned = cleanText(value.asText());
-                    if (cleaned != null) {
-                        entry.setValue(TextNode.valueOf(cleaned));
-                    }
-                    Rejection rejection = checkText(cleaned != null ? cleaned : value.asText(), checkMarkup);
-                    if (rejection != null) {
-                        return rejection;
-                    }
-                } else {
-                    Rejection rejection = walk(value, checkMarkup, fields);
-                    if (rejection != null) {
-                        return rejection;
-                    }
+                Rejection rejection = visit(entry.getValue(), checkMarkup, fields, entry::setValue);
+                if (rejection != null) {
+                    return rejection;
                 }
             }
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                JsonNode value = array.get(i);
-                if (value.isTextual()) {
-                    String cleaned = cleanText(value.asText());
-                    if (cleaned != null) {
-                        array.set(i, TextNode.valueOf(cleaned));
-                    }
-                    Rejection rejection = checkText(cleaned != null ? cleaned : value.asText(), checkMarkup);
-                    if (rejection != null) {
-                        return rejection;
-                    }
-                } else {
-                    Rejection rejection = walk(value, checkMarkup, fields);
-                    if (rejection != null) {
-                        return rejection;
-                    }
+                int index = i;
+                Rejection rejection = visit(array.get(i), checkMarkup, fields, cleaned -> array.set(index, cleaned));
+                if (rejection != null) {
+                    return rejection;
                 }
             }
         }
         return null;
+    }
+
+    /** Checks one value: a text is cleaned (strip policy) through {@code replace}, then checked; containers are walked. */
+    private Rejection visit(JsonNode value, boolean checkMarkup, int[] fields, Consumer<JsonNode> replace) {
+        if (!value.isTextual()) {
+            return walk(value, checkMarkup, fields);
+        }
+        String cleaned = cleanText(value.asText());
+        if (cleaned != null) {
+            replace.accept(TextNode.valueOf(cleaned));
+        }
+        return checkText(cleaned != null ? cleaned : value.asText(), checkMarkup);
     }
 
     /**

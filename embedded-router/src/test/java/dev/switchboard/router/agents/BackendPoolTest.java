@@ -3,33 +3,19 @@ package dev.switchboard.router.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 class BackendPoolTest {
     private final Clock clock = Clock.systemUTC();
 
     private static AgentBackend backend(String name) {
-        AgentExecutor executor = new AgentExecutor() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
-                return new CompletableFuture<>();
-            }
-        };
-        return new AgentBackend(name, executor, 1, Duration.ofMillis(100), CircuitBreaker.ofDefaults(name));
+        return TestBackends.idle(name, 1, Duration.ofMillis(100));
     }
 
     private final AgentBackend stable = backend("stable");

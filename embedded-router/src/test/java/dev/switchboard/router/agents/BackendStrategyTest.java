@@ -2,30 +2,16 @@ package dev.switchboard.router.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 class BackendStrategyTest {
 
     private static AgentBackend backend(String name, int weight) {
-        AgentExecutor executor = new AgentExecutor() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
-                return new CompletableFuture<>();
-            }
-        };
-        return new AgentBackend(name, executor, weight, Duration.ofSeconds(1), CircuitBreaker.ofDefaults(name));
+        return TestBackends.idle(name, weight, Duration.ofSeconds(1));
     }
 
     private static Map<String, Integer> spread(BackendStrategy strategy, List<AgentBackend> backends, int picks) {

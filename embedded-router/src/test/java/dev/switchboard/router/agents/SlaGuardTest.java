@@ -2,34 +2,12 @@ package dev.switchboard.router.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import dev.switchboard.router.support.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class SlaGuardTest {
 
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private final ManualClock clock = new ManualClock();
     private final SlaGuard guard = new SlaGuard(
@@ -64,7 +42,7 @@ class SlaGuardTest {
             guard.record(10, false, BUDGET);
         }
         assertThat(guard.window().samples()).isEqualTo(20);
-        clock.now = clock.now.plusSeconds(11);
+        clock.advance(Duration.ofSeconds(11));
         assertThat(guard.window().samples()).isZero();
         assertThat(guard.window().successRate()).isEqualTo(1.0);
         assertThat(guard.record(10, true, BUDGET)).isNull();

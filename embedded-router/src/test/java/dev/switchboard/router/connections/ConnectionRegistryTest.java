@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import dev.switchboard.router.support.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class ConnectionRegistryTest {
@@ -37,25 +34,6 @@ class ConnectionRegistryTest {
         }
     }
 
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private final ManualClock clock = new ManualClock();
     private final ConnectionRegistry registry = new ConnectionRegistry(new JsonCodec(), clock, 3, Runnable::run);
@@ -125,9 +103,9 @@ class ConnectionRegistryTest {
         FakeSink busy = new FakeSink();
         registry.open("idle", "x", idle);
         Connection active = registry.open("busy", "y", busy);
-        clock.now = clock.now.plusSeconds(200);
+        clock.advance(Duration.ofSeconds(200));
         active.received(clock.millis());
-        clock.now = clock.now.plusSeconds(150);
+        clock.advance(Duration.ofSeconds(150));
         assertThat(registry.closeIdle(Duration.ofSeconds(300))).isEqualTo(1);
         assertThat(idle.closedWith).isEqualTo(CloseCodes.GOING_AWAY);
         assertThat(busy.closedWith).isNull();
