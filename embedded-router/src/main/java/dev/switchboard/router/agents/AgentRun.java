@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,7 @@ public final class AgentRun implements AgentRunEvents {
     private boolean started;
     private volatile RunStatus status = RunStatus.RUNNING;
     private volatile String backend;
+    private volatile BiConsumer<RunStatus, String> completing;
     private volatile long endedAtMillis;
     private volatile String error;
 
@@ -80,6 +82,15 @@ public final class AgentRun implements AgentRunEvents {
             return request.agent();
         }
         return backend != null ? backend : "none";
+    }
+
+    /**
+     * Sets what to do when the run ends, before {@code agent_completed} goes out (the backend's
+     * breaker and the rollout guard learn the outcome before the user does, so the user's next run
+     * already sees it). Must not block or touch sockets: it runs under the run's lock.
+     */
+    void beforeCompletion(BiConsumer<RunStatus, String> action) {
+        this.completing = action;
     }
 
     /** The backend serving the run, or null. */
@@ -147,6 +158,10 @@ public final class AgentRun implements AgentRunEvents {
             }
             if (errorText != null) {
                 data.put("error", errorText);
+            }
+            BiConsumer<RunStatus, String> hook = completing;
+            if (hook != null) {
+                hook.accept(finalStatus, errorText);
             }
             this.error = errorText;
             this.endedAtMillis = clock.millis();

@@ -151,10 +151,8 @@ public final class RunTracker {
                 () -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout.toMillis(), TimeUnit.MILLISECONDS);
         long startedAt = System.nanoTime();
         primary.started();
-        run.onEnd(() -> {
-            timeout.cancel(false);
-            account(primary, run.status(), run.info().error(), startedAt);
-        });
+        run.beforeCompletion((status, error) -> account(primary, status, error, startedAt));
+        run.onEnd(() -> timeout.cancel(false));
         try {
             primary.executor().execute(run.request(), run).whenComplete((result, failure) -> {
                 if (failure == null) {
