@@ -77,8 +77,9 @@ public final class RouterMetrics implements RunListener {
         bindProtection(sources.protection(), sources.queue());
         bindBreakers(sources.breakers());
         bindBackends(sources.backends());
+        // the supplier is a lambda no one else holds: Micrometer keeps gauge sources weakly
         Gauge.builder("switchboard.ready", sources.ready(), ready -> ready.getAsBoolean() ? 1 : 0)
-                .description("1 when /ready answers 200").register(registry);
+                .description("1 when /ready answers 200").strongReference(true).register(registry);
     }
 
     private void bindProtection(Protection protection, DispatchQueue<?> queue) {
