@@ -10,11 +10,16 @@ import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.handlers.BuiltInHandlers;
 import dev.switchboard.router.metrics.RouterMetrics;
+import dev.switchboard.router.monitor.MonitorCommands;
+import dev.switchboard.router.monitor.MonitorEndpoint;
+import dev.switchboard.router.monitor.MonitorHub;
+import dev.switchboard.router.monitor.RouterFeed;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protection.HandlerBreakers;
@@ -23,6 +28,7 @@ import dev.switchboard.router.protection.MessageValidator;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.QueuePolicy;
+import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.JsonCodec;
@@ -39,6 +45,11 @@ import dev.switchboard.router.transport.Dispatcher;
 import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportStats;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -105,6 +116,12 @@ public final class Router implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile State state = State.NEW;
     private volatile Instant startedAt;
+    private final ObjectMapper monitorMapper = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+    private MonitorHub monitor;
     private RouterSocketServer socketServer;
     private Dispatcher dispatcher;
     private HttpEndpoints http;
@@ -122,9 +139,9 @@ public final class Router implements AutoCloseable {
         this.connections = new ConnectionRegistry(codec, clock, config.outboxLimit(), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
-        this.runs = new RunTracker(pool, connections::emitToUser, clock, launcher, scheduler, config.runTimeout(),
+        this.runs = new RunTracker(pool, this::emitAndObserve, clock, launcher, scheduler, config.runTimeout(),
                 config.maxRunsInFlight());
-        this.quality = new QualityTracker(connections::emitToUser, clock);
+        this.quality = new QualityTracker(this::emitAndObserve, clock);
         this.protection = new Protection(new MessageValidator(config.validation()),
                 new Classifier(config.classification(), DEFAULT_CLASS), new RateLimiter(config.rateLimits()));
         runs.addListener(quality);
@@ -188,6 +205,15 @@ public final class Router implements AutoCloseable {
         };
     }
 
+    /** Sends an event to a user's connections and shows it to the monitor. */
+    private void emitAndObserve(String userId, ServerEvent event) {
+        connections.emitToUser(userId, event);
+        MonitorHub hub = monitor;
+        if (hub != null) {
+            hub.emitted(userId, event);
+        }
+    }
+
     /** Runs housekeeping (socket closes, run cancellation) on the scheduler; inline once it has stopped. */
     private void runHousekeeping(Runnable task) {
         try {
@@ -239,6 +265,7 @@ public final class Router implements AutoCloseable {
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
                 protection, dispatcher.queue(), socketServer.stats(), pool, breakers, () -> state == State.READY));
         runs.addListener(metrics);
+        startMonitor();
         try {
             socketServer.start();
             socketServer.started().get(10, TimeUnit.SECONDS);
@@ -261,6 +288,51 @@ public final class Router implements AutoCloseable {
         scheduler.schedule(this::graceExpired, config.startupGrace().toMillis(), TimeUnit.MILLISECONDS);
         log.info("Switchboard router listening on {} (http {})", clientUri(), http == null ? "off" : http.port());
         return this;
+    }
+
+    private void startMonitor() {
+        MonitorHub hub = new MonitorHub(monitorMapper, clock, new RouterState(routingStats, router.registry(),
+                connections, runs, protection, dispatcher.queue(), breakers, pool, metrics),
+                Duration.ofMillis(100), 10_000, 2_000, 1_000);
+        connections.addListener(hub);
+        runs.addListener(hub);
+        breakers.onTransition(transition -> hub.event("breaker", Map.of("breaker", transition.breaker(),
+                "from", transition.from(), "to", transition.to())));
+        pool.rollout().onTransition(transition -> hub.event("rollout", rolloutEvent(transition)));
+        socketServer.traffic(hub);
+        socketServer.sideEndpoint(MonitorEndpoint.PATH, new MonitorEndpoint(hub, new MonitorCommands() {
+            @Override
+            public boolean disconnect(String connectionId) {
+                return connections.close(connectionId, CloseCodes.NORMAL, "disconnected by an operator");
+            }
+
+            @Override
+            public int disconnectUser(String userId) {
+                return connections.closeUser(userId, CloseCodes.NORMAL, "disconnected by an operator");
+            }
+
+            @Override
+            public void rollout(Rollout.Mode mode, String candidate, int percent) {
+                pool.rollout(mode, candidate, percent);
+            }
+
+            @Override
+            public void rateLimit(String userId, RateLimits limits) {
+                protection.rateLimiter().override(userId, limits);
+            }
+        }, monitorMapper));
+        monitor = hub;
+    }
+
+    private static Map<String, Object> rolloutEvent(Rollout.Transition transition) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("change", transition.kind());
+        event.put("from_mode", transition.from().mode().wire());
+        event.put("to_mode", transition.to().mode().wire());
+        event.put("candidate", transition.to().candidate());
+        event.put("percent", transition.to().percent());
+        event.put("reason", transition.reason());
+        return event;
     }
 
     private void scheduleHousekeeping() {
@@ -328,20 +400,41 @@ public final class Router implements AutoCloseable {
             state = State.STOPPED;
         }
         int cancelled = runs.shutdown("router shutting down");
-        if (socketServer != null) {
-            try {
+        // every step runs even when an earlier one fails, so no thread outlives stop()
+        quietly("the WebSocket server", () -> {
+            if (socketServer != null) {
                 socketServer.stop((int) config.stopTimeout().toMillis(), "router shutting down");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
-        }
-        if (http != null) {
-            http.stop();
-        }
+        });
+        quietly("the HTTP endpoints", () -> {
+            if (http != null) {
+                http.stop();
+            }
+        });
+        quietly("the monitor", () -> {
+            if (monitor != null) {
+                monitor.close();
+            }
+        });
         scheduler.shutdownNow();
         launcher.shutdownNow();
-        pool.close();
+        quietly("the agent backends", pool::close);
         log.info("Switchboard router stopped ({} runs cancelled)", cancelled);
+    }
+
+    /** A step of {@link #stop()} that may fail. */
+    private interface StopStep {
+        void run() throws Exception;
+    }
+
+    private static void quietly(String what, StopStep step) {
+        try {
+            step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("stopping {} failed", what, e);
+        }
     }
 
     @Override
@@ -425,6 +518,15 @@ public final class Router implements AutoCloseable {
      */
     public Protection protection() {
         return protection;
+    }
+
+    /**
+     * The monitor feed: a snapshot and coalesced updates (at most 10 a second), the same documents
+     * {@code ws://host:port/monitor} sends. Available once started.
+     */
+    public RouterFeed monitor() {
+        requireStarted();
+        return monitor;
     }
 
     /** The agent backends, their strategy and the rollout, changeable at runtime. */

@@ -2,6 +2,8 @@ package dev.switchboard.router.connections;
 
 /** The WebSocket close codes the router uses (RFC 6455 section 7.4.1). */
 public final class CloseCodes {
+    /** Closed on purpose (an operator's disconnect). */
+    public static final int NORMAL = 1000;
     /** Server shutting down, or the connection was idle past the timeout. */
     public static final int GOING_AWAY = 1001;
     /** A frame over the hard size limit. */

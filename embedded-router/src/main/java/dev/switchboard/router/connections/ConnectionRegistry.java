@@ -147,6 +147,12 @@ public final class ConnectionRegistry {
         return closed;
     }
 
+    /** Closes one connection; returns whether it was open and not already closing. */
+    public boolean close(String connectionId, int code, String reason) {
+        Connection connection = byId.get(connectionId);
+        return connection != null && connection.close(code, reason);
+    }
+
     /** The connection with this id, or null. */
     public Connection find(String connectionId) {
         return byId.get(connectionId);

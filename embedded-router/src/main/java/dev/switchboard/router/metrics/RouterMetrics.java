@@ -38,7 +38,7 @@ import java.util.function.ToDoubleFunction;
 public final class RouterMetrics implements RunListener {
     /** Handshake refusal reasons, registered up front so they show as 0 before the first one. */
     public static final List<String> HANDSHAKE_REASONS =
-            List.of("missing", "invalid", "expired", "bad_user", "dev_auth_off", "not_found");
+            List.of("missing", "invalid", "expired", "bad_user", "dev_auth_off", "not_found", "forbidden");
     /** Close codes counted separately. */
     public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1006, 1009, 1013);
 
@@ -220,6 +220,17 @@ public final class RouterMetrics implements RunListener {
 
     private <T> void counter(String name, String description, T source, ToDoubleFunction<T> value) {
         FunctionCounter.builder(name, source, value).description(description).register(registry);
+    }
+
+    /** The routing latency's p50, p95 and p99 over the last minute, in milliseconds. */
+    public Map<String, Double> routingPercentilesMs() {
+        Map<String, Double> percentiles = new java.util.LinkedHashMap<>();
+        for (io.micrometer.core.instrument.distribution.ValueAtPercentile value
+                : routingLatency.takeSnapshot().percentileValues()) {
+            String name = "p" + Math.round(value.percentile() * 100);
+            percentiles.put(name, Math.round(value.value(TimeUnit.MICROSECONDS)) / 1000.0);
+        }
+        return percentiles;
     }
 
     /** Records the time one message waited in the dispatch queue. */

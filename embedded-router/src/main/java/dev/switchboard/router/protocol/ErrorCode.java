@@ -28,7 +28,9 @@ public enum ErrorCode {
     /** The component that would serve the message is not available. */
     UNAVAILABLE(-32005),
     /** The handler failed unexpectedly; the details are in the server log, never on the wire. */
-    HANDLER_FAILED(-32603);
+    HANDLER_FAILED(-32603),
+    /** The caller's role does not allow the operation (a monitor viewer sending an operator command). */
+    FORBIDDEN(-32006);
 
     private final String wire;
     private final int jsonRpcCode;

@@ -16,6 +16,7 @@ import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.MessageRouter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -53,6 +54,8 @@ public final class RouterSocketServer extends WebSocketServer {
     private final int softFrameLimit;
     private final Protection protection;
     private final Dispatcher dispatcher;
+    private final Map<String, SideEndpoint> sideEndpoints = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile TrafficListener traffic = TrafficListener.NONE;
     private final TransportStats stats = new TransportStats();
     private final CompletableFuture<Integer> started = new CompletableFuture<>();
 
@@ -62,6 +65,24 @@ public final class RouterSocketServer extends WebSocketServer {
 
     /** The attachment of a refused handshake: its socket is closed as soon as the response is out. */
     private enum Refused { INSTANCE }
+
+    /** The attachment of an accepted side-endpoint handshake, until it opens. */
+    private record SidePending(SideEndpoint endpoint, Principal principal) {
+    }
+
+    /**
+     * Adds an endpoint beside {@code /ws} (before {@link #start()}).
+     *
+     * @param path where it listens, e.g. {@code /monitor}
+     */
+    public void sideEndpoint(String path, SideEndpoint endpoint) {
+        sideEndpoints.put(path, endpoint);
+    }
+
+    /** Sets who hears about client traffic. */
+    public void traffic(TrafficListener listener) {
+        this.traffic = listener;
+    }
 
     /**
      * @param address             where to listen
@@ -111,12 +132,25 @@ public final class RouterSocketServer extends WebSocketServer {
                                                                        ClientHandshake request)
             throws InvalidDataException {
         ServerHandshakeBuilder builder = super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
-        if (!CLIENT_PATH.equals(HandshakeAuthenticator.path(request.getResourceDescriptor()))) {
+        String path = HandshakeAuthenticator.path(request.getResourceDescriptor());
+        SideEndpoint side = sideEndpoints.get(path);
+        if (!CLIENT_PATH.equals(path) && side == null) {
             stats.handshakeRejected("not_found");
             throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no such endpoint");
         }
         try {
             Principal principal = authenticator.authenticate(request);
+            if (side != null) {
+                String refusal = side.refuse(principal);
+                if (refusal != null) {
+                    stats.handshakeRejected("forbidden");
+                    conn.setAttachment(Refused.INSTANCE);
+                    return new Refusal(403, "Forbidden", codec.encodeObject(new java.util.TreeMap<>(
+                            Map.of("error", "forbidden", "reason", "role", "message", refusal))));
+                }
+                conn.setAttachment(new SidePending(side, principal));
+                return builder;
+            }
             conn.setAttachment(principal);
             return builder;
         } catch (AuthenticationFailed failed) {
@@ -131,6 +165,10 @@ public final class RouterSocketServer extends WebSocketServer {
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
         Object attachment = conn.getAttachment();
+        if (attachment instanceof SidePending pending) {
+            conn.setAttachment(pending.endpoint().open(pending.principal(), new SocketSink(conn)));
+            return;
+        }
         if (!(attachment instanceof Principal principal)) {
             ((WebSocketImpl) conn).flushAndClose(CloseFrame.POLICY_VALIDATION, "unauthorized", false);
             return;
@@ -150,6 +188,10 @@ public final class RouterSocketServer extends WebSocketServer {
 
     @Override
     public void onMessage(WebSocket conn, String text) {
+        if (conn.getAttachment() instanceof SideEndpoint.Session side) {
+            side.message(text);
+            return;
+        }
         if (!(conn.getAttachment() instanceof Session session)) {
             return;
         }
@@ -178,6 +220,7 @@ public final class RouterSocketServer extends WebSocketServer {
             return;
         }
         session.connection().thread(message.threadId());
+        traffic.admitted(session.principal().userId(), session.connection().id(), message, verdict.classification());
         dispatcher.submit(context, message, verdict.classification(), receivedAt);
     }
 
@@ -203,12 +246,16 @@ public final class RouterSocketServer extends WebSocketServer {
     }
 
     private SocketMessageContext context(Session session, ClientMessage message, int rpcCode) {
-        return new SocketMessageContext(connections, codec, router.stats(), session.principal().userId(),
+        return new SocketMessageContext(connections, codec, router.stats(), traffic, session.principal().userId(),
                 session.connection().id(), message, rpcCode);
     }
 
     @Override
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+        if (conn.getAttachment() instanceof SideEndpoint.Session side) {
+            side.closed();
+            return;
+        }
         if (conn.getAttachment() instanceof Session session) {
             stats.closed(code);
             connections.remove(session.connection());
@@ -235,7 +282,13 @@ public final class RouterSocketServer extends WebSocketServer {
     /** Stops the server, then the dispatch workers. */
     @Override
     public void stop(int timeout, String closeMessage) throws InterruptedException {
-        super.stop(timeout, closeMessage);
-        dispatcher.stop();
+        try {
+            super.stop(timeout, closeMessage);
+        } catch (ClosedSelectorException e) {
+            // Java-WebSocket wakes a selector its own thread may have closed already: stopped all the same
+            log.debug("selector already closed while stopping", e);
+        } finally {
+            dispatcher.stop();
+        }
     }
 }

@@ -21,10 +21,11 @@ final class SocketMessageContext implements MessageContext {
     private final String connectionId;
     private final ClientMessage message;
     private final int rpcErrorCode;
+    private final TrafficListener traffic;
     private boolean answered;
 
-    SocketMessageContext(ConnectionRegistry registry, JsonCodec codec, RoutingStats stats, String userId,
-                         String connectionId, ClientMessage message, int rpcErrorCode) {
+    SocketMessageContext(ConnectionRegistry registry, JsonCodec codec, RoutingStats stats, TrafficListener traffic,
+                         String userId, String connectionId, ClientMessage message, int rpcErrorCode) {
         this.registry = registry;
         this.codec = codec;
         this.stats = stats;
@@ -32,6 +33,7 @@ final class SocketMessageContext implements MessageContext {
         this.connectionId = connectionId;
         this.message = message;
         this.rpcErrorCode = rpcErrorCode;
+        this.traffic = traffic;
     }
 
     @Override
@@ -60,6 +62,7 @@ final class SocketMessageContext implements MessageContext {
     public void fail(ErrorCode code, String text, Map<String, Object> details) {
         answered = true;
         stats.errorSent(code);
+        traffic.errorSent(userId, connectionId, message.type(), code, text);
         if (message.jsonRpc()) {
             if (message.rpcId() != null) {
                 int rpcCode = rpcErrorCode != 0 ? rpcErrorCode : code.jsonRpcCode();
@@ -90,7 +93,7 @@ final class SocketMessageContext implements MessageContext {
 
     @Override
     public MessageContext forMessage(ClientMessage other, int rpcErrorCode) {
-        return new SocketMessageContext(registry, codec, stats, userId, connectionId, other, rpcErrorCode);
+        return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, other, rpcErrorCode);
     }
 
     private void send(String frame) {

@@ -137,7 +137,7 @@ public final class WsClient implements AutoCloseable {
                 long left = deadline - System.nanoTime();
                 JsonNode next = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
                 if (next == null) {
-                    return fail("no matching frame within " + WAIT + "; received so far: " + seen);
+                    return fail("no matching frame within " + WAIT + "; received so far: " + tail());
                 }
                 if (filter.test(next)) {
                     return next;
@@ -184,6 +184,13 @@ public final class WsClient implements AutoCloseable {
         assertThat(awaitReply(id).path("type").asText()).isEqualTo("pong");
     }
 
+    /** The last frames received, cut to a readable length, for failure messages. */
+    private String tail() {
+        List<JsonNode> frames = seen();
+        String text = frames.subList(Math.max(0, frames.size() - 10), frames.size()).toString();
+        return frames.size() + " frames, the last ones: " + (text.length() > 4000 ? text.substring(0, 4000) + "…" : text);
+    }
+
     /** Every frame received so far, in order. */
     public List<JsonNode> seen() {
         synchronized (seen) {
@@ -196,7 +203,7 @@ public final class WsClient implements AutoCloseable {
         try {
             return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new AssertionError("the connection did not close within " + WAIT + "; received: " + seen, e);
+            throw new AssertionError("the connection did not close within " + WAIT + "; received: " + tail(), e);
         }
     }
 

@@ -1,0 +1,24 @@
+package dev.switchboard.router.monitor;
+
+import dev.switchboard.router.agents.Rollout;
+import dev.switchboard.router.protection.RateLimits;
+
+/** The operator actions the monitor can take on the router. */
+public interface MonitorCommands {
+
+    /** Closes one connection with 1000; returns whether it existed. */
+    boolean disconnect(String connectionId);
+
+    /** Closes every connection of a user; returns how many. */
+    int disconnectUser(String userId);
+
+    /**
+     * Sets the rollout.
+     *
+     * @throws IllegalArgumentException for an unknown candidate or a bad percentage
+     */
+    void rollout(Rollout.Mode mode, String candidate, int percent);
+
+    /** Gives a user its own rate limit; null removes it. */
+    void rateLimit(String userId, RateLimits limits);
+}

@@ -1,0 +1,150 @@
+package dev.switchboard.router.monitor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.agents.Rollout;
+import dev.switchboard.router.auth.Principal;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.connections.ConnectionSink;
+import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.transport.SideEndpoint;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ws://host:port/monitor}: a snapshot on connect, then the hub's updates (at most 10 a
+ * second). Needs a token with role {@code viewer} (read-only) or {@code operator} (also commands);
+ * the role is checked here, on the server, for every command.
+ */
+public final class MonitorEndpoint implements SideEndpoint {
+    /** Where the endpoint listens. */
+    public static final String PATH = "/monitor";
+    /** Updates a slow monitor client may have unsent before further ones are skipped (their events counted as dropped). */
+    static final int MAX_PENDING_UPDATES = 32;
+
+    private final RouterFeed feed;
+    private final MonitorCommands commands;
+    private final ObjectMapper mapper;
+
+    public MonitorEndpoint(RouterFeed feed, MonitorCommands commands, ObjectMapper mapper) {
+        this.feed = Objects.requireNonNull(feed, "feed must not be null");
+        this.commands = Objects.requireNonNull(commands, "commands must not be null");
+        this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
+    }
+
+    @Override
+    public String refuse(Principal principal) {
+        return principal.role() == Role.USER ? "the monitor needs a token with role viewer or operator" : null;
+    }
+
+    @Override
+    public Session open(Principal principal, ConnectionSink sink) {
+        ObjectNode snapshot = feed.snapshot();
+        snapshot.put("role", principal.role().wire());
+        snapshot.put("user_id", principal.userId());
+        sink.send(snapshot.toString());
+        AtomicLong lost = new AtomicLong();
+        RouterFeed.Subscription subscription = feed.subscribe(update -> {
+            if (sink.pendingFrames() >= MAX_PENDING_UPDATES) {
+                lost.addAndGet(update.path("events").size() + update.path("dropped").asLong());
+                return;
+            }
+            long earlier = lost.getAndSet(0);
+            if (earlier > 0) {
+                update = update.deepCopy();
+                update.put("dropped", update.path("dropped").asLong() + earlier);
+            }
+            sink.send(update.toString());
+        });
+        return new Session() {
+            @Override
+            public void message(String text) {
+                sink.send(handle(principal, text).toString());
+            }
+
+            @Override
+            public void closed() {
+                subscription.close();
+            }
+        };
+    }
+
+    private ObjectNode handle(Principal principal, String text) {
+        JsonNode command;
+        try {
+            command = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            return error(ErrorCode.INVALID_JSON, "frame is not valid JSON", null);
+        }
+        String replyTo = command.path("message_id").isTextual() ? command.path("message_id").asText() : null;
+        String type = command.path("type").asText("");
+        if (type.equals("snapshot")) {
+            return result(replyTo, feed.snapshot());
+        }
+        if (!type.equals("disconnect") && !type.equals("disconnect_user") && !type.equals("set_rollout")
+                && !type.equals("set_rate_limit")) {
+            return error(ErrorCode.UNKNOWN_TYPE, "no monitor command of this type", replyTo);
+        }
+        if (principal.role() != Role.OPERATOR) {
+            return error(ErrorCode.FORBIDDEN, "this command needs the operator role", replyTo);
+        }
+        try {
+            return result(replyTo, execute(type, command));
+        } catch (IllegalArgumentException e) {
+            return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
+        }
+    }
+
+    private ObjectNode execute(String type, JsonNode command) {
+        ObjectNode outcome = mapper.createObjectNode();
+        switch (type) {
+            case "disconnect" -> outcome.put("disconnected", commands.disconnect(text(command, "connection_id")) ? 1 : 0);
+            case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(text(command, "user_id")));
+            case "set_rollout" -> {
+                commands.rollout(Rollout.Mode.parse(text(command, "mode")),
+                        command.path("candidate").isTextual() ? command.path("candidate").asText() : null,
+                        command.path("percent").asInt(0));
+                outcome.put("mode", command.path("mode").asText());
+            }
+            default -> {
+                JsonNode perMinute = command.get("per_minute");
+                commands.rateLimit(text(command, "user_id"), perMinute == null || perMinute.isNull() ? null
+                        : new RateLimits(perMinute.asLong(), command.path("burst").asLong(perMinute.asLong())));
+                outcome.put("user_id", command.path("user_id").asText());
+            }
+        }
+        return outcome;
+    }
+
+    private static String text(JsonNode command, String field) {
+        JsonNode value = command.get(field);
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        return value.asText();
+    }
+
+    private ObjectNode result(String replyTo, JsonNode result) {
+        ObjectNode reply = mapper.createObjectNode();
+        reply.put("type", "command_result");
+        if (replyTo != null) {
+            reply.put("reply_to", replyTo);
+        }
+        reply.set("result", result);
+        return reply;
+    }
+
+    private ObjectNode error(ErrorCode code, String text, String replyTo) {
+        ObjectNode reply = mapper.createObjectNode();
+        reply.put("type", "error");
+        reply.put("code", code.wire());
+        reply.put("message", text);
+        if (replyTo != null) {
+            reply.put("reply_to", replyTo);
+        }
+        return reply;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.router.transport;
+
+import dev.switchboard.router.auth.Principal;
+import dev.switchboard.router.connections.ConnectionSink;
+
+/**
+ * A WebSocket endpoint beside the client one (the monitor's {@code /monitor}): same port, same
+ * handshake authentication, its own authorisation and messages.
+ */
+public interface SideEndpoint {
+
+    /** Why {@code principal} may not connect (answered with HTTP 403), or null to let it in. */
+    String refuse(Principal principal);
+
+    /** A connection opened; frames to it go through {@code sink}. */
+    Session open(Principal principal, ConnectionSink sink);
+
+    /** One open side connection. */
+    interface Session {
+        /** A text frame arrived (on a WebSocket worker thread: must not block). */
+        void message(String text);
+
+        /** The connection closed. */
+        void closed();
+    }
+}

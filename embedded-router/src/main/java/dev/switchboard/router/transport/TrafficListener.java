@@ -1,0 +1,26 @@
+package dev.switchboard.router.transport;
+
+import dev.switchboard.router.protection.Classification;
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
+
+/** Hears about client traffic (the monitor feed). Called on hot paths: must be cheap and never block. */
+public interface TrafficListener {
+
+    /** Listens to nothing. */
+    TrafficListener NONE = new TrafficListener() {
+        @Override
+        public void admitted(String userId, String connectionId, ClientMessage message, Classification classification) {
+        }
+
+        @Override
+        public void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text) {
+        }
+    };
+
+    /** A message passed validation, classification and rate limits. */
+    void admitted(String userId, String connectionId, ClientMessage message, Classification classification);
+
+    /** An error was sent to a client ({@code messageType} is the offending message's type, or "invalid"). */
+    void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text);
+}

@@ -1,0 +1,169 @@
+package dev.switchboard.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.monitor.RouterFeed;
+import dev.switchboard.router.support.NoLeakedThreads;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The monitor feed, embedded and over {@code /monitor}, with roles enforced on the server. */
+@ExtendWith(NoLeakedThreads.class)
+class MonitorTest {
+    private static final String SECRET = "monitor-test-secret-of-32-bytes-or-more";
+    private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
+    private Router router;
+
+    @BeforeEach
+    void start() {
+        router = TestRouters.start(config -> config.jwtSecret(SECRET));
+    }
+
+    @AfterEach
+    void stop() {
+        router.stop();
+    }
+
+    private URI monitorUri(Role role) {
+        return URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token=" + tokens.mint("oncall", role,
+                Duration.ofMinutes(5)));
+    }
+
+    /** Waits for an event matching {@code filter} in any update the monitor has received. */
+    private static JsonNode awaitEvent(WsClient monitor, Predicate<JsonNode> filter) {
+        List<JsonNode> found = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode frame : monitor.seen()) {
+                for (JsonNode event : frame.path("events")) {
+                    if (filter.test(event)) {
+                        found.add(event);
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        return found.get(0);
+    }
+
+    @Test
+    void aViewerGetsASnapshotThenEveryMessageAndRunEventOfEveryUser() {
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient monitor = WsClient.open(monitorUri(Role.VIEWER), Map.of(), true)) {
+            JsonNode snapshot = monitor.awaitType("monitor_snapshot");
+            assertThat(snapshot.path("role").asText()).isEqualTo("viewer");
+            assertThat(snapshot.path("connections")).extracting(c -> c.path("user_id").asText()).contains("alice");
+            assertThat(snapshot.path("handlers").toString()).contains("user_message", "batch");
+            assertThat(snapshot.path("protection").path("rollout").path("mode").asText()).isEqualTo("off");
+
+            alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hi")));
+            String runId = alice.awaitReply("m").path("run_id").asText();
+            JsonNode message = awaitEvent(monitor, e -> e.path("kind").asText().equals("message"));
+            assertThat(message.path("user_id").asText()).isEqualTo("alice");
+            assertThat(message.path("type").asText()).isEqualTo("user_message");
+            assertThat(message.path("priority").asText()).isEqualTo("normal");
+            assertThat(message.path("label").asText()).isEqualTo("tactical");
+            JsonNode completed = awaitEvent(monitor, e -> e.path("kind").asText().equals("run_event")
+                    && e.path("type").asText().equals("agent_completed"));
+            assertThat(completed.path("run_id").asText()).isEqualTo(runId);
+            assertThat(completed.path("user_id").asText()).isEqualTo("alice");
+            JsonNode ended = awaitEvent(monitor, e -> e.path("kind").asText().equals("run_ended"));
+            assertThat(ended.path("run").path("status").asText()).isEqualTo("completed");
+            assertThat(ended.path("run").path("backend").asText()).isEqualTo("simulated");
+        }
+    }
+
+    @Test
+    void updatesComeAtMostTenTimesASecondWithAggregates() {
+        try (WsClient monitor = WsClient.open(monitorUri(Role.VIEWER), Map.of(), true)) {
+            List<Instant> times = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                JsonNode update = monitor.awaitType("monitor_update");
+                assertThat(update.path("stats").has("messages_per_second")).isTrue();
+                assertThat(update.path("stats").path("queue_depth").has("critical")).isTrue();
+                times.add(Instant.parse(update.path("server_time").asText()));
+            }
+            for (int i = 1; i < times.size(); i++) {
+                assertThat(Duration.between(times.get(i - 1), times.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(90));
+            }
+        }
+    }
+
+    @Test
+    void aViewerIsRefusedOperatorCommandsOnTheServer() {
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient monitor = WsClient.open(monitorUri(Role.VIEWER), Map.of(), true)) {
+            monitor.awaitType("monitor_snapshot");
+            monitor.send(Map.of("type", "disconnect_user", "message_id", "c-1", "user_id", "alice"));
+            JsonNode refused = monitor.awaitReply("c-1");
+            assertThat(refused.path("type").asText()).isEqualTo("error");
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+            alice.assertUsable();
+        }
+    }
+
+    @Test
+    void anOperatorCanDisconnectAUserAndChangeTheRollout() {
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient monitor = WsClient.open(monitorUri(Role.OPERATOR), Map.of(), true)) {
+            monitor.awaitType("monitor_snapshot");
+            monitor.send(Map.of("type", "disconnect_user", "message_id", "c-1", "user_id", "alice"));
+            assertThat(monitor.awaitReply("c-1").path("result").path("disconnected").asInt()).isEqualTo(1);
+            assertThat(alice.awaitClose()).isEqualTo(1000);
+            JsonNode closed = awaitEvent(monitor, e -> e.path("kind").asText().equals("connection_closed"));
+            assertThat(closed.path("connection").path("user_id").asText()).isEqualTo("alice");
+
+            monitor.send(Map.of("type", "set_rollout", "message_id", "c-2", "mode", "partial",
+                    "candidate", "nope", "percent", 10));
+            assertThat(monitor.awaitReply("c-2").path("code").asText()).isEqualTo("invalid_message");
+        }
+    }
+
+    @Test
+    void aTokenWithoutAMonitorRoleIsRefusedWith403() {
+        URI userToken = URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
+                + tokens.mint("alice", Role.USER, Duration.ofMinutes(5)));
+        try {
+            WsClient.openAsync(userToken, Map.of(), true).join().close();
+            throw new AssertionError("accepted");
+        } catch (CompletionException e) {
+            assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void theEmbeddedFeedDeliversTheSameDocumentsAndRecentErrors() {
+        List<ObjectNode> updates = new CopyOnWriteArrayList<>();
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             RouterFeed.Subscription subscription = router.monitor().subscribe(updates::add)) {
+            alice.send(Map.of("type", "no_such_type", "message_id", "x"));
+            alice.awaitReply("x");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> updates.stream()
+                    .anyMatch(u -> u.path("events").toString().contains("unknown_type")));
+            assertThat(updates.get(0).path("type").asText()).isEqualTo("monitor_update");
+            JsonNode snapshot = router.monitor().snapshot();
+            assertThat(snapshot.path("recent_errors").get(0).path("code").asText()).isEqualTo("unknown_type");
+            assertThat(snapshot.path("recent_errors").get(0).path("type").asText()).isEqualTo("no_such_type");
+            assertThat(snapshot.path("stats").path("errors_sent").path("unknown_type").asLong()).isEqualTo(1);
+        }
+    }
+}
