@@ -166,22 +166,29 @@ public final class AgentRun implements AgentRunEvents {
             this.error = errorText;
             this.endedAtMillis = clock.millis();
             this.status = finalStatus;
-            emit(EventType.AGENT_COMPLETED, data);
+            ServerEvent completed = event(EventType.AGENT_COMPLETED, data);
+            // the tracker's bookkeeping and listeners (quality figures, metrics, monitor) run before
+            // the user sees agent_completed, so a question asked right after it sees the run counted
+            onEnd.accept(this);
+            sink.emit(request.userId(), completed);
         }
         endActions.runAll();
-        onEnd.accept(this);
         return true;
     }
 
     private void emit(String type, Map<String, Object> data) {
+        sink.emit(request.userId(), event(type, data));
+    }
+
+    private ServerEvent event(String type, Map<String, Object> data) {
         seq++;
-        sink.emit(request.userId(), ServerEvent.builder(type)
+        return ServerEvent.builder(type)
                 .put("run_id", request.runId())
                 .put("thread_id", request.threadId())
                 .put("seq", seq)
                 .put("timestamp", clock.instant().toString())
                 .put("data", data)
-                .build());
+                .build();
     }
 
     /** A read-only copy of the run's state. */
