@@ -9,6 +9,7 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionInfo;
@@ -45,7 +46,9 @@ import dev.switchboard.router.transport.Dispatcher;
 import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportStats;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -122,6 +125,7 @@ public final class Router implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
     private MonitorHub monitor;
+    private MonitorEndpoint monitorEndpoint;
     private RouterSocketServer socketServer;
     private Dispatcher dispatcher;
     private HttpEndpoints http;
@@ -300,7 +304,7 @@ public final class Router implements AutoCloseable {
                 "from", transition.from(), "to", transition.to())));
         pool.rollout().onTransition(transition -> hub.event("rollout", rolloutEvent(transition)));
         socketServer.traffic(hub);
-        socketServer.sideEndpoint(MonitorEndpoint.PATH, new MonitorEndpoint(hub, new MonitorCommands() {
+        monitorEndpoint = new MonitorEndpoint(hub, new MonitorCommands() {
             @Override
             public boolean disconnect(String connectionId) {
                 return connections.close(connectionId, CloseCodes.NORMAL, "disconnected by an operator");
@@ -320,7 +324,8 @@ public final class Router implements AutoCloseable {
             public void rateLimit(String userId, RateLimits limits) {
                 protection.rateLimiter().override(userId, limits);
             }
-        }, monitorMapper));
+        }, monitorMapper);
+        socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         monitor = hub;
     }
 
@@ -527,6 +532,15 @@ public final class Router implements AutoCloseable {
     public RouterFeed monitor() {
         requireStarted();
         return monitor;
+    }
+
+    /**
+     * Runs a monitor command (as {@code /monitor} documents them) with the operator role: what an
+     * embedding console uses for its operator actions.
+     */
+    public ObjectNode monitorCommand(JsonNode command) {
+        requireStarted();
+        return monitorEndpoint.command(Role.OPERATOR, command);
     }
 
     /** The agent backends, their strategy and the rollout, changeable at runtime. */

@@ -79,6 +79,14 @@ public final class MonitorEndpoint implements SideEndpoint {
         } catch (JsonProcessingException e) {
             return error(ErrorCode.INVALID_JSON, "frame is not valid JSON", null);
         }
+        return command(principal.role(), command);
+    }
+
+    /**
+     * Runs one monitor command for a caller with {@code role}: the {@code command_result} or
+     * {@code error} document the endpoint would send.
+     */
+    public ObjectNode command(Role role, JsonNode command) {
         String replyTo = command.path("message_id").isTextual() ? command.path("message_id").asText() : null;
         String type = command.path("type").asText("");
         if (type.equals("snapshot")) {
@@ -88,7 +96,7 @@ public final class MonitorEndpoint implements SideEndpoint {
                 && !type.equals("set_rate_limit")) {
             return error(ErrorCode.UNKNOWN_TYPE, "no monitor command of this type", replyTo);
         }
-        if (principal.role() != Role.OPERATOR) {
+        if (role != Role.OPERATOR) {
             return error(ErrorCode.FORBIDDEN, "this command needs the operator role", replyTo);
         }
         try {

@@ -1,0 +1,32 @@
+package dev.switchboard.console.feed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * The console's one source of truth: a router seen through its monitor feed. The embedded and the
+ * remote implementation deliver the same documents ({@code monitor_snapshot} first, then
+ * {@code monitor_update}s, a fresh snapshot after any reconnect), so nothing above can tell them
+ * apart.
+ */
+public interface ConsoleFeed extends AutoCloseable {
+
+    /** Where the data comes from, for the status bar: "embedded ws://…/ws" or "remote ws://…/monitor". */
+    String source();
+
+    /**
+     * Starts the feed. Both callbacks run on a feed thread, never on the FX thread.
+     *
+     * @param documents receives every snapshot and update
+     * @param status    receives every change of the feed's connection state
+     */
+    void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status);
+
+    /** Sends a monitor command (see {@code protocol.md}); completes with its result or error document. */
+    CompletionStage<ObjectNode> command(JsonNode command);
+
+    @Override
+    void close();
+}

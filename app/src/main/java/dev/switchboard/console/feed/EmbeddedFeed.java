@@ -1,0 +1,68 @@
+package dev.switchboard.console.feed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.monitor.RouterFeed;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/** A router started in this JVM, watched through its in-process monitor feed. */
+public final class EmbeddedFeed implements ConsoleFeed {
+    private final Router router;
+    private final String note;
+    private RouterFeed.Subscription subscription;
+
+    private EmbeddedFeed(Router router, String note) {
+        this.router = router;
+        this.note = note;
+    }
+
+    /**
+     * Starts a router with {@code config}. When its port is taken, starts on a free port instead
+     * and says so in the status line.
+     */
+    public static EmbeddedFeed start(RouterConfig config) {
+        try {
+            return new EmbeddedFeed(Router.builder().config(config).build().start(), null);
+        } catch (IllegalStateException taken) {
+            Router fallback = Router.builder().config(config.toBuilder().port(0)
+                    .httpPort(config.httpPort() < 0 ? -1 : 0).build()).build().start();
+            return new EmbeddedFeed(fallback, "port " + config.port() + " was taken; using " + fallback.port());
+        }
+    }
+
+    /** The embedded router (for tests and the inject panel). */
+    public Router router() {
+        return router;
+    }
+
+    @Override
+    public String source() {
+        return "embedded " + router.clientUri();
+    }
+
+    @Override
+    public void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status) {
+        status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(),
+                note != null ? note : "router in this process on " + router.clientUri()));
+        documents.accept(router.monitor().snapshot());
+        subscription = router.monitor().subscribe(documents::accept);
+    }
+
+    @Override
+    public CompletionStage<ObjectNode> command(JsonNode command) {
+        return CompletableFuture.completedFuture(router.monitorCommand(command));
+    }
+
+    @Override
+    public void close() {
+        if (subscription != null) {
+            subscription.close();
+        }
+        router.stop();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.console.feed;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The feed's connection state.
+ *
+ * @param state  connected, reconnecting or lost
+ * @param since  when it entered that state
+ * @param detail a human line (the URL, the last error)
+ */
+public record FeedStatus(State state, Instant since, String detail) {
+
+    /** The feed's connection states. */
+    public enum State { CONNECTED, RECONNECTING, LOST }
+
+    public FeedStatus {
+        Objects.requireNonNull(state, "state must not be null");
+        Objects.requireNonNull(since, "since must not be null");
+    }
+}

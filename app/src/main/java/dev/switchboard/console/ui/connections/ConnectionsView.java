@@ -1,0 +1,106 @@
+package dev.switchboard.console.ui.connections;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.switchboard.console.feed.ConsoleFeed;
+import dev.switchboard.console.state.ConnectionRow;
+import dev.switchboard.console.state.ConsoleState;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+
+/** Users and their connections; an operator can disconnect one connection or all of a user's. */
+public final class ConnectionsView extends BorderPane {
+    private final ConsoleState state;
+    private final ConsoleFeed feed;
+    private final TreeTableView<ConnectionRow> tree = new TreeTableView<>();
+    private final TextField filter = new TextField();
+    private final Label summary = new Label();
+
+    public ConnectionsView(ConsoleState state, ConsoleFeed feed) {
+        this.state = state;
+        this.feed = feed;
+        createView();
+        initListeners();
+        rebuild();
+    }
+
+    private void createView() {
+        setId("connections");
+        tree.setId("connections-tree");
+        tree.setShowRoot(false);
+        tree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        column("User / connection", row -> row.connectionId().isEmpty() ? row.userId() : row.connectionId());
+        column("Remote address", ConnectionRow::remoteAddress);
+        column("Thread", ConnectionRow::threadId);
+        column("Connected at", ConnectionRow::connectedAt);
+        column("Last activity", ConnectionRow::lastActivity);
+        column("In", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesIn()));
+        column("Out", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesOut()));
+        filter.setId("connections-filter");
+        filter.setPromptText("filter by user");
+        Button disconnect = new Button("Disconnect");
+        disconnect.setId("connections-disconnect");
+        disconnect.setOnAction(event -> disconnectSelected());
+        HBox bar = new HBox(8, filter, disconnect, summary);
+        bar.setPadding(new Insets(8));
+        setTop(bar);
+        setCenter(tree);
+    }
+
+    private void column(String title, Function<ConnectionRow, String> value) {
+        TreeTableColumn<ConnectionRow, String> column = new TreeTableColumn<>(title);
+        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(
+                cell.getValue().getValue() == null ? "" : value.apply(cell.getValue().getValue())));
+        tree.getColumns().add(column);
+    }
+
+    private void initListeners() {
+        state.connections().addListener((ListChangeListener<ConnectionRow>) change -> rebuild());
+        filter.textProperty().addListener((observable, before, text) -> rebuild());
+    }
+
+    private void rebuild() {
+        String wanted = filter.getText() == null ? "" : filter.getText().trim();
+        Map<String, TreeItem<ConnectionRow>> users = new TreeMap<>();
+        for (ConnectionRow row : state.connections()) {
+            if (!wanted.isEmpty() && !row.userId().contains(wanted)) {
+                continue;
+            }
+            users.computeIfAbsent(row.userId(), user -> {
+                TreeItem<ConnectionRow> item = new TreeItem<>(new ConnectionRow("", user, "", "", "", "", 0, 0));
+                item.setExpanded(true);
+                return item;
+            }).getChildren().add(new TreeItem<>(row));
+        }
+        TreeItem<ConnectionRow> root = new TreeItem<>();
+        root.getChildren().setAll(users.values());
+        tree.setRoot(root);
+        summary.setText(users.size() + " users, " + state.connections().size() + " connections");
+    }
+
+    private void disconnectSelected() {
+        TreeItem<ConnectionRow> selected = tree.getSelectionModel().getSelectedItem();
+        if (selected == null || selected.getValue() == null) {
+            return;
+        }
+        ConnectionRow row = selected.getValue();
+        var command = JsonNodeFactory.instance.objectNode();
+        if (row.connectionId().isEmpty()) {
+            command.put("type", "disconnect_user").put("user_id", row.userId());
+        } else {
+            command.put("type", "disconnect").put("connection_id", row.connectionId());
+        }
+        feed.command(command);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.console.ui.errors;
+
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.ErrorRow;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.transformation.FilteredList;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.control.Button;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+
+/** Errors sent to clients, newest first, with a filter, a details pane and copy as JSON. */
+public final class ErrorsView extends BorderPane {
+    private final TableView<ErrorRow> table = new TableView<>();
+    private final TextArea details = new TextArea();
+    private final TextField filter = new TextField();
+    private final FilteredList<ErrorRow> filtered;
+
+    public ErrorsView(ConsoleState state) {
+        this.filtered = new FilteredList<>(state.errors());
+        createView();
+        initListeners();
+    }
+
+    private void createView() {
+        setId("errors");
+        table.setId("errors-table");
+        table.setItems(filtered);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        column("Time", ErrorRow::at);
+        column("User", ErrorRow::userId);
+        column("Type", ErrorRow::type);
+        column("Code", ErrorRow::code);
+        column("Message", ErrorRow::message);
+        details.setId("errors-details");
+        details.setEditable(false);
+        filter.setId("errors-filter");
+        filter.setPromptText("filter: user, type or code");
+        Button copy = new Button("Copy as JSON");
+        copy.setId("errors-copy");
+        copy.setOnAction(event -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(details.getText());
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        HBox bar = new HBox(8, filter, copy);
+        bar.setPadding(new Insets(8));
+        SplitPane split = new SplitPane(table, details);
+        split.setOrientation(Orientation.VERTICAL);
+        split.setDividerPositions(0.7);
+        setTop(bar);
+        setCenter(split);
+    }
+
+    private void column(String title, Function<ErrorRow, String> value) {
+        TableColumn<ErrorRow, String> column = new TableColumn<>(title);
+        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        table.getColumns().add(column);
+    }
+
+    private void initListeners() {
+        table.getSelectionModel().selectedItemProperty().addListener((observable, before, row) ->
+                details.setText(row == null ? "" : row.json()));
+        filter.textProperty().addListener((observable, before, text) -> {
+            String wanted = text == null ? "" : text.trim();
+            filtered.setPredicate(row -> wanted.isEmpty() || row.userId().contains(wanted)
+                    || row.type().contains(wanted) || row.code().contains(wanted));
+        });
+    }
+}

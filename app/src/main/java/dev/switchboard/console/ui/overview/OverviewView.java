@@ -1,0 +1,112 @@
+package dev.switchboard.console.ui.overview;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.Sample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.scene.chart.LineChart;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.VBox;
+
+/** Tiles with the router's headline figures and a fixed-window chart of throughput and latency. */
+public final class OverviewView extends BorderPane {
+    private final ConsoleState state;
+    private final List<Tile> tiles = new ArrayList<>();
+    private final XYChart.Series<Number, Number> rate = new XYChart.Series<>();
+    private final XYChart.Series<Number, Number> p99 = new XYChart.Series<>();
+    private final NumberAxis timeAxis = new NumberAxis();
+
+    private record Tile(Label value, Function<JsonNode, String> read) {
+    }
+
+    public OverviewView(ConsoleState state) {
+        this.state = state;
+        createView();
+        initListeners();
+    }
+
+    private void createView() {
+        setId("overview");
+        FlowPane grid = new FlowPane(12, 12);
+        grid.setPadding(new Insets(12));
+        tile(grid, "connections", "Connections", s -> s.path("connections").asText("0"));
+        tile(grid, "users", "Users", s -> s.path("users").asText("0"));
+        tile(grid, "rate", "Messages/s", s -> s.path("messages_per_second").asText("0"));
+        tile(grid, "p50", "Routing p50 ms", s -> s.path("routing_latency_ms").path("p50").asText("0"));
+        tile(grid, "p95", "Routing p95 ms", s -> s.path("routing_latency_ms").path("p95").asText("0"));
+        tile(grid, "p99", "Routing p99 ms", s -> s.path("routing_latency_ms").path("p99").asText("0"));
+        tile(grid, "handler-errors", "Handler errors", s -> s.path("handler_errors").asText("0"));
+        tile(grid, "rate-limited", "Rate-limited", s -> s.path("rate_limited").asText("0"));
+        tile(grid, "queue-depth", "Queue depth", s -> {
+            long total = 0;
+            for (JsonNode depth : s.path("queue_depth")) {
+                total += depth.asLong();
+            }
+            return Long.toString(total);
+        });
+        tile(grid, "runs-in-flight", "Runs in flight", s -> s.path("runs_in_flight").asText("0"));
+        setTop(grid);
+
+        timeAxis.setLabel("seconds since start");
+        timeAxis.setForceZeroInRange(false);
+        timeAxis.setAutoRanging(false);
+        NumberAxis valueAxis = new NumberAxis();
+        LineChart<Number, Number> chart = new LineChart<>(timeAxis, valueAxis);
+        chart.setId("overview-chart");
+        chart.setAnimated(false);
+        chart.setCreateSymbols(false);
+        chart.setTitle("Last 10 minutes");
+        rate.setName("messages/s");
+        p99.setName("routing p99 (ms)");
+        chart.getData().add(rate);
+        chart.getData().add(p99);
+        setCenter(chart);
+    }
+
+    private void tile(FlowPane grid, String id, String title, Function<JsonNode, String> read) {
+        Label value = new Label("–");
+        value.setId("overview-" + id);
+        value.getStyleClass().add("tile-value");
+        Label caption = new Label(title);
+        caption.getStyleClass().add("tile-caption");
+        VBox box = new VBox(2, value, caption);
+        box.getStyleClass().add("tile");
+        grid.getChildren().add(box);
+        tiles.add(new Tile(value, read));
+    }
+
+    private void initListeners() {
+        state.statsProperty().addListener((observable, before, stats) -> {
+            if (stats != null) {
+                tiles.forEach(tile -> tile.value().setText(tile.read().apply(stats)));
+            }
+        });
+        state.samples().addListener((ListChangeListener<Sample>) change -> redrawChart());
+    }
+
+    /** Rebuilds both series with one setAll each (the window is bounded, so is the work). */
+    private void redrawChart() {
+        List<XYChart.Data<Number, Number>> rates = new ArrayList<>();
+        List<XYChart.Data<Number, Number>> latencies = new ArrayList<>();
+        for (Sample sample : state.samples()) {
+            rates.add(new XYChart.Data<>(sample.atSeconds(), sample.messagesPerSecond()));
+            latencies.add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms()));
+        }
+        rate.getData().setAll(rates);
+        p99.getData().setAll(latencies);
+        if (!state.samples().isEmpty()) {
+            double last = state.samples().get(state.samples().size() - 1).atSeconds();
+            timeAxis.setLowerBound(Math.max(0, last - 600));
+            timeAxis.setUpperBound(Math.max(60, last));
+            timeAxis.setTickUnit(60);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.switchboard.console.ui.runs;
+
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.RunRow;
+import dev.switchboard.console.state.TimelineEvent;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.transformation.FilteredList;
+import javafx.geometry.Insets;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.Region;
+import java.util.function.Function;
+
+/**
+ * Runs in flight and recent; the selected run's five-event timeline as a waterfall (each event at
+ * its offset, each tool's span from executing to completed). Runs missing events, out of order or
+ * stuck are flagged and can be filtered to.
+ */
+public final class RunsView extends SplitPane {
+    private static final double PIXELS_PER_MS = 0.5;
+
+    private final ConsoleState state;
+    private final TableView<RunRow> table = new TableView<>();
+    private final ListView<TimelineEvent> timeline = new ListView<>();
+    private final CheckBox flaggedOnly = new CheckBox("flagged only");
+    private final TextField userFilter = new TextField();
+    private final Label selected = new Label("select a run");
+    private final FilteredList<RunRow> filtered;
+
+    public RunsView(ConsoleState state) {
+        this.state = state;
+        this.filtered = new FilteredList<>(state.runs());
+        createView();
+        initListeners();
+    }
+
+    private void createView() {
+        setId("runs");
+        table.setId("runs-table");
+        table.setItems(filtered);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        column("User", RunRow::userIdProperty);
+        column("Thread", RunRow::threadIdProperty);
+        TableColumn<RunRow, String> id = new TableColumn<>("Run");
+        id.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyStringWrapper(cell.getValue().runId()));
+        table.getColumns().add(id);
+        column("Backend", RunRow::backendProperty);
+        column("Status", RunRow::statusProperty);
+        TableColumn<RunRow, Number> duration = new TableColumn<>("ms");
+        duration.setCellValueFactory(cell -> cell.getValue().durationMsProperty());
+        table.getColumns().add(duration);
+        column("Flags", RunRow::flagsProperty);
+        flaggedOnly.setId("runs-flagged-only");
+        userFilter.setId("runs-user-filter");
+        userFilter.setPromptText("filter by user");
+        HBox bar = new HBox(8, userFilter, flaggedOnly);
+        bar.setPadding(new Insets(8));
+        BorderPane left = new BorderPane(table, bar, null, null, null);
+        timeline.setId("run-timeline");
+        timeline.setCellFactory(list -> new TimelineCell());
+        selected.setId("run-selected");
+        selected.setPadding(new Insets(8));
+        BorderPane right = new BorderPane(timeline, selected, null, null, null);
+        getItems().addAll(left, right);
+        setDividerPositions(0.55);
+    }
+
+    private void column(String title, Function<RunRow, ObservableValue<String>> property) {
+        TableColumn<RunRow, String> column = new TableColumn<>(title);
+        column.setCellValueFactory(cell -> property.apply(cell.getValue()));
+        table.getColumns().add(column);
+    }
+
+    private void initListeners() {
+        table.getSelectionModel().selectedItemProperty().addListener((observable, before, run) -> {
+            timeline.setItems(run == null ? null : run.timeline());
+            selected.setText(run == null ? "select a run"
+                    : run.runId() + " · " + run.userIdProperty().get() + " · " + run.statusProperty().get());
+        });
+        flaggedOnly.selectedProperty().addListener((observable, before, on) -> refilter());
+        userFilter.textProperty().addListener((observable, before, text) -> refilter());
+    }
+
+    private void refilter() {
+        String user = userFilter.getText() == null ? "" : userFilter.getText().trim();
+        boolean flagged = flaggedOnly.isSelected();
+        filtered.setPredicate(run -> (!flagged || !run.flagsProperty().get().isEmpty())
+                && (user.isEmpty() || run.userIdProperty().get().contains(user)));
+    }
+
+    /** One waterfall row: the event's name, then a bar at its offset (a tool's bar spans its duration). */
+    private static final class TimelineCell extends ListCell<TimelineEvent> {
+        @Override
+        protected void updateItem(TimelineEvent event, boolean empty) {
+            super.updateItem(event, empty);
+            if (empty || event == null) {
+                setGraphic(null);
+                setText(null);
+                return;
+            }
+            Label name = new Label(String.format("%2d %-16s %5d ms %s", event.seq(), event.type(), event.offsetMs(),
+                    event.tool() != null ? event.tool() + (event.type().equals("tool_completed")
+                            ? " (" + event.durationMs() + " ms)" : "") : event.status() != null ? event.status() : ""));
+            name.setMinWidth(330);
+            name.setStyle("-fx-font-family: monospace;");
+            Region bar = new Region();
+            bar.getStyleClass().addAll("timeline-bar", event.type().replace('_', '-'));
+            double width = event.type().equals("tool_completed") ? Math.max(4, event.durationMs() * PIXELS_PER_MS) : 4;
+            double start = event.type().equals("tool_completed")
+                    ? Math.max(0, (event.offsetMs() - event.durationMs()) * PIXELS_PER_MS) : event.offsetMs() * PIXELS_PER_MS;
+            bar.setLayoutX(start);
+            bar.setPrefSize(width, 12);
+            bar.resize(width, 12);
+            Pane lane = new Pane(bar);
+            lane.setPrefHeight(14);
+            setText(null);
+            setGraphic(new HBox(8, name, lane));
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.console;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The console's seams: feeds know no JavaFX, view models no scene graph. */
+@AnalyzeClasses(packages = "dev.switchboard.console", importOptions = ImportOption.DoNotIncludeTests.class)
+class ConsoleArchitectureTest {
+
+    @ArchTest
+    static final ArchRule feedsHaveNoJavaFx = noClasses().that().resideInAPackage("..console.feed..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule viewModelsHaveNoSceneGraph = noClasses().that().resideInAPackage("..console.state..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..",
+                    "javafx.application..");
+
+    @ArchTest
+    static final ArchRule viewsTalkToTheRouterOnlyThroughTheFeed = noClasses().that().resideInAPackage("..console.ui..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.router..");
+}

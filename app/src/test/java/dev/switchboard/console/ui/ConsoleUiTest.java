@@ -1,0 +1,80 @@
+package dev.switchboard.console.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.console.ConsoleApp;
+import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.state.ErrorRow;
+import dev.switchboard.console.state.RunRow;
+import dev.switchboard.console.state.TimelineEvent;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableView;
+import javafx.stage.Stage;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The console on an embedded router, driven as a user would, headless through Monocle. */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleUiTest {
+    private EmbeddedFeed feed;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        window = new ConsoleApp().show(stage, feed);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.detach()).get(5, TimeUnit.SECONDS);
+        feed.close();
+    }
+
+    @Test
+    void showsBothUsersTheirRunTimelineAndHandlerErrors(FxRobot robot) {
+        try (WsClient alice = WsClient.connect(feed.router().clientUri(), "alice");
+             WsClient bob = WsClient.connect(feed.router().clientUri(), "bob")) {
+            robot.clickOn("#tab-connections");
+            TreeTableView<?> tree = robot.lookup("#connections-tree").queryAs(TreeTableView.class);
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> tree.getRoot() != null && tree.getRoot().getChildren().size() == 2);
+
+            alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hello")));
+            String runId = alice.awaitReply("m").path("run_id").asText();
+            alice.awaitRun(runId);
+            robot.clickOn("#tab-runs");
+            @SuppressWarnings("unchecked")
+            TableView<RunRow> runs = robot.lookup("#runs-table").queryAs(TableView.class);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> runs.getItems().stream()
+                    .anyMatch(run -> run.runId().equals(runId) && run.statusProperty().get().equals("completed")));
+            robot.interact(() -> runs.getSelectionModel().select(runs.getItems().stream()
+                    .filter(run -> run.runId().equals(runId)).findFirst().orElseThrow()));
+            @SuppressWarnings("unchecked")
+            ListView<TimelineEvent> timeline = robot.lookup("#run-timeline").queryAs(ListView.class);
+            assertThat(timeline.getItems()).extracting(TimelineEvent::type)
+                    .contains("agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed");
+
+            bob.send(Map.of("type", "no_such_type", "message_id", "x"));
+            bob.awaitReply("x");
+            robot.clickOn("#tab-errors");
+            @SuppressWarnings("unchecked")
+            TableView<ErrorRow> errors = robot.lookup("#errors-table").queryAs(TableView.class);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !errors.getItems().isEmpty());
+            assertThat(errors.getItems().get(0).code()).isEqualTo("unknown_type");
+            assertThat(errors.getItems().get(0).userId()).isEqualTo("bob");
+        }
+    }
+}
