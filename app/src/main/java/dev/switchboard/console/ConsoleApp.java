@@ -5,19 +5,26 @@ import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.MainWindow;
 import dev.switchboard.router.RouterConfig;
+import java.util.Map;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
-/** The console application: the embedded router by default, shown in the main window. */
+/**
+ * The console application: the embedded router, shown in the main window. Named parameters:
+ * {@code --port=N} (default 8765) and {@code --http-port=N} (default 8766, -1 for none).
+ */
 public final class ConsoleApp extends Application {
     private ConsoleFeed feed;
     private MainWindow window;
 
     @Override
     public void start(Stage stage) {
-        RouterConfig config = RouterConfig.builder().port(Integer.getInteger("switchboard.port", RouterConfig.DEFAULT_PORT))
-                .httpPort(Integer.getInteger("switchboard.httpPort", RouterConfig.DEFAULT_HTTP_PORT)).build();
+        Map<String, String> named = getParameters().getNamed();
+        RouterConfig config = RouterConfig.builder()
+                .port(Integer.parseInt(named.getOrDefault("port", Integer.toString(RouterConfig.DEFAULT_PORT))))
+                .httpPort(Integer.parseInt(named.getOrDefault("http-port", Integer.toString(RouterConfig.DEFAULT_HTTP_PORT))))
+                .build();
         feed = EmbeddedFeed.start(config);
         show(stage, feed);
     }

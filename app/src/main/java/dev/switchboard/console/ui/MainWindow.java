@@ -1,5 +1,6 @@
 package dev.switchboard.console.ui;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.state.ConsoleState;
@@ -39,12 +40,16 @@ public final class MainWindow extends BorderPane {
     private final StatusBar statusBar = new StatusBar();
     private final Label feedState = new Label();
     private final Timeline tick;
+    private final Timeline refresh;
     private boolean dark = true;
 
     public MainWindow(ConsoleState state, ConsoleFeed feed) {
         this.state = state;
         this.feed = feed;
         this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> state.applyPending()));
+        // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
+        this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
+                feed.command(JsonNodeFactory.instance.objectNode().put("type", "snapshot")).thenAccept(state::offer)));
         createView();
         initListeners();
     }
@@ -103,6 +108,8 @@ public final class MainWindow extends BorderPane {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), this::toggleTheme);
         tick.setCycleCount(Timeline.INDEFINITE);
         tick.play();
+        refresh.setCycleCount(Timeline.INDEFINITE);
+        refresh.play();
     }
 
     private void toggleTheme() {
@@ -111,8 +118,9 @@ public final class MainWindow extends BorderPane {
         getStyleClass().add(dark ? "dark" : "light");
     }
 
-    /** Stops the tick. */
+    /** Stops the tick and the refresh. */
     public void detach() {
         tick.stop();
+        refresh.stop();
     }
 }

@@ -104,9 +104,11 @@ public final class OverviewView extends BorderPane {
         p99.getData().setAll(latencies);
         if (!state.samples().isEmpty()) {
             double last = state.samples().get(state.samples().size() - 1).atSeconds();
-            timeAxis.setLowerBound(Math.max(0, last - 600));
-            timeAxis.setUpperBound(Math.max(60, last));
-            timeAxis.setTickUnit(60);
+            double lower = Math.max(0, last - 600);
+            double upper = Math.max(60, last);
+            timeAxis.setLowerBound(lower);
+            timeAxis.setUpperBound(upper);
+            timeAxis.setTickUnit(Math.max(10, Math.ceil((upper - lower) / 60) * 10));
         }
     }
 }

@@ -18,6 +18,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -26,7 +27,7 @@ import java.util.function.Function;
  * stuck are flagged and can be filtered to.
  */
 public final class RunsView extends SplitPane {
-    private static final double PIXELS_PER_MS = 0.5;
+    private static final double LANE_WIDTH = 200;
 
     private final ConsoleState state;
     private final TableView<RunRow> table = new TableView<>();
@@ -110,18 +111,24 @@ public final class RunsView extends SplitPane {
             Label name = new Label(String.format("%2d %-16s %5d ms %s", event.seq(), event.type(), event.offsetMs(),
                     event.tool() != null ? event.tool() + (event.type().equals("tool_completed")
                             ? " (" + event.durationMs() + " ms)" : "") : event.status() != null ? event.status() : ""));
-            name.setMinWidth(330);
+            name.setMinWidth(290);
             name.setStyle("-fx-font-family: monospace;");
             Region bar = new Region();
             bar.getStyleClass().addAll("timeline-bar", event.type().replace('_', '-'));
-            double width = event.type().equals("tool_completed") ? Math.max(4, event.durationMs() * PIXELS_PER_MS) : 4;
-            double start = event.type().equals("tool_completed")
-                    ? Math.max(0, (event.offsetMs() - event.durationMs()) * PIXELS_PER_MS) : event.offsetMs() * PIXELS_PER_MS;
+            // the lane spans the whole run, so the scale follows the run's length
+            List<TimelineEvent> all = getListView().getItems();
+            double total = Math.max(1, all.isEmpty() ? 1 : all.get(all.size() - 1).offsetMs());
+            double scale = LANE_WIDTH / total;
+            boolean span = event.type().equals("tool_completed");
+            double width = span ? Math.max(4, event.durationMs() * scale) : 4;
+            double start = span ? Math.max(0, (event.offsetMs() - event.durationMs()) * scale)
+                    : Math.min(LANE_WIDTH - 4, event.offsetMs() * scale);
             bar.setLayoutX(start);
             bar.setPrefSize(width, 12);
             bar.resize(width, 12);
             Pane lane = new Pane(bar);
-            lane.setPrefHeight(14);
+            lane.setPrefSize(LANE_WIDTH, 14);
+            lane.setMinWidth(LANE_WIDTH);
             setText(null);
             setGraphic(new HBox(8, name, lane));
         }
