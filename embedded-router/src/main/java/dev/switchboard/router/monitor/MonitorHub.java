@@ -121,7 +121,9 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
             thread.setDaemon(true);
             return thread;
         });
-        ticker.scheduleAtFixedRate(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+        // fixed delay, not fixed rate: a late tick is never followed by a catch-up burst, so two
+        // updates are always at least one period apart (at most 10 a second)
+        ticker.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
