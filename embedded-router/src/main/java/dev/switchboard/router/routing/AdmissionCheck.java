@@ -10,9 +10,6 @@ import dev.switchboard.router.protocol.ClientMessage;
 @FunctionalInterface
 public interface AdmissionCheck {
 
-    /** Admits every message. */
-    AdmissionCheck ADMIT_ALL = (context, message) -> { };
-
     /** Returns normally to admit the message; throws {@link RouteRejection} to refuse it. */
     void admit(MessageContext context, ClientMessage message);
 }

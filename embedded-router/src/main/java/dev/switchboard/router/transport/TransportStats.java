@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class TransportStats {
     private final Map<String, LongAdder> handshakesRejected = new ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
-    private final LongAdder heldAtStartup = new LongAdder();
 
     void handshakeRejected(String reason) {
         handshakesRejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
@@ -17,10 +16,6 @@ public final class TransportStats {
 
     void closed(int code) {
         closesByCode.computeIfAbsent(code, c -> new LongAdder()).increment();
-    }
-
-    void heldAtStartup() {
-        heldAtStartup.increment();
     }
 
     /** Handshakes refused, by reason ({@code missing}, {@code invalid}, {@code expired}, …). */
@@ -40,10 +35,5 @@ public final class TransportStats {
     public long closes(int code) {
         LongAdder count = closesByCode.get(code);
         return count == null ? 0 : count.sum();
-    }
-
-    /** Messages held while the router was starting. */
-    public long heldAtStartupCount() {
-        return heldAtStartup.sum();
     }
 }
