@@ -2,17 +2,21 @@ package dev.switchboard.console;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.feed.RemoteFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.MainWindow;
 import dev.switchboard.router.RouterConfig;
+import java.net.URI;
 import java.util.Map;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
 /**
- * The console application: the embedded router, shown in the main window. Named parameters:
- * {@code --port=N} (default 8765) and {@code --http-port=N} (default 8766, -1 for none).
+ * The console application: the embedded router, or a remote one, shown in the main window. Named
+ * parameters: {@code --port=N} (default 8765) and {@code --http-port=N} (default 8766, -1 for
+ * none) for the embedded router; {@code --remote=ws://host:port/monitor} with
+ * {@code --token=<JWT>} (or {@code $SWITCHBOARD_TOKEN}) to attach to a remote one.
  */
 public final class ConsoleApp extends Application {
     private ConsoleFeed feed;
@@ -21,6 +25,16 @@ public final class ConsoleApp extends Application {
     @Override
     public void start(Stage stage) {
         Map<String, String> named = getParameters().getNamed();
+        String remote = named.get("remote");
+        if (remote != null) {
+            String token = named.getOrDefault("token", System.getenv("SWITCHBOARD_TOKEN"));
+            if (token == null || token.isEmpty()) {
+                throw new IllegalArgumentException("--remote needs --token=<JWT> or $SWITCHBOARD_TOKEN (role viewer or operator)");
+            }
+            feed = new RemoteFeed(URI.create(remote), token);
+            show(stage, feed);
+            return;
+        }
         RouterConfig config = RouterConfig.builder()
                 .port(Integer.parseInt(named.getOrDefault("port", Integer.toString(RouterConfig.DEFAULT_PORT))))
                 .httpPort(Integer.parseInt(named.getOrDefault("http-port", Integer.toString(RouterConfig.DEFAULT_HTTP_PORT))))

@@ -7,6 +7,7 @@ import dev.switchboard.console.state.ConsoleState;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -26,6 +27,7 @@ public final class ConnectionsView extends BorderPane {
     private final TreeTableView<ConnectionRow> tree = new TreeTableView<>();
     private final TextField filter = new TextField();
     private final Label summary = new Label();
+    private final Label actionResult = new Label();
 
     public ConnectionsView(ConsoleState state, ConsoleFeed feed) {
         this.state = state;
@@ -52,7 +54,8 @@ public final class ConnectionsView extends BorderPane {
         Button disconnect = new Button("Disconnect");
         disconnect.setId("connections-disconnect");
         disconnect.setOnAction(event -> disconnectSelected());
-        HBox bar = new HBox(8, filter, disconnect, summary);
+        actionResult.setId("connections-action-result");
+        HBox bar = new HBox(8, filter, disconnect, summary, actionResult);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);
@@ -101,6 +104,11 @@ public final class ConnectionsView extends BorderPane {
         } else {
             command.put("type", "disconnect").put("connection_id", row.connectionId());
         }
-        feed.command(command);
+        // one answer per click, so handing it to the FX thread directly is fine
+        feed.command(command).whenComplete((reply, failure) -> Platform.runLater(() -> actionResult.setText(
+                failure != null ? "failed: " + failure.getMessage()
+                        : reply.path("type").asText().equals("error")
+                        ? "refused: " + reply.path("code").asText() + " (" + reply.path("message").asText() + ")"
+                        : "disconnected " + reply.path("result").path("disconnected").asInt())));
     }
 }
