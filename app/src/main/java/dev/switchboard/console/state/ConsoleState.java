@@ -28,10 +28,10 @@ import javafx.collections.ObservableList;
  */
 public final class ConsoleState {
     /** Limits of what the console keeps. */
-    public record Limits(int runs, int errors, int samples, long stuckAfterMs) {
-        /** 2,000 runs, 1,000 errors, 10 minutes of one sample a second, stuck after 10 s. */
+    public record Limits(int runs, int errors, int samples, long stuckAfterMs, int logLines) {
+        /** 2,000 runs, 1,000 errors, 10 minutes of one sample a second, stuck after 10 s, 5,000 log lines. */
         public static Limits defaults() {
-            return new Limits(2_000, 1_000, 600, 10_000);
+            return new Limits(2_000, 1_000, 600, 10_000, 5_000);
         }
     }
 
@@ -56,6 +56,8 @@ public final class ConsoleState {
     private final ObservableList<ErrorRow> errorsView = FXCollections.unmodifiableObservableList(errors);
     private final ObservableList<TypeRow> types = FXCollections.observableArrayList();
     private final ObservableList<TypeRow> typesView = FXCollections.unmodifiableObservableList(types);
+    private final ObservableList<LogRow> log = FXCollections.observableArrayList();
+    private final ObservableList<LogRow> logView = FXCollections.unmodifiableObservableList(log);
     private final Map<String, RunRow> runsById = new HashMap<>();
     private final Map<String, Long> lastTypeCounts = new HashMap<>();
     private long lastSampleAt = -1;
@@ -129,7 +131,12 @@ public final class ConsoleState {
         updatesSeen++;
         applyAggregates(update);
         List<ErrorRow> newErrors = new ArrayList<>();
+        List<LogRow> lines = new ArrayList<>();
         for (JsonNode event : update.path("events")) {
+            LogRow line = logRow(event);
+            if (line != null) {
+                lines.add(line);
+            }
             switch (event.path("kind").asText()) {
                 case "connection_opened" -> connections.add(connectionRow(event.path("connection")));
                 case "connection_closed" -> {
@@ -140,6 +147,13 @@ public final class ConsoleState {
                 case "run_started", "run_ended" -> applyRunInfo(event.path("run"));
                 case "error" -> newErrors.add(0, errorRow(event));
                 default -> { }
+            }
+        }
+        if (!lines.isEmpty()) {
+            List<LogRow> kept = lines.size() > limits.logLines() ? lines.subList(lines.size() - limits.logLines(), lines.size()) : lines;
+            log.addAll(kept);
+            if (log.size() > limits.logLines()) {
+                log.remove(0, log.size() - limits.logLines());
             }
         }
         if (!newErrors.isEmpty()) {
@@ -236,6 +250,28 @@ public final class ConsoleState {
         }
     }
 
+    private static LogRow logRow(JsonNode event) {
+        String kind = event.path("kind").asText();
+        String at = event.path("at").asText();
+        String user = event.path("user_id").asText("");
+        switch (kind) {
+            case "message":
+                return new LogRow(at, "in", user, event.path("type").asText(),
+                        event.path("priority").asText() + "/" + event.path("label").asText()
+                                + (event.hasNonNull("message_id") ? " " + event.path("message_id").asText() : ""));
+            case "run_event":
+                return new LogRow(at, "out", user, event.path("type").asText(),
+                        event.path("run_id").asText() + " #" + event.path("seq").asInt());
+            case "event":
+                return new LogRow(at, "out", user, event.path("type").asText(), "");
+            case "error":
+                return new LogRow(at, "out", user, "error", event.path("code").asText() + " for "
+                        + event.path("type").asText());
+            default:
+                return null;
+        }
+    }
+
     private static ConnectionRow connectionRow(JsonNode connection) {
         return new ConnectionRow(connection.path("connection_id").asText(), connection.path("user_id").asText(),
                 connection.path("remote_address").asText(), connection.path("thread_id").asText(""),
@@ -276,6 +312,11 @@ public final class ConsoleState {
 
     public ObservableList<RunRow> runs() {
         return runsView;
+    }
+
+    /** The live log: messages in and events out, oldest first, bounded. */
+    public ObservableList<LogRow> log() {
+        return logView;
     }
 
     public ObservableList<ErrorRow> errors() {

@@ -6,7 +6,9 @@ import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.connections.ConnectionsView;
 import dev.switchboard.console.ui.errors.ErrorsView;
+import dev.switchboard.console.ui.log.LogView;
 import dev.switchboard.console.ui.overview.OverviewView;
+import dev.switchboard.console.ui.protection.ProtectionView;
 import dev.switchboard.console.ui.runs.RunsView;
 import dev.switchboard.console.ui.types.TypesView;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +29,7 @@ import javafx.util.Duration;
 import org.controlsfx.control.StatusBar;
 
 /**
- * The console window: one tab per view (Ctrl+1 … Ctrl+5), a status bar with the source, the feed's
+ * The console window: one tab per view (Ctrl+1 … Ctrl+7), a status bar with the source, the feed's
  * state and its update rate, and the one fixed-rate tick (10 Hz) that applies the feed to the
  * state. Ctrl+T toggles the dark and light themes.
  */
@@ -63,6 +65,8 @@ public final class MainWindow extends BorderPane {
         tab("Message types", "tab-types", new TypesView(state));
         tab("Agent runs", "tab-runs", new RunsView(state));
         tab("Handler errors", "tab-errors", new ErrorsView(state));
+        tab("Live log", "tab-log", new LogView(state));
+        tab("Protection", "tab-protection", new ProtectionView(state));
         statusBar.setId("status-bar");
         statusBar.setText(feed.source());
         feedState.setId("status-feed");

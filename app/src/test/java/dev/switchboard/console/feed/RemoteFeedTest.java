@@ -46,6 +46,9 @@ class RemoteFeedTest {
         try (RemoteFeed feed = new RemoteFeed(monitor(router), TOKENS.mint("oncall", Role.VIEWER, Duration.ofMinutes(5)));
              WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
             feed.start(state::offer, state::offerStatus);
+            // events before the feed attaches are not replayed (the snapshot has the runs, not their events)
+            awaitState(state, () -> state.statusProperty().get() != null
+                    && state.statusProperty().get().state() == FeedStatus.State.CONNECTED && state.connections().size() == 1);
             alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hi")));
             String runId = alice.awaitReply("m").path("run_id").asText();
             awaitState(state, () -> state.runs().stream().anyMatch(run -> run.runId().equals(runId)

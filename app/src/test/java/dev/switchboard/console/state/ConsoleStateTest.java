@@ -62,7 +62,7 @@ class ConsoleStateTest {
     @Test
     void flagsRunsMissingEventsOutOfOrderOrStuck() throws Exception {
         AtomicLong now = new AtomicLong(1_000_000);
-        ConsoleState state = new ConsoleState(new ConsoleState.Limits(10, 10, 10, 5_000), now::get);
+        ConsoleState state = new ConsoleState(new ConsoleState.Limits(10, 10, 10, 5_000, 100), now::get);
         state.offer(doc("{'type':'monitor_update','stats':{},'events':["
                 + runEvent("agent_started", 1, "'agent':'a'") + ","
                 + runEvent("agent_completed", 2, "'status':'failed','error':'boom'") + "]}"));
@@ -86,7 +86,7 @@ class ConsoleStateTest {
 
     @Test
     void keepsEveryListBounded() throws Exception {
-        ConsoleState state = new ConsoleState(new ConsoleState.Limits(3, 2, 10, 5_000), System::currentTimeMillis);
+        ConsoleState state = new ConsoleState(new ConsoleState.Limits(3, 2, 10, 5_000, 4), System::currentTimeMillis);
         StringBuilder events = new StringBuilder();
         for (int i = 0; i < 5; i++) {
             events.append(i == 0 ? "" : ",").append(runEvent("agent_started", 1, "").replace("run-1", "run-" + i));
@@ -97,6 +97,8 @@ class ConsoleStateTest {
         assertThat(state.runs()).hasSize(3);
         assertThat(state.runs().get(0).runId()).isEqualTo("run-4");
         assertThat(state.errors()).hasSize(2);
+        assertThat(state.log()).hasSize(4);
+        assertThat(state.log().get(3).type()).isEqualTo("error");
     }
 
     @Test
