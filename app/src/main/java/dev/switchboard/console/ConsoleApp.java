@@ -2,11 +2,14 @@ package dev.switchboard.console;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.feed.Recorder;
 import dev.switchboard.console.feed.RemoteFeed;
+import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.MainWindow;
 import dev.switchboard.router.RouterConfig;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import javafx.application.Application;
 import javafx.scene.Scene;
@@ -16,7 +19,8 @@ import javafx.stage.Stage;
  * The console application: the embedded router, or a remote one, shown in the main window. Named
  * parameters: {@code --port=N} (default 8765) and {@code --http-port=N} (default 8766, -1 for
  * none) for the embedded router; {@code --remote=ws://host:port/monitor} with
- * {@code --token=<JWT>} (or {@code $SWITCHBOARD_TOKEN}) to attach to a remote one.
+ * {@code --token=<JWT>} (or {@code $SWITCHBOARD_TOKEN}) to attach to a remote one;
+ * {@code --open=session.jsonl} to look at a saved session offline.
  */
 public final class ConsoleApp extends Application {
     private ConsoleFeed feed;
@@ -25,6 +29,11 @@ public final class ConsoleApp extends Application {
     @Override
     public void start(Stage stage) {
         Map<String, String> named = getParameters().getNamed();
+        if (named.containsKey("open")) {
+            feed = new ReplayFeed(Path.of(named.get("open")));
+            show(stage, feed);
+            return;
+        }
         String remote = named.get("remote");
         if (remote != null) {
             String token = named.getOrDefault("token", System.getenv("SWITCHBOARD_TOKEN"));
@@ -46,10 +55,17 @@ public final class ConsoleApp extends Application {
     /** Builds the window around a feed and shows it (used by the app and by UI tests). */
     public MainWindow show(Stage stage, ConsoleFeed consoleFeed) {
         ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
-        window = new MainWindow(state, consoleFeed);
+        Recorder recorder = new Recorder(3_000);
+        window = new MainWindow(state, consoleFeed, recorder, file -> {
+            Stage offline = new Stage();
+            new ConsoleApp().show(offline, new ReplayFeed(file));
+        });
         Scene scene = new Scene(window, 1200, 760);
         window.attach(scene);
-        consoleFeed.start(state::offer, state::offerStatus);
+        consoleFeed.start(document -> {
+            recorder.accept(document);
+            state.offer(document);
+        }, state::offerStatus);
         stage.setTitle("Switchboard console — " + consoleFeed.source());
         stage.setScene(scene);
         stage.show();

@@ -3,6 +3,7 @@ package dev.switchboard.console.ui;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.Recorder;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.connections.ConnectionsView;
 import dev.switchboard.console.ui.errors.ErrorsView;
@@ -13,7 +14,9 @@ import dev.switchboard.console.ui.runs.RunsView;
 import dev.switchboard.console.ui.types.TypesView;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.scene.Node;
@@ -25,19 +28,23 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.stage.FileChooser;
 import javafx.util.Duration;
 import org.controlsfx.control.StatusBar;
 
 /**
  * The console window: one tab per view (Ctrl+1 … Ctrl+7), a status bar with the source, the feed's
  * state and its update rate, and the one fixed-rate tick (10 Hz) that applies the feed to the
- * state. Ctrl+T toggles the dark and light themes.
+ * state. Ctrl+T toggles the dark and light themes; Ctrl+S saves the session as JSON lines, Ctrl+O
+ * opens a saved one in a new window.
  */
 public final class MainWindow extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final ConsoleState state;
     private final ConsoleFeed feed;
+    private final Recorder recorder;
+    private final Consumer<Path> openRecording;
     private final TabPane tabs = new TabPane();
     private final StatusBar statusBar = new StatusBar();
     private final Label feedState = new Label();
@@ -45,9 +52,17 @@ public final class MainWindow extends BorderPane {
     private final Timeline refresh;
     private boolean dark = true;
 
-    public MainWindow(ConsoleState state, ConsoleFeed feed) {
+    /**
+     * @param state         the view models
+     * @param feed          where they come from
+     * @param recorder      what Ctrl+S saves
+     * @param openRecording what Ctrl+O does with the chosen file
+     */
+    public MainWindow(ConsoleState state, ConsoleFeed feed, Recorder recorder, Consumer<Path> openRecording) {
         this.state = state;
         this.feed = feed;
+        this.recorder = recorder;
+        this.openRecording = openRecording;
         this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> state.applyPending()));
         // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
         this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
@@ -110,10 +125,41 @@ public final class MainWindow extends BorderPane {
                     KeyCombination.SHORTCUT_DOWN), () -> tabs.getSelectionModel().select(tab));
         }
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), this::toggleTheme);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::save);
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::open);
         tick.setCycleCount(Timeline.INDEFINITE);
         tick.play();
         refresh.setCycleCount(Timeline.INDEFINITE);
         refresh.play();
+    }
+
+    private FileChooser chooser(String title) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Switchboard sessions (*.jsonl)", "*.jsonl"));
+        return chooser;
+    }
+
+    /** Saves the snapshot and the recent updates as JSON lines (Ctrl+S). */
+    private void save() {
+        java.io.File file = chooser("Save the session").showSaveDialog(getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        try {
+            int lines = recorder.save(file.toPath());
+            statusBar.setText("saved " + lines + " documents to " + file);
+        } catch (java.io.IOException e) {
+            statusBar.setText("could not save " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Opens a saved session in a new window (Ctrl+O). */
+    private void open() {
+        java.io.File file = chooser("Open a saved session").showOpenDialog(getScene().getWindow());
+        if (file != null) {
+            openRecording.accept(file.toPath());
+        }
     }
 
     private void toggleTheme() {

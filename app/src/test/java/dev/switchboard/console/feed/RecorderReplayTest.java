@@ -1,0 +1,64 @@
+package dev.switchboard.console.feed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.console.state.ConnectionRow;
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.RunRow;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Saving what the console holds as JSON lines and opening it offline shows the same. */
+class RecorderReplayTest {
+
+    @Test
+    void aSavedSessionOpensOfflineWithTheSameRunsErrorsAndConnections(@TempDir Path dir) throws Exception {
+        Recorder recorder = new Recorder(3_000);
+        ConsoleState live = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
+        Path file = dir.resolve("session.jsonl");
+        String runId;
+        try (EmbeddedFeed feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+             WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
+            feed.start(document -> {
+                recorder.accept(document);
+                live.offer(document);
+            }, live::offerStatus);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                live.applyPending();
+                return live.connections().size() == 1;
+            });
+            alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hi")));
+            runId = alice.awaitReply("m").path("run_id").asText();
+            alice.awaitRun(runId);
+            alice.send(Map.of("type", "no_such_type", "message_id", "x"));
+            alice.awaitReply("x");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                live.applyPending();
+                return !live.errors().isEmpty() && live.runs().stream()
+                        .anyMatch(run -> run.statusProperty().get().equals("completed"));
+            });
+            int lines = recorder.save(file);
+            assertThat(lines).isGreaterThan(1);
+            assertThat(Files.readAllLines(file).get(0)).contains("\"type\":\"monitor_snapshot\"");
+        }
+
+        ConsoleState offline = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
+        ReplayFeed replay = new ReplayFeed(file);
+        replay.start(offline::offer, offline::offerStatus);
+        offline.applyPending();
+        RunRow run = offline.runs().stream().filter(r -> r.runId().equals(runId)).findFirst().orElseThrow();
+        assertThat(run.statusProperty().get()).isEqualTo("completed");
+        assertThat(run.timeline()).hasSize(6);
+        assertThat(offline.errors()).extracting(e -> e.code()).contains("unknown_type");
+        assertThat(offline.connections()).extracting(ConnectionRow::userId).containsExactly("alice");
+        assertThat(replay.source()).isEqualTo("offline session.jsonl");
+        assertThat(replay.command(null).toCompletableFuture().get().path("code").asText()).isEqualTo("unavailable");
+    }
+}
