@@ -54,8 +54,12 @@ public final class ConsoleApp extends Application {
 
     /** Builds the window around a feed and shows it (used by the app and by UI tests). */
     public MainWindow show(Stage stage, ConsoleFeed consoleFeed) {
-        ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
-        Recorder recorder = new Recorder(3_000);
+        return show(stage, consoleFeed, new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis));
+    }
+
+    /** Builds the window around a feed and given view models, and shows it. */
+    public MainWindow show(Stage stage, ConsoleFeed consoleFeed, ConsoleState state) {
+        Recorder recorder = new Recorder(3_000, 50_000);
         window = new MainWindow(state, consoleFeed, recorder, file -> {
             Stage offline = new Stage();
             new ConsoleApp().show(offline, new ReplayFeed(file));

@@ -8,6 +8,9 @@ import dev.switchboard.router.monitor.RouterFeed;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /** A router started in this JVM, watched through its in-process monitor feed. */
@@ -15,6 +18,11 @@ public final class EmbeddedFeed implements ConsoleFeed {
     private final Router router;
     private final String note;
     private RouterFeed.Subscription subscription;
+    private final ExecutorService commands = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "console-embedded-commands");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private EmbeddedFeed(Router router, String note) {
         this.router = router;
@@ -55,7 +63,12 @@ public final class EmbeddedFeed implements ConsoleFeed {
 
     @Override
     public CompletionStage<ObjectNode> command(JsonNode command) {
-        return CompletableFuture.completedFuture(router.monitorCommand(command));
+        // a snapshot of a busy router takes a while to build: never on the caller's (FX) thread
+        try {
+            return CompletableFuture.supplyAsync(() -> router.monitorCommand(command), commands);
+        } catch (RejectedExecutionException closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the embedded router has stopped"));
+        }
     }
 
     @Override
@@ -63,6 +76,7 @@ public final class EmbeddedFeed implements ConsoleFeed {
         if (subscription != null) {
             subscription.close();
         }
+        commands.shutdownNow();
         router.stop();
     }
 }

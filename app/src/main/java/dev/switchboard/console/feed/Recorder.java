@@ -14,17 +14,23 @@ import java.util.function.Consumer;
 
 /**
  * Keeps what the console holds, to save it: the latest snapshot and the updates since (the last
- * {@code maxUpdates} of them). Saved as JSON lines, snapshot first, and replayed by
+ * {@code maxUpdates} of them, holding at most {@code maxEvents} events). Saved as JSON lines, snapshot first, and replayed by
  * {@link ReplayFeed}.
  */
 public final class Recorder implements Consumer<ObjectNode> {
     private final int maxUpdates;
+    private final int maxEvents;
     private final ArrayDeque<ObjectNode> updates = new ArrayDeque<>();
     private ObjectNode snapshot;
+    private int events;
 
-    /** @param maxUpdates updates kept after the snapshot (3,000 is five minutes at 10 a second) */
-    public Recorder(int maxUpdates) {
+    /**
+     * @param maxUpdates updates kept after the snapshot (3,000 is five minutes at 10 a second)
+     * @param maxEvents  events kept in those updates, all together (the oldest updates go first)
+     */
+    public Recorder(int maxUpdates, int maxEvents) {
         this.maxUpdates = maxUpdates;
+        this.maxEvents = maxEvents;
     }
 
     @Override
@@ -33,10 +39,12 @@ public final class Recorder implements Consumer<ObjectNode> {
         if (type.equals("monitor_snapshot")) {
             snapshot = document;
             updates.clear();
+            events = 0;
         } else if (type.equals("monitor_update")) {
             updates.addLast(document);
-            while (updates.size() > maxUpdates) {
-                updates.removeFirst();
+            events += document.path("events").size();
+            while (updates.size() > maxUpdates || (events > maxEvents && updates.size() > 1)) {
+                events -= updates.removeFirst().path("events").size();
             }
         }
     }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Objects;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
@@ -41,6 +43,7 @@ public final class ConsoleState {
     private final AtomicLong droppedDocuments = new AtomicLong();
     private final AtomicReference<FeedStatus> pendingStatus = new AtomicReference<>();
     private final long startedAt;
+    private volatile LongConsumer applyNanos = nanos -> { };
 
     private final ReadOnlyObjectWrapper<JsonNode> stats = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<JsonNode> protection = new ReadOnlyObjectWrapper<>();
@@ -59,6 +62,8 @@ public final class ConsoleState {
     private final ObservableList<LogRow> log = FXCollections.observableArrayList();
     private final ObservableList<LogRow> logView = FXCollections.unmodifiableObservableList(log);
     private final Map<String, RunRow> runsById = new HashMap<>();
+    /** Runs first seen in the batch being applied: added to the list in one go at its end. */
+    private final List<RunRow> newRuns = new ArrayList<>();
     private final Map<String, Long> lastTypeCounts = new HashMap<>();
     private long lastSampleAt = -1;
     private long updatesSeen;
@@ -85,8 +90,19 @@ public final class ConsoleState {
         pendingStatus.set(feedStatus);
     }
 
+    /** Receives how long each {@link #applyPending()} took (for the load check). */
+    public void onApply(LongConsumer timer) {
+        this.applyNanos = Objects.requireNonNull(timer, "timer must not be null");
+    }
+
     /** Applies everything offered since the last call, in one batch. Call on the FX thread. */
     public void applyPending() {
+        long began = System.nanoTime();
+        apply();
+        applyNanos.accept(System.nanoTime() - began);
+    }
+
+    private void apply() {
         FeedStatus nextStatus = pendingStatus.getAndSet(null);
         if (nextStatus != null) {
             status.set(nextStatus);
@@ -117,9 +133,12 @@ public final class ConsoleState {
         applyAggregates(snapshot);
         List<ConnectionRow> rows = new ArrayList<>();
         snapshot.path("connections").forEach(connection -> rows.add(connectionRow(connection)));
-        connections.setAll(rows);
+        if (!rows.equals(connections)) {
+            connections.setAll(rows);
+        }
         snapshot.path("recent_runs").forEach(this::applyRunInfo);
         snapshot.path("runs_in_flight").forEach(this::applyRunInfo);
+        publishNewRuns();
         if (errors.isEmpty()) {
             List<ErrorRow> recent = new ArrayList<>();
             snapshot.path("recent_errors").forEach(error -> recent.add(0, errorRow(error)));
@@ -132,16 +151,20 @@ public final class ConsoleState {
         applyAggregates(update);
         List<ErrorRow> newErrors = new ArrayList<>();
         List<LogRow> lines = new ArrayList<>();
+        List<ConnectionRow> opened = new ArrayList<>();
+        java.util.Set<String> closed = new java.util.HashSet<>();
         for (JsonNode event : update.path("events")) {
             LogRow line = logRow(event);
             if (line != null) {
                 lines.add(line);
             }
             switch (event.path("kind").asText()) {
-                case "connection_opened" -> connections.add(connectionRow(event.path("connection")));
+                case "connection_opened" -> opened.add(connectionRow(event.path("connection")));
                 case "connection_closed" -> {
                     String id = event.path("connection").path("connection_id").asText();
-                    connections.removeIf(row -> row.connectionId().equals(id));
+                    if (!opened.removeIf(row -> row.connectionId().equals(id))) {
+                        closed.add(id);
+                    }
                 }
                 case "run_event" -> applyRunEvent(event);
                 case "run_started", "run_ended" -> applyRunInfo(event.path("run"));
@@ -149,6 +172,14 @@ public final class ConsoleState {
                 default -> { }
             }
         }
+        // one change per list per batch: a view listening to a list rebuilds once, not once per event
+        if (!closed.isEmpty()) {
+            connections.removeIf(row -> closed.contains(row.connectionId()));
+        }
+        if (!opened.isEmpty()) {
+            connections.addAll(opened);
+        }
+        publishNewRuns();
         if (!lines.isEmpty()) {
             List<LogRow> kept = lines.size() > limits.logLines() ? lines.subList(lines.size() - limits.logLines(), lines.size()) : lines;
             log.addAll(kept);
@@ -212,9 +243,21 @@ public final class ConsoleState {
         if (row == null) {
             row = new RunRow(runId);
             runsById.put(runId, row);
-            runs.add(0, row);
+            newRuns.add(row);
         }
         return row;
+    }
+
+    /** Adds the runs first seen in this batch, newest first, with one change. */
+    private void publishNewRuns() {
+        if (newRuns.isEmpty()) {
+            return;
+        }
+        List<RunRow> newestFirst = new ArrayList<>(newRuns);
+        java.util.Collections.reverse(newestFirst);
+        runs.addAll(0, newestFirst);
+        newRuns.clear();
+        trimRuns();
     }
 
     private void applyRunEvent(JsonNode event) {
@@ -234,6 +277,10 @@ public final class ConsoleState {
     private void applyRunInfo(JsonNode info) {
         if (info.isMissingNode()) {
             return;
+        }
+        RunRow known = runsById.get(info.path("run_id").asText());
+        if (known != null && !known.statusProperty().get().equals("running")) {
+            return; // ended and shown already: a refreshed snapshot repeats it unchanged
         }
         RunRow row = run(info.path("run_id").asText());
         row.describe(info.path("user_id").asText(), info.path("thread_id").asText(), info.path("backend").asText(null));

@@ -20,7 +20,7 @@ class RecorderReplayTest {
 
     @Test
     void aSavedSessionOpensOfflineWithTheSameRunsErrorsAndConnections(@TempDir Path dir) throws Exception {
-        Recorder recorder = new Recorder(3_000);
+        Recorder recorder = new Recorder(3_000, 50_000);
         ConsoleState live = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
         Path file = dir.resolve("session.jsonl");
         String runId;
