@@ -62,6 +62,8 @@ public final class ConsoleState {
     private final ObservableList<LogRow> log = FXCollections.observableArrayList();
     private final ObservableList<LogRow> logView = FXCollections.unmodifiableObservableList(log);
     private final Map<String, RunRow> runsById = new HashMap<>();
+    /** Runs still running: the only ones that can be stuck. */
+    private final java.util.Set<RunRow> running = new java.util.LinkedHashSet<>();
     /** Runs first seen in the batch being applied: added to the list in one go at its end. */
     private final List<RunRow> newRuns = new ArrayList<>();
     private final Map<String, Long> lastTypeCounts = new HashMap<>();
@@ -121,7 +123,8 @@ public final class ConsoleState {
             }
         }
         long now = clock.getAsLong();
-        runs.forEach(run -> run.checkStuck(now, limits.stuckAfterMs()));
+        running.removeIf(run -> !run.statusProperty().get().equals("running") || !runsById.containsKey(run.runId()));
+        running.forEach(run -> run.checkStuck(now, limits.stuckAfterMs()));
         if (now - rateWindowStart >= 1000) {
             updatesPerSecond.set(Math.round(updatesSeen * 10_000.0 / (now - rateWindowStart)) / 10.0);
             updatesSeen = 0;
@@ -244,6 +247,7 @@ public final class ConsoleState {
             row = new RunRow(runId);
             runsById.put(runId, row);
             newRuns.add(row);
+            running.add(row);
         }
         return row;
     }

@@ -92,8 +92,11 @@ public final class MainWindow extends BorderPane {
     }
 
     private void tab(String title, String id, Node content) {
-        Tab tab = new Tab(title, content);
+        Tab tab = new Tab(title, tabs.getTabs().isEmpty() ? content : null);
         tab.setId(id);
+        // only the selected tab's view is in the scene: hidden views keep their models current but
+        // cost no CSS or layout (the load check showed the FX thread busy styling hidden tables)
+        tab.selectedProperty().addListener((observable, was, selected) -> tab.setContent(selected ? content : null));
         tabs.getTabs().add(tab);
     }
 
