@@ -177,7 +177,13 @@ public final class ConsoleState {
         }
         // one change per list per batch: a view listening to a list rebuilds once, not once per event
         if (!closed.isEmpty()) {
-            connections.removeIf(row -> closed.contains(row.connectionId()));
+            List<ConnectionRow> gone = new ArrayList<>();
+            connections.forEach(row -> {
+                if (closed.contains(row.connectionId())) {
+                    gone.add(row);
+                }
+            });
+            connections.removeAll(gone);
         }
         if (!opened.isEmpty()) {
             connections.addAll(opened);
