@@ -74,6 +74,8 @@ public final class ConnectionsView extends BorderPane {
     }
 
     private void rebuild() {
+        TreeItem<ConnectionRow> previous = tree.getSelectionModel().getSelectedItem();
+        String selectedKey = previous == null || previous.getValue() == null ? null : key(previous.getValue());
         String wanted = filter.getText() == null ? "" : filter.getText().trim();
         Map<String, TreeItem<ConnectionRow>> users = new TreeMap<>();
         for (ConnectionRow row : state.connections()) {
@@ -89,7 +91,24 @@ public final class ConnectionsView extends BorderPane {
         TreeItem<ConnectionRow> root = new TreeItem<>();
         root.getChildren().setAll(users.values());
         tree.setRoot(root);
+        if (selectedKey != null) {
+            // keep the operator's selection across refreshes
+            for (TreeItem<ConnectionRow> user : users.values()) {
+                if (key(user.getValue()).equals(selectedKey)) {
+                    tree.getSelectionModel().select(user);
+                }
+                for (TreeItem<ConnectionRow> connection : user.getChildren()) {
+                    if (key(connection.getValue()).equals(selectedKey)) {
+                        tree.getSelectionModel().select(connection);
+                    }
+                }
+            }
+        }
         summary.setText(users.size() + " users, " + state.connections().size() + " connections");
+    }
+
+    private static String key(ConnectionRow row) {
+        return row.userId() + "/" + row.connectionId();
     }
 
     private void disconnectSelected() {
