@@ -1,15 +1,13 @@
 package dev.switchboard.console.ui.errors;
 
 import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.ui.Tables;
 import dev.switchboard.console.state.ErrorRow;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Button;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -36,11 +34,11 @@ public final class ErrorsView extends BorderPane {
         table.setId("errors-table");
         table.setItems(filtered);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        column("Time", ErrorRow::at);
-        column("User", ErrorRow::userId);
-        column("Type", ErrorRow::type);
-        column("Code", ErrorRow::code);
-        column("Message", ErrorRow::message);
+        Tables.textColumn(table, "Time", ErrorRow::at);
+        Tables.textColumn(table, "User", ErrorRow::userId);
+        Tables.textColumn(table, "Type", ErrorRow::type);
+        Tables.textColumn(table, "Code", ErrorRow::code);
+        Tables.textColumn(table, "Message", ErrorRow::message);
         details.setId("errors-details");
         details.setEditable(false);
         filter.setId("errors-filter");
@@ -59,12 +57,6 @@ public final class ErrorsView extends BorderPane {
         split.setDividerPositions(0.7);
         setTop(bar);
         setCenter(split);
-    }
-
-    private void column(String title, Function<ErrorRow, String> value) {
-        TableColumn<ErrorRow, String> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        table.getColumns().add(column);
     }
 
     private void initListeners() {

@@ -1,14 +1,12 @@
 package dev.switchboard.console.ui.log;
 
 import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.ui.Tables;
 import dev.switchboard.console.state.LogRow;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
 import javafx.scene.control.ChoiceBox;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
@@ -37,11 +35,11 @@ public final class LogView extends BorderPane {
         table.setId("log-table");
         table.setItems(filtered);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        column("Time", LogRow::at);
-        column("Dir", LogRow::direction);
-        column("User", LogRow::userId);
-        column("Type", LogRow::type);
-        column("Detail", LogRow::detail);
+        Tables.textColumn(table, "Time", LogRow::at);
+        Tables.textColumn(table, "Dir", LogRow::direction);
+        Tables.textColumn(table, "User", LogRow::userId);
+        Tables.textColumn(table, "Type", LogRow::type);
+        Tables.textColumn(table, "Detail", LogRow::detail);
         userFilter.setId("log-user-filter");
         userFilter.setPromptText("user");
         typeFilter.setId("log-type-filter");
@@ -53,12 +51,6 @@ public final class LogView extends BorderPane {
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(table);
-    }
-
-    private void column(String title, Function<LogRow, String> value) {
-        TableColumn<LogRow, String> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        table.getColumns().add(column);
     }
 
     private void initListeners() {
