@@ -7,12 +7,16 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The console's seams: feeds know no JavaFX, view models no scene graph. */
+/** The console's seams: feeds and the load engine know no JavaFX, view models no scene graph. */
 @AnalyzeClasses(packages = "dev.switchboard.console", importOptions = ImportOption.DoNotIncludeTests.class)
 class ConsoleArchitectureTest {
 
     @ArchTest
     static final ArchRule feedsHaveNoJavaFx = noClasses().that().resideInAPackage("..console.feed..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule theLoadEngineHasNoJavaFx = noClasses().that().resideInAPackage("..console.sim..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 
     @ArchTest
