@@ -258,11 +258,6 @@ public final class RunTracker {
         return cancelled;
     }
 
-    /** The run with this id, if it is in flight. */
-    public AgentRun find(String runId) {
-        return inFlight.get(runId);
-    }
-
     /** Runs in flight now. */
     public List<RunInfo> inFlight() {
         List<RunInfo> runs = new ArrayList<>(inFlight.size());

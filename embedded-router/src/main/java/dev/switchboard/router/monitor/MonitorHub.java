@@ -134,11 +134,6 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         return sub;
     }
 
-    /** Watchers now. */
-    public int subscriberCount() {
-        return subscribers.size();
-    }
-
     private void publish(String kind, Map<String, Object> fields) {
         if (!active) {
             return;

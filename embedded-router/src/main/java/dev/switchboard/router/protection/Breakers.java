@@ -3,8 +3,6 @@ package dev.switchboard.router.protection;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -72,11 +70,6 @@ public final class Breakers {
         Map<String, String> states = new TreeMap<>();
         registry.getAllCircuitBreakers().forEach(breaker -> states.put(breaker.getName(), wire(breaker.getState())));
         return states;
-    }
-
-    /** Every breaker. */
-    public List<CircuitBreaker> all() {
-        return new ArrayList<>(registry.getAllCircuitBreakers());
     }
 
     /** Transitions since start. */

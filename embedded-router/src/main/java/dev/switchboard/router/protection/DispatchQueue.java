@@ -1,10 +1,12 @@
 package dev.switchboard.router.protection;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -241,10 +243,10 @@ public final class DispatchQueue<T> {
     }
 
     /** Removes and returns everything still queued (after {@link #close}), oldest class first. */
-    public java.util.List<T> drain() {
+    public List<T> drain() {
         lock.lock();
         try {
-            java.util.List<T> left = new java.util.ArrayList<>(size);
+            List<T> left = new ArrayList<>(size);
             for (ClassQueue<T> queue : classes.values()) {
                 queue.byUser.values().forEach(entries -> entries.forEach(entry -> left.add(entry.value())));
                 queue.byUser.clear();
