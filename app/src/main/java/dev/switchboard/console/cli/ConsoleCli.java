@@ -1,0 +1,26 @@
+package dev.switchboard.console.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The console's headless commands: {@code simulate} and {@code bench}. */
+@Command(name = "switchboard-console", mixinStandardHelpOptions = true, version = "switchboard-console 0.1.0",
+        description = "Without a command: the console window. Headless commands:",
+        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+public final class ConsoleCli implements Runnable {
+
+    /** Whether {@code args} name a headless command (else the window opens). */
+    public static boolean isHeadless(String[] args) {
+        return args.length > 0 && !args[0].startsWith("--");
+    }
+
+    /** Runs a headless command; returns the exit code. */
+    public static int run(String... args) {
+        return new CommandLine(new ConsoleCli()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

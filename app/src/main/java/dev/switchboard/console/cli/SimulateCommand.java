@@ -1,0 +1,124 @@
+package dev.switchboard.console.cli;
+
+import dev.switchboard.console.sim.Scenario;
+import dev.switchboard.console.sim.SimReport;
+import dev.switchboard.console.sim.Simulation;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code simulate}: runs a scenario of virtual users against a router, prints a progress line a
+ * second and a final table, writes JSON and CSV reports, and exits 1 when a check fails.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Simulate many concurrent users against a router and check what each receives.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every check passed", "1:a check failed", "2:bad arguments or scenario",
+            "3:the simulation could not run"})
+public final class SimulateCommand implements Callable<Integer> {
+    static final int CHECK_FAILED = 1;
+    static final int BAD_INPUT = 2;
+    static final int COULD_NOT_RUN = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--url", description = "The router's client endpoint (default: ${DEFAULT-VALUE}).",
+            defaultValue = "ws://127.0.0.1:8765/ws")
+    URI url;
+
+    @Option(names = "--scenario", required = true, description = "Scenario file (JSON), e.g. src/scenarios/smoke.json.")
+    Path scenarioFile;
+
+    @Option(names = "--token-secret-env", paramLabel = "NAME",
+            description = "Name of an environment variable holding the router's JWT secret: each virtual user then"
+                    + " connects with its own token. Without it users connect with ?user= (the router needs --dev-auth).")
+    String tokenSecretEnv;
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write the report as JSON to FILE and the per-user table as CSV beside it (FILE with .csv).")
+    Path report;
+
+    @Option(names = "--progress-ms", description = "Progress line interval in ms, 0 for none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
+    long progressMs;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Scenario scenario;
+        Function<String, String> tokens;
+        try {
+            scenario = Scenario.read(scenarioFile);
+            tokens = tokens();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            err.println("simulate: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        out.printf("simulate: scenario %s (%d users) against %s%n", scenario.name(), scenario.totalUsers(), url);
+        out.flush();
+        SimReport result;
+        try (Simulation simulation = new Simulation(url, scenario, tokens).start()) {
+            result = await(simulation, out);
+        } catch (ExecutionException | TimeoutException e) {
+            err.println("simulate: could not run: " + e.getMessage());
+            return COULD_NOT_RUN;
+        }
+        out.println();
+        out.print(result.table());
+        if (report != null) {
+            out.println("report: " + String.join(", ", result.write(report).stream().map(Path::toString).toList()));
+        }
+        out.flush();
+        return result.passed() ? 0 : CHECK_FAILED;
+    }
+
+    private SimReport await(Simulation simulation, PrintWriter out) throws Exception {
+        Scenario scenario = simulation.scenario();
+        long limitMs = (scenario.durationMs() > 0 ? scenario.durationMs() : TimeUnit.HOURS.toMillis(6))
+                + scenario.drainMs() + 30_000;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMs);
+        long step = progressMs > 0 ? progressMs : 1_000;
+        while (true) {
+            try {
+                SimReport done = simulation.report().get(step, TimeUnit.MILLISECONDS);
+                return done;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("no report after " + Duration.ofMillis(limitMs));
+                }
+                if (progressMs > 0) {
+                    out.println(simulation.progress().line());
+                    out.flush();
+                }
+            }
+        }
+    }
+
+    private Function<String, String> tokens() {
+        if (tokenSecretEnv == null) {
+            return null;
+        }
+        String secret = System.getenv(tokenSecretEnv);
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("environment variable " + tokenSecretEnv + " is not set");
+        }
+        TokenService service = new TokenService(secret, Clock.systemUTC());
+        return user -> service.mint(user, Role.USER, Duration.ofHours(12));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.switchboard.console.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.console.Main;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.support.TestRouters;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimulateCommandTest {
+    private static final Path SMOKE = Path.of("..", "src", "scenarios", "smoke.json");
+
+    @TempDir
+    Path dir;
+
+    private Router router;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void startRouter() {
+        router = TestRouters.start(config -> config.httpPort(-1));
+    }
+
+    @AfterEach
+    void stopRouter() {
+        router.stop();
+    }
+
+    private int simulate(String... args) {
+        return new CommandLine(new ConsoleCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
+    @Test
+    void smokePassesAndWritesJsonAndCsvReports() throws Exception {
+        Path report = dir.resolve("smoke.json");
+
+        int exit = simulate("simulate", "--url", router.clientUri().toString(), "--scenario", SMOKE.toString(),
+                "--report", report.toString(), "--progress-ms", "200");
+
+        assertThat(exit).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("verdict: PASS", "isolation", "PASS", "ack", "p99 ms");
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("verdict").asText()).isEqualTo("pass");
+        assertThat(json.path("isolation_violations").asLong()).isZero();
+        assertThat(json.path("throughput").path("sent").asLong()).isEqualTo(100);
+        assertThat(json.path("latency_ms").path("ack").path("count").asLong()).isPositive();
+        List<String> csv = Files.readAllLines(dir.resolve("smoke.csv"));
+        assertThat(csv).hasSize(6);
+        assertThat(csv.get(0)).startsWith("user,group,sent,received");
+    }
+
+    @Test
+    void exitsOneAsAProcessWhenACheckFails() throws Exception {
+        // Every user_message fails: the runs never start, so "no unexpected errors" fails.
+        router.registerHandler("user_message", (context, message) -> context.fail(ErrorCode.UNAVAILABLE, "down for the test"));
+        Path scenario = Files.writeString(dir.resolve("fail.json"), """
+                {"users":2,"messages_per_user":3,"think_time":{"distribution":"fixed","mean_ms":5},
+                 "mix":{"user_message":1}}""");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "simulate", "--url", router.clientUri().toString(), "--scenario", scenario.toString(),
+                "--progress-ms", "0").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isEqualTo(1);
+        assertThat(output).contains("no_unexpected_errors", "FAIL", "unavailable=6", "verdict: FAIL");
+    }
+
+    @Test
+    void aBadScenarioExitsTwoWithTheReason() throws Exception {
+        Path scenario = Files.writeString(dir.resolve("typo.json"), "{\"users\":2,\"messages_per_usr\":3}");
+
+        int exit = simulate("simulate", "--url", router.clientUri().toString(), "--scenario", scenario.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown key 'messages_per_usr'");
+    }
+
+    @Test
+    void shippedScenariosAllParse() throws Exception {
+        try (var files = Files.list(SMOKE.getParent())) {
+            List<Path> scenarios = files.filter(file -> file.toString().endsWith(".json")).toList();
+            assertThat(scenarios).extracting(file -> file.getFileName().toString())
+                    .contains("smoke.json", "chat-100.json", "soak-1000.json", "flood-one-user.json");
+            for (Path file : scenarios) {
+                assertThat(dev.switchboard.console.sim.Scenario.read(file).totalUsers()).isPositive();
+            }
+        }
+    }
+}
