@@ -9,6 +9,7 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.CloseCodes;
@@ -21,6 +22,7 @@ import dev.switchboard.router.monitor.MonitorCommands;
 import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.monitor.MonitorHub;
 import dev.switchboard.router.monitor.RouterFeed;
+import dev.switchboard.router.monitor.UserAccess;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protection.HandlerBreakers;
@@ -124,6 +126,7 @@ public final class Router implements AutoCloseable {
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
+    private TokenService tokens;
     private MonitorHub monitor;
     private MonitorEndpoint monitorEndpoint;
     private RouterSocketServer socketServer;
@@ -260,7 +263,7 @@ public final class Router implements AutoCloseable {
         }
         state = State.STARTING;
         startedAt = clock.instant();
-        TokenService tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock);
+        tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock);
         dispatcher = new Dispatcher(config.queue(), router, nanos -> metrics.recordRouting(nanos),
                 nanos -> metrics.recordQueueWait(nanos));
         socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()), tokens,
@@ -324,9 +327,31 @@ public final class Router implements AutoCloseable {
             public void rateLimit(String userId, RateLimits limits) {
                 protection.rateLimiter().override(userId, limits);
             }
+
+            @Override
+            public UserAccess issueToken(String userId) {
+                return userAccess(userId);
+            }
         }, monitorMapper);
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         monitor = hub;
+    }
+
+    private UserAccess userAccess(String userId) {
+        if (!Principal.isValidUserId(userId)) {
+            throw new IllegalArgumentException("user_id must be 1 to 64 characters of [A-Za-z0-9._@-]");
+        }
+        if (tokens != null) {
+            Instant expiresAt = clock.instant().plus(UserAccess.TOKEN_TTL);
+            String token = tokens.mint(userId, Role.USER, UserAccess.TOKEN_TTL);
+            log.info("monitor issue_token: a {} token for user {}", UserAccess.TOKEN_TTL, userId);
+            return UserAccess.token(userId, token, expiresAt);
+        }
+        if (config.devAuth()) {
+            return UserAccess.devAuth(userId);
+        }
+        throw new IllegalStateException("this router accepts neither tokens (no JWT secret) nor dev auth:"
+                + " no way to connect as a user");
     }
 
     private static Map<String, Object> rolloutEvent(Rollout.Transition transition) {

@@ -21,4 +21,14 @@ public interface MonitorCommands {
 
     /** Gives a user its own rate limit; null removes it. */
     void rateLimit(String userId, RateLimits limits);
+
+    /**
+     * How to open a client connection as {@code userId}: a token for that user with role user,
+     * valid for {@link UserAccess#TOKEN_TTL}, when the router has a JWT secret; dev auth when it has
+     * none but accepts {@code ?user=}.
+     *
+     * @throws IllegalArgumentException for a malformed user id
+     * @throws IllegalStateException    when the router accepts neither tokens nor dev auth
+     */
+    UserAccess issueToken(String userId);
 }

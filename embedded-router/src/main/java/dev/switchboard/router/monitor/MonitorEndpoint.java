@@ -12,6 +12,7 @@ import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.transport.SideEndpoint;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,6 +25,9 @@ public final class MonitorEndpoint implements SideEndpoint {
     public static final String PATH = "/monitor";
     /** Updates a slow monitor client may have unsent before further ones are skipped (their events counted as dropped). */
     static final int MAX_PENDING_UPDATES = 32;
+    /** The commands only an operator may send. */
+    private static final Set<String> OPERATOR_COMMANDS = Set.of("disconnect", "disconnect_user", "set_rollout",
+            "set_rate_limit", "issue_token");
 
     private final RouterFeed feed;
     private final MonitorCommands commands;
@@ -92,8 +96,7 @@ public final class MonitorEndpoint implements SideEndpoint {
         if (type.equals("snapshot")) {
             return result(replyTo, feed.snapshot());
         }
-        if (!type.equals("disconnect") && !type.equals("disconnect_user") && !type.equals("set_rollout")
-                && !type.equals("set_rate_limit")) {
+        if (!OPERATOR_COMMANDS.contains(type)) {
             return error(ErrorCode.UNKNOWN_TYPE, "no monitor command of this type", replyTo);
         }
         if (role != Role.OPERATOR) {
@@ -103,6 +106,8 @@ public final class MonitorEndpoint implements SideEndpoint {
             return result(replyTo, execute(type, command));
         } catch (IllegalArgumentException e) {
             return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
+        } catch (IllegalStateException e) {
+            return error(ErrorCode.UNAVAILABLE, e.getMessage(), replyTo);
         }
     }
 
@@ -111,6 +116,16 @@ public final class MonitorEndpoint implements SideEndpoint {
         switch (type) {
             case "disconnect" -> outcome.put("disconnected", commands.disconnect(text(command, "connection_id")) ? 1 : 0);
             case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(text(command, "user_id")));
+            case "issue_token" -> {
+                UserAccess access = commands.issueToken(text(command, "user_id"));
+                outcome.put("user_id", access.userId());
+                if (access.devAuth()) {
+                    outcome.put("dev_auth", true);
+                } else {
+                    outcome.put("token", access.token());
+                    outcome.put("expires_at", access.expiresAt().toString());
+                }
+            }
             case "set_rollout" -> {
                 commands.rollout(Rollout.Mode.parse(text(command, "mode")),
                         command.path("candidate").isTextual() ? command.path("candidate").asText() : null,
