@@ -45,6 +45,7 @@ import dev.switchboard.router.routing.MessageRouter;
 import dev.switchboard.router.routing.RouteRejection;
 import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.transport.Dispatcher;
+import dev.switchboard.router.transport.InProcessPipeline;
 import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportStats;
@@ -81,6 +82,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -520,6 +522,16 @@ public final class Router implements AutoCloseable {
     /** Removes a custom handler; the built-in one, if any, serves the type again. */
     public boolean unregisterHandler(String type) {
         return router.registry().unregister(type);
+    }
+
+    /**
+     * The router's inbound pipeline without sockets (decode, validate, classify, rate-limit, queue,
+     * handle, encode), run on the caller's thread against this router's handlers and limits; every
+     * frame it would send goes to {@code replies}. For benchmarks: the router need not be started
+     * for messages that start no agent run.
+     */
+    public InProcessPipeline inProcessPipeline(Consumer<String> replies) {
+        return new InProcessPipeline(codec, protection, router, config.queue(), config.softFrameLimit(), replies);
     }
 
     /** Sends an event to every connection of {@code userId}; returns how many it was queued on. */

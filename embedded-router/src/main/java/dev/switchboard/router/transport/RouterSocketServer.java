@@ -51,7 +51,7 @@ public final class RouterSocketServer extends WebSocketServer {
     private final MessageRouter router;
     private final JsonCodec codec;
     private final Clock clock;
-    private final int softFrameLimit;
+    private final Admission admission;
     private final Protection protection;
     private final Dispatcher dispatcher;
     private final Map<String, SideEndpoint> sideEndpoints = new java.util.concurrent.ConcurrentHashMap<>();
@@ -106,7 +106,7 @@ public final class RouterSocketServer extends WebSocketServer {
         this.router = router;
         this.codec = codec;
         this.clock = clock;
-        this.softFrameLimit = softFrameLimit;
+        this.admission = new Admission(codec, protection, softFrameLimit);
         this.protection = protection;
         this.dispatcher = dispatcher;
         setReuseAddr(true);
@@ -197,38 +197,15 @@ public final class RouterSocketServer extends WebSocketServer {
         }
         long receivedAt = System.nanoTime();
         session.connection().received(clock.millis());
-        if (isOverSoftLimit(text)) {
-            protection.rejected(RejectReason.FRAME_TOO_LARGE);
-            answerUnparsed(session, ErrorCode.TOO_LARGE, "frame is over the " + softFrameLimit + "-byte limit");
+        Admission.Admitted admitted = admission.admit(session.principal().userId(), session.connection().id(), text,
+                (message, rpcCode) -> context(session, message, rpcCode));
+        if (admitted == null) {
             return;
         }
-        Decoded decoded = codec.decode(text);
-        if (decoded instanceof Decoded.Rejected rejected) {
-            protection.rejected(rejected.code() == ErrorCode.INVALID_JSON
-                    ? RejectReason.INVALID_JSON : RejectReason.INVALID_SHAPE);
-            ClientMessage stand = new ClientMessage("invalid", rejected.messageId(), null, null, null,
-                    rejected.rpcId(), rejected.jsonRpc());
-            context(session, stand, rejected.rpcCode()).fail(rejected.code(), rejected.reason());
-            return;
-        }
-        ClientMessage message = ((Decoded.Message) decoded).message();
-        SocketMessageContext context = context(session, message, 0);
-        Protection.Verdict verdict = protection.admit(session.principal().userId(), session.connection().id(), message);
-        if (!verdict.admitted()) {
-            context.fail(verdict.code(), verdict.text(),
-                    verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
-            return;
-        }
+        ClientMessage message = admitted.message();
         session.connection().thread(message.threadId());
-        traffic.admitted(session.principal().userId(), session.connection().id(), message, verdict.classification());
-        dispatcher.submit(context, message, verdict.classification(), receivedAt);
-    }
-
-    private boolean isOverSoftLimit(String text) {
-        if ((long) text.length() * 3 <= softFrameLimit) {
-            return false;
-        }
-        return text.length() > softFrameLimit || text.getBytes(StandardCharsets.UTF_8).length > softFrameLimit;
+        traffic.admitted(session.principal().userId(), session.connection().id(), message, admitted.classification());
+        dispatcher.submit(admitted.context(), message, admitted.classification(), receivedAt);
     }
 
     @Override
@@ -241,12 +218,11 @@ public final class RouterSocketServer extends WebSocketServer {
     }
 
     private void answerUnparsed(Session session, ErrorCode code, String text) {
-        ClientMessage stand = new ClientMessage("invalid", null, null, null, null, null, false);
-        context(session, stand, 0).fail(code, text);
+        Admission.unparsed((message, rpcCode) -> context(session, message, rpcCode), code, text);
     }
 
     private SocketMessageContext context(Session session, ClientMessage message, int rpcCode) {
-        return new SocketMessageContext(connections, codec, router.stats(), traffic, session.principal().userId(),
+        return new SocketMessageContext(connections::sendToConnection, codec, router.stats(), traffic, session.principal().userId(),
                 session.connection().id(), message, rpcCode);
     }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.router.transport;
 
-import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.JsonCodec;
@@ -14,7 +13,13 @@ import java.util.Map;
  * request's id. Everything goes through {@link ConnectionRegistry}, to the originating connection.
  */
 final class SocketMessageContext implements MessageContext {
-    private final ConnectionRegistry registry;
+    /** Where a context's encoded frames go: the connection's outbox, or a benchmark's counter. */
+    @FunctionalInterface
+    interface FrameSink {
+        void send(String userId, String connectionId, String frame);
+    }
+
+    private final FrameSink registry;
     private final JsonCodec codec;
     private final RoutingStats stats;
     private final String userId;
@@ -24,7 +29,7 @@ final class SocketMessageContext implements MessageContext {
     private final TrafficListener traffic;
     private boolean answered;
 
-    SocketMessageContext(ConnectionRegistry registry, JsonCodec codec, RoutingStats stats, TrafficListener traffic,
+    SocketMessageContext(FrameSink registry, JsonCodec codec, RoutingStats stats, TrafficListener traffic,
                          String userId, String connectionId, ClientMessage message, int rpcErrorCode) {
         this.registry = registry;
         this.codec = codec;
@@ -97,6 +102,6 @@ final class SocketMessageContext implements MessageContext {
     }
 
     private void send(String frame) {
-        registry.sendToConnection(userId, connectionId, frame);
+        registry.send(userId, connectionId, frame);
     }
 }
