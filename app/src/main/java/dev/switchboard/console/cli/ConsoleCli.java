@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The console's headless commands: {@code simulate} and {@code bench}. */
 @Command(name = "switchboard-console", mixinStandardHelpOptions = true, version = "switchboard-console 0.1.0",
         description = "Without a command: the console window. Headless commands:",
-        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ConsoleCli implements Runnable {
 
     /** Whether {@code args} name a headless command (else the window opens). */

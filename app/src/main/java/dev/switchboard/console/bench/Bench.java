@@ -1,0 +1,280 @@
+package dev.switchboard.console.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.sim.RequestLoad;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.protection.QueuePolicy;
+import dev.switchboard.router.protection.RateLimiter;
+import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.transport.InProcessPipeline;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The benchmark: a bare Java-WebSocket echo server and the full router, one after the other in this
+ * process, driven by the same {@link RequestLoad} (same connections, same frame sizes) on
+ * loopback — closed loop for each one's highest rate, then open loop at 50% and 80% of the echo's
+ * highest rate for latency; the router's pipeline in process with no socket; and the resident
+ * memory of idle connections held by a router in a child process. Every figure is measured in the
+ * same run, so the ratios between them hold on any machine.
+ */
+public final class Bench {
+    private static final long HUGE = 1_000_000_000L;
+
+    private final Settings settings;
+    private final PrintWriter log;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    /**
+     * What to run.
+     *
+     * @param connections     load connections (one user each on the router)
+     * @param frameBytes      request frame size
+     * @param window          requests outstanding per connection in the closed loop
+     * @param warmup          before each measured phase
+     * @param measure         each measured phase
+     * @param pipelineRounds  in-process rounds (one second each; the median is reported)
+     * @param idleConnections idle connections for the memory check (0: skip it)
+     */
+    public record Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
+                           int pipelineRounds, int idleConnections) {
+    }
+
+    public Bench(Settings settings, PrintWriter log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /** Runs everything and returns the results as JSON (also printed as a table by the caller). */
+    public ObjectNode run() throws IOException, InterruptedException {
+        ObjectNode report = mapper.createObjectNode();
+        ObjectNode setup = report.putObject("setup");
+        setup.put("connections", settings.connections()).put("frame_bytes", settings.frameBytes())
+                .put("window", settings.window()).put("warmup_s", settings.warmup().toMillis() / 1000.0)
+                .put("measure_s", settings.measure().toMillis() / 1000.0)
+                .put("cores", Runtime.getRuntime().availableProcessors())
+                .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+
+        report.set("pipeline", pipeline());
+
+        EchoServer echo = new EchoServer().startAndWait();
+        ObjectNode echoJson;
+        try {
+            echoJson = sockets("echo", URI.create("ws://127.0.0.1:" + echo.getPort() + "/"), 0);
+        } finally {
+            echo.shutdown();
+        }
+        report.set("echo", echoJson);
+        double echoMax = echoJson.path("closed_loop").path("per_s").asDouble();
+
+        Router router = Router.builder().config(benchConfig().build()).build().start();
+        ObjectNode routerJson;
+        try {
+            awaitReady(router);
+            routerJson = sockets("router", router.clientUri(), echoMax);
+        } finally {
+            router.stop();
+        }
+        report.set("router", routerJson);
+
+        if (settings.idleConnections() > 0) {
+            report.set("idle", new IdleConnections(settings.idleConnections(), log).run());
+        }
+        report.set("targets", targets(report));
+        return report;
+    }
+
+    /** The router for the socket and pipeline phases: dev auth, default pipeline, limits raised. */
+    static RouterConfig.Builder benchConfig() {
+        RateLimits unlimited = new RateLimits(HUGE, HUGE);
+        QueuePolicy defaults = QueuePolicy.defaults();
+        return RouterConfig.builder().host("127.0.0.1").port(0).httpPort(-1).devAuth(true)
+                .rateLimits(new RateLimiter.Limits(unlimited, unlimited, unlimited, Map.of()))
+                .queue(new QueuePolicy(1_000_000, 100_000, defaults.workers(), defaults.ttl()))
+                .outboxLimit(100_000);
+    }
+
+    private static void awaitReady(Router router) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!router.isReady()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("router not ready after 30 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private ObjectNode sockets(String name, URI uri, double echoMax) {
+        ObjectNode json = mapper.createObjectNode();
+        try (RequestLoad load = new RequestLoad(uri, settings.connections(), settings.frameBytes()).connect()) {
+            json.put("frame_bytes", load.frameBytes());
+            log.printf("%s: closed loop, %d connections x %d outstanding, %d-byte frames ...%n", name,
+                    settings.connections(), settings.window(), load.frameBytes());
+            log.flush();
+            RequestLoad.Result closed = load.closedLoop(settings.window(), settings.warmup(), settings.measure());
+            json.set("closed_loop", result(closed));
+            double base = echoMax > 0 ? echoMax : closed.perSecond();
+            for (int percent : new int[] {50, 80}) {
+                log.printf("%s: open loop at %d%% of the echo's max (%,.0f msg/s) ...%n", name, percent, base * percent / 100);
+                log.flush();
+                RequestLoad.Result open = load.openLoop(base * percent / 100, settings.warmup(), settings.measure());
+                json.set("open_loop_" + percent, result(open));
+            }
+        }
+        return json;
+    }
+
+    private ObjectNode result(RequestLoad.Result result) {
+        ObjectNode json = mapper.createObjectNode();
+        json.put("offered_per_s", Math.round(result.offeredPerSecond())).put("per_s", Math.round(result.perSecond()))
+                .put("replies", result.replies()).put("errors", result.errors()).put("unanswered", result.unanswered())
+                .put("p50_ms", round(result.p50Ms())).put("p99_ms", round(result.p99Ms()))
+                .put("p999_ms", round(result.p999Ms())).put("max_ms", round(result.maxMs()));
+        return json;
+    }
+
+    /**
+     * The router's pipeline in process, against a baseline of the least any JSON router must do
+     * per message (parse the frame into a tree and write a reply) measured in the same run.
+     */
+    private ObjectNode pipeline() {
+        log.printf("pipeline: %d rounds of one second, in process ...%n", settings.pipelineRounds());
+        log.flush();
+        Router router = Router.builder().config(benchConfig().build()).build();
+        long[] replyBytes = new long[1];
+        InProcessPipeline pipeline = router.inProcessPipeline(frame -> replyBytes[0] += frame.length());
+        String[] frames = new String[settings.connections()];
+        String[] users = new String[frames.length];
+        String[] conns = new String[frames.length];
+        String pad = "x".repeat(Math.max(0, settings.frameBytes() - 70));
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = "{\"type\":\"ping\",\"message_id\":\"c" + i + "-1\",\"payload\":{\"pad\":\"" + pad + "\"}}";
+            users[i] = "bench-" + i;
+            conns[i] = "c-bench-" + i;
+        }
+        double[] routed = rounds(i -> pipeline.accept(users[i % users.length], conns[i % conns.length],
+                frames[i % frames.length]));
+        double[] json = rounds(i -> {
+            try {
+                JsonNode tree = mapper.readTree(frames[i % frames.length]);
+                replyBytes[0] += mapper.writeValueAsString(mapper.createObjectNode().put("type", "pong")
+                        .put("reply_to", tree.path("message_id").asText())).length();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ObjectNode result = mapper.createObjectNode();
+        result.put("per_s", Math.round(median(routed))).put("ns_per_message", round(1e9 / median(routed)))
+                .put("json_only_per_s", Math.round(median(json))).put("ratio_to_json_only", round(median(routed) / median(json)))
+                .put("reply_bytes", replyBytes[0]);
+        return result;
+    }
+
+    /** One warm-up round, then {@code pipelineRounds} one-second rounds; messages a second per round. */
+    private double[] rounds(java.util.function.IntConsumer step) {
+        double[] perSecond = new double[settings.pipelineRounds()];
+        for (int round = -1; round < perSecond.length; round++) {
+            long start = System.nanoTime();
+            long until = start + 1_000_000_000L;
+            int count = 0;
+            long now;
+            do {
+                for (int i = 0; i < 1_000; i++) {
+                    step.accept(count++);
+                }
+                now = System.nanoTime();
+            } while (now < until);
+            if (round >= 0) {
+                perSecond[round] = count / ((now - start) / 1e9);
+            }
+        }
+        return perSecond;
+    }
+
+    private ObjectNode targets(ObjectNode report) {
+        ObjectNode targets = mapper.createObjectNode();
+        double echoMax = report.path("echo").path("closed_loop").path("per_s").asDouble();
+        double routerMax = report.path("router").path("closed_loop").path("per_s").asDouble();
+        double echoP99 = report.path("echo").path("open_loop_50").path("p99_ms").asDouble();
+        double routerP99 = report.path("router").path("open_loop_50").path("p99_ms").asDouble();
+        target(targets, "throughput_ratio", round(routerMax / echoMax), ">= 0.85", routerMax / echoMax >= 0.85);
+        target(targets, "p99_ratio_at_50", round(routerP99 / Math.max(0.001, echoP99)), "<= 1.5",
+                routerP99 <= 1.5 * echoP99);
+        target(targets, "p99_ms_at_50", routerP99, "<= 2 ms", routerP99 <= 2.0);
+        double pipelinePerS = report.path("pipeline").path("per_s").asDouble();
+        target(targets, "pipeline_per_s", pipelinePerS, ">= 500,000", pipelinePerS >= 500_000);
+        JsonNode idle = report.path("idle");
+        if (!idle.isMissingNode()) {
+            long held = idle.path("held").asLong();
+            double kb = idle.path("rss_kb_per_connection").asDouble();
+            target(targets, "idle_connections", held, ">= 20,000", held >= 20_000);
+            target(targets, "idle_kb_per_connection", kb, "<= 20 KB", kb <= 20);
+        }
+        return targets;
+    }
+
+    private static void target(ObjectNode targets, String name, double value, String goal, boolean met) {
+        targets.putObject(name).put("value", value).put("target", goal).put("met", met);
+    }
+
+    /** The side-by-side table. */
+    public static String table(JsonNode report) {
+        StringBuilder out = new StringBuilder();
+        JsonNode echo = report.path("echo");
+        JsonNode router = report.path("router");
+        out.append(String.format("%n%-34s %14s %14s %8s%n", "", "echo", "router", "ratio"));
+        row(out, "closed loop, msg/s", echo.path("closed_loop").path("per_s"), router.path("closed_loop").path("per_s"));
+        for (String phase : new String[] {"open_loop_50", "open_loop_80"}) {
+            String label = phase.endsWith("50") ? "50%" : "80%";
+            out.append(String.format("%-34s %,14d %,14d%n", "open loop " + label + ", offered msg/s",
+                    echo.path(phase).path("offered_per_s").asLong(), router.path(phase).path("offered_per_s").asLong()));
+            for (String field : new String[] {"p50_ms", "p99_ms", "p999_ms", "max_ms"}) {
+                row(out, "  " + label + " latency " + field.replace("_ms", "").replace("p999", "p99.9") + ", ms",
+                        echo.path(phase).path(field), router.path(phase).path(field));
+            }
+        }
+        JsonNode pipeline = report.path("pipeline");
+        out.append(String.format("%nin-process pipeline: %,d msg/s (%.0f ns/message); JSON parse+reply alone: %,d msg/s (ratio %.2f)%n",
+                pipeline.path("per_s").asLong(), pipeline.path("ns_per_message").asDouble(),
+                pipeline.path("json_only_per_s").asLong(), pipeline.path("ratio_to_json_only").asDouble()));
+        JsonNode idle = report.path("idle");
+        if (!idle.isMissingNode()) {
+            out.append(String.format("idle connections: %,d held (asked %,d%s); router RSS %,d KB -> %,d KB: %.1f KB per connection%n",
+                    idle.path("held").asLong(), idle.path("asked").asLong(),
+                    idle.path("limited_by").isMissingNode() ? "" : ", limited by " + idle.path("limited_by").asText(),
+                    idle.path("rss_kb_before").asLong(), idle.path("rss_kb_after").asLong(),
+                    idle.path("rss_kb_per_connection").asDouble()));
+        }
+        out.append(String.format("%n%-24s %14s %12s %s%n", "target", "measured", "goal", "result"));
+        report.path("targets").fields().forEachRemaining(entry -> out.append(String.format("%-24s %,14.2f %12s %s%n",
+                entry.getKey(), entry.getValue().path("value").asDouble(), entry.getValue().path("target").asText(),
+                entry.getValue().path("met").asBoolean() ? "met" : "MISSED")));
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String label, JsonNode echo, JsonNode router) {
+        double ratio = echo.asDouble() == 0 ? 0 : router.asDouble() / echo.asDouble();
+        if (echo.isIntegralNumber()) {
+            out.append(String.format("%-34s %,14d %,14d %8.2f%n", label, echo.asLong(), router.asLong(), ratio));
+        } else {
+            out.append(String.format("%-34s %14.3f %14.3f %8.2f%n", label, echo.asDouble(), router.asDouble(), ratio));
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

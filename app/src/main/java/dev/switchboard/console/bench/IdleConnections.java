@@ -1,0 +1,149 @@
+package dev.switchboard.console.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How much resident memory an idle connection costs the router: a standalone router in a child JVM
+ * (so nothing of the load's own memory is counted), its RSS read from {@code /proc} before and
+ * after this process opens {@code count} idle connections to it. Both processes need a file
+ * descriptor per connection: the count is cut to what this process's open-files limit allows,
+ * and the report says so.
+ */
+final class IdleConnections {
+    private static final int SPARE_DESCRIPTORS = 300;
+
+    private final int asked;
+    private final PrintWriter log;
+
+    IdleConnections(int asked, PrintWriter log) {
+        this.asked = asked;
+        this.log = log;
+    }
+
+    ObjectNode run() throws IOException, InterruptedException {
+        ObjectNode json = new ObjectMapper().createObjectNode().put("asked", asked);
+        long limit = openFilesLimit();
+        int count = asked;
+        if (limit > 0 && asked > limit - SPARE_DESCRIPTORS) {
+            count = (int) (limit - SPARE_DESCRIPTORS);
+            json.put("limited_by", "open files limit " + limit + " (ulimit -n)");
+        }
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Path logFile = Files.createTempFile("bench-router-", ".log");
+        Process router = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.switchboard.router.server.Main",
+                "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port", "-1",
+                "--idle-timeout", "1h").redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        ExecutorService io = Executors.newFixedThreadPool(2);
+        HttpClient client = HttpClient.newBuilder().executor(io).build();
+        List<WebSocket> sockets = new ArrayList<>();
+        try {
+            URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
+            awaitListening(client, uri, router);
+            settle();
+            long before = rssKb(router.pid());
+            log.printf("idle: router pid %d RSS %,d KB; opening %,d idle connections ...%n", router.pid(), before, count);
+            log.flush();
+            AtomicInteger failed = new AtomicInteger();
+            Semaphore inFlight = new Semaphore(200);
+            List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                inFlight.acquire();
+                opening.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
+                        .buildAsync(URI.create(uri + "?user=idle-" + i), new WebSocket.Listener() { })
+                        .whenComplete((ws, failure) -> {
+                            inFlight.release();
+                            if (failure != null) {
+                                failed.incrementAndGet();
+                            }
+                        }));
+            }
+            for (CompletableFuture<WebSocket> future : opening) {
+                WebSocket ws = future.exceptionally(failure -> null).join();
+                if (ws != null) {
+                    sockets.add(ws);
+                }
+            }
+            settle();
+            long after = rssKb(router.pid());
+            json.put("held", sockets.size()).put("failed", failed.get()).put("rss_kb_before", before)
+                    .put("rss_kb_after", after)
+                    .put("rss_kb_per_connection", sockets.isEmpty() ? 0
+                            : Math.round((after - before) * 10.0 / sockets.size()) / 10.0)
+                    .put("router_jvm", "-Xms64m -Xmx1g, default GC");
+            return json;
+        } finally {
+            sockets.forEach(WebSocket::abort);
+            router.destroy();
+            if (!router.waitFor(10, TimeUnit.SECONDS)) {
+                router.destroyForcibly();
+            }
+            io.shutdownNow();
+            Files.deleteIfExists(logFile);
+        }
+    }
+
+    private static void awaitListening(HttpClient client, URI uri, Process router) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && router.isAlive()) {
+            try {
+                client.newWebSocketBuilder().buildAsync(URI.create(uri + "?user=probe"), new WebSocket.Listener() { })
+                        .get(2, TimeUnit.SECONDS).abort();
+                return;
+            } catch (Exception notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the router child process did not start listening on " + uri);
+    }
+
+    /** Gives the child a moment to finish the work the last step caused (JIT, handshakes, GC). */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(3_000);
+    }
+
+    static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS for process " + pid);
+    }
+
+    /** This process's soft limit on open files, or -1 when unknown (not Linux). */
+    static long openFilesLimit() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+                if (line.startsWith("Max open files")) {
+                    String[] parts = line.trim().split("\\s+");
+                    return parts[3].equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(parts[3]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.switchboard.console.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.bench.Bench;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: the router against a bare echo server, in one process and one run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the router against a bare Java-WebSocket echo server on loopback, in one run.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--connections", defaultValue = "32", description = "Load connections (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--size", defaultValue = "256", description = "Request frame bytes (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--window", defaultValue = "4",
+            description = "Closed loop: requests outstanding per connection (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--warmup-s", defaultValue = "5", description = "Warm-up before each phase, s (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--measure-s", defaultValue = "15", description = "Each measured phase, s (default: ${DEFAULT-VALUE}).")
+    double measureSeconds;
+
+    @Option(names = "--pipeline-rounds", defaultValue = "7",
+            description = "In-process pipeline: one-second rounds, median reported (default: ${DEFAULT-VALUE}).")
+    int pipelineRounds;
+
+    @Option(names = "--idle", defaultValue = "20000",
+            description = "Idle connections for the memory check, 0 to skip (default: ${DEFAULT-VALUE}).")
+    int idle;
+
+    @Option(names = "--smoke", description = "A few seconds in all (CI): 4 connections, short phases, 200 idle connections.")
+    boolean smoke;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Write the results as JSON to FILE.")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Bench.Settings settings = smoke
+                ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, Math.min(idle, 200))
+                : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
+                        pipelineRounds, idle);
+        ObjectNode results = new Bench(settings, out).run();
+        out.print(Bench.table(results));
+        if (report != null) {
+            Path parent = report.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(results) + "\n");
+            out.println("report: " + report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Duration seconds(double value) {
+        return Duration.ofMillis(Math.round(value * 1000));
+    }
+}

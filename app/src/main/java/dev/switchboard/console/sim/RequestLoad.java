@@ -1,0 +1,269 @@
+package dev.switchboard.console.sim;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Request/reply load for benchmarks: {@code connections} WebSockets (the JDK client), each sending
+ * {@code {"type":"ping","message_id":…,"payload":{"pad":…}}} frames of a fixed size and waiting
+ * for the frame that answers it (a router's {@code pong} carries the id as {@code reply_to}, an
+ * echo server returns the frame itself). Two ways to drive it:
+ * <ul>
+ *   <li>{@link #closedLoop}: every connection keeps {@code window} requests outstanding, sending
+ *       the next as each reply arrives — the highest rate the target sustains;</li>
+ *   <li>{@link #openLoop}: requests go out on a fixed schedule whatever the replies do, and each
+ *       latency runs from the request's <em>scheduled</em> time, so a stalled target is charged
+ *       for every request it delayed (no coordinated omission).</li>
+ * </ul>
+ * Bounded: each phase ends after its duration and waits at most {@link #SETTLE} for stragglers.
+ */
+public final class RequestLoad implements AutoCloseable {
+    static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final int RING = 1 << 16;
+    private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private final URI target;
+    private final int connections;
+    private final String pad;
+    private final ExecutorService io = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "bench-load-io");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final HttpClient client = HttpClient.newBuilder().executor(io).build();
+    private final List<Conn> conns = new ArrayList<>();
+    private final Recorder latency = new Recorder(HIGHEST_NANOS, 3);
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private volatile Phase phase;
+
+    /** One measured phase's settings; replies are counted and timed only inside its window. */
+    private record Phase(boolean closed, long measureFrom, long measureUntil) {
+    }
+
+    /**
+     * What one phase measured.
+     *
+     * @param offeredPerSecond the open-loop schedule's rate (0 for closed loop)
+     * @param perSecond        replies a second inside the measured window
+     * @param unanswered       requests with no reply by the end of the settle time
+     * @param latency          request to reply (open loop: from the scheduled send time), nanoseconds
+     */
+    public record Result(String mode, double offeredPerSecond, double perSecond, long replies, long errors,
+                         long unanswered, Histogram latency) {
+
+        public double p50Ms() {
+            return latency.getValueAtPercentile(50) / 1e6;
+        }
+
+        public double p99Ms() {
+            return latency.getValueAtPercentile(99) / 1e6;
+        }
+
+        public double p999Ms() {
+            return latency.getValueAtPercentile(99.9) / 1e6;
+        }
+
+        public double maxMs() {
+            return latency.getMaxValue() / 1e6;
+        }
+    }
+
+    /**
+     * @param target       the server's WebSocket URI; each connection adds {@code ?user=<prefix>-<n>}
+     * @param connections  how many connections
+     * @param messageBytes size of every request frame
+     */
+    public RequestLoad(URI target, int connections, int messageBytes) {
+        this.target = Objects.requireNonNull(target, "target must not be null");
+        this.connections = connections;
+        String frame = frame(0, 0, "");
+        this.pad = "x".repeat(Math.max(0, messageBytes - frame.length() - 8));
+    }
+
+    private static String frame(int conn, long seq, String pad) {
+        return "{\"type\":\"ping\",\"message_id\":\"c" + conn + "-" + seq + "\",\"payload\":{\"pad\":\"" + pad + "\"}}";
+    }
+
+    /** The size of the request frames, in bytes. */
+    public int frameBytes() {
+        return frame(0, 10_000_000, pad).length();
+    }
+
+    /** Opens every connection (blocking, at most a minute). */
+    public RequestLoad connect() {
+        List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            Conn conn = new Conn(i);
+            conns.add(conn);
+            opening.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(URI.create(target + "?user=bench-" + i), conn)
+                    .thenApply(ws -> conn.socket = ws));
+        }
+        CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        return this;
+    }
+
+    /** Closed loop: {@code window} requests outstanding per connection; the rate is what comes back. */
+    public Result closedLoop(int window, Duration warmup, Duration measure) {
+        long start = System.nanoTime();
+        begin(new Phase(true, start + warmup.toNanos(), start + warmup.toNanos() + measure.toNanos()));
+        for (Conn conn : conns) {
+            for (int i = 0; i < window; i++) {
+                conn.send(System.nanoTime());
+            }
+        }
+        LockSupport.parkNanos(warmup.toNanos() + measure.toNanos());
+        return end("closed-loop", 0, measure);
+    }
+
+    /** Open loop at {@code perSecond} across all connections, round robin, on a fixed schedule. */
+    public Result openLoop(double perSecond, Duration warmup, Duration measure) {
+        long start = System.nanoTime();
+        long until = start + warmup.toNanos() + measure.toNanos();
+        begin(new Phase(false, start + warmup.toNanos(), until));
+        double interval = 1e9 / perSecond;
+        long sent = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (now >= until) {
+                break;
+            }
+            long due = (long) ((now - start) / interval);
+            for (; sent < due; sent++) {
+                conns.get((int) (sent % conns.size())).send(start + (long) (sent * interval));
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return end("open-loop", perSecond, measure);
+    }
+
+    private void begin(Phase next) {
+        latency.reset();
+        completed.reset();
+        errors.reset();
+        conns.forEach(Conn::reset);
+        phase = next;
+    }
+
+    private Result end(String mode, double offered, Duration measure) {
+        Phase ended = phase;
+        phase = new Phase(false, Long.MAX_VALUE, Long.MIN_VALUE);
+        long settleUntil = System.nanoTime() + SETTLE.toNanos();
+        while (outstanding() > 0 && System.nanoTime() < settleUntil) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        Histogram histogram = latency.getIntervalHistogram();
+        long replies = completed.sum();
+        return new Result(mode, offered, replies / (measure.toNanos() / 1e9), replies, errors.sum(), outstanding(),
+                histogram);
+    }
+
+    private long outstanding() {
+        return conns.stream().mapToLong(Conn::outstanding).sum();
+    }
+
+    @Override
+    public void close() {
+        for (Conn conn : conns) {
+            if (conn.socket != null) {
+                conn.socket.abort();
+            }
+        }
+        io.shutdownNow();
+    }
+
+    private void onReply(Conn conn, long seq, boolean error, long now) {
+        Phase current = phase;
+        long intended = conn.intended[(int) (seq & (RING - 1))];
+        if (intended >= current.measureFrom && now <= current.measureUntil) {
+            latency.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, now - intended)));
+            completed.increment();
+            if (error) {
+                errors.increment();
+            }
+        }
+        if (current.closed && now < current.measureUntil) {
+            conn.send(System.nanoTime());
+        }
+    }
+
+    /** One connection: its requests' scheduled times by sequence number, and its send chain. */
+    private final class Conn implements WebSocket.Listener {
+        final int index;
+        final long[] intended = new long[RING];
+        volatile WebSocket socket;
+        private long nextSeq;
+        private volatile long answered;
+        private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+        private final StringBuilder partial = new StringBuilder();
+
+        Conn(int index) {
+            this.index = index;
+        }
+
+        synchronized void reset() {
+            answered = nextSeq;
+        }
+
+        synchronized long outstanding() {
+            return Math.max(0, nextSeq - answered);
+        }
+
+        synchronized void send(long intendedNanos) {
+            long seq = nextSeq++;
+            intended[(int) (seq & (RING - 1))] = intendedNanos;
+            String text = frame(index, seq, pad);
+            WebSocket ws = socket;
+            lastSend = lastSend.handle((ok, failure) -> null).thenCompose(ignored -> ws.sendText(text, true));
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                long now = System.nanoTime();
+                long seq = sequence(partial);
+                boolean error = partial.indexOf("\"type\":\"error\"") >= 0;
+                partial.setLength(0);
+                if (seq >= 0) {
+                    synchronized (this) {
+                        answered++;
+                    }
+                    onReply(this, seq, error, now);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        /** The sequence number in {@code "c<conn>-<seq>"}, found as message_id (echo) or reply_to (router). */
+        private long sequence(CharSequence text) {
+            String frame = text.toString();
+            int at = frame.indexOf("\"reply_to\":\"c");
+            if (at < 0) {
+                at = frame.indexOf("\"message_id\":\"c");
+            }
+            if (at < 0) {
+                return -1;
+            }
+            int dash = frame.indexOf('-', at);
+            int end = frame.indexOf('"', dash);
+            return dash < 0 || end < 0 ? -1 : Long.parseLong(frame, dash + 1, end, 10);
+        }
+    }
+}
