@@ -27,6 +27,18 @@ public interface ConsoleFeed extends AutoCloseable {
     /** Sends a monitor command (see {@code protocol.md}); completes with its result or error document. */
     CompletionStage<ObjectNode> command(JsonNode command);
 
+    /**
+     * How to open an ordinary client connection as {@code userId} (the inject panel): asks the
+     * router with the monitor command {@code issue_token}. Fails, with the reason as the message,
+     * when the router refuses (a viewer's token) or this source has no router.
+     */
+    CompletionStage<UserEndpoint> userEndpoint(String userId);
+
+    /** Why this source cannot connect as a user at all (a saved session), or null when it may. */
+    default String injectionUnavailable() {
+        return null;
+    }
+
     @Override
     void close();
 }

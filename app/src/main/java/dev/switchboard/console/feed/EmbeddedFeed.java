@@ -72,6 +72,12 @@ public final class EmbeddedFeed implements ConsoleFeed {
     }
 
     @Override
+    public CompletionStage<UserEndpoint> userEndpoint(String userId) {
+        return command(UserEndpoint.issueToken(userId))
+                .thenApply(reply -> UserEndpoint.fromIssueToken(router.clientUri(), userId, reply));
+    }
+
+    @Override
     public void close() {
         if (subscription != null) {
             subscription.close();

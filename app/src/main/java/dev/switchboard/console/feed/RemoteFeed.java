@@ -147,6 +147,25 @@ public final class RemoteFeed implements ConsoleFeed {
                 .whenComplete((result, failure) -> pending.remove(id));
     }
 
+    @Override
+    public CompletionStage<UserEndpoint> userEndpoint(String userId) {
+        URI clientUri = clientUri(uri);
+        return command(UserEndpoint.issueToken(userId))
+                .thenApply(reply -> UserEndpoint.fromIssueToken(clientUri, userId, reply));
+    }
+
+    /** The router's client endpoint next to its monitor: {@code ws://host:port/monitor} → {@code ws://host:port/ws}. */
+    static URI clientUri(URI monitorUri) {
+        String path = monitorUri.getPath() == null ? "" : monitorUri.getPath();
+        String clientPath = path.endsWith("/monitor") ? path.substring(0, path.length() - "/monitor".length()) + "/ws" : "/ws";
+        try {
+            return new URI(monitorUri.getScheme(), monitorUri.getUserInfo(), monitorUri.getHost(), monitorUri.getPort(),
+                    clientPath, null, null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("cannot derive the client URI from " + monitorUri, e);
+        }
+    }
+
     private void received(String text) {
         ObjectNode document;
         try {

@@ -89,6 +89,16 @@ public final class ReplayFeed implements ConsoleFeed {
     }
 
     @Override
+    public CompletionStage<UserEndpoint> userEndpoint(String userId) {
+        return CompletableFuture.failedFuture(new IllegalStateException(injectionUnavailable()));
+    }
+
+    @Override
+    public String injectionUnavailable() {
+        return "a saved session has no router to send to";
+    }
+
+    @Override
     public void close() {
     }
 }
