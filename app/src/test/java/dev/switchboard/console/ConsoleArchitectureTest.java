@@ -7,7 +7,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The console's seams: feeds and the load engine know no JavaFX, view models no scene graph. */
+/** The console's seams: feeds, the inject engine and the load engine know no JavaFX, view models no scene graph. */
 @AnalyzeClasses(packages = "dev.switchboard.console", importOptions = ImportOption.DoNotIncludeTests.class)
 class ConsoleArchitectureTest {
 
@@ -18,6 +18,16 @@ class ConsoleArchitectureTest {
     @ArchTest
     static final ArchRule theLoadEngineHasNoJavaFx = noClasses().that().resideInAPackage("..console.sim..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule theInjectorHasNoJavaFx = noClasses().that().resideInAPackage("dev.switchboard.console.inject..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule viewModelsNextToTheirViewsHaveNoSceneGraph = noClasses().that()
+            .resideInAPackage("..console.ui..").and().haveSimpleNameEndingWith("ViewModel")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..",
+                    "javafx.application..");
 
     @ArchTest
     static final ArchRule viewModelsHaveNoSceneGraph = noClasses().that().resideInAPackage("..console.state..")

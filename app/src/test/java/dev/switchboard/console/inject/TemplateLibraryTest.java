@@ -1,0 +1,73 @@
+package dev.switchboard.console.inject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Templates from {@code src/scenarios/templates}, with the built-in copy as fallback. */
+class TemplateLibraryTest {
+
+    @Test
+    void everyClientTypeOfTheProtocolHasAValidTemplate() {
+        TemplateLibrary library = TemplateLibrary.load(Path.of(""));
+        assertThat(library.names()).startsWith("ping", "heartbeat", "typing", "user_message", "start_agent",
+                "stop_agent", "get_quality_metrics", "subscribe_quality_alerts", "validate_content",
+                "generate_quality_report", "batch", "jsonrpc_ping");
+        for (MessageTemplate template : library.templates()) {
+            assertThat(DraftCheck.of(template.text()).sendable()).as(template.name()).isTrue();
+        }
+        assertThat(DraftCheck.of(library.named("ping").orElseThrow().text()).type()).isEqualTo("ping");
+    }
+
+    @Test
+    void theBuiltInCopyIsTheSameAsTheProjectsTemplatesFolder() throws IOException {
+        // the tests run in app/: the folder is found in a parent
+        Path folder = TemplateLibrary.find(Path.of("").toAbsolutePath());
+        assertThat(folder).isNotNull();
+        for (String name : TemplateLibrary.BUILT_IN) {
+            assertThat(TemplateLibrary.builtIn(name).text()).as(name + ".json (copy it to app/src/main/resources/"
+                            + "dev/switchboard/console/templates/)")
+                    .isEqualTo(Files.readString(folder.resolve(name + ".json"), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void withoutAFolderTheBuiltInTemplatesAreUsedAndSavingCreatesTheFolder(@TempDir Path workingDir) throws IOException {
+        TemplateLibrary library = TemplateLibrary.load(workingDir);
+        assertThat(library.names()).containsExactlyElementsOf(TemplateLibrary.BUILT_IN);
+        assertThat(library.templates()).allMatch(template -> template.origin().equals("built-in"));
+        assertThat(library.source()).startsWith("12 built-in templates");
+
+        TemplateLibrary saved = library.save("alice_hello", "{\"type\":\"user_message\",\"payload\":{\"content\":\"hello\"}}");
+        Path file = workingDir.resolve("src/scenarios/templates/alice_hello.json");
+        assertThat(file).hasContent("{\"type\":\"user_message\",\"payload\":{\"content\":\"hello\"}}");
+        assertThat(saved.named("alice_hello")).isPresent();
+        assertThat(saved.names()).endsWith("alice_hello");
+        assertThat(TemplateLibrary.load(workingDir).named("alice_hello").orElseThrow().origin()).isEqualTo(file.toString());
+    }
+
+    @Test
+    void aFolderInAParentIsFoundAndItsFilesWinOverTheBuiltInOnes(@TempDir Path root) throws IOException {
+        Path folder = Files.createDirectories(root.resolve("src/scenarios/templates"));
+        Files.writeString(folder.resolve("ping.json"), "{\"type\":\"ping\",\"message_id\":\"mine\"}\n");
+        Path module = Files.createDirectories(root.resolve("app"));
+        TemplateLibrary library = TemplateLibrary.load(module);
+        assertThat(library.directory()).isEqualTo(folder);
+        assertThat(library.named("ping").orElseThrow().text()).contains("mine");
+        assertThat(library.named("batch").orElseThrow().origin()).isEqualTo("built-in");
+        assertThat(library.source()).isEqualTo("1 template from " + folder + ", 11 built in");
+    }
+
+    @Test
+    void aTemplateNameCannotLeaveTheFolder(@TempDir Path workingDir) {
+        TemplateLibrary library = TemplateLibrary.load(workingDir);
+        assertThatThrownBy(() -> library.save("../evil", "{\"type\":\"ping\"}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> library.save("", "{\"type\":\"ping\"}")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
