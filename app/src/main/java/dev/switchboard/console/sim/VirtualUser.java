@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * the checks on everything it receives. All bookkeeping happens under the user's own lock (its
  * connections' listeners may run on different threads); nothing here is shared between users.
  */
-final class VirtualUser {
+public final class VirtualUser {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int EARLY_EVENTS_KEPT = 16;
     private static final List<String> FIVE = List.of("agent_started", "agent_thinking", "tool_executing",
