@@ -7,7 +7,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The console's seams: feeds, the inject engine and the load engine know no JavaFX, view models no scene graph. */
+/** The console's seams: feeds and the inject, load and simulate-target code know no JavaFX, view models no scene graph. */
 @AnalyzeClasses(packages = "dev.switchboard.console", importOptions = ImportOption.DoNotIncludeTests.class)
 class ConsoleArchitectureTest {
 
@@ -17,6 +17,11 @@ class ConsoleArchitectureTest {
 
     @ArchTest
     static final ArchRule theLoadEngineHasNoJavaFx = noClasses().that().resideInAPackage("..console.sim..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule theSimulationTargetHasNoJavaFx = noClasses().that()
+            .resideInAPackage("dev.switchboard.console.simulate..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 
     @ArchTest

@@ -1,0 +1,83 @@
+package dev.switchboard.console.simulate;
+
+import dev.switchboard.console.sim.Scenario;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The scenario files the simulate panel offers: the {@code *.json} in {@code src/scenarios} of
+ * the working directory or its parent (the console runs from the repository root or from
+ * {@code app/}), sorted by name.
+ *
+ * @param directory where they were found, or null when neither place has one
+ * @param files     the scenario files, sorted by name
+ */
+public record ScenarioCatalog(Path directory, List<Path> files) {
+    static final Path DIRECTORY = Path.of("src", "scenarios");
+
+    public ScenarioCatalog {
+        files = List.copyOf(files);
+    }
+
+    /** Finds the shipped scenarios from {@code workingDir}. */
+    public static ScenarioCatalog find(Path workingDir) {
+        Path start = workingDir.toAbsolutePath().normalize();
+        for (Path dir : new Path[] {start, start.getParent()}) {
+            if (dir != null && Files.isDirectory(dir.resolve(DIRECTORY))) {
+                return new ScenarioCatalog(dir.resolve(DIRECTORY), list(dir.resolve(DIRECTORY)));
+            }
+        }
+        return new ScenarioCatalog(null, List.of());
+    }
+
+    private static List<Path> list(Path directory) {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
+            files.forEach(file -> {
+                if (Files.isRegularFile(file)) {
+                    found.add(file);
+                }
+            });
+        } catch (IOException e) {
+            return List.of();
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /**
+     * The scenario with {@code users} virtual users in all, spread over its groups in proportion
+     * to their sizes (each group keeps at least one user); the scenario itself when it already
+     * has that many.
+     */
+    public static Scenario withUsers(Scenario scenario, int users) {
+        Objects.requireNonNull(scenario, "scenario must not be null");
+        if (users < scenario.groups().size()) {
+            throw new IllegalArgumentException("this scenario needs at least " + scenario.groups().size()
+                    + " users (one per group)");
+        }
+        int total = scenario.totalUsers();
+        if (users == total) {
+            return scenario;
+        }
+        List<Scenario.Group> groups = new ArrayList<>();
+        int left = users;
+        for (int i = 0; i < scenario.groups().size(); i++) {
+            Scenario.Group group = scenario.groups().get(i);
+            int groupsAfter = scenario.groups().size() - i - 1;
+            // the last group takes what rounding left over, so the sum is exactly `users`
+            int share = groupsAfter == 0 ? left
+                    : (int) Math.max(1, Math.min(left - groupsAfter, Math.round((double) group.users() * users / total)));
+            left -= share;
+            groups.add(new Scenario.Group(group.name(), share, group.connectionsPerUser(), group.rampUpMs(),
+                    group.messagesPerUser(), group.thinkTime(), group.mix(), group.reconnect(), group.userPrefix(),
+                    group.contentChars(), group.expectedErrors(), group.maxConnectionFailures()));
+        }
+        return new Scenario(scenario.name(), scenario.description(), scenario.durationMs(), scenario.drainMs(), groups);
+    }
+}

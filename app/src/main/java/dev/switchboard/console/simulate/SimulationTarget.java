@@ -1,0 +1,168 @@
+package dev.switchboard.console.simulate;
+
+import dev.switchboard.console.feed.ConsoleFeed;
+import dev.switchboard.console.feed.UserEndpoint;
+import dev.switchboard.console.sim.Scenario;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where and how the simulate panel's virtual users connect: the client endpoint of the router the
+ * console is attached to and, when that router wants tokens, one per user. Found by asking the
+ * feed how to connect as the scenario's first user (the monitor command {@code issue_token}):
+ * <ul>
+ *   <li>a router with dev auth (the embedded one) answers {@code dev_auth}: users connect with
+ *       {@code ?user=};</li>
+ *   <li>a router with a JWT secret answers with a token: each user gets its own, minted here with
+ *       the secret from the named environment variable when one is given (valid 12 hours), else
+ *       issued by the router (valid 5 minutes: a connection opened later than that, such as a
+ *       reconnect late in a long run, is refused);</li>
+ *   <li>a saved session, or a router that refuses ({@code forbidden} for a viewer's token), cannot
+ *       be simulated against; the failure says why.</li>
+ * </ul>
+ *
+ * @param clientUri the router's {@code ws://host:port/ws}, without a query
+ * @param tokens    user id → bearer token, or null for dev auth
+ * @param how       how users will connect, for the panel
+ */
+public record SimulationTarget(URI clientUri, Function<String, String> tokens, String how) {
+    private static final Duration MINTED_TTL = Duration.ofHours(12);
+    /** Router-issued tokens live 5 minutes; one older than this is fetched again before use. */
+    private static final long ISSUED_FRESH_NANOS = TimeUnit.SECONDS.toNanos(270);
+    private static final int ISSUE_BATCH = 64;
+
+    public SimulationTarget {
+        Objects.requireNonNull(clientUri, "clientUri must not be null");
+        Objects.requireNonNull(how, "how must not be null");
+    }
+
+    /**
+     * Finds the target for {@code scenario} through {@code feed}. Completes exceptionally, with
+     * the reason as the message, when users cannot connect.
+     *
+     * @param secretEnv name of an environment variable holding the router's JWT secret, or blank
+     * @param env       reads environment variables ({@code System::getenv})
+     */
+    public static CompletionStage<SimulationTarget> resolve(ConsoleFeed feed, Scenario scenario, String secretEnv,
+                                                           UnaryOperator<String> env) {
+        String unavailable = feed.injectionUnavailable();
+        if (unavailable != null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "simulation needs a live router: " + unavailable));
+        }
+        List<String> users = userIds(scenario);
+        return feed.userEndpoint(users.get(0)).handle((endpoint, failure) -> {
+            if (failure != null) {
+                throw new IllegalStateException("cannot connect as a user: " + reason(failure)
+                        + " — simulation needs a router with dev auth, or an operator token", failure);
+            }
+            return endpoint;
+        }).thenCompose(endpoint -> {
+            URI clientUri = withoutQuery(endpoint.uri());
+            if (endpoint.bearerToken() == null) {
+                return CompletableFuture.completedFuture(
+                        new SimulationTarget(clientUri, null, "dev auth: users connect to " + clientUri + " with ?user="));
+            }
+            if (secretEnv != null && !secretEnv.isBlank()) {
+                return CompletableFuture.completedFuture(minted(clientUri, secretEnv.trim(), env));
+            }
+            return issued(feed, clientUri, users);
+        });
+    }
+
+    private static SimulationTarget minted(URI clientUri, String secretEnv, UnaryOperator<String> env) {
+        String secret = env.apply(secretEnv);
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalStateException("environment variable " + secretEnv + " is not set");
+        }
+        TokenService service = new TokenService(secret, Clock.systemUTC());
+        return new SimulationTarget(clientUri, user -> service.mint(user, Role.USER, MINTED_TTL),
+                "a token per user minted with $" + secretEnv + ", to " + clientUri);
+    }
+
+    /** Asks the router for every user's token before the start, in batches, so connecting waits on none. */
+    private static CompletionStage<SimulationTarget> issued(ConsoleFeed feed, URI clientUri, List<String> users) {
+        Map<String, Issued> cache = new ConcurrentHashMap<>();
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < users.size(); from += ISSUE_BATCH) {
+            List<String> batch = users.subList(from, Math.min(users.size(), from + ISSUE_BATCH));
+            all = all.thenCompose(done -> CompletableFuture.allOf(batch.stream()
+                    .map(user -> feed.userEndpoint(user).toCompletableFuture()
+                            .thenAccept(endpoint -> cache.put(user, new Issued(endpoint.bearerToken(), System.nanoTime()))))
+                    .toArray(CompletableFuture[]::new)));
+        }
+        Function<String, String> tokens = user -> {
+            Issued issued = cache.get(user);
+            if (issued == null || System.nanoTime() - issued.atNanos() > ISSUED_FRESH_NANOS) {
+                // a user the prefetch did not know, or a reconnect after the token's lifetime: ask again
+                issued = new Issued(fetch(feed, user), System.nanoTime());
+                cache.put(user, issued);
+            }
+            return issued.token();
+        };
+        return all.handle((done, failure) -> {
+            if (failure != null) {
+                throw new IllegalStateException("the router did not issue the users' tokens: " + reason(failure), failure);
+            }
+            return new SimulationTarget(clientUri, tokens, "a 5-minute token per user issued by the router, to "
+                    + clientUri + " (for longer runs name the JWT secret's environment variable)");
+        });
+    }
+
+    private static String fetch(ConsoleFeed feed, String user) {
+        try {
+            return feed.userEndpoint(user).toCompletableFuture().get(10, TimeUnit.SECONDS).bearerToken();
+        } catch (Exception e) {
+            throw new IllegalStateException("no token for " + user + ": " + reason(e), e);
+        }
+    }
+
+    private record Issued(String token, long atNanos) {
+    }
+
+    /**
+     * The ids the simulation gives the scenario's users. Mirrors {@code Simulation.start}
+     * ({@code <prefix>-<n>}); a mismatch costs only a token fetched at connect time.
+     */
+    static List<String> userIds(Scenario scenario) {
+        List<String> ids = new ArrayList<>();
+        for (Scenario.Group group : scenario.groups()) {
+            for (int i = 0; i < group.users(); i++) {
+                ids.add(group.userPrefix() + "-" + i);
+            }
+        }
+        return ids;
+    }
+
+    private static URI withoutQuery(URI uri) {
+        try {
+            return new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), uri.getPort(), uri.getPath(), null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a usable client URI: " + uri, e);
+        }
+    }
+
+    private static String reason(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.switchboard.console.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.console.sim.Scenario;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioCatalogTest {
+    /** Tests run in {@code app/}; the scenarios are in the repository root's {@code src/scenarios}. */
+    private static final Path APP = Path.of("");
+
+    private static String name(Path file) {
+        return file.getFileName().toString();
+    }
+
+    @Test
+    void findsTheShippedScenariosFromTheAppDirectoryAndFromTheRepositoryRoot() {
+        ScenarioCatalog fromApp = ScenarioCatalog.find(APP);
+        ScenarioCatalog fromRoot = ScenarioCatalog.find(APP.toAbsolutePath().getParent());
+
+        assertThat(fromApp.files()).extracting(ScenarioCatalogTest::name)
+                .containsExactly("chat-100.json", "flood-one-user.json", "smoke.json", "soak-1000.json");
+        assertThat(fromRoot.files()).isEqualTo(fromApp.files());
+    }
+
+    @Test
+    void findsNothingWhereThereAreNoScenarios(@TempDir Path empty) throws Exception {
+        Path nested = Files.createDirectories(empty.resolve("a").resolve("b"));
+
+        ScenarioCatalog catalog = ScenarioCatalog.find(nested);
+
+        assertThat(catalog.directory()).isNull();
+        assertThat(catalog.files()).isEmpty();
+    }
+
+    @Test
+    void spreadsAnotherUserCountOverTheGroupsInProportion() throws Exception {
+        Scenario flood = Scenario.read(ScenarioCatalog.find(APP).directory().resolve("flood-one-user.json"));
+
+        Scenario scaled = ScenarioCatalog.withUsers(flood, 42);
+
+        assertThat(scaled.totalUsers()).isEqualTo(42);
+        assertThat(scaled.groups()).extracting(Scenario.Group::users).containsExactly(2, 40);
+        assertThat(scaled.groups().get(0).expectedErrors()).isEqualTo(flood.groups().get(0).expectedErrors());
+        assertThat(ScenarioCatalog.withUsers(flood, 2).groups()).extracting(Scenario.Group::users).containsExactly(1, 1);
+        assertThat(ScenarioCatalog.withUsers(flood, flood.totalUsers())).isSameAs(flood);
+        assertThatThrownBy(() -> ScenarioCatalog.withUsers(flood, 1)).hasMessageContaining("at least 2");
+    }
+}
