@@ -1,0 +1,147 @@
+package dev.switchboard.console.ui.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.feed.ConsoleFeed;
+import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.UserEndpoint;
+import dev.switchboard.console.sim.SimReport;
+import dev.switchboard.console.simulate.ScenarioCatalog;
+import dev.switchboard.router.support.TestRouters;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The simulate panel's state without a window: ticks driven by the test, as the window's 10 Hz tick would. */
+class SimulateViewModelTest {
+    private static final ScenarioCatalog SHIPPED = ScenarioCatalog.find(Path.of(""));
+
+    private EmbeddedFeed feed;
+    private SimulateViewModel model;
+
+    @AfterEach
+    void close() {
+        if (model != null) {
+            model.close();
+        }
+        if (feed != null) {
+            feed.close();
+        }
+    }
+
+    @Test
+    void runsTheSmokeScenarioToAPassingVerdictWithFiveUserRowsAndLatencyPoints() {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        model = new SimulateViewModel(feed, SHIPPED, System::nanoTime, name -> null);
+        assertThat(model.scenarioFileProperty().get().getFileName().toString()).isEqualTo("smoke.json");
+
+        model.start();
+        assertThat(model.busyProperty().get()).isTrue();
+        assertThat(model.startableProperty().get()).isFalse();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            model.tick();
+            return model.reportProperty().get() != null;
+        });
+
+        SimReport report = model.reportProperty().get();
+        assertThat(report.passed()).as(report.table()).isTrue();
+        assertThat(model.statusProperty().get()).isEqualTo("done: PASS");
+        assertThat(model.progressProperty().get().sent()).isEqualTo(100);
+        assertThat(model.rows()).hasSize(5);
+        assertThat(model.latency()).isNotEmpty().hasSizeLessThanOrEqualTo(SimulateViewModel.CHART_POINTS);
+        assertThat(model.noteProperty().get()).contains("dev auth");
+        assertThat(model.busyProperty().get()).isFalse();
+        assertThat(model.startableProperty().get()).isTrue();
+    }
+
+    @Test
+    void pollsProgressAtMostTwiceASecondHoweverOftenItTicks() {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        long[] now = {1_000_000_000L};
+        model = new SimulateViewModel(feed, SHIPPED, () -> now[0], name -> null);
+        model.usersProperty().set("2");
+
+        model.start();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            model.tick();
+            return model.progressProperty().get() != null;
+        });
+        int points = model.latency().size();
+        for (int i = 0; i < 20; i++) {
+            now[0] += 20_000_000L;
+            model.tick();
+        }
+        assertThat(model.latency()).hasSize(points);
+        now[0] += SimulateViewModel.PROGRESS_NANOS;
+        model.tick();
+        assertThat(model.latency().size()).isEqualTo(points + 1);
+    }
+
+    @Test
+    void refusesAUserCountThatIsNotANumberOrTooSmallForTheGroups() throws Exception {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        model = new SimulateViewModel(feed, SHIPPED, System::nanoTime, name -> null);
+
+        model.usersProperty().set("many");
+        assertThat(model.startableProperty().get()).isFalse();
+        assertThat(model.problemProperty().get()).isEqualTo("users must be a whole number");
+
+        model.scenarioFileProperty().set(SHIPPED.directory().resolve("flood-one-user.json"));
+        model.usersProperty().set("1");
+        assertThat(model.problemProperty().get()).isEqualTo("users must be 2 to 100000");
+
+        model.usersProperty().set("");
+        assertThat(model.startableProperty().get()).isTrue();
+    }
+
+    @Test
+    void aSavedSessionCannotStartAndSaysThatSimulationNeedsALiveRouter() {
+        model = new SimulateViewModel(new OfflineFeed(), SHIPPED, System::nanoTime, name -> null);
+
+        model.start();
+
+        assertThat(model.startableProperty().get()).isFalse();
+        assertThat(model.busyProperty().get()).isFalse();
+        assertThat(model.noteProperty().get())
+                .isEqualTo("Simulation needs a live router: a saved session has no router to send to.");
+    }
+
+    /** What a replayed session's feed says about connecting as a user. */
+    private static final class OfflineFeed implements ConsoleFeed {
+        @Override
+        public String source() {
+            return "offline";
+        }
+
+        @Override
+        public void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status) {
+        }
+
+        @Override
+        public CompletionStage<ObjectNode> command(JsonNode command) {
+            return CompletableFuture.failedFuture(new IllegalStateException("offline"));
+        }
+
+        @Override
+        public CompletionStage<UserEndpoint> userEndpoint(String userId) {
+            return CompletableFuture.failedFuture(new IllegalStateException(injectionUnavailable()));
+        }
+
+        @Override
+        public String injectionUnavailable() {
+            return "a saved session has no router to send to";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
