@@ -1,5 +1,6 @@
 package dev.switchboard.router.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -145,10 +148,32 @@ public final class JsonCodec {
 
     /** Encodes a server event as one JSON object: {@code type} first, then its fields. */
     public String encode(ServerEvent event) {
-        Map<String, Object> object = new LinkedHashMap<>(event.fields().size() + 1);
-        object.put("type", event.type());
-        object.putAll(event.fields());
-        return write(object);
+        // Streamed field by field: the hot path of every reply and run event, so strings and
+        // numbers skip the serializer lookups that writing a whole Map would do for each value.
+        StringWriter out = new StringWriter(160);
+        try (JsonGenerator json = mapper.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("type", event.type());
+            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+                json.writeFieldName(field.getKey());
+                Object value = field.getValue();
+                if (value instanceof String text) {
+                    json.writeString(text);
+                } else if (value instanceof Integer number) {
+                    json.writeNumber(number);
+                } else if (value instanceof Long number) {
+                    json.writeNumber(number);
+                } else if (value instanceof Boolean flag) {
+                    json.writeBoolean(flag);
+                } else {
+                    json.writeObject(value);
+                }
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a server event", e);
+        }
+        return out.toString();
     }
 
     /** Encodes a plain JSON object (HTTP bodies and other non-event documents). */
