@@ -44,7 +44,24 @@ public final class Bench {
      * @param idleConnections idle connections for the memory check (0: skip it)
      */
     public record Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
-                           int pipelineRounds, int idleConnections) {
+                           int pipelineRounds, int idleConnections, java.util.Set<String> phases) {
+
+        public Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
+                        int pipelineRounds, int idleConnections) {
+            this(connections, frameBytes, window, warmup, measure, pipelineRounds, idleConnections,
+                    java.util.Set.of("pipeline", "sockets", "idle"));
+        }
+
+        /** The same settings running only {@code names} (pipeline, sockets, idle). */
+        public Settings only(java.util.Set<String> names) {
+            for (String name : names) {
+                if (!java.util.Set.of("pipeline", "sockets", "idle").contains(name)) {
+                    throw new IllegalArgumentException("no bench phase '" + name + "' (pipeline, sockets, idle)");
+                }
+            }
+            return new Settings(connections, frameBytes, window, warmup, measure, pipelineRounds, idleConnections,
+                    java.util.Set.copyOf(names));
+        }
     }
 
     public Bench(Settings settings, PrintWriter log) {
@@ -62,8 +79,20 @@ public final class Bench {
                 .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
 
-        report.set("pipeline", pipeline());
+        if (settings.phases().contains("pipeline")) {
+            report.set("pipeline", pipeline());
+        }
+        if (settings.phases().contains("sockets")) {
+            socketPhases(report);
+        }
+        if (settings.idleConnections() > 0 && settings.phases().contains("idle")) {
+            report.set("idle", new IdleConnections(settings.idleConnections(), log).run());
+        }
+        report.set("targets", targets(report));
+        return report;
+    }
 
+    private void socketPhases(ObjectNode report) throws InterruptedException {
         EchoServer echo = new EchoServer().startAndWait();
         ObjectNode echoJson;
         try {
@@ -83,12 +112,6 @@ public final class Bench {
             router.stop();
         }
         report.set("router", routerJson);
-
-        if (settings.idleConnections() > 0) {
-            report.set("idle", new IdleConnections(settings.idleConnections(), log).run());
-        }
-        report.set("targets", targets(report));
-        return report;
     }
 
     /** The router for the socket and pipeline phases: dev auth, default pipeline, limits raised. */
@@ -200,16 +223,13 @@ public final class Bench {
 
     private ObjectNode targets(ObjectNode report) {
         ObjectNode targets = mapper.createObjectNode();
-        double echoMax = report.path("echo").path("closed_loop").path("per_s").asDouble();
-        double routerMax = report.path("router").path("closed_loop").path("per_s").asDouble();
-        double echoP99 = report.path("echo").path("open_loop_50").path("p99_ms").asDouble();
-        double routerP99 = report.path("router").path("open_loop_50").path("p99_ms").asDouble();
-        target(targets, "throughput_ratio", round(routerMax / echoMax), ">= 0.85", routerMax / echoMax >= 0.85);
-        target(targets, "p99_ratio_at_50", round(routerP99 / Math.max(0.001, echoP99)), "<= 1.5",
-                routerP99 <= 1.5 * echoP99);
-        target(targets, "p99_ms_at_50", routerP99, "<= 2 ms", routerP99 <= 2.0);
-        double pipelinePerS = report.path("pipeline").path("per_s").asDouble();
-        target(targets, "pipeline_per_s", pipelinePerS, ">= 500,000", pipelinePerS >= 500_000);
+        if (report.has("echo")) {
+            socketTargets(report, targets);
+        }
+        if (report.has("pipeline")) {
+            double pipelinePerS = report.path("pipeline").path("per_s").asDouble();
+            target(targets, "pipeline_per_s", pipelinePerS, ">= 500,000", pipelinePerS >= 500_000);
+        }
         JsonNode idle = report.path("idle");
         if (!idle.isMissingNode()) {
             long held = idle.path("held").asLong();
@@ -218,6 +238,17 @@ public final class Bench {
             target(targets, "idle_kb_per_connection", kb, "<= 20 KB", kb <= 20);
         }
         return targets;
+    }
+
+    private static void socketTargets(ObjectNode report, ObjectNode targets) {
+        double echoMax = report.path("echo").path("closed_loop").path("per_s").asDouble();
+        double routerMax = report.path("router").path("closed_loop").path("per_s").asDouble();
+        double echoP99 = report.path("echo").path("open_loop_50").path("p99_ms").asDouble();
+        double routerP99 = report.path("router").path("open_loop_50").path("p99_ms").asDouble();
+        target(targets, "throughput_ratio", round(routerMax / echoMax), ">= 0.85", routerMax / echoMax >= 0.85);
+        target(targets, "p99_ratio_at_50", round(routerP99 / Math.max(0.001, echoP99)), "<= 1.5",
+                routerP99 <= 1.5 * echoP99);
+        target(targets, "p99_ms_at_50", routerP99, "<= 2 ms", routerP99 <= 2.0);
     }
 
     private static void target(ObjectNode targets, String name, double value, String goal, boolean met) {
@@ -229,21 +260,15 @@ public final class Bench {
         StringBuilder out = new StringBuilder();
         JsonNode echo = report.path("echo");
         JsonNode router = report.path("router");
-        out.append(String.format("%n%-34s %14s %14s %8s%n", "", "echo", "router", "ratio"));
-        row(out, "closed loop, msg/s", echo.path("closed_loop").path("per_s"), router.path("closed_loop").path("per_s"));
-        for (String phase : new String[] {"open_loop_50", "open_loop_80"}) {
-            String label = phase.endsWith("50") ? "50%" : "80%";
-            out.append(String.format("%-34s %,14d %,14d%n", "open loop " + label + ", offered msg/s",
-                    echo.path(phase).path("offered_per_s").asLong(), router.path(phase).path("offered_per_s").asLong()));
-            for (String field : new String[] {"p50_ms", "p99_ms", "p999_ms", "max_ms"}) {
-                row(out, "  " + label + " latency " + field.replace("_ms", "").replace("p999", "p99.9") + ", ms",
-                        echo.path(phase).path(field), router.path(phase).path(field));
-            }
+        if (report.has("echo")) {
+            socketTable(out, echo, router);
         }
         JsonNode pipeline = report.path("pipeline");
-        out.append(String.format("%nin-process pipeline: %,d msg/s (%.0f ns/message); JSON parse+reply alone: %,d msg/s (ratio %.2f)%n",
-                pipeline.path("per_s").asLong(), pipeline.path("ns_per_message").asDouble(),
-                pipeline.path("json_only_per_s").asLong(), pipeline.path("ratio_to_json_only").asDouble()));
+        if (!pipeline.isMissingNode()) {
+            out.append(String.format("%nin-process pipeline: %,d msg/s (%.0f ns/message); JSON parse+reply alone: %,d msg/s (ratio %.2f)%n",
+                    pipeline.path("per_s").asLong(), pipeline.path("ns_per_message").asDouble(),
+                    pipeline.path("json_only_per_s").asLong(), pipeline.path("ratio_to_json_only").asDouble()));
+        }
         JsonNode idle = report.path("idle");
         if (!idle.isMissingNode()) {
             out.append(String.format("idle connections: %,d held (asked %,d%s); router RSS %,d KB -> %,d KB: %.1f KB per connection%n",
@@ -257,6 +282,20 @@ public final class Bench {
                 entry.getKey(), entry.getValue().path("value").asDouble(), entry.getValue().path("target").asText(),
                 entry.getValue().path("met").asBoolean() ? "met" : "MISSED")));
         return out.toString();
+    }
+
+    private static void socketTable(StringBuilder out, JsonNode echo, JsonNode router) {
+        out.append(String.format("%n%-34s %14s %14s %8s%n", "", "echo", "router", "ratio"));
+        row(out, "closed loop, msg/s", echo.path("closed_loop").path("per_s"), router.path("closed_loop").path("per_s"));
+        for (String phase : new String[] {"open_loop_50", "open_loop_80"}) {
+            String label = phase.endsWith("50") ? "50%" : "80%";
+            out.append(String.format("%-34s %,14d %,14d%n", "open loop " + label + ", offered msg/s",
+                    echo.path(phase).path("offered_per_s").asLong(), router.path(phase).path("offered_per_s").asLong()));
+            for (String field : new String[] {"p50_ms", "p99_ms", "p999_ms", "max_ms"}) {
+                row(out, "  " + label + " latency " + field.replace("_ms", "").replace("p999", "p99.9") + ", ms",
+                        echo.path(phase).path(field), router.path(phase).path(field));
+            }
+        }
     }
 
     private static void row(StringBuilder out, String label, JsonNode echo, JsonNode router) {

@@ -49,6 +49,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--smoke", description = "A few seconds in all (CI): 4 connections, short phases, 200 idle connections.")
     boolean smoke;
 
+    @Option(names = "--only", split = ",", paramLabel = "PHASE",
+            description = "Run only these phases: pipeline, sockets, idle (default: all).")
+    java.util.Set<String> only;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Write the results as JSON to FILE.")
     Path report;
 
@@ -59,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
                 ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, Math.min(idle, 200))
                 : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
                         pipelineRounds, idle);
+        if (only != null) {
+            settings = settings.only(only);
+        }
         ObjectNode results = new Bench(settings, out).run();
         out.print(Bench.table(results));
         if (report != null) {
