@@ -38,7 +38,7 @@ import java.util.function.UnaryOperator;
  *
  * @param clientUri the router's {@code ws://host:port/ws}, without a query
  * @param tokens    user id → bearer token, or null for dev auth
- * @param how       how users will connect, for the panel
+ * @param how       how users authenticate, for the panel: "dev auth (?user=)", "a token each, …"
  */
 public record SimulationTarget(URI clientUri, Function<String, String> tokens, String how) {
     private static final Duration MINTED_TTL = Duration.ofHours(12);
@@ -76,7 +76,7 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
             URI clientUri = withoutQuery(endpoint.uri());
             if (endpoint.bearerToken() == null) {
                 return CompletableFuture.completedFuture(
-                        new SimulationTarget(clientUri, null, "dev auth: users connect to " + clientUri + " with ?user="));
+                        new SimulationTarget(clientUri, null, "dev auth (?user=)"));
             }
             if (secretEnv != null && !secretEnv.isBlank()) {
                 return CompletableFuture.completedFuture(minted(clientUri, secretEnv.trim(), env));
@@ -92,7 +92,7 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
         }
         TokenService service = new TokenService(secret, Clock.systemUTC());
         return new SimulationTarget(clientUri, user -> service.mint(user, Role.USER, MINTED_TTL),
-                "a token per user minted with $" + secretEnv + ", to " + clientUri);
+                "a token each, minted with $" + secretEnv + " (valid 12 h)");
     }
 
     /** Asks the router for every user's token before the start, in batches, so connecting waits on none. */
@@ -119,8 +119,8 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
             if (failure != null) {
                 throw new IllegalStateException("the router did not issue the users' tokens: " + reason(failure), failure);
             }
-            return new SimulationTarget(clientUri, tokens, "a 5-minute token per user issued by the router, to "
-                    + clientUri + " (for longer runs name the JWT secret's environment variable)");
+            return new SimulationTarget(clientUri, tokens, "a token each, issued by the router (valid 5 min;"
+                    + " for longer runs name the JWT secret's environment variable)");
         });
     }
 

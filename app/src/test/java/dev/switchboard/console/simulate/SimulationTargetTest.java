@@ -54,7 +54,7 @@ class SimulationTargetTest {
 
         assertThat(target.clientUri()).isEqualTo(feed.router().clientUri());
         assertThat(target.tokens()).isNull();
-        assertThat(target.how()).startsWith("dev auth");
+        assertThat(target.how()).isEqualTo("dev auth (?user=)");
     }
 
     @Test

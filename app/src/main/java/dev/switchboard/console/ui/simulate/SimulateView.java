@@ -115,6 +115,11 @@ public final class SimulateView extends BorderPane {
         note.setId("sim-note");
         note.getStyleClass().add("sim-note");
         note.setWrapText(true);
+        for (Label label : List.of(problem, note)) {
+            // an empty line takes no room
+            label.managedProperty().bind(label.textProperty().isNotEmpty());
+            label.visibleProperty().bind(label.managedProperty());
+        }
 
         progressBar.setId("sim-progress");
         progressBar.setMaxWidth(Double.MAX_VALUE);
@@ -142,7 +147,7 @@ public final class SimulateView extends BorderPane {
         middle.setDividerPositions(0.5);
         SplitPane body = new SplitPane(middle, verdictBox());
         body.setOrientation(Orientation.VERTICAL);
-        body.setDividerPositions(0.68);
+        body.setDividerPositions(0.6);
         setCenter(body);
     }
 
@@ -189,9 +194,9 @@ public final class SimulateView extends BorderPane {
         textColumn(userTable, "group", VirtualUser.UserRow::group);
         numberColumn(userTable, "conns", VirtualUser.UserRow::openConnections);
         numberColumn(userTable, "sent", VirtualUser.UserRow::sent);
-        numberColumn(userTable, "received", VirtualUser.UserRow::received);
+        numberColumn(userTable, "recv", VirtualUser.UserRow::received);
         numberColumn(userTable, "runs", VirtualUser.UserRow::runsStarted);
-        numberColumn(userTable, "completed", VirtualUser.UserRow::runsCompleted);
+        numberColumn(userTable, "done", VirtualUser.UserRow::runsCompleted);
         numberColumn(userTable, "errors", VirtualUser.UserRow::errors);
         numberColumn(userTable, "isolation", VirtualUser.UserRow::isolationViolations);
         SortedList<VirtualUser.UserRow> sorted = new SortedList<>(model.rows());

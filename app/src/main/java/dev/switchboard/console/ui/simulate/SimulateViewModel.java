@@ -351,7 +351,7 @@ public final class SimulateViewModel {
                 return;
             }
             try {
-                how = "Users connect with " + target.how() + ".";
+                how = "Users connect to " + target.clientUri() + " with " + target.how() + ".";
                 Simulation started = new Simulation(target.clientUri(), scenario, target.tokens()).start();
                 outcome.set(started);
                 if (cancelled.get()) {
