@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.feed.Recorder;
+import dev.switchboard.console.inject.Injector;
+import dev.switchboard.console.inject.TemplateLibrary;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.connections.ConnectionsView;
 import dev.switchboard.console.ui.errors.ErrorsView;
+import dev.switchboard.console.ui.inject.InjectView;
+import dev.switchboard.console.ui.inject.InjectViewModel;
 import dev.switchboard.console.ui.log.LogView;
 import dev.switchboard.console.ui.overview.OverviewView;
 import dev.switchboard.console.ui.protection.ProtectionView;
@@ -15,6 +19,7 @@ import dev.switchboard.console.ui.types.TypesView;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import javafx.animation.KeyFrame;
@@ -33,10 +38,10 @@ import javafx.util.Duration;
 import org.controlsfx.control.StatusBar;
 
 /**
- * The console window: one tab per view (Ctrl+1 … Ctrl+7), a status bar with the source, the feed's
+ * The console window: one tab per view (Ctrl+1 … Ctrl+8), a status bar with the source, the feed's
  * state and its update rate, and the one fixed-rate tick (10 Hz) that applies the feed to the
- * state. Ctrl+T toggles the dark and light themes; Ctrl+S saves the session as JSON lines, Ctrl+O
- * opens a saved one in a new window.
+ * state and what the inject panel's connections received. Ctrl+T toggles the dark and light
+ * themes; Ctrl+S saves the session as JSON lines, Ctrl+O opens a saved one in a new window.
  */
 public final class MainWindow extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -44,6 +49,8 @@ public final class MainWindow extends BorderPane {
     private final ConsoleState state;
     private final ConsoleFeed feed;
     private final Recorder recorder;
+    private final Injector injector;
+    private final InjectViewModel inject;
     private final Consumer<Path> openRecording;
     private final TabPane tabs = new TabPane();
     private final StatusBar statusBar = new StatusBar();
@@ -63,7 +70,13 @@ public final class MainWindow extends BorderPane {
         this.feed = feed;
         this.recorder = recorder;
         this.openRecording = openRecording;
-        this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> state.applyPending()));
+        this.injector = new Injector(feed, Clock.systemUTC());
+        this.inject = new InjectViewModel(injector, TemplateLibrary.load(Path.of("")), state.connections(),
+                feed.injectionUnavailable());
+        this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> {
+            state.applyPending();
+            inject.tick();
+        }));
         // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
         this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
                 feed.command(JsonNodeFactory.instance.objectNode().put("type", "snapshot")).thenAccept(state::offer)));
@@ -76,12 +89,13 @@ public final class MainWindow extends BorderPane {
         tabs.setId("views");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tab("Overview", "tab-overview", new OverviewView(state));
-        tab("Connections", "tab-connections", new ConnectionsView(state, feed));
+        tab("Connections", "tab-connections", new ConnectionsView(state, feed, this::injectAs));
         tab("Message types", "tab-types", new TypesView(state));
         tab("Agent runs", "tab-runs", new RunsView(state));
         tab("Handler errors", "tab-errors", new ErrorsView(state));
         tab("Live log", "tab-log", new LogView(state));
         tab("Protection", "tab-protection", new ProtectionView(state));
+        tab("Inject", "tab-inject", new InjectView(inject));
         statusBar.setId("status-bar");
         statusBar.setText(feed.source());
         feedState.setId("status-feed");
@@ -98,6 +112,13 @@ public final class MainWindow extends BorderPane {
         // cost no CSS or layout (the load check showed the FX thread busy styling hidden tables)
         tab.selectedProperty().addListener((observable, was, selected) -> tab.setContent(selected ? content : null));
         tabs.getTabs().add(tab);
+    }
+
+    /** Opens the inject panel as {@code userId}. */
+    private void injectAs(String userId) {
+        inject.userProperty().set(userId);
+        tabs.getTabs().stream().filter(tab -> "tab-inject".equals(tab.getId())).findFirst()
+                .ifPresent(tab -> tabs.getSelectionModel().select(tab));
     }
 
     private void initListeners() {
@@ -171,9 +192,10 @@ public final class MainWindow extends BorderPane {
         getStyleClass().add(dark ? "dark" : "light");
     }
 
-    /** Stops the tick and the refresh. */
+    /** Stops the tick and the refresh, and closes the inject panel's connections. */
     public void detach() {
         tick.stop();
         refresh.stop();
+        injector.close();
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.ConsoleState;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -20,18 +21,26 @@ import javafx.scene.control.TreeTableView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 
-/** Users and their connections; an operator can disconnect one connection or all of a user's. */
+/**
+ * Users and their connections; an operator can disconnect one connection or all of a user's, or
+ * open the inject panel as the selected user.
+ */
 public final class ConnectionsView extends BorderPane {
     private final ConsoleState state;
     private final ConsoleFeed feed;
+    private final Consumer<String> injectAs;
     private final TreeTableView<ConnectionRow> tree = new TreeTableView<>();
     private final TextField filter = new TextField();
     private final Label summary = new Label();
     private final Label actionResult = new Label();
 
-    public ConnectionsView(ConsoleState state, ConsoleFeed feed) {
+    /**
+     * @param injectAs opens the inject panel as a user (the selected row's)
+     */
+    public ConnectionsView(ConsoleState state, ConsoleFeed feed, Consumer<String> injectAs) {
         this.state = state;
         this.feed = feed;
+        this.injectAs = injectAs;
         createView();
         initListeners();
         rebuild();
@@ -54,8 +63,17 @@ public final class ConnectionsView extends BorderPane {
         Button disconnect = new Button("Disconnect");
         disconnect.setId("connections-disconnect");
         disconnect.setOnAction(event -> disconnectSelected());
+        Button inject = new Button("Inject as…");
+        inject.setId("connections-inject");
+        inject.disableProperty().bind(tree.getSelectionModel().selectedItemProperty().isNull());
+        inject.setOnAction(event -> {
+            TreeItem<ConnectionRow> selected = tree.getSelectionModel().getSelectedItem();
+            if (selected != null && selected.getValue() != null) {
+                injectAs.accept(selected.getValue().userId());
+            }
+        });
         actionResult.setId("connections-action-result");
-        HBox bar = new HBox(8, filter, disconnect, summary, actionResult);
+        HBox bar = new HBox(8, filter, disconnect, inject, summary, actionResult);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);

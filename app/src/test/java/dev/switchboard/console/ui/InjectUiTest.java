@@ -1,0 +1,133 @@
+package dev.switchboard.console.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.console.ConsoleApp;
+import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.inject.ReceivedFrame;
+import dev.switchboard.console.inject.SentMessage;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The inject panel on an embedded router, driven as an operator would, headless through Monocle. */
+@ExtendWith(ApplicationExtension.class)
+class InjectUiTest {
+    private EmbeddedFeed feed;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        window = new ConsoleApp().show(stage, feed);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.detach()).get(5, TimeUnit.SECONDS);
+        feed.close();
+    }
+
+    /** Whether one of the received table's cells, as laid out now, shows {@code text} (read on the FX thread). */
+    private static boolean showsCell(FxRobot robot, String text) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> robot.lookup("#inject-received .table-cell").queryAllAs(TableCell.class)
+                .stream().anyMatch(cell -> cell.isVisible() && text.equals(cell.getText()))).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void sendsAPingAsANewUserFromTheTemplateAndShowsThePong(FxRobot robot) throws Exception {
+        robot.clickOn("#tab-inject");
+        robot.clickOn("#inject-user").write("zoe");
+        robot.clickOn("#inject-editor").push(KeyCode.SHORTCUT, KeyCode.A).push(KeyCode.DELETE);
+        assertThat(robot.lookup("#inject-send").queryButton().isDisabled()).isTrue();
+        robot.clickOn("#inject-templates");
+        robot.clickOn("#inject-template-ping");
+        assertThat(robot.lookup("#inject-editor").queryAs(TextArea.class).getText()).contains("\"type\": \"ping\"");
+        assertThat(robot.lookup("#inject-validation").queryAs(Label.class).getText()).isEqualTo("✓ ping as zoe");
+        Button send = robot.lookup("#inject-send").queryButton();
+        assertThat(send.isDisabled()).isFalse();
+        robot.clickOn(send);
+
+        @SuppressWarnings("unchecked")
+        TableView<ReceivedFrame> received = robot.lookup("#inject-received").queryAs(TableView.class);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> showsCell(robot, "pong") && showsCell(robot, "connection_established"));
+        assertThat(received.getItems()).extracting(ReceivedFrame::type).containsExactly("pong", "connection_established");
+        assertThat(received.getItems()).allMatch(frame -> frame.userId().equals("zoe"));
+        assertThat(robot.lookup("#inject-connection-state").queryAs(Label.class).getText()).startsWith("zoe: open as c-");
+        assertThat(feed.router().connections()).anyMatch(connection -> connection.userId().equals("zoe"));
+
+        // the history: re-send the ping, then load it back into the editor
+        @SuppressWarnings("unchecked")
+        ListView<SentMessage> history = robot.lookup("#inject-history").queryAs(ListView.class);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> history.getItems().size() == 1);
+        robot.clickOn(robot.lookup("#inject-history .list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        robot.clickOn("#inject-resend");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> received.getItems().stream()
+                .filter(frame -> frame.type().equals("pong")).count() == 2);
+        assertThat(feed.router().connections().stream().filter(c -> c.userId().equals("zoe"))).hasSize(1);
+
+        robot.clickOn("#inject-editor").push(KeyCode.SHORTCUT, KeyCode.A).push(KeyCode.DELETE);
+        assertThat(send.isDisabled()).isTrue();
+        robot.clickOn(robot.lookup("#inject-history .list-cell").nth(0).queryAs(javafx.scene.Node.class));
+        robot.clickOn("#inject-edit");
+        assertThat(robot.lookup("#inject-editor").queryAs(TextArea.class).getText()).contains("\"type\": \"ping\"");
+        assertThat(send.isDisabled()).isFalse();
+    }
+
+    @Test
+    void invalidJsonShowsAnErrorAndDisablesSend(FxRobot robot) {
+        robot.clickOn("#tab-inject");
+        robot.clickOn("#inject-user").write("zoe");
+        robot.clickOn("#inject-editor").push(KeyCode.SHORTCUT, KeyCode.A).write("{\"type\": \"ping\", ");
+        Label validation = robot.lookup("#inject-validation").queryAs(Label.class);
+        assertThat(validation.getText()).startsWith("✗ not valid JSON at line 1");
+        assertThat(robot.lookup("#inject-send").queryButton().isDisabled()).isTrue();
+
+        robot.write("\"message_id\": \"p-1\"}");
+        assertThat(validation.getText()).isEqualTo("✓ ping as zoe");
+        assertThat(robot.lookup("#inject-send").queryButton().isDisabled()).isFalse();
+
+        robot.clickOn("#inject-editor").push(KeyCode.SHORTCUT, KeyCode.A).write("{\"message_id\": \"p-1\"}");
+        assertThat(validation.getText()).isEqualTo("✗ missing \"type\"");
+        assertThat(robot.lookup("#inject-send").queryButton().isDisabled()).isTrue();
+    }
+
+    @Test
+    void offersTheConnectedUsersAndTheConnectionsViewOpensThePanelAsTheSelectedUser(FxRobot robot) {
+        try (WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
+            robot.clickOn("#tab-connections");
+            javafx.scene.control.TreeTableView<?> tree = robot.lookup("#connections-tree")
+                    .queryAs(javafx.scene.control.TreeTableView.class);
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> tree.getRoot() != null && tree.getRoot().getChildren().size() == 1);
+            robot.interact(() -> tree.getSelectionModel().select(0));
+            robot.clickOn("#connections-inject");
+            TextField user = robot.lookup("#inject-user").queryAs(TextField.class);
+            assertThat(user.getText()).isEqualTo("alice");
+
+            robot.clickOn("#inject-user").push(KeyCode.SHORTCUT, KeyCode.A).write("someone");
+            robot.clickOn("#inject-users");
+            robot.clickOn("alice");
+            assertThat(user.getText()).isEqualTo("alice");
+        }
+    }
+}
