@@ -3,6 +3,11 @@ package dev.switchboard.console.inject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +28,32 @@ class TemplateLibraryTest {
             assertThat(DraftCheck.of(template.text()).sendable()).as(template.name()).isTrue();
         }
         assertThat(DraftCheck.of(library.named("ping").orElseThrow().text()).type()).isEqualTo("ping");
+    }
+
+    @Test
+    void theRouterAnswersEveryTemplateWithoutAnError() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        try (Router router = TestRouters.start(config -> config.httpPort(-1));
+             WsClient zoe = WsClient.connect(router.clientUri(), "zoe")) {
+            for (MessageTemplate template : TemplateLibrary.load(Path.of("")).templates()) {
+                JsonNode message = json.readTree(template.text());
+                zoe.send(template.text());
+                if (message.has("jsonrpc")) {
+                    assertThat(zoe.awaitRpc(message.path("id").asText()).has("result")).as(template.name()).isTrue();
+                } else if (message.path("type").asText().equals("batch")) {
+                    // each element is answered on its own; the batch itself is not
+                    message.path("payload").path("messages").forEach(element ->
+                            zoe.awaitReply(element.path("message_id").asText()));
+                } else if (!message.path("type").asText().equals("typing")) { // typing has no reply
+                    zoe.awaitReply(message.path("message_id").asText());
+                }
+            }
+            zoe.assertUsable();
+            // the one error: stop_agent names no real run
+            assertThat(zoe.seen()).filteredOn(frame -> frame.path("type").asText().equals("error"))
+                    .extracting(frame -> frame.path("code").asText() + " " + frame.path("reply_to").asText())
+                    .containsExactly("not_found stop-1");
+        }
     }
 
     @Test
