@@ -74,7 +74,7 @@ public final class JsonCodec {
             return reject("field 'type' is required and must be a string", messageId);
         }
         String type = typeNode.asText();
-        if (!TYPE_SHAPE.matcher(type).matches()) {
+        if (!isTypeShaped(type)) {
             return reject("field 'type' must match " + TYPE_SHAPE.pattern(), messageId);
         }
         if (messageIdNode != null && messageId == null) {
@@ -104,7 +104,7 @@ public final class JsonCodec {
             return rpcReject("not a JSON-RPC 2.0 request", rpcId == null ? JsonNodeFactory.instance.nullNode() : rpcId);
         }
         JsonNode method = root.get("method");
-        if (method == null || !method.isTextual() || !TYPE_SHAPE.matcher(method.asText()).matches()) {
+        if (method == null || !method.isTextual() || !isTypeShaped(method.asText())) {
             return rpcReject("field 'method' is required and must be a message type", rpcId);
         }
         JsonNode params = root.get("params");
@@ -123,6 +123,22 @@ public final class JsonCodec {
                     ErrorCode.INVALID_MESSAGE.jsonRpcCode(), true);
         }
         return new Decoded.Message(new ClientMessage(method.asText(), null, threadId, runId, paramsObject, rpcId, true));
+    }
+
+    /** Whether {@code type} matches {@link #TYPE_SHAPE}, checked by hand: it runs for every message. */
+    static boolean isTypeShaped(String type) {
+        int length = type.length();
+        if (length == 0 || length > 64 || type.charAt(0) < 'a' || type.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < length; i++) {
+            char c = type.charAt(i);
+            boolean allowed = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == ':' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String optionalId(ObjectNode root, String field) {
@@ -148,6 +164,14 @@ public final class JsonCodec {
 
     /** Encodes a server event as one JSON object: {@code type} first, then its fields. */
     public String encode(ServerEvent event) {
+        return encode(event, null);
+    }
+
+    /**
+     * Encodes a direct reply: the event's fields, then {@code reply_to} (replacing any the event
+     * had) when {@code replyTo} is not null — without copying the event.
+     */
+    public String encode(ServerEvent event, String replyTo) {
         // Streamed field by field: the hot path of every reply and run event, so strings and
         // numbers skip the serializer lookups that writing a whole Map would do for each value.
         StringWriter out = new StringWriter(160);
@@ -155,25 +179,34 @@ public final class JsonCodec {
             json.writeStartObject();
             json.writeStringField("type", event.type());
             for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-                json.writeFieldName(field.getKey());
-                Object value = field.getValue();
-                if (value instanceof String text) {
-                    json.writeString(text);
-                } else if (value instanceof Integer number) {
-                    json.writeNumber(number);
-                } else if (value instanceof Long number) {
-                    json.writeNumber(number);
-                } else if (value instanceof Boolean flag) {
-                    json.writeBoolean(flag);
-                } else {
-                    json.writeObject(value);
+                if (replyTo != null && field.getKey().equals("reply_to")) {
+                    continue;
                 }
+                json.writeFieldName(field.getKey());
+                writeValue(json, field.getValue());
+            }
+            if (replyTo != null) {
+                json.writeStringField("reply_to", replyTo);
             }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a server event", e);
         }
         return out.toString();
+    }
+
+    private static void writeValue(JsonGenerator json, Object value) throws IOException {
+        if (value instanceof String text) {
+            json.writeString(text);
+        } else if (value instanceof Integer number) {
+            json.writeNumber(number);
+        } else if (value instanceof Long number) {
+            json.writeNumber(number);
+        } else if (value instanceof Boolean flag) {
+            json.writeBoolean(flag);
+        } else {
+            json.writeObject(value);
+        }
     }
 
     /** Encodes a plain JSON object (HTTP bodies and other non-event documents). */

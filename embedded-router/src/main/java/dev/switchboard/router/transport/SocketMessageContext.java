@@ -60,7 +60,7 @@ final class SocketMessageContext implements MessageContext {
             }
             return;
         }
-        send(codec.encode(message.messageId() == null ? event : event.with("reply_to", message.messageId())));
+        send(codec.encode(event, message.messageId()));
     }
 
     @Override
