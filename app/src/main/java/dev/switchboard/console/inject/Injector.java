@@ -99,7 +99,13 @@ public final class Injector implements AutoCloseable {
         });
         if (!created.isEmpty()) {
             // outside compute: opening calls the feed, which must not run under the map's lock
-            connection.open(endpoints.apply(userId), client);
+            CompletionStage<UserEndpoint> endpoint;
+            try {
+                endpoint = endpoints.apply(userId);
+            } catch (RuntimeException e) {
+                endpoint = CompletableFuture.failedFuture(e);
+            }
+            connection.open(endpoint, client);
         }
         return connection;
     }

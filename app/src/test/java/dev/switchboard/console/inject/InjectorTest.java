@@ -176,6 +176,17 @@ class InjectorTest {
         }
     }
 
+    @Test
+    void aFeedThatFailsAtOnceFailsTheSendNotTheCaller() {
+        try (Injector injector = new Injector(user -> {
+            throw new IllegalStateException("not connected");
+        }, Clock.systemUTC(), 10)) {
+            injector.send("zoe", PING);
+            assertThat(awaitSent(injector).failure()).isEqualTo("not connected");
+            assertThat(injector.state("zoe").describe()).isEqualTo("failed: not connected");
+        }
+    }
+
     private static void awaitConnected(RemoteFeed feed) {
         List<FeedStatus> statuses = new CopyOnWriteArrayList<>();
         feed.start(document -> { }, statuses::add);
