@@ -6,6 +6,7 @@ import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.feed.Recorder;
 import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
+import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.connections.ConnectionsView;
 import dev.switchboard.console.ui.errors.ErrorsView;
@@ -15,6 +16,8 @@ import dev.switchboard.console.ui.log.LogView;
 import dev.switchboard.console.ui.overview.OverviewView;
 import dev.switchboard.console.ui.protection.ProtectionView;
 import dev.switchboard.console.ui.runs.RunsView;
+import dev.switchboard.console.ui.simulate.SimulateView;
+import dev.switchboard.console.ui.simulate.SimulateViewModel;
 import dev.switchboard.console.ui.types.TypesView;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
@@ -38,10 +41,11 @@ import javafx.util.Duration;
 import org.controlsfx.control.StatusBar;
 
 /**
- * The console window: one tab per view (Ctrl+1 … Ctrl+8), a status bar with the source, the feed's
+ * The console window: one tab per view (Ctrl+1 … Ctrl+9), a status bar with the source, the feed's
  * state and its update rate, and the one fixed-rate tick (10 Hz) that applies the feed to the
- * state and what the inject panel's connections received. Ctrl+T toggles the dark and light
- * themes; Ctrl+S saves the session as JSON lines, Ctrl+O opens a saved one in a new window.
+ * state, what the inject panel's connections received and the simulate panel's progress. Ctrl+T
+ * toggles the dark and light themes; Ctrl+S saves the session as JSON lines, Ctrl+O opens a saved
+ * one in a new window.
  */
 public final class MainWindow extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -51,6 +55,7 @@ public final class MainWindow extends BorderPane {
     private final Recorder recorder;
     private final Injector injector;
     private final InjectViewModel inject;
+    private final SimulateViewModel simulate;
     private final Consumer<Path> openRecording;
     private final TabPane tabs = new TabPane();
     private final StatusBar statusBar = new StatusBar();
@@ -73,9 +78,11 @@ public final class MainWindow extends BorderPane {
         this.injector = new Injector(feed, Clock.systemUTC());
         this.inject = new InjectViewModel(injector, TemplateLibrary.load(Path.of("")), state.connections(),
                 feed.injectionUnavailable());
+        this.simulate = new SimulateViewModel(feed, ScenarioCatalog.find(Path.of("")), System::nanoTime, System::getenv);
         this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> {
             state.applyPending();
             inject.tick();
+            simulate.tick();
         }));
         // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
         this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
@@ -96,6 +103,7 @@ public final class MainWindow extends BorderPane {
         tab("Live log", "tab-log", new LogView(state));
         tab("Protection", "tab-protection", new ProtectionView(state));
         tab("Inject", "tab-inject", new InjectView(inject));
+        tab("Simulate", "tab-simulate", new SimulateView(simulate));
         statusBar.setId("status-bar");
         statusBar.setText(feed.source());
         feedState.setId("status-feed");
@@ -192,10 +200,11 @@ public final class MainWindow extends BorderPane {
         getStyleClass().add(dark ? "dark" : "light");
     }
 
-    /** Stops the tick and the refresh, and closes the inject panel's connections. */
+    /** Stops the tick and the refresh, closes the inject panel's connections and stops any simulation. */
     public void detach() {
         tick.stop();
         refresh.stop();
         injector.close();
+        simulate.close();
     }
 }

@@ -1,0 +1,77 @@
+package dev.switchboard.console.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.console.ConsoleApp;
+import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.sim.SimReport;
+import dev.switchboard.console.sim.VirtualUser;
+import dev.switchboard.console.state.TypeRow;
+import dev.switchboard.router.support.TestRouters;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The simulate panel against the console's embedded router, driven as an operator would, headless through Monocle. */
+@ExtendWith(ApplicationExtension.class)
+class SimulateUiTest {
+    private EmbeddedFeed feed;
+    private MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        window = new ConsoleApp().show(stage, feed);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.detach()).get(5, TimeUnit.SECONDS);
+        feed.close();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void ctrl9OpensThePanelWhichRunsTheSmokeScenarioToAPassWhileTheRouterViewsKeepCounting(FxRobot robot) {
+        robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT9);
+        TabPane views = robot.lookup("#views").queryAs(TabPane.class);
+        assertThat(views.getSelectionModel().getSelectedItem().getId()).isEqualTo("tab-simulate");
+        ComboBox<Path> scenario = robot.lookup("#sim-scenario").queryAs(ComboBox.class);
+        assertThat(scenario.getValue().getFileName().toString()).isEqualTo("smoke.json");
+
+        robot.clickOn("#sim-start");
+        Label verdict = robot.lookup("#sim-verdict").queryAs(Label.class);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !verdict.getText().isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+
+        TableView<SimReport.Check> checks = robot.lookup("#sim-checks").queryAs(TableView.class);
+        assertThat(checks.getItems()).allSatisfy(check -> assertThat(check.passed()).as(check.toString()).isTrue());
+        assertThat(verdict.getText()).isEqualTo("PASS");
+        assertThat(verdict.isVisible()).isTrue();
+        assertThat(verdict.getStyleClass()).contains("sim-pass");
+        assertThat(robot.lookup("#sim-sent").queryAs(Label.class).getText()).isEqualTo("100");
+        assertThat(robot.lookup("#sim-isolation").queryAs(Label.class).getText()).isEqualTo("0");
+        TableView<VirtualUser.UserRow> users = robot.lookup("#sim-users-table").queryAs(TableView.class);
+        assertThat(users.getItems()).hasSize(5).allSatisfy(row -> assertThat(row.sent()).isEqualTo(20));
+
+        // the router-side views kept up with the simulated traffic
+        robot.clickOn("#tab-types");
+        TableView<TypeRow> types = robot.lookup("#types-table").queryAs(TableView.class);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> types.getItems().stream()
+                .anyMatch(row -> row.type().equals("validate_content") && row.count() > 0));
+    }
+}
