@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -203,15 +202,13 @@ public final class RequestLoad implements AutoCloseable {
     }
 
     /** One connection: its requests' scheduled times by sequence number, and its send chain. */
-    private final class Conn implements WebSocket.Listener {
+    private final class Conn extends WholeTextListener {
         final int index;
         final long[] intended = new long[RING];
         volatile WebSocket socket;
         private long nextSeq;
         private volatile long answered;
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
-        private final StringBuilder partial = new StringBuilder();
-
         Conn(int index) {
             this.index = index;
         }
@@ -233,27 +230,19 @@ public final class RequestLoad implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                long now = System.nanoTime();
-                long seq = sequence(partial);
-                boolean error = partial.indexOf("\"type\":\"error\"") >= 0;
-                partial.setLength(0);
-                if (seq >= 0) {
-                    synchronized (this) {
-                        answered++;
-                    }
-                    onReply(this, seq, error, now);
+        protected void onMessage(String frame) {
+            long now = System.nanoTime();
+            long seq = sequence(frame);
+            if (seq >= 0) {
+                synchronized (this) {
+                    answered++;
                 }
+                onReply(this, seq, frame.startsWith("{\"type\":\"error\""), now);
             }
-            webSocket.request(1);
-            return null;
         }
 
         /** The sequence number in {@code "c<conn>-<seq>"}, found as message_id (echo) or reply_to (router). */
-        private long sequence(CharSequence text) {
-            String frame = text.toString();
+        private long sequence(String frame) {
             int at = frame.indexOf("\"reply_to\":\"c");
             if (at < 0) {
                 at = frame.indexOf("\"message_id\":\"c");

@@ -361,13 +361,12 @@ public final class VirtualUser {
     }
 
     /** One connection of the user over the JDK's WebSocket client. */
-    private final class Conn implements WebSocket.Listener {
+    private final class Conn extends WholeTextListener {
         final int index;
         volatile WebSocket socket;
         volatile boolean closed;
         private volatile boolean closing;
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
-        private final StringBuilder partial = new StringBuilder();
         private HttpClient client;
         private URI base;
         private String token;
@@ -407,15 +406,8 @@ public final class VirtualUser {
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                VirtualUser.this.onText(this, text);
-            }
-            webSocket.request(1);
-            return null;
+        protected void onMessage(String text) {
+            VirtualUser.this.onText(this, text);
         }
 
         @Override

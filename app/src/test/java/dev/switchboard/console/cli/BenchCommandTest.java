@@ -1,6 +1,7 @@
 package dev.switchboard.console.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,8 +35,9 @@ class BenchCommandTest {
             assertThat(closed.path("per_s").asLong()).as(system).isPositive();
             assertThat(closed.path("errors").asLong()).as(system + " errors").isZero();
             JsonNode open = json.path(system).path("open_loop_50");
-            assertThat(open.path("offered_per_s").asLong()).isEqualTo(
-                    Math.round(json.path("echo").path("closed_loop").path("per_s").asDouble() / 2));
+            // both systems are offered half the echo's highest rate (each figure rounded on its own)
+            assertThat(open.path("offered_per_s").asLong()).isCloseTo(
+                    Math.round(json.path("echo").path("closed_loop").path("per_s").asDouble() / 2), within(1L));
             assertThat(open.path("replies").asLong()).isPositive();
             assertThat(open.path("p99_ms").asDouble()).isPositive();
         }

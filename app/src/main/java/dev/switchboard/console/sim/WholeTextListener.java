@@ -1,0 +1,31 @@
+package dev.switchboard.console.sim;
+
+import java.net.http.WebSocket;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A JDK WebSocket listener that hands on whole text messages (the client may deliver one in
+ * parts) and asks for the next one after each part.
+ */
+abstract class WholeTextListener implements WebSocket.Listener {
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public final CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        if (last && partial.length() == 0) {
+            onMessage(data.toString());
+        } else {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                onMessage(text);
+            }
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    /** One whole text message. */
+    protected abstract void onMessage(String text);
+}
