@@ -168,8 +168,8 @@ public final class SimulateView extends BorderPane {
         timeAxis.setLabel("seconds since start");
         timeAxis.setAutoRanging(false);
         timeAxis.setLowerBound(0);
-        timeAxis.setUpperBound(30);
-        timeAxis.setTickUnit(5);
+        timeAxis.setUpperBound(10);
+        timeAxis.setTickUnit(1);
         NumberAxis msAxis = new NumberAxis();
         msAxis.setLabel("ms");
         LineChart<Number, Number> chart = new LineChart<>(timeAxis, msAxis);
@@ -190,8 +190,8 @@ public final class SimulateView extends BorderPane {
         userTable.setId("sim-users-table");
         userTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         userTable.setPlaceholder(new Label("no users yet"));
-        textColumn(userTable, "user", VirtualUser.UserRow::user);
-        textColumn(userTable, "group", VirtualUser.UserRow::group);
+        textColumn(userTable, "user", VirtualUser.UserRow::user).setMinWidth(110);
+        textColumn(userTable, "group", VirtualUser.UserRow::group).setMinWidth(80);
         numberColumn(userTable, "conns", VirtualUser.UserRow::openConnections);
         numberColumn(userTable, "sent", VirtualUser.UserRow::sent);
         numberColumn(userTable, "recv", VirtualUser.UserRow::received);
@@ -253,12 +253,14 @@ public final class SimulateView extends BorderPane {
         status.textProperty().bind(model.statusProperty());
         rowsCaption.textProperty().bind(model.rowsCaptionProperty());
         model.scenarioProperty().addListener((observable, before, scenario) -> describe(scenario));
+        model.usersProperty().addListener((observable, before, users) -> describe(model.scenarioProperty().get()));
         describe(model.scenarioProperty().get());
         model.progressProperty().addListener((observable, before, progress) -> showProgress(progress));
         model.latency().addListener((ListChangeListener<LatencySample>) change -> redrawChart());
         model.reportProperty().addListener((observable, before, report) -> showReport(report));
     }
 
+    /** The scenario in one line, with the user count it will run (the typed one, when valid). */
     private void describe(Scenario scenario) {
         if (scenario == null) {
             description.setText("");
@@ -266,12 +268,15 @@ public final class SimulateView extends BorderPane {
             return;
         }
         usersField.setPromptText(Integer.toString(scenario.totalUsers()));
-        String length = scenario.durationMs() > 0 ? String.format(Locale.ROOT, "%.0f s", scenario.durationMs() / 1000.0)
-                : scenario.groups().stream().mapToLong(group -> (long) group.users() * group.messagesPerUser()).sum()
-                        + " messages";
-        description.setText(String.format(Locale.ROOT, "%s — %d users in %d group(s), %s, then up to %.0f s draining. %s",
-                scenario.name(), scenario.totalUsers(), scenario.groups().size(), length,
-                scenario.drainMs() / 1000.0, scenario.description()));
+        Scenario run = model.problemProperty().get().isEmpty() ? model.effectiveScenario() : scenario;
+        String length = run.durationMs() > 0 ? String.format(Locale.ROOT, "%.0f s", run.durationMs() / 1000.0)
+                : String.format(Locale.ROOT, "%,d messages",
+                        run.groups().stream().mapToLong(group -> (long) group.users() * group.messagesPerUser()).sum());
+        String users = run.totalUsers() == scenario.totalUsers() ? run.totalUsers() + " users"
+                : run.totalUsers() + " users (the file has " + scenario.totalUsers() + ")";
+        description.setText(String.format(Locale.ROOT, "%s — %s in %d group(s), %s, then up to %.0f s draining. %s",
+                scenario.name(), users, scenario.groups().size(), length, scenario.drainMs() / 1000.0,
+                scenario.description()));
     }
 
     private void showProgress(Simulation.Progress progress) {
@@ -314,14 +319,21 @@ public final class SimulateView extends BorderPane {
                     points.add(new XYChart.Data<>(sample.atSeconds(), value));
                 }
             }
-            series.get(i).getData().setAll(points);
+            XYChart.Series<Number, Number> line = series.get(i);
+            line.getData().setAll(points);
+            // a LineChart keeps drawing the old path of a series whose data became empty (seen
+            // here: the previous run's ping line under a run without pings): hide it instead
+            if (line.getNode() != null) {
+                line.getNode().setVisible(!points.isEmpty());
+            }
         }
+        // at least 10 s wide, so that a short run such as smoke is not squeezed against the axis
         double last = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).atSeconds();
-        double lower = Math.max(0, last - SimulateViewModel.CHART_SECONDS);
-        double upper = Math.max(lower + 30, Math.ceil(last / 5) * 5);
-        timeAxis.setLowerBound(Math.floor(lower / 5) * 5);
+        double lower = Math.floor(Math.max(0, last - SimulateViewModel.CHART_SECONDS) / 5) * 5;
+        double upper = Math.max(lower + 10, Math.ceil(last / 5) * 5);
+        timeAxis.setLowerBound(lower);
         timeAxis.setUpperBound(upper);
-        timeAxis.setTickUnit(upper - lower > 60 ? 10 : 5);
+        timeAxis.setTickUnit(upper - lower <= 10 ? 1 : upper - lower <= 40 ? 5 : 10);
     }
 
     private void showReport(SimReport report) {

@@ -11,6 +11,7 @@ import dev.switchboard.console.feed.UserEndpoint;
 import dev.switchboard.console.sim.SimReport;
 import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.router.support.TestRouters;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The simulate panel's state without a window: ticks driven by the test, as the window's 10 Hz tick would. */
 class SimulateViewModelTest {
@@ -38,7 +40,8 @@ class SimulateViewModelTest {
     }
 
     @Test
-    void runsTheSmokeScenarioToAPassingVerdictWithFiveUserRowsAndLatencyPoints() {
+    void runsTheSmokeScenarioToAPassingVerdictWithFiveUserRowsAndLatencyPointsAndSavesTheReport(@TempDir Path dir)
+            throws Exception {
         feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
         model = new SimulateViewModel(feed, SHIPPED, System::nanoTime, name -> null);
         assertThat(model.scenarioFileProperty().get().getFileName().toString()).isEqualTo("smoke.json");
@@ -60,6 +63,11 @@ class SimulateViewModelTest {
         assertThat(model.noteProperty().get()).contains("dev auth");
         assertThat(model.busyProperty().get()).isFalse();
         assertThat(model.startableProperty().get()).isTrue();
+
+        model.saveReport(dir.resolve("smoke-report.json"));
+        assertThat(model.noteProperty().get()).startsWith("saved ");
+        assertThat(Files.readString(dir.resolve("smoke-report.json"))).contains("\"verdict\" : \"pass\"");
+        assertThat(Files.readAllLines(dir.resolve("smoke-report.csv"))).hasSize(6);
     }
 
     @Test
