@@ -41,6 +41,9 @@ public final class VirtualUser {
     /** Runs of this user that ended, and runs found not to be this user's (each counted once). */
     private final java.util.Set<String> finished = new java.util.HashSet<>();
     private final java.util.Set<String> foreign = new java.util.HashSet<>();
+    /** A user with no open connection for this long (reconnecting or not) stops sending. */
+    private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private long disconnectedSince;
     private int messageSeq;
     private int sentCount;
     private long received;
@@ -116,8 +119,14 @@ public final class VirtualUser {
             }
             conn = openConn(sentCount);
             if (conn == null) {
-                return true;
+                // No open connection: wait for a reconnect, but not for ever.
+                long now = System.nanoTime();
+                if (disconnectedSince == 0) {
+                    disconnectedSince = now;
+                }
+                return group.reconnect() && now - disconnectedSince < GIVE_UP_NANOS;
             }
+            disconnectedSince = 0;
             sentCount++;
             messageId = id + "-" + ++messageSeq;
             if (!Scenario.REPLIES.get(type).isEmpty()) {

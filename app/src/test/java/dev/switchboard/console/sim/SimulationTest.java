@@ -74,4 +74,27 @@ class SimulationTest {
         assertThat(report.problems()).anyMatch(problem -> problem.contains("run-leak-"));
         assertThat(report.userRows()).allSatisfy(row -> assertThat(row.isolationViolations()).isEqualTo(6));
     }
+
+    @Test
+    void usersThatCannotConnectEndTheRunWithAFailedCheck() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        Scenario scenario = Scenario.parse(new ObjectMapper().readTree("""
+                {"name":"nobody-home","users":3,"messages_per_user":5,
+                 "think_time":{"distribution":"fixed","mean_ms":10},"mix":{"ping":1}}"""), "nobody-home");
+
+        SimReport report;
+        try (Simulation simulation = new Simulation(java.net.URI.create("ws://127.0.0.1:" + closedPort + "/ws"),
+                scenario, null)) {
+            report = simulation.start().report().get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(report.passed()).isFalse();
+        assertThat(report.connectionFailures()).isEqualTo(3);
+        assertThat(report.sent()).isZero();
+        assertThat(report.checks()).filteredOn(check -> check.name().equals("connections"))
+                .singleElement().satisfies(check -> assertThat(check.passed()).isFalse());
+    }
 }
