@@ -1,0 +1,57 @@
+package dev.switchboard.console.ui.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.state.ConsoleState;
+import java.util.List;
+import javafx.scene.Scene;
+import javafx.scene.chart.XYChart;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The bar chart follows the counts by updating its bars, not by replacing them (JavaFX keeps old bars' listeners). */
+@ExtendWith(ApplicationExtension.class)
+class TypesViewTest {
+    private final ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
+    private TypesView view;
+
+    @Start
+    void start(Stage stage) {
+        view = new TypesView(state);
+        stage.setScene(new Scene(view, 600, 400));
+        stage.show();
+    }
+
+    private void update(String byType) throws Exception {
+        ObjectNode update = (ObjectNode) new ObjectMapper().readTree(
+                "{\"type\":\"monitor_update\",\"stats\":{\"by_type\":" + byType + "},\"events\":[]}");
+        state.offer(update);
+        WaitForAsyncUtils.asyncFx(state::applyPending).get();
+    }
+
+    @Test
+    void keepsItsBarsAndMovesTheirValues() throws Exception {
+        update("{\"ping\":1,\"user_message\":2}");
+        List<XYChart.Data<String, Number>> first = view.bars();
+
+        for (int i = 2; i < 200; i++) {
+            update("{\"ping\":" + i + ",\"user_message\":" + (2 * i) + "}");
+        }
+        List<XYChart.Data<String, Number>> later = view.bars();
+
+        assertThat(later).hasSize(2);
+        assertThat(later.get(0)).isSameAs(first.get(0));
+        assertThat(later.get(1)).isSameAs(first.get(1));
+        assertThat(later).extracting(bar -> bar.getYValue().longValue()).containsExactly(199L, 398L);
+
+        update("{\"ping\":200,\"typing\":1,\"user_message\":400}");
+        assertThat(view.bars()).extracting(XYChart.Data::getXValue).containsExactly("ping", "typing", "user_message");
+        assertThat(view.bars().get(0)).isSameAs(first.get(0));
+    }
+}
