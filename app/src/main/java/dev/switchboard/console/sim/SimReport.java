@@ -98,6 +98,20 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
         latency.forEach((name, figures) -> out.append(String.format(Locale.ROOT, "%-14s %,9d %10.2f %10.2f %10.2f %10.2f%n",
                 name, figures.count(), figures.p50(), figures.p95(), figures.p99(), figures.max())));
         out.append(String.format(Locale.ROOT, "%nerrors by code %s%n", errorsByCode.isEmpty() ? "none" : errorsByCode));
+        Map<String, long[]> groups = new LinkedHashMap<>();
+        for (VirtualUser.UserRow row : userRows) {
+            long[] sums = groups.computeIfAbsent(row.group(), key -> new long[5]);
+            sums[0]++;
+            sums[1] += row.sent();
+            sums[2] += row.runsCompleted();
+            sums[3] += row.errors();
+            sums[4] += row.isolationViolations();
+        }
+        if (groups.size() > 1) {
+            groups.forEach((group, sums) -> out.append(String.format(Locale.ROOT,
+                    "  group %-16s %,d users  sent %,d  runs completed %,d  errors %,d  isolation violations %d%n",
+                    group, sums[0], sums[1], sums[2], sums[3], sums[4])));
+        }
         out.append(String.format(Locale.ROOT, "%n%-24s %-6s %s%n", "check", "result", "detail"));
         for (Check check : checks) {
             out.append(String.format(Locale.ROOT, "%-24s %-6s %s%n", check.name, check.passed ? "PASS" : "FAIL", check.detail));
@@ -153,11 +167,19 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
         String base = file.getFileName().toString().replaceFirst("\\.json$", "");
         Path csv = file.resolveSibling(base + ".csv");
         StringBuilder lines = new StringBuilder("user,group,sent,received,runs_started,runs_completed,errors,isolation_violations\n");
-        userRows.forEach(row -> lines.append(String.join(",", row.user(), row.group(), Long.toString(row.sent()),
+        userRows.forEach(row -> lines.append(String.join(",", row.user(), csv(row.group()), Long.toString(row.sent()),
                 Long.toString(row.received()), Long.toString(row.runsStarted()), Long.toString(row.runsCompleted()),
                 Long.toString(row.errors()), Long.toString(row.isolationViolations()))).append('\n'));
         Files.writeString(csv, lines);
         return List.of(file, csv);
+    }
+
+    /** A CSV field: quoted when it holds a comma, a quote or a line break (user ids never do). */
+    private static String csv(String field) {
+        if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+            return field;
+        }
+        return '"' + field.replace("\"", "\"\"") + '"';
     }
 
     private static double round(double value) {
