@@ -360,10 +360,14 @@ public final class Simulation implements AutoCloseable {
         /** A one-line summary for terminals. */
         public String line() {
             return String.format(java.util.Locale.ROOT,
-                    "[%6.1fs %3.0f%% %-10s] users %d/%d  sent %,d  recv %,d  runs %,d/%,d  errors %,d  isolation %d  conn-fail %d  ack p99 %.1f ms  ping p99 %.1f ms",
+                    "[%6.1fs %3.0f%% %-10s] users %d/%d  sent %,d  recv %,d  runs %,d/%,d  errors %,d  isolation %d  conn-fail %d  ack p99 %s  ping p99 %s",
                     elapsedMs / 1000.0, fraction * 100, phase.name().toLowerCase(java.util.Locale.ROOT),
                     connectedUsers, users, sent, received, runsEnded, runsStarted, errors, isolationViolations,
-                    connectionFailures, ack.p99(), ping.p99());
+                    connectionFailures, p99(ack), p99(ping));
+        }
+
+        private static String p99(Measure.Figures figures) {
+            return figures.count() == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", figures.p99());
         }
     }
 }
