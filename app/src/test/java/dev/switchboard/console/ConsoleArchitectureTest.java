@@ -25,6 +25,11 @@ class ConsoleArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 
     @ArchTest
+    static final ArchRule theClientConnectionHelpersHaveNoJavaFx = noClasses().that()
+            .resideInAPackage("dev.switchboard.console.ws..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
     static final ArchRule theInjectorHasNoJavaFx = noClasses().that().resideInAPackage("dev.switchboard.console.inject..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 

@@ -3,6 +3,7 @@ package dev.switchboard.console.inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.console.feed.UserEndpoint;
+import dev.switchboard.console.ws.WholeTextListener;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -127,9 +128,7 @@ final class InjectedConnection {
         frames.accept(new ReceivedFrame(clock.instant(), userId, type, text));
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-
+    private final class Listener extends WholeTextListener {
         @Override
         public void onOpen(WebSocket webSocket) {
             state.updateAndGet(now -> new ConnectionState(userId, ConnectionState.Phase.OPEN, clock.instant(),
@@ -138,15 +137,8 @@ final class InjectedConnection {
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                received(text);
-            }
-            webSocket.request(1);
-            return null;
+        protected void onMessage(String text) {
+            received(text);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.switchboard.console.sim;
 
+import dev.switchboard.console.ws.WholeTextListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

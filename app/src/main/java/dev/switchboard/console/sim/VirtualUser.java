@@ -3,6 +3,7 @@ package dev.switchboard.console.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.ws.WholeTextListener;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -1,13 +1,14 @@
-package dev.switchboard.console.sim;
+package dev.switchboard.console.ws;
 
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletionStage;
 
 /**
  * A JDK WebSocket listener that hands on whole text messages (the client may deliver one in
- * parts) and asks for the next one after each part.
+ * parts) and asks for the next one after each part. Used by every client connection of the
+ * console: the feed, the inject panel, the simulator and the benchmark's load.
  */
-abstract class WholeTextListener implements WebSocket.Listener {
+public abstract class WholeTextListener implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
 
     @Override
