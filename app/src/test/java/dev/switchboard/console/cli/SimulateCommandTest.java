@@ -72,8 +72,7 @@ class SimulateCommandTest {
         Path scenario = Files.writeString(dir.resolve("fail.json"), """
                 {"users":2,"messages_per_user":3,"think_time":{"distribution":"fixed","mean_ms":5},
                  "mix":{"user_message":1}}""");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        Process process = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "simulate", "--url", router.clientUri().toString(), "--scenario", scenario.toString(),
                 "--progress-ms", "0").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -81,6 +80,32 @@ class SimulateCommandTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isEqualTo(1);
         assertThat(output).contains("no_unexpected_errors", "FAIL", "unavailable=6", "verdict: FAIL");
+    }
+
+    @Test
+    void usersConnectWithTheirOwnTokensMintedFromTheSecretInTheNamedVariable() throws Exception {
+        String secret = "a-secret-for-the-simulate-test-0123456789";
+        Router secured = TestRouters.start(config -> config.httpPort(-1).devAuth(false).jwtSecret(secret));
+        try {
+            ProcessBuilder process = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
+                    Main.class.getName(), "simulate", "--url", secured.clientUri().toString(), "--scenario",
+                    SMOKE.toString(), "--token-secret-env", "SIM_TEST_SECRET", "--progress-ms", "0")
+                    .redirectErrorStream(true);
+            process.environment().put("SIM_TEST_SECRET", secret);
+            Process running = process.start();
+            String output = new String(running.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(running.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(running.exitValue()).as(output).isZero();
+            assertThat(output).contains("verdict: PASS", "0 failed (allowed 0)");
+            assertThat(secured.stats().byType()).containsKey("user_message");
+        } finally {
+            secured.stop();
+        }
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     @Test
