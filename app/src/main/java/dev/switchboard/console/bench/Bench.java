@@ -14,8 +14,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The benchmark: a bare Java-WebSocket echo server and the full router, one after the other in this
@@ -40,27 +46,23 @@ public final class Bench {
      * @param window          requests outstanding per connection in the closed loop
      * @param warmup          before each measured phase
      * @param measure         each measured phase
-     * @param pipelineRounds  in-process rounds (one second each; the median is reported)
+     * @param pipelineForks   JVMs per in-process workload
+     * @param pipelineRounds  one-second rounds per fork (after one warm-up round)
      * @param idleConnections idle connections for the memory check (0: skip it)
+     * @param phases          which of pipeline, sockets, idle to run
      */
     public record Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
-                           int pipelineRounds, int idleConnections, java.util.Set<String> phases) {
+                           int pipelineForks, int pipelineRounds, int idleConnections, Set<String> phases) {
+        /** Every phase. */
+        public static final Set<String> ALL = Set.of("pipeline", "sockets", "idle");
 
-        public Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
-                        int pipelineRounds, int idleConnections) {
-            this(connections, frameBytes, window, warmup, measure, pipelineRounds, idleConnections,
-                    java.util.Set.of("pipeline", "sockets", "idle"));
-        }
-
-        /** The same settings running only {@code names} (pipeline, sockets, idle). */
-        public Settings only(java.util.Set<String> names) {
-            for (String name : names) {
-                if (!java.util.Set.of("pipeline", "sockets", "idle").contains(name)) {
+        public Settings {
+            phases = Set.copyOf(phases);
+            for (String name : phases) {
+                if (!ALL.contains(name)) {
                     throw new IllegalArgumentException("no bench phase '" + name + "' (pipeline, sockets, idle)");
                 }
             }
-            return new Settings(connections, frameBytes, window, warmup, measure, pipelineRounds, idleConnections,
-                    java.util.Set.copyOf(names));
         }
     }
 
@@ -165,60 +167,47 @@ public final class Bench {
 
     /**
      * The router's pipeline in process, against a baseline of the least any JSON router must do
-     * per message (parse the frame into a tree and write a reply) measured in the same run.
+     * per message (parse the frame into a tree and write a reply) measured in the same run. Each
+     * workload runs in {@code pipelineForks} JVMs of its own ({@link PipelineFork}); the figure is
+     * the median of all their rounds, and the forks' medians show the spread.
      */
-    private ObjectNode pipeline() {
-        log.printf("pipeline: %d rounds of one second, in process ...%n", settings.pipelineRounds());
+    private ObjectNode pipeline() throws IOException, InterruptedException {
+        log.printf("pipeline: %d forks x %d rounds of one second each for the pipeline and the JSON baseline ...%n",
+                settings.pipelineForks(), settings.pipelineRounds());
         log.flush();
-        Router router = Router.builder().config(benchConfig().build()).build();
-        long[] replyBytes = new long[1];
-        InProcessPipeline pipeline = router.inProcessPipeline(frame -> replyBytes[0] += frame.length());
-        String[] frames = new String[settings.connections()];
-        String[] users = new String[frames.length];
-        String[] conns = new String[frames.length];
-        String pad = "x".repeat(Math.max(0, settings.frameBytes() - 70));
-        for (int i = 0; i < frames.length; i++) {
-            frames[i] = "{\"type\":\"ping\",\"message_id\":\"c" + i + "-1\",\"payload\":{\"pad\":\"" + pad + "\"}}";
-            users[i] = "bench-" + i;
-            conns[i] = "c-bench-" + i;
+        List<double[]> routed = new ArrayList<>();
+        List<double[]> json = new ArrayList<>();
+        for (int fork = 0; fork < settings.pipelineForks(); fork++) {
+            routed.add(fork("pipeline"));
+            json.add(fork("json"));
         }
-        double[] routed = rounds(i -> pipeline.accept(users[i % users.length], conns[i % conns.length],
-                frames[i % frames.length]));
-        double[] json = rounds(i -> {
-            try {
-                JsonNode tree = mapper.readTree(frames[i % frames.length]);
-                replyBytes[0] += mapper.writeValueAsString(mapper.createObjectNode().put("type", "pong")
-                        .put("reply_to", tree.path("message_id").asText())).length();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        double routedMedian = median(routed.stream().flatMapToDouble(Arrays::stream).toArray());
+        double jsonMedian = median(json.stream().flatMapToDouble(Arrays::stream).toArray());
         ObjectNode result = mapper.createObjectNode();
-        result.put("per_s", Math.round(median(routed))).put("ns_per_message", round(1e9 / median(routed)))
-                .put("json_only_per_s", Math.round(median(json))).put("ratio_to_json_only", round(median(routed) / median(json)))
-                .put("reply_bytes", replyBytes[0]);
+        result.put("per_s", Math.round(routedMedian)).put("ns_per_message", round(1e9 / routedMedian))
+                .put("json_only_per_s", Math.round(jsonMedian)).put("ratio_to_json_only", round(routedMedian / jsonMedian))
+                .put("forks", settings.pipelineForks()).put("rounds_per_fork", settings.pipelineRounds());
+        var forks = result.putArray("fork_medians_per_s");
+        routed.forEach(rounds -> forks.add(Math.round(median(rounds))));
+        var jsonForks = result.putArray("json_fork_medians_per_s");
+        json.forEach(rounds -> jsonForks.add(Math.round(median(rounds))));
         return result;
     }
 
-    /** One warm-up round, then {@code pipelineRounds} one-second rounds; messages a second per round. */
-    private double[] rounds(java.util.function.IntConsumer step) {
-        double[] perSecond = new double[settings.pipelineRounds()];
-        for (int round = -1; round < perSecond.length; round++) {
-            long start = System.nanoTime();
-            long until = start + 1_000_000_000L;
-            int count = 0;
-            long now;
-            do {
-                for (int i = 0; i < 1_000; i++) {
-                    step.accept(count++);
-                }
-                now = System.nanoTime();
-            } while (now < until);
-            if (round >= 0) {
-                perSecond[round] = count / ((now - start) / 1e9);
-            }
+    private double[] fork(String workload) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PipelineFork.class.getName(), workload,
+                Integer.toString(settings.connections()), Integer.toString(settings.frameBytes()),
+                Integer.toString(settings.pipelineRounds())).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException("pipeline fork (" + workload + ") failed: " + output);
         }
-        return perSecond;
+        String line = output.lines().filter(text -> text.startsWith("RESULT ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("pipeline fork printed no result: " + output));
+        return Arrays.stream(line.substring(7).replaceFirst(" \\(sink.*", "").trim().split(" "))
+                .mapToDouble(Double::parseDouble).toArray();
     }
 
     private ObjectNode targets(ObjectNode report) {
@@ -268,6 +257,9 @@ public final class Bench {
             out.append(String.format("%nin-process pipeline: %,d msg/s (%.0f ns/message); JSON parse+reply alone: %,d msg/s (ratio %.2f)%n",
                     pipeline.path("per_s").asLong(), pipeline.path("ns_per_message").asDouble(),
                     pipeline.path("json_only_per_s").asLong(), pipeline.path("ratio_to_json_only").asDouble()));
+            out.append(String.format("  medians of the %d forks: pipeline %s, JSON alone %s msg/s%n",
+                    pipeline.path("forks").asInt(), pipeline.path("fork_medians_per_s"),
+                    pipeline.path("json_fork_medians_per_s")));
         }
         JsonNode idle = report.path("idle");
         if (!idle.isMissingNode()) {

@@ -38,8 +38,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--measure-s", defaultValue = "15", description = "Each measured phase, s (default: ${DEFAULT-VALUE}).")
     double measureSeconds;
 
-    @Option(names = "--pipeline-rounds", defaultValue = "7",
-            description = "In-process pipeline: one-second rounds, median reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pipeline-forks", defaultValue = "3",
+            description = "In-process pipeline: JVMs per workload (default: ${DEFAULT-VALUE}).")
+    int pipelineForks;
+
+    @Option(names = "--pipeline-rounds", defaultValue = "5",
+            description = "In-process pipeline: one-second rounds per fork; the median of all is reported"
+                    + " (default: ${DEFAULT-VALUE}).")
     int pipelineRounds;
 
     @Option(names = "--idle", defaultValue = "20000",
@@ -59,13 +64,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        java.util.Set<String> phases = only != null ? only : Bench.Settings.ALL;
         Bench.Settings settings = smoke
-                ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, Math.min(idle, 200))
+                ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, 1, Math.min(idle, 200),
+                        phases)
                 : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
-                        pipelineRounds, idle);
-        if (only != null) {
-            settings = settings.only(only);
-        }
+                        pipelineForks, pipelineRounds, idle, phases);
         ObjectNode results = new Bench(settings, out).run();
         out.print(Bench.table(results));
         if (report != null) {
