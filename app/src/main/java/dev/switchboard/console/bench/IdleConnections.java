@@ -51,10 +51,14 @@ final class IdleConnections {
             port = probe.getLocalPort();
         }
         Path logFile = Files.createTempFile("bench-router-", ".log");
-        Process router = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.switchboard.router.server.Main",
                 "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port", "-1",
-                "--idle-timeout", "1h").redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+                "--idle-timeout", "1h").redirectErrorStream(true).redirectOutput(logFile.toFile());
+        Process router = child.start();
+        // Ctrl+C on the bench must not leave a router with thousands of sockets behind.
+        Thread reaper = new Thread(router::destroyForcibly, "bench-child-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         ExecutorService io = Executors.newFixedThreadPool(2);
         HttpClient client = HttpClient.newBuilder().executor(io).build();
         List<WebSocket> sockets = new ArrayList<>();
@@ -100,6 +104,7 @@ final class IdleConnections {
                 router.destroyForcibly();
             }
             io.shutdownNow();
+            Runtime.getRuntime().removeShutdownHook(reaper);
             Files.deleteIfExists(logFile);
         }
     }

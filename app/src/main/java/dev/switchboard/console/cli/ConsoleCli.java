@@ -3,7 +3,10 @@ package dev.switchboard.console.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The console's headless commands: {@code simulate} and {@code bench}. */
+/**
+ * The console's headless commands: {@code simulate} and {@code bench} (and {@code help},
+ * {@code --help}, {@code --version}); anything else, such as {@code --port=9000}, opens the window.
+ */
 @Command(name = "switchboard-console", mixinStandardHelpOptions = true, version = "switchboard-console 0.1.0",
         description = "Without a command: the console window. Headless commands:",
         subcommands = {SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
@@ -11,7 +14,8 @@ public final class ConsoleCli implements Runnable {
 
     /** Whether {@code args} name a headless command (else the window opens). */
     public static boolean isHeadless(String[] args) {
-        return args.length > 0 && !args[0].startsWith("--");
+        return args.length > 0 && (!args[0].startsWith("-") || java.util.Set.of("-h", "--help", "-V", "--version")
+                .contains(args[0]));
     }
 
     /** Runs a headless command; returns the exit code. */

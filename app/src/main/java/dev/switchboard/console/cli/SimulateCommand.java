@@ -82,7 +82,12 @@ public final class SimulateCommand implements Callable<Integer> {
         out.println();
         out.print(result.table());
         if (report != null) {
-            out.println("report: " + String.join(", ", result.write(report).stream().map(Path::toString).toList()));
+            try {
+                out.println("report: " + String.join(", ", result.write(report).stream().map(Path::toString).toList()));
+            } catch (java.io.IOException e) {
+                err.println("simulate: cannot write the report: " + e.getMessage());
+                return COULD_NOT_RUN;
+            }
         }
         out.flush();
         return result.passed() ? 0 : CHECK_FAILED;

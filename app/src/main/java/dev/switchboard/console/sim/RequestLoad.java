@@ -33,7 +33,7 @@ import org.HdrHistogram.Recorder;
  */
 public final class RequestLoad implements AutoCloseable {
     static final Duration SETTLE = Duration.ofSeconds(5);
-    private static final int RING = 1 << 16;
+    private static final int RING = 1 << 17;
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final URI target;
@@ -53,6 +53,9 @@ public final class RequestLoad implements AutoCloseable {
 
     /** One measured phase's settings; replies are counted and timed only inside its window. */
     private record Phase(boolean closed, long measureFrom, long measureUntil) {
+        boolean scheduledInWindow(long intended) {
+            return intended >= measureFrom && intended < measureUntil;
+        }
     }
 
     /**
@@ -160,16 +163,26 @@ public final class RequestLoad implements AutoCloseable {
         phase = next;
     }
 
+    /**
+     * Waits up to {@link #SETTLE} for the phase's last replies (still timed), then charges every
+     * request of the measured window that never got one with the time it waited until then: the
+     * slowest requests are the last to come back, and leaving them out would hide the tail.
+     */
     private Result end(String mode, double offered, Duration measure) {
         Phase ended = phase;
-        phase = new Phase(false, Long.MAX_VALUE, Long.MIN_VALUE);
         long settleUntil = System.nanoTime() + SETTLE.toNanos();
         while (outstanding() > 0 && System.nanoTime() < settleUntil) {
             LockSupport.parkNanos(1_000_000);
         }
+        long settled = System.nanoTime();
+        long unanswered = 0;
+        for (Conn conn : conns) {
+            unanswered += conn.chargeUnanswered(ended, settled);
+        }
+        phase = new Phase(false, Long.MAX_VALUE, Long.MIN_VALUE);
         Histogram histogram = latency.getIntervalHistogram();
         long replies = completed.sum();
-        return new Result(mode, offered, replies / (measure.toNanos() / 1e9), replies, errors.sum(), outstanding(),
+        return new Result(mode, offered, replies / (measure.toNanos() / 1e9), replies, errors.sum(), unanswered,
                 histogram);
     }
 
@@ -187,15 +200,24 @@ public final class RequestLoad implements AutoCloseable {
         io.shutdownNow();
     }
 
+    /**
+     * A reply: its latency counts when its request was scheduled inside the measured window
+     * (whenever it arrives), and it counts towards the rate when it arrives inside that window.
+     */
     private void onReply(Conn conn, long seq, boolean error, long now) {
         Phase current = phase;
-        long intended = conn.intended[(int) (seq & (RING - 1))];
-        if (intended >= current.measureFrom && now <= current.measureUntil) {
+        long intended = conn.answer(seq);
+        if (intended == Long.MIN_VALUE) {
+            return; // a late reply of an earlier phase, or a duplicate
+        }
+        if (current.scheduledInWindow(intended)) {
             latency.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, now - intended)));
-            completed.increment();
             if (error) {
                 errors.increment();
             }
+        }
+        if (now >= current.measureFrom && now <= current.measureUntil) {
+            completed.increment();
         }
         if (current.closed && now < current.measureUntil) {
             conn.send(System.nanoTime());
@@ -206,25 +228,59 @@ public final class RequestLoad implements AutoCloseable {
     private final class Conn extends WholeTextListener {
         final int index;
         final long[] intended = new long[RING];
+        final boolean[] done = new boolean[RING];
         volatile WebSocket socket;
         private long nextSeq;
-        private volatile long answered;
+        private long phaseStart;
+        private long answered;
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
         Conn(int index) {
             this.index = index;
         }
 
         synchronized void reset() {
-            answered = nextSeq;
+            phaseStart = nextSeq;
+            answered = 0;
         }
 
         synchronized long outstanding() {
-            return Math.max(0, nextSeq - answered);
+            return nextSeq - phaseStart - answered;
+        }
+
+        /** Marks {@code seq} answered; its scheduled time, or {@code Long.MIN_VALUE} to ignore it. */
+        synchronized long answer(long seq) {
+            int slot = (int) (seq & (RING - 1));
+            if (seq < phaseStart || seq >= nextSeq || done[slot]) {
+                return Long.MIN_VALUE;
+            }
+            done[slot] = true;
+            answered++;
+            return intended[slot];
+        }
+
+        /** Records every unanswered request of the window as waiting until {@code now}; returns how many. */
+        synchronized long chargeUnanswered(Phase ended, long now) {
+            long count = 0;
+            for (long seq = phaseStart; seq < nextSeq; seq++) {
+                int slot = (int) (seq & (RING - 1));
+                if (!done[slot]) {
+                    count++;
+                    if (ended.scheduledInWindow(intended[slot])) {
+                        latency.recordValue(Math.min(HIGHEST_NANOS, Math.max(0, now - intended[slot])));
+                    }
+                }
+            }
+            return count;
         }
 
         synchronized void send(long intendedNanos) {
             long seq = nextSeq++;
+            if (seq - phaseStart >= RING) {
+                throw new IllegalStateException("more than " + RING + " requests on one connection in one phase:"
+                        + " use more connections or a shorter phase");
+            }
             intended[(int) (seq & (RING - 1))] = intendedNanos;
+            done[(int) (seq & (RING - 1))] = false;
             String text = frame(index, seq, pad);
             WebSocket ws = socket;
             lastSend = lastSend.handle((ok, failure) -> null).thenCompose(ignored -> ws.sendText(text, true));
@@ -235,9 +291,6 @@ public final class RequestLoad implements AutoCloseable {
             long now = System.nanoTime();
             long seq = sequence(frame);
             if (seq >= 0) {
-                synchronized (this) {
-                    answered++;
-                }
                 onReply(this, seq, frame.startsWith("{\"type\":\"error\""), now);
             }
         }

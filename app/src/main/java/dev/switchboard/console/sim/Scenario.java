@@ -44,7 +44,8 @@ public record Scenario(String name, String description, long durationMs, long dr
     private static final Set<String> GROUP_KEYS = Set.of("name", "users", "connections_per_user", "ramp_up_ms",
             "messages_per_user", "think_time", "mix", "reconnect", "user_prefix", "content_chars", "expect");
     private static final Set<String> THINK_KEYS = Set.of("distribution", "mean_ms", "min_ms", "max_ms");
-    private static final Set<String> EXPECT_KEYS = Set.of("errors", "max_connection_failures");
+    private static final Set<String> EXPECT_KEYS = Set.of("errors", "max_connection_failures",
+            "max_connections_closed");
 
     public Scenario {
         groups = List.copyOf(groups);
@@ -76,10 +77,13 @@ public record Scenario(String name, String description, long durationMs, long dr
      * @param contentChars       length of the content of user messages and validations
      * @param expectedErrors     error codes this group is expected to get (others fail the check)
      * @param maxConnectionFailures handshakes or connections allowed to fail
+     * @param maxConnectionsClosed  connections the router may close (messages and runs on them are
+     *                              counted as interrupted)
      */
     public record Group(String name, int users, int connectionsPerUser, long rampUpMs, int messagesPerUser,
                         ThinkTime thinkTime, Map<String, Integer> mix, boolean reconnect, String userPrefix,
-                        int contentChars, Set<String> expectedErrors, int maxConnectionFailures) {
+                        int contentChars, Set<String> expectedErrors, int maxConnectionFailures,
+                        int maxConnectionsClosed) {
 
         public Group {
             mix = Map.copyOf(mix);
@@ -91,12 +95,22 @@ public record Scenario(String name, String description, long durationMs, long dr
                     || mix.values().stream().mapToInt(Integer::intValue).sum() == 0) {
                 throw new IllegalArgumentException("group " + name + ": mix needs at least one positive weight");
             }
+            if (!dev.switchboard.router.auth.Principal.isValidUserId(userPrefix + "-" + (users - 1))) {
+                throw new IllegalArgumentException("group " + name + ": user ids '" + userPrefix + "-<n>' must be 1 to 64"
+                        + " characters of [A-Za-z0-9._@-]; set user_prefix");
+            }
             for (String type : mix.keySet()) {
                 if (!REPLIES.containsKey(type)) {
                     throw new IllegalArgumentException("group " + name + ": the simulator cannot send '" + type
                             + "' (it can send " + new java.util.TreeSet<>(REPLIES.keySet()) + ")");
                 }
             }
+        }
+
+        /** The same group with {@code count} users. */
+        public Group withUsers(int count) {
+            return new Group(name, count, connectionsPerUser, rampUpMs, messagesPerUser, thinkTime, mix, reconnect,
+                    userPrefix, contentChars, expectedErrors, maxConnectionFailures, maxConnectionsClosed);
         }
 
         /** Picks a message type by weight. */
@@ -192,7 +206,7 @@ public record Scenario(String name, String description, long durationMs, long dr
                 json.path("ramp_up_ms").asLong(0), json.path("messages_per_user").asInt(0), thinkTime, mix,
                 json.path("reconnect").asBoolean(false), json.path("user_prefix").asText(name),
                 json.path("content_chars").asInt(48), expectedErrors,
-                expect.path("max_connection_failures").asInt(0));
+                expect.path("max_connection_failures").asInt(0), expect.path("max_connections_closed").asInt(0));
     }
 
     private static void requireObject(JsonNode json, String what, Set<String> keys, Set<String> alsoAllowed) {

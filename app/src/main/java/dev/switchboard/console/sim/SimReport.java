@@ -43,7 +43,6 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
             measure.sample();
             latency.put(measure.name(), measure.total());
         }
-        int allowedFailures = sim.scenario().groups().stream().mapToInt(Scenario.Group::maxConnectionFailures).sum();
         List<Check> checks = new ArrayList<>();
         long violations = sim.isolationViolations.sum();
         checks.add(new Check("isolation", violations == 0,
@@ -59,9 +58,21 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
                 unanswered + " messages that expect a reply got none"));
         checks.add(new Check("no_unexpected_errors", sim.unexpectedErrors() == 0,
                 sim.unexpectedErrors() + " errors with codes the scenario does not expect; by code: " + sim.errorsByCode()));
-        checks.add(new Check("connections", sim.connectionFailures() <= allowedFailures,
-                sim.connectionFailures() + " failed (allowed " + allowedFailures + "), " + sim.connectionsLost()
-                        + " closed by the router"));
+        StringBuilder connections = new StringBuilder();
+        boolean connectionsOk = true;
+        for (Scenario.Group group : sim.scenario().groups()) {
+            long failed = sim.connectionFailures(group.name());
+            long closed = sim.connectionsLost(group.name());
+            connectionsOk &= failed <= group.maxConnectionFailures() && closed <= group.maxConnectionsClosed();
+            connections.append(connections.length() == 0 ? "" : "; ").append(sim.scenario().groups().size() > 1
+                    ? group.name() + ": " : "").append(String.format(Locale.ROOT,
+                    "%d failed (allowed %d), %d closed by the router (allowed %d)", failed,
+                    group.maxConnectionFailures(), closed, group.maxConnectionsClosed()));
+        }
+        if (sim.interrupted.sum() > 0) {
+            connections.append("; ").append(sim.interrupted.sum()).append(" messages and runs cut off by closes");
+        }
+        checks.add(new Check("connections", connectionsOk, connections.toString()));
         if (sim.sent.sum() == 0) {
             checks.add(new Check("traffic", false, "no message was sent"));
         }

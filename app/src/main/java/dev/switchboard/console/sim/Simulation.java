@@ -71,6 +71,8 @@ public final class Simulation implements AutoCloseable {
     private final LongAdder unexpectedErrors = new LongAdder();
     private final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> runsByStatus = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failuresByGroup = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> lostByGroup = new ConcurrentHashMap<>();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
     /**
@@ -100,12 +102,12 @@ public final class Simulation implements AutoCloseable {
         startedAt = Instant.now();
         startNanos = System.nanoTime();
         phase = Phase.RUNNING;
+        usersSending.set(scenario.totalUsers());
         for (Scenario.Group group : scenario.groups()) {
             for (int i = 0; i < group.users(); i++) {
                 VirtualUser user = new VirtualUser(group.userPrefix() + "-" + i, group, this);
                 users.add(user);
                 long offset = group.users() == 1 ? 0 : group.rampUpMs() * i / (group.users() - 1);
-                usersSending.incrementAndGet();
                 scheduler.schedule(() -> connect(user), offset, TimeUnit.MILLISECONDS);
             }
         }
@@ -121,8 +123,13 @@ public final class Simulation implements AutoCloseable {
             userDone();
             return;
         }
-        user.connect(client, url, tokens == null ? null : tokens.apply(user.id()))
-                .whenComplete((ok, failure) -> scheduleNext(user));
+        try {
+            user.connect(client, url, tokens == null ? null : tokens.apply(user.id()))
+                    .whenComplete((ok, failure) -> scheduleNext(user));
+        } catch (RuntimeException e) {
+            connectionFailed(user.group(), user.id(), e);
+            userDone();
+        }
     }
 
     private void scheduleNext(VirtualUser user) {
@@ -268,6 +275,18 @@ public final class Simulation implements AutoCloseable {
         return connectionsLost.sum();
     }
 
+    /** Connection failures of a group. */
+    long connectionFailures(String group) {
+        LongAdder count = failuresByGroup.get(group);
+        return count == null ? 0 : count.sum();
+    }
+
+    /** Connections of a group the router closed. */
+    long connectionsLost(String group) {
+        LongAdder count = lostByGroup.get(group);
+        return count == null ? 0 : count.sum();
+    }
+
     long unexpectedErrors() {
         return unexpectedErrors.sum();
     }
@@ -293,14 +312,16 @@ public final class Simulation implements AutoCloseable {
         connectionsOpened.increment();
     }
 
-    void connectionFailed(String user, Throwable failure) {
+    void connectionFailed(Scenario.Group group, String user, Throwable failure) {
         connectionFailures.increment();
+        failuresByGroup.computeIfAbsent(group.name(), key -> new LongAdder()).increment();
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         problem("connection of " + user + " failed: " + cause.getMessage());
     }
 
-    void connectionLost(String user, String how) {
+    void connectionLost(Scenario.Group group, String user, String how) {
         connectionsLost.increment();
+        lostByGroup.computeIfAbsent(group.name(), key -> new LongAdder()).increment();
         problem("connection of " + user + " " + how);
     }
 

@@ -39,8 +39,12 @@ public final class VirtualUser {
     private final Map<String, Run> runs = new HashMap<>();
     /** Run events for runs not (yet) known as this user's: checked when the ack arrives, else violations. */
     private final Map<String, Early> early = new HashMap<>();
-    /** Runs of this user that ended, and runs found not to be this user's (each counted once). */
-    private final java.util.Set<String> finished = new java.util.HashSet<>();
+    /**
+     * Runs of this user that ended (kept to catch events after their end), runs cut
+     * off by their connection closing, and runs found not to be this user's (counted once).
+     */
+    private final Map<String, Run> finished = new HashMap<>();
+    private final java.util.Set<String> interruptedRuns = new java.util.HashSet<>();
     private final java.util.Set<String> foreign = new java.util.HashSet<>();
     /** A user with no open connection for this long (reconnecting or not) stops sending. */
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -60,12 +64,18 @@ public final class VirtualUser {
     private record Early(long firstSeenNanos, List<Map.Entry<Conn, JsonNode>> events) {
     }
 
-    /** One run this user started, checked separately on every connection that sees its events. */
+    /**
+     * One run this user started, checked separately on every connection that was open when it
+     * started (a connection opened later sees only the rest of the run and is not checked).
+     */
     private static final class Run {
         final long sentNanos;
         final Conn origin;
+        /** The connections open at the ack, with the generation (reconnect count) they had then. */
+        final Map<Conn, Integer> watched = new HashMap<>();
         final Map<Conn, Track> tracks = new HashMap<>();
         boolean firstEventSeen;
+        boolean lateEventCounted;
 
         Run(long sentNanos, Conn origin) {
             this.sentNanos = sentNanos;
@@ -197,6 +207,11 @@ public final class VirtualUser {
                 return;
             }
             String replyTo = frame.path("reply_to").asText(null);
+            if (replyTo != null && !replyTo.startsWith(id + "-")) {
+                // Message ids are "<user>-<n>": this answers another user's message.
+                leak("a reply to message " + replyTo + " of another user");
+                return;
+            }
             Pending request = replyTo == null ? null : pending.remove(replyTo);
             if (type.equals("error")) {
                 onError(frame.path("code").asText("?"));
@@ -226,6 +241,12 @@ public final class VirtualUser {
             return;
         }
         Run run = new Run(request.sentNanos, request.conn);
+        for (Conn conn : conns) {
+            if (conn.socket != null && !conn.closed) {
+                run.watched.put(conn, conn.generation);
+            }
+        }
+        run.watched.put(request.conn, request.conn.generation);
         runs.put(runId, run);
         runsStarted++;
         sim.runsStarted.increment();
@@ -244,8 +265,18 @@ public final class VirtualUser {
             track(runId, run, conn, event, now);
             return;
         }
-        if (finished.contains(runId) || foreign.contains(runId)) {
-            return; // a late event of one of our ended runs, or a foreign run already counted
+        if (interruptedRuns.contains(runId) || foreign.contains(runId)) {
+            return; // a run cut off by its connection closing (its cancellation), or one counted already
+        }
+        Run ended = finished.get(runId);
+        if (ended != null) {
+            Integer generation = ended.watched.get(conn);
+            if (generation != null && generation == conn.generation && !ended.lateEventCounted) {
+                ended.lateEventCounted = true;
+                sim.runsOutOfOrder.increment(); // an event after agent_completed on a connection that saw it
+                sim.problem(id + ": run " + runId + " sent " + event.path("type").asText() + " after agent_completed");
+            }
+            return;
         }
         Early seen = early.computeIfAbsent(runId, key -> new Early(now, new ArrayList<>()));
         if (seen.events.size() < EARLY_EVENTS_KEPT) {
@@ -258,6 +289,10 @@ public final class VirtualUser {
     }
 
     private void track(String runId, Run run, Conn conn, JsonNode event, long now) {
+        Integer generation = run.watched.get(conn);
+        if (generation == null || generation != conn.generation) {
+            return; // opened (or reopened) after the run started: it sees only the rest of the run
+        }
         String type = event.path("type").asText();
         Track track = run.tracks.computeIfAbsent(conn, key -> new Track());
         long seq = event.path("seq").asLong(-1);
@@ -292,22 +327,35 @@ public final class VirtualUser {
                 runsCompleted++;
             }
         }
-        if (run.tracks.values().stream().filter(t -> t.completed).count() >= liveConnections()) {
-            runs.remove(runId);
-            finished.add(runId);
-        }
+        finishIfSeenEverywhere(runId, run);
     }
 
-    private long liveConnections() {
-        return Math.max(1, conns.stream().filter(conn -> !conn.closed).count());
+    /** Ends a run once every watched connection still open has seen its {@code agent_completed}. */
+    private boolean finishIfSeenEverywhere(String runId, Run run) {
+        for (Map.Entry<Conn, Integer> watched : run.watched.entrySet()) {
+            Conn conn = watched.getKey();
+            boolean stillThere = !conn.closed && conn.generation == watched.getValue();
+            Track track = run.tracks.get(conn);
+            if (stillThere && (track == null || !track.completed)) {
+                return false;
+            }
+        }
+        runs.remove(runId);
+        run.tracks.clear();
+        finished.put(runId, run);
+        return true;
+    }
+
+    private void leak(String what) {
+        violations++;
+        sim.isolationViolations.increment();
+        sim.problem("isolation violation: " + id + " got " + what);
     }
 
     private void violation(String runId) {
         early.remove(runId);
         if (foreign.add(runId)) {
-            violations++;
-            sim.isolationViolations.increment();
-            sim.problem("isolation violation: " + id + " got events of run " + runId + " it did not start");
+            leak("events of run " + runId + " it did not start");
         }
     }
 
@@ -348,11 +396,17 @@ public final class VirtualUser {
                 sim.interrupted.increment();
             }
         }
-        for (Iterator<Run> it = runs.values().iterator(); it.hasNext(); ) {
-            if (it.next().origin == conn) {
+        for (Iterator<Map.Entry<String, Run>> it = runs.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Run> entry = it.next();
+            if (entry.getValue().origin == conn) {
+                // The router cancels it; its agent_completed may still reach the other connections.
                 it.remove();
+                interruptedRuns.add(entry.getKey());
                 sim.interrupted.increment();
             }
+        }
+        for (Map.Entry<String, Run> entry : List.copyOf(runs.entrySet())) {
+            finishIfSeenEverywhere(entry.getKey(), entry.getValue());
         }
     }
 
@@ -375,6 +429,8 @@ public final class VirtualUser {
         final int index;
         volatile WebSocket socket;
         volatile boolean closed;
+        /** How many times this connection has opened: events are checked per opening. */
+        volatile int generation;
         private volatile boolean closing;
         private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
         private HttpClient client;
@@ -399,11 +455,18 @@ public final class VirtualUser {
             return builder.buildAsync(target, this).handle((ws, failure) -> {
                 if (failure != null) {
                     closed = true;
-                    sim.connectionFailed(id, failure);
+                    sim.connectionFailed(group, id, failure);
                     scheduleReconnect();
+                } else if (closing) {
+                    ws.abort(); // opened after the simulation ended
                 } else {
-                    socket = ws;
-                    closed = false;
+                    synchronized (VirtualUser.this) {
+                        generation++;
+                        socket = ws;
+                        closed = false;
+                    }
+                    reconnects = 0;
+                    discardPartial();
                     sim.connectionOpened();
                 }
                 return null;
@@ -435,7 +498,7 @@ public final class VirtualUser {
             closed = true;
             onClosed(this);
             if (!closing) {
-                sim.connectionLost(id, how);
+                sim.connectionLost(group, id, how);
                 scheduleReconnect();
             }
         }

@@ -74,9 +74,7 @@ public record ScenarioCatalog(Path directory, List<Path> files) {
             int share = groupsAfter == 0 ? left
                     : (int) Math.max(1, Math.min(left - groupsAfter, Math.round((double) group.users() * users / total)));
             left -= share;
-            groups.add(new Scenario.Group(group.name(), share, group.connectionsPerUser(), group.rampUpMs(),
-                    group.messagesPerUser(), group.thinkTime(), group.mix(), group.reconnect(), group.userPrefix(),
-                    group.contentChars(), group.expectedErrors(), group.maxConnectionFailures()));
+            groups.add(group.withUsers(share));
         }
         return new Scenario(scenario.name(), scenario.description(), scenario.durationMs(), scenario.drainMs(), groups);
     }

@@ -27,6 +27,11 @@ public abstract class WholeTextListener implements WebSocket.Listener {
         return null;
     }
 
+    /** Forgets a message cut off by a closed connection (call before reusing the listener). */
+    protected final void discardPartial() {
+        partial.setLength(0);
+    }
+
     /** One whole text message. */
     protected abstract void onMessage(String text);
 }

@@ -7,8 +7,10 @@ import dev.switchboard.router.Router;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -96,5 +98,53 @@ class SimulationTest {
         assertThat(report.sent()).isZero();
         assertThat(report.checks()).filteredOn(check -> check.name().equals("connections"))
                 .singleElement().satisfies(check -> assertThat(check.passed()).isFalse());
+    }
+
+    @Test
+    void aConnectionClosedMidRunIsCountedAsInterruptedNotAsAViolation() throws Exception {
+        router = TestRouters.start(config -> config.httpPort(-1)
+                .agent(dev.switchboard.router.agents.SimulatedAgent.Settings.defaults().withStepDelay(Duration.ofMillis(150))));
+        Scenario scenario = Scenario.parse(new ObjectMapper().readTree("""
+                {"name":"cut","users":1,"user_prefix":"cut","connections_per_user":2,"messages_per_user":8,
+                 "think_time":{"distribution":"fixed","mean_ms":40},"mix":{"user_message":1},"reconnect":true,
+                 "expect":{"max_connections_closed":1}}"""), "cut");
+
+        SimReport report;
+        try (Simulation simulation = new Simulation(router.clientUri(), scenario, null)) {
+            simulation.start();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> router.runsInFlight().size() >= 2);
+            // close a connection that started a run still in flight (the router cancels that run)
+            String first = router.runsInFlight().get(0).connectionId();
+            router.monitorCommand(new ObjectMapper().readTree("{\"type\":\"disconnect\",\"connection_id\":\"" + first + "\"}"));
+            report = simulation.report().get(60, TimeUnit.SECONDS);
+        }
+
+        assertThat(report.connectionsLost()).isEqualTo(1);
+        assertThat(report.interrupted()).isPositive();
+        assertThat(report.isolationViolations()).as(report.problems().toString()).isZero();
+        assertThat(report.runsOutOfOrder()).as(report.table()).isZero();
+        assertThat(report.runsIncomplete()).as(report.table()).isZero();
+        assertThat(report.passed()).as(report.table()).isTrue();
+    }
+
+    @Test
+    void aRouterThatClosesConnectionsFailsTheRunUnlessTheScenarioAllowsIt() throws Exception {
+        router = TestRouters.start(config -> config.httpPort(-1));
+        Scenario scenario = Scenario.parse(new ObjectMapper().readTree("""
+                {"name":"closed","users":1,"user_prefix":"closed","messages_per_user":200,
+                 "think_time":{"distribution":"fixed","mean_ms":20},"mix":{"ping":1}}"""), "closed");
+
+        SimReport report;
+        try (Simulation simulation = new Simulation(router.clientUri(), scenario, null)) {
+            simulation.start();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> simulation.progress().sent() >= 5);
+            router.monitorCommand(new ObjectMapper().readTree("{\"type\":\"disconnect_user\",\"user_id\":\"closed-0\"}"));
+            report = simulation.report().get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(report.sent()).isLessThan(200);
+        assertThat(report.passed()).isFalse();
+        assertThat(report.checks()).filteredOn(check -> check.name().equals("connections")).singleElement()
+                .satisfies(check -> assertThat(check.detail()).contains("1 closed by the router (allowed 0)"));
     }
 }

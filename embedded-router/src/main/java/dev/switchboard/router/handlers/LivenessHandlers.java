@@ -10,12 +10,17 @@ import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.RouteRejection;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /** {@code ping}, {@code heartbeat} and {@code typing}: the messages that keep a session alive. */
 final class LivenessHandlers {
     private final Clock clock;
     /** The last {@code server_time} written: formatting an instant costs more than the rest of a ping. */
     private volatile Stamp stamp = new Stamp(Long.MIN_VALUE, "");
+    /** Always three fraction digits ({@code Instant.toString} drops them on whole seconds). */
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private record Stamp(long millis, String text) {
     }
@@ -44,7 +49,7 @@ final class LivenessHandlers {
         long now = clock.millis();
         Stamp last = stamp;
         if (last.millis() != now) {
-            last = new Stamp(now, Instant.ofEpochMilli(now).toString());
+            last = new Stamp(now, MILLIS.format(Instant.ofEpochMilli(now)));
             stamp = last;
         }
         return last.text();

@@ -62,8 +62,12 @@ public final class Dispatcher {
 
     /** Queues an admitted message, or answers {@code overloaded} when there is no room. */
     void submit(MessageContext context, ClientMessage message, Classification classification, long receivedAtNanos) {
-        DispatchQueue.Offer offer = queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
-                classification.priority());
+        refuse(context, queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
+                classification.priority()));
+    }
+
+    /** Answers a message the dispatch queue did not take ({@code QUEUED}: nothing to say). */
+    static void refuse(MessageContext context, DispatchQueue.Offer offer) {
         switch (offer) {
             case QUEUED -> { }
             case USER_FULL -> context.fail(ErrorCode.OVERLOADED, "too many of your messages are waiting; retry later",

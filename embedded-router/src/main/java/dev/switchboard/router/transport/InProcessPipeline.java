@@ -48,7 +48,7 @@ public final class InProcessPipeline {
         }
         DispatchQueue.Offer offer = queue.offer(admitted, userId, admitted.classification().priority());
         if (offer != DispatchQueue.Offer.QUEUED) {
-            admitted.context().fail(ErrorCode.OVERLOADED, "the router is busy; retry later");
+            Dispatcher.refuse(admitted.context(), offer);
             return;
         }
         DispatchQueue.Taken<Admission.Admitted> taken;
