@@ -2,47 +2,21 @@ package dev.switchboard.console.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.console.ConsoleApp;
-import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.state.ErrorRow;
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
-import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeTableView;
-import javafx.stage.Stage;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** The console on an embedded router, driven as a user would, headless through Monocle. */
-@ExtendWith(ApplicationExtension.class)
-class ConsoleUiTest {
-    private EmbeddedFeed feed;
-    private MainWindow window;
-
-    @Start
-    void start(Stage stage) {
-        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
-        window = new ConsoleApp().show(stage, feed);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.detach()).get(5, TimeUnit.SECONDS);
-        feed.close();
-    }
-
+class ConsoleUiTest extends EmbeddedConsoleTest {
     @Test
     void showsBothUsersTheirRunTimelineAndHandlerErrors(FxRobot robot) {
         try (WsClient alice = WsClient.connect(feed.router().clientUri(), "alice");

@@ -2,11 +2,8 @@ package dev.switchboard.console.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.console.ConsoleApp;
-import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.inject.ReceivedFrame;
 import dev.switchboard.console.inject.SentMessage;
-import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -18,34 +15,13 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The inject panel on an embedded router, driven as an operator would, headless through Monocle. */
-@ExtendWith(ApplicationExtension.class)
-class InjectUiTest {
-    private EmbeddedFeed feed;
-    private MainWindow window;
-
-    @Start
-    void start(Stage stage) {
-        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
-        window = new ConsoleApp().show(stage, feed);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.detach()).get(5, TimeUnit.SECONDS);
-        feed.close();
-    }
-
+class InjectUiTest extends EmbeddedConsoleTest {
     /** Whether one of the received table's cells, as laid out now, shows {@code text} (read on the FX thread). */
     private static boolean showsCell(FxRobot robot, String text) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> robot.lookup("#inject-received .table-cell").queryAllAs(TableCell.class)

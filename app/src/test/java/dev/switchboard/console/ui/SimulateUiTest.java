@@ -2,48 +2,23 @@ package dev.switchboard.console.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.console.ConsoleApp;
-import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.sim.SimReport;
 import dev.switchboard.console.sim.VirtualUser;
 import dev.switchboard.console.state.TypeRow;
-import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
 import javafx.scene.input.KeyCode;
-import javafx.stage.Stage;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /** The simulate panel against the console's embedded router, driven as an operator would, headless through Monocle. */
-@ExtendWith(ApplicationExtension.class)
-class SimulateUiTest {
-    private EmbeddedFeed feed;
-    private MainWindow window;
-
-    @Start
-    void start(Stage stage) {
-        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
-        window = new ConsoleApp().show(stage, feed);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.detach()).get(5, TimeUnit.SECONDS);
-        feed.close();
-    }
-
+class SimulateUiTest extends EmbeddedConsoleTest {
     @Test
     @SuppressWarnings("unchecked")
     void ctrl9OpensThePanelWhichRunsTheSmokeScenarioToAPassWhileTheRouterViewsKeepCounting(FxRobot robot) {
