@@ -2,21 +2,14 @@ package dev.switchboard.console.ui.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.EmbeddedFeed;
-import dev.switchboard.console.feed.FeedStatus;
-import dev.switchboard.console.feed.UserEndpoint;
+import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.sim.SimReport;
 import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,8 +104,9 @@ class SimulateViewModelTest {
     }
 
     @Test
-    void aSavedSessionCannotStartAndSaysThatSimulationNeedsALiveRouter() {
-        model = new SimulateViewModel(new OfflineFeed(), SHIPPED, System::nanoTime, name -> null);
+    void aSavedSessionCannotStartAndSaysThatSimulationNeedsALiveRouter(@TempDir Path dir) throws Exception {
+        Path session = Files.writeString(dir.resolve("session.jsonl"), "");
+        model = new SimulateViewModel(new ReplayFeed(session), SHIPPED, System::nanoTime, name -> null);
 
         model.start();
 
@@ -120,36 +114,5 @@ class SimulateViewModelTest {
         assertThat(model.busyProperty().get()).isFalse();
         assertThat(model.noteProperty().get())
                 .isEqualTo("Simulation needs a live router: a saved session has no router to send to.");
-    }
-
-    /** What a replayed session's feed says about connecting as a user. */
-    private static final class OfflineFeed implements ConsoleFeed {
-        @Override
-        public String source() {
-            return "offline";
-        }
-
-        @Override
-        public void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status) {
-        }
-
-        @Override
-        public CompletionStage<ObjectNode> command(JsonNode command) {
-            return CompletableFuture.failedFuture(new IllegalStateException("offline"));
-        }
-
-        @Override
-        public CompletionStage<UserEndpoint> userEndpoint(String userId) {
-            return CompletableFuture.failedFuture(new IllegalStateException(injectionUnavailable()));
-        }
-
-        @Override
-        public String injectionUnavailable() {
-            return "a saved session has no router to send to";
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
