@@ -14,6 +14,7 @@ import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionInfo;
+import dev.switchboard.router.connections.ConnectionLimits;
 import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.handlers.BuiltInHandlers;
@@ -47,7 +48,9 @@ import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.transport.Dispatcher;
 import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.InProcessPipeline;
+import dev.switchboard.router.transport.ListenerStatus;
 import dev.switchboard.router.transport.RouterSocketServer;
+import dev.switchboard.router.transport.TransportLimits;
 import dev.switchboard.router.transport.TransportStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -100,6 +103,8 @@ import org.slf4j.LoggerFactory;
 public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
+    /** Bytes read and discarded after a refusal or protocol error, so the peer reads the answer. */
+    private static final int DRAIN_BYTES = 16 * 1024 * 1024;
     private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
 
     /** Where the router is in its life. */
@@ -145,7 +150,8 @@ public final class Router implements AutoCloseable {
         this.meterRegistry = builder.meterRegistry != null
                 ? builder.meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
-        this.connections = new ConnectionRegistry(codec, clock, config.outboxLimit(), this::runHousekeeping);
+        this.connections = new ConnectionRegistry(codec, clock, new ConnectionLimits(config.outboxLimit(),
+                config.outboxBytes(), config.maxConnectionsPerUser()), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
         this.runs = new RunTracker(pool, this::emitAndObserve, clock, launcher, scheduler, config.runTimeout(),
@@ -268,9 +274,9 @@ public final class Router implements AutoCloseable {
         tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock);
         dispatcher = new Dispatcher(config.queue(), router, nanos -> metrics.recordRouting(nanos),
                 nanos -> metrics.recordQueueWait(nanos));
-        socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()), tokens,
-                config.devAuth(), connections, router, codec, clock, config.softFrameLimit(), config.hardFrameLimit(),
-                protection, dispatcher);
+        socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()),
+                transportLimits(config), config.ioThreads(), tokens, config.devAuth(), connections, router, codec, clock,
+                config.softFrameLimit(), config.hardFrameLimit(), protection, dispatcher);
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
                 protection, dispatcher.queue(), socketServer.stats(), pool, breakers, () -> state == State.READY));
         runs.addListener(metrics);
@@ -280,7 +286,7 @@ public final class Router implements AutoCloseable {
             socketServer.started().get(10, TimeUnit.SECONDS);
             if (config.httpPort() >= 0) {
                 http = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
-                        this::healthJson, this::readiness, meterRegistry::scrape);
+                        this::health, this::readiness, meterRegistry::scrape);
                 http.start();
             }
         } catch (ExecutionException | TimeoutException | IOException e) {
@@ -295,8 +301,17 @@ public final class Router implements AutoCloseable {
         scheduleHousekeeping();
         runs.warmUp().whenComplete((ignored, failure) -> becomeReady(failure));
         scheduler.schedule(this::graceExpired, config.startupGrace().toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Switchboard router listening on {} (http {})", clientUri(), http == null ? "off" : http.port());
+        log.info("Switchboard router listening on {} (http {}); at most {} connections, {} per user, {} handshaking"
+                        + " (open-files limit {})", clientUri(), http == null ? "off" : http.port(),
+                config.maxConnections(), config.maxConnectionsPerUser(), config.maxPendingHandshakes(),
+                DescriptorBudget.processLimit());
         return this;
+    }
+
+    private static TransportLimits transportLimits(RouterConfig config) {
+        return new TransportLimits(config.maxConnections(), config.maxPendingHandshakes(), config.handshakeTimeout(),
+                config.maxRequestLineBytes(), config.maxHeaderBytes(), config.socketSendBuffer(), config.closeGrace(),
+                DRAIN_BYTES);
     }
 
     private void startMonitor() {
@@ -399,25 +414,51 @@ public final class Router implements AutoCloseable {
         socketServer.resumeDispatch();
     }
 
+    /** Ready: started, warmed up, and the listener accepting connections. */
     private HttpEndpoints.Readiness readiness() {
         State now = state;
+        ListenerStatus listener = socketServer.listenerStatus();
+        boolean ready = now == State.READY && listener.accepting();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ready", now == State.READY);
+        body.put("ready", ready);
         body.put("state", now.name().toLowerCase(Locale.ROOT));
+        body.put("listener", listenerJson(listener));
         body.put("handlers", router.registry().types().size());
         body.put("agent_executor", runs.isReady() ? "ready" : "warming_up");
-        return new HttpEndpoints.Readiness(now == State.READY, codec.encodeObject(body));
+        return new HttpEndpoints.Readiness(ready, codec.encodeObject(body));
     }
 
-    private String healthJson() {
+    /** Up: not stopped, and the listener accepting connections (503 with the reason otherwise). */
+    private HttpEndpoints.Readiness health() {
+        ListenerStatus listener = socketServer.listenerStatus();
+        boolean up = state != State.STOPPED && listener.accepting();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", state == State.STOPPED ? "down" : "up");
+        body.put("status", up ? "up" : "down");
         body.put("state", state.name().toLowerCase(Locale.ROOT));
+        body.put("listener", listenerJson(listener));
         body.put("uptime_seconds", startedAt == null ? 0 : Duration.between(startedAt, clock.instant()).toSeconds());
         body.put("connections", connections.connectionCount());
         body.put("users", connections.userCount());
+        body.put("pending_handshakes", socketServer.pendingHandshakes());
+        body.put("max_connections", config.maxConnections());
         body.put("runs_in_flight", runs.inFlightCount());
-        return codec.encodeObject(body);
+        return new HttpEndpoints.Readiness(up, codec.encodeObject(body));
+    }
+
+    private static Map<String, Object> listenerJson(ListenerStatus listener) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("state", listener.state().name().toLowerCase(Locale.ROOT));
+        json.put("since", listener.since().toString());
+        if (listener.reason() != null) {
+            json.put("reason", listener.reason());
+        }
+        return json;
+    }
+
+    /** The WebSocket listener's state now: whether it accepts connections, since when, why not. */
+    public ListenerStatus listenerStatus() {
+        requireStarted();
+        return socketServer.listenerStatus();
     }
 
     /**
@@ -477,7 +518,7 @@ public final class Router implements AutoCloseable {
     /** The bound WebSocket port (useful after starting on port 0). */
     public int port() {
         requireStarted();
-        return socketServer.getPort();
+        return socketServer.port();
     }
 
     /** The bound HTTP port, or -1 when the HTTP endpoints are off. */

@@ -48,6 +48,38 @@ public final class RouterConfig {
     private final RolloutSpec rollout;
     private final BreakerPolicy breakers;
     private final Duration stopTimeout;
+    private final int maxConnections;
+    private final int maxConnectionsPerUser;
+    private final int maxPendingHandshakes;
+    private final Duration handshakeTimeout;
+    private final int maxRequestLineBytes;
+    private final int maxHeaderBytes;
+    private final long outboxBytes;
+    private final int socketSendBuffer;
+    private final Duration closeGrace;
+    private final int ioThreads;
+    private final MonitorLimits monitorLimits;
+
+    /**
+     * What one {@code /monitor} connection may ask and hold.
+     *
+     * @param commandsPerSecond commands a monitor connection may send per second, sustained
+     * @param commandBurst      commands it may send at once
+     * @param outboxBytes       bytes queued to it before it is closed with 1013 (it does not read)
+     */
+    public record MonitorLimits(int commandsPerSecond, int commandBurst, long outboxBytes) {
+        public MonitorLimits {
+            if (commandsPerSecond < 1 || commandBurst < 1 || outboxBytes < 1024) {
+                throw new IllegalArgumentException(
+                        "monitor commandsPerSecond and commandBurst must be at least 1, outboxBytes at least 1024");
+            }
+        }
+
+        /** 10 commands a second, bursts of 20, 16 MiB queued. */
+        public static MonitorLimits defaults() {
+            return new MonitorLimits(10, 20, 16L * 1024 * 1024);
+        }
+    }
 
     private RouterConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host must not be null");
@@ -75,6 +107,27 @@ public final class RouterConfig {
         this.rollout = Objects.requireNonNull(b.rollout, "rollout must not be null");
         this.breakers = Objects.requireNonNull(b.breakers, "breakers must not be null");
         this.stopTimeout = requireNotNegative(b.stopTimeout, "stopTimeout");
+        DescriptorBudget budget = DescriptorBudget.of(DescriptorBudget.processLimit());
+        this.maxPendingHandshakes = b.maxPendingHandshakes > 0 ? b.maxPendingHandshakes : budget.pendingHandshakes();
+        this.maxConnections = b.maxConnections > 0 ? b.maxConnections : budget.connections();
+        this.maxConnectionsPerUser = requireAtLeastOne(b.maxConnectionsPerUser, "maxConnectionsPerUser");
+        this.handshakeTimeout = requirePositive(b.handshakeTimeout, "handshakeTimeout");
+        this.maxRequestLineBytes = b.maxRequestLineBytes;
+        this.maxHeaderBytes = b.maxHeaderBytes;
+        if (maxRequestLineBytes < 256 || maxHeaderBytes < 1024) {
+            throw new IllegalArgumentException("maxRequestLineBytes must be at least 256 and maxHeaderBytes at least 1024");
+        }
+        this.outboxBytes = b.outboxBytes;
+        if (outboxBytes < 1024) {
+            throw new IllegalArgumentException("outboxBytes must be at least 1024");
+        }
+        this.socketSendBuffer = b.socketSendBuffer;
+        if (socketSendBuffer < 4096) {
+            throw new IllegalArgumentException("socketSendBuffer must be at least 4096");
+        }
+        this.closeGrace = requireNotNegative(b.closeGrace, "closeGrace");
+        this.ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
+        this.monitorLimits = Objects.requireNonNull(b.monitorLimits, "monitorLimits must not be null");
     }
 
     public static Builder builder() {
@@ -89,7 +142,11 @@ public final class RouterConfig {
                 .runTimeout(runTimeout).maxRunsInFlight(maxRunsInFlight)
                 .agent(agent).rateLimits(rateLimits).validation(validation).classification(classification)
                 .queue(queue).backends(backends).strategy(strategy).rollout(rollout).breakers(breakers)
-                .stopTimeout(stopTimeout);
+                .stopTimeout(stopTimeout).maxConnections(maxConnections).maxConnectionsPerUser(maxConnectionsPerUser)
+                .maxPendingHandshakes(maxPendingHandshakes).handshakeTimeout(handshakeTimeout)
+                .maxRequestLineBytes(maxRequestLineBytes).maxHeaderBytes(maxHeaderBytes).outboxBytes(outboxBytes)
+                .socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
+                .monitorLimits(monitorLimits);
     }
 
     private static boolean isLoopback(String host) {
@@ -250,6 +307,67 @@ public final class RouterConfig {
         return stopTimeout;
     }
 
+    /**
+     * Open WebSocket connections at most (clients and monitors); over it a handshake is refused with
+     * 503. Default: derived from the process's open-files limit ({@link DescriptorBudget}).
+     */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Connections one user may have open at once; over it a handshake is refused with 429. Default 16. */
+    public int maxConnectionsPerUser() {
+        return maxConnectionsPerUser;
+    }
+
+    /**
+     * Sockets accepted but not yet upgraded, at most; a socket over it is closed at once. Default:
+     * derived from the open-files limit ({@link DescriptorBudget}).
+     */
+    public int maxPendingHandshakes() {
+        return maxPendingHandshakes;
+    }
+
+    /** A socket that has not completed its WebSocket upgrade by then is closed. Default 10 s. */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** The handshake's request line (method, URL, version) at most; over it 414. Default 8 KiB. */
+    public int maxRequestLineBytes() {
+        return maxRequestLineBytes;
+    }
+
+    /** The handshake's header lines together at most; over it 431. Default 16 KiB. */
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /** Bytes a connection may have queued for sending before it is closed with 1013. Default 256 KiB. */
+    public long outboxBytes() {
+        return outboxBytes;
+    }
+
+    /** Each connection's kernel send buffer (SO_SNDBUF), fixed so what a slow reader holds is bounded. Default 64 KiB. */
+    public int socketSendBuffer() {
+        return socketSendBuffer;
+    }
+
+    /** How long a connection the router closes may take to read its close frame before it is aborted. Default 2 s. */
+    public Duration closeGrace() {
+        return closeGrace;
+    }
+
+    /** Threads serving socket I/O. Default: one per core. */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
+    /** Limits of each {@code /monitor} connection. */
+    public MonitorLimits monitorLimits() {
+        return monitorLimits;
+    }
+
     /** Builds a {@link RouterConfig}; every setting starts at its default. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -274,8 +392,77 @@ public final class RouterConfig {
         private RolloutSpec rollout = RolloutSpec.off();
         private BreakerPolicy breakers = BreakerPolicy.defaults();
         private Duration stopTimeout = Duration.ofSeconds(5);
+        private int maxConnections;
+        private int maxConnectionsPerUser = 16;
+        private int maxPendingHandshakes;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private int maxRequestLineBytes = 8 * 1024;
+        private int maxHeaderBytes = 16 * 1024;
+        private long outboxBytes = 256 * 1024;
+        private int socketSendBuffer = 64 * 1024;
+        private Duration closeGrace = Duration.ofSeconds(2);
+        private int ioThreads;
+        private MonitorLimits monitorLimits = MonitorLimits.defaults();
 
         private Builder() {
+        }
+
+        /** Open connections at most; 0 derives it from the open-files limit. */
+        public Builder maxConnections(int value) {
+            this.maxConnections = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerUser(int value) {
+            this.maxConnectionsPerUser = value;
+            return this;
+        }
+
+        /** Sockets still handshaking at most; 0 derives it from the open-files limit. */
+        public Builder maxPendingHandshakes(int value) {
+            this.maxPendingHandshakes = value;
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration value) {
+            this.handshakeTimeout = value;
+            return this;
+        }
+
+        public Builder maxRequestLineBytes(int value) {
+            this.maxRequestLineBytes = value;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int value) {
+            this.maxHeaderBytes = value;
+            return this;
+        }
+
+        public Builder outboxBytes(long value) {
+            this.outboxBytes = value;
+            return this;
+        }
+
+        public Builder socketSendBuffer(int value) {
+            this.socketSendBuffer = value;
+            return this;
+        }
+
+        public Builder closeGrace(Duration value) {
+            this.closeGrace = value;
+            return this;
+        }
+
+        /** I/O threads; 0 means one per core. */
+        public Builder ioThreads(int value) {
+            this.ioThreads = value;
+            return this;
+        }
+
+        public Builder monitorLimits(MonitorLimits value) {
+            this.monitorLimits = value;
+            return this;
         }
 
         public Builder host(String value) {

@@ -35,7 +35,7 @@ class ArchitectureTest {
                     "..router.transport..", "..router.server..");
 
     @ArchTest
-    static final ArchRule onlyTheTransportTouchesJavaWebSocket = noClasses()
+    static final ArchRule onlyTheTransportTouchesNetty = noClasses()
             .that().resideOutsideOfPackage("..router.transport..")
-            .should().dependOnClassesThat().resideInAPackage("org.java_websocket..");
+            .should().dependOnClassesThat().resideInAPackage("io.netty..");
 }

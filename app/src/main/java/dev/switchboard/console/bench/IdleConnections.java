@@ -54,7 +54,8 @@ final class IdleConnections {
         ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.switchboard.router.server.Main",
                 "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port", "-1",
-                "--idle-timeout", "1h").redirectErrorStream(true).redirectOutput(logFile.toFile());
+                "--idle-timeout", "1h", "--max-connections", Integer.toString(count))
+                .redirectErrorStream(true).redirectOutput(logFile.toFile());
         Process router = child.start();
         // Ctrl+C on the bench must not leave a router with thousands of sockets behind.
         Thread reaper = new Thread(router::destroyForcibly, "bench-child-reaper");

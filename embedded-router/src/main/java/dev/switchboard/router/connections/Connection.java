@@ -16,7 +16,7 @@ public final class Connection {
     private final String remoteAddress;
     private final Instant connectedAt;
     private final ConnectionSink sink;
-    private final int outboxLimit;
+    private final ConnectionLimits limits;
     private final Executor closer;
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
@@ -25,13 +25,13 @@ public final class Connection {
     private volatile String threadId;
 
     Connection(String id, String userId, String remoteAddress, Instant connectedAt, ConnectionSink sink,
-               int outboxLimit, Executor closer) {
+               ConnectionLimits limits, Executor closer) {
         this.id = Objects.requireNonNull(id, "id must not be null");
         this.userId = Objects.requireNonNull(userId, "userId must not be null");
         this.remoteAddress = remoteAddress;
         this.connectedAt = connectedAt;
         this.sink = Objects.requireNonNull(sink, "sink must not be null");
-        this.outboxLimit = outboxLimit;
+        this.limits = limits;
         this.closer = closer;
         this.lastActivityMillis = connectedAt.toEpochMilli();
     }
@@ -62,8 +62,9 @@ public final class Connection {
     }
 
     /**
-     * Queues a frame unless the outbox is full. A full outbox closes the connection with 1013 once:
-     * a client that cannot keep up is cut off rather than allowed to grow the server's memory.
+     * Queues a frame unless the outbox is full, in frames or in bytes. A full outbox closes the
+     * connection with 1013 once: a client that cannot keep up is cut off rather than allowed to grow
+     * the server's memory.
      *
      * @return true when queued; false when refused (full, or the connection is closing)
      */
@@ -71,7 +72,7 @@ public final class Connection {
         if (closing.get()) {
             return false;
         }
-        if (sink.pendingFrames() >= outboxLimit) {
+        if (sink.pendingFrames() >= limits.outboxFrames() || sink.pendingBytes() >= limits.outboxBytes()) {
             close(CloseCodes.TRY_AGAIN_LATER, "outbound queue overflow");
             return false;
         }

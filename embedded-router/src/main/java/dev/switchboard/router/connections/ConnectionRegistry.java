@@ -26,7 +26,7 @@ public final class ConnectionRegistry {
 
     private final JsonCodec codec;
     private final Clock clock;
-    private final int outboxLimit;
+    private final ConnectionLimits limits;
     private final Executor closer;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
@@ -35,20 +35,19 @@ public final class ConnectionRegistry {
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder framesRefused = new LongAdder();
     private final LongAdder idleClosed = new LongAdder();
+    private final LongAdder refusedPerUser = new LongAdder();
+    private final LongAdder fanOutFrames = new LongAdder();
 
     /**
      * @param codec       encodes events once per emit
      * @param clock       the time source for connected-at and activity
-     * @param outboxLimit frames a connection may have queued before it is closed with 1013
+     * @param limits      outbox bounds per connection, connections per user
      * @param closer      where sockets are closed (never on the thread that decided to close)
      */
-    public ConnectionRegistry(JsonCodec codec, Clock clock, int outboxLimit, Executor closer) {
+    public ConnectionRegistry(JsonCodec codec, Clock clock, ConnectionLimits limits, Executor closer) {
         this.codec = Objects.requireNonNull(codec, "codec must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
-        if (outboxLimit < 1) {
-            throw new IllegalArgumentException("outboxLimit must be at least 1");
-        }
-        this.outboxLimit = outboxLimit;
+        this.limits = Objects.requireNonNull(limits, "limits must not be null");
         this.closer = Objects.requireNonNull(closer, "closer must not be null");
     }
 
@@ -56,18 +55,31 @@ public final class ConnectionRegistry {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
-    /** Registers a new connection of an authenticated user. */
+    /**
+     * Registers a new connection of an authenticated user, unless the user already has as many as
+     * {@link ConnectionLimits#perUser()} allows.
+     *
+     * @return the connection, or null when the user is at the limit (nothing was registered)
+     */
     public Connection open(String userId, String remoteAddress, ConnectionSink sink) {
         byte[] bytes = new byte[8];
         random.nextBytes(bytes);
         Connection connection = new Connection("c-" + HexFormat.of().formatHex(bytes), userId, remoteAddress,
-                clock.instant(), sink, outboxLimit, closer);
-        byId.put(connection.id(), connection);
+                clock.instant(), sink, limits, closer);
+        boolean[] admitted = new boolean[1];
         byUser.compute(userId, (user, set) -> {
             Set<Connection> connections = set != null ? set : ConcurrentHashMap.newKeySet();
-            connections.add(connection);
-            return connections;
+            if (connections.size() < limits.perUser()) {
+                connections.add(connection);
+                admitted[0] = true;
+            }
+            return connections.isEmpty() ? null : connections;
         });
+        if (!admitted[0]) {
+            refusedPerUser.increment();
+            return null;
+        }
+        byId.put(connection.id(), connection);
         ConnectionInfo info = connection.info();
         listeners.forEach(listener -> listener.opened(info));
         return connection;
@@ -103,6 +115,7 @@ public final class ConnectionRegistry {
         for (Connection connection : connections) {
             delivered += deliver(connection, frame) ? 1 : 0;
         }
+        fanOutFrames.add(delivered);
         return delivered;
     }
 
@@ -187,6 +200,21 @@ public final class ConnectionRegistry {
     /** Frames refused because a connection's outbox was full (or it had overflowed). */
     public long framesRefused() {
         return framesRefused.sum();
+    }
+
+    /** Handshakes refused because the user already had {@link ConnectionLimits#perUser()} connections. */
+    public long refusedPerUser() {
+        return refusedPerUser.sum();
+    }
+
+    /** Frames queued by {@link #emitToUser}: one per connection of the user, for every event. */
+    public long fanOutFrames() {
+        return fanOutFrames.sum();
+    }
+
+    /** The limits this registry enforces. */
+    public ConnectionLimits limits() {
+        return limits;
     }
 
     /** Connections closed for being idle. */

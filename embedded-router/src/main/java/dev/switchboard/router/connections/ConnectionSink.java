@@ -9,6 +9,9 @@ public interface ConnectionSink {
     /** Frames queued in the transport and not yet written to the socket. */
     int pendingFrames();
 
+    /** Bytes of the frames queued in the transport and not yet written to the socket. */
+    long pendingBytes();
+
     /** Closes the connection with a WebSocket close code. */
     void close(int code, String reason);
 }

@@ -37,7 +37,20 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          Integer softFrameBytes, Integer hardFrameBytes, Integer outboxFrames,
                          Integer startupGraceMs, Integer runTimeoutSeconds, Integer maxRunsInFlight, Agent agent,
                          RateLimitsFile rateLimits, Validation validation, List<Rule> classification, Queue queue,
-                         Agents agents, Breakers breakers) {
+                         Agents agents, Breakers breakers, Integer maxConnections, Integer maxConnectionsPerUser,
+                         Integer maxPendingHandshakes, Integer handshakeTimeoutMs, Integer maxRequestLineBytes,
+                         Integer maxHeaderBytes, Long outboxBytes, Integer socketSendBufferBytes, Integer closeGraceMs,
+                         Integer ioThreads, Monitor monitor) {
+
+    /** The {@code monitor:} section: what each {@code /monitor} connection may ask and hold. */
+    public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes) {
+        RouterConfig.MonitorLimits applyTo(RouterConfig.MonitorLimits base) {
+            return new RouterConfig.MonitorLimits(
+                    commandsPerSecond != null ? commandsPerSecond : base.commandsPerSecond(),
+                    commandBurst != null ? commandBurst : base.commandBurst(),
+                    outboxBytes != null ? outboxBytes : base.outboxBytes());
+        }
+    }
 
     /** The {@code agent:} section: the simulated agent's behaviour. */
     public record Agent(Integer stepMs, Integer thinkingSteps, Integer tools, Double failureRate, Integer warmupMs) {
@@ -180,7 +193,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -206,6 +219,17 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         set(validation, section -> builder.validation(section.applyTo(base.validation())));
         set(queue, section -> builder.queue(section.applyTo(base.queue())));
         set(breakers, section -> builder.breakers(section.applyTo(base.breakers())));
+        set(maxConnections, builder::maxConnections);
+        set(maxConnectionsPerUser, builder::maxConnectionsPerUser);
+        set(maxPendingHandshakes, builder::maxPendingHandshakes);
+        set(handshakeTimeoutMs, ms -> builder.handshakeTimeout(Duration.ofMillis(ms)));
+        set(maxRequestLineBytes, builder::maxRequestLineBytes);
+        set(maxHeaderBytes, builder::maxHeaderBytes);
+        set(outboxBytes, builder::outboxBytes);
+        set(socketSendBufferBytes, builder::socketSendBuffer);
+        set(closeGraceMs, ms -> builder.closeGrace(Duration.ofMillis(ms)));
+        set(ioThreads, builder::ioThreads);
+        set(monitor, section -> builder.monitorLimits(section.applyTo(base.monitorLimits())));
         set(agents, section -> {
             set(section.strategy(), builder::strategy);
             set(section.rollout(), rollout -> builder.rollout(rollout.applyTo(base.rollout())));

@@ -61,12 +61,33 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--agent-warmup-ms", description = "Simulated agent: warm-up time before ready (default 0).")
     Integer agentWarmupMs;
 
+    @Option(names = "--max-connections",
+            description = "Open connections at most; over it a handshake gets 503 (default: from ulimit -n).")
+    Integer maxConnections;
+
+    @Option(names = "--max-connections-per-user",
+            description = "Connections one user may hold; over it a handshake gets 429 (default 16).")
+    Integer maxConnectionsPerUser;
+
+    @Option(names = "--max-pending-handshakes",
+            description = "Sockets still handshaking at most; more are closed at once (default: from ulimit -n).")
+    Integer maxPendingHandshakes;
+
+    @Option(names = "--handshake-timeout", converter = DurationConverter.class,
+            description = "Close a socket that has not completed its upgrade by then (default 10s).")
+    Duration handshakeTimeout;
+
+    @Option(names = "--max-header-bytes", description = "Handshake header bytes at most; over it 431 (default 16384).")
+    Integer maxHeaderBytes;
+
     /** The flags given, as a configuration layer over the file's (unset flags are null). */
     private ConfigFile flags() {
         ConfigFile.Agent agent = new ConfigFile.Agent(agentStepMs, null, agentTools, agentFailureRate, agentWarmupMs);
         return new ConfigFile(host, port, httpPort, devAuth, null, null, null, null,
                 startupGrace == null ? null : Math.toIntExact(startupGrace.toMillis()),
-                null, null, agent, null, null, null, null, null, null);
+                null, null, agent, null, null, null, null, null, null, maxConnections, maxConnectionsPerUser,
+                maxPendingHandshakes, handshakeTimeout == null ? null : Math.toIntExact(handshakeTimeout.toMillis()),
+                null, maxHeaderBytes, null, null, null, null, null);
     }
 
     @Override

@@ -8,13 +8,14 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.java_websocket.handshake.ClientHandshake;
 
 /**
  * Decides who a handshake speaks for: a valid {@code Authorization: Bearer} or {@code ?token=} JWT
  * always wins; otherwise {@code ?user=} when dev auth is on; otherwise nobody.
  */
 final class HandshakeAuthenticator {
+    /** Marks a query parameter given more than once (a prefix no decoded name can start with). */
+    private static final String REPEATED = "\u0000repeated:";
     private final TokenService tokens;
     private final boolean devAuth;
 
@@ -27,9 +28,16 @@ final class HandshakeAuthenticator {
         this.devAuth = devAuth;
     }
 
-    Principal authenticate(ClientHandshake request) throws AuthenticationFailed {
-        Map<String, String> query = query(request.getResourceDescriptor());
-        String token = bearer(request.getFieldValue("Authorization"));
+    /**
+     * @param uri           the request's URI (path and query)
+     * @param authorization the {@code Authorization} header, or null
+     */
+    Principal authenticate(String uri, String authorization) throws AuthenticationFailed {
+        Map<String, String> query = query(uri);
+        if (query.containsKey(REPEATED + "user") || query.containsKey(REPEATED + "token")) {
+            throw new AuthenticationFailed("bad_request", "user and token may each be given once");
+        }
+        String token = bearer(authorization);
         if (token == null) {
             token = query.get("token");
         }
@@ -48,7 +56,7 @@ final class HandshakeAuthenticator {
             throw new AuthenticationFailed("dev_auth_off", "?user= is accepted only with dev auth; send a token");
         }
         if (!Principal.isValidUserId(user)) {
-            throw new AuthenticationFailed("bad_user", "user id must be 1 to 64 characters of [A-Za-z0-9._@-]");
+            throw new AuthenticationFailed("bad_user", Principal.USER_ID_RULE);
         }
         return new Principal(user, Role.USER);
     }
@@ -76,7 +84,9 @@ final class HandshakeAuthenticator {
             int equals = pair.indexOf('=');
             String name = decode(equals < 0 ? pair : pair.substring(0, equals));
             String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
-            parameters.putIfAbsent(name, value);
+            if (parameters.putIfAbsent(name, value) != null) {
+                parameters.put(REPEATED + name, "");
+            }
         }
         return parameters;
     }

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * {@code GET /health}, {@code /ready} and {@code /metrics} on the JDK's HTTP server, one thread.
  */
 public final class HttpEndpoints {
-    /** What {@code /ready} reports. */
+    /** What {@code /ready} or {@code /health} reports: 200 when {@code ready}, else 503. */
     public record Readiness(boolean ready, String body) {
     }
 
@@ -23,11 +23,11 @@ public final class HttpEndpoints {
 
     /**
      * @param address   where to listen
-     * @param health    the {@code /health} JSON body
+     * @param health    {@code /health}: 200 when up, else 503, with a JSON body
      * @param readiness {@code /ready}: 200 when ready, else 503, with a JSON body
      * @param metrics   the Prometheus exposition text
      */
-    public HttpEndpoints(InetSocketAddress address, Supplier<String> health, Supplier<Readiness> readiness,
+    public HttpEndpoints(InetSocketAddress address, Supplier<Readiness> health, Supplier<Readiness> readiness,
                          Supplier<String> metrics) throws IOException {
         this.server = HttpServer.create(address, 16);
         this.executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -36,7 +36,10 @@ public final class HttpEndpoints {
             return thread;
         });
         server.setExecutor(executor);
-        server.createContext("/health", exchange -> answer(exchange, 200, "application/json", health.get()));
+        server.createContext("/health", exchange -> {
+            Readiness state = health.get();
+            answer(exchange, state.ready() ? 200 : 503, "application/json", state.body());
+        });
         server.createContext("/ready", exchange -> {
             Readiness state = readiness.get();
             answer(exchange, state.ready() ? 200 : 503, "application/json", state.body());

@@ -8,44 +8,65 @@ import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.RejectReason;
 import dev.switchboard.router.protocol.ClientMessage;
-import dev.switchboard.router.protocol.Decoded;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.MessageRouter;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.java_websocket.WebSocket;
-import org.java_websocket.WebSocketImpl;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.exceptions.InvalidDataException;
-import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.WebSocketServer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client endpoint {@code ws://HOST:PORT/ws}: authenticates the handshake, registers the
+ * The client endpoint {@code ws://HOST:PORT/ws} and its side endpoints (the monitor), on Netty:
+ * bounds every socket before it is authenticated (handshake bytes, handshake time, sockets still
+ * handshaking, connections in total and per user), authenticates the handshake, registers the
  * connection, checks frame sizes, decodes, and hands each message to the router. Work here runs on
- * Java-WebSocket's worker threads and never blocks; agent runs go to their own executor.
+ * the I/O threads and never blocks; agent runs go to their own executor. The listener survives
+ * running out of file descriptors and is bound again if it is ever lost; {@link #listenerStatus()}
+ * says which.
  */
-public final class RouterSocketServer extends WebSocketServer {
+public final class RouterSocketServer {
     /** The path clients connect to. */
     public static final String CLIENT_PATH = "/ws";
     /** The WebSocket protocol version sent in {@code connection_established}. */
     public static final int PROTOCOL_VERSION = 1;
 
     private static final Logger log = LoggerFactory.getLogger(RouterSocketServer.class);
+    private static final AttributeKey<SocketSlot> SLOT = AttributeKey.valueOf("switchboard.slot");
+    private static final AttributeKey<WebSocketSession> SESSION = AttributeKey.valueOf("switchboard.session");
+    private static final long REBIND_DELAY_MS = 1_000;
 
+    private final InetSocketAddress address;
+    private final TransportLimits limits;
+    private final int hardFrameLimit;
+    private final int ioThreads;
     private final HandshakeAuthenticator authenticator;
     private final ConnectionRegistry connections;
     private final MessageRouter router;
@@ -54,20 +75,56 @@ public final class RouterSocketServer extends WebSocketServer {
     private final Admission admission;
     private final Protection protection;
     private final Dispatcher dispatcher;
-    private final Map<String, SideEndpoint> sideEndpoints = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile TrafficListener traffic = TrafficListener.NONE;
+    private final Map<String, SideEndpoint> sideEndpoints = new ConcurrentHashMap<>();
+    private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private final TransportStats stats = new TransportStats();
     private final CompletableFuture<Integer> started = new CompletableFuture<>();
+    private volatile TrafficListener traffic = TrafficListener.NONE;
+    private volatile ListenerStatus status;
+    private volatile Channel listener;
+    private EventLoopGroup acceptor;
+    private EventLoopGroup workers;
+    private ServerBootstrap bootstrap;
 
-    /** The state of an accepted connection, kept as the socket's attachment. */
+    /** The state of an accepted client connection. */
     private record Session(Principal principal, Connection connection) {
     }
 
-    /** The attachment of a refused handshake: its socket is closed as soon as the response is out. */
-    private enum Refused { INSTANCE }
-
-    /** The attachment of an accepted side-endpoint handshake, until it opens. */
-    private record SidePending(SideEndpoint endpoint, Principal principal) {
+    /**
+     * @param address        where to listen
+     * @param limits         what a socket may hold before it is refused
+     * @param ioThreads      I/O threads serving the connections
+     * @param tokens         verifies JWTs, or null when no secret is configured
+     * @param devAuth        whether {@code ?user=} is accepted
+     * @param connections    the connection registry
+     * @param router         the message router
+     * @param codec          the wire codec
+     * @param clock          time source
+     * @param softFrameLimit bytes over which a frame gets {@code too_large}
+     * @param hardFrameLimit bytes over which a message closes the connection with 1009
+     * @param protection     validation, classification and rate limiting
+     * @param dispatcher     the dispatch queue and its workers (started and stopped with the server)
+     */
+    public RouterSocketServer(InetSocketAddress address, TransportLimits limits, int ioThreads, TokenService tokens,
+                              boolean devAuth, ConnectionRegistry connections, MessageRouter router, JsonCodec codec,
+                              Clock clock, int softFrameLimit, int hardFrameLimit, Protection protection,
+                              Dispatcher dispatcher) {
+        this.address = address;
+        this.limits = limits;
+        this.hardFrameLimit = hardFrameLimit;
+        this.ioThreads = ioThreads;
+        this.authenticator = new HandshakeAuthenticator(tokens, devAuth);
+        this.connections = connections;
+        this.router = router;
+        this.codec = codec;
+        this.clock = clock;
+        this.admission = new Admission(codec, protection, softFrameLimit);
+        this.protection = protection;
+        this.dispatcher = dispatcher;
+        this.status = new ListenerStatus(ListenerStatus.State.STARTING, clock.instant(), "not started");
     }
 
     /**
@@ -84,35 +141,6 @@ public final class RouterSocketServer extends WebSocketServer {
         this.traffic = listener;
     }
 
-    /**
-     * @param address             where to listen
-     * @param tokens              verifies JWTs, or null when no secret is configured
-     * @param devAuth             whether {@code ?user=} is accepted
-     * @param connections         the connection registry
-     * @param router              the message router
-     * @param codec               the wire codec
-     * @param clock               time source
-     * @param softFrameLimit      bytes over which a frame gets {@code too_large}
-     * @param hardFrameLimit      bytes over which a frame closes the connection with 1009
-     * @param protection          validation, classification and rate limiting
-     * @param dispatcher          the dispatch queue and its workers (started and stopped with the server)
-     */
-    public RouterSocketServer(InetSocketAddress address, TokenService tokens, boolean devAuth,
-                              ConnectionRegistry connections, MessageRouter router, JsonCodec codec, Clock clock,
-                              int softFrameLimit, int hardFrameLimit, Protection protection, Dispatcher dispatcher) {
-        super(address, List.of(new AuthenticatingDraft(hardFrameLimit)));
-        this.authenticator = new HandshakeAuthenticator(tokens, devAuth);
-        this.connections = connections;
-        this.router = router;
-        this.codec = codec;
-        this.clock = clock;
-        this.admission = new Admission(codec, protection, softFrameLimit);
-        this.protection = protection;
-        this.dispatcher = dispatcher;
-        setReuseAddr(true);
-        setTcpNoDelay(true);
-    }
-
     /** Completes with the bound port once listening, or exceptionally when binding failed. */
     public CompletableFuture<Integer> started() {
         return started;
@@ -122,79 +150,238 @@ public final class RouterSocketServer extends WebSocketServer {
         return stats;
     }
 
+    /** Whether the listener accepts connections now, and if not, since when and why. */
+    public ListenerStatus listenerStatus() {
+        return status;
+    }
+
+    /** Sockets accepted and still handshaking. */
+    public int pendingHandshakes() {
+        return pending.get();
+    }
+
+    /** Open WebSocket connections (clients and side endpoints). */
+    public int openConnections() {
+        return open.get();
+    }
+
+    /** The limits this server enforces. */
+    public TransportLimits limits() {
+        return limits;
+    }
+
     /** Starts dispatching: messages held during start-up first. */
     public void resumeDispatch() {
         dispatcher.resume();
     }
 
-    @Override
-    public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
-                                                                       ClientHandshake request)
-            throws InvalidDataException {
-        ServerHandshakeBuilder builder = super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
-        String path = HandshakeAuthenticator.path(request.getResourceDescriptor());
+    /** The bound port, or -1 before binding. */
+    public int port() {
+        Channel bound = listener;
+        return bound == null ? -1 : ((InetSocketAddress) bound.localAddress()).getPort();
+    }
+
+    /** Binds the listener; {@link #started()} completes when it is bound. */
+    public void start() {
+        acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("switchboard-accept", true),
+                NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("switchboard-io", true),
+                NioIoHandler.newFactory());
+        bootstrap = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptGuard(this::admitSocket, next -> status = next, stats, clock))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.SO_SNDBUF, limits.socketSendBuffer())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline()
+                                .addLast(HandshakeHandler.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
+                                        .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                                        .setMaxHeaderSize(limits.maxHeaderBytes())
+                                        .setMaxChunkSize(8192)))
+                                .addLast("handshake", new HandshakeHandler(limits, stats, codec, hardFrameLimit,
+                                        RouterSocketServer.this::decide, () -> channel.attr(SLOT).get().upgraded()));
+                    }
+                });
+        bootstrap.bind(address).addListener((ChannelFuture bound) -> {
+            if (!bound.isSuccess()) {
+                started.completeExceptionally(bound.cause());
+                return;
+            }
+            listening(bound.channel());
+            dispatcher.start();
+            started.complete(port());
+        });
+    }
+
+    private void listening(Channel bound) {
+        listener = bound;
+        status = new ListenerStatus(ListenerStatus.State.LISTENING, clock.instant(), null);
+        bound.closeFuture().addListener(closed -> listenerLost());
+    }
+
+    /** The listening socket closed without a stop: say so, and bind it again until it works. */
+    private void listenerLost() {
+        if (stopping.get()) {
+            return;
+        }
+        log.error("the WebSocket listener on {} closed unexpectedly; binding it again", address);
+        status = new ListenerStatus(ListenerStatus.State.DOWN, clock.instant(), "the listening socket closed");
+        rebind();
+    }
+
+    private void rebind() {
+        if (stopping.get()) {
+            return;
+        }
+        acceptor.schedule(() -> bootstrap.bind(address).addListener((ChannelFuture bound) -> {
+            if (bound.isSuccess() && !stopping.get()) {
+                listening(bound.channel());
+                log.warn("the WebSocket listener on {} is bound again", address);
+            } else if (bound.isSuccess()) {
+                bound.channel().close();
+            } else {
+                status = new ListenerStatus(ListenerStatus.State.DOWN, status.since(),
+                        "binding the listener failed: " + bound.cause().getMessage());
+                rebind();
+            }
+        }), REBIND_DELAY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** A new socket: refused at once when too many are still handshaking, else counted until it closes. */
+    private boolean admitSocket(Channel socket) {
+        if (stopping.get() || pending.get() >= limits.maxPendingHandshakes()) {
+            stats.socketRefused();
+            return false;
+        }
+        SocketSlot slot = new SocketSlot(pending, open, limits.maxConnections());
+        socket.attr(SLOT).set(slot);
+        sockets.add(socket);
+        socket.closeFuture().addListener(closed -> {
+            slot.release();
+            sockets.remove(socket);
+        });
+        return true;
+    }
+
+    /** Decides on a well-formed upgrade request (on the socket's I/O thread). */
+    private Upgrade decide(Channel channel, HttpRequest request) {
+        String uri = request.uri();
+        String path = HandshakeAuthenticator.path(uri);
         SideEndpoint side = sideEndpoints.get(path);
         if (!CLIENT_PATH.equals(path) && side == null) {
             stats.handshakeRejected("not_found");
-            throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no such endpoint");
+            return refused(HttpResponseStatus.NOT_FOUND, "not_found", "not_found",
+                    "no such endpoint; clients connect to " + CLIENT_PATH, Map.of());
         }
+        Principal principal;
         try {
-            Principal principal = authenticator.authenticate(request);
-            if (side != null) {
-                String refusal = side.refuse(principal);
-                if (refusal != null) {
-                    stats.handshakeRejected("forbidden");
-                    conn.setAttachment(Refused.INSTANCE);
-                    return new Refusal(403, "Forbidden", codec.encodeObject(new java.util.TreeMap<>(
-                            Map.of("error", "forbidden", "reason", "role", "message", refusal))));
-                }
-                conn.setAttachment(new SidePending(side, principal));
-                return builder;
-            }
-            conn.setAttachment(principal);
-            return builder;
+            principal = authenticator.authenticate(uri, request.headers().get(HttpHeaderNames.AUTHORIZATION));
         } catch (AuthenticationFailed failed) {
             stats.handshakeRejected(failed.reason());
-            conn.setAttachment(Refused.INSTANCE);
-            String body = codec.encodeObject(new java.util.TreeMap<>(Map.of("error", "unauthorized", "reason", failed.reason(),
-                    "message", failed.getMessage())));
-            return new Refusal(401, "Unauthorized", body);
+            return refused(HttpResponseStatus.UNAUTHORIZED, "unauthorized", failed.reason(), failed.getMessage(),
+                    Map.of("WWW-Authenticate", "Bearer"));
         }
+        if (side != null) {
+            String refusal = side.refuse(principal);
+            if (refusal != null) {
+                stats.handshakeRejected("forbidden");
+                return refused(HttpResponseStatus.FORBIDDEN, "forbidden", "role", refusal, Map.of());
+            }
+        }
+        SocketSlot slot = channel.attr(SLOT).get();
+        if (!slot.reserve()) {
+            stats.handshakeRejected("max_connections");
+            return refused(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "max_connections",
+                    "the router is at its limit of " + limits.maxConnections() + " connections; try again later",
+                    Map.of("Retry-After", "5"));
+        }
+        WebSocketSession session = new WebSocketSession(channel, limits, stats);
+        channel.attr(SESSION).set(session);
+        if (side != null) {
+            SideEndpoint.Session opened = side.open(principal, session.sink());
+            session.listener(sideListener(opened));
+            return new Upgrade.Accepted(session, () -> { });
+        }
+        Connection connection = connections.open(principal.userId(), remote(channel), session.sink());
+        if (connection == null) {
+            slot.unreserve();
+            stats.handshakeRejected("per_user");
+            return refused(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_connections", "per_user",
+                    "this user already has " + connections.limits().perUser()
+                            + " connections open, the most allowed per user", Map.of());
+        }
+        Session client = new Session(principal, connection);
+        session.listener(clientListener(client));
+        return new Upgrade.Accepted(session, () -> established(client));
     }
 
-    @Override
-    public void onOpen(WebSocket conn, ClientHandshake handshake) {
-        Object attachment = conn.getAttachment();
-        if (attachment instanceof SidePending pending) {
-            conn.setAttachment(pending.endpoint().open(pending.principal(), new SocketSink(conn)));
-            return;
-        }
-        if (!(attachment instanceof Principal principal)) {
-            ((WebSocketImpl) conn).flushAndClose(CloseFrame.POLICY_VALIDATION, "unauthorized", false);
-            return;
-        }
-        InetSocketAddress remote = conn.getRemoteSocketAddress();
-        Connection connection = connections.open(principal.userId(),
-                remote == null ? "unknown" : remote.getHostString() + ":" + remote.getPort(), new SocketSink(conn));
-        conn.setAttachment(new Session(principal, connection));
-        connections.sendToConnection(principal.userId(), connection.id(), codec.encode(
+    private Upgrade refused(HttpResponseStatus status, String error, String reason, String message,
+                            Map<String, String> headers) {
+        return new Upgrade.Refused(status, HandshakeHandler.body(codec, error, reason, message), headers);
+    }
+
+    private static String remote(Channel channel) {
+        InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+        return remote == null ? "unknown" : remote.getHostString() + ":" + remote.getPort();
+    }
+
+    private void established(Session session) {
+        connections.sendToConnection(session.principal().userId(), session.connection().id(), codec.encode(
                 ServerEvent.builder(EventType.CONNECTION_ESTABLISHED)
-                        .put("connection_id", connection.id())
-                        .put("user_id", principal.userId())
+                        .put("connection_id", session.connection().id())
+                        .put("user_id", session.principal().userId())
                         .put("protocol", PROTOCOL_VERSION)
                         .put("server_time", clock.instant().toString())
                         .build()));
     }
 
-    @Override
-    public void onMessage(WebSocket conn, String text) {
-        if (conn.getAttachment() instanceof SideEndpoint.Session side) {
-            side.message(text);
-            return;
-        }
-        if (!(conn.getAttachment() instanceof Session session)) {
-            return;
-        }
+    private FrameListener clientListener(Session session) {
+        return new FrameListener() {
+            @Override
+            public void text(String text) {
+                onText(session, text);
+            }
+
+            @Override
+            public void binary() {
+                session.connection().received(clock.millis());
+                protection.rejected(RejectReason.BINARY_FRAME);
+                answerUnparsed(session, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send text");
+            }
+
+            @Override
+            public void ended() {
+                connections.remove(session.connection());
+            }
+        };
+    }
+
+    private static FrameListener sideListener(SideEndpoint.Session side) {
+        return new FrameListener() {
+            @Override
+            public void text(String text) {
+                side.message(text);
+            }
+
+            @Override
+            public void binary() {
+                // the monitor speaks text only; a binary frame asks nothing
+            }
+
+            @Override
+            public void ended() {
+                side.closed();
+            }
+        };
+    }
+
+    private void onText(Session session, String text) {
         long receivedAt = System.nanoTime();
         session.connection().received(clock.millis());
         Admission.Admitted admitted = admission.admit(session.principal().userId(), session.connection().id(), text,
@@ -208,61 +395,49 @@ public final class RouterSocketServer extends WebSocketServer {
         dispatcher.submit(admitted.context(), message, admitted.classification(), receivedAt);
     }
 
-    @Override
-    public void onMessage(WebSocket conn, ByteBuffer bytes) {
-        if (conn.getAttachment() instanceof Session session) {
-            session.connection().received(clock.millis());
-            protection.rejected(RejectReason.BINARY_FRAME);
-            answerUnparsed(session, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send text");
-        }
-    }
-
     private void answerUnparsed(Session session, ErrorCode code, String text) {
         Admission.unparsed((message, rpcCode) -> context(session, message, rpcCode), code, text);
     }
 
     private SocketMessageContext context(Session session, ClientMessage message, int rpcCode) {
-        return new SocketMessageContext(connections::sendToConnection, codec, router.stats(), traffic, session.principal().userId(),
-                session.connection().id(), message, rpcCode);
+        return new SocketMessageContext(connections::sendToConnection, codec, router.stats(), traffic,
+                session.principal().userId(), session.connection().id(), message, rpcCode);
     }
 
-    @Override
-    public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-        if (conn.getAttachment() instanceof SideEndpoint.Session side) {
-            side.closed();
+    /**
+     * Stops the server: no new sockets; every connection gets a close frame with 1001 and
+     * {@code closeMessage} and up to {@code timeoutMillis} to close; what is left is aborted; then the
+     * I/O threads and the dispatch workers stop. Idempotent.
+     */
+    public void stop(int timeoutMillis, String closeMessage) throws InterruptedException {
+        if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        if (conn.getAttachment() instanceof Session session) {
-            stats.closed(code);
-            connections.remove(session.connection());
-        }
-    }
-
-    @Override
-    public void onError(WebSocket conn, Exception ex) {
-        if (conn == null) {
-            if (!started.completeExceptionally(ex)) {
-                log.error("WebSocket server failed", ex);
-            }
-            return;
-        }
-        log.debug("error on connection {}", conn.getRemoteSocketAddress(), ex);
-    }
-
-    @Override
-    public void onStart() {
-        dispatcher.start();
-        started.complete(getPort());
-    }
-
-    /** Stops the server, then the dispatch workers. */
-    @Override
-    public void stop(int timeout, String closeMessage) throws InterruptedException {
         try {
-            super.stop(timeout, closeMessage);
-        } catch (ClosedSelectorException e) {
-            // Java-WebSocket wakes a selector its own thread may have closed already: stopped all the same
-            log.debug("selector already closed while stopping", e);
+            status = new ListenerStatus(ListenerStatus.State.STOPPED, clock.instant(), "stopped");
+            Channel bound = listener;
+            if (bound != null) {
+                bound.close().await(timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+            for (Channel socket : List.copyOf(sockets)) {
+                WebSocketSession session = socket.attr(SESSION).get();
+                if (session != null) {
+                    session.close(1001, closeMessage);
+                } else {
+                    Closing.abort(socket);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (!sockets.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            List.copyOf(sockets).forEach(Closing::abort);
+            if (workers != null) {
+                workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            }
+            if (acceptor != null) {
+                acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            }
         } finally {
             dispatcher.stop();
         }

@@ -1,37 +1,66 @@
 package dev.switchboard.router.transport;
 
 import dev.switchboard.router.connections.ConnectionSink;
-import org.java_websocket.WebSocket;
-import org.java_websocket.WebSocketImpl;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Java-WebSocket connection as a {@link ConnectionSink}. Java-WebSocket's own send queue is
- * unbounded; {@link #pendingFrames()} exposes its length so the registry can bound it.
+ * A WebSocket connection as a {@link ConnectionSink}. Counts what is queued for it, in frames and in
+ * bytes, from the moment a frame is handed over until the socket took it, so the registry can bound
+ * both; what the kernel still holds beyond that is bounded by the fixed send buffer. Frames are
+ * written on the connection's own I/O thread, in the order they were sent.
  */
 final class SocketSink implements ConnectionSink {
-    private final WebSocketImpl socket;
+    private final Channel channel;
+    private final WebSocketSession session;
+    private final AtomicInteger frames = new AtomicInteger();
+    private final AtomicLong bytes = new AtomicLong();
 
-    SocketSink(WebSocket socket) {
-        this.socket = (WebSocketImpl) socket;
+    SocketSink(Channel channel, WebSocketSession session) {
+        this.channel = channel;
+        this.session = session;
     }
 
     @Override
     public void send(String frame) {
+        if (session.isClosing()) {
+            return;
+        }
+        ByteBuf payload = ByteBufUtil.writeUtf8(channel.alloc(), frame);
+        int size = payload.readableBytes();
+        frames.incrementAndGet();
+        bytes.addAndGet(size);
+        TextWebSocketFrame message = new TextWebSocketFrame(payload);
         try {
-            socket.send(frame);
-        } catch (WebsocketNotConnectedException e) {
-            // closed between the registry's lookup and the send: the frame has no one to go to
+            channel.eventLoop().execute(() -> channel.writeAndFlush(message).addListener(written -> {
+                frames.decrementAndGet();
+                bytes.addAndGet(-size);
+            }));
+        } catch (RejectedExecutionException e) {
+            // the I/O threads are stopping: the frame has nowhere to go
+            message.release();
+            frames.decrementAndGet();
+            bytes.addAndGet(-size);
         }
     }
 
     @Override
     public int pendingFrames() {
-        return socket.outQueue.size();
+        return frames.get();
+    }
+
+    @Override
+    public long pendingBytes() {
+        return bytes.get();
     }
 
     @Override
     public void close(int code, String reason) {
-        socket.close(code, reason);
+        session.close(code, reason);
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.router.connections;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import java.time.Duration;
@@ -16,6 +17,7 @@ class ConnectionRegistryTest {
     static final class FakeSink implements ConnectionSink {
         final List<String> frames = new ArrayList<>();
         int pending;
+        long pendingBytes;
         Integer closedWith;
 
         @Override
@@ -29,6 +31,11 @@ class ConnectionRegistryTest {
         }
 
         @Override
+        public long pendingBytes() {
+            return pendingBytes;
+        }
+
+        @Override
         public void close(int code, String reason) {
             closedWith = code;
         }
@@ -36,7 +43,8 @@ class ConnectionRegistryTest {
 
 
     private final ManualClock clock = new ManualClock();
-    private final ConnectionRegistry registry = new ConnectionRegistry(new JsonCodec(), clock, 3, Runnable::run);
+    private final ConnectionRegistry registry = new ConnectionRegistry(new JsonCodec(), clock,
+            new ConnectionLimits(3, 4096, 2), Runnable::run);
 
     @Test
     void emitToUserReachesEveryConnectionOfThatUserAndNoOneElse() {
@@ -122,5 +130,37 @@ class ConnectionRegistryTest {
         assertThat(info.messagesOut()).isEqualTo(1);
         assertThat(info.threadId()).isEqualTo("t-9");
         assertThat(info.remoteAddress()).isEqualTo("127.0.0.1:9");
+    }
+
+    @Test
+    void aFullOutboxInBytesClosesTheConnectionWith1013() {
+        FakeSink sink = new FakeSink();
+        registry.open("alice", "test", sink);
+        sink.pendingBytes = 4096;
+
+        assertThat(registry.emitToUser("alice", ServerEvent.builder(EventType.PONG).build())).isZero();
+        assertThat(sink.closedWith).isEqualTo(1013);
+        assertThat(registry.framesRefused()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesAUsersConnectionOverThePerUserLimitAndCountsIt() {
+        assertThat(registry.open("alice", "tab-1", new FakeSink())).isNotNull();
+        assertThat(registry.open("alice", "tab-2", new FakeSink())).isNotNull();
+
+        assertThat(registry.open("alice", "tab-3", new FakeSink())).isNull();
+        assertThat(registry.open("bob", "tab-1", new FakeSink())).isNotNull();
+        assertThat(registry.connectionCount()).isEqualTo(3);
+        assertThat(registry.refusedPerUser()).isEqualTo(1);
+    }
+
+    @Test
+    void countsEveryFrameAnEmitFansOutTo() {
+        registry.open("alice", "tab-1", new FakeSink());
+        registry.open("alice", "tab-2", new FakeSink());
+
+        registry.emitToUser("alice", ServerEvent.builder(EventType.PONG).build());
+
+        assertThat(registry.fanOutFrames()).isEqualTo(2);
     }
 }

@@ -9,12 +9,12 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Fails a test class that leaves router or Java-WebSocket threads running after its routers were
- * stopped (in the manner of Java-WebSocket's own {@code ThreadCheck}).
+ * Fails a test class that leaves router threads (its Netty I/O threads included) running after its
+ * routers were stopped (in the manner of Java-WebSocket's own {@code ThreadCheck}).
  */
 public final class NoLeakedThreads implements AfterAllCallback {
     private static final List<String> PREFIXES =
-            List.of("switchboard-", "WebSocketSelector-", "WebSocketWorker-", "connectionLostChecker");
+            List.of("switchboard-");
 
     @Override
     public void afterAll(ExtensionContext context) {

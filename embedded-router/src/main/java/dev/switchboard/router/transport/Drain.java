@@ -1,0 +1,37 @@
+package dev.switchboard.router.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Reads and discards everything a peer still sends after the router refused it or found a protocol
+ * error, so that the peer, still writing, reads the answer (an HTTP refusal or a close frame) instead
+ * of a reset. Put first in the pipeline; the socket is aborted past {@code limit} bytes, or when the
+ * close grace ends ({@link Closing}).
+ */
+final class Drain extends ChannelInboundHandlerAdapter {
+    private final long limit;
+    private long discarded;
+
+    Drain(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf bytes) {
+            discarded += bytes.readableBytes();
+        }
+        ReferenceCountUtil.release(msg);
+        if (discarded > limit) {
+            Closing.abort(ctx.channel());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Closing.abort(ctx.channel());
+    }
+}

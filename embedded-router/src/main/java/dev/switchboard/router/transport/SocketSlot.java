@@ -1,0 +1,57 @@
+package dev.switchboard.router.transport;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One accepted socket's place in the server's counts: pending until it upgrades, then a connection
+ * until it closes. Every transition happens once, whichever thread gets there first.
+ */
+final class SocketSlot {
+    private final AtomicInteger pending;
+    private final AtomicInteger open;
+    private final int maxOpen;
+    private final AtomicBoolean isPending = new AtomicBoolean(true);
+    private final AtomicBoolean isOpen = new AtomicBoolean();
+
+    SocketSlot(AtomicInteger pending, AtomicInteger open, int maxOpen) {
+        this.pending = pending;
+        this.open = open;
+        this.maxOpen = maxOpen;
+        pending.incrementAndGet();
+    }
+
+    /** Takes a connection place if one is free; false when the server is at its connection limit. */
+    boolean reserve() {
+        while (true) {
+            int now = open.get();
+            if (now >= maxOpen) {
+                return false;
+            }
+            if (open.compareAndSet(now, now + 1)) {
+                isOpen.set(true);
+                return true;
+            }
+        }
+    }
+
+    /** The socket is a WebSocket now: no longer pending. */
+    void upgraded() {
+        if (isPending.compareAndSet(true, false)) {
+            pending.decrementAndGet();
+        }
+    }
+
+    /** Gives back a reserved connection place that is not needed after all (the handshake was refused). */
+    void unreserve() {
+        if (isOpen.compareAndSet(true, false)) {
+            open.decrementAndGet();
+        }
+    }
+
+    /** The socket is gone: gives back whatever it held. */
+    void release() {
+        upgraded();
+        unreserve();
+    }
+}
