@@ -278,7 +278,8 @@ public final class Router implements AutoCloseable {
                 transportLimits(config), config.ioThreads(), tokens, config.devAuth(), connections, router, codec, clock,
                 config.softFrameLimit(), config.hardFrameLimit(), protection, dispatcher);
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
-                protection, dispatcher.queue(), socketServer.stats(), pool, breakers, () -> state == State.READY));
+                protection, dispatcher.queue(), socketServer.stats(), pool, breakers, () -> state == State.READY,
+                socketServer));
         runs.addListener(metrics);
         startMonitor();
         try {
@@ -349,8 +350,9 @@ public final class Router implements AutoCloseable {
             public UserAccess issueToken(String userId) {
                 return userAccess(userId);
             }
-        }, monitorMapper);
+        }, monitorMapper, config.monitorLimits());
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
+        metrics.bindMonitor(monitorEndpoint);
         monitor = hub;
     }
 
@@ -487,6 +489,9 @@ public final class Router implements AutoCloseable {
         quietly("the monitor", () -> {
             if (monitor != null) {
                 monitor.close();
+            }
+            if (monitorEndpoint != null) {
+                monitorEndpoint.close();
             }
         });
         scheduler.shutdownNow();

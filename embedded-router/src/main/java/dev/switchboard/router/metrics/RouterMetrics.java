@@ -15,6 +15,8 @@ import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.RejectReason;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.monitor.MonitorEndpoint;
+import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportStats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -38,9 +40,11 @@ import java.util.function.ToDoubleFunction;
 public final class RouterMetrics implements RunListener {
     /** Handshake refusal reasons, registered up front so they show as 0 before the first one. */
     public static final List<String> HANDSHAKE_REASONS =
-            List.of("missing", "invalid", "expired", "bad_user", "dev_auth_off", "not_found", "forbidden");
+            List.of("missing", "invalid", "expired", "bad_user", "dev_auth_off", "not_found", "forbidden",
+                    "bad_request", "timeout", "uri_too_long", "headers_too_large", "method", "not_websocket", "version",
+                    "max_connections", "per_user");
     /** Close codes counted separately. */
-    public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1006, 1009, 1013);
+    public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1002, 1005, 1006, 1007, 1009, 1011, 1013);
 
     private final MeterRegistry registry;
     private final Timer routingLatency;
@@ -50,7 +54,7 @@ public final class RouterMetrics implements RunListener {
     /** Everything the binding reads; all but the registry are the router's live components. */
     public record Sources(RoutingStats routing, ConnectionRegistry connections, RunTracker runs,
                           Protection protection, DispatchQueue<?> queue, TransportStats transport,
-                          BackendPool backends, Breakers breakers, BooleanSupplier ready) {
+                          BackendPool backends, Breakers breakers, BooleanSupplier ready, RouterSocketServer socket) {
     }
 
     public RouterMetrics(MeterRegistry registry, Sources sources) {
@@ -73,6 +77,7 @@ public final class RouterMetrics implements RunListener {
         }
         bindRouting(sources.routing());
         bindConnections(sources.connections(), sources.transport());
+        bindSocket(sources.socket());
         bindRuns(sources.runs());
         bindProtection(sources.protection(), sources.queue());
         bindBreakers(sources.breakers());
@@ -197,6 +202,8 @@ public final class RouterMetrics implements RunListener {
                 ConnectionRegistry::framesRefused);
         counter("switchboard.connections.idle.closed", "Connections closed for idling", connections,
                 ConnectionRegistry::idleClosed);
+        counter("switchboard.fanout.frames", "Frames queued by emits to a user: one per connection of that user",
+                connections, ConnectionRegistry::fanOutFrames);
         for (String reason : HANDSHAKE_REASONS) {
             FunctionCounter.builder("switchboard.handshakes.rejected", transport, t -> t.handshakesRejected(reason))
                     .description("Handshakes refused, by reason").tag("reason", reason).register(registry);
@@ -206,6 +213,30 @@ public final class RouterMetrics implements RunListener {
                     .description("Connections closed, by close code").tag("code", Integer.toString(code))
                     .register(registry);
         }
+    }
+
+    private void bindSocket(RouterSocketServer socket) {
+        TransportStats transport = socket.stats();
+        Gauge.builder("switchboard.listener.accepting", socket, s -> s.listenerStatus().accepting() ? 1 : 0)
+                .description("1 while the WebSocket listener accepts connections, 0 while paused or down")
+                .register(registry);
+        Gauge.builder("switchboard.handshakes.pending", socket, RouterSocketServer::pendingHandshakes)
+                .description("Sockets accepted and not yet upgraded").register(registry);
+        counter("switchboard.sockets.refused", "Sockets closed on accept: too many were still handshaking",
+                transport, TransportStats::socketsRefused);
+        counter("switchboard.accept.failures", "Accepts that failed (out of file descriptors, mostly)", transport,
+                TransportStats::acceptFailures);
+        counter("switchboard.protocol.errors", "Connections closed for breaking RFC 6455", transport,
+                TransportStats::protocolErrors);
+    }
+
+    /** Binds the {@code /monitor} endpoint's refusals (it is built after the other sources). */
+    public void bindMonitor(MonitorEndpoint monitor) {
+        counter("switchboard.monitor.commands.refused",
+                "Monitor commands refused: over the rate limit or a snapshot already in flight", monitor,
+                MonitorEndpoint::commandsRefused);
+        counter("switchboard.monitor.overflow.closed", "Monitor connections closed with 1013 for not reading",
+                monitor, MonitorEndpoint::overflowClosed);
     }
 
     private void bindRuns(RunTracker runs) {

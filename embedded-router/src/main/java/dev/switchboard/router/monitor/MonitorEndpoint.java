@@ -13,18 +13,24 @@ import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.transport.SideEndpoint;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code ws://host:port/monitor}: a snapshot on connect, then the hub's updates (at most 10 a
  * second). Needs a token with role {@code viewer} (read-only) or {@code operator} (also commands);
  * the role is checked here, on the server, for every command.
  */
-public final class MonitorEndpoint implements SideEndpoint {
+public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /** Where the endpoint listens. */
     public static final String PATH = "/monitor";
     /** Updates a slow monitor client may have unsent before further ones are skipped (their events counted as dropped). */
     static final int MAX_PENDING_UPDATES = 32;
+    /** Snapshots waiting to be built, across all monitor connections. */
+    private static final int SNAPSHOT_QUEUE = 64;
     /** The commands only an operator may send. */
     private static final Set<String> OPERATOR_COMMANDS = Set.of("disconnect", "disconnect_user", "set_rollout",
             "set_rate_limit", "issue_token");
@@ -32,11 +38,32 @@ public final class MonitorEndpoint implements SideEndpoint {
     private final RouterFeed feed;
     private final MonitorCommands commands;
     private final ObjectMapper mapper;
+    private final MonitorLimits limits;
+    private final ThreadPoolExecutor snapshotThread;
+    private final Executor snapshots;
+    private final LongAdder commandsRefused = new LongAdder();
+    private final LongAdder overflowClosed = new LongAdder();
 
-    public MonitorEndpoint(RouterFeed feed, MonitorCommands commands, ObjectMapper mapper) {
+    /**
+     * @param feed     what the monitor shows
+     * @param commands the operator commands' effects
+     * @param mapper   builds the JSON documents
+     * @param limits   what each monitor connection may ask and hold
+     */
+    public MonitorEndpoint(RouterFeed feed, MonitorCommands commands, ObjectMapper mapper, MonitorLimits limits) {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
         this.commands = Objects.requireNonNull(commands, "commands must not be null");
         this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
+        this.limits = Objects.requireNonNull(limits, "limits must not be null");
+        // one thread builds every snapshot, with a short queue: snapshots never run on an I/O thread,
+        // and a crowd of monitors asking for them waits or is told to try again
+        this.snapshotThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(SNAPSHOT_QUEUE), runnable -> {
+                    Thread thread = new Thread(runnable, "switchboard-monitor-snapshots");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.snapshots = snapshotThread;
     }
 
     @Override
@@ -46,44 +73,52 @@ public final class MonitorEndpoint implements SideEndpoint {
 
     @Override
     public Session open(Principal principal, ConnectionSink sink) {
-        ObjectNode snapshot = feed.snapshot();
-        snapshot.put("role", principal.role().wire());
-        snapshot.put("user_id", principal.userId());
-        sink.send(snapshot.toString());
-        AtomicLong lost = new AtomicLong();
-        RouterFeed.Subscription subscription = feed.subscribe(update -> {
-            if (sink.pendingFrames() >= MAX_PENDING_UPDATES) {
-                lost.addAndGet(update.path("events").size() + update.path("dropped").asLong());
-                return;
-            }
-            long earlier = lost.getAndSet(0);
-            if (earlier > 0) {
-                update = update.deepCopy();
-                update.put("dropped", update.path("dropped").asLong() + earlier);
-            }
-            sink.send(update.toString());
-        });
-        return new Session() {
-            @Override
-            public void message(String text) {
-                sink.send(handle(principal, text).toString());
-            }
-
-            @Override
-            public void closed() {
-                subscription.close();
-            }
-        };
+        MonitorConnection connection = new MonitorConnection(this, principal, sink, limits, snapshots);
+        connection.start();
+        return connection;
     }
 
-    private ObjectNode handle(Principal principal, String text) {
-        JsonNode command;
+    RouterFeed feed() {
+        return feed;
+    }
+
+    /** The command in {@code text}, or null when it is not JSON. */
+    JsonNode parse(String text) {
         try {
-            command = mapper.readTree(text);
+            return mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            return error(ErrorCode.INVALID_JSON, "frame is not valid JSON", null);
+            return null;
         }
-        return command(principal.role(), command);
+    }
+
+    ObjectNode rateLimited(String replyTo, long nanosToWait, String text) {
+        ObjectNode reply = error(ErrorCode.RATE_LIMITED, text, replyTo);
+        reply.put("retry_after_ms", Math.max(1, (nanosToWait + 999_999) / 1_000_000));
+        return reply;
+    }
+
+    void refused() {
+        commandsRefused.increment();
+    }
+
+    void overflowed() {
+        overflowClosed.increment();
+    }
+
+    /** Monitor commands refused: over the rate limit, a snapshot already in flight, or no room to build one. */
+    public long commandsRefused() {
+        return commandsRefused.sum();
+    }
+
+    /** Monitor connections closed with 1013 for not reading. */
+    public long overflowClosed() {
+        return overflowClosed.sum();
+    }
+
+    /** Stops the snapshot thread. */
+    @Override
+    public void close() {
+        snapshotThread.shutdownNow();
     }
 
     /**
@@ -160,7 +195,7 @@ public final class MonitorEndpoint implements SideEndpoint {
         return reply;
     }
 
-    private ObjectNode error(ErrorCode code, String text, String replyTo) {
+    ObjectNode error(ErrorCode code, String text, String replyTo) {
         ObjectNode reply = mapper.createObjectNode();
         reply.put("type", "error");
         reply.put("code", code.wire());

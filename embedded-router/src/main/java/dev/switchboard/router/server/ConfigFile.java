@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.monitor.MonitorLimits;
 import dev.switchboard.router.agents.BackendSpec;
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RolloutSpec;
@@ -44,8 +45,8 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     /** The {@code monitor:} section: what each {@code /monitor} connection may ask and hold. */
     public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes) {
-        RouterConfig.MonitorLimits applyTo(RouterConfig.MonitorLimits base) {
-            return new RouterConfig.MonitorLimits(
+        MonitorLimits applyTo(MonitorLimits base) {
+            return new MonitorLimits(
                     commandsPerSecond != null ? commandsPerSecond : base.commandsPerSecond(),
                     commandBurst != null ? commandBurst : base.commandBurst(),
                     outboxBytes != null ? outboxBytes : base.outboxBytes());

@@ -1,0 +1,157 @@
+package dev.switchboard.router.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.auth.Principal;
+import dev.switchboard.router.connections.CloseCodes;
+import dev.switchboard.router.connections.ConnectionSink;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.transport.SideEndpoint;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One {@code /monitor} connection. What it may cost the router is bounded: commands go through its
+ * own token bucket; snapshots are built on the endpoint's snapshot thread, never on an I/O thread,
+ * at most one at a time for this connection; and everything queued to it is counted in bytes, so
+ * a monitor that does not read is closed with 1013 instead of filling the heap.
+ */
+final class MonitorConnection implements SideEndpoint.Session {
+    private final MonitorEndpoint endpoint;
+    private final Principal principal;
+    private final ConnectionSink sink;
+    private final MonitorLimits limits;
+    private final Executor snapshots;
+    private final Bucket commands;
+    private final AtomicBoolean snapshotInFlight = new AtomicBoolean(true);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong lost = new AtomicLong();
+    private volatile RouterFeed.Subscription subscription;
+
+    MonitorConnection(MonitorEndpoint endpoint, Principal principal, ConnectionSink sink, MonitorLimits limits,
+                      Executor snapshots) {
+        this.endpoint = endpoint;
+        this.principal = principal;
+        this.sink = sink;
+        this.limits = limits;
+        this.snapshots = snapshots;
+        this.commands = Bucket.builder()
+                .addLimit(limit -> limit.capacity(limits.commandBurst())
+                        .refillGreedy(limits.commandsPerSecond(), Duration.ofSeconds(1)))
+                .build();
+    }
+
+    /** Sends the first snapshot (built off the I/O thread), then subscribes to updates. */
+    void start() {
+        Runnable first = () -> {
+            try {
+                ObjectNode snapshot = endpoint.feed().snapshot();
+                snapshot.put("role", principal.role().wire());
+                snapshot.put("user_id", principal.userId());
+                send(snapshot.toString());
+                if (!closed.get()) {
+                    subscription = endpoint.feed().subscribe(this::update);
+                    if (closed.get()) {
+                        subscription.close();
+                    }
+                }
+            } finally {
+                snapshotInFlight.set(false);
+            }
+        };
+        try {
+            snapshots.execute(first);
+        } catch (RejectedExecutionException e) {
+            endpoint.refused();
+            sink.close(CloseCodes.TRY_AGAIN_LATER, "the monitor is busy; try again later");
+        }
+    }
+
+    private void update(ObjectNode update) {
+        if (sink.pendingFrames() >= MonitorEndpoint.MAX_PENDING_UPDATES) {
+            lost.addAndGet(update.path("events").size() + update.path("dropped").asLong());
+            return;
+        }
+        long earlier = lost.getAndSet(0);
+        ObjectNode sent = update;
+        if (earlier > 0) {
+            sent = update.deepCopy();
+            sent.put("dropped", update.path("dropped").asLong() + earlier);
+        }
+        send(sent.toString());
+    }
+
+    @Override
+    public void message(String text) {
+        if (closed.get()) {
+            return;
+        }
+        JsonNode command = endpoint.parse(text);
+        String replyTo = command != null && command.path("message_id").isTextual()
+                ? command.path("message_id").asText() : null;
+        ConsumptionProbe probe = commands.tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            endpoint.refused();
+            send(endpoint.rateLimited(replyTo, probe.getNanosToWaitForRefill(),
+                    "over " + limits.commandsPerSecond() + " monitor commands a second").toString());
+            return;
+        }
+        if (command == null) {
+            send(endpoint.error(ErrorCode.INVALID_JSON, "frame is not valid JSON", null).toString());
+            return;
+        }
+        if (!"snapshot".equals(command.path("type").asText())) {
+            send(endpoint.command(principal.role(), command).toString());
+            return;
+        }
+        if (!snapshotInFlight.compareAndSet(false, true)) {
+            endpoint.refused();
+            send(endpoint.rateLimited(replyTo, Duration.ofMillis(100).toNanos(),
+                    "a snapshot for this connection is still being built").toString());
+            return;
+        }
+        try {
+            snapshots.execute(() -> {
+                try {
+                    send(endpoint.command(principal.role(), command).toString());
+                } finally {
+                    snapshotInFlight.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            snapshotInFlight.set(false);
+            endpoint.refused();
+            send(endpoint.error(ErrorCode.OVERLOADED, "the monitor is building too many snapshots; try again",
+                    replyTo).toString());
+        }
+    }
+
+    /** Queues a frame, or closes the connection with 1013 when its outbox is over the byte limit. */
+    private void send(String frame) {
+        if (closed.get()) {
+            return;
+        }
+        if (sink.pendingBytes() + frame.length() > limits.outboxBytes()) {
+            endpoint.overflowed();
+            sink.close(CloseCodes.TRY_AGAIN_LATER, "monitor outbox overflow: the connection does not read");
+            closed();
+            return;
+        }
+        sink.send(frame);
+    }
+
+    @Override
+    public void closed() {
+        if (closed.compareAndSet(false, true)) {
+            RouterFeed.Subscription current = subscription;
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+}
