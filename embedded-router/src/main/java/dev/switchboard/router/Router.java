@@ -271,6 +271,7 @@ public final class Router implements AutoCloseable {
         }
         state = State.STARTING;
         startedAt = clock.instant();
+        warmUpCodec();
         tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock);
         dispatcher = new Dispatcher(config.queue(), router, nanos -> metrics.recordRouting(nanos),
                 nanos -> metrics.recordQueueWait(nanos));
@@ -313,6 +314,16 @@ public final class Router implements AutoCloseable {
         return new TransportLimits(config.maxConnections(), config.maxPendingHandshakes(), config.handshakeTimeout(),
                 config.maxRequestLineBytes(), config.maxHeaderBytes(), config.socketSendBuffer(), config.closeGrace(),
                 DRAIN_BYTES);
+    }
+
+    /**
+     * Decodes and encodes one message so the codec's classes are loaded before any client comes: a
+     * class loaded later, while descriptors run out, would fail to load for good.
+     */
+    private void warmUpCodec() {
+        codec.decode("{\"type\":\"ping\",\"message_id\":\"warm-up\",\"payload\":{\"n\":[1,2.5,true,null]}}");
+        codec.decode("{");
+        codec.encode(ServerEvent.builder(dev.switchboard.router.protocol.EventType.PONG).put("n", 1).build());
     }
 
     private void startMonitor() {

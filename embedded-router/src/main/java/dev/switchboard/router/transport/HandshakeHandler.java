@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -178,7 +179,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 .closeOnProtocolViolation(false)
                 .withUTF8Validator(true)
                 .build()));
-        pipeline.addAfter("ws-decoder", "ws-encoder", new WebSocket13FrameEncoder(false));
+        pipeline.addAfter("ws-decoder", "ws-utf8", new Utf8FrameValidator(false));
+        pipeline.addAfter("ws-utf8", "ws-encoder", new WebSocket13FrameEncoder(false));
         pipeline.addAfter("ws-encoder", "ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
         pipeline.addAfter("ws-aggregator", "ws-session", accepted.session());
         pipeline.remove(this);

@@ -183,6 +183,7 @@ public final class RouterSocketServer {
 
     /** Binds the listener; {@link #started()} completes when it is bound. */
     public void start() {
+        TransportWarmUp.run(limits, codec, hardFrameLimit);
         acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("switchboard-accept", true),
                 NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("switchboard-io", true),

@@ -1,0 +1,94 @@
+package dev.switchboard.router.hardening;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.monitor.MonitorLimits;
+import dev.switchboard.router.support.NoLeakedThreads;
+import dev.switchboard.router.support.RawSocket;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Issue #9, finding 3: a viewer cannot make the router build snapshots without bound, nor hold their bytes. */
+@ExtendWith(NoLeakedThreads.class)
+class MonitorAbuseTest {
+    private static final String SECRET = "monitor-abuse-secret-of-32-bytes-or-more";
+    private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
+    private Router router;
+
+    @BeforeEach
+    void start() {
+        router = TestRouters.start(config -> config.jwtSecret(SECRET)
+                .monitorLimits(new MonitorLimits(10, 20, 256 * 1024)));
+    }
+
+    @AfterEach
+    void stop() {
+        router.stop();
+    }
+
+    private String viewerToken() {
+        return tokens.mint("oncall", Role.VIEWER, Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aViewerFloodingSnapshotsWithoutReadingIsClosedWith1013AndTheRouterStaysReady() throws Exception {
+        try (WsClient bystander = WsClient.connect(router.clientUri(), "bystander");
+             RawSocket viewer = RawSocket.upgrade(router.port(), "/monitor?token=" + viewerToken(), 4096)) {
+            byte[] snapshot = "{\"type\":\"snapshot\"}".getBytes(StandardCharsets.UTF_8);
+            try {
+                for (int i = 0; i < 3_000; i++) {
+                    viewer.sendFrame(1, snapshot, true);
+                }
+            } catch (java.io.IOException e) {
+                // closed by the router mid-flood: that is the point
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> router.meterRegistry().scrape()
+                    .contains("switchboard_monitor_overflow_closed_total 1.0"));
+            assertThat(router.isReady()).isTrue();
+            assertThat(router.listenerStatus().accepting()).isTrue();
+            bystander.assertUsable();
+            try (WsClient next = WsClient.connect(router.clientUri(), "next")) {
+                next.assertUsable();
+            }
+        }
+    }
+
+    @Test
+    void aViewerOverTheCommandRateGetsRateLimitedWithRetryAfterAndAtMostOneSnapshotInFlight() {
+        URI monitor = URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token=" + viewerToken());
+        try (WsClient viewer = WsClient.open(monitor, Map.of(), true)) {
+            viewer.awaitType("monitor_snapshot");
+            for (int i = 0; i < 100; i++) {
+                viewer.send(Map.of("type", "snapshot", "message_id", "s-" + i));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> answers(viewer).size() == 100);
+            List<JsonNode> answers = answers(viewer);
+            long snapshots = answers.stream().filter(a -> a.path("type").asText().equals("command_result")).count();
+            List<JsonNode> limited = answers.stream().filter(a -> a.path("code").asText().equals("rate_limited")).toList();
+
+            assertThat(snapshots).isBetween(1L, 25L);
+            assertThat(limited).hasSize(100 - (int) snapshots);
+            assertThat(limited).allSatisfy(error -> assertThat(error.path("retry_after_ms").asLong()).isPositive());
+            assertThat(router.meterRegistry().scrape()).containsPattern("switchboard_monitor_commands_refused_total [1-9]");
+        }
+    }
+
+    private static List<JsonNode> answers(WsClient viewer) {
+        return viewer.seen().stream().filter(frame -> frame.path("reply_to").asText().startsWith("s-")).toList();
+    }
+}
