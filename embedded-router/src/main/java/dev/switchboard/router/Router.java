@@ -272,7 +272,8 @@ public final class Router implements AutoCloseable {
         state = State.STARTING;
         startedAt = clock.instant();
         warmUpCodec();
-        tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock);
+        tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock,
+                config.tokenClockSkew(), config.maxTokenLifetime());
         dispatcher = new Dispatcher(config.queue(), router, nanos -> metrics.recordRouting(nanos),
                 nanos -> metrics.recordQueueWait(nanos));
         socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()),

@@ -4,6 +4,7 @@ import dev.switchboard.router.agents.BackendSpec;
 import dev.switchboard.router.agents.BackendStrategy;
 import dev.switchboard.router.agents.RolloutSpec;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.monitor.MonitorLimits;
 import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
@@ -60,6 +61,8 @@ public final class RouterConfig {
     private final Duration closeGrace;
     private final int ioThreads;
     private final MonitorLimits monitorLimits;
+    private final Duration tokenClockSkew;
+    private final Duration maxTokenLifetime;
 
     private RouterConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host must not be null");
@@ -108,6 +111,8 @@ public final class RouterConfig {
         this.closeGrace = requireNotNegative(b.closeGrace, "closeGrace");
         this.ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
         this.monitorLimits = Objects.requireNonNull(b.monitorLimits, "monitorLimits must not be null");
+        this.tokenClockSkew = requireNotNegative(b.tokenClockSkew, "tokenClockSkew");
+        this.maxTokenLifetime = requirePositive(b.maxTokenLifetime, "maxTokenLifetime");
     }
 
     public static Builder builder() {
@@ -126,7 +131,7 @@ public final class RouterConfig {
                 .maxPendingHandshakes(maxPendingHandshakes).handshakeTimeout(handshakeTimeout)
                 .maxRequestLineBytes(maxRequestLineBytes).maxHeaderBytes(maxHeaderBytes).outboxBytes(outboxBytes)
                 .socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
-                .monitorLimits(monitorLimits);
+                .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime);
     }
 
     private static boolean isLoopback(String host) {
@@ -348,6 +353,16 @@ public final class RouterConfig {
         return monitorLimits;
     }
 
+    /** How far a token's {@code nbf} and {@code exp} may be off the router's clock. Default 60 s. */
+    public Duration tokenClockSkew() {
+        return tokenClockSkew;
+    }
+
+    /** How far ahead a user token (no role) may expire; a longer-lived one is refused. Default 24 h. */
+    public Duration maxTokenLifetime() {
+        return maxTokenLifetime;
+    }
+
     /** Builds a {@link RouterConfig}; every setting starts at its default. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -383,6 +398,18 @@ public final class RouterConfig {
         private Duration closeGrace = Duration.ofSeconds(2);
         private int ioThreads;
         private MonitorLimits monitorLimits = MonitorLimits.defaults();
+        private Duration tokenClockSkew = TokenService.DEFAULT_CLOCK_SKEW;
+        private Duration maxTokenLifetime = TokenService.DEFAULT_MAX_USER_LIFETIME;
+
+        public Builder tokenClockSkew(Duration value) {
+            this.tokenClockSkew = value;
+            return this;
+        }
+
+        public Builder maxTokenLifetime(Duration value) {
+            this.maxTokenLifetime = value;
+            return this;
+        }
 
         private Builder() {
         }

@@ -2,6 +2,12 @@ package dev.switchboard.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.MACSigner;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.NoLeakedThreads;
@@ -121,5 +127,83 @@ class HandshakeAuthTest {
     void answersAnUnknownPathWith404() {
         URI wrong = URI.create("ws://127.0.0.1:" + devAndTokens.port() + "/elsewhere?user=alice");
         assertThat(refusedStatus(wrong, Map.of())).isEqualTo(404);
+    }
+
+    /** The raw HTTP response to a handshake on {@code /ws} with {@code Authorization: Bearer token}. */
+    private static String handshakeResponse(String token) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", tokensOnly.port())) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Authorization: Bearer " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A token with exactly these claims, signed with the routers' secret. */
+    private static String signed(String claimsJson) {
+        JWSObject jws = new JWSObject(new JWSHeader(JWSAlgorithm.HS256), new Payload(claimsJson));
+        try {
+            jws.sign(new MACSigner(SECRET));
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jws.serialize();
+    }
+
+    private static void assertRefusedWith(String token, String reason, String message) throws IOException {
+        String response = handshakeResponse(token);
+        assertThat(response).startsWith("HTTP/1.1 401 Unauthorized\r\n").doesNotContain("101 Switching");
+        assertThat(response).contains("\"reason\":\"" + reason + "\"").contains("\"message\":\"" + message + "\"");
+        assertThat(tokensOnly.transportStats().handshakesRejected(reason)).isPositive();
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    @Test
+    void shouldRejectHandshakeWhenTokenIsOver8KiBBeforeParsingIt() throws IOException {
+        assertRefusedWith("a".repeat(8193), "too_large", "token is longer than 8192 characters");
+    }
+
+    @Test
+    void shouldRejectHandshakeWhenTokenIsNotValidYet() throws IOException {
+        assertRefusedWith(signed("{\"sub\":\"alice\",\"exp\":" + (now() + 3600) + ",\"nbf\":" + (now() + 600) + "}"),
+                "not_yet_valid", "token is not valid yet (its nbf is in the future)");
+    }
+
+    @Test
+    void shouldRejectHandshakeWhenTokenHasNoExp() throws IOException {
+        assertRefusedWith(signed("{\"sub\":\"alice\"}"), "no_exp", "token has no exp claim");
+    }
+
+    @Test
+    void shouldRejectHandshakeWhenAUserTokenLivesLongerThan24Hours() throws IOException {
+        assertRefusedWith(signed("{\"sub\":\"alice\",\"exp\":" + (now() + Duration.ofDays(30).toSeconds()) + "}"),
+                "too_long_lived", "a token without a role may expire at most 24h from now; this one expires later");
+    }
+
+    @Test
+    void shouldRejectHandshakeWhenSubjectIsNotAString() throws IOException {
+        assertRefusedWith(signed("{\"sub\":12345,\"exp\":" + (now() + 600) + "}"), "bad_user",
+                "token sub claim must be a string user id of 1 to 64 characters of [A-Za-z0-9._@-]");
+    }
+
+    @Test
+    void shouldRejectHandshakeWhenRoleIsUnknownWithoutEchoingIt() throws IOException {
+        String token = signed("{\"sub\":\"alice\",\"role\":\"superadmin\",\"exp\":" + (now() + 600) + "}");
+        assertRefusedWith(token, "bad_role", "token role claim must be viewer or operator, or absent for a chat user");
+        assertThat(handshakeResponse(token)).doesNotContain("superadmin");
+    }
+
+    @Test
+    void acceptsATokenWhoseNotBeforeIsWithinTheClockSkew() {
+        String token = signed("{\"sub\":\"alice\",\"exp\":" + (now() + 600) + ",\"nbf\":" + (now() + 30) + "}");
+        try (WsClient client = WsClient.open(tokensOnly.clientUri(), Map.of("Authorization", "Bearer " + token), true)) {
+            assertThat(client.awaitType("connection_established").path("user_id").asText()).isEqualTo("alice");
+        }
     }
 }

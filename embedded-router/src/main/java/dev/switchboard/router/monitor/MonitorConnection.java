@@ -6,6 +6,7 @@ import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionSink;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.WireId;
 import dev.switchboard.router.transport.SideEndpoint;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -93,7 +94,7 @@ final class MonitorConnection implements SideEndpoint.Session {
         }
         JsonNode command = endpoint.parse(text);
         String replyTo = command != null && command.path("message_id").isTextual()
-                ? command.path("message_id").asText() : null;
+                && WireId.isValid(command.path("message_id").textValue()) ? command.path("message_id").textValue() : null;
         ConsumptionProbe probe = commands.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             endpoint.refused();

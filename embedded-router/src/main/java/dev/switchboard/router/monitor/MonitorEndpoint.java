@@ -1,6 +1,7 @@
 package dev.switchboard.router.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,10 @@ import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionSink;
 import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.WireId;
 import dev.switchboard.router.transport.SideEndpoint;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * {@code ws://host:port/monitor}: a snapshot on connect, then the hub's updates (at most 10 a
@@ -34,6 +39,11 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /** The commands only an operator may send. */
     private static final Set<String> OPERATOR_COMMANDS = Set.of("disconnect", "disconnect_user", "set_rollout",
             "set_rate_limit", "issue_token");
+    /** The highest {@code per_minute} an operator may set. */
+    static final long MAX_PER_MINUTE = 1_000_000;
+    /** The rollout modes by their wire names, exactly as documented (no case folding, no blanks). */
+    private static final Map<String, Rollout.Mode> MODES = Arrays.stream(Rollout.Mode.values())
+            .collect(Collectors.toUnmodifiableMap(Rollout.Mode::wire, mode -> mode));
 
     private final RouterFeed feed;
     private final MonitorCommands commands;
@@ -82,10 +92,10 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return feed;
     }
 
-    /** The command in {@code text}, or null when it is not JSON. */
+    /** The command in {@code text}, or null when it is not exactly one JSON value. */
     JsonNode parse(String text) {
         try {
-            return mapper.readTree(text);
+            return mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
         } catch (JsonProcessingException e) {
             return null;
         }
@@ -123,10 +133,16 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
 
     /**
      * Runs one monitor command for a caller with {@code role}: the {@code command_result} or
-     * {@code error} document the endpoint would send.
+     * {@code error} document the endpoint would send. Every argument is checked here; a refusal
+     * names the field and what it allows and never quotes the value sent.
      */
     public ObjectNode command(Role role, JsonNode command) {
-        String replyTo = command.path("message_id").isTextual() ? command.path("message_id").asText() : null;
+        JsonNode messageId = command.get("message_id");
+        String replyTo = messageId != null && messageId.isTextual() && WireId.isValid(messageId.textValue())
+                ? messageId.textValue() : null;
+        if (messageId != null && replyTo == null) {
+            return error(ErrorCode.INVALID_MESSAGE, WireId.problem("message_id"), null);
+        }
         String type = command.path("type").asText("");
         if (type.equals("snapshot")) {
             return result(replyTo, feed.snapshot());
@@ -139,8 +155,11 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
         try {
             return result(replyTo, execute(type, command));
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidArgument e) {
             return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
+        } catch (IllegalArgumentException e) {
+            // arguments are checked above; a component's own refusal text may quote them
+            return error(ErrorCode.INVALID_MESSAGE, "the router refused the command's arguments", replyTo);
         } catch (IllegalStateException e) {
             return error(ErrorCode.UNAVAILABLE, e.getMessage(), replyTo);
         }
@@ -149,10 +168,10 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private ObjectNode execute(String type, JsonNode command) {
         ObjectNode outcome = mapper.createObjectNode();
         switch (type) {
-            case "disconnect" -> outcome.put("disconnected", commands.disconnect(text(command, "connection_id")) ? 1 : 0);
-            case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(text(command, "user_id")));
+            case "disconnect" -> outcome.put("disconnected", commands.disconnect(connectionId(command)) ? 1 : 0);
+            case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(userId(command)));
             case "issue_token" -> {
-                UserAccess access = commands.issueToken(text(command, "user_id"));
+                UserAccess access = commands.issueToken(userId(command));
                 outcome.put("user_id", access.userId());
                 if (access.devAuth()) {
                     outcome.put("dev_auth", true);
@@ -161,28 +180,107 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
                     outcome.put("expires_at", access.expiresAt().toString());
                 }
             }
-            case "set_rollout" -> {
-                commands.rollout(Rollout.Mode.parse(text(command, "mode")),
-                        command.path("candidate").isTextual() ? command.path("candidate").asText() : null,
-                        command.path("percent").asInt(0));
-                outcome.put("mode", command.path("mode").asText());
-            }
+            case "set_rollout" -> outcome.put("mode", setRollout(command).wire());
             default -> {
-                JsonNode perMinute = command.get("per_minute");
-                commands.rateLimit(text(command, "user_id"), perMinute == null || perMinute.isNull() ? null
-                        : new RateLimits(perMinute.asLong(), command.path("burst").asLong(perMinute.asLong())));
-                outcome.put("user_id", command.path("user_id").asText());
+                String userId = userId(command);
+                commands.rateLimit(userId, rateLimits(command));
+                outcome.put("user_id", userId);
             }
         }
         return outcome;
     }
 
-    private static String text(JsonNode command, String field) {
-        JsonNode value = command.get(field);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new IllegalArgumentException(field + " is required");
+    /** {@code set_rollout}: mode, then a candidate for every mode but off, then percent. */
+    private Rollout.Mode setRollout(JsonNode command) {
+        JsonNode modeNode = command.get("mode");
+        Rollout.Mode mode = modeNode != null && modeNode.isTextual() ? MODES.get(modeNode.textValue()) : null;
+        if (mode == null) {
+            throw new InvalidArgument("mode must be one of off, shadow, partial, full");
         }
-        return value.asText();
+        JsonNode candidateNode = command.get("candidate");
+        boolean hasCandidate = candidateNode != null && !candidateNode.isNull();
+        String candidate = null;
+        if (mode == Rollout.Mode.OFF && hasCandidate) {
+            throw new InvalidArgument("candidate must be absent or null when mode is off");
+        }
+        if (mode != Rollout.Mode.OFF) {
+            if (!hasCandidate || !candidateNode.isTextual() || candidateNode.textValue().isEmpty()) {
+                throw new InvalidArgument("candidate is required for mode " + mode.wire()
+                        + ": the name of a configured backend");
+            }
+            candidate = candidateNode.textValue();
+        }
+        int percent = (int) integer(command, "percent", 0, 100, 0);
+        try {
+            commands.rollout(mode, candidate, percent);
+        } catch (IllegalArgumentException e) {
+            // the one argument the pool still judges: whether the candidate exists (its text quotes it)
+            throw new InvalidArgument("candidate must be the name of a configured backend");
+        }
+        return mode;
+    }
+
+    /**
+     * {@code set_rate_limit}: {@code per_minute} is required, an integer 1 to 1,000,000, or null to
+     * remove the override (then {@code burst} must be absent); {@code burst} is an integer 1 to
+     * {@code per_minute}, {@code per_minute} when absent.
+     */
+    private static RateLimits rateLimits(JsonNode command) {
+        JsonNode perMinuteNode = command.get("per_minute");
+        if (perMinuteNode == null) {
+            throw new InvalidArgument("per_minute is required: an integer from 1 to " + MAX_PER_MINUTE
+                    + ", or null to remove the override");
+        }
+        if (perMinuteNode.isNull()) {
+            JsonNode burst = command.get("burst");
+            if (burst != null && !burst.isNull()) {
+                throw new InvalidArgument("burst must be absent or null when per_minute is null");
+            }
+            return null;
+        }
+        long perMinute = integer(command, "per_minute", 1, MAX_PER_MINUTE, 0);
+        long burst = integer(command, "burst", 1, perMinute, perMinute);
+        return new RateLimits(perMinute, burst);
+    }
+
+    /**
+     * An integer field from {@code min} to {@code max}; {@code absent} when the field is missing or
+     * null. Only a JSON integer counts: 1.5, 1e30, 1.0 and "10" are refused.
+     */
+    private static long integer(JsonNode command, String field, long min, long max, long absent) {
+        JsonNode value = command.get(field);
+        if (value == null || value.isNull()) {
+            return absent;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
+            throw new InvalidArgument(field + " must be an integer from " + min + " to " + max);
+        }
+        return value.longValue();
+    }
+
+    private static String userId(JsonNode command) {
+        JsonNode value = command.get("user_id");
+        if (value == null || !value.isTextual() || !Principal.isValidUserId(value.textValue())) {
+            throw new InvalidArgument("user_id is required: 1 to 64 characters of [A-Za-z0-9._@-]");
+        }
+        return value.textValue();
+    }
+
+    private static String connectionId(JsonNode command) {
+        JsonNode value = command.get("connection_id");
+        if (value == null || !value.isTextual() || !WireId.isValid(value.textValue())) {
+            throw new InvalidArgument("connection_id is required: " + WireId.RULE);
+        }
+        return value.textValue();
+    }
+
+    /** An operator argument out of its documented range; the message names the field, never its value. */
+    private static final class InvalidArgument extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidArgument(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private ObjectNode result(String replyTo, JsonNode result) {

@@ -1,6 +1,7 @@
 package dev.switchboard.router.protection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.protocol.WireId;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public final class PayloadRules {
 
     /** A JSON kind a field must have. */
     enum Kind {
-        STRING, NON_EMPTY_STRING, ARRAY, OBJECT;
+        STRING, NON_EMPTY_STRING, ID, ARRAY, OBJECT;
 
         boolean accepts(JsonNode node) {
             switch (this) {
@@ -20,6 +21,8 @@ public final class PayloadRules {
                     return node.isTextual();
                 case NON_EMPTY_STRING:
                     return node.isTextual() && !node.asText().isBlank();
+                case ID:
+                    return node.isTextual() && WireId.isValid(node.textValue());
                 case ARRAY:
                     return node.isArray();
                 case OBJECT:
@@ -33,6 +36,8 @@ public final class PayloadRules {
             switch (this) {
                 case NON_EMPTY_STRING:
                     return "a non-empty string";
+                case ID:
+                    return WireId.RULE;
                 case ARRAY:
                     return "an array";
                 case OBJECT:
@@ -59,7 +64,7 @@ public final class PayloadRules {
             "user_message", List.of(new Field("content", Kind.NON_EMPTY_STRING, true)),
             "start_agent", List.of(new Field("content", Kind.NON_EMPTY_STRING, true),
                     new Field("agent", Kind.STRING, false), new Field("tools", Kind.ARRAY, false)),
-            "stop_agent", List.of(new Field("run_id", Kind.STRING, false)),
+            "stop_agent", List.of(new Field("run_id", Kind.ID, false)),
             "validate_content", List.of(new Field("content", Kind.STRING, true)),
             "batch", List.of(new Field("messages", Kind.ARRAY, true)));
 

@@ -9,11 +9,14 @@ import java.util.Objects;
  * One decoded client message.
  *
  * @param type      the message type (always present)
- * @param messageId the client's correlation id, echoed as {@code reply_to}; may be null
- * @param threadId  the conversation thread; may be null
- * @param runId     the agent run the message refers to; may be null
+ * @param messageId the client's correlation id, echoed as {@code reply_to}; may be null; from the
+ *                  codec always a {@link WireId}
+ * @param threadId  the conversation thread; may be null; from the codec always a {@link WireId}
+ * @param runId     the agent run the message refers to; may be null; from the codec always a {@link WireId}
  * @param payload   the payload object, never null (empty when absent)
- * @param rpcId     for JSON-RPC 2.0 frames, the request id (may be a JSON null node); null otherwise
+ * @param rpcId     for JSON-RPC 2.0 frames, the request id (may be a JSON null node); null otherwise. A
+ *                  numeric id from the codec is a numeric node that keeps the number as the client
+ *                  wrote it, so that writing the node echoes it character for character
  * @param jsonRpc   whether the frame was a JSON-RPC 2.0 request
  */
 public record ClientMessage(

@@ -1,7 +1,10 @@
 package dev.switchboard.router.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +12,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -25,15 +31,19 @@ public final class JsonCodec {
     public static final int RPC_INVALID_REQUEST = -32600;
 
     private static final Pattern TYPE_SHAPE = Pattern.compile("[a-z][a-z0-9_.:-]{0,63}");
-    private static final int MAX_ID_LENGTH = 128;
     private static final int MAX_DEPTH = 32;
+    private static final int MAX_NUMBER_LENGTH = 1000;
+    /** Where a JSON-RPC id sits in a frame: the frame's own, or a batch element's. */
+    private static final Pattern RPC_ID_POINTER = Pattern.compile("/id|/(payload|params)/messages/[0-9]+/id");
 
     private final ObjectMapper mapper;
+    private final StreamReadConstraints limits;
 
     public JsonCodec() {
         this.mapper = JsonMapper.builder().build();
-        mapper.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+        this.limits = StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build();
+        mapper.getFactory().setStreamReadConstraints(limits);
     }
 
     /** The shared mapper, for components that build payload nodes. */
@@ -41,23 +51,45 @@ public final class JsonCodec {
         return mapper;
     }
 
-    /** Decodes one text frame. Never throws for bad input: a bad frame becomes {@link Decoded.Rejected}. */
+    /**
+     * Decodes one text frame. Never throws for bad input: a bad frame becomes {@link Decoded.Rejected}.
+     * The frame must be exactly one JSON value (whitespace around it is fine), and no string in it,
+     * key or value, may hold an unpaired UTF-16 surrogate.
+     */
     public Decoded decode(String frame) {
         JsonNode root;
-        try {
-            root = mapper.readTree(frame);
-        } catch (StreamConstraintsException e) {
-            return reject("message nested deeper than " + MAX_DEPTH + " levels", null);
-        } catch (JsonProcessingException e) {
-            return new Decoded.Rejected(ErrorCode.INVALID_JSON, "frame is not valid JSON", null, null, -32700, false);
+        try (JsonParser parser = mapper.createParser(frame)) {
+            try {
+                root = mapper.readTree(parser);
+            } catch (StreamConstraintsException e) {
+                return reject(overLimit(e), null);
+            } catch (JsonProcessingException e) {
+                return new Decoded.Rejected(ErrorCode.INVALID_JSON, "frame is not valid JSON", null, null,
+                        -32700, false);
+            }
+            if (root != null && hasTextAfterValue(parser)) {
+                return new Decoded.Rejected(ErrorCode.INVALID_JSON,
+                        "frame holds text after its JSON value (one JSON value per frame)", null, null, -32700, false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a frame held in memory", e);
+        }
+        if (root != null && mayHoldLoneSurrogate(frame) && hasLoneSurrogate(root)) {
+            return reject("string contains an unpaired UTF-16 surrogate", null);
         }
         if (root == null || !root.isObject()) {
             return reject("a message must be a JSON object", null);
         }
-        return root.has("jsonrpc") ? decodeJsonRpc((ObjectNode) root) : decodePlain((ObjectNode) root);
+        if (hasNumericRpcId((ObjectNode) root)) {
+            keepRawRpcIds(frame, (ObjectNode) root);
+        }
+        return decode(root);
     }
 
-    /** Decodes one element of a batch: the same rules as a frame, but from a parsed node. */
+    /**
+     * Decodes one element of a batch: the same rules as a frame, but from a node of a frame that
+     * {@link #decode(String)} already checked (trailing text, surrogates, raw JSON-RPC ids).
+     */
     public Decoded decode(JsonNode node) {
         if (node == null || !node.isObject()) {
             return reject("a message must be a JSON object", null);
@@ -65,10 +97,138 @@ public final class JsonCodec {
         return node.has("jsonrpc") ? decodeJsonRpc((ObjectNode) node) : decodePlain((ObjectNode) node);
     }
 
+    /** Whether anything but whitespace follows the value the parser has just read. */
+    private static boolean hasTextAfterValue(JsonParser parser) {
+        try {
+            return parser.nextToken() != null;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The refusal text for a Jackson read limit: the one that was hit, never the frame's content. */
+    private String overLimit(StreamConstraintsException e) {
+        String what = String.valueOf(e.getOriginalMessage());
+        if (what.startsWith("Number value length")) {
+            return "a number is longer than " + limits.getMaxNumberLength() + " digits";
+        }
+        if (what.startsWith("String value length")) {
+            return "a string is longer than " + limits.getMaxStringLength() + " characters";
+        }
+        if (what.startsWith("Name length")) {
+            return "a field name is longer than " + limits.getMaxNameLength() + " characters";
+        }
+        if (what.startsWith("Document nesting depth")) {
+            return "message nested deeper than " + MAX_DEPTH + " levels";
+        }
+        return "the frame exceeds a JSON size limit";
+    }
+
+    /**
+     * A lone surrogate in a parsed string comes from a {@code \\u} escape or from the frame's own
+     * characters: without a backslash or a surrogate in the frame the walk can be skipped.
+     */
+    private static boolean mayHoldLoneSurrogate(String frame) {
+        for (int i = 0; i < frame.length(); i++) {
+            char c = frame.charAt(i);
+            if (c == '\\' || Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLoneSurrogate(JsonNode node) {
+        if (node.isTextual()) {
+            return hasLoneSurrogate(node.textValue());
+        }
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                if (hasLoneSurrogate(field.getKey()) || hasLoneSurrogate(field.getValue())) {
+                    return true;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (hasLoneSurrogate(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A numeric node that writes {@code text} back unchanged; a plain raw value past BigDecimal's exponents. */
+    private static JsonNode rawNumber(String text) {
+        try {
+            return new RawNumberNode(text);
+        } catch (NumberFormatException e) {
+            return JsonNodeFactory.instance.rawValueNode(new RawValue(text));
+        }
+    }
+
+    /** Whether the frame or one of its batch elements has a numeric JSON-RPC id. */
+    private static boolean hasNumericRpcId(ObjectNode root) {
+        if (root.path("id").isNumber()) {
+            return true;
+        }
+        for (String container : new String[] {"payload", "params"}) {
+            for (JsonNode element : root.path(container).path("messages")) {
+                if (element.path("id").isNumber()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Replaces each numeric JSON-RPC id in {@code root} by a {@link RawNumberNode} holding its text
+     * as the client wrote it, so the response echoes it character for character: a parsed number
+     * would come back as Jackson writes it ({@code -0} as {@code 0}, {@code 1.50} as {@code 1.5}).
+     * The text is read again from the frame with a streaming parser; the last of duplicate keys
+     * wins, as in the tree.
+     */
+    private void keepRawRpcIds(String frame, ObjectNode root) {
+        Map<JsonPointer, String> raw = new LinkedHashMap<>();
+        try (JsonParser parser = mapper.createParser(frame)) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token.isNumeric() && "id".equals(parser.currentName())) {
+                    JsonPointer at = parser.getParsingContext().pathAsPointer();
+                    if (RPC_ID_POINTER.matcher(at.toString()).matches()) {
+                        raw.put(at, parser.getText());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return;
+        }
+        raw.forEach((at, text) -> {
+            if (root.at(at).isNumber() && root.at(at.head()) instanceof ObjectNode holder) {
+                holder.set("id", rawNumber(text));
+            }
+        });
+    }
+
     private Decoded decodePlain(ObjectNode root) {
         JsonNode messageIdNode = root.get("message_id");
-        String messageId = messageIdNode != null && messageIdNode.isTextual()
-                && messageIdNode.asText().length() <= MAX_ID_LENGTH ? messageIdNode.asText() : null;
+        // an invalid message_id is never echoed: the refusal then has no reply_to
+        String messageId = messageIdNode != null && messageIdNode.isTextual() && WireId.isValid(messageIdNode.textValue())
+                ? messageIdNode.textValue() : null;
         JsonNode typeNode = root.get("type");
         if (typeNode == null || !typeNode.isTextual()) {
             return reject("field 'type' is required and must be a string", messageId);
@@ -78,7 +238,7 @@ public final class JsonCodec {
             return reject("field 'type' must match " + TYPE_SHAPE.pattern(), messageId);
         }
         if (messageIdNode != null && messageId == null) {
-            return reject("field 'message_id' must be a string of at most " + MAX_ID_LENGTH + " characters", null);
+            return reject(WireId.problem("message_id"), null);
         }
         String threadId;
         String runId;
@@ -98,10 +258,14 @@ public final class JsonCodec {
 
     private Decoded decodeJsonRpc(ObjectNode root) {
         JsonNode id = root.get("id");
-        boolean idValid = id == null || id.isNull() || id.isTextual() || id.isIntegralNumber();
+        boolean idValid = isValidRpcId(id);
         JsonNode rpcId = idValid ? id : null;
-        if (!"2.0".equals(root.path("jsonrpc").asText(null)) || !idValid) {
+        if (!"2.0".equals(root.path("jsonrpc").asText(null))) {
             return rpcReject("not a JSON-RPC 2.0 request", rpcId == null ? JsonNodeFactory.instance.nullNode() : rpcId);
+        }
+        if (!idValid) {
+            return rpcReject("field 'id' must be a string or a number of at most " + WireId.MAX_LENGTH
+                    + " characters, or null", JsonNodeFactory.instance.nullNode());
         }
         JsonNode method = root.get("method");
         if (method == null || !method.isTextual() || !isTypeShaped(method.asText())) {
@@ -125,6 +289,25 @@ public final class JsonCodec {
         return new Decoded.Message(new ClientMessage(method.asText(), null, threadId, runId, paramsObject, rpcId, true));
     }
 
+    /**
+     * A JSON-RPC id may be absent, null, a string or a number, at most 128 characters as written.
+     * A number from {@link #decode(String)} is a {@link RawNumberNode} (or, past BigDecimal's
+     * exponents, a raw value node) holding the client's text.
+     */
+    private static boolean isValidRpcId(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return true;
+        }
+        if (id.isTextual()) {
+            return id.textValue().length() <= WireId.MAX_LENGTH;
+        }
+        if (id instanceof POJONode pojo && pojo.getPojo() instanceof RawValue raw) {
+            return String.valueOf(raw.rawValue()).length() <= WireId.MAX_LENGTH;
+        }
+        // a RawNumberNode's text is the client's
+        return id.isNumber() && id.asText().length() <= WireId.MAX_LENGTH;
+    }
+
     /** Whether {@code type} matches {@link #TYPE_SHAPE}, checked by hand: it runs for every message. */
     static boolean isTypeShaped(String type) {
         int length = type.length();
@@ -146,9 +329,8 @@ public final class JsonCodec {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isTextual() || node.asText().isEmpty() || node.asText().length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException(
-                    "field '" + field + "' must be a non-empty string of at most " + MAX_ID_LENGTH + " characters");
+        if (!node.isTextual() || !WireId.isValid(node.textValue())) {
+            throw new IllegalArgumentException(WireId.problem(field));
         }
         return node.asText();
     }

@@ -41,7 +41,8 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          Agents agents, Breakers breakers, Integer maxConnections, Integer maxConnectionsPerUser,
                          Integer maxPendingHandshakes, Integer handshakeTimeoutMs, Integer maxRequestLineBytes,
                          Integer maxHeaderBytes, Long outboxBytes, Integer socketSendBufferBytes, Integer closeGraceMs,
-                         Integer ioThreads, Monitor monitor) {
+                         Integer ioThreads, Monitor monitor, Integer tokenClockSkewSeconds,
+                         Integer maxTokenLifetimeSeconds) {
 
     /** The {@code monitor:} section: what each {@code /monitor} connection may ask and hold. */
     public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes) {
@@ -194,7 +195,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -231,6 +232,8 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         set(closeGraceMs, ms -> builder.closeGrace(Duration.ofMillis(ms)));
         set(ioThreads, builder::ioThreads);
         set(monitor, section -> builder.monitorLimits(section.applyTo(base.monitorLimits())));
+        set(tokenClockSkewSeconds, seconds -> builder.tokenClockSkew(Duration.ofSeconds(seconds)));
+        set(maxTokenLifetimeSeconds, seconds -> builder.maxTokenLifetime(Duration.ofSeconds(seconds)));
         set(agents, section -> {
             set(section.strategy(), builder::strategy);
             set(section.rollout(), rollout -> builder.rollout(rollout.applyTo(base.rollout())));

@@ -25,7 +25,8 @@ final class TokenCommand implements Callable<Integer> {
     String role;
 
     @Option(names = "--ttl", defaultValue = "1h", converter = DurationConverter.class,
-            description = "How long the token is valid: e.g. 15m, 1h, 7d (default: ${DEFAULT-VALUE}).")
+            description = "How long the token is valid: e.g. 15m, 1h, 7d; a user token (no --role) at most 24h "
+                    + "(default: ${DEFAULT-VALUE}).")
     Duration ttl;
 
     @Override

@@ -31,6 +31,7 @@ public final class WsClient implements AutoCloseable {
 
     private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     private final List<JsonNode> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> seenText = java.util.Collections.synchronizedList(new ArrayList<>());
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final boolean autoRead;
     private WebSocket socket;
@@ -80,6 +81,7 @@ public final class WsClient implements AutoCloseable {
                 if (last) {
                     String text = partial.toString();
                     partial = new StringBuilder();
+                    seenText.add(text);
                     try {
                         JsonNode node = JSON.readTree(text);
                         seen.add(node);
@@ -195,6 +197,13 @@ public final class WsClient implements AutoCloseable {
     public List<JsonNode> seen() {
         synchronized (seen) {
             return List.copyOf(seen);
+        }
+    }
+
+    /** Every frame received so far, as the server wrote it, in order. */
+    public List<String> seenText() {
+        synchronized (seenText) {
+            return List.copyOf(seenText);
         }
     }
 
