@@ -33,7 +33,7 @@ class MonitorAbuseTest {
     @BeforeEach
     void start() {
         router = TestRouters.start(config -> config.jwtSecret(SECRET)
-                .monitorLimits(new MonitorLimits(10, 20, 256 * 1024)));
+                .socketSendBuffer(8 * 1024).monitorLimits(new MonitorLimits(10, 20, 32 * 1024)));
     }
 
     @AfterEach
