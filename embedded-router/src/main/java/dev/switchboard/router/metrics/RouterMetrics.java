@@ -42,7 +42,7 @@ public final class RouterMetrics implements RunListener {
     public static final List<String> HANDSHAKE_REASONS =
             List.of("missing", "invalid", "expired", "bad_user", "dev_auth_off", "not_found", "forbidden",
                     "bad_request", "timeout", "uri_too_long", "headers_too_large", "method", "not_websocket", "version",
-                    "max_connections", "per_user", "too_large", "no_exp", "not_yet_valid", "bad_role",
+                    "max_connections", "per_user", "evicted", "too_large", "no_exp", "not_yet_valid", "bad_role",
                     "too_long_lived");
     /** Close codes counted separately. */
     public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1002, 1005, 1006, 1007, 1009, 1011, 1013);
@@ -223,7 +223,7 @@ public final class RouterMetrics implements RunListener {
                 .register(registry);
         Gauge.builder("switchboard.handshakes.pending", socket, RouterSocketServer::pendingHandshakes)
                 .description("Sockets accepted and not yet upgraded").register(registry);
-        counter("switchboard.sockets.refused", "Sockets closed on accept: too many were still handshaking",
+        counter("switchboard.sockets.refused", "Sockets closed on accept because the router was stopping",
                 transport, TransportStats::socketsRefused);
         counter("switchboard.accept.failures", "Accepts that failed (out of file descriptors, mostly)", transport,
                 TransportStats::acceptFailures);

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits on the listening socket. Refuses a new socket at once when too many are still handshaking,
- * and survives running out of file descriptors: a failed accept ({@code EMFILE}, {@code ENFILE})
+ * Sits on the listening socket. Hands each new socket to the server (which may refuse it), and
+ * survives running out of file descriptors: a failed accept ({@code EMFILE}, {@code ENFILE})
  * pauses accepting, with the listener left open, and accepting resumes as soon as a descriptor can
  * be had again (tried with back-off from 50 ms to 1 s). Logged once when it starts and once when it
  * ends, not once per failed accept.

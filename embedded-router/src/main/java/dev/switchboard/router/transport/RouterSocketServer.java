@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,6 +78,8 @@ public final class RouterSocketServer {
     private final Dispatcher dispatcher;
     private final Map<String, SideEndpoint> sideEndpoints = new ConcurrentHashMap<>();
     private final Set<Channel> sockets = ConcurrentHashMap.newKeySet();
+    /** Sockets still handshaking, oldest first. */
+    private final ConcurrentLinkedDeque<Channel> handshaking = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -206,7 +209,7 @@ public final class RouterSocketServer {
                                         .setMaxHeaderSize(limits.maxHeaderBytes())
                                         .setMaxChunkSize(8192)))
                                 .addLast("handshake", new HandshakeHandler(limits, stats, codec, hardFrameLimit,
-                                        RouterSocketServer.this::decide, () -> channel.attr(SLOT).get().upgraded()));
+                                        RouterSocketServer.this::decide, () -> upgraded(channel)));
                     }
                 });
         bootstrap.bind(address).addListener((ChannelFuture bound) -> {
@@ -254,20 +257,42 @@ public final class RouterSocketServer {
         }), REBIND_DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** A new socket: refused at once when too many are still handshaking, else counted until it closes. */
+    /**
+     * A new socket, counted until it closes. When as many sockets as allowed are still handshaking,
+     * the oldest of them is closed to make room: a flood of sockets that never finish their
+     * handshake holds at most that many descriptors, and a real client, whose handshake takes
+     * milliseconds, still gets through.
+     */
     private boolean admitSocket(Channel socket) {
-        if (stopping.get() || pending.get() >= limits.maxPendingHandshakes()) {
+        if (stopping.get()) {
             stats.socketRefused();
             return false;
+        }
+        while (pending.get() >= limits.maxPendingHandshakes()) {
+            Channel oldest = handshaking.pollFirst();
+            if (oldest == null) {
+                break;
+            }
+            if (oldest.attr(SLOT).get().evict()) {
+                stats.handshakeRejected("evicted");
+                Closing.abort(oldest);
+            }
         }
         SocketSlot slot = new SocketSlot(pending, open, limits.maxConnections());
         socket.attr(SLOT).set(slot);
         sockets.add(socket);
+        handshaking.addLast(socket);
         socket.closeFuture().addListener(closed -> {
             slot.release();
             sockets.remove(socket);
+            handshaking.remove(socket);
         });
         return true;
+    }
+
+    private void upgraded(Channel socket) {
+        socket.attr(SLOT).get().upgraded();
+        handshaking.remove(socket);
     }
 
     /** Decides on a well-formed upgrade request (on the socket's I/O thread). */

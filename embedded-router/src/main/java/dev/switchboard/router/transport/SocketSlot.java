@@ -35,6 +35,15 @@ final class SocketSlot {
         }
     }
 
+    /** Takes the socket out of the pending count to close it; false when it upgraded or went first. */
+    boolean evict() {
+        if (isPending.compareAndSet(true, false)) {
+            pending.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
     /** The socket is a WebSocket now: no longer pending. */
     void upgraded() {
         if (isPending.compareAndSet(true, false)) {

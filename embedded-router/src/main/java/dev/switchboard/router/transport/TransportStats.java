@@ -80,7 +80,7 @@ public final class TransportStats {
         return count == null ? 0 : count.sum();
     }
 
-    /** Sockets closed on accept because too many were still handshaking. */
+    /** Sockets closed on accept because the server was stopping. */
     public long socketsRefused() {
         return socketsRefused.sum();
     }

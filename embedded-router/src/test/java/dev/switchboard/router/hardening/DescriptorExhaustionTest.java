@@ -117,7 +117,7 @@ class DescriptorExhaustionTest {
             try {
                 assertThat(status(router.httpPort(), "/ready")).isEqualTo(200);
                 String metrics = get(router.httpPort(), "/metrics");
-                assertThat(metrics).containsPattern("switchboard_sockets_refused_total [1-9]")
+                assertThat(metrics).containsPattern("switchboard_handshakes_rejected_total\\{reason=\"evicted\"} [1-9]")
                         .contains("switchboard_accept_failures_total 0.0")
                         .contains("switchboard_listener_accepting 1.0");
             } finally {
@@ -127,6 +127,19 @@ class DescriptorExhaustionTest {
                 alice.assertUsable();
             }
             assertThat(router.output()).doesNotContain("cannot accept connections");
+        }
+    }
+
+    @Test
+    void aRealClientGetsThroughWhileHalfOpenSocketsFloodThePendingLimit(@TempDir Path dir) throws Exception {
+        try (Served router = serve(dir)) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> status(router.httpPort(), "/ready") == 200);
+            List<RawSocket> sockets = flood(router.wsPort());
+            try (WsClient alice = WsClient.connect(URI.create("ws://127.0.0.1:" + router.wsPort() + "/ws"), "alice")) {
+                alice.assertUsable();
+            } finally {
+                closeAll(sockets);
+            }
         }
     }
 
