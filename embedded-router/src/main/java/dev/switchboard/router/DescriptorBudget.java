@@ -6,8 +6,8 @@ import java.lang.management.OperatingSystemMXBean;
 /**
  * How the router's default socket limits follow from the process's open-files limit
  * ({@code ulimit -n}): a reserve stays free for everything that is not a client socket (the JVM's
- * own files, the HTTP endpoints, logs, agent backends), a tenth of the rest may be sockets still
- * handshaking (16 to 1,024), and the remainder may be connections. So sockets alone can never
+ * own files, the HTTP endpoints, logs, agent backends), a fifth of the rest may be sockets still
+ * handshaking (16 to 4,096), and the remainder may be connections. So sockets alone can never
  * exhaust the descriptors, and the listener keeps working under a flood.
  *
  * @param limit             the open-files limit it was derived from
@@ -23,7 +23,7 @@ public record DescriptorBudget(long limit, long reserve, int pendingHandshakes, 
     public static DescriptorBudget of(long limit) {
         long reserve = Math.max(64, limit / 10);
         long usable = Math.max(2, limit - reserve);
-        int pending = (int) Math.max(1, Math.min(1_024, Math.max(16, usable / 10)));
+        int pending = (int) Math.max(1, Math.min(4_096, Math.max(16, usable / 5)));
         int connections = (int) Math.max(1, Math.min(Integer.MAX_VALUE, usable - pending));
         return new DescriptorBudget(limit, reserve, pending, connections);
     }

@@ -42,10 +42,10 @@ public final class RouterMetrics implements RunListener {
     public static final List<String> HANDSHAKE_REASONS =
             List.of("missing", "invalid", "expired", "bad_user", "dev_auth_off", "not_found", "forbidden",
                     "bad_request", "timeout", "uri_too_long", "headers_too_large", "method", "not_websocket", "version",
-                    "max_connections", "per_user", "evicted", "too_large", "no_exp", "not_yet_valid", "bad_role",
+                    "max_connections", "per_user", "evicted", "role", "cool_down", "too_large", "no_exp", "not_yet_valid", "bad_role",
                     "too_long_lived");
     /** Close codes counted separately. */
-    public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1002, 1005, 1006, 1007, 1009, 1011, 1013);
+    public static final List<Integer> CLOSE_CODES = List.of(1000, 1001, 1002, 1005, 1006, 1007, 1008, 1009, 1011, 1013);
 
     private final MeterRegistry registry;
     private final Timer routingLatency;

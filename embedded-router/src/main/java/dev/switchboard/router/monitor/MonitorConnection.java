@@ -32,6 +32,8 @@ final class MonitorConnection implements SideEndpoint.Session {
     private final AtomicBoolean snapshotInFlight = new AtomicBoolean(true);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong lost = new AtomicLong();
+    /** Commands refused since the last admitted one (I/O thread only). */
+    private int refusedInARow;
     private volatile RouterFeed.Subscription subscription;
 
     MonitorConnection(MonitorEndpoint endpoint, Principal principal, ConnectionSink sink, MonitorLimits limits,
@@ -98,10 +100,16 @@ final class MonitorConnection implements SideEndpoint.Session {
         ConsumptionProbe probe = commands.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             endpoint.refused();
+            if (++refusedInARow > limits.commandBurst()) {
+                // told often enough: a client that keeps going is flooding, and answering it costs the router
+                abuse(CloseCodes.POLICY_VIOLATION, "monitor commands kept coming over the rate limit");
+                return;
+            }
             send(endpoint.rateLimited(replyTo, probe.getNanosToWaitForRefill(),
                     "over " + limits.commandsPerSecond() + " monitor commands a second").toString());
             return;
         }
+        refusedInARow = 0;
         if (command == null) {
             send(endpoint.error(ErrorCode.INVALID_JSON, "frame is not valid JSON", null).toString());
             return;
@@ -139,11 +147,17 @@ final class MonitorConnection implements SideEndpoint.Session {
         }
         if (sink.pendingBytes() + frame.length() > limits.outboxBytes()) {
             endpoint.overflowed();
-            sink.close(CloseCodes.TRY_AGAIN_LATER, "monitor outbox overflow: the connection does not read");
-            closed();
+            abuse(CloseCodes.TRY_AGAIN_LATER, "monitor outbox overflow: the connection does not read");
             return;
         }
         sink.send(frame);
+    }
+
+    /** Closes this connection for abuse; the same user may open no monitor connection during the cool-down. */
+    private void abuse(int code, String reason) {
+        endpoint.coolDown(principal.userId());
+        sink.close(code, reason);
+        closed();
     }
 
     @Override

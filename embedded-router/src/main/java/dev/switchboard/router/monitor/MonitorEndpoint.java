@@ -34,6 +34,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     public static final String PATH = "/monitor";
     /** Updates a slow monitor client may have unsent before further ones are skipped (their events counted as dropped). */
     static final int MAX_PENDING_UPDATES = 32;
+    /** How long a user whose monitor connection was closed for abuse may not open another. */
+    static final java.time.Duration COOL_DOWN = java.time.Duration.ofSeconds(10);
     /** Snapshots waiting to be built, across all monitor connections. */
     private static final int SNAPSHOT_QUEUE = 64;
     /** The commands only an operator may send. */
@@ -53,6 +55,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private final Executor snapshots;
     private final LongAdder commandsRefused = new LongAdder();
     private final LongAdder overflowClosed = new LongAdder();
+    private final Map<String, Long> coolingDown = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param feed     what the monitor shows
@@ -77,8 +80,25 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     }
 
     @Override
-    public String refuse(Principal principal) {
-        return principal.role() == Role.USER ? "the monitor needs a token with role viewer or operator" : null;
+    public Refusal refuse(Principal principal) {
+        if (principal.role() == Role.USER) {
+            return new Refusal(403, "forbidden", "role", "the monitor needs a token with role viewer or operator", 0);
+        }
+        Long until = coolingDown.get(principal.userId());
+        long now = System.nanoTime();
+        if (until != null && until - now > 0) {
+            return new Refusal(429, "rate_limited", "cool_down", "a monitor connection of this user was closed for"
+                    + " flooding the router; try again later", TimeUnit.NANOSECONDS.toSeconds(until - now) + 1);
+        }
+        if (until != null) {
+            coolingDown.remove(principal.userId(), until);
+        }
+        return null;
+    }
+
+    /** A monitor connection of {@code userId} was closed for abuse: its next ones wait out the cool-down. */
+    void coolDown(String userId) {
+        coolingDown.put(userId, System.nanoTime() + COOL_DOWN.toNanos());
     }
 
     @Override

@@ -314,10 +314,12 @@ public final class RouterSocketServer {
                     Map.of("WWW-Authenticate", "Bearer"));
         }
         if (side != null) {
-            String refusal = side.refuse(principal);
+            SideEndpoint.Refusal refusal = side.refuse(principal);
             if (refusal != null) {
-                stats.handshakeRejected("forbidden");
-                return refused(HttpResponseStatus.FORBIDDEN, "forbidden", "role", refusal, Map.of());
+                stats.handshakeRejected(refusal.reason());
+                return refused(HttpResponseStatus.valueOf(refusal.status()), refusal.error(), refusal.reason(),
+                        refusal.message(), refusal.retryAfterSeconds() > 0
+                                ? Map.of("Retry-After", Long.toString(refusal.retryAfterSeconds())) : Map.of());
             }
         }
         SocketSlot slot = channel.attr(SLOT).get();

@@ -9,8 +9,16 @@ import dev.switchboard.router.connections.ConnectionSink;
  */
 public interface SideEndpoint {
 
-    /** Why {@code principal} may not connect (answered with HTTP 403), or null to let it in. */
-    String refuse(Principal principal);
+    /** Why {@code principal} may not connect (answered with an HTTP refusal), or null to let it in. */
+    Refusal refuse(Principal principal);
+
+    /**
+     * A refused handshake: answered with {@code status} and {@code {"error","reason","message"}}.
+     *
+     * @param retryAfterSeconds sent as {@code Retry-After} when positive
+     */
+    record Refusal(int status, String error, String reason, String message, long retryAfterSeconds) {
+    }
 
     /** A connection opened; frames to it go through {@code sink}. */
     Session open(Principal principal, ConnectionSink sink);

@@ -46,7 +46,7 @@ class MonitorAbuseTest {
     }
 
     @Test
-    void aViewerFloodingSnapshotsWithoutReadingIsClosedWith1013AndTheRouterStaysReady() throws Exception {
+    void aViewerFloodingSnapshotsWithoutReadingIsClosedThenCooledDownAndTheRouterStaysReady() throws Exception {
         try (WsClient bystander = WsClient.connect(router.clientUri(), "bystander");
              RawSocket viewer = RawSocket.upgrade(router.port(), "/monitor?token=" + viewerToken(), 4096)) {
             byte[] snapshot = "{\"type\":\"snapshot\"}".getBytes(StandardCharsets.UTF_8);
@@ -57,8 +57,17 @@ class MonitorAbuseTest {
             } catch (java.io.IOException e) {
                 // closed by the router mid-flood: that is the point
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> router.meterRegistry().scrape()
-                    .contains("switchboard_monitor_overflow_closed_total 1.0"));
+            assertThat(viewer.awaitCloseCode()).isIn(1008, 1013);
+            try (RawSocket again = RawSocket.connect(router.port())) {
+                again.write(RawSocket.request("/monitor?token=" + viewerToken(), ""));
+                assertThat(again.readResponse()).startsWith("HTTP/1.1 429 ").contains("Retry-After: ")
+                        .contains("\"reason\":\"cool_down\"");
+            }
+            URI otherViewer = URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
+                    + tokens.mint("someone-else", Role.VIEWER, Duration.ofMinutes(5)));
+            try (WsClient other = WsClient.open(otherViewer, Map.of(), true)) {
+                other.awaitType("monitor_snapshot");
+            }
             assertThat(router.isReady()).isTrue();
             assertThat(router.listenerStatus().accepting()).isTrue();
             bystander.assertUsable();
@@ -69,20 +78,32 @@ class MonitorAbuseTest {
     }
 
     @Test
+    void aViewerThatDoesNotReadIsClosedWith1013OnceItsOutboxIsOverTheByteLimit() throws Exception {
+        router.stop();
+        router = TestRouters.start(config -> config.jwtSecret(SECRET).monitorLimits(new MonitorLimits(10, 20, 1024)));
+        try (RawSocket viewer = RawSocket.upgrade(router.port(), "/monitor?token=" + viewerToken(), 4096)) {
+            assertThat(viewer.awaitCloseCode()).isEqualTo(1013);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> router.meterRegistry().scrape()
+                .contains("switchboard_monitor_overflow_closed_total 1.0"));
+    }
+
+    @Test
     void aViewerOverTheCommandRateGetsRateLimitedWithRetryAfterAndAtMostOneSnapshotInFlight() {
         URI monitor = URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token=" + viewerToken());
         try (WsClient viewer = WsClient.open(monitor, Map.of(), true)) {
             viewer.awaitType("monitor_snapshot");
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 35; i++) {
                 viewer.send(Map.of("type", "snapshot", "message_id", "s-" + i));
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> answers(viewer).size() == 100);
+            await().atMost(Duration.ofSeconds(10)).until(() -> answers(viewer).size() == 35);
             List<JsonNode> answers = answers(viewer);
             long snapshots = answers.stream().filter(a -> a.path("type").asText().equals("command_result")).count();
             List<JsonNode> limited = answers.stream().filter(a -> a.path("code").asText().equals("rate_limited")).toList();
 
             assertThat(snapshots).isBetween(1L, 25L);
-            assertThat(limited).hasSize(100 - (int) snapshots);
+            assertThat(limited).hasSize(35 - (int) snapshots);
+            assertThat(viewer.isClosed()).isFalse();
             assertThat(limited).allSatisfy(error -> assertThat(error.path("retry_after_ms").asLong()).isPositive());
             assertThat(router.meterRegistry().scrape()).containsPattern("switchboard_monitor_commands_refused_total [1-9]");
         }

@@ -40,6 +40,19 @@ class ConfigFileTest {
         assertThat(fromExample.rollout()).isEqualTo(defaults.rollout());
         assertThat(fromExample.breakers()).isEqualTo(defaults.breakers());
         assertThat(fromExample.backends()).isEqualTo(defaults.backends());
+        assertThat(fromExample.maxConnections()).isEqualTo(defaults.maxConnections());
+        assertThat(fromExample.maxConnectionsPerUser()).isEqualTo(defaults.maxConnectionsPerUser());
+        assertThat(fromExample.maxPendingHandshakes()).isEqualTo(defaults.maxPendingHandshakes());
+        assertThat(fromExample.handshakeTimeout()).isEqualTo(defaults.handshakeTimeout());
+        assertThat(fromExample.maxRequestLineBytes()).isEqualTo(defaults.maxRequestLineBytes());
+        assertThat(fromExample.maxHeaderBytes()).isEqualTo(defaults.maxHeaderBytes());
+        assertThat(fromExample.outboxBytes()).isEqualTo(defaults.outboxBytes());
+        assertThat(fromExample.socketSendBuffer()).isEqualTo(defaults.socketSendBuffer());
+        assertThat(fromExample.closeGrace()).isEqualTo(defaults.closeGrace());
+        assertThat(fromExample.ioThreads()).isEqualTo(defaults.ioThreads());
+        assertThat(fromExample.tokenClockSkew()).isEqualTo(defaults.tokenClockSkew());
+        assertThat(fromExample.maxTokenLifetime()).isEqualTo(defaults.maxTokenLifetime());
+        assertThat(fromExample.monitorLimits()).isEqualTo(defaults.monitorLimits());
         assertThat(fromExample.classification()).hasSameSizeAs(defaults.classification());
         for (int i = 0; i < defaults.classification().size(); i++) {
             assertThat(fromExample.classification().get(i).type()).isEqualTo(defaults.classification().get(i).type());
@@ -47,6 +60,22 @@ class ConfigFileTest {
                     .isEqualTo(defaults.classification().get(i).priority());
             assertThat(fromExample.classification().get(i).label()).isEqualTo(defaults.classification().get(i).label());
         }
+    }
+
+    @Test
+    void theLimitsOfAnOutsiderAreReadFromTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path file = dir.resolve("router.yaml");
+        java.nio.file.Files.writeString(file, "max_connections: 500\nmax_connections_per_user: 4\n"
+                + "max_pending_handshakes: 50\nhandshake_timeout_ms: 2500\nmax_header_bytes: 4096\n"
+                + "outbox_bytes: 65536\nmonitor: {commands_per_second: 2, command_burst: 3, outbox_bytes: 1048576}\n");
+        RouterConfig config = apply(ConfigFile.read(file));
+        assertThat(config.maxConnections()).isEqualTo(500);
+        assertThat(config.maxConnectionsPerUser()).isEqualTo(4);
+        assertThat(config.maxPendingHandshakes()).isEqualTo(50);
+        assertThat(config.handshakeTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
+        assertThat(config.maxHeaderBytes()).isEqualTo(4096);
+        assertThat(config.outboxBytes()).isEqualTo(65536);
+        assertThat(config.monitorLimits()).isEqualTo(new dev.switchboard.router.monitor.MonitorLimits(2, 3, 1048576));
     }
 
     @Test
