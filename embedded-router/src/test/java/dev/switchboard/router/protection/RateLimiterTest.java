@@ -41,7 +41,8 @@ class RateLimiterTest {
         RateLimiter limiter = limiter(new RateLimits(60, 1), new RateLimits(600, 100), new RateLimits(60, 1));
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
-        limiter.override("alice", new RateLimits(6000, 50));
+        // one token every 500 ms: the call right after the override still finds the bucket empty
+        limiter.override("alice", new RateLimits(120, 50));
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
                 .until(() -> limiter.tryAcquire("alice", "c-1", false).admitted());
