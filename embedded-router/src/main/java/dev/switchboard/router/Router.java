@@ -103,8 +103,8 @@ import org.slf4j.LoggerFactory;
 public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
-    /** Bytes read and discarded after a refusal or protocol error, so the peer reads the answer. */
-    private static final int DRAIN_BYTES = 16 * 1024 * 1024;
+    /** Bytes read and discarded after a refusal or protocol error, so the peer reads the answer; then reading stops. */
+    private static final int DRAIN_BYTES = 64 * 1024;
     private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
 
     /** Where the router is in its life. */

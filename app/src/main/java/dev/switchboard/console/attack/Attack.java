@@ -53,14 +53,15 @@ public final class Attack {
         final Map<String, LongAdder> headerFloodAnswers = new ConcurrentHashMap<>();
         final LongAdder snapshotsSent = new LongAdder();
         final LongAdder viewerConnections = new LongAdder();
+        final LongAdder viewerRefusals = new LongAdder();
         volatile int halfOpenHeld;
 
         /** One line: what each attack did so far. */
         public String line() {
             return String.format("half-open: %,d held, %,d opened, %,d closed by the router | header floods: %,d sent, "
-                            + "answers %s | snapshot flood: %,d commands over %,d viewer connections",
+                            + "answers %s | snapshot flood: %,d commands over %,d viewer connections, %,d handshakes refused",
                     halfOpenHeld, halfOpenOpened.sum(), halfOpenClosedByRouter.sum(), headerFloodsSent.sum(),
-                    answers(), snapshotsSent.sum(), viewerConnections.sum());
+                    answers(), snapshotsSent.sum(), viewerConnections.sum(), viewerRefusals.sum());
         }
 
         private String answers() {
@@ -207,7 +208,10 @@ public final class Attack {
         return status.isEmpty() ? "closed without answer" : status;
     }
 
-    /** A viewer that asks for a snapshot as fast as it can and never reads; reconnects when closed. */
+    /**
+     * A viewer that asks for a snapshot as fast as it can and never reads; reconnects when closed, and
+     * when the router refuses it (a cool-down), tries again every second.
+     */
     private void snapshotFlood() {
         byte[] snapshot = maskedText("{\"type\":\"snapshot\"}");
         String path = "/monitor?token=" + plan.viewerToken();
@@ -220,7 +224,9 @@ public final class Attack {
                 out.write(upgradeRequest(path).getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 if (!readHead(socket.getInputStream()).startsWith("HTTP/1.1 101")) {
-                    return;
+                    tally.viewerRefusals.increment();
+                    Thread.sleep(1_000);
+                    continue;
                 }
                 tally.viewerConnections.increment();
                 while (!stop.get()) {
@@ -228,7 +234,10 @@ public final class Attack {
                     tally.snapshotsSent.increment();
                 }
             } catch (IOException e) {
-                // closed by the router (1013, not reading): connect again
+                // closed by the router (1008 or 1013): connect again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

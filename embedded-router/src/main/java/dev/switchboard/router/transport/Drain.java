@@ -6,10 +6,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Reads and discards everything a peer still sends after the router refused it or found a protocol
- * error, so that the peer, still writing, reads the answer (an HTTP refusal or a close frame) instead
- * of a reset. Put first in the pipeline; the socket is aborted past {@code limit} bytes, or when the
- * close grace ends ({@link Closing}).
+ * Reads and discards what a peer still sends after the router refused it or found a protocol error,
+ * so that the peer, still writing, reads the answer (an HTTP refusal or a close frame) instead of a
+ * reset. Put first in the pipeline. Past {@code limit} bytes it stops reading altogether: the rest
+ * waits in the kernel's buffers, costing the router nothing, until the close grace ends and the
+ * socket is aborted ({@link Closing}). A peer that keeps sending gigabytes costs {@code limit}.
  */
 final class Drain extends ChannelInboundHandlerAdapter {
     private final long limit;
@@ -26,7 +27,7 @@ final class Drain extends ChannelInboundHandlerAdapter {
         }
         ReferenceCountUtil.release(msg);
         if (discarded > limit) {
-            Closing.abort(ctx.channel());
+            ctx.channel().config().setAutoRead(false);
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  *                             slow reader holds in the kernel is bounded and known
  * @param closeGrace           how long a connection the router closes may take to read its close frame
  *                             before the socket is aborted
- * @param drainBytes           bytes read and discarded after a refusal or a protocol error, within the grace
+ * @param drainBytes           bytes read and discarded after a refusal or a protocol error; then reading
+ *                             stops until the grace ends
  */
 public record TransportLimits(int maxConnections, int maxPendingHandshakes, Duration handshakeTimeout,
                               int maxRequestLineBytes, int maxHeaderBytes, int socketSendBuffer,
