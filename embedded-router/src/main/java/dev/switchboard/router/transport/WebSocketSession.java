@@ -34,6 +34,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile FrameListener listener;
     private boolean ended;
+    /** Bytes of frames that arrived after the router began to close (I/O thread only). */
+    private long ignoredWhileClosing;
 
     WebSocketSession(Channel channel, TransportLimits limits, TransportStats stats) {
         this.channel = channel;
@@ -97,6 +99,10 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 if (msg instanceof CloseWebSocketFrame) {
                     // the peer answered our close: the exchange is over
                     ctx.close();
+                } else if (msg instanceof io.netty.buffer.ByteBufHolder frame
+                        && (ignoredWhileClosing += frame.content().readableBytes()) > limits.drainBytes()) {
+                    // a peer that keeps sending after our close frame gets no more reading: the grace ends it
+                    ctx.channel().config().setAutoRead(false);
                 }
                 return;
             }
