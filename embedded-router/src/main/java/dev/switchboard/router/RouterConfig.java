@@ -90,7 +90,9 @@ public final class RouterConfig {
         this.rollout = Objects.requireNonNull(b.rollout, "rollout must not be null");
         this.breakers = Objects.requireNonNull(b.breakers, "breakers must not be null");
         this.stopTimeout = requireNotNegative(b.stopTimeout, "stopTimeout");
-        DescriptorBudget budget = DescriptorBudget.of(DescriptorBudget.processLimit());
+        this.ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
+        DescriptorBudget budget = DescriptorBudget.of(DescriptorBudget.processLimit(), DescriptorBudget.processInUse(),
+                ioThreads, Runtime.getRuntime().maxMemory());
         this.maxPendingHandshakes = b.maxPendingHandshakes > 0 ? b.maxPendingHandshakes : budget.pendingHandshakes();
         this.maxConnections = b.maxConnections > 0 ? b.maxConnections : budget.connections();
         this.maxConnectionsPerUser = requireAtLeastOne(b.maxConnectionsPerUser, "maxConnectionsPerUser");
@@ -109,7 +111,6 @@ public final class RouterConfig {
             throw new IllegalArgumentException("socketSendBuffer must be at least 4096");
         }
         this.closeGrace = requireNotNegative(b.closeGrace, "closeGrace");
-        this.ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
         this.monitorLimits = Objects.requireNonNull(b.monitorLimits, "monitorLimits must not be null");
         this.tokenClockSkew = requireNotNegative(b.tokenClockSkew, "tokenClockSkew");
         this.maxTokenLifetime = requirePositive(b.maxTokenLifetime, "maxTokenLifetime");

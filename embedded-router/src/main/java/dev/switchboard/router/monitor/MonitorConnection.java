@@ -51,6 +51,7 @@ final class MonitorConnection implements SideEndpoint.Session {
 
     /** Sends the first snapshot (built off the I/O thread), then subscribes to updates. */
     void start() {
+        endpoint.counted(principal.userId(), 1);
         Runnable first = () -> {
             try {
                 ObjectNode snapshot = endpoint.feed().snapshot();
@@ -70,8 +71,10 @@ final class MonitorConnection implements SideEndpoint.Session {
         try {
             snapshots.execute(first);
         } catch (RejectedExecutionException e) {
+            // the queue filled between the handshake's check and now: the close runs once the socket is open
             endpoint.refused();
             sink.close(CloseCodes.TRY_AGAIN_LATER, "the monitor is busy; try again later");
+            closed();
         }
     }
 
@@ -145,7 +148,9 @@ final class MonitorConnection implements SideEndpoint.Session {
         if (closed.get()) {
             return;
         }
-        if (sink.pendingBytes() + frame.length() > limits.outboxBytes()) {
+        long pending = sink.pendingBytes();
+        // (characters: a lower bound of the frame's bytes; the queue itself is counted in bytes)
+        if (pending > 0 && pending + frame.length() > limits.outboxBytes()) {
             endpoint.overflowed();
             abuse(CloseCodes.TRY_AGAIN_LATER, "monitor outbox overflow: the connection does not read");
             return;
@@ -163,6 +168,7 @@ final class MonitorConnection implements SideEndpoint.Session {
     @Override
     public void closed() {
         if (closed.compareAndSet(false, true)) {
+            endpoint.counted(principal.userId(), -1);
             RouterFeed.Subscription current = subscription;
             if (current != null) {
                 current.close();

@@ -56,6 +56,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private final LongAdder commandsRefused = new LongAdder();
     private final LongAdder overflowClosed = new LongAdder();
     private final Map<String, Long> coolingDown = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> openPerUser =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param feed     what the monitor shows
@@ -93,7 +95,25 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         if (until != null) {
             coolingDown.remove(principal.userId(), until);
         }
+        java.util.concurrent.atomic.AtomicInteger open = openPerUser.get(principal.userId());
+        if (open != null && open.get() >= limits.perUser()) {
+            return new Refusal(429, "too_many_connections", "per_user", "this user already has " + limits.perUser()
+                    + " monitor connections open, the most allowed", 0);
+        }
+        if (snapshotThread.getQueue().remainingCapacity() == 0) {
+            return new Refusal(503, "unavailable", "busy", "the monitor is building too many snapshots; try again",
+                    1);
+        }
         return null;
+    }
+
+    /** A monitor connection of {@code userId} opened ({@code +1}) or closed ({@code -1}). */
+    void counted(String userId, int change) {
+        openPerUser.compute(userId, (user, count) -> {
+            java.util.concurrent.atomic.AtomicInteger next = count != null ? count
+                    : new java.util.concurrent.atomic.AtomicInteger();
+            return next.addAndGet(change) <= 0 ? null : next;
+        });
     }
 
     /** A monitor connection of {@code userId} was closed for abuse: its next ones wait out the cool-down. */

@@ -45,12 +45,13 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          Integer maxTokenLifetimeSeconds) {
 
     /** The {@code monitor:} section: what each {@code /monitor} connection may ask and hold. */
-    public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes) {
+    public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes, Integer perUser) {
         MonitorLimits applyTo(MonitorLimits base) {
             return new MonitorLimits(
                     commandsPerSecond != null ? commandsPerSecond : base.commandsPerSecond(),
                     commandBurst != null ? commandBurst : base.commandBurst(),
-                    outboxBytes != null ? outboxBytes : base.outboxBytes());
+                    outboxBytes != null ? outboxBytes : base.outboxBytes(),
+                    perUser != null ? perUser : base.perUser());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.switchboard.router.transport;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * be had again (tried with back-off from 50 ms to 1 s). Logged once when it starts and once when it
  * ends, not once per failed accept.
  */
-@ChannelHandler.Sharable
 final class AcceptGuard extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AcceptGuard.class);
     private static final long FIRST_BACKOFF_MS = 50;

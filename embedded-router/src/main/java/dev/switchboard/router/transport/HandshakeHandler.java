@@ -45,6 +45,8 @@ import java.util.function.BiFunction;
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     static final String HTTP_CODEC = "http";
+    /** Lines of a handshake's head at most, request line included ({@link HeaderLineLimit}). */
+    static final int MAX_HEAD_LINES = 100;
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final TransportLimits limits;
@@ -134,6 +136,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private void upgrade(ChannelHandlerContext ctx, HttpRequest head) {
         HttpHeaders headers = head.headers();
+        if (head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0 || !headers.contains(HttpHeaderNames.HOST)) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "an upgrade needs HTTP/1.1 and a Host header");
+            return;
+        }
         if (!HttpMethod.GET.equals(head.method())) {
             refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method", "only GET upgrades to a WebSocket");
             return;
@@ -189,7 +195,19 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         accepted.opened().run();
     }
 
+    /** The head has more than {@link #MAX_HEAD_LINES} lines: 431, as for too many header bytes. */
+    void tooManyLines(Channel channel) {
+        if (!answered) {
+            refuse(channel, HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers_too_large",
+                    "the request has more than " + MAX_HEAD_LINES + " header lines");
+        }
+    }
+
     private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason, String message) {
+        refuse(ctx.channel(), status, reason, message);
+    }
+
+    private void refuse(Channel channel, HttpResponseStatus status, String reason, String message) {
         answered = true;
         stats.handshakeRejected(reason);
         FullHttpResponse response = response(status, body(codec, "bad_request", reason, message));
@@ -197,7 +215,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
                     .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         }
-        Closing.close(ctx.channel(), response, limits.closeGrace(), true, limits.drainBytes());
+        Closing.close(channel, response, limits.closeGrace(), true, limits.drainBytes());
     }
 
     /** The refusal body every refusal uses: {@code {"error":…,"message":…,"reason":…}}. */

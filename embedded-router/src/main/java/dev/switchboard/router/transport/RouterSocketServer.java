@@ -158,6 +158,13 @@ public final class RouterSocketServer {
         return status;
     }
 
+    /** What the listener's guard says, unless the server is stopping (then it stays stopped). */
+    private void listenerStatus(ListenerStatus next) {
+        if (!stopping.get()) {
+            status = next;
+        }
+    }
+
     /** Sockets accepted and still handshaking. */
     public int pendingHandshakes() {
         return pending.get();
@@ -196,20 +203,30 @@ public final class RouterSocketServer {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new AcceptGuard(this::admitSocket, next -> status = next, stats, clock))
+                .handler(new ChannelInitializer<io.netty.channel.socket.ServerSocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.ServerSocketChannel listening) {
+                        // one guard per listening socket: a rebound listener starts with a fresh one
+                        listening.pipeline().addLast(new AcceptGuard(RouterSocketServer.this::admitSocket,
+                                RouterSocketServer.this::listenerStatus, stats, clock));
+                    }
+                })
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 .childOption(ChannelOption.SO_SNDBUF, limits.socketSendBuffer())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        HandshakeHandler handshake = new HandshakeHandler(limits, stats, codec, hardFrameLimit,
+                                RouterSocketServer.this::decide, () -> upgraded(channel));
                         channel.pipeline()
+                                .addLast("head-lines", new HeaderLineLimit(HandshakeHandler.MAX_HEAD_LINES,
+                                        ctx -> handshake.tooManyLines(ctx.channel())))
                                 .addLast(HandshakeHandler.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                                         .setMaxInitialLineLength(limits.maxRequestLineBytes())
                                         .setMaxHeaderSize(limits.maxHeaderBytes())
                                         .setMaxChunkSize(8192)))
-                                .addLast("handshake", new HandshakeHandler(limits, stats, codec, hardFrameLimit,
-                                        RouterSocketServer.this::decide, () -> upgraded(channel)));
+                                .addLast("handshake", handshake);
                     }
                 });
         bootstrap.bind(address).addListener((ChannelFuture bound) -> {
@@ -225,7 +242,7 @@ public final class RouterSocketServer {
 
     private void listening(Channel bound) {
         listener = bound;
-        status = new ListenerStatus(ListenerStatus.State.LISTENING, clock.instant(), null);
+        listenerStatus(new ListenerStatus(ListenerStatus.State.LISTENING, clock.instant(), null));
         bound.closeFuture().addListener(closed -> listenerLost());
     }
 
@@ -235,7 +252,7 @@ public final class RouterSocketServer {
             return;
         }
         log.error("the WebSocket listener on {} closed unexpectedly; binding it again", address);
-        status = new ListenerStatus(ListenerStatus.State.DOWN, clock.instant(), "the listening socket closed");
+        listenerStatus(new ListenerStatus(ListenerStatus.State.DOWN, clock.instant(), "the listening socket closed"));
         rebind();
     }
 
@@ -250,8 +267,8 @@ public final class RouterSocketServer {
             } else if (bound.isSuccess()) {
                 bound.channel().close();
             } else {
-                status = new ListenerStatus(ListenerStatus.State.DOWN, status.since(),
-                        "binding the listener failed: " + bound.cause().getMessage());
+                listenerStatus(new ListenerStatus(ListenerStatus.State.DOWN, status.since(),
+                        "binding the listener failed: " + bound.cause().getMessage()));
                 rebind();
             }
         }), REBIND_DELAY_MS, TimeUnit.MILLISECONDS);
@@ -283,9 +300,11 @@ public final class RouterSocketServer {
         sockets.add(socket);
         handshaking.addLast(socket);
         socket.closeFuture().addListener(closed -> {
+            if (slot.isPending()) {
+                handshaking.remove(socket);
+            }
             slot.release();
             sockets.remove(socket);
-            handshaking.remove(socket);
         });
         return true;
     }
@@ -441,33 +460,41 @@ public final class RouterSocketServer {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        try {
-            status = new ListenerStatus(ListenerStatus.State.STOPPED, clock.instant(), "stopped");
-            Channel bound = listener;
-            if (bound != null) {
-                bound.close().await(timeoutMillis, TimeUnit.MILLISECONDS);
+        boolean interrupted = false;
+        status = new ListenerStatus(ListenerStatus.State.STOPPED, clock.instant(), "stopped");
+        Channel bound = listener;
+        if (bound != null) {
+            bound.close().awaitUninterruptibly(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        // queued messages are answered while their connections are still there to hear it
+        dispatcher.stop();
+        for (Channel socket : List.copyOf(sockets)) {
+            WebSocketSession session = socket.attr(SESSION).get();
+            if (session != null) {
+                session.close(1001, closeMessage);
+            } else {
+                Closing.abort(socket);
             }
-            for (Channel socket : List.copyOf(sockets)) {
-                WebSocketSession session = socket.attr(SESSION).get();
-                if (session != null) {
-                    session.close(1001, closeMessage);
-                } else {
-                    Closing.abort(socket);
-                }
-            }
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (!sockets.isEmpty() && System.nanoTime() < deadline) {
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!sockets.isEmpty() && System.nanoTime() < deadline) {
+            try {
                 Thread.sleep(10);
+            } catch (InterruptedException e) {
+                // finish stopping all the same: nothing may be left open or running
+                interrupted = true;
+                break;
             }
-            List.copyOf(sockets).forEach(Closing::abort);
-            if (workers != null) {
-                workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-            }
-            if (acceptor != null) {
-                acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-            }
-        } finally {
-            dispatcher.stop();
+        }
+        List.copyOf(sockets).forEach(Closing::abort);
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (acceptor != null) {
+            acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

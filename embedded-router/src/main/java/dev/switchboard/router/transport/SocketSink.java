@@ -37,10 +37,19 @@ final class SocketSink implements ConnectionSink {
         bytes.addAndGet(size);
         TextWebSocketFrame message = new TextWebSocketFrame(payload);
         try {
-            channel.eventLoop().execute(() -> channel.writeAndFlush(message).addListener(written -> {
-                frames.decrementAndGet();
-                bytes.addAndGet(-size);
-            }));
+            channel.eventLoop().execute(() -> {
+                if (session.closeFrameSent()) {
+                    // nothing may follow the close frame (RFC 6455 section 5.5.1)
+                    message.release();
+                    frames.decrementAndGet();
+                    bytes.addAndGet(-size);
+                    return;
+                }
+                channel.writeAndFlush(message).addListener(written -> {
+                    frames.decrementAndGet();
+                    bytes.addAndGet(-size);
+                });
+            });
         } catch (RejectedExecutionException e) {
             // the I/O threads are stopping: the frame has nowhere to go
             message.release();

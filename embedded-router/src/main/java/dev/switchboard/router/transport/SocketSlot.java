@@ -44,6 +44,11 @@ final class SocketSlot {
         return false;
     }
 
+    /** Whether the socket is still handshaking. */
+    boolean isPending() {
+        return isPending.get();
+    }
+
     /** The socket is a WebSocket now: no longer pending. */
     void upgraded() {
         if (isPending.compareAndSet(true, false)) {

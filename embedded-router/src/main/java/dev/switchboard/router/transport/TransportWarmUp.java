@@ -56,9 +56,12 @@ final class TransportWarmUp {
                                  dev.switchboard.router.protocol.JsonCodec codec, int maxFrameBytes,
                                  java.util.function.BiFunction<io.netty.channel.Channel, io.netty.handler.codec.http.HttpRequest, Upgrade> decide) {
         EmbeddedChannel channel = new EmbeddedChannel();
+        HandshakeHandler handshake = new HandshakeHandler(limits, stats, codec, maxFrameBytes, decide, () -> { });
         channel.pipeline()
+                .addLast("head-lines", new HeaderLineLimit(HandshakeHandler.MAX_HEAD_LINES,
+                        ctx -> handshake.tooManyLines(ctx.channel())))
                 .addLast(HandshakeHandler.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()))
-                .addLast("handshake", new HandshakeHandler(limits, stats, codec, maxFrameBytes, decide, () -> { }));
+                .addLast("handshake", handshake);
         channel.writeInbound(Unpooled.copiedBuffer(UPGRADE, StandardCharsets.US_ASCII));
         channel.writeInbound(Unpooled.wrappedBuffer(FRAMES.clone()));
         channel.runPendingTasks();

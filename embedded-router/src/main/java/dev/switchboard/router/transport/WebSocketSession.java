@@ -34,6 +34,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile FrameListener listener;
     private boolean ended;
+    private boolean closeFrameSent;
     /** Bytes of frames that arrived after the router began to close (I/O thread only). */
     private long ignoredWhileClosing;
 
@@ -52,6 +53,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         this.listener = value;
     }
 
+    /** Whether the close frame has gone out (I/O thread only): nothing may follow it. */
+    boolean closeFrameSent() {
+        return closeFrameSent;
+    }
+
     boolean isClosing() {
         return closing.get();
     }
@@ -65,14 +71,13 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        if (channel.eventLoop().inEventLoop()) {
-            closeNow(code, reason, drain);
-        } else {
-            channel.eventLoop().execute(() -> closeNow(code, reason, drain));
-        }
+        // always as a task of its own: a close decided during the handshake runs once the pipeline
+        // speaks WebSocket
+        channel.eventLoop().execute(() -> closeNow(code, reason, drain));
     }
 
     private void closeNow(int code, String reason, boolean drain) {
+        closeFrameSent = true;
         stats.closed(code);
         end();
         if (!channel.isActive()) {
@@ -111,7 +116,11 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof BinaryWebSocketFrame) {
                 listener.binary();
             } else if (msg instanceof PingWebSocketFrame ping) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                // RFC 6455 lets a pong answer only the latest ping: a peer that pings without reading
+                // gets no pongs piled up for it
+                if (ctx.channel().isWritable()) {
+                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                }
             } else if (msg instanceof CloseWebSocketFrame close) {
                 closedByPeer(ctx, close);
             }
@@ -124,10 +133,14 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private void closedByPeer(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
         int code = close.statusCode();
         closing.set(true);
+        closeFrameSent = true;
         stats.closed(code < 0 ? WebSocketCloseStatus.EMPTY.code() : code);
         end();
         CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        // the echo may sit behind frames the peer never reads: the grace ends the socket all the same
         ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+        ctx.executor().schedule(() -> Closing.abort(ctx.channel()), limits.closeGrace().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -52,6 +52,8 @@ final class ExpectedAnswer {
 
     private static final Pattern TYPE_SHAPE = Pattern.compile("[a-z][a-z0-9_.:-]{0,63}");
     private static final int MAX_ID = 128;
+    /** protocol.md: message_id, thread_id and run_id are 1 to 128 characters of [A-Za-z0-9._:@-]. */
+    private static final java.util.regex.Pattern ID_RULE = java.util.regex.Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
     private static final int MAX_DEPTH = 32;
     private static final int MAX_BATCH = 50;
     private static final ObjectMapper LENIENT = new ObjectMapper();
@@ -159,13 +161,20 @@ final class ExpectedAnswer {
         }
         JsonNode root;
         try {
-            root = LENIENT.readTree(frame);
+            // one JSON value per frame: text after it is refused (protocol.md)
+            root = STRICT.readTree(frame);
         } catch (JsonProcessingException e) {
             // not JSON, or JSON past a parser limit (a number of over 1,000 digits): refused unread
             return Answer.plainError(null, Set.of("invalid_json", "invalid_message"));
         }
         if (root == null || !root.isObject() || depth(frame) > MAX_DEPTH) {
             return Answer.plainError(null, Set.of("invalid_message"));
+        }
+        if (hasLoneSurrogate(root)) {
+            // refused as it is decoded, before any id in it is trusted
+            return root.has("jsonrpc") ? Answer.rpcError(null, Set.of("invalid_message"))
+                    .or(Answer.plainError(null, Set.of("invalid_message")))
+                    : Answer.plainError(null, Set.of("invalid_message"));
         }
         return message(root, false);
     }
@@ -180,7 +189,7 @@ final class ExpectedAnswer {
     private static Answer plainMessage(JsonNode node, boolean inBatch) {
         JsonNode messageIdNode = node.get("message_id");
         String messageId = messageIdNode != null && messageIdNode.isTextual()
-                && messageIdNode.asText().length() <= MAX_ID ? messageIdNode.asText() : null;
+                && ID_RULE.matcher(messageIdNode.asText()).matches() ? messageIdNode.asText() : null;
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual() || !TYPE_SHAPE.matcher(type.asText()).matches()) {
             return Answer.plainError(messageId, Set.of("invalid_message"));
@@ -199,7 +208,9 @@ final class ExpectedAnswer {
     private static Answer rpcMessage(JsonNode node, boolean inBatch) {
         JsonNode version = node.get("jsonrpc");
         JsonNode id = node.get("id");
-        boolean idValid = id == null || id.isNull() || id.isTextual() || id.isIntegralNumber();
+        // protocol.md: a string or a number of at most 128 characters as written, or null
+        boolean idValid = id == null || id.isNull() || id.isTextual() && id.asText().length() <= MAX_ID
+                || id.isNumber() && id.asText().length() <= MAX_ID;
         if (!version.isTextual()) {
             // JSON-RPC 2.0 asks for the string "2.0"; a number is out of spec, either answer is fair
             Answer asRequest = idValid && id != null ? Answer.rpcError(id, FRAME_CODES) : Answer.none();
@@ -354,9 +365,43 @@ final class ExpectedAnswer {
         return ErrorCode.valueOf(code.toUpperCase(java.util.Locale.ROOT)).jsonRpcCode() == value;
     }
 
+    /** Whether a key or a string anywhere in {@code node} holds an unpaired UTF-16 surrogate. */
+    private static boolean hasLoneSurrogate(JsonNode node) {
+        if (node.isTextual()) {
+            return loneSurrogate(node.asText());
+        }
+        java.util.Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (loneSurrogate(field.getKey()) || hasLoneSurrogate(field.getValue())) {
+                return true;
+            }
+        }
+        for (JsonNode element : node.isArray() ? node : JSON_EMPTY) {
+            if (hasLoneSurrogate(element)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final List<JsonNode> JSON_EMPTY = List.of();
+
+    private static boolean loneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && (i + 1 == text.length() || !Character.isLowSurrogate(text.charAt(++i)))) {
+                return true;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isOptionalId(JsonNode node) {
-        return node == null || node.isNull()
-                || node.isTextual() && !node.asText().isEmpty() && node.asText().length() <= MAX_ID;
+        return node == null || node.isNull() || node.isTextual() && ID_RULE.matcher(node.asText()).matches();
     }
 
     private static boolean isOptionalObject(JsonNode node) {

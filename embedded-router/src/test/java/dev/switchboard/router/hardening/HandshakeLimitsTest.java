@@ -108,4 +108,28 @@ class HandshakeLimitsTest {
             assertThat(post.readResponse()).startsWith("HTTP/1.1 400 ");
         }
     }
+
+    @Test
+    void refusesAHeadOfManyShortHeaderLinesWith431BeforeItCostsTheHeap() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            lines.append("a").append(i).append(": b\r\n");
+        }
+        try (RawSocket attacker = RawSocket.connect(router.port())) {
+            attacker.write(RawSocket.request("/ws?user=mallory", lines.toString()));
+            assertThat(attacker.readResponse()).startsWith("HTTP/1.1 431 ").contains("header lines");
+        }
+    }
+
+    @Test
+    void refusesAnUpgradeWithoutHttp11OrHost() throws IOException {
+        try (RawSocket old = RawSocket.connect(router.port())) {
+            old.write(RawSocket.request("/ws?user=old", "").replace("HTTP/1.1", "HTTP/1.0"));
+            assertThat(old.readResponse()).startsWith("HTTP/1.1 400 ").contains("HTTP/1.1 and a Host header");
+        }
+        try (RawSocket hostless = RawSocket.connect(router.port())) {
+            hostless.write(RawSocket.request("/ws?user=hostless", "").replace("Host: 127.0.0.1\r\n", ""));
+            assertThat(hostless.readResponse()).startsWith("HTTP/1.1 400 ");
+        }
+    }
 }

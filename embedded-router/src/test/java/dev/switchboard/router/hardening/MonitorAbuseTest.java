@@ -33,7 +33,7 @@ class MonitorAbuseTest {
     @BeforeEach
     void start() {
         router = TestRouters.start(config -> config.jwtSecret(SECRET)
-                .socketSendBuffer(8 * 1024).monitorLimits(new MonitorLimits(10, 20, 32 * 1024)));
+                .socketSendBuffer(8 * 1024).monitorLimits(new MonitorLimits(10, 20, 32 * 1024, 4)));
     }
 
     @AfterEach
@@ -80,12 +80,38 @@ class MonitorAbuseTest {
     @Test
     void aViewerThatDoesNotReadIsClosedWith1013OnceItsOutboxIsOverTheByteLimit() throws Exception {
         router.stop();
-        router = TestRouters.start(config -> config.jwtSecret(SECRET).monitorLimits(new MonitorLimits(10, 20, 1024)));
+        router = TestRouters.start(config -> config.jwtSecret(SECRET).socketSendBuffer(4096)
+                .monitorLimits(new MonitorLimits(100, 200, 4096, 4)));
         try (RawSocket viewer = RawSocket.upgrade(router.port(), "/monitor?token=" + viewerToken(), 4096)) {
+            byte[] snapshot = "{\"type\":\"snapshot\",\"message_id\":\"s-1\"}".getBytes(StandardCharsets.UTF_8);
+            try {
+                for (int i = 0; i < 300; i++) {
+                    viewer.sendFrame(1, snapshot, true);
+                }
+            } catch (java.io.IOException e) {
+                // closed by the router mid-way: that is the point
+            }
             assertThat(viewer.awaitCloseCode()).isEqualTo(1013);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> router.meterRegistry().scrape()
                 .contains("switchboard_monitor_overflow_closed_total 1.0"));
+    }
+
+    @Test
+    void aUserMayHoldOnlyItsShareOfMonitorConnections() throws Exception {
+        router.stop();
+        router = TestRouters.start(config -> config.jwtSecret(SECRET).monitorLimits(new MonitorLimits(10, 20, 1 << 20, 2)));
+        try (RawSocket first = RawSocket.upgrade(router.port(), "/monitor?token=" + viewerToken());
+             RawSocket second = RawSocket.upgrade(router.port(), "/monitor?token=" + viewerToken());
+             RawSocket third = RawSocket.connect(router.port())) {
+            third.write(RawSocket.request("/monitor?token=" + viewerToken(), ""));
+            assertThat(third.readResponse()).startsWith("HTTP/1.1 429 ").contains("\"reason\":\"per_user\"");
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            try (RawSocket again = RawSocket.upgrade(router.port(), "/monitor?token=" + viewerToken())) {
+                again.readFrame();
+            }
+        });
     }
 
     @Test

@@ -113,4 +113,37 @@ class ProtocolViolationsTest {
             bystander.assertUsable();
         }
     }
+
+    /** A peer that pings without reading gets no pongs piled up for it: only while the socket takes them. */
+    @Test
+    void pingsFromAPeerThatDoesNotReadAreNotAnsweredWithoutBound() throws Exception {
+        try (RawSocket raw = RawSocket.upgrade(router.port(), "/ws?user=pinger", 4096)) {
+            raw.readFrame();
+            byte[] payload = new byte[125];
+            int sent = 0;
+            try {
+                for (; sent < 20_000; sent++) {
+                    raw.sendFrame(9, payload, true);
+                }
+            } catch (IOException e) {
+                // the router may stop reading a peer that does not read: fine either way
+            }
+            raw.readTimeout(1_000);
+            int pongs = 0;
+            try {
+                while (true) {
+                    if (raw.readFrame().opcode() == 10) {
+                        pongs++;
+                    }
+                }
+            } catch (IOException e) {
+                // read everything the router had queued
+            }
+            assertThat(sent).isGreaterThan(5_000);
+            assertThat(pongs).isPositive().isLessThan(sent / 2);
+        }
+        try (WsClient after = WsClient.connect(router.clientUri(), "after-pings")) {
+            after.assertUsable();
+        }
+    }
 }

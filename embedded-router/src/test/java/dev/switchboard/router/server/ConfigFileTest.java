@@ -75,7 +75,7 @@ class ConfigFileTest {
         assertThat(config.handshakeTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
         assertThat(config.maxHeaderBytes()).isEqualTo(4096);
         assertThat(config.outboxBytes()).isEqualTo(65536);
-        assertThat(config.monitorLimits()).isEqualTo(new dev.switchboard.router.monitor.MonitorLimits(2, 3, 1048576));
+        assertThat(config.monitorLimits()).isEqualTo(new dev.switchboard.router.monitor.MonitorLimits(2, 3, 1048576, 4));
     }
 
     @Test

@@ -1,0 +1,37 @@
+package dev.switchboard.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** The default socket limits, derived from the open-files limit (src/docs/security.md shows these figures). */
+class DescriptorBudgetTest {
+    private static final long HEAP = 4L * 1024 * 1024 * 1024;
+
+    @Test
+    void keepsAReserveForTheProcessAndItsSelectorsAndSplitsTheRestBetweenHandshakesAndConnections() {
+        DescriptorBudget budget = DescriptorBudget.of(1024, 40, 2, HEAP);
+
+        assertThat(budget.reserve()).isEqualTo(40 + 102 + 16);
+        assertThat(budget.pendingHandshakes()).isEqualTo(173);
+        assertThat(budget.connections()).isEqualTo(1024 - 158 - 173);
+    }
+
+    @Test
+    void capsHandshakesAt4096AndAtAQuarterOfTheHeapAt64KibEach() {
+        assertThat(DescriptorBudget.of(65_536, 40, 2, HEAP).pendingHandshakes()).isEqualTo(4_096);
+        assertThat(DescriptorBudget.of(65_536, 40, 2, 256L * 1024 * 1024).pendingHandshakes()).isEqualTo(1_024);
+    }
+
+    @Test
+    void neverSumsToMoreThanTheLimitAndAlwaysLeavesRoomForOneOfEach() {
+        for (long limit : new long[] {256, 1024, 20_000, 1_048_576}) {
+            DescriptorBudget budget = DescriptorBudget.of(limit, 40, 8, HEAP);
+            assertThat(budget.reserve() + budget.pendingHandshakes() + budget.connections())
+                    .as("limit %d", limit).isLessThanOrEqualTo(limit);
+        }
+        DescriptorBudget tiny = DescriptorBudget.of(64, 40, 8, HEAP);
+        assertThat(tiny.pendingHandshakes()).isPositive();
+        assertThat(tiny.connections()).isPositive();
+    }
+}
