@@ -11,6 +11,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.NoLeakedThreads;
+import dev.switchboard.router.support.RawSocket;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
 import java.io.IOException;
@@ -92,6 +93,21 @@ class HandshakeAuthTest {
         assertThat(refusedStatus(URI.create(devAndTokens.clientUri() + "?user=al%20ice"), Map.of())).isEqualTo(401);
         assertThat(refusedStatus(URI.create(devAndTokens.clientUri() + "?user=" + "a".repeat(65)), Map.of()))
                 .isEqualTo(401);
+    }
+
+    @Test
+    void shouldRejectDotsAsADevUserAndARepeatedUserParameter() throws IOException {
+        for (String query : new String[] {"?user=.", "?user=..", "?user=%2E%2E", "?user=alice&user=bob"}) {
+            try (RawSocket socket = RawSocket.connect(devAndTokens.port())) {
+                socket.write(RawSocket.request("/ws" + query, ""));
+                assertThat(socket.readResponse()).as(query).startsWith("HTTP/1.1 401 ")
+                        .containsPattern("\"reason\":\"(bad_user|bad_request)\"");
+            }
+        }
+        try (RawSocket socket = RawSocket.connect(devAndTokens.port())) {
+            socket.write(RawSocket.request("/ws?user=alice&user=bob", ""));
+            assertThat(socket.readResponse()).contains("user and token may each be given once");
+        }
     }
 
     @Test

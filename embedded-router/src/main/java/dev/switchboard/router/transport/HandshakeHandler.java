@@ -190,9 +190,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         pipeline.addAfter("ws-encoder", "ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
         pipeline.addAfter("ws-aggregator", "ws-session", accepted.session());
         pipeline.remove(this);
-        pipeline.remove(HTTP_CODEC);
         upgraded.run();
+        // before the codec goes: frames that came with the request are read as it goes, and their
+        // answers are queued after what opening queues (connection_established first)
         accepted.opened().run();
+        pipeline.remove(HTTP_CODEC);
     }
 
     /** The head has more than {@link #MAX_HEAD_LINES} lines: 431, as for too many header bytes. */
