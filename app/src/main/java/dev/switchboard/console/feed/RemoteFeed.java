@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.ws.SerialSender;
 import dev.switchboard.console.ws.WholeTextListener;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +35,7 @@ public final class RemoteFeed implements ConsoleFeed {
     private static final Duration LAST_RETRY = Duration.ofSeconds(10);
     private static final Duration LOST_AFTER = Duration.ofSeconds(30);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_QUEUED_COMMANDS = 1_000;
 
     private final URI uri;
     private final String token;
@@ -47,6 +49,8 @@ public final class RemoteFeed implements ConsoleFeed {
     private final Map<String, CompletableFuture<ObjectNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong commandIds = new AtomicLong();
     private volatile WebSocket socket;
+    private SerialSender sender;
+    private WebSocket senderSocket;
     private volatile boolean closed;
     private volatile Instant lostAt;
     private Consumer<ObjectNode> documents;
@@ -143,9 +147,24 @@ public final class RemoteFeed implements ConsoleFeed {
         copy.put("message_id", id);
         CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        current.sendText(copy.toString(), true);
+        // one send at a time: the JDK client refuses a send while another is in progress, and the
+        // command would be lost and time out
+        sender(current).send(copy.toString()).whenComplete((sent, failure) -> {
+            if (failure != null) {
+                reply.completeExceptionally(failure);
+            }
+        });
         return reply.orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((result, failure) -> pending.remove(id));
+    }
+
+    /** The sender of {@code current}, made once per connection. */
+    private synchronized SerialSender sender(WebSocket current) {
+        if (sender == null || senderSocket != current) {
+            sender = new SerialSender(current, MAX_QUEUED_COMMANDS);
+            senderSocket = current;
+        }
+        return sender;
     }
 
     @Override

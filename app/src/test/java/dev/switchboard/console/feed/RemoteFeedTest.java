@@ -107,4 +107,29 @@ class RemoteFeedTest {
             router.stop();
         }
     }
+
+    /** The JDK client refuses overlapping sends: commands fired at once must all be sent, in turn, and answered. */
+    @Test
+    void aHundredCommandsFiredAtOnceAreAllAnswered() throws Exception {
+        Router router = TestRouters.start(config -> config.port(0).httpPort(-1).jwtSecret(SECRET)
+                .monitorLimits(new dev.switchboard.router.monitor.MonitorLimits(1_000, 200, 64L << 20, 4)));
+        ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
+        try (RemoteFeed feed = new RemoteFeed(monitor(router), TOKENS.mint("oncall", Role.OPERATOR, Duration.ofMinutes(5)))) {
+            feed.start(state::offer, state::offerStatus);
+            awaitState(state, () -> state.statusProperty().get() != null
+                    && state.statusProperty().get().state() == FeedStatus.State.CONNECTED);
+            java.util.List<java.util.concurrent.CompletableFuture<ObjectNode>> replies =
+                    java.util.stream.IntStream.range(0, 100).parallel()
+                            .mapToObj(i -> feed.command(JsonNodeFactory.instance.objectNode()
+                                    .put("type", "disconnect_user").put("user_id", "nobody-" + i)).toCompletableFuture())
+                            .collect(java.util.stream.Collectors.toList());
+
+            java.util.concurrent.CompletableFuture.allOf(replies.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(replies).allSatisfy(reply ->
+                    assertThat(reply.get().path("type").asText()).isEqualTo("command_result"));
+        } finally {
+            router.stop();
+        }
+    }
 }
