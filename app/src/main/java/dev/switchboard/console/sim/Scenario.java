@@ -1,14 +1,9 @@
 package dev.switchboard.console.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,17 +35,13 @@ public record Scenario(String name, String description, long durationMs, long dr
             Map.entry("subscribe_quality_alerts", "subscription_ack"),
             Map.entry("typing", ""));
 
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "duration_ms", "drain_ms", "groups");
-    private static final Set<String> GROUP_KEYS = Set.of("name", "users", "connections_per_user", "ramp_up_ms",
-            "messages_per_user", "think_time", "mix", "reconnect", "user_prefix", "content_chars", "expect");
-    private static final Set<String> THINK_KEYS = Set.of("distribution", "mean_ms", "min_ms", "max_ms");
-    private static final Set<String> EXPECT_KEYS = Set.of("errors", "max_connection_failures",
-            "max_connections_closed");
-
     public Scenario {
         groups = List.copyOf(groups);
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("a scenario needs at least one group of users");
+        }
+        if (durationMs < 0 || drainMs < 0) {
+            throw new IllegalArgumentException("duration_ms and drain_ms must not be negative");
         }
         if (durationMs <= 0 && groups.stream().anyMatch(group -> group.messagesPerUser() <= 0)) {
             throw new IllegalArgumentException("set duration_ms, or messages_per_user for every group");
@@ -90,6 +81,18 @@ public record Scenario(String name, String description, long durationMs, long dr
             expectedErrors = Set.copyOf(expectedErrors);
             if (users < 1 || connectionsPerUser < 1) {
                 throw new IllegalArgumentException("group " + name + ": users and connections_per_user must be at least 1");
+            }
+            if (rampUpMs < 0 || messagesPerUser < 0 || contentChars < 0 || maxConnectionFailures < 0
+                    || maxConnectionsClosed < 0) {
+                throw new IllegalArgumentException("group " + name + ": ramp_up_ms, messages_per_user, content_chars and"
+                        + " the expect limits must not be negative");
+            }
+            for (String code : expectedErrors) {
+                if (java.util.Arrays.stream(dev.switchboard.router.protocol.ErrorCode.values())
+                        .noneMatch(known -> known.wire().equals(code))) {
+                    throw new IllegalArgumentException("group " + name + ": expect.errors holds '" + code
+                            + "', which is no error code of the protocol");
+                }
             }
             if (mix.isEmpty() || mix.values().stream().anyMatch(weight -> weight < 0)
                     || mix.values().stream().mapToInt(Integer::intValue).sum() == 0) {
@@ -154,10 +157,13 @@ public record Scenario(String name, String description, long durationMs, long dr
         }
     }
 
-    /** Reads a scenario file. */
+    /**
+     * Reads a scenario file: an unknown key, a value of the wrong type or out of range is an
+     * {@link IllegalArgumentException} naming the file and the key's path.
+     */
     public static Scenario read(Path file) throws IOException {
         try {
-            return parse(new ObjectMapper().readTree(Files.readString(file)), file.getFileName().toString());
+            return ScenarioFile.parse(Files.readString(file), file.getFileName().toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -165,59 +171,6 @@ public record Scenario(String name, String description, long durationMs, long dr
 
     /** Builds a scenario from its JSON; {@code fallbackName} names it when the JSON does not. */
     public static Scenario parse(JsonNode json, String fallbackName) {
-        requireObject(json, "scenario", TOP_KEYS, json.has("groups") ? Set.of() : GROUP_KEYS);
-        String name = json.path("name").asText(fallbackName.replaceFirst("\\.json$", ""));
-        List<Group> groups = new ArrayList<>();
-        if (json.has("groups")) {
-            for (JsonNode group : json.get("groups")) {
-                requireObject(group, "group", GROUP_KEYS, Set.of());
-                groups.add(group(group, "group-" + (groups.size() + 1)));
-            }
-        } else {
-            groups.add(group(json, name));
-        }
-        return new Scenario(name, json.path("description").asText(""), json.path("duration_ms").asLong(0),
-                json.path("drain_ms").asLong(10_000), groups);
-    }
-
-    private static Group group(JsonNode json, String fallbackName) {
-        JsonNode think = json.path("think_time");
-        if (!think.isMissingNode()) {
-            requireObject(think, "think_time", THINK_KEYS, Set.of());
-        }
-        long mean = think.path("mean_ms").asLong(1_000);
-        ThinkTime thinkTime = new ThinkTime(think.path("distribution").asText("exponential"), mean,
-                think.path("min_ms").asLong(0), think.path("max_ms").asLong(Math.max(mean * 10, mean)));
-        Map<String, Integer> mix = new LinkedHashMap<>();
-        JsonNode mixJson = json.path("mix");
-        if (mixJson.isMissingNode()) {
-            mix.put("user_message", 1);
-        } else {
-            mixJson.fields().forEachRemaining(entry -> mix.put(entry.getKey(), entry.getValue().asInt()));
-        }
-        JsonNode expect = json.path("expect");
-        if (!expect.isMissingNode()) {
-            requireObject(expect, "expect", EXPECT_KEYS, Set.of());
-        }
-        Set<String> expectedErrors = new LinkedHashSet<>();
-        expect.path("errors").forEach(code -> expectedErrors.add(code.asText()));
-        String name = json.path("name").asText(fallbackName);
-        return new Group(name, json.path("users").asInt(1), json.path("connections_per_user").asInt(1),
-                json.path("ramp_up_ms").asLong(0), json.path("messages_per_user").asInt(0), thinkTime, mix,
-                json.path("reconnect").asBoolean(false), json.path("user_prefix").asText(name),
-                json.path("content_chars").asInt(48), expectedErrors,
-                expect.path("max_connection_failures").asInt(0), expect.path("max_connections_closed").asInt(0));
-    }
-
-    private static void requireObject(JsonNode json, String what, Set<String> keys, Set<String> alsoAllowed) {
-        if (json == null || !json.isObject()) {
-            throw new IllegalArgumentException(what + " must be a JSON object");
-        }
-        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
-            String key = names.next();
-            if (!keys.contains(key) && !alsoAllowed.contains(key)) {
-                throw new IllegalArgumentException("unknown key '" + key + "' in " + what);
-            }
-        }
+        return ScenarioFile.parse(json, fallbackName);
     }
 }
