@@ -17,6 +17,7 @@ import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionLimits;
 import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.handlers.BuiltInHandlers;
 import dev.switchboard.router.metrics.RouterMetrics;
 import dev.switchboard.router.monitor.MonitorCommands;
@@ -225,7 +226,7 @@ public final class Router implements AutoCloseable {
         connections.emitToUser(userId, event);
         MonitorHub hub = monitor;
         if (hub != null) {
-            hub.emitted(userId, event);
+            Listeners.notifyEach(List.of(hub), observer -> observer.emitted(userId, event), "event emitted");
         }
     }
 

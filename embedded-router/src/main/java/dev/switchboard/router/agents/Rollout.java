@@ -1,5 +1,6 @@
 package dev.switchboard.router.agents;
 
+import dev.switchboard.router.event.Listeners;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -133,7 +134,7 @@ public final class Rollout {
                 history.removeFirst();
             }
         }
-        listeners.forEach(listener -> listener.accept(transition));
+        Listeners.notifyEach(listeners, listener -> listener.accept(transition), "rollout transition");
     }
 
     /** Hears every transition (must not block). */

@@ -1,5 +1,6 @@
 package dev.switchboard.router.agents;
 
+import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.protocol.ErrorCode;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -142,7 +143,7 @@ public final class RunTracker {
             return;
         }
         RunInfo info = run.info();
-        listeners.forEach(listener -> listener.started(info));
+        Listeners.notifyEach(listeners, listener -> listener.started(info), "run started");
         if (primary == null || !primary.breaker().tryAcquirePermission()) {
             run.end(RunStatus.FAILED, null, "unavailable");
             return;
@@ -224,7 +225,7 @@ public final class RunTracker {
         inFlight.remove(run.runId());
         ended.get(run.status()).increment();
         RunInfo info = run.info();
-        listeners.forEach(listener -> listener.ended(info));
+        Listeners.notifyEach(listeners, listener -> listener.ended(info), "run ended");
     }
 
     /**

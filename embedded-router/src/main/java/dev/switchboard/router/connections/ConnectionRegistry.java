@@ -1,5 +1,6 @@
 package dev.switchboard.router.connections;
 
+import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import java.security.SecureRandom;
@@ -81,7 +82,7 @@ public final class ConnectionRegistry {
         }
         byId.put(connection.id(), connection);
         ConnectionInfo info = connection.info();
-        listeners.forEach(listener -> listener.opened(info));
+        Listeners.notifyEach(listeners, listener -> listener.opened(info), "connection opened");
         return connection;
     }
 
@@ -97,7 +98,7 @@ public final class ConnectionRegistry {
             return set.isEmpty() ? null : set;
         });
         ConnectionInfo info = connection.info();
-        listeners.forEach(listener -> listener.closed(info, last[0]));
+        Listeners.notifyEach(listeners, listener -> listener.closed(info, last[0]), "connection closed");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.router.monitor;
 
+import dev.switchboard.router.event.Listeners;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -281,7 +282,8 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
                 ArrayNode events = mapper.valueToTree(batch);
                 update.set("events", events);
                 update.put("dropped", sub.dropped.getAndSet(0));
-                sub.listener.update(update);
+                // one subscriber's failure must not cost the others their update
+                Listeners.notifyEach(List.of(sub.listener), listener -> listener.update(update), "monitor update");
             }
         } catch (RuntimeException e) {
             log.warn("monitor tick failed", e);

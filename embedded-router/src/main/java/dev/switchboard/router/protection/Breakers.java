@@ -1,5 +1,6 @@
 package dev.switchboard.router.protection;
 
+import dev.switchboard.router.event.Listeners;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Instant;
@@ -48,9 +49,9 @@ public final class Breakers {
             transitions.increment();
             Transition transition = new Transition(name, wire(event.getStateTransition().getFromState()),
                     wire(event.getStateTransition().getToState()), event.getCreationTime().toInstant());
-            listeners.forEach(listener -> listener.accept(transition));
+            Listeners.notifyEach(listeners, listener -> listener.accept(transition), "breaker transition");
         });
-        creationListeners.forEach(listener -> listener.accept(created));
+        Listeners.notifyEach(creationListeners, listener -> listener.accept(created), "breaker created");
         return created;
     }
 

@@ -127,6 +127,45 @@ class RunTrackerTest {
     }
 
     @Test
+    void aThrowingRunListenerNeitherStopsTheOthersNorTheUsersAgentCompleted() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        RunListener broken = new RunListener() {
+            @Override
+            public void started(RunInfo run) {
+                throw new IllegalStateException("observer bug on start");
+            }
+
+            @Override
+            public void ended(RunInfo run) {
+                throw new IllegalStateException("observer bug on end");
+            }
+        };
+        tracker.addListener(broken);
+        tracker.addListener(new RunListener() {
+            @Override
+            public void started(RunInfo run) {
+                heard.add("started");
+            }
+
+            @Override
+            public void ended(RunInfo run) {
+                heard.add("ended");
+            }
+        });
+
+        startRun();
+        AgentRunEvents events = agent.runs.get(0);
+        events.toolExecuting("search", Map.of());
+        events.toolCompleted("search", "found", 3);
+        agent.outcomes.get(0).complete(new AgentResult("done"));
+
+        assertThat(types()).containsExactly("ack", "agent_started", "tool_executing", "tool_completed",
+                "agent_completed");
+        assertThat(heard).containsExactly("started", "ended");
+        assertThat(tracker.inFlightCount()).isZero();
+    }
+
+    @Test
     void anExecutorThatNeverAnswersIsEndedByTheTimeout() {
         startRun();
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> types().contains("agent_completed"));
