@@ -113,7 +113,8 @@ public final class Rollout {
 
     /** Records a stable-pool outcome, for side-by-side comparison. */
     public void recordStable(AgentBackend backend, long latencyMs, boolean success) {
-        stableGuard.record(latencyMs, success, backend.budget());
+        // kept to compare with, never judged: no sort on every run's end
+        stableGuard.add(latencyMs, success);
     }
 
     private synchronized void rollBack(String reason) {

@@ -53,6 +53,8 @@ public final class SlaGuard {
     private final Clock clock;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     private int successes;
+    /** The window as last computed; null once the samples changed. */
+    private Window cached;
 
     public SlaGuard(Thresholds thresholds, Clock clock) {
         this.thresholds = Objects.requireNonNull(thresholds, "thresholds must not be null");
@@ -70,14 +72,7 @@ public final class SlaGuard {
      * @return null when within the SLA (or too few samples), else why not
      */
     public synchronized String record(long latencyMs, boolean success, Duration budget) {
-        samples.add(new Sample(clock.millis(), latencyMs, success));
-        if (success) {
-            successes++;
-        }
-        if (samples.size() > MAX_SAMPLES) {
-            drop();
-        }
-        trim();
+        add(latencyMs, success);
         if (samples.size() < thresholds.minSamples()) {
             return null;
         }
@@ -95,11 +90,34 @@ public final class SlaGuard {
         return null;
     }
 
-    /** The window as it is now. */
-    public synchronized Window window() {
+    /**
+     * Records one outcome without judging the window (the stable side, kept only to compare with):
+     * constant time, where judging sorts the window.
+     */
+    public synchronized void add(long latencyMs, boolean success) {
+        samples.add(new Sample(clock.millis(), latencyMs, success));
+        if (success) {
+            successes++;
+        }
+        if (samples.size() > MAX_SAMPLES) {
+            drop();
+        }
         trim();
+        cached = null;
+    }
+
+    /** The window as it is now (sorted once per change of the samples, not per call). */
+    public synchronized Window window() {
+        int before = samples.size();
+        trim();
+        if (samples.size() != before) {
+            cached = null;
+        }
         if (samples.isEmpty()) {
             return new Window(0, 0, 1.0);
+        }
+        if (cached != null) {
+            return cached;
         }
         long[] latencies = new long[samples.size()];
         int i = 0;
@@ -108,13 +126,15 @@ public final class SlaGuard {
         }
         Arrays.sort(latencies);
         int rank = (int) Math.ceil(0.95 * latencies.length) - 1;
-        return new Window(latencies.length, latencies[Math.max(0, rank)], (double) successes / latencies.length);
+        cached = new Window(latencies.length, latencies[Math.max(0, rank)], (double) successes / latencies.length);
+        return cached;
     }
 
     /** Forgets every sample (a new rollout starts from scratch). */
     public synchronized void reset() {
         samples.clear();
         successes = 0;
+        cached = null;
     }
 
     private void trim() {

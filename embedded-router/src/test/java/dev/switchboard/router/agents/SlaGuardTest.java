@@ -58,4 +58,20 @@ class SlaGuardTest {
         assertThat(guard.window().successRate()).isEqualTo(0.9);
         assertThat(guard.record(10, false, BUDGET)).isEqualTo("success rate 85.7% below 90.0% over 21 runs");
     }
+
+    @Test
+    void addKeepsOutcomesWithoutJudgingAndTheWindowFollowsEveryChange() {
+        for (int i = 0; i < 30; i++) {
+            guard.add(5_000, false);
+        }
+        assertThat(guard.window()).isEqualTo(new SlaGuard.Window(30, 5_000, 0.0));
+
+        for (int i = 0; i < 600; i++) {
+            guard.add(10, true);
+        }
+        assertThat(guard.window()).isEqualTo(new SlaGuard.Window(630, 10, 600 / 630.0));
+
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(guard.window()).isEqualTo(new SlaGuard.Window(0, 0, 1.0));
+    }
 }
