@@ -289,9 +289,10 @@ public final class Router implements AutoCloseable {
             socketServer.start();
             socketServer.started().get(10, TimeUnit.SECONDS);
             if (config.httpPort() >= 0) {
-                http = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
+                HttpEndpoints endpoints = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
                         this::health, this::readiness, meterRegistry::scrape);
-                http.start();
+                endpoints.start();
+                http = endpoints;
             }
         } catch (ExecutionException | TimeoutException | IOException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;

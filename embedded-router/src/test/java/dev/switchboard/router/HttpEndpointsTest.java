@@ -96,4 +96,34 @@ class HttpEndpointsTest {
             router.stop();
         }
     }
+
+    /** The HTTP port is bounded like the WebSocket port: a flood of header lines is refused and probes go on. */
+    @Test
+    void refusesAnOversizedRequestAndKeepsAnsweringProbes() throws Exception {
+        Router router = TestRouters.start();
+        try {
+            StringBuilder lines = new StringBuilder("GET /health HTTP/1.1\r\nHost: x\r\n");
+            for (int i = 0; i < 200; i++) {
+                lines.append("a").append(i).append(": b\r\n");
+            }
+            try (dev.switchboard.router.support.RawSocket raw =
+                         dev.switchboard.router.support.RawSocket.connect(router.httpPort())) {
+                raw.write(lines.append("\r\n").toString());
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 431 ");
+            }
+            try (dev.switchboard.router.support.RawSocket raw =
+                         dev.switchboard.router.support.RawSocket.connect(router.httpPort())) {
+                raw.write("GET /health?x=" + "y".repeat(9_000) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(raw.readResponse()).startsWith("HTTP/1.1 400 ");
+            }
+            HttpResponse<String> head = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + router.httpPort() + "/ready")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            assertThat(get(router, "/health").statusCode()).isEqualTo(200);
+        } finally {
+            router.stop();
+        }
+    }
 }
