@@ -1,5 +1,6 @@
 package dev.switchboard.console.ui;
 
+import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.console.state.ErrorRow;
@@ -7,6 +8,7 @@ import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
 import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
@@ -22,33 +24,34 @@ class ConsoleUiTest extends EmbeddedConsoleTest {
         try (WsClient alice = WsClient.connect(feed.router().clientUri(), "alice");
              WsClient bob = WsClient.connect(feed.router().clientUri(), "bob")) {
             robot.clickOn("#tab-connections");
-            TreeTableView<?> tree = robot.lookup("#connections-tree").queryAs(TreeTableView.class);
+            TreeTableView<?> tree = onFx(() -> robot.lookup("#connections-tree").queryAs(TreeTableView.class));
             Awaitility.await().atMost(Duration.ofSeconds(5))
-                    .until(() -> tree.getRoot() != null && tree.getRoot().getChildren().size() == 2);
+                    .until(() -> onFx(() -> tree.getRoot() != null && tree.getRoot().getChildren().size() == 2));
 
             alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hello")));
             String runId = alice.awaitReply("m").path("run_id").asText();
             alice.awaitRun(runId);
             robot.clickOn("#tab-runs");
             @SuppressWarnings("unchecked")
-            TableView<RunRow> runs = robot.lookup("#runs-table").queryAs(TableView.class);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> runs.getItems().stream()
-                    .anyMatch(run -> run.runId().equals(runId) && run.statusProperty().get().equals("completed")));
+            TableView<RunRow> runs = onFx(() -> robot.lookup("#runs-table").queryAs(TableView.class));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> runs.getItems().stream()
+                    .anyMatch(run -> run.runId().equals(runId) && run.statusProperty().get().equals("completed"))));
             robot.interact(() -> runs.getSelectionModel().select(runs.getItems().stream()
                     .filter(run -> run.runId().equals(runId)).findFirst().orElseThrow()));
             @SuppressWarnings("unchecked")
-            ListView<TimelineEvent> timeline = robot.lookup("#run-timeline").queryAs(ListView.class);
-            assertThat(timeline.getItems()).extracting(TimelineEvent::type)
+            ListView<TimelineEvent> timeline = onFx(() -> robot.lookup("#run-timeline").queryAs(ListView.class));
+            assertThat(onFx(() -> List.copyOf(timeline.getItems()))).extracting(TimelineEvent::type)
                     .contains("agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed");
 
             bob.send(Map.of("type", "no_such_type", "message_id", "x"));
             bob.awaitReply("x");
             robot.clickOn("#tab-errors");
             @SuppressWarnings("unchecked")
-            TableView<ErrorRow> errors = robot.lookup("#errors-table").queryAs(TableView.class);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !errors.getItems().isEmpty());
-            assertThat(errors.getItems().get(0).code()).isEqualTo("unknown_type");
-            assertThat(errors.getItems().get(0).userId()).isEqualTo("bob");
+            TableView<ErrorRow> errors = onFx(() -> robot.lookup("#errors-table").queryAs(TableView.class));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> !errors.getItems().isEmpty()));
+            ErrorRow first = onFx(() -> errors.getItems().get(0));
+            assertThat(first.code()).isEqualTo("unknown_type");
+            assertThat(first.userId()).isEqualTo("bob");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.console.ui;
 
+import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.console.ConsoleApp;
@@ -54,16 +55,17 @@ class RemoteConsoleUiTest {
         try (WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
             robot.clickOn("#tab-connections");
             @SuppressWarnings("unchecked")
-            TreeTableView<Object> tree = robot.lookup("#connections-tree").queryAs(TreeTableView.class);
+            TreeTableView<Object> tree = onFx(() -> robot.lookup("#connections-tree").queryAs(TreeTableView.class));
             Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> tree.getRoot() != null && tree.getRoot().getChildren().size() == 1);
-            TreeItem<Object> user = tree.getRoot().getChildren().get(0);
+                    .until(() -> onFx(() -> tree.getRoot() != null && tree.getRoot().getChildren().size() == 1));
+            TreeItem<Object> user = onFx(() -> tree.getRoot().getChildren().get(0));
             robot.interact(() -> tree.getSelectionModel().select(user));
             robot.clickOn("#connections-disconnect");
-            Label result = robot.lookup("#connections-action-result").queryAs(Label.class);
-            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> result.getText().contains("forbidden"));
+            Label result = onFx(() -> robot.lookup("#connections-action-result").queryAs(Label.class));
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> onFx(() -> result.getText().contains("forbidden")));
             alice.assertUsable();
-            assertThat(robot.lookup("#status-feed").queryAs(Label.class).getText()).startsWith("connected");
+            assertThat(onFx(() -> robot.lookup("#status-feed").queryAs(Label.class).getText())).startsWith("connected");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.console.ui;
 
+import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.console.sim.SimReport;
@@ -7,6 +8,7 @@ import dev.switchboard.console.sim.VirtualUser;
 import dev.switchboard.console.state.TypeRow;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
@@ -23,30 +25,32 @@ class SimulateUiTest extends EmbeddedConsoleTest {
     @SuppressWarnings("unchecked")
     void ctrl9OpensThePanelWhichRunsTheSmokeScenarioToAPassWhileTheRouterViewsKeepCounting(FxRobot robot) {
         robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT9);
-        TabPane views = robot.lookup("#views").queryAs(TabPane.class);
-        assertThat(views.getSelectionModel().getSelectedItem().getId()).isEqualTo("tab-simulate");
-        ComboBox<Path> scenario = robot.lookup("#sim-scenario").queryAs(ComboBox.class);
-        assertThat(scenario.getValue().getFileName().toString()).isEqualTo("smoke.json");
+        TabPane views = onFx(() -> robot.lookup("#views").queryAs(TabPane.class));
+        assertThat(onFx(() -> views.getSelectionModel().getSelectedItem().getId())).isEqualTo("tab-simulate");
+        ComboBox<Path> scenario = onFx(() -> robot.lookup("#sim-scenario").queryAs(ComboBox.class));
+        assertThat(onFx(scenario::getValue).getFileName().toString()).isEqualTo("smoke.json");
 
         robot.clickOn("#sim-start");
-        Label verdict = robot.lookup("#sim-verdict").queryAs(Label.class);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !verdict.getText().isEmpty());
+        Label verdict = onFx(() -> robot.lookup("#sim-verdict").queryAs(Label.class));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> onFx(() -> !verdict.getText().isEmpty()));
         WaitForAsyncUtils.waitForFxEvents();
 
-        TableView<SimReport.Check> checks = robot.lookup("#sim-checks").queryAs(TableView.class);
-        assertThat(checks.getItems()).allSatisfy(check -> assertThat(check.passed()).as(check.toString()).isTrue());
-        assertThat(verdict.getText()).isEqualTo("PASS");
-        assertThat(verdict.isVisible()).isTrue();
-        assertThat(verdict.getStyleClass()).contains("sim-pass");
-        assertThat(robot.lookup("#sim-sent").queryAs(Label.class).getText()).isEqualTo("100");
-        assertThat(robot.lookup("#sim-isolation").queryAs(Label.class).getText()).isEqualTo("0");
-        TableView<VirtualUser.UserRow> users = robot.lookup("#sim-users-table").queryAs(TableView.class);
-        assertThat(users.getItems()).hasSize(5).allSatisfy(row -> assertThat(row.sent()).isEqualTo(20));
+        TableView<SimReport.Check> checks = onFx(() -> robot.lookup("#sim-checks").queryAs(TableView.class));
+        assertThat(onFx(() -> List.copyOf(checks.getItems())))
+                .allSatisfy(check -> assertThat(check.passed()).as(check.toString()).isTrue());
+        assertThat(onFx(verdict::getText)).isEqualTo("PASS");
+        assertThat(onFx(verdict::isVisible)).isTrue();
+        assertThat(onFx(() -> List.copyOf(verdict.getStyleClass()))).contains("sim-pass");
+        assertThat(onFx(() -> robot.lookup("#sim-sent").queryAs(Label.class).getText())).isEqualTo("100");
+        assertThat(onFx(() -> robot.lookup("#sim-isolation").queryAs(Label.class).getText())).isEqualTo("0");
+        TableView<VirtualUser.UserRow> users = onFx(() -> robot.lookup("#sim-users-table").queryAs(TableView.class));
+        assertThat(onFx(() -> List.copyOf(users.getItems())))
+                .hasSize(5).allSatisfy(row -> assertThat(row.sent()).isEqualTo(20));
 
         // the router-side views kept up with the simulated traffic
         robot.clickOn("#tab-types");
-        TableView<TypeRow> types = robot.lookup("#types-table").queryAs(TableView.class);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> types.getItems().stream()
-                .anyMatch(row -> row.type().equals("validate_content") && row.count() > 0));
+        TableView<TypeRow> types = onFx(() -> robot.lookup("#types-table").queryAs(TableView.class));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> types.getItems().stream()
+                .anyMatch(row -> row.type().equals("validate_content") && row.count() > 0)));
     }
 }

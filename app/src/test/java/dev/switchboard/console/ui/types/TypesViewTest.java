@@ -1,11 +1,13 @@
 package dev.switchboard.console.ui.types;
 
+import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.state.ConsoleState;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.chart.XYChart;
 import javafx.stage.Stage;
@@ -32,26 +34,28 @@ class TypesViewTest {
         ObjectNode update = (ObjectNode) new ObjectMapper().readTree(
                 "{\"type\":\"monitor_update\",\"stats\":{\"by_type\":" + byType + "},\"events\":[]}");
         state.offer(update);
-        WaitForAsyncUtils.asyncFx(state::applyPending).get();
+        WaitForAsyncUtils.asyncFx(state::applyPending).get(5, TimeUnit.SECONDS);
     }
 
     @Test
     void keepsItsBarsAndMovesTheirValues() throws Exception {
         update("{\"ping\":1,\"user_message\":2}");
-        List<XYChart.Data<String, Number>> first = view.bars();
+        List<XYChart.Data<String, Number>> first = onFx(view::bars);
 
         for (int i = 2; i < 200; i++) {
             update("{\"ping\":" + i + ",\"user_message\":" + (2 * i) + "}");
         }
-        List<XYChart.Data<String, Number>> later = view.bars();
+        List<XYChart.Data<String, Number>> later = onFx(view::bars);
 
         assertThat(later).hasSize(2);
         assertThat(later.get(0)).isSameAs(first.get(0));
         assertThat(later.get(1)).isSameAs(first.get(1));
-        assertThat(later).extracting(bar -> bar.getYValue().longValue()).containsExactly(199L, 398L);
+        assertThat(onFx(() -> later.stream().map(bar -> bar.getYValue().longValue()).toList()))
+                .containsExactly(199L, 398L);
 
         update("{\"ping\":200,\"typing\":1,\"user_message\":400}");
-        assertThat(view.bars()).extracting(XYChart.Data::getXValue).containsExactly("ping", "typing", "user_message");
-        assertThat(view.bars().get(0)).isSameAs(first.get(0));
+        assertThat(onFx(() -> view.bars().stream().map(XYChart.Data::getXValue).toList()))
+                .containsExactly("ping", "typing", "user_message");
+        assertThat(onFx(view::bars).get(0)).isSameAs(first.get(0));
     }
 }
