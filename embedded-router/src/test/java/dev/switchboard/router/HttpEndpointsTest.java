@@ -87,7 +87,10 @@ class HttpEndpointsTest {
             assertThat(text).contains("switchboard_messages_unhandled_total 1.0");
             assertThat(text).contains("switchboard_runs_ended_total{status=\"completed\"} 1.0");
             assertThat(text).contains("switchboard_connections_active 1.0");
-            assertThat(text).contains("switchboard_routing_latency_seconds{quantile=\"0.99\"}");
+            // histogram buckets, which Prometheus can aggregate across routers (histogram_quantile)
+            assertThat(text).contains("# TYPE switchboard_routing_latency_seconds histogram")
+                    .containsPattern("switchboard_routing_latency_seconds_bucket\\{le=\"\\+Inf\"} [1-9]")
+                    .containsPattern("switchboard_run_duration_seconds_bucket\\{status=\"completed\",le=\"\\+Inf\"} 1");
             assertThat(text).contains("switchboard_ready 1.0");
             assertThat(text).doesNotContain("alice-secret-id");
             assertThat(text.lines().filter(line -> !line.startsWith("#")))

@@ -60,20 +60,29 @@ public final class RouterMetrics implements RunListener {
 
     public RouterMetrics(MeterRegistry registry, Sources sources) {
         this.registry = registry;
+        // Prometheus gets histogram buckets it can aggregate across nodes (histogram_quantile); the
+        // client-side percentiles are kept for the monitor's figures only
         this.routingLatency = Timer.builder("switchboard.routing.latency")
                 .description("Time from a frame's receipt to its handler's return, queue wait included")
                 .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(60))
                 .distributionStatisticExpiry(Duration.ofMinutes(1))
                 .register(registry);
         this.queueWait = Timer.builder("switchboard.queue.wait")
                 .description("Time a message waited in the dispatch queue")
-                .publishPercentiles(0.5, 0.99)
-                .distributionStatisticExpiry(Duration.ofMinutes(1))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
         for (RunStatus status : List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)) {
             runDurations.put(status, Timer.builder("switchboard.run.duration")
                     .description("Agent run duration, start to agent_completed")
                     .tag("status", status.wire())
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(5))
                     .register(registry));
         }
         bindRouting(sources.routing());
