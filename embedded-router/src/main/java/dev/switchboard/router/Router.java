@@ -115,7 +115,7 @@ public final class Router implements AutoCloseable {
     private final Clock clock;
     private final JsonCodec codec = new JsonCodec();
     private final RoutingStats routingStats = new RoutingStats();
-    private final MessageRouter router = new MessageRouter(new HandlerRegistry(), routingStats);
+    private final MessageRouter messageRouter = new MessageRouter(new HandlerRegistry(), routingStats);
     private final ConnectionRegistry connections;
     private final BackendPool pool;
     private final Breakers breakers;
@@ -181,10 +181,10 @@ public final class Router implements AutoCloseable {
                 });
             }
         });
-        router.guard(handlerGuard(new HandlerBreakers(breakers)));
-        BuiltInHandlers.register(router, codec, runs, quality, clock, this::admitBatchElement,
+        messageRouter.guard(handlerGuard(new HandlerBreakers(breakers)));
+        BuiltInHandlers.register(messageRouter, codec, runs, quality, clock, this::admitBatchElement,
                 connectionId -> connections.find(connectionId) != null);
-        builder.handlers.forEach(router.registry()::register);
+        builder.handlers.forEach(messageRouter.registry()::register);
     }
 
     private List<AgentBackend> backends(AgentExecutor custom) {
@@ -275,10 +275,10 @@ public final class Router implements AutoCloseable {
         warmUpCodec();
         tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock,
                 config.tokenClockSkew(), config.maxTokenLifetime());
-        dispatcher = new Dispatcher(config.queue(), router, nanos -> metrics.recordRouting(nanos),
+        dispatcher = new Dispatcher(config.queue(), messageRouter, nanos -> metrics.recordRouting(nanos),
                 nanos -> metrics.recordQueueWait(nanos));
         socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()),
-                transportLimits(config), config.ioThreads(), tokens, config.devAuth(), connections, router, codec, clock,
+                transportLimits(config), config.ioThreads(), tokens, config.devAuth(), connections, messageRouter, codec, clock,
                 config.softFrameLimit(), config.hardFrameLimit(), protection, dispatcher);
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
                 protection, dispatcher.queue(), socketServer.stats(), pool, breakers, () -> state == State.READY,
@@ -330,7 +330,7 @@ public final class Router implements AutoCloseable {
     }
 
     private void startMonitor() {
-        MonitorHub hub = new MonitorHub(monitorMapper, clock, new RouterState(routingStats, router.registry(),
+        MonitorHub hub = new MonitorHub(monitorMapper, clock, new MonitorSources(routingStats, messageRouter.registry(),
                 connections, runs, protection, dispatcher.queue(), breakers, pool, metrics),
                 Duration.ofMillis(100), 10_000, 2_000, 1_000);
         connections.addListener(hub);
@@ -439,7 +439,7 @@ public final class Router implements AutoCloseable {
         body.put("ready", ready);
         body.put("state", now.name().toLowerCase(Locale.ROOT));
         body.put("listener", listenerJson(listener));
-        body.put("handlers", router.registry().types().size());
+        body.put("handlers", messageRouter.registry().types().size());
         body.put("agent_executor", runs.isReady() ? "ready" : "warming_up");
         return new HttpEndpoints.Readiness(ready, codec.encodeObject(body));
     }
@@ -576,12 +576,12 @@ public final class Router implements AutoCloseable {
      * @return the custom handler it replaced, or null
      */
     public MessageHandler registerHandler(String type, MessageHandler handler) {
-        return router.registry().register(type, handler);
+        return messageRouter.registry().register(type, handler);
     }
 
     /** Removes a custom handler; the built-in one, if any, serves the type again. */
     public boolean unregisterHandler(String type) {
-        return router.registry().unregister(type);
+        return messageRouter.registry().unregister(type);
     }
 
     /**
@@ -591,7 +591,7 @@ public final class Router implements AutoCloseable {
      * for messages that start no agent run.
      */
     public InProcessPipeline inProcessPipeline(Consumer<String> replies) {
-        return new InProcessPipeline(codec, protection, router, config.queue(), config.softFrameLimit(), replies);
+        return new InProcessPipeline(codec, protection, messageRouter, config.queue(), config.softFrameLimit(), replies);
     }
 
     /** Sends an event to every connection of {@code userId}; returns how many it was queued on. */

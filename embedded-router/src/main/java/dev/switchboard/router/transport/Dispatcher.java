@@ -27,7 +27,7 @@ public final class Dispatcher {
     }
 
     private final DispatchQueue<Job> queue;
-    private final MessageRouter router;
+    private final MessageRouter messageRouter;
     private final LongConsumer routingLatencyNanos;
     private final LongConsumer queueWaitNanos;
     private final List<Thread> workers = new ArrayList<>();
@@ -35,14 +35,14 @@ public final class Dispatcher {
 
     /**
      * @param policy              queue bounds, TTLs and worker count
-     * @param router              where messages go
+     * @param messageRouter       where messages go
      * @param routingLatencyNanos receives receipt-to-handled time per message
      * @param queueWaitNanos      receives each message's wait in the queue
      */
-    public Dispatcher(QueuePolicy policy, MessageRouter router, LongConsumer routingLatencyNanos,
+    public Dispatcher(QueuePolicy policy, MessageRouter messageRouter, LongConsumer routingLatencyNanos,
                       LongConsumer queueWaitNanos) {
         this.queue = new DispatchQueue<>(policy, System::nanoTime, true);
-        this.router = router;
+        this.messageRouter = messageRouter;
         this.routingLatencyNanos = routingLatencyNanos;
         this.queueWaitNanos = queueWaitNanos;
         for (int i = 1; i <= policy.workers(); i++) {
@@ -104,7 +104,7 @@ public final class Dispatcher {
                     job.context().fail(ErrorCode.EXPIRED, "the message waited longer than its "
                             + taken.priority().wire() + " time to live");
                 } else {
-                    router.route(job.context(), job.message());
+                    messageRouter.route(job.context(), job.message());
                 }
                 routingLatencyNanos.accept(System.nanoTime() - job.receivedAtNanos());
             } catch (RuntimeException e) {

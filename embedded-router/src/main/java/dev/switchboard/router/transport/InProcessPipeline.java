@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  */
 public final class InProcessPipeline {
     private final Admission admission;
-    private final MessageRouter router;
+    private final MessageRouter messageRouter;
     private final JsonCodec codec;
     private final DispatchQueue<Admission.Admitted> queue;
     private final SocketMessageContext.FrameSink sink;
@@ -28,11 +28,11 @@ public final class InProcessPipeline {
     /**
      * @param replies receives every frame the pipeline would have sent to the connection
      */
-    public InProcessPipeline(JsonCodec codec, Protection protection, MessageRouter router, QueuePolicy policy,
+    public InProcessPipeline(JsonCodec codec, Protection protection, MessageRouter messageRouter, QueuePolicy policy,
                              int softFrameLimit, Consumer<String> replies) {
         Objects.requireNonNull(replies, "replies must not be null");
         this.admission = new Admission(codec, protection, softFrameLimit);
-        this.router = router;
+        this.messageRouter = messageRouter;
         this.codec = codec;
         this.queue = new DispatchQueue<>(policy, System::nanoTime, false);
         this.sink = (userId, connectionId, frame) -> replies.accept(frame);
@@ -41,7 +41,7 @@ public final class InProcessPipeline {
     /** Runs one text frame from {@code userId} on {@code connectionId} through the pipeline. */
     public void accept(String userId, String connectionId, String text) {
         Admission.Admitted admitted = admission.admit(userId, connectionId, text,
-                (message, rpcCode) -> new SocketMessageContext(sink, codec, router.stats(), TrafficListener.NONE,
+                (message, rpcCode) -> new SocketMessageContext(sink, codec, messageRouter.stats(), TrafficListener.NONE,
                         userId, connectionId, message, rpcCode));
         if (admitted == null) {
             return;
@@ -65,7 +65,7 @@ public final class InProcessPipeline {
             if (taken.expired()) {
                 taken.value().context().fail(ErrorCode.EXPIRED, "the message waited longer than its time to live");
             } else {
-                router.route(taken.value().context(), taken.value().message());
+                messageRouter.route(taken.value().context(), taken.value().message());
             }
         } finally {
             queue.done(taken.userId());

@@ -70,7 +70,7 @@ public final class RouterSocketServer {
     private final int ioThreads;
     private final HandshakeAuthenticator authenticator;
     private final ConnectionRegistry connections;
-    private final MessageRouter router;
+    private final MessageRouter messageRouter;
     private final JsonCodec codec;
     private final Clock clock;
     private final Admission admission;
@@ -103,7 +103,7 @@ public final class RouterSocketServer {
      * @param tokens         verifies JWTs, or null when no secret is configured
      * @param devAuth        whether {@code ?user=} is accepted
      * @param connections    the connection registry
-     * @param router         the message router
+     * @param messageRouter  the message router
      * @param codec          the wire codec
      * @param clock          time source
      * @param softFrameLimit bytes over which a frame gets {@code too_large}
@@ -112,7 +112,7 @@ public final class RouterSocketServer {
      * @param dispatcher     the dispatch queue and its workers (started and stopped with the server)
      */
     public RouterSocketServer(InetSocketAddress address, TransportLimits limits, int ioThreads, TokenService tokens,
-                              boolean devAuth, ConnectionRegistry connections, MessageRouter router, JsonCodec codec,
+                              boolean devAuth, ConnectionRegistry connections, MessageRouter messageRouter, JsonCodec codec,
                               Clock clock, int softFrameLimit, int hardFrameLimit, Protection protection,
                               Dispatcher dispatcher) {
         this.address = address;
@@ -121,7 +121,7 @@ public final class RouterSocketServer {
         this.ioThreads = ioThreads;
         this.authenticator = new HandshakeAuthenticator(tokens, devAuth);
         this.connections = connections;
-        this.router = router;
+        this.messageRouter = messageRouter;
         this.codec = codec;
         this.clock = clock;
         this.admission = new Admission(codec, protection, softFrameLimit);
@@ -447,7 +447,7 @@ public final class RouterSocketServer {
     }
 
     private SocketMessageContext context(Session session, ClientMessage message, int rpcCode) {
-        return new SocketMessageContext(connections::sendToConnection, codec, router.stats(), traffic,
+        return new SocketMessageContext(connections::sendToConnection, codec, messageRouter.stats(), traffic,
                 session.principal().userId(), session.connection().id(), message, rpcCode);
     }
 

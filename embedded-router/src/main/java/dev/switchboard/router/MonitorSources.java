@@ -26,8 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The router's state as the monitor shows it: plain maps, snake_case keys, ready for JSON. */
-final class RouterState implements MonitorHub.Sources {
+/** What the monitor reads from the router's parts: plain maps, snake_case keys, ready for JSON. */
+final class MonitorSources implements MonitorHub.Sources {
     private final RoutingStats routing;
     private final HandlerRegistry handlers;
     private final ConnectionRegistry connections;
@@ -41,7 +41,7 @@ final class RouterState implements MonitorHub.Sources {
     private long lastNanos = System.nanoTime();
     private double messagesPerSecond;
 
-    RouterState(RoutingStats routing, HandlerRegistry handlers, ConnectionRegistry connections, RunTracker runs,
+    MonitorSources(RoutingStats routing, HandlerRegistry handlers, ConnectionRegistry connections, RunTracker runs,
                 Protection protection, DispatchQueue<?> queue, Breakers breakers, BackendPool backends,
                 RouterMetrics metrics) {
         this.routing = routing;
