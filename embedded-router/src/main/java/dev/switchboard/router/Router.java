@@ -9,10 +9,8 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunTracker;
 import dev.switchboard.router.agents.SimulatedAgent;
-import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
-import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionLimits;
 import dev.switchboard.router.connections.ConnectionListener;
@@ -20,11 +18,9 @@ import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.handlers.BuiltInHandlers;
 import dev.switchboard.router.metrics.RouterMetrics;
-import dev.switchboard.router.monitor.MonitorCommands;
 import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.monitor.MonitorHub;
 import dev.switchboard.router.monitor.RouterFeed;
-import dev.switchboard.router.monitor.UserAccess;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protection.HandlerBreakers;
@@ -33,7 +29,6 @@ import dev.switchboard.router.protection.MessageValidator;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.JsonCodec;
@@ -63,7 +58,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -72,7 +66,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -289,8 +282,10 @@ public final class Router implements AutoCloseable {
             socketServer.start();
             socketServer.started().get(10, TimeUnit.SECONDS);
             if (config.httpPort() >= 0) {
+                HealthReport report = new HealthReport(() -> state, () -> startedAt, socketServer, connections, runs,
+                        () -> messageRouter.registry().types().size(), config.maxConnections(), clock, codec);
                 HttpEndpoints endpoints = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
-                        this::health, this::readiness, meterRegistry::scrape);
+                        report::health, report::readiness, meterRegistry::scrape);
                 endpoints.start();
                 http = endpoints;
             }
@@ -339,52 +334,11 @@ public final class Router implements AutoCloseable {
                 "from", transition.from(), "to", transition.to())));
         pool.rollout().onTransition(transition -> hub.event("rollout", rolloutEvent(transition)));
         socketServer.traffic(hub);
-        monitorEndpoint = new MonitorEndpoint(hub, new MonitorCommands() {
-            @Override
-            public boolean disconnect(String connectionId) {
-                return connections.close(connectionId, CloseCodes.NORMAL, "disconnected by an operator");
-            }
-
-            @Override
-            public int disconnectUser(String userId) {
-                return connections.closeUser(userId, CloseCodes.NORMAL, "disconnected by an operator");
-            }
-
-            @Override
-            public void rollout(Rollout.Mode mode, String candidate, int percent) {
-                pool.rollout(mode, candidate, percent);
-            }
-
-            @Override
-            public void rateLimit(String userId, RateLimits limits) {
-                protection.rateLimiter().override(userId, limits);
-            }
-
-            @Override
-            public UserAccess issueToken(String userId) {
-                return userAccess(userId);
-            }
-        }, monitorMapper, config.monitorLimits());
+        monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
+                config.devAuth(), clock), monitorMapper, config.monitorLimits());
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);
         monitor = hub;
-    }
-
-    private UserAccess userAccess(String userId) {
-        if (!Principal.isValidUserId(userId)) {
-            throw new IllegalArgumentException("user_id must be 1 to 64 characters of [A-Za-z0-9._@-]");
-        }
-        if (tokens != null) {
-            Instant expiresAt = clock.instant().plus(UserAccess.TOKEN_TTL);
-            String token = tokens.mint(userId, Role.USER, UserAccess.TOKEN_TTL);
-            log.info("monitor issue_token: a {} token for user {}", UserAccess.TOKEN_TTL, userId);
-            return UserAccess.token(userId, token, expiresAt);
-        }
-        if (config.devAuth()) {
-            return UserAccess.devAuth(userId);
-        }
-        throw new IllegalStateException("this router accepts neither tokens (no JWT secret) nor dev auth:"
-                + " no way to connect as a user");
     }
 
     private static Map<String, Object> rolloutEvent(Rollout.Transition transition) {
@@ -428,47 +382,6 @@ public final class Router implements AutoCloseable {
         }
         state = next == State.DEGRADED && runs.isReady() ? State.READY : next;
         socketServer.resumeDispatch();
-    }
-
-    /** Ready: started, warmed up, and the listener accepting connections. */
-    private HttpEndpoints.Readiness readiness() {
-        State now = state;
-        ListenerStatus listener = socketServer.listenerStatus();
-        boolean ready = now == State.READY && listener.accepting();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("ready", ready);
-        body.put("state", now.name().toLowerCase(Locale.ROOT));
-        body.put("listener", listenerJson(listener));
-        body.put("handlers", messageRouter.registry().types().size());
-        body.put("agent_executor", runs.isReady() ? "ready" : "warming_up");
-        return new HttpEndpoints.Readiness(ready, codec.encodeObject(body));
-    }
-
-    /** Up: not stopped, and the listener accepting connections (503 with the reason otherwise). */
-    private HttpEndpoints.Readiness health() {
-        ListenerStatus listener = socketServer.listenerStatus();
-        boolean up = state != State.STOPPED && listener.accepting();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", up ? "up" : "down");
-        body.put("state", state.name().toLowerCase(Locale.ROOT));
-        body.put("listener", listenerJson(listener));
-        body.put("uptime_seconds", startedAt == null ? 0 : Duration.between(startedAt, clock.instant()).toSeconds());
-        body.put("connections", connections.connectionCount());
-        body.put("users", connections.userCount());
-        body.put("pending_handshakes", socketServer.pendingHandshakes());
-        body.put("max_connections", config.maxConnections());
-        body.put("runs_in_flight", runs.inFlightCount());
-        return new HttpEndpoints.Readiness(up, codec.encodeObject(body));
-    }
-
-    private static Map<String, Object> listenerJson(ListenerStatus listener) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("state", listener.state().name().toLowerCase(Locale.ROOT));
-        json.put("since", listener.since().toString());
-        if (listener.reason() != null) {
-            json.put("reason", listener.reason());
-        }
-        return json;
     }
 
     /** The WebSocket listener's state now: whether it accepts connections, since when, why not. */

@@ -1,0 +1,84 @@
+package dev.switchboard.router;
+
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.Rollout;
+import dev.switchboard.router.auth.Principal;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.connections.CloseCodes;
+import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.monitor.MonitorCommands;
+import dev.switchboard.router.monitor.UserAccess;
+import dev.switchboard.router.protection.Protection;
+import dev.switchboard.router.protection.RateLimits;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What an operator's monitor commands do to the router: disconnects, rollouts, rate limits, user tokens. */
+final class OperatorCommands implements MonitorCommands {
+    private static final Logger log = LoggerFactory.getLogger(OperatorCommands.class);
+    private static final String DISCONNECTED = "disconnected by an operator";
+
+    private final ConnectionRegistry connections;
+    private final BackendPool pool;
+    private final Protection protection;
+    private final Supplier<TokenService> tokens;
+    private final boolean devAuth;
+    private final Clock clock;
+
+    /**
+     * @param tokens  the token service once the router started (null inside: no JWT secret)
+     * @param devAuth whether {@code ?user=} is accepted
+     */
+    OperatorCommands(ConnectionRegistry connections, BackendPool pool, Protection protection,
+                     Supplier<TokenService> tokens, boolean devAuth, Clock clock) {
+        this.connections = connections;
+        this.pool = pool;
+        this.protection = protection;
+        this.tokens = tokens;
+        this.devAuth = devAuth;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean disconnect(String connectionId) {
+        return connections.close(connectionId, CloseCodes.NORMAL, DISCONNECTED);
+    }
+
+    @Override
+    public int disconnectUser(String userId) {
+        return connections.closeUser(userId, CloseCodes.NORMAL, DISCONNECTED);
+    }
+
+    @Override
+    public void rollout(Rollout.Mode mode, String candidate, int percent) {
+        pool.rollout(mode, candidate, percent);
+    }
+
+    @Override
+    public void rateLimit(String userId, RateLimits limits) {
+        protection.rateLimiter().override(userId, limits);
+    }
+
+    @Override
+    public UserAccess issueToken(String userId) {
+        if (!Principal.isValidUserId(userId)) {
+            throw new IllegalArgumentException("user_id must be 1 to 64 characters of [A-Za-z0-9._@-]");
+        }
+        TokenService service = tokens.get();
+        if (service != null) {
+            Instant expiresAt = clock.instant().plus(UserAccess.TOKEN_TTL);
+            String token = service.mint(userId, Role.USER, UserAccess.TOKEN_TTL);
+            log.info("monitor issue_token: a {} token for user {}", UserAccess.TOKEN_TTL, userId);
+            return UserAccess.token(userId, token, expiresAt);
+        }
+        if (devAuth) {
+            return UserAccess.devAuth(userId);
+        }
+        throw new IllegalStateException("this router accepts neither tokens (no JWT secret) nor dev auth:"
+                + " no way to connect as a user");
+    }
+}
