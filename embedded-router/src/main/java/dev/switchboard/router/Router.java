@@ -13,7 +13,6 @@ import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionLimits;
-import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.handlers.BuiltInHandlers;
@@ -154,26 +153,8 @@ public final class Router implements AutoCloseable {
         this.protection = new Protection(new MessageValidator(config.validation()),
                 new Classifier(config.classification(), DEFAULT_CLASS), new RateLimiter(config.rateLimits()));
         runs.addListener(quality);
-        connections.addListener(new ConnectionListener() {
-            @Override
-            public void opened(ConnectionInfo connection) {
-                routingStats.connectionOpened();
-            }
-
-            @Override
-            public void closed(ConnectionInfo connection, boolean lastOfUser) {
-                routingStats.connectionClosed();
-                // called on the transport's close callback (the selector thread, holding the
-                // socket's lock): cancelling runs takes their locks, so it happens elsewhere
-                runHousekeeping(() -> {
-                    runs.cancelConnection(connection.connectionId());
-                    protection.rateLimiter().forgetConnection(connection.connectionId());
-                    if (lastOfUser && !connections.isOnline(connection.userId())) {
-                        quality.forget(connection.userId());
-                    }
-                });
-            }
-        });
+        connections.addListener(new ConnectionCleanup(routingStats, runs, protection, quality, connections,
+                this::runHousekeeping));
         messageRouter.guard(handlerGuard(new HandlerBreakers(breakers)));
         BuiltInHandlers.register(messageRouter, codec, runs, quality, clock, this::admitBatchElement,
                 connectionId -> connections.find(connectionId) != null);
