@@ -1,6 +1,7 @@
 package dev.switchboard.console;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -47,4 +48,14 @@ class ConsoleArchitectureTest {
     @ArchTest
     static final ArchRule viewsTalkToTheRouterOnlyThroughTheFeed = noClasses().that().resideInAPackage("..console.ui..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.router..");
+
+    /** The main window knows the views; a view knows only {@code ui.common}, never the window's package. */
+    @ArchTest
+    static final ArchRule featureViewsDoNotDependOnTheWindowsPackage = noClasses().that()
+            .resideInAPackage("dev.switchboard.console.ui.*..")
+            .should().dependOnClassesThat().resideInAPackage("dev.switchboard.console.ui");
+
+    @ArchTest
+    static final ArchRule featurePackagesAreFreeOfCycles = slices().matching("dev.switchboard.console.ui.(*)..")
+            .should().beFreeOfCycles();
 }

@@ -4,19 +4,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.ui.common.Tables;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import javafx.application.Platform;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
-import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -51,13 +49,13 @@ public final class ConnectionsView extends BorderPane {
         tree.setId("connections-tree");
         tree.setShowRoot(false);
         tree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        column("User / connection", row -> row.connectionId().isEmpty() ? row.userId() : row.connectionId());
-        column("Remote address", ConnectionRow::remoteAddress);
-        column("Thread", ConnectionRow::threadId);
-        column("Connected at", ConnectionRow::connectedAt);
-        column("Last activity", ConnectionRow::lastActivity);
-        column("In", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesIn()));
-        column("Out", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesOut()));
+        Tables.textColumn(tree, "User / connection", row -> row.connectionId().isEmpty() ? row.userId() : row.connectionId());
+        Tables.textColumn(tree, "Remote address", ConnectionRow::remoteAddress);
+        Tables.textColumn(tree, "Thread", ConnectionRow::threadId);
+        Tables.textColumn(tree, "Connected at", ConnectionRow::connectedAt);
+        Tables.textColumn(tree, "Last activity", ConnectionRow::lastActivity);
+        Tables.textColumn(tree, "In", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesIn()));
+        Tables.textColumn(tree, "Out", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesOut()));
         filter.setId("connections-filter");
         filter.setPromptText("filter by user");
         Button disconnect = new Button("Disconnect");
@@ -77,13 +75,6 @@ public final class ConnectionsView extends BorderPane {
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);
-    }
-
-    private void column(String title, Function<ConnectionRow, String> value) {
-        TreeTableColumn<ConnectionRow, String> column = new TreeTableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(
-                cell.getValue().getValue() == null ? "" : value.apply(cell.getValue().getValue())));
-        tree.getColumns().add(column);
     }
 
     private void initListeners() {

@@ -1,8 +1,8 @@
 package dev.switchboard.console.ui.errors;
 
 import dev.switchboard.console.state.ConsoleState;
-import dev.switchboard.console.ui.Tables;
 import dev.switchboard.console.state.ErrorRow;
+import dev.switchboard.console.ui.common.Tables;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -31,9 +31,7 @@ public final class ErrorsView extends BorderPane {
 
     private void createView() {
         setId("errors");
-        table.setId("errors-table");
-        table.setItems(filtered);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        Tables.fill(table, "errors-table", filtered);
         Tables.textColumn(table, "Time", ErrorRow::at);
         Tables.textColumn(table, "User", ErrorRow::userId);
         Tables.textColumn(table, "Type", ErrorRow::type);

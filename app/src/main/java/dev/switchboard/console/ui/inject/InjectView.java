@@ -6,9 +6,8 @@ import dev.switchboard.console.inject.MessageTemplate;
 import dev.switchboard.console.inject.ReceivedFrame;
 import dev.switchboard.console.inject.SentMessage;
 import dev.switchboard.console.inject.TemplateLibrary;
-import dev.switchboard.console.ui.Tables;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import dev.switchboard.console.ui.common.Tables;
+import dev.switchboard.console.ui.common.TimeOfDay;
 import java.util.List;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
@@ -39,8 +38,6 @@ import javafx.scene.layout.VBox;
  * connection; see everything that connection received, and the messages sent (re-send, edit).
  */
 public final class InjectView extends BorderPane {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-
     private final InjectViewModel model;
     private final TextField user = new TextField();
     private final MenuButton users = new MenuButton("Connected users");
@@ -132,10 +129,8 @@ public final class InjectView extends BorderPane {
 
     /** Everything the injected connections received, and the selected frame whole. */
     private VBox receivedPane() {
-        received.setId("inject-received");
-        received.setItems(shown);
-        received.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        Tables.textColumn(received, "Time", frame -> TIME.format(frame.at()));
+        Tables.fill(received, "inject-received", shown);
+        Tables.textColumn(received, "Time", frame -> TimeOfDay.format(frame.at()));
         Tables.textColumn(received, "User", ReceivedFrame::userId);
         Tables.textColumn(received, "Type", ReceivedFrame::type);
         Tables.textColumn(received, "Frame", ReceivedFrame::text);
@@ -210,7 +205,7 @@ public final class InjectView extends BorderPane {
 
     private void showConnection(ConnectionState state) {
         String id = state.userId().isEmpty() ? "no user" : state.userId();
-        connection.setText(id + ": " + state.describe() + (state.since() == null ? "" : " · since " + TIME.format(state.since())));
+        connection.setText(id + ": " + state.describe() + (state.since() == null ? "" : " · since " + TimeOfDay.format(state.since())));
         connectionTip.setText(connection.getText());
         connection.getStyleClass().removeAll("inject-open", "inject-closed");
         connection.getStyleClass().add(state.phase() == ConnectionState.Phase.OPEN ? "inject-open"
@@ -267,7 +262,7 @@ public final class InjectView extends BorderPane {
                 setText(null);
                 return;
             }
-            setText(TIME.format(message.at()) + "  " + message.userId() + "  " + message.type()
+            setText(TimeOfDay.format(message.at()) + "  " + message.userId() + "  " + message.type()
                     + (message.sent() ? "  ✓ sent" : "  ✗ " + message.failure()));
         }
     }

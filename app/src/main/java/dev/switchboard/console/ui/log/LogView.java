@@ -1,8 +1,8 @@
 package dev.switchboard.console.ui.log;
 
 import dev.switchboard.console.state.ConsoleState;
-import dev.switchboard.console.ui.Tables;
 import dev.switchboard.console.state.LogRow;
+import dev.switchboard.console.ui.common.Tables;
 import javafx.collections.FXCollections;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
@@ -32,9 +32,7 @@ public final class LogView extends BorderPane {
 
     private void createView() {
         setId("log");
-        table.setId("log-table");
-        table.setItems(filtered);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        Tables.fill(table, "log-table", filtered);
         Tables.textColumn(table, "Time", LogRow::at);
         Tables.textColumn(table, "Dir", LogRow::direction);
         Tables.textColumn(table, "User", LogRow::userId);

@@ -3,6 +3,8 @@ package dev.switchboard.console.ui.overview;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.Sample;
+import dev.switchboard.console.ui.common.SlidingWindowChart;
+import dev.switchboard.console.ui.common.StatTile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -14,15 +16,14 @@ import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
-import javafx.scene.layout.VBox;
 
 /** Tiles with the router's headline figures and a fixed-window chart of throughput and latency. */
 public final class OverviewView extends BorderPane {
     private final ConsoleState state;
     private final List<Tile> tiles = new ArrayList<>();
-    private final XYChart.Series<Number, Number> rate = new XYChart.Series<>();
-    private final XYChart.Series<Number, Number> p99 = new XYChart.Series<>();
-    private final NumberAxis timeAxis = new NumberAxis();
+    private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
+    private XYChart.Series<Number, Number> rate;
+    private XYChart.Series<Number, Number> p99;
 
     private record Tile(Label value, Function<JsonNode, String> read) {
     }
@@ -55,32 +56,16 @@ public final class OverviewView extends BorderPane {
         tile(grid, "runs-in-flight", "Runs in flight", s -> s.path("runs_in_flight").asText("0"));
         setTop(grid);
 
-        timeAxis.setLabel("seconds since start");
         timeAxis.setForceZeroInRange(false);
-        timeAxis.setAutoRanging(false);
-        NumberAxis valueAxis = new NumberAxis();
-        LineChart<Number, Number> chart = new LineChart<>(timeAxis, valueAxis);
-        chart.setId("overview-chart");
-        chart.setAnimated(false);
-        chart.setCreateSymbols(false);
-        chart.setTitle("Last 10 minutes");
-        rate.setName("messages/s");
-        p99.setName("routing p99 (ms)");
-        chart.getData().add(rate);
-        chart.getData().add(p99);
+        LineChart<Number, Number> chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis,
+                new NumberAxis());
+        rate = SlidingWindowChart.addSeries(chart, "messages/s");
+        p99 = SlidingWindowChart.addSeries(chart, "routing p99 (ms)");
         setCenter(chart);
     }
 
     private void tile(FlowPane grid, String id, String title, Function<JsonNode, String> read) {
-        Label value = new Label("–");
-        value.setId("overview-" + id);
-        value.getStyleClass().add("tile-value");
-        Label caption = new Label(title);
-        caption.getStyleClass().add("tile-caption");
-        VBox box = new VBox(2, value, caption);
-        box.getStyleClass().add("tile");
-        grid.getChildren().add(box);
-        tiles.add(new Tile(value, read));
+        tiles.add(new Tile(StatTile.addTo(grid, "overview-" + id, title), read));
     }
 
     private void initListeners() {

@@ -2,14 +2,14 @@ package dev.switchboard.console.ui.protection;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.ui.common.Tables;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
@@ -48,15 +48,11 @@ public final class ProtectionView extends VBox {
     }
 
     private static TableView<List<String>> table(String id, String... titles) {
-        TableView<List<String>> table = new TableView<>();
-        table.setId(id);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableView<List<String>> table = Tables.fill(new TableView<>(), id, FXCollections.observableArrayList());
         table.setPrefHeight(160);
         for (int i = 0; i < titles.length; i++) {
             int index = i;
-            TableColumn<List<String>, String> column = new TableColumn<>(titles[i]);
-            column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(cell.getValue().get(index)));
-            table.getColumns().add(column);
+            Tables.textColumn(table, titles[i], row -> row.get(index));
         }
         return table;
     }

@@ -3,7 +3,7 @@ package dev.switchboard.console.ui.runs;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
-import javafx.beans.value.ObservableValue;
+import dev.switchboard.console.ui.common.Tables;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
@@ -11,7 +11,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
@@ -19,7 +18,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Runs in flight and recent; the selected run's five-event timeline as a waterfall (each event at
@@ -46,20 +44,14 @@ public final class RunsView extends SplitPane {
 
     private void createView() {
         setId("runs");
-        table.setId("runs-table");
-        table.setItems(filtered);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        column("User", RunRow::userIdProperty);
-        column("Thread", RunRow::threadIdProperty);
-        TableColumn<RunRow, String> id = new TableColumn<>("Run");
-        id.setCellValueFactory(cell -> new javafx.beans.property.ReadOnlyStringWrapper(cell.getValue().runId()));
-        table.getColumns().add(id);
-        column("Backend", RunRow::backendProperty);
-        column("Status", RunRow::statusProperty);
-        TableColumn<RunRow, Number> duration = new TableColumn<>("ms");
-        duration.setCellValueFactory(cell -> cell.getValue().durationMsProperty());
-        table.getColumns().add(duration);
-        column("Flags", RunRow::flagsProperty);
+        Tables.fill(table, "runs-table", filtered);
+        Tables.propertyColumn(table, "User", RunRow::userIdProperty);
+        Tables.propertyColumn(table, "Thread", RunRow::threadIdProperty);
+        Tables.textColumn(table, "Run", RunRow::runId);
+        Tables.propertyColumn(table, "Backend", RunRow::backendProperty);
+        Tables.propertyColumn(table, "Status", RunRow::statusProperty);
+        Tables.<RunRow, Number>propertyColumn(table, "ms", RunRow::durationMsProperty);
+        Tables.propertyColumn(table, "Flags", RunRow::flagsProperty);
         flaggedOnly.setId("runs-flagged-only");
         userFilter.setId("runs-user-filter");
         userFilter.setPromptText("filter by user");
@@ -73,12 +65,6 @@ public final class RunsView extends SplitPane {
         BorderPane right = new BorderPane(timeline, selected, null, null, null);
         getItems().addAll(left, right);
         setDividerPositions(0.55);
-    }
-
-    private void column(String title, Function<RunRow, ObservableValue<String>> property) {
-        TableColumn<RunRow, String> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> property.apply(cell.getValue()));
-        table.getColumns().add(column);
     }
 
     private void initListeners() {

@@ -4,6 +4,9 @@ import dev.switchboard.console.sim.Scenario;
 import dev.switchboard.console.sim.SimReport;
 import dev.switchboard.console.sim.Simulation;
 import dev.switchboard.console.sim.VirtualUser;
+import dev.switchboard.console.ui.common.SlidingWindowChart;
+import dev.switchboard.console.ui.common.StatTile;
+import dev.switchboard.console.ui.common.Tables;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
-import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.collections.transformation.SortedList;
 import javafx.geometry.Insets;
@@ -58,7 +59,7 @@ public final class SimulateView extends BorderPane {
     private final ProgressBar progressBar = new ProgressBar(0);
     private final Label status = new Label();
     private final List<Counter> counters = new ArrayList<>();
-    private final NumberAxis timeAxis = new NumberAxis();
+    private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
     private final List<XYChart.Series<Number, Number>> series = new ArrayList<>();
     private final TableView<VirtualUser.UserRow> userTable = new TableView<>();
     private final Label rowsCaption = new Label();
@@ -153,35 +154,19 @@ public final class SimulateView extends BorderPane {
 
     private void counter(FlowPane tiles, String id, String title, ToLongFunction<Simulation.Progress> read,
                          boolean alarming) {
-        Label value = new Label("–");
-        value.setId("sim-" + id);
-        value.getStyleClass().add("tile-value");
-        Label caption = new Label(title);
-        caption.getStyleClass().add("tile-caption");
-        VBox box = new VBox(2, value, caption);
-        box.getStyleClass().add("tile");
-        tiles.getChildren().add(box);
-        counters.add(new Counter(value, read, alarming));
+        counters.add(new Counter(StatTile.addTo(tiles, "sim-" + id, title), read, alarming));
     }
 
     private LineChart<Number, Number> chart() {
-        timeAxis.setLabel("seconds since start");
-        timeAxis.setAutoRanging(false);
         timeAxis.setLowerBound(0);
         timeAxis.setUpperBound(10);
         timeAxis.setTickUnit(1);
         NumberAxis msAxis = new NumberAxis();
         msAxis.setLabel("ms");
-        LineChart<Number, Number> chart = new LineChart<>(timeAxis, msAxis);
-        chart.setId("sim-latency-chart");
-        chart.setTitle("Latency per half-second interval (last 120 s)");
-        chart.setAnimated(false);
-        chart.setCreateSymbols(false);
+        LineChart<Number, Number> chart = SlidingWindowChart.lineChart("sim-latency-chart",
+                "Latency per half-second interval (last 120 s)", timeAxis, msAxis);
         for (Line line : LINES) {
-            XYChart.Series<Number, Number> one = new XYChart.Series<>();
-            one.setName(line.name());
-            series.add(one);
-            chart.getData().add(one);
+            series.add(SlidingWindowChart.addSeries(chart, line.name()));
         }
         return chart;
     }
@@ -190,15 +175,15 @@ public final class SimulateView extends BorderPane {
         userTable.setId("sim-users-table");
         userTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         userTable.setPlaceholder(new Label("no users yet"));
-        textColumn(userTable, "user", VirtualUser.UserRow::user).setMinWidth(110);
-        textColumn(userTable, "group", VirtualUser.UserRow::group).setMinWidth(80);
-        numberColumn(userTable, "conns", VirtualUser.UserRow::openConnections);
-        numberColumn(userTable, "sent", VirtualUser.UserRow::sent);
-        numberColumn(userTable, "recv", VirtualUser.UserRow::received);
-        numberColumn(userTable, "runs", VirtualUser.UserRow::runsStarted);
-        numberColumn(userTable, "done", VirtualUser.UserRow::runsCompleted);
-        numberColumn(userTable, "errors", VirtualUser.UserRow::errors);
-        numberColumn(userTable, "isolation", VirtualUser.UserRow::isolationViolations);
+        Tables.textColumn(userTable, "user", VirtualUser.UserRow::user).setMinWidth(110);
+        Tables.textColumn(userTable, "group", VirtualUser.UserRow::group).setMinWidth(80);
+        Tables.numberColumn(userTable, "conns", VirtualUser.UserRow::openConnections);
+        Tables.numberColumn(userTable, "sent", VirtualUser.UserRow::sent);
+        Tables.numberColumn(userTable, "recv", VirtualUser.UserRow::received);
+        Tables.numberColumn(userTable, "runs", VirtualUser.UserRow::runsStarted);
+        Tables.numberColumn(userTable, "done", VirtualUser.UserRow::runsCompleted);
+        Tables.numberColumn(userTable, "errors", VirtualUser.UserRow::errors);
+        Tables.numberColumn(userTable, "isolation", VirtualUser.UserRow::isolationViolations);
         SortedList<VirtualUser.UserRow> sorted = new SortedList<>(model.rows());
         sorted.comparatorProperty().bind(userTable.comparatorProperty());
         userTable.setItems(sorted);
@@ -219,15 +204,15 @@ public final class SimulateView extends BorderPane {
         checks.setId("sim-checks");
         checks.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         checks.setPlaceholder(new Label("the checks appear when the simulation is done"));
-        TableColumn<SimReport.Check, String> result = textColumn(checks, "result",
+        TableColumn<SimReport.Check, String> result = Tables.textColumn(checks, "result",
                 check -> check.passed() ? "PASS" : "FAIL");
         result.setMaxWidth(70);
         result.setMinWidth(60);
         result.setCellFactory(column -> new ResultCell());
-        TableColumn<SimReport.Check, String> name = textColumn(checks, "check", SimReport.Check::name);
+        TableColumn<SimReport.Check, String> name = Tables.textColumn(checks, "check", SimReport.Check::name);
         name.setMinWidth(180);
         name.setMaxWidth(240);
-        textColumn(checks, "detail", SimReport.Check::detail);
+        Tables.textColumn(checks, "detail", SimReport.Check::detail);
         VBox box = new VBox(6, head, checks);
         box.setPadding(new Insets(6, 0, 0, 0));
         VBox.setVgrow(checks, Priority.ALWAYS);
@@ -373,21 +358,6 @@ public final class SimulateView extends BorderPane {
         if (file != null) {
             model.saveReport(file.toPath());
         }
-    }
-
-    private static <T> TableColumn<T, String> textColumn(TableView<T> table, String title,
-                                                         java.util.function.Function<T, String> value) {
-        TableColumn<T, String> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        table.getColumns().add(column);
-        return column;
-    }
-
-    private static <T> void numberColumn(TableView<T> table, String title, ToLongFunction<T> value) {
-        TableColumn<T, Long> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.applyAsLong(cell.getValue())));
-        column.setStyle("-fx-alignment: CENTER-RIGHT;");
-        table.getColumns().add(column);
     }
 
     /** Shows a scenario file by its name. */

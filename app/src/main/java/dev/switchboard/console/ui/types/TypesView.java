@@ -2,11 +2,11 @@ package dev.switchboard.console.ui.types;
 
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.TypeRow;
+import dev.switchboard.console.ui.common.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Orientation;
 import javafx.scene.chart.BarChart;
@@ -14,9 +14,7 @@ import javafx.scene.chart.CategoryAxis;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import java.util.function.Function;
 
 /** Counts, rates and errors per message type: a sortable table and a bar chart. */
 public final class TypesView extends SplitPane {
@@ -33,25 +31,17 @@ public final class TypesView extends SplitPane {
     private void createView() {
         setId("types");
         setOrientation(Orientation.VERTICAL);
-        table.setId("types-table");
-        table.setItems(state.types());
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        column("Type", TypeRow::type);
-        column("Count", TypeRow::count);
-        column("Per second", TypeRow::rate);
-        column("Handler errors", TypeRow::errors);
+        Tables.fill(table, "types-table", state.types());
+        Tables.valueColumn(table, "Type", TypeRow::type);
+        Tables.valueColumn(table, "Count", TypeRow::count);
+        Tables.valueColumn(table, "Per second", TypeRow::rate);
+        Tables.valueColumn(table, "Handler errors", TypeRow::errors);
         BarChart<String, Number> chart = new BarChart<>(new CategoryAxis(), new NumberAxis());
         chart.setId("types-chart");
         chart.setAnimated(false);
         chart.setLegendVisible(false);
         chart.getData().add(counts);
         getItems().addAll(table, chart);
-    }
-
-    private <T> void column(String title, Function<TypeRow, T> value) {
-        TableColumn<TypeRow, T> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
-        table.getColumns().add(column);
     }
 
     /**

@@ -1,0 +1,74 @@
+package dev.switchboard.console.ui.common;
+
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.ObservableList;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeTableColumn;
+import javafx.scene.control.TreeTableView;
+
+/**
+ * The one way the views build their tables: a table that fills its width, and read-only columns
+ * showing a text, a number or a property of each row.
+ */
+public final class Tables {
+
+    private Tables() {
+    }
+
+    /** Gives {@code table} its id and rows; the last column takes the width the others leave. */
+    public static <T> TableView<T> fill(TableView<T> table, String id, ObservableList<T> rows) {
+        table.setId(id);
+        table.setItems(rows);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        return table;
+    }
+
+    /** Adds a read-only text column showing {@code value} of each row. */
+    public static <T> TableColumn<T, String> textColumn(TableView<T> table, String title, Function<T, String> value) {
+        TableColumn<T, String> column = new TableColumn<>(title);
+        column.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
+        table.getColumns().add(column);
+        return column;
+    }
+
+    /** Adds a read-only column showing {@code value} of each row as it is (sorted by its natural order). */
+    public static <T, V> TableColumn<T, V> valueColumn(TableView<T> table, String title, Function<T, V> value) {
+        TableColumn<T, V> column = new TableColumn<>(title);
+        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
+        table.getColumns().add(column);
+        return column;
+    }
+
+    /** Adds a right-aligned column showing a count of each row. */
+    public static <T> TableColumn<T, Long> numberColumn(TableView<T> table, String title, ToLongFunction<T> value) {
+        TableColumn<T, Long> column = new TableColumn<>(title);
+        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.applyAsLong(cell.getValue())));
+        column.setStyle("-fx-alignment: CENTER-RIGHT;");
+        table.getColumns().add(column);
+        return column;
+    }
+
+    /** Adds a column bound to a property of each row, so the cell follows the row's changes. */
+    public static <T, V> TableColumn<T, V> propertyColumn(TableView<T> table, String title,
+                                                          Function<T, ObservableValue<V>> property) {
+        TableColumn<T, V> column = new TableColumn<>(title);
+        column.setCellValueFactory(cell -> property.apply(cell.getValue()));
+        table.getColumns().add(column);
+        return column;
+    }
+
+    /** Adds a read-only text column to a tree table; the (value-less) root shows nothing. */
+    public static <T> TreeTableColumn<T, String> textColumn(TreeTableView<T> tree, String title,
+                                                            Function<T, String> value) {
+        TreeTableColumn<T, String> column = new TreeTableColumn<>(title);
+        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(
+                cell.getValue().getValue() == null ? "" : value.apply(cell.getValue().getValue())));
+        tree.getColumns().add(column);
+        return column;
+    }
+}
