@@ -53,11 +53,12 @@ class SimulationTest {
         router = TestRouters.start(config -> config.httpPort(-1));
         AtomicInteger leaks = new AtomicInteger();
         // A broken handler: answers ping, and also streams a run's first event to the next user.
+        // the leak is queued before the pong, so it is out before the simulation can see its last answer and close
         router.registerHandler("ping", (context, message) -> {
-            context.reply(ServerEvent.of("pong"));
             String victim = context.userId().equals("leaky-0") ? "leaky-1" : "leaky-0";
             router.emitToUser(victim, ServerEvent.builder("agent_started").put("run_id", "run-leak-" + leaks.incrementAndGet())
                     .put("seq", 1).build());
+            context.reply(ServerEvent.of("pong"));
         });
         Scenario scenario = Scenario.parse(new ObjectMapper().readTree("""
                 {"name":"leak","users":2,"user_prefix":"leaky","messages_per_user":6,
