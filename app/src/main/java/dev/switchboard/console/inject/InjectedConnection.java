@@ -3,20 +3,16 @@ package dev.switchboard.console.inject;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.console.feed.UserEndpoint;
+import dev.switchboard.console.ws.FailureText;
 import dev.switchboard.console.ws.WholeTextListener;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.http.HttpClient;
-import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -85,23 +81,7 @@ final class InjectedConnection {
 
     /** Why a connect or a send failed, in one line. */
     static String describe(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof WebSocketHandshakeException refused) {
-            return "the router refused the handshake (HTTP " + refused.getResponse().statusCode() + ")";
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s";
-        }
-        if (cause instanceof ConnectException) {
-            return "cannot connect" + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        }
-        if (cause instanceof IOException && cause.getMessage() != null && cause.getMessage().contains("closed")) {
-            return "the connection is closed";
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return FailureText.describe(failure, CONNECT_TIMEOUT);
     }
 
     private void received(String text) {

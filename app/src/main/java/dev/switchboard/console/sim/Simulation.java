@@ -1,5 +1,6 @@
 package dev.switchboard.console.sim;
 
+import dev.switchboard.console.ws.FailureText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -315,8 +316,7 @@ public final class Simulation implements AutoCloseable {
     void connectionFailed(Scenario.Group group, String user, Throwable failure) {
         connectionFailures.increment();
         failuresByGroup.computeIfAbsent(group.name(), key -> new LongAdder()).increment();
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        problem("connection of " + user + " failed: " + cause.getMessage());
+        problem("connection of " + user + " failed: " + FailureText.describe(failure, VirtualUser.CONNECT_TIMEOUT));
     }
 
     void connectionLost(Scenario.Group group, String user, String how) {

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * connections' listeners may run on different threads); nothing here is shared between users.
  */
 public final class VirtualUser {
+    /** How long a connect may take before it counts as failed. */
+    static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(15);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int EARLY_EVENTS_KEPT = 16;
     private static final List<String> FIVE = List.of("agent_started", "agent_thinking", "tool_executing",
@@ -446,7 +448,7 @@ public final class VirtualUser {
             this.client = httpClient;
             this.base = uri;
             this.token = bearer;
-            WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(15));
+            WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
             if (token != null) {
                 builder.header("Authorization", "Bearer " + token);
             }

@@ -148,4 +148,22 @@ class SimulationTest {
         assertThat(report.checks()).filteredOn(check -> check.name().equals("connections")).singleElement()
                 .satisfies(check -> assertThat(check.detail()).contains("1 closed by the router (allowed 0)"));
     }
+
+    @Test
+    void aRouterThatIsNotThereIsReportedInWords() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        Scenario scenario = Scenario.parse(new ObjectMapper().readTree("""
+                {"name":"nobody","users":1,"messages_per_user":1,"mix":{"ping":1}}"""), "nobody");
+
+        SimReport report;
+        try (Simulation simulation = new Simulation(java.net.URI.create("ws://127.0.0.1:" + port + "/ws"), scenario, null)) {
+            report = simulation.start().report().get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(report.problems()).anyMatch(problem -> problem.startsWith("connection of nobody-0 failed: cannot connect"))
+                .noneMatch(problem -> problem.endsWith("null"));
+    }
 }
