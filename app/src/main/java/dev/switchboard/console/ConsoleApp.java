@@ -2,7 +2,7 @@ package dev.switchboard.console;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.EmbeddedFeed;
-import dev.switchboard.console.feed.Recorder;
+import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.feed.RemoteFeed;
 import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.state.ConsoleState;
@@ -59,7 +59,7 @@ public final class ConsoleApp extends Application {
 
     /** Builds the window around a feed and given view models, and shows it. */
     public MainWindow show(Stage stage, ConsoleFeed consoleFeed, ConsoleState state) {
-        Recorder recorder = new Recorder(3_000, 50_000);
+        SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
         window = new MainWindow(state, consoleFeed, recorder, file -> {
             Stage offline = new Stage();
             new ConsoleApp().show(offline, new ReplayFeed(file));

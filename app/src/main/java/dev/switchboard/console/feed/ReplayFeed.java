@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-/** A saved session (JSON lines from {@link Recorder#save}), shown offline. Commands are refused. */
+/** A saved session (JSON lines from {@link SessionRecorder#save}), shown offline. Commands are refused. */
 public final class ReplayFeed implements ConsoleFeed {
     private static final int BATCH = 100;
     private final Path file;

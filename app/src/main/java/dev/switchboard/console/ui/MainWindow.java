@@ -3,7 +3,7 @@ package dev.switchboard.console.ui;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
-import dev.switchboard.console.feed.Recorder;
+import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
 import dev.switchboard.console.simulate.ScenarioCatalog;
@@ -52,7 +52,7 @@ public final class MainWindow extends BorderPane {
 
     private final ConsoleState state;
     private final ConsoleFeed feed;
-    private final Recorder recorder;
+    private final SessionRecorder recorder;
     private final Injector injector;
     private final InjectViewModel inject;
     private final SimulateViewModel simulate;
@@ -70,7 +70,7 @@ public final class MainWindow extends BorderPane {
      * @param recorder      what Ctrl+S saves
      * @param openRecording what Ctrl+O does with the chosen file
      */
-    public MainWindow(ConsoleState state, ConsoleFeed feed, Recorder recorder, Consumer<Path> openRecording) {
+    public MainWindow(ConsoleState state, ConsoleFeed feed, SessionRecorder recorder, Consumer<Path> openRecording) {
         this.state = state;
         this.feed = feed;
         this.recorder = recorder;

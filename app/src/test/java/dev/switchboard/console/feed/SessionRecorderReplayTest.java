@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Saving what the console holds as JSON lines and opening it offline shows the same. */
-class RecorderReplayTest {
+class SessionRecorderReplayTest {
 
     @Test
     void aSavedSessionOpensOfflineWithTheSameRunsErrorsAndConnections(@TempDir Path dir) throws Exception {
-        Recorder recorder = new Recorder(3_000, 50_000);
+        SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
         ConsoleState live = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
         Path file = dir.resolve("session.jsonl");
         String runId;

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * {@code maxUpdates} of them, holding at most {@code maxEvents} events). Saved as JSON lines, snapshot first, and replayed by
  * {@link ReplayFeed}.
  */
-public final class Recorder implements Consumer<ObjectNode> {
+public final class SessionRecorder implements Consumer<ObjectNode> {
     private final int maxUpdates;
     private final int maxEvents;
     private final ArrayDeque<ObjectNode> updates = new ArrayDeque<>();
@@ -28,7 +28,7 @@ public final class Recorder implements Consumer<ObjectNode> {
      * @param maxUpdates updates kept after the snapshot (3,000 is five minutes at 10 a second)
      * @param maxEvents  events kept in those updates, all together (the oldest updates go first)
      */
-    public Recorder(int maxUpdates, int maxEvents) {
+    public SessionRecorder(int maxUpdates, int maxEvents) {
         this.maxUpdates = maxUpdates;
         this.maxEvents = maxEvents;
     }
