@@ -46,9 +46,4 @@ public final class SerialSender {
         last = next;
         return next;
     }
-
-    /** Frames waiting or in progress. */
-    public int queued() {
-        return queued.get();
-    }
 }

@@ -170,11 +170,6 @@ public final class RouterSocketServer {
         return pending.get();
     }
 
-    /** Open WebSocket connections (clients and side endpoints). */
-    public int openConnections() {
-        return open.get();
-    }
-
     /** The limits this server enforces. */
     public TransportLimits limits() {
         return limits;
