@@ -73,8 +73,8 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
             backoffMs = FIRST_BACKOFF_MS;
             if (Duration.between(lastWarning, pausedAt).toSeconds() >= 60) {
                 lastWarning = pausedAt;
-                log.warn("cannot accept connections: {}; accepting paused, the listener stays open and accepting "
-                        + "resumes when descriptors free up", cause.getMessage());
+                log.warn("cannot accept connections on {}: {}; accepting paused, the listener stays open and"
+                        + " accepting resumes when descriptors free up", ctx.channel().localAddress(), cause.getMessage());
             }
             status.accept(new ListenerStatus(ListenerStatus.State.PAUSED, pausedAt,
                     "cannot accept connections: " + cause.getMessage()));
@@ -105,7 +105,8 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
         }
         if (paused) {
             paused = false;
-            log.warn("accepting connections again after {} failed accepts over {} ms", failures,
+            log.warn("accepting connections again on {} after {} failed accepts over {} ms",
+                    ctx.channel().localAddress(), failures,
                     Duration.between(pausedAt, clock.instant()).toMillis());
             failures = 0;
             status.accept(new ListenerStatus(ListenerStatus.State.LISTENING, clock.instant(), null));
