@@ -25,6 +25,15 @@ public interface AgentExecutor extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether this executor emits {@code agent_started} itself through {@link AgentRunEvents#started()}
+     * (an HTTP backend does when its response headers arrive). Such an executor may fail a run with
+     * {@link BackendFailure} before it started, and the router then tries another backend once.
+     */
+    default boolean announcesStart() {
+        return false;
+    }
+
     /** Starts one run; returns at once. */
     CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events);
 

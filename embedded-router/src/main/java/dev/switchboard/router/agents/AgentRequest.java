@@ -12,12 +12,18 @@ import java.util.Objects;
  * @param agent    the agent name requested, or null
  * @param content  the user's text
  * @param tools    tools the client asked for; empty means the agent picks
+ * @param shadow   whether this is a shadow copy of a run, whose events go nowhere
  */
 public record AgentRequest(String runId, String userId, String threadId, String agent, String content,
-                           List<String> tools) {
+                           List<String> tools, boolean shadow) {
     public AgentRequest {
         Objects.requireNonNull(runId, "runId must not be null");
         Objects.requireNonNull(userId, "userId must not be null");
         tools = tools == null ? List.of() : List.copyOf(tools);
+    }
+
+    public AgentRequest(String runId, String userId, String threadId, String agent, String content,
+                        List<String> tools) {
+        this(runId, userId, threadId, agent, content, tools, false);
     }
 }

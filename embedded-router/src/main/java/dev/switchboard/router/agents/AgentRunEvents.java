@@ -1,5 +1,6 @@
 package dev.switchboard.router.agents;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
@@ -16,6 +17,24 @@ public interface AgentRunEvents {
 
     /** Emits {@code tool_completed}; ignored unless the same tool is executing. */
     void toolCompleted(String tool, Object output, long durationMs);
+
+    /**
+     * For executors that {@linkplain AgentExecutor#announcesStart() announce the start}: emits
+     * {@code agent_started} now (the router adds the backend and agent names). Later calls do nothing.
+     */
+    default void started() {
+    }
+
+    /**
+     * Emits an event of the run contract with {@code data} as the backend sent it ({@code agent_thinking},
+     * {@code tool_executing}, {@code tool_completed}); the run still guards the contract.
+     *
+     * @return false when the contract refused it (a {@code tool_completed} with no open
+     *         {@code tool_executing} of that tool, an unknown type, the run not started or ended)
+     */
+    default boolean emit(String type, ObjectNode data) {
+        return false;
+    }
 
     /** Whether the run has ended (cancelled, timed out) and further work is wasted. */
     boolean isEnded();

@@ -1,0 +1,198 @@
+package dev.switchboard.router.agents.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.router.agents.AgentExecutor;
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentResult;
+import dev.switchboard.router.agents.AgentRunEvents;
+import dev.switchboard.router.agents.BackendFailure;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An agent backend reached over HTTP: each run is a {@code POST} answered with a Server-Sent Events
+ * stream, turned into the run's events by {@link RunStream} (the protocol of {@code src/docs/agents.md}).
+ * Streams are read by the JDK client's selector and a two-thread pool, timeouts are scheduled on the
+ * router's timer: no thread per run. Health is asked every few seconds when a health URL is set.
+ */
+public final class HttpAgentExecutor implements AgentExecutor {
+    private static final Logger log = LoggerFactory.getLogger(HttpAgentExecutor.class);
+
+    /** A failure the console shows: what and when. */
+    public record LastFailure(String reason, String detail, Instant at) {
+    }
+
+    private final String name;
+    private final HttpBackendSettings settings;
+    private final ScheduledExecutorService timer;
+    private final ObjectMapper json;
+    private final ExecutorService callbacks;
+    private final HttpClient client;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder contractViolations = new LongAdder();
+    private final AtomicReference<LastFailure> lastFailure = new AtomicReference<>();
+    private final AtomicBoolean healthy = new AtomicBoolean(true);
+    private final CompletableFuture<Void> firstHealthCheck = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param name     the backend's name
+     * @param settings where and how
+     * @param timer    the router's scheduler, for timeouts and health checks (not shut down here)
+     * @param json     the router's mapper, for request bodies and event data
+     */
+    public HttpAgentExecutor(String name, HttpBackendSettings settings, ScheduledExecutorService timer,
+                             ObjectMapper json) {
+        this.name = Objects.requireNonNull(name, "name must not be null");
+        this.settings = Objects.requireNonNull(settings, "settings must not be null");
+        this.timer = Objects.requireNonNull(timer, "timer must not be null");
+        this.json = Objects.requireNonNull(json, "json must not be null");
+        this.callbacks = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "agent-http-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connect())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(callbacks)
+                .build();
+        if (settings.healthUrl() == null) {
+            firstHealthCheck.complete(null);
+        } else {
+            timer.execute(this::checkHealth);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public HttpBackendSettings settings() {
+        return settings;
+    }
+
+    /** Completes after the first health check (whatever it found), so the router starts knowing. */
+    @Override
+    public CompletionStage<Void> warmUp() {
+        return firstHealthCheck;
+    }
+
+    @Override
+    public boolean isHealthy() {
+        return healthy.get();
+    }
+
+    @Override
+    public boolean announcesStart() {
+        return true;
+    }
+
+    /** Runs streaming now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Events the backend sent that broke the run contract (dropped). */
+    public long contractViolations() {
+        return contractViolations.sum();
+    }
+
+    /** The latest failed run or health check, or null. */
+    public LastFailure lastFailure() {
+        return lastFailure.get();
+    }
+
+    @Override
+    public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(
+                    new BackendFailure(BackendFailure.UNAVAILABLE, "backend " + name + " is closed", true));
+        }
+        if (inFlight.incrementAndGet() > settings.maxInFlight()) {
+            inFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(new BackendFailure(BackendFailure.UNAVAILABLE,
+                    "backend " + name + " has " + settings.maxInFlight() + " runs in flight (max_in_flight)", true));
+        }
+        RunStream stream = new RunStream(this, request, events);
+        stream.outcome().whenComplete((result, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure instanceof BackendFailure backendFailure) {
+                lastFailure.set(new LastFailure(backendFailure.reason(), backendFailure.getMessage(), Instant.now()));
+            }
+        });
+        stream.begin();
+        return stream.outcome();
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    void contractViolated() {
+        contractViolations.increment();
+    }
+
+    private void checkHealth() {
+        if (closed.get()) {
+            return;
+        }
+        HttpRequest request = HttpRequest.newBuilder(settings.healthUrl())
+                .timeout(settings.connect().plus(settings.connect()))
+                .GET().build();
+        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+            boolean up = failure == null && response.statusCode() / 100 == 2;
+            boolean was = healthy.getAndSet(up);
+            if (was != up) {
+                String why = failure != null ? RunStream.describe(failure) : "HTTP " + response.statusCode();
+                if (up) {
+                    log.info("agent backend {} is healthy again ({})", name, settings.safeUrl());
+                } else {
+                    log.warn("agent backend {} is unhealthy: {} from {}", name, why, settings.healthUrl());
+                    lastFailure.set(new LastFailure("unhealthy", why, Instant.now()));
+                }
+            }
+            firstHealthCheck.complete(null);
+            if (!closed.get()) {
+                try {
+                    timer.schedule(this::checkHealth, settings.healthInterval().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the router is stopping
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            callbacks.shutdownNow();
+            firstHealthCheck.complete(null);
+        }
+    }
+}

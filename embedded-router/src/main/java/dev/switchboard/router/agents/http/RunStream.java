@@ -1,0 +1,393 @@
+package dev.switchboard.router.agents.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentResult;
+import dev.switchboard.router.agents.AgentRunEvents;
+import dev.switchboard.router.agents.BackendFailure;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run's HTTP exchange: the request, the response's verdict (2xx and {@code text/event-stream}, or
+ * the run fails before it started), the event stream read through {@link SseParser} with back-pressure
+ * (one buffer at a time), the contract checks that are the backend's to break, and the four timeouts.
+ * Everything here ends in exactly one completion of {@link #outcome()}; the stream is closed (the
+ * backend sees its request aborted) when the run ends for any other reason.
+ */
+final class RunStream implements SseParser.Listener {
+    private static final Logger log = LoggerFactory.getLogger(RunStream.class);
+    private static final Set<String> STREAMED_TYPES = Set.of("agent_thinking", "tool_executing", "tool_completed");
+    private static final String COMPLETED = "agent_completed";
+    /** Events up to this size are parsed and cut to 64 KiB; larger ones are dropped unread. */
+    private static final int MAX_READ_EVENT_BYTES = 1024 * 1024;
+
+    private final HttpAgentExecutor backend;
+    private final AgentRequest request;
+    private final AgentRunEvents events;
+    private final CompletableFuture<AgentResult> outcome = new CompletableFuture<>();
+    private final SseParser parser = new SseParser(MAX_READ_EVENT_BYTES, this);
+    private volatile CompletableFuture<HttpResponse<Void>> exchange;
+    private volatile Flow.Subscription subscription;
+    private volatile boolean started;
+    private volatile boolean sawEvent;
+    private volatile boolean finished;
+    private volatile long lastHeardNanos;
+    private volatile boolean closed;
+    private boolean violationLogged;
+    private ScheduledFuture<?> firstEventTimer;
+    private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> totalTimer;
+
+    RunStream(HttpAgentExecutor backend, AgentRequest request, AgentRunEvents events) {
+        this.backend = backend;
+        this.request = request;
+        this.events = events;
+    }
+
+    CompletableFuture<AgentResult> outcome() {
+        return outcome;
+    }
+
+    void begin() {
+        HttpBackendSettings settings = backend.settings();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.url())
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body()));
+        settings.headers().forEach(builder::header);
+        events.onEnd(this::runEnded);
+        lastHeardNanos = System.nanoTime();
+        totalTimer = schedule(() -> timedOut("the run took longer than " + settings.total().toMillis() + " ms"),
+                settings.total().toMillis());
+        firstEventTimer = schedule(() -> {
+            if (!sawEvent) {
+                timedOut("no event within " + settings.firstEvent().toMillis() + " ms");
+            }
+        }, settings.firstEvent().toMillis());
+        exchange = backend.client().sendAsync(builder.build(), this::answer);
+        exchange.whenComplete((response, failure) -> {
+            if (failure != null) {
+                fail(reasonFor(failure), describe(failure));
+            }
+        });
+    }
+
+    private byte[] body() {
+        ObjectNode body = backend.json().createObjectNode();
+        body.put("run_id", request.runId());
+        body.put("user_id", request.userId());
+        body.put("thread_id", request.threadId());
+        body.put("agent", request.agent() == null ? backend.name() : request.agent());
+        body.put("content", request.content());
+        body.set("tools", backend.json().valueToTree(request.tools()));
+        body.put("shadow", request.shadow());
+        try {
+            return backend.json().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run request always serialises", e);
+        }
+    }
+
+    /** The response's status and headers are in: a stream to read, or a failure before the start. */
+    private HttpResponse.BodySubscriber<Void> answer(HttpResponse.ResponseInfo info) {
+        String contentType = info.headers().firstValue("Content-Type").orElse("");
+        if (info.statusCode() / 100 != 2) {
+            fail(BackendFailure.UNAVAILABLE, "HTTP " + info.statusCode() + " from " + backend.settings().safeUrl());
+            return new Refusing();
+        }
+        if (!mediaType(contentType).equals("text/event-stream")) {
+            fail(BackendFailure.UNAVAILABLE, "content type '" + contentType + "' is not text/event-stream");
+            return new Refusing();
+        }
+        if (outcome.isDone()) {
+            return new Refusing();
+        }
+        started = true;
+        events.started();
+        return new Reading();
+    }
+
+    private static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void onComment() {
+        heard();
+    }
+
+    @Override
+    public void onEvent(String type, String data, boolean overflowed) {
+        heard();
+        sawEvent = true;
+        if (finished) {
+            violation("an event after agent_completed (" + abbreviate(type) + ")");
+            return;
+        }
+        if (!type.equals(COMPLETED) && !STREAMED_TYPES.contains(type)) {
+            violation("an unknown event type '" + abbreviate(type) + "'");
+            return;
+        }
+        ObjectNode object = overflowed ? truncatedMarker() : parse(type, data);
+        if (object == null) {
+            return;
+        }
+        if (type.equals(COMPLETED)) {
+            String status = object.path("status").asText();
+            if (!status.equals("completed") && !status.equals("failed")) {
+                violation("agent_completed with status '" + abbreviate(status) + "' (completed or failed)");
+                return;
+            }
+            finished = true;
+            outcome.complete(AgentResult.of(object));
+        } else if (!events.emit(type, object)) {
+            violation(type.equals("tool_completed")
+                    ? "tool_completed for '" + abbreviate(object.path("tool").asText()) + "' which is not executing"
+                    : type + " the run could not take");
+        }
+    }
+
+    private ObjectNode parse(String type, String data) {
+        JsonNode node;
+        try {
+            node = backend.json().readTree(data);
+        } catch (JsonProcessingException e) {
+            violation(type + " whose data is not JSON");
+            return null;
+        }
+        if (node == null || !node.isObject()) {
+            violation(type + " whose data is not a JSON object");
+            return null;
+        }
+        return data.getBytes(StandardCharsets.UTF_8).length > HttpBackendSettings.MAX_EVENT_BYTES
+                ? truncate((ObjectNode) node) : (ObjectNode) node;
+    }
+
+    /** The event's first fields that fit in 64 KiB, then {@code "truncated": true}. */
+    private ObjectNode truncate(ObjectNode data) {
+        ObjectNode kept = backend.json().createObjectNode();
+        int size = 32;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = data.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            size += field.getKey().length() + field.getValue().toString().getBytes(StandardCharsets.UTF_8).length + 4;
+            if (size > HttpBackendSettings.MAX_EVENT_BYTES) {
+                break;
+            }
+            kept.set(field.getKey(), field.getValue());
+        }
+        return kept.put("truncated", true);
+    }
+
+    private ObjectNode truncatedMarker() {
+        return backend.json().createObjectNode().put("truncated", true);
+    }
+
+    private synchronized void violation(String what) {
+        backend.contractViolated();
+        if (!violationLogged) {
+            violationLogged = true;
+            log.warn("agent backend {} broke the run contract in run {}: {} (dropped; more in this run are counted, "
+                    + "not logged)", backend.name(), request.runId(), what);
+        }
+    }
+
+    private void heard() {
+        lastHeardNanos = System.nanoTime();
+        if (idleTimer == null) {
+            idleTimer = scheduleIdleCheck(backend.settings().idle().toMillis());
+        }
+    }
+
+    /** One idle timer per stream, moved forward by what is heard instead of rescheduled per event. */
+    private ScheduledFuture<?> scheduleIdleCheck(long delayMs) {
+        return schedule(() -> {
+            long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+            long idleMs = backend.settings().idle().toMillis();
+            if (quietMs >= idleMs) {
+                timedOut("the stream was idle for " + idleMs + " ms");
+            } else if (!closed) {
+                idleTimer = scheduleIdleCheck(idleMs - quietMs);
+            }
+        }, delayMs);
+    }
+
+    private void timedOut(String detail) {
+        fail(BackendFailure.TIMEOUT, detail);
+        close();
+    }
+
+    /** Fails the run unless it ended already; the stream goes. */
+    private void fail(String reason, String detail) {
+        outcome.completeExceptionally(new BackendFailure(reason, detail, !started));
+        close();
+    }
+
+    /** The run ended (its agent_completed, a stop, a timeout, the user gone): the stream goes unless draining. */
+    private void runEnded() {
+        if (!finished) {
+            outcome.completeExceptionally(new java.util.concurrent.CancellationException("the run ended"));
+            close();
+        }
+    }
+
+    private void streamEnded() {
+        parser.end();
+        if (!outcome.isDone()) {
+            outcome.completeExceptionally(new BackendFailure(BackendFailure.STREAM_ENDED,
+                    "the stream ended without agent_completed", !started));
+        }
+        closed = true;
+        cancelTimers();
+    }
+
+    private void close() {
+        closed = true;
+        cancelTimers();
+        Flow.Subscription current = subscription;
+        if (current != null) {
+            current.cancel();
+        }
+        CompletableFuture<HttpResponse<Void>> pending = exchange;
+        if (pending != null && current == null) {
+            pending.cancel(true);
+        }
+    }
+
+    private synchronized void cancelTimers() {
+        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {firstEventTimer, idleTimer, totalTimer}) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    private synchronized ScheduledFuture<?> schedule(Runnable action, long delayMs) {
+        return backend.timer().schedule(action, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    static String reasonFor(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause instanceof HttpTimeoutException ? BackendFailure.TIMEOUT : BackendFailure.UNAVAILABLE;
+    }
+
+    /** A failure in words: "connection refused", not "ConnectException: null". */
+    static String describe(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof HttpConnectTimeoutException) {
+            return "connecting timed out";
+        }
+        if (cause instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (cause instanceof java.util.concurrent.CancellationException) {
+            return "cancelled";
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 63) + "…";
+    }
+
+    /** Reads the event stream one buffer list at a time. */
+    private final class Reading implements HttpResponse.BodySubscriber<Void> {
+        private final CompletableFuture<Void> body = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription next) {
+            subscription = next;
+            if (outcome.isDone() && !finished) {
+                next.cancel();
+                return;
+            }
+            next.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                parser.feed(buffer);
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            fail(reasonFor(failure), "the stream broke: " + describe(failure));
+            body.complete(null);
+        }
+
+        @Override
+        public void onComplete() {
+            streamEnded();
+            body.complete(null);
+        }
+    }
+
+    /** Reads nothing of a response that is not a stream: the connection is closed at once. */
+    private static final class Refusing implements HttpResponse.BodySubscriber<Void> {
+        private final CompletableFuture<Void> body = new CompletableFuture<>();
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+            body.complete(null);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            body.complete(null);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(null);
+        }
+    }
+}
