@@ -11,6 +11,7 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RolloutSpec;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.agents.SlaGuard;
+import dev.switchboard.router.agents.http.HttpBackendSettings;
 import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
 import dev.switchboard.router.protection.Priority;
@@ -19,14 +20,18 @@ import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.protection.ValidationPolicy;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -137,18 +142,94 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
     public record Agents(String strategy, List<Backend> backends, RolloutFile rollout) {
     }
 
-    /** One simulated backend. */
-    public record Backend(String name, Integer stepMs, Integer thinkingSteps, Integer tools, Double failureRate,
-                          Integer warmupMs, Integer weight, Integer budgetMs) {
-        BackendSpec toSpec(SimulatedAgent.Settings defaults) {
+    /**
+     * One backend: {@code kind: simulated} (the default) with the simulated agent's keys, or
+     * {@code kind: http} with the service's. A key of the other kind is refused, not ignored.
+     */
+    public record Backend(String name, String kind, Integer stepMs, Integer thinkingSteps, Integer tools,
+                          Double failureRate, Integer warmupMs, Integer weight, Integer budgetMs, String url,
+                          String healthUrl, Map<String, String> headersEnv, Timeouts timeouts, Integer maxInFlight) {
+        BackendSpec toSpec(SimulatedAgent.Settings defaults, Function<String, String> environment) {
             if (name == null) {
                 throw new IllegalArgumentException("every backend needs a name");
             }
-            SimulatedAgent.Settings base = new SimulatedAgent.Settings(name, defaults.stepDelay(),
-                    defaults.thinkingSteps(), defaults.toolCount(), defaults.failureRate(), defaults.warmUp(),
-                    defaults.seed());
-            return new BackendSpec(new Agent(stepMs, thinkingSteps, tools, failureRate, warmupMs).applyTo(base),
-                    weight != null ? weight : 1, Duration.ofMillis(budgetMs != null ? budgetMs : 2000));
+            int share = weight != null ? weight : 1;
+            Duration budget = Duration.ofMillis(budgetMs != null ? budgetMs : 2000);
+            String where = "agents.backends[" + name + "]";
+            if (kind == null || kind.equals("simulated")) {
+                refuse(where, "simulated", Map.of("url", url != null, "health_url", healthUrl != null,
+                        "headers_env", headersEnv != null, "timeouts", timeouts != null, "max_in_flight", maxInFlight != null));
+                SimulatedAgent.Settings base = new SimulatedAgent.Settings(name, defaults.stepDelay(),
+                        defaults.thinkingSteps(), defaults.toolCount(), defaults.failureRate(), defaults.warmUp(),
+                        defaults.seed());
+                return new BackendSpec(new Agent(stepMs, thinkingSteps, tools, failureRate, warmupMs).applyTo(base),
+                        share, budget);
+            }
+            if (!kind.equals("http")) {
+                throw new IllegalArgumentException(where + ".kind must be simulated or http, was '" + kind + "'");
+            }
+            refuse(where, "http", Map.of("step_ms", stepMs != null, "thinking_steps", thinkingSteps != null,
+                    "tools", tools != null, "failure_rate", failureRate != null, "warmup_ms", warmupMs != null));
+            if (url == null) {
+                throw new IllegalArgumentException(where + ".url is required for kind http");
+            }
+            HttpBackendSettings http = HttpBackendSettings.of(uri(where + ".url", url))
+                    .withHeaders(headers(where, environment));
+            if (healthUrl != null) {
+                http = http.withHealthUrl(uri(where + ".health_url", healthUrl));
+            }
+            if (timeouts != null) {
+                http = timeouts.applyTo(http);
+            }
+            if (maxInFlight != null) {
+                http = http.withMaxInFlight(maxInFlight);
+            }
+            return BackendSpec.http(name, http, share, budget);
+        }
+
+        /** Header values come from the environment, never from the file. */
+        private Map<String, String> headers(String where, Function<String, String> environment) {
+            Map<String, String> values = new LinkedHashMap<>();
+            if (headersEnv == null) {
+                return values;
+            }
+            headersEnv.forEach((header, variable) -> {
+                String value = variable == null ? null : environment.apply(variable);
+                if (value == null) {
+                    throw new IllegalArgumentException(where + ".headers_env." + header + " names the environment "
+                            + "variable " + variable + ", which is not set");
+                }
+                values.put(header, value);
+            });
+            return values;
+        }
+
+        private static void refuse(String where, String kind, Map<String, Boolean> present) {
+            present.forEach((key, set) -> {
+                if (set) {
+                    throw new IllegalArgumentException(where + "." + key + " does not apply to kind " + kind);
+                }
+            });
+        }
+
+        private static URI uri(String where, String value) {
+            try {
+                return new URI(value);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(where + " is not a URL: " + e.getMessage());
+            }
+        }
+    }
+
+    /** An http backend's {@code timeouts:}. */
+    public record Timeouts(Integer connectMs, Integer firstEventMs, Integer idleMs, Integer totalMs) {
+        HttpBackendSettings applyTo(HttpBackendSettings base) {
+            return base.withTimeouts(millis(connectMs, base.connect()), millis(firstEventMs, base.firstEvent()),
+                    millis(idleMs, base.idle()), millis(totalMs, base.total()));
+        }
+
+        private static Duration millis(Integer value, Duration otherwise) {
+            return value == null ? otherwise : Duration.ofMillis(value);
         }
     }
 
@@ -205,6 +286,14 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
      * @throws IllegalArgumentException when a value is out of range or a pattern does not compile
      */
     public RouterConfig.Builder applyTo(RouterConfig base) {
+        return applyTo(base, System::getenv);
+    }
+
+    /**
+     * As {@link #applyTo(RouterConfig)}, reading environment variables (an http backend's
+     * {@code headers_env}) through {@code environment}.
+     */
+    public RouterConfig.Builder applyTo(RouterConfig base, Function<String, String> environment) {
         RouterConfig.Builder builder = base.toBuilder();
         set(host, builder::host);
         set(port, builder::port);
@@ -241,7 +330,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
             set(section.backends(), list -> {
                 List<BackendSpec> specs = new ArrayList<>();
                 SimulatedAgent.Settings defaults = agent == null ? base.agent() : agent.applyTo(base.agent());
-                list.forEach(backend -> specs.add(backend.toSpec(defaults)));
+                list.forEach(backend -> specs.add(backend.toSpec(defaults, environment)));
                 builder.backends(specs);
             });
         });
