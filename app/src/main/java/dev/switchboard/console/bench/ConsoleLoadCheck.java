@@ -3,7 +3,6 @@ package dev.switchboard.console.bench;
 import dev.switchboard.console.ConsoleApp;
 import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.state.ConsoleState;
-import dev.switchboard.console.sim.SteadyLoad;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.protection.QueuePolicy;

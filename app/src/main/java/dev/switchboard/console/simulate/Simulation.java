@@ -1,4 +1,4 @@
-package dev.switchboard.console.sim;
+package dev.switchboard.console.simulate;
 
 import dev.switchboard.console.ws.FailureText;
 import java.net.URI;

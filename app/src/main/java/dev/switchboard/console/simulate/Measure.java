@@ -1,4 +1,4 @@
-package dev.switchboard.console.sim;
+package dev.switchboard.console.simulate;
 
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;

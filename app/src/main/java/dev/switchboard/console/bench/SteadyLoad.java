@@ -1,4 +1,4 @@
-package dev.switchboard.console.sim;
+package dev.switchboard.console.bench;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A steady open-loop load: {@code users} virtual users over the JDK's WebSocket client, each sending
  * {@code perUserPerSecond} messages a second (pings, typing and content validations, and one agent
  * run every {@code runEvery} messages) until stopped. Bounded: it stops by itself after
- * {@code duration}. No JavaFX: the simulate panel, the CLI and the console's load check share it.
+ * {@code duration}. No JavaFX: the console's load check ({@link ConsoleLoadCheck}) drives it.
  */
 public final class SteadyLoad implements AutoCloseable {
     private static final String[] CHEAP = {

@@ -1,4 +1,4 @@
-package dev.switchboard.console.sim;
+package dev.switchboard.console.bench;
 
 import dev.switchboard.console.ws.WholeTextListener;
 import java.net.URI;

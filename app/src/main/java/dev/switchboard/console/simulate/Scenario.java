@@ -1,4 +1,4 @@
-package dev.switchboard.console.sim;
+package dev.switchboard.console.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

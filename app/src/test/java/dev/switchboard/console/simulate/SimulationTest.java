@@ -1,4 +1,4 @@
-package dev.switchboard.console.sim;
+package dev.switchboard.console.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
