@@ -1,9 +1,8 @@
 package dev.switchboard.console.bench;
 
-import dev.switchboard.console.ws.WholeTextListener;
+import dev.switchboard.console.ws.ClientConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,13 +108,11 @@ public final class RequestLoad implements AutoCloseable {
 
     /** Opens every connection (blocking, at most a minute). */
     public RequestLoad connect() {
-        List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+        List<CompletableFuture<Void>> opening = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            Conn conn = new Conn(i);
+            Conn conn = new Conn(i, client);
             conns.add(conn);
-            opening.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(URI.create(target + "?user=bench-" + i), conn)
-                    .thenApply(ws -> conn.socket = ws));
+            opening.add(conn.connection.open(new ClientConnection.Target(URI.create(target + "?user=bench-" + i), null)));
         }
         CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
         return this;
@@ -192,11 +189,7 @@ public final class RequestLoad implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Conn conn : conns) {
-            if (conn.socket != null) {
-                conn.socket.abort();
-            }
-        }
+        conns.forEach(conn -> conn.connection.abort());
         io.shutdownNow();
     }
 
@@ -224,18 +217,21 @@ public final class RequestLoad implements AutoCloseable {
         }
     }
 
-    /** One connection: its requests' scheduled times by sequence number, and its send chain. */
-    private final class Conn extends WholeTextListener {
+    /** One connection: its requests' scheduled times by sequence number. */
+    private final class Conn implements ClientConnection.Listener {
         final int index;
         final long[] intended = new long[RING];
         final boolean[] done = new boolean[RING];
-        volatile WebSocket socket;
+        /** A phase may queue up to {@code RING} requests on one connection (an open loop against a stalled target). */
+        final ClientConnection connection;
         private long nextSeq;
         private long phaseStart;
         private long answered;
-        private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
-        Conn(int index) {
+
+        Conn(int index, HttpClient client) {
             this.index = index;
+            this.connection = ClientConnection.builder(client).connectTimeout(Duration.ofSeconds(10)).maxQueuedSends(RING)
+                    .listener(this).build();
         }
 
         synchronized void reset() {
@@ -281,13 +277,11 @@ public final class RequestLoad implements AutoCloseable {
             }
             intended[(int) (seq & (RING - 1))] = intendedNanos;
             done[(int) (seq & (RING - 1))] = false;
-            String text = frame(index, seq, pad);
-            WebSocket ws = socket;
-            lastSend = lastSend.handle((ok, failure) -> null).thenCompose(ignored -> ws.sendText(text, true));
+            connection.send(frame(index, seq, pad));
         }
 
         @Override
-        protected void onMessage(String frame) {
+        public void onText(String frame) {
             long now = System.nanoTime();
             long seq = sequence(frame);
             if (seq >= 0) {

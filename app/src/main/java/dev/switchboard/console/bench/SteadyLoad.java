@@ -1,14 +1,13 @@
 package dev.switchboard.console.bench;
 
+import dev.switchboard.console.ws.ClientConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,13 +45,12 @@ public final class SteadyLoad implements AutoCloseable {
     private final LongAdder skipped = new LongAdder();
 
     private static final class User {
-        final WebSocket socket;
-        volatile CompletableFuture<WebSocket> last;
+        final ClientConnection connection;
+        volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
         long count;
 
-        User(WebSocket socket) {
-            this.socket = socket;
-            this.last = CompletableFuture.completedFuture(socket);
+        User(ClientConnection connection) {
+            this.connection = connection;
         }
     }
 
@@ -73,22 +71,16 @@ public final class SteadyLoad implements AutoCloseable {
 
     /** Connects every user (in parallel) and starts sending. */
     public void start() {
-        List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
+        List<User> opening = new ArrayList<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (int i = 0; i < users; i++) {
-            pending.add(client.newWebSocketBuilder().buildAsync(URI.create(clientUri + "?user=load-" + i),
-                    new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                            if (last) {
-                                received.increment();
-                            }
-                            webSocket.request(1);
-                            return null;
-                        }
-                    }));
+            ClientConnection connection = ClientConnection.builder(client).listener(text -> received.increment()).build();
+            opening.add(new User(connection));
+            pending.add(connection.open(new ClientConnection.Target(URI.create(clientUri + "?user=load-" + i), null)));
         }
-        for (CompletableFuture<WebSocket> future : pending) {
-            connected.add(new User(future.join()));
+        for (int i = 0; i < users; i++) {
+            pending.get(i).join();
+            connected.add(opening.get(i));
         }
         long periodMicros = 1_000_000L / perUserPerSecond;
         ticker.scheduleAtFixedRate(this::sendRound, 0, periodMicros, TimeUnit.MICROSECONDS);
@@ -104,7 +96,7 @@ public final class SteadyLoad implements AutoCloseable {
             }
             user.count++;
             String text = runEvery > 0 && user.count % runEvery == 0 ? RUN : CHEAP[(int) (user.count % CHEAP.length)];
-            user.last = user.socket.sendText(text, true);
+            user.last = user.connection.send(text);
             sent.increment();
         }
     }
@@ -130,7 +122,7 @@ public final class SteadyLoad implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         for (User user : connected) {
-            user.socket.abort();
+            user.connection.abort();
         }
     }
 }
