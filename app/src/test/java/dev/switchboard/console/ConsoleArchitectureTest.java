@@ -27,6 +27,18 @@ class ConsoleArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 
     @ArchTest
+    static final ArchRule theRunContractHasNoJavaFx = noClasses().that()
+            .resideInAPackage("dev.switchboard.console.contract..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    /** Every client WebSocket of the console is a {@code ws.ClientConnection}. */
+    @ArchTest
+    static final ArchRule onlyTheClientConnectionOpensWebSockets = noClasses().that()
+            .resideOutsideOfPackage("dev.switchboard.console.ws..")
+            .should().callMethod(java.net.http.WebSocket.Builder.class, "buildAsync", java.net.URI.class,
+                    java.net.http.WebSocket.Listener.class);
+
+    @ArchTest
     static final ArchRule theClientConnectionHelpersHaveNoJavaFx = noClasses().that()
             .resideInAPackage("dev.switchboard.console.ws..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");

@@ -1,6 +1,6 @@
 package dev.switchboard.console.simulate;
 
-import dev.switchboard.console.ws.FailureText;
+import dev.switchboard.console.ws.ClientConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -75,6 +75,7 @@ public final class Simulation implements AutoCloseable {
     private final Map<String, LongAdder> failuresByGroup = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> lostByGroup = new ConcurrentHashMap<>();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private final SimCounters counters = new Counters();
 
     /**
      * @param url      the router's client endpoint, {@code ws://host:port/ws}
@@ -106,7 +107,7 @@ public final class Simulation implements AutoCloseable {
         usersSending.set(scenario.totalUsers());
         for (Scenario.Group group : scenario.groups()) {
             for (int i = 0; i < group.users(); i++) {
-                VirtualUser user = new VirtualUser(group.userPrefix() + "-" + i, group, this);
+                VirtualUser user = new VirtualUser(group.userPrefix() + "-" + i, group, counters);
                 users.add(user);
                 long offset = group.users() == 1 ? 0 : group.rampUpMs() * i / (group.users() - 1);
                 scheduler.schedule(() -> connect(user), offset, TimeUnit.MILLISECONDS);
@@ -125,10 +126,10 @@ public final class Simulation implements AutoCloseable {
             return;
         }
         try {
-            user.connect(client, url, tokens == null ? null : tokens.apply(user.id()))
+            user.connect(client, url, tokens == null ? null : tokens.apply(user.id()), scheduler)
                     .whenComplete((ok, failure) -> scheduleNext(user));
         } catch (RuntimeException e) {
-            connectionFailed(user.group(), user.id(), e);
+            counters.connectionFailed(user.group().name(), user.id(), ClientConnection.describe(e, VirtualUser.CONNECT_TIMEOUT));
             userDone();
         }
     }
@@ -298,34 +299,7 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    void error(String code, boolean unexpected) {
-        errorsByCode.computeIfAbsent(code, key -> new LongAdder()).increment();
-        if (unexpected) {
-            unexpectedErrors.increment();
-        }
-    }
-
-    void runEnded(String status) {
-        runsByStatus.computeIfAbsent(status, key -> new LongAdder()).increment();
-    }
-
-    void connectionOpened() {
-        connectionsOpened.increment();
-    }
-
-    void connectionFailed(Scenario.Group group, String user, Throwable failure) {
-        connectionFailures.increment();
-        failuresByGroup.computeIfAbsent(group.name(), key -> new LongAdder()).increment();
-        problem("connection of " + user + " failed: " + FailureText.describe(failure, VirtualUser.CONNECT_TIMEOUT));
-    }
-
-    void connectionLost(Scenario.Group group, String user, String how) {
-        connectionsLost.increment();
-        lostByGroup.computeIfAbsent(group.name(), key -> new LongAdder()).increment();
-        problem("connection of " + user + " " + how);
-    }
-
-    void problem(String what) {
+    private void problem(String what) {
         synchronized (problems) {
             if (problems.size() < PROBLEMS_KEPT) {
                 problems.add(what);
@@ -333,9 +307,115 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    void schedule(Runnable task, long delay, TimeUnit unit) {
-        if (!scheduler.isShutdown()) {
-            scheduler.schedule(task, delay, unit);
+    /** Where the users' reports add up. */
+    private final class Counters implements SimCounters {
+        @Override
+        public void sent() {
+            sent.increment();
+        }
+
+        @Override
+        public void received() {
+            received.increment();
+        }
+
+        @Override
+        public void ping(long nanos) {
+            pingRtt.recordNanos(nanos);
+        }
+
+        @Override
+        public void ack(long nanos) {
+            ackLatency.recordNanos(nanos);
+        }
+
+        @Override
+        public void reply(long nanos) {
+            replyLatency.recordNanos(nanos);
+        }
+
+        @Override
+        public void error(String code, boolean unexpected) {
+            errorsByCode.computeIfAbsent(code, key -> new LongAdder()).increment();
+            if (unexpected) {
+                unexpectedErrors.increment();
+            }
+        }
+
+        @Override
+        public void runStarted() {
+            runsStarted.increment();
+        }
+
+        @Override
+        public void firstEvent(long nanos) {
+            firstEvent.recordNanos(nanos);
+        }
+
+        @Override
+        public void runEnded(String status, long nanos) {
+            runDuration.recordNanos(nanos);
+            runsByStatus.computeIfAbsent(status, key -> new LongAdder()).increment();
+        }
+
+        @Override
+        public void runOutOfOrder() {
+            runsOutOfOrder.increment();
+        }
+
+        @Override
+        public void runMissingEvents() {
+            runsMissingEvents.increment();
+        }
+
+        @Override
+        public void runsIncomplete(long count) {
+            runsIncomplete.add(count);
+        }
+
+        @Override
+        public void unanswered(long count) {
+            unanswered.add(count);
+        }
+
+        @Override
+        public void interrupted() {
+            interrupted.increment();
+        }
+
+        @Override
+        public void isolationViolation(String problem) {
+            isolationViolations.increment();
+            problem(problem);
+        }
+
+        @Override
+        public void connectionOpened() {
+            connectionsOpened.increment();
+        }
+
+        @Override
+        public void connectionFailed(String group, String user, String why) {
+            connectionFailures.increment();
+            failuresByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
+            problem("connection of " + user + " failed: " + why);
+        }
+
+        @Override
+        public void connectionLost(String group, String user, String how) {
+            connectionsLost.increment();
+            lostByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
+            problem("connection of " + user + " " + how);
+        }
+
+        @Override
+        public void reconnect() {
+            reconnects.increment();
+        }
+
+        @Override
+        public void problem(String what) {
+            Simulation.this.problem(what);
         }
     }
 

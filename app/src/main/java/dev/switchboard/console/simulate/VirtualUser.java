@@ -2,40 +2,44 @@ package dev.switchboard.console.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.console.ws.WholeTextListener;
+import dev.switchboard.console.contract.RunContract;
+import dev.switchboard.console.ws.ClientConnection;
+import dev.switchboard.router.protocol.EventType;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One simulated user: its connections, what it sent and is waiting for, the runs it started, and
- * the checks on everything it receives. All bookkeeping happens under the user's own lock (its
- * connections' listeners may run on different threads); nothing here is shared between users.
+ * One simulated user: its connections ({@link ClientConnection}s), what it sent and is waiting
+ * for, the runs it started, and the checks on everything it receives (each run's events through a
+ * {@link RunContract} per connection). It reports through {@link SimCounters}. All bookkeeping
+ * happens under the user's own lock (its connections' listeners may run on different threads);
+ * nothing here is shared between users.
  */
 public final class VirtualUser {
     /** How long a connect may take before it counts as failed. */
-    static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(15);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int EARLY_EVENTS_KEPT = 16;
-    private static final List<String> FIVE = List.of("agent_started", "agent_thinking", "tool_executing",
-            "tool_completed", "agent_completed");
 
     private final String id;
     private final Scenario.Group group;
-    private final Simulation sim;
+    private final SimCounters counters;
     private final List<Conn> conns = new ArrayList<>();
     private final Map<String, Pending> pending = new HashMap<>();
     private final Map<String, Run> runs = new HashMap<>();
@@ -46,8 +50,8 @@ public final class VirtualUser {
      * off by their connection closing, and runs found not to be this user's (counted once).
      */
     private final Map<String, Run> finished = new HashMap<>();
-    private final java.util.Set<String> interruptedRuns = new java.util.HashSet<>();
-    private final java.util.Set<String> foreign = new java.util.HashSet<>();
+    private final Set<String> interruptedRuns = new HashSet<>();
+    private final Set<String> foreign = new HashSet<>();
     /** A user with no open connection for this long (reconnecting or not) stops sending. */
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
     private long disconnectedSince;
@@ -75,7 +79,7 @@ public final class VirtualUser {
         final Conn origin;
         /** The connections open at the ack, with the generation (reconnect count) they had then. */
         final Map<Conn, Integer> watched = new HashMap<>();
-        final Map<Conn, Track> tracks = new HashMap<>();
+        final Map<Conn, RunContract> tracks = new HashMap<>();
         boolean firstEventSeen;
         boolean lateEventCounted;
 
@@ -85,19 +89,10 @@ public final class VirtualUser {
         }
     }
 
-    /** The run's events as one connection saw them. */
-    private static final class Track {
-        long lastSeq;
-        int kinds;
-        int openTools;
-        boolean completed;
-        boolean broken;
-    }
-
-    VirtualUser(String id, Scenario.Group group, Simulation sim) {
+    VirtualUser(String id, Scenario.Group group, SimCounters counters) {
         this.id = id;
         this.group = group;
-        this.sim = sim;
+        this.counters = counters;
     }
 
     String id() {
@@ -108,15 +103,21 @@ public final class VirtualUser {
         return group;
     }
 
-    /** Opens every connection of this user; completes when all have opened or failed. */
-    CompletableFuture<Void> connect(HttpClient client, URI base, String token) {
+    /**
+     * Opens every connection of this user; completes when all have opened or failed. A group that
+     * reconnects retries on {@code scheduler}.
+     */
+    CompletableFuture<Void> connect(HttpClient client, URI base, String token, ScheduledExecutorService scheduler) {
+        URI target = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user="
+                + URLEncoder.encode(id, StandardCharsets.UTF_8));
         List<CompletableFuture<?>> opening = new ArrayList<>();
         for (int i = 0; i < group.connectionsPerUser(); i++) {
-            Conn conn = new Conn(i);
+            Conn conn = new Conn(client, scheduler);
             synchronized (this) {
                 conns.add(conn);
             }
-            opening.add(conn.open(client, base, token));
+            // a failed connect is reported through the listener; the user goes on with the others
+            opening.add(conn.connection.open(new ClientConnection.Target(target, token)).exceptionally(failure -> null));
         }
         return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
     }
@@ -126,6 +127,7 @@ public final class VirtualUser {
         String type = group.pick(ThreadLocalRandom.current());
         Conn conn;
         String messageId;
+        int seq;
         synchronized (this) {
             if (!sending || group.messagesPerUser() > 0 && sentCount >= group.messagesPerUser()) {
                 return false;
@@ -141,44 +143,20 @@ public final class VirtualUser {
             }
             disconnectedSince = 0;
             sentCount++;
-            messageId = id + "-" + ++messageSeq;
+            seq = ++messageSeq;
+            messageId = id + "-" + seq;
             if (!Scenario.REPLIES.get(type).isEmpty()) {
                 pending.put(messageId, new Pending(System.nanoTime(), type, conn));
             }
         }
-        conn.send(message(type, messageId));
-        sim.sent.increment();
+        conn.connection.send(SimMessages.message(type, messageId, id, seq, group.contentChars()));
+        counters.sent();
         return group.messagesPerUser() == 0 || sentCount < group.messagesPerUser();
     }
 
     private Conn openConn(int turn) {
-        List<Conn> open = conns.stream().filter(conn -> conn.socket != null && !conn.closed).toList();
+        List<Conn> open = conns.stream().filter(conn -> conn.open).toList();
         return open.isEmpty() ? null : open.get(turn % open.size());
-    }
-
-    private String message(String type, String messageId) {
-        ObjectNode message = MAPPER.createObjectNode().put("type", type).put("message_id", messageId);
-        switch (type) {
-            case "user_message", "validate_content" -> message.putObject("payload").put("content", content());
-            case "start_agent" -> {
-                ObjectNode payload = message.putObject("payload").put("content", content());
-                payload.putArray("tools").add("web_search");
-            }
-            case "typing" -> message.putObject("payload").put("state", "start");
-            default -> {
-            }
-        }
-        return message.toString();
-    }
-
-    private String content() {
-        StringBuilder text = new StringBuilder("Question ").append(messageSeq).append(" from ").append(id)
-                .append(": how is routing today?");
-        while (text.length() < group.contentChars()) {
-            text.append(" Please include the latest figures.");
-        }
-        text.setLength(Math.max(1, group.contentChars()));
-        return text.toString();
     }
 
     /** Stops sending; the user keeps receiving until closed. */
@@ -193,18 +171,18 @@ public final class VirtualUser {
 
     private void onText(Conn conn, String text) {
         long now = System.nanoTime();
-        sim.received.increment();
+        counters.received();
         JsonNode frame;
         try {
             frame = MAPPER.readTree(text);
         } catch (Exception e) {
-            sim.problem("unparseable frame for " + id);
+            counters.problem("unparseable frame for " + id);
             return;
         }
         String type = frame.path("type").asText("");
         synchronized (this) {
             received++;
-            if (FIVE.contains(type)) {
+            if (RunContract.isRunEvent(type)) {
                 onRunEvent(conn, frame, now);
                 return;
             }
@@ -215,7 +193,7 @@ public final class VirtualUser {
                 return;
             }
             Pending request = replyTo == null ? null : pending.remove(replyTo);
-            if (type.equals("error")) {
+            if (type.equals(EventType.ERROR)) {
                 onError(frame.path("code").asText("?"));
                 return;
             }
@@ -224,34 +202,34 @@ public final class VirtualUser {
             }
             long elapsed = now - request.sentNanos;
             switch (request.type) {
-                case "ping" -> sim.pingRtt.recordNanos(elapsed);
+                case "ping" -> counters.ping(elapsed);
                 case "user_message", "start_agent" -> onAck(frame, request, elapsed);
-                default -> sim.replyLatency.recordNanos(elapsed);
+                default -> counters.reply(elapsed);
             }
         }
     }
 
     private void onError(String code) {
         errors++;
-        sim.error(code, !group.expectedErrors().contains(code));
+        counters.error(code, !group.expectedErrors().contains(code));
     }
 
     private void onAck(JsonNode frame, Pending request, long elapsed) {
-        sim.ackLatency.recordNanos(elapsed);
+        counters.ack(elapsed);
         String runId = frame.path("run_id").asText(null);
         if (runId == null) {
             return;
         }
         Run run = new Run(request.sentNanos, request.conn);
         for (Conn conn : conns) {
-            if (conn.socket != null && !conn.closed) {
+            if (conn.open) {
                 run.watched.put(conn, conn.generation);
             }
         }
         run.watched.put(request.conn, request.conn.generation);
         runs.put(runId, run);
         runsStarted++;
-        sim.runsStarted.increment();
+        counters.runStarted();
         Early before = early.remove(runId);
         if (before != null) {
             for (Map.Entry<Conn, JsonNode> event : before.events) {
@@ -275,8 +253,8 @@ public final class VirtualUser {
             Integer generation = ended.watched.get(conn);
             if (generation != null && generation == conn.generation && !ended.lateEventCounted) {
                 ended.lateEventCounted = true;
-                sim.runsOutOfOrder.increment(); // an event after agent_completed on a connection that saw it
-                sim.problem(id + ": run " + runId + " sent " + event.path("type").asText() + " after agent_completed");
+                counters.runOutOfOrder(); // an event after agent_completed on a connection that saw it
+                counters.problem(id + ": run " + runId + " sent " + event.path("type").asText() + " after agent_completed");
             }
             return;
         }
@@ -296,36 +274,25 @@ public final class VirtualUser {
             return; // opened (or reopened) after the run started: it sees only the rest of the run
         }
         String type = event.path("type").asText();
-        Track track = run.tracks.computeIfAbsent(conn, key -> new Track());
-        long seq = event.path("seq").asLong(-1);
-        boolean inOrder = !track.completed && seq == track.lastSeq + 1 && (seq == 1) == type.equals("agent_started");
-        if (type.equals("tool_executing")) {
-            track.openTools++;
-        } else if (type.equals("tool_completed")) {
-            inOrder &= track.openTools-- > 0;
-        }
-        track.broken |= !inOrder;
-        track.lastSeq = seq;
-        track.kinds |= 1 << FIVE.indexOf(type);
-        if (conn == run.origin && type.equals("agent_started") && !run.firstEventSeen) {
+        RunContract contract = run.tracks.computeIfAbsent(conn, key -> new RunContract());
+        contract.accept(type, event.path("seq").asLong(-1), event.path("data").path("tool").asText(null));
+        if (conn == run.origin && type.equals(EventType.AGENT_STARTED) && !run.firstEventSeen) {
             run.firstEventSeen = true;
-            sim.firstEvent.recordNanos(now - run.sentNanos);
+            counters.firstEvent(now - run.sentNanos);
         }
-        if (!type.equals("agent_completed")) {
+        if (!type.equals(EventType.AGENT_COMPLETED)) {
             return;
         }
-        track.completed = true;
         String status = event.path("data").path("status").asText("");
-        boolean allFive = track.kinds == (1 << FIVE.size()) - 1;
-        if (track.broken) {
-            sim.runsOutOfOrder.increment();
+        boolean allFive = contract.sawEveryKind();
+        if (!contract.inOrder()) {
+            counters.runOutOfOrder();
         } else if (!allFive && status.equals("completed")) {
-            sim.runsMissingEvents.increment();
+            counters.runMissingEvents();
         }
         if (conn == run.origin) {
-            sim.runDuration.recordNanos(now - run.sentNanos);
-            sim.runEnded(status);
-            if (status.equals("completed") && allFive && !track.broken) {
+            counters.runEnded(status, now - run.sentNanos);
+            if (status.equals("completed") && allFive && contract.inOrder()) {
                 runsCompleted++;
             }
         }
@@ -336,9 +303,9 @@ public final class VirtualUser {
     private boolean finishIfSeenEverywhere(String runId, Run run) {
         for (Map.Entry<Conn, Integer> watched : run.watched.entrySet()) {
             Conn conn = watched.getKey();
-            boolean stillThere = !conn.closed && conn.generation == watched.getValue();
-            Track track = run.tracks.get(conn);
-            if (stillThere && (track == null || !track.completed)) {
+            boolean stillThere = conn.open && conn.generation == watched.getValue();
+            RunContract track = run.tracks.get(conn);
+            if (stillThere && (track == null || !track.completed())) {
                 return false;
             }
         }
@@ -350,8 +317,7 @@ public final class VirtualUser {
 
     private void leak(String what) {
         violations++;
-        sim.isolationViolations.increment();
-        sim.problem("isolation violation: " + id + " got " + what);
+        counters.isolationViolation("isolation violation: " + id + " got " + what);
     }
 
     private void violation(String runId) {
@@ -375,9 +341,9 @@ public final class VirtualUser {
     /** At the end: what is still outstanding is unanswered or incomplete. */
     synchronized void finish() {
         sweep(Long.MAX_VALUE, -1);
-        sim.unanswered.add(pending.size());
+        counters.unanswered(pending.size());
         pending.clear();
-        sim.runsIncomplete.add(runs.size());
+        counters.runsIncomplete(runs.size());
         runs.clear();
     }
 
@@ -387,15 +353,18 @@ public final class VirtualUser {
             sending = false;
             all = List.copyOf(conns);
         }
-        all.forEach(Conn::close);
+        // the router's close frame ends each; one that does not answer within 2 s is dropped
+        all.forEach(conn -> conn.connection.close("simulation over").orTimeout(2, TimeUnit.SECONDS)
+                .whenComplete((ok, failure) -> conn.connection.abort()));
     }
 
     private synchronized void onClosed(Conn conn) {
+        conn.open = false;
         // Messages and runs that went out on a connection the router closed end with it (documented).
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             if (it.next().conn == conn) {
                 it.remove();
-                sim.interrupted.increment();
+                counters.interrupted();
             }
         }
         for (Iterator<Map.Entry<String, Run>> it = runs.entrySet().iterator(); it.hasNext(); ) {
@@ -404,7 +373,7 @@ public final class VirtualUser {
                 // The router cancels it; its agent_completed may still reach the other connections.
                 it.remove();
                 interruptedRuns.add(entry.getKey());
-                sim.interrupted.increment();
+                counters.interrupted();
             }
         }
         for (Map.Entry<String, Run> entry : List.copyOf(runs.entrySet())) {
@@ -413,7 +382,7 @@ public final class VirtualUser {
     }
 
     synchronized UserRow row() {
-        int open = (int) conns.stream().filter(conn -> conn.socket != null && !conn.closed).count();
+        int open = (int) conns.stream().filter(conn -> conn.open).count();
         return new UserRow(id, group.name(), open, sentCount, received, runsStarted, runsCompleted, errors, violations);
     }
 
@@ -426,105 +395,53 @@ public final class VirtualUser {
                           long runsStarted, long runsCompleted, long errors, long isolationViolations) {
     }
 
-    /** One connection of the user over the JDK's WebSocket client. */
-    private final class Conn extends WholeTextListener {
-        final int index;
-        volatile WebSocket socket;
-        volatile boolean closed;
+    /** One connection of the user, and what the user's checks need to know of it. */
+    private final class Conn implements ClientConnection.Listener {
+        final ClientConnection connection;
+        /** Open now (guarded by the user's lock, like everything the checks read). */
+        boolean open;
         /** How many times this connection has opened: events are checked per opening. */
-        volatile int generation;
-        private volatile boolean closing;
-        private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
-        private HttpClient client;
-        private URI base;
-        private String token;
-        private int reconnects;
+        int generation;
 
-        Conn(int index) {
-            this.index = index;
-        }
-
-        CompletableFuture<?> open(HttpClient httpClient, URI uri, String bearer) {
-            this.client = httpClient;
-            this.base = uri;
-            this.token = bearer;
-            WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
-            if (token != null) {
-                builder.header("Authorization", "Bearer " + token);
-            }
-            URI target = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user="
-                    + URLEncoder.encode(id, StandardCharsets.UTF_8));
-            return builder.buildAsync(target, this).handle((ws, failure) -> {
-                if (failure != null) {
-                    closed = true;
-                    sim.connectionFailed(group, id, failure);
-                    scheduleReconnect();
-                } else if (closing) {
-                    ws.abort(); // opened after the simulation ended
-                } else {
-                    synchronized (VirtualUser.this) {
-                        generation++;
-                        socket = ws;
-                        closed = false;
-                    }
-                    reconnects = 0;
-                    discardPartial();
-                    sim.connectionOpened();
-                }
-                return null;
-            });
-        }
-
-        synchronized void send(String text) {
-            WebSocket ws = socket;
-            lastSend = lastSend.handle((ok, failure) -> null).thenCompose(ignored -> ws.sendText(text, true));
+        Conn(HttpClient client, ScheduledExecutorService scheduler) {
+            this.connection = ClientConnection.builder(client).connectTimeout(CONNECT_TIMEOUT)
+                    .reconnect(FIRST_RETRY, LAST_RETRY, scheduler, down -> group.reconnect() && sending)
+                    .listener(this).build();
         }
 
         @Override
-        protected void onMessage(String text) {
+        public void onOpen() {
+            synchronized (VirtualUser.this) {
+                generation++;
+                open = true;
+            }
+            counters.connectionOpened();
+        }
+
+        @Override
+        public void onText(String text) {
             VirtualUser.this.onText(this, text);
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            ended("closed " + statusCode + (reason.isEmpty() ? "" : " " + reason));
-            return null;
+        public void onDown(ClientConnection.Down down) {
+            if (down.cause() == ClientConnection.Cause.CONNECT_FAILED) {
+                counters.connectionFailed(group.name(), id, connection.describe(down.failure()));
+                return;
+            }
+            if (!connection.isEnded()) {
+                // counted before the user sees the connection closed: once it does, it may stop and
+                // the simulation may report at once
+                counters.connectionLost(group.name(), id, down.cause() == ClientConnection.Cause.CLOSED
+                        ? "closed " + down.statusCode() + (down.reason().isEmpty() ? "" : " " + down.reason())
+                        : "failed: " + down.failure());
+            }
+            onClosed(this);
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            ended("failed: " + error);
-        }
-
-        private void ended(String how) {
-            closed = true;
-            onClosed(this);
-            if (!closing) {
-                sim.connectionLost(group, id, how);
-                scheduleReconnect();
-            }
-        }
-
-        private void scheduleReconnect() {
-            if (!group.reconnect() || closing || !sending) {
-                return;
-            }
-            long delayMs = Math.min(5_000, 200L << Math.min(reconnects++, 5));
-            sim.schedule(() -> {
-                if (!closing && sending) {
-                    sim.reconnects.increment();
-                    open(client, base, token);
-                }
-            }, delayMs, TimeUnit.MILLISECONDS);
-        }
-
-        void close() {
-            closing = true;
-            WebSocket ws = socket;
-            if (ws != null && !closed) {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "simulation over").orTimeout(2, TimeUnit.SECONDS)
-                        .whenComplete((ok, failure) -> ws.abort());
-            }
+        public void onReconnect() {
+            counters.reconnect();
         }
     }
 }

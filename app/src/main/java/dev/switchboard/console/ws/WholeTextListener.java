@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionStage;
  * of a {@link ClientConnection}, so a message cut off by a closed connection is never glued to
  * the first message of the next.
  */
-public abstract class WholeTextListener implements WebSocket.Listener {
+abstract class WholeTextListener implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
 
     @Override
@@ -29,11 +29,6 @@ public abstract class WholeTextListener implements WebSocket.Listener {
             webSocket.request(1);
         }
         return null;
-    }
-
-    /** Forgets a message cut off by a closed connection (call before reusing the listener). */
-    protected final void discardPartial() {
-        partial.setLength(0);
     }
 
     /** One whole text message. */
