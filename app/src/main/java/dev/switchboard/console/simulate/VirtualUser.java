@@ -12,11 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One simulated user: its connections ({@link ClientConnection}s), what it sent and is waiting
- * for, the runs it started, and the checks on everything it receives (each run's events through a
- * {@link RunContract} per connection). It reports through {@link SimCounters}. All bookkeeping
+ * for, and the checks on everything it receives (its runs are watched by {@link UserRuns}, its
+ * frames made by {@link SimMessages}). It reports through {@link SimCounters}. All bookkeeping
  * happens under the user's own lock (its connections' listeners may run on different threads);
  * nothing here is shared between users.
  */
@@ -35,23 +33,13 @@ public final class VirtualUser {
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int EARLY_EVENTS_KEPT = 16;
 
     private final String id;
     private final Scenario.Group group;
     private final SimCounters counters;
     private final List<Conn> conns = new ArrayList<>();
     private final Map<String, Pending> pending = new HashMap<>();
-    private final Map<String, Run> runs = new HashMap<>();
-    /** Run events for runs not (yet) known as this user's: checked when the ack arrives, else violations. */
-    private final Map<String, Early> early = new HashMap<>();
-    /**
-     * Runs of this user that ended (kept to catch events after their end), runs cut
-     * off by their connection closing, and runs found not to be this user's (counted once).
-     */
-    private final Map<String, Run> finished = new HashMap<>();
-    private final Set<String> interruptedRuns = new HashSet<>();
-    private final Set<String> foreign = new HashSet<>();
+    private final UserRuns runs;
     /** A user with no open connection for this long (reconnecting or not) stops sending. */
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
     private long disconnectedSince;
@@ -60,39 +48,16 @@ public final class VirtualUser {
     private long received;
     private long errors;
     private long violations;
-    private long runsStarted;
-    private long runsCompleted;
     private volatile boolean sending = true;
 
     private record Pending(long sentNanos, String type, Conn conn) {
-    }
-
-    private record Early(long firstSeenNanos, List<Map.Entry<Conn, JsonNode>> events) {
-    }
-
-    /**
-     * One run this user started, checked separately on every connection that was open when it
-     * started (a connection opened later sees only the rest of the run and is not checked).
-     */
-    private static final class Run {
-        final long sentNanos;
-        final Conn origin;
-        /** The connections open at the ack, with the generation (reconnect count) they had then. */
-        final Map<Conn, Integer> watched = new HashMap<>();
-        final Map<Conn, RunContract> tracks = new HashMap<>();
-        boolean firstEventSeen;
-        boolean lateEventCounted;
-
-        Run(long sentNanos, Conn origin) {
-            this.sentNanos = sentNanos;
-            this.origin = origin;
-        }
     }
 
     VirtualUser(String id, Scenario.Group group, SimCounters counters) {
         this.id = id;
         this.group = group;
         this.counters = counters;
+        this.runs = new UserRuns(id, counters, this::leak);
     }
 
     String id() {
@@ -166,7 +131,7 @@ public final class VirtualUser {
 
     /** Whether nothing is outstanding: every reply and every run's end has arrived. */
     synchronized boolean settled() {
-        return pending.isEmpty() && runs.isEmpty();
+        return pending.isEmpty() && runs.allEnded();
     }
 
     private void onText(Conn conn, String text) {
@@ -183,7 +148,7 @@ public final class VirtualUser {
         synchronized (this) {
             received++;
             if (RunContract.isRunEvent(type)) {
-                onRunEvent(conn, frame, now);
+                runs.event(conn, frame, now, conns.size() == 1);
                 return;
             }
             String replyTo = frame.path("reply_to").asText(null);
@@ -220,99 +185,7 @@ public final class VirtualUser {
         if (runId == null) {
             return;
         }
-        Run run = new Run(request.sentNanos, request.conn);
-        for (Conn conn : conns) {
-            if (conn.open) {
-                run.watched.put(conn, conn.generation);
-            }
-        }
-        run.watched.put(request.conn, request.conn.generation);
-        runs.put(runId, run);
-        runsStarted++;
-        counters.runStarted();
-        Early before = early.remove(runId);
-        if (before != null) {
-            for (Map.Entry<Conn, JsonNode> event : before.events) {
-                track(runId, run, event.getKey(), event.getValue(), before.firstSeenNanos);
-            }
-        }
-    }
-
-    private void onRunEvent(Conn conn, JsonNode event, long now) {
-        String runId = event.path("run_id").asText("");
-        Run run = runs.get(runId);
-        if (run != null) {
-            track(runId, run, conn, event, now);
-            return;
-        }
-        if (interruptedRuns.contains(runId) || foreign.contains(runId)) {
-            return; // a run cut off by its connection closing (its cancellation), or one counted already
-        }
-        Run ended = finished.get(runId);
-        if (ended != null) {
-            Integer generation = ended.watched.get(conn);
-            if (generation != null && generation == conn.generation && !ended.lateEventCounted) {
-                ended.lateEventCounted = true;
-                counters.runOutOfOrder(); // an event after agent_completed on a connection that saw it
-                counters.problem(id + ": run " + runId + " sent " + event.path("type").asText() + " after agent_completed");
-            }
-            return;
-        }
-        Early seen = early.computeIfAbsent(runId, key -> new Early(now, new ArrayList<>()));
-        if (seen.events.size() < EARLY_EVENTS_KEPT) {
-            seen.events.add(Map.entry(conn, event));
-        }
-        if (conns.size() == 1) {
-            // One connection: the ack always precedes a run's first event, so this run is not ours.
-            violation(runId);
-        }
-    }
-
-    private void track(String runId, Run run, Conn conn, JsonNode event, long now) {
-        Integer generation = run.watched.get(conn);
-        if (generation == null || generation != conn.generation) {
-            return; // opened (or reopened) after the run started: it sees only the rest of the run
-        }
-        String type = event.path("type").asText();
-        RunContract contract = run.tracks.computeIfAbsent(conn, key -> new RunContract());
-        contract.accept(type, event.path("seq").asLong(-1), event.path("data").path("tool").asText(null));
-        if (conn == run.origin && type.equals(EventType.AGENT_STARTED) && !run.firstEventSeen) {
-            run.firstEventSeen = true;
-            counters.firstEvent(now - run.sentNanos);
-        }
-        if (!type.equals(EventType.AGENT_COMPLETED)) {
-            return;
-        }
-        String status = event.path("data").path("status").asText("");
-        boolean allFive = contract.sawEveryKind();
-        if (!contract.inOrder()) {
-            counters.runOutOfOrder();
-        } else if (!allFive && status.equals("completed")) {
-            counters.runMissingEvents();
-        }
-        if (conn == run.origin) {
-            counters.runEnded(status, now - run.sentNanos);
-            if (status.equals("completed") && allFive && contract.inOrder()) {
-                runsCompleted++;
-            }
-        }
-        finishIfSeenEverywhere(runId, run);
-    }
-
-    /** Ends a run once every watched connection still open has seen its {@code agent_completed}. */
-    private boolean finishIfSeenEverywhere(String runId, Run run) {
-        for (Map.Entry<Conn, Integer> watched : run.watched.entrySet()) {
-            Conn conn = watched.getKey();
-            boolean stillThere = conn.open && conn.generation == watched.getValue();
-            RunContract track = run.tracks.get(conn);
-            if (stillThere && (track == null || !track.completed())) {
-                return false;
-            }
-        }
-        runs.remove(runId);
-        run.tracks.clear();
-        finished.put(runId, run);
-        return true;
+        runs.started(runId, request.sentNanos, request.conn, conns);
     }
 
     private void leak(String what) {
@@ -320,31 +193,16 @@ public final class VirtualUser {
         counters.isolationViolation("isolation violation: " + id + " got " + what);
     }
 
-    private void violation(String runId) {
-        early.remove(runId);
-        if (foreign.add(runId)) {
-            leak("events of run " + runId + " it did not start");
-        }
-    }
-
     /** Counts run events that never turned out to be ours within {@code graceNanos} as violations. */
     synchronized void sweep(long now, long graceNanos) {
-        for (Iterator<Map.Entry<String, Early>> it = early.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Early> entry = it.next();
-            if (now - entry.getValue().firstSeenNanos > graceNanos) {
-                it.remove();
-                violation(entry.getKey());
-            }
-        }
+        runs.sweep(now, graceNanos);
     }
 
     /** At the end: what is still outstanding is unanswered or incomplete. */
     synchronized void finish() {
-        sweep(Long.MAX_VALUE, -1);
+        runs.finish();
         counters.unanswered(pending.size());
         pending.clear();
-        counters.runsIncomplete(runs.size());
-        runs.clear();
     }
 
     void close() {
@@ -367,23 +225,13 @@ public final class VirtualUser {
                 counters.interrupted();
             }
         }
-        for (Iterator<Map.Entry<String, Run>> it = runs.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Run> entry = it.next();
-            if (entry.getValue().origin == conn) {
-                // The router cancels it; its agent_completed may still reach the other connections.
-                it.remove();
-                interruptedRuns.add(entry.getKey());
-                counters.interrupted();
-            }
-        }
-        for (Map.Entry<String, Run> entry : List.copyOf(runs.entrySet())) {
-            finishIfSeenEverywhere(entry.getKey(), entry.getValue());
-        }
+        runs.closed(conn);
     }
 
     synchronized UserRow row() {
         int open = (int) conns.stream().filter(conn -> conn.open).count();
-        return new UserRow(id, group.name(), open, sentCount, received, runsStarted, runsCompleted, errors, violations);
+        return new UserRow(id, group.name(), open, sentCount, received, runs.started(), runs.completed(), errors,
+                violations);
     }
 
     /**
@@ -396,12 +244,22 @@ public final class VirtualUser {
     }
 
     /** One connection of the user, and what the user's checks need to know of it. */
-    private final class Conn implements ClientConnection.Listener {
+    private final class Conn implements ClientConnection.Listener, UserRuns.Link {
         final ClientConnection connection;
         /** Open now (guarded by the user's lock, like everything the checks read). */
         boolean open;
         /** How many times this connection has opened: events are checked per opening. */
         int generation;
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public int generation() {
+            return generation;
+        }
 
         Conn(HttpClient client, ScheduledExecutorService scheduler) {
             this.connection = ClientConnection.builder(client).connectTimeout(CONNECT_TIMEOUT)

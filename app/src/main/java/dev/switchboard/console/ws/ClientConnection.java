@@ -201,7 +201,7 @@ public final class ClientConnection {
                 closeSent.complete(null);
             } // else opened() or down() finishes the close
         }
-        return closeSent;
+        return closeSent.copy(); // a caller's orTimeout must not complete it for everyone
     }
 
     private void sendClose(WebSocket current) {
