@@ -38,49 +38,51 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
     }
 
     static SimReport of(Simulation sim, Instant startedAt, Duration total, Duration sending) {
+        SimTotals totals = sim.totals();
         Map<String, Measure.Figures> latency = new LinkedHashMap<>();
-        for (Measure measure : List.of(sim.ackLatency, sim.firstEvent, sim.runDuration, sim.pingRtt, sim.replyLatency)) {
+        for (Measure measure : List.of(totals.ackLatency, totals.firstEvent, totals.runDuration, totals.pingRtt,
+                totals.replyLatency)) {
             measure.sample();
             latency.put(measure.name(), measure.total());
         }
         List<Check> checks = new ArrayList<>();
-        long violations = sim.isolationViolations.sum();
+        long violations = totals.isolationViolations.sum();
         checks.add(new Check("isolation", violations == 0,
                 violations + " events received for runs the user did not start"));
-        long outOfOrder = sim.runsOutOfOrder.sum();
-        long missing = sim.runsMissingEvents.sum();
-        long incomplete = sim.runsIncomplete.sum();
+        long outOfOrder = totals.runsOutOfOrder.sum();
+        long missing = totals.runsMissingEvents.sum();
+        long incomplete = totals.runsIncomplete.sum();
         checks.add(new Check("runs_complete_in_order", outOfOrder + missing + incomplete == 0,
                 String.format(Locale.ROOT, "%,d started; %d out of order, %d completed without all five events, %d never ended",
-                        sim.runsStarted.sum(), outOfOrder, missing, incomplete)));
-        long unanswered = sim.unanswered.sum();
+                        totals.runsStarted.sum(), outOfOrder, missing, incomplete)));
+        long unanswered = totals.unanswered.sum();
         checks.add(new Check("every_message_answered", unanswered == 0,
                 unanswered + " messages that expect a reply got none"));
-        checks.add(new Check("no_unexpected_errors", sim.unexpectedErrors() == 0,
-                sim.unexpectedErrors() + " errors with codes the scenario does not expect; by code: " + sim.errorsByCode()));
+        checks.add(new Check("no_unexpected_errors", totals.unexpectedErrors() == 0,
+                totals.unexpectedErrors() + " errors with codes the scenario does not expect; by code: " + totals.errorsByCode()));
         StringBuilder connections = new StringBuilder();
         boolean connectionsOk = true;
         for (Scenario.Group group : sim.scenario().groups()) {
-            long failed = sim.connectionFailures(group.name());
-            long closed = sim.connectionsLost(group.name());
+            long failed = totals.connectionFailures(group.name());
+            long closed = totals.connectionsLost(group.name());
             connectionsOk &= failed <= group.maxConnectionFailures() && closed <= group.maxConnectionsClosed();
             connections.append(connections.length() == 0 ? "" : "; ").append(sim.scenario().groups().size() > 1
                     ? group.name() + ": " : "").append(String.format(Locale.ROOT,
                     "%d failed (allowed %d), %d closed by the router (allowed %d)", failed,
                     group.maxConnectionFailures(), closed, group.maxConnectionsClosed()));
         }
-        if (sim.interrupted.sum() > 0) {
-            connections.append("; ").append(sim.interrupted.sum()).append(" messages and runs cut off by closes");
+        if (totals.interrupted.sum() > 0) {
+            connections.append("; ").append(totals.interrupted.sum()).append(" messages and runs cut off by closes");
         }
         checks.add(new Check("connections", connectionsOk, connections.toString()));
-        if (sim.sent.sum() == 0) {
+        if (totals.sent.sum() == 0) {
             checks.add(new Check("traffic", false, "no message was sent"));
         }
         return new SimReport(sim.scenario().name(), sim.url().toString(), startedAt, sending, total,
-                sim.scenario().totalUsers(), sim.sent.sum(), sim.received.sum(), latency, sim.runsStarted.sum(),
-                sim.runsByStatus(), outOfOrder, missing, incomplete, unanswered, sim.interrupted.sum(), violations,
-                sim.errorsByCode(), sim.unexpectedErrors(), sim.connectionsOpened(), sim.connectionFailures(),
-                sim.connectionsLost(), sim.reconnects.sum(), List.copyOf(checks), sim.problems(), sim.userRows());
+                sim.scenario().totalUsers(), totals.sent.sum(), totals.received.sum(), latency, totals.runsStarted.sum(),
+                totals.runsByStatus(), outOfOrder, missing, incomplete, unanswered, totals.interrupted.sum(), violations,
+                totals.errorsByCode(), totals.unexpectedErrors(), totals.connectionsOpened(), totals.connectionFailures(),
+                totals.connectionsLost(), totals.reconnects.sum(), List.copyOf(checks), totals.problems(), sim.userRows());
     }
 
     /** Whether every check passed. */

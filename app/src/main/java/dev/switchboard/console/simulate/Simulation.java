@@ -6,20 +6,15 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -32,7 +27,6 @@ import java.util.function.Function;
  */
 public final class Simulation implements AutoCloseable {
     private static final long VIOLATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final int PROBLEMS_KEPT = 50;
 
     /** Where a simulation is. */
     public enum Phase { CONNECTING, RUNNING, DRAINING, DONE }
@@ -51,31 +45,7 @@ public final class Simulation implements AutoCloseable {
     private volatile long sendingEndedNanos;
     private Instant startedAt;
 
-    final Measure ackLatency = new Measure("ack");
-    final Measure firstEvent = new Measure("first_event");
-    final Measure runDuration = new Measure("run");
-    final Measure pingRtt = new Measure("ping");
-    final Measure replyLatency = new Measure("other_replies");
-    final LongAdder sent = new LongAdder();
-    final LongAdder received = new LongAdder();
-    final LongAdder runsStarted = new LongAdder();
-    final LongAdder runsOutOfOrder = new LongAdder();
-    final LongAdder runsMissingEvents = new LongAdder();
-    final LongAdder runsIncomplete = new LongAdder();
-    final LongAdder unanswered = new LongAdder();
-    final LongAdder interrupted = new LongAdder();
-    final LongAdder isolationViolations = new LongAdder();
-    final LongAdder reconnects = new LongAdder();
-    private final LongAdder connectionsOpened = new LongAdder();
-    private final LongAdder connectionFailures = new LongAdder();
-    private final LongAdder connectionsLost = new LongAdder();
-    private final LongAdder unexpectedErrors = new LongAdder();
-    private final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> runsByStatus = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> failuresByGroup = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> lostByGroup = new ConcurrentHashMap<>();
-    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    private final SimCounters counters = new Counters();
+    private final SimTotals totals = new SimTotals();
 
     /**
      * @param url      the router's client endpoint, {@code ws://host:port/ws}
@@ -107,7 +77,7 @@ public final class Simulation implements AutoCloseable {
         usersSending.set(scenario.totalUsers());
         for (Scenario.Group group : scenario.groups()) {
             for (int i = 0; i < group.users(); i++) {
-                VirtualUser user = new VirtualUser(group.userPrefix() + "-" + i, group, counters);
+                VirtualUser user = new VirtualUser(group.userPrefix() + "-" + i, group, totals);
                 users.add(user);
                 long offset = group.users() == 1 ? 0 : group.rampUpMs() * i / (group.users() - 1);
                 scheduler.schedule(() -> connect(user), offset, TimeUnit.MILLISECONDS);
@@ -129,7 +99,7 @@ public final class Simulation implements AutoCloseable {
             user.connect(client, url, tokens == null ? null : tokens.apply(user.id()), scheduler)
                     .whenComplete((ok, failure) -> scheduleNext(user));
         } catch (RuntimeException e) {
-            counters.connectionFailed(user.group().name(), user.id(), ClientConnection.describe(e, VirtualUser.CONNECT_TIMEOUT));
+            totals.connectionFailed(user.group().name(), user.id(), ClientConnection.describe(e, VirtualUser.CONNECT_TIMEOUT));
             userDone();
         }
     }
@@ -146,7 +116,7 @@ public final class Simulation implements AutoCloseable {
                     return;
                 }
             } catch (RuntimeException e) {
-                problem(user.id() + ": " + e);
+                totals.problem(user.id() + ": " + e);
             }
             userDone();
         }, pause, TimeUnit.MILLISECONDS);
@@ -218,12 +188,18 @@ public final class Simulation implements AutoCloseable {
             fraction = Math.min(1, elapsedNanos / 1e6 / scenario.durationMs());
         } else {
             long planned = scenario.groups().stream().mapToLong(g -> (long) g.users() * g.messagesPerUser()).sum();
-            fraction = Math.min(1, sent.sum() / (double) planned);
+            fraction = Math.min(1, totals.sent.sum() / (double) planned);
         }
         return new Progress(phase, elapsedNanos / 1_000_000, fraction, connectedUsers(), scenario.totalUsers(),
-                sent.sum(), received.sum(), runsStarted.sum(), runsEnded(), errorsTotal(),
-                isolationViolations.sum(), connectionFailures.sum(), ackLatency.sample(), firstEvent.sample(),
-                runDuration.sample(), pingRtt.sample());
+                totals.sent.sum(), totals.received.sum(), totals.runsStarted.sum(), totals.runsEnded(),
+                totals.errorsTotal(), totals.isolationViolations.sum(), totals.connectionFailures(),
+                totals.ackLatency.sample(), totals.firstEvent.sample(), totals.runDuration.sample(),
+                totals.pingRtt.sample());
+    }
+
+    /** What the users reported so far. */
+    SimTotals totals() {
+        return totals;
     }
 
     /** One row per user (for the per-user table). */
@@ -241,182 +217,6 @@ public final class Simulation implements AutoCloseable {
             copy = List.copyOf(users);
         }
         return (int) copy.stream().filter(user -> user.row().openConnections() > 0).count();
-    }
-
-    long runsEnded() {
-        return runsByStatus.values().stream().mapToLong(LongAdder::sum).sum();
-    }
-
-    long errorsTotal() {
-        return errorsByCode.values().stream().mapToLong(LongAdder::sum).sum();
-    }
-
-    Map<String, Long> errorsByCode() {
-        return counts(errorsByCode);
-    }
-
-    Map<String, Long> runsByStatus() {
-        return counts(runsByStatus);
-    }
-
-    private static Map<String, Long> counts(Map<String, LongAdder> adders) {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        new java.util.TreeMap<>(adders).forEach((key, adder) -> counts.put(key, adder.sum()));
-        return counts;
-    }
-
-    long connectionsOpened() {
-        return connectionsOpened.sum();
-    }
-
-    long connectionFailures() {
-        return connectionFailures.sum();
-    }
-
-    long connectionsLost() {
-        return connectionsLost.sum();
-    }
-
-    /** Connection failures of a group. */
-    long connectionFailures(String group) {
-        LongAdder count = failuresByGroup.get(group);
-        return count == null ? 0 : count.sum();
-    }
-
-    /** Connections of a group the router closed. */
-    long connectionsLost(String group) {
-        LongAdder count = lostByGroup.get(group);
-        return count == null ? 0 : count.sum();
-    }
-
-    long unexpectedErrors() {
-        return unexpectedErrors.sum();
-    }
-
-    List<String> problems() {
-        synchronized (problems) {
-            return List.copyOf(problems);
-        }
-    }
-
-    private void problem(String what) {
-        synchronized (problems) {
-            if (problems.size() < PROBLEMS_KEPT) {
-                problems.add(what);
-            }
-        }
-    }
-
-    /** Where the users' reports add up. */
-    private final class Counters implements SimCounters {
-        @Override
-        public void sent() {
-            sent.increment();
-        }
-
-        @Override
-        public void received() {
-            received.increment();
-        }
-
-        @Override
-        public void ping(long nanos) {
-            pingRtt.recordNanos(nanos);
-        }
-
-        @Override
-        public void ack(long nanos) {
-            ackLatency.recordNanos(nanos);
-        }
-
-        @Override
-        public void reply(long nanos) {
-            replyLatency.recordNanos(nanos);
-        }
-
-        @Override
-        public void error(String code, boolean unexpected) {
-            errorsByCode.computeIfAbsent(code, key -> new LongAdder()).increment();
-            if (unexpected) {
-                unexpectedErrors.increment();
-            }
-        }
-
-        @Override
-        public void runStarted() {
-            runsStarted.increment();
-        }
-
-        @Override
-        public void firstEvent(long nanos) {
-            firstEvent.recordNanos(nanos);
-        }
-
-        @Override
-        public void runEnded(String status, long nanos) {
-            runDuration.recordNanos(nanos);
-            runsByStatus.computeIfAbsent(status, key -> new LongAdder()).increment();
-        }
-
-        @Override
-        public void runOutOfOrder() {
-            runsOutOfOrder.increment();
-        }
-
-        @Override
-        public void runMissingEvents() {
-            runsMissingEvents.increment();
-        }
-
-        @Override
-        public void runsIncomplete(long count) {
-            runsIncomplete.add(count);
-        }
-
-        @Override
-        public void unanswered(long count) {
-            unanswered.add(count);
-        }
-
-        @Override
-        public void interrupted() {
-            interrupted.increment();
-        }
-
-        @Override
-        public void isolationViolation(String problem) {
-            isolationViolations.increment();
-            problem(problem);
-        }
-
-        @Override
-        public void connectionOpened() {
-            connectionsOpened.increment();
-        }
-
-        @Override
-        public void connectionFailed(String group, String user, String why) {
-            connectionFailures.increment();
-            failuresByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
-            problem("connection of " + user + " failed: " + why);
-        }
-
-        @Override
-        public void connectionLost(String group, String user, String how) {
-            connectionsLost.increment();
-            lostByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
-            problem("connection of " + user + " " + how);
-        }
-
-        @Override
-        public void reconnect() {
-            reconnects.increment();
-        }
-
-        @Override
-        public void problem(String what) {
-            Simulation.this.problem(what);
-        }
     }
 
     private void shutdown() {
