@@ -47,6 +47,8 @@ import dev.switchboard.router.transport.ListenerStatus;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportLimits;
 import dev.switchboard.router.transport.TransportStats;
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -147,11 +149,11 @@ public final class Router implements AutoCloseable {
                 config.outboxBytes(), config.maxConnectionsPerUser()), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
-        this.runs = new RunTracker(pool, this::emitAndObserve, clock, launcher, scheduler, config.runTimeout(),
-                config.maxRunsInFlight());
+        this.runs = new RunTracker(pool, this::emitAndObserve, clock, Ticker.system(), launcher,
+                Scheduler.of(scheduler), config.runTimeout(), config.maxRunsInFlight());
         this.quality = new QualityTracker(this::emitAndObserve, clock);
         this.protection = new Protection(new MessageValidator(config.validation()),
-                new Classifier(config.classification(), DEFAULT_CLASS), new RateLimiter(config.rateLimits()));
+                new Classifier(config.classification(), DEFAULT_CLASS), new RateLimiter(config.rateLimits(), clock));
         runs.addListener(quality);
         connections.addListener(new ConnectionCleanup(routingStats, runs, protection, quality, connections,
                 this::runHousekeeping));

@@ -2,6 +2,8 @@ package dev.switchboard.router.agents;
 
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -36,8 +36,9 @@ public final class RunTracker {
     private final BackendPool pool;
     private final RunEventSink sink;
     private final Clock clock;
+    private final Ticker ticker;
     private final ExecutorService launcher;
-    private final ScheduledExecutorService timer;
+    private final Scheduler timer;
     private final Duration runTimeout;
     private final int maxInFlight;
     private final SecureRandom random = new SecureRandom();
@@ -51,17 +52,19 @@ public final class RunTracker {
     /**
      * @param pool        the agent backends
      * @param sink        where run events go
-     * @param clock       time source
+     * @param clock       wall-clock time source (event timestamps, run durations)
+     * @param ticker      nanosecond source for the latency a backend's breaker and the rollout guard see
      * @param launcher    a bounded executor that calls the backend off the WebSocket threads
      * @param timer       schedules run timeouts
      * @param runTimeout  a run still going after this ends as failed with error {@code timeout}
      * @param maxInFlight runs allowed at once; past it a start is refused with {@code overloaded}
      */
-    public RunTracker(BackendPool pool, RunEventSink sink, Clock clock, ExecutorService launcher,
-                      ScheduledExecutorService timer, Duration runTimeout, int maxInFlight) {
+    public RunTracker(BackendPool pool, RunEventSink sink, Clock clock, Ticker ticker, ExecutorService launcher,
+                      Scheduler timer, Duration runTimeout, int maxInFlight) {
         this.pool = Objects.requireNonNull(pool, "pool must not be null");
         this.sink = Objects.requireNonNull(sink, "sink must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
         this.launcher = Objects.requireNonNull(launcher, "launcher must not be null");
         this.timer = Objects.requireNonNull(timer, "timer must not be null");
         this.runTimeout = Objects.requireNonNull(runTimeout, "runTimeout must not be null");
@@ -148,12 +151,11 @@ public final class RunTracker {
             run.end(RunStatus.FAILED, null, "unavailable");
             return;
         }
-        ScheduledFuture<?> timeout = timer.schedule(
-                () -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        long startedAt = System.nanoTime();
+        Scheduler.Scheduled timeout = timer.schedule(() -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout);
+        long startedAt = ticker.nanoTime();
         primary.started();
         run.beforeCompletion((status, error) -> account(primary, status, error, startedAt));
-        run.onEnd(() -> timeout.cancel(false));
+        run.onEnd(timeout::cancel);
         try {
             primary.executor().execute(run.request(), run).whenComplete((result, failure) -> {
                 if (failure == null) {
@@ -173,7 +175,7 @@ public final class RunTracker {
 
     /** Feeds a run's outcome to the backend's breaker, its load figures and the rollout guard. */
     private void account(AgentBackend backend, RunStatus status, String error, long startedAtNanos) {
-        long elapsedNanos = System.nanoTime() - startedAtNanos;
+        long elapsedNanos = ticker.nanoTime() - startedAtNanos;
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
         if (status == RunStatus.CANCELLED) {
             backend.breaker().releasePermission();
@@ -196,12 +198,11 @@ public final class RunTracker {
             return;
         }
         ShadowRun shadow = new ShadowRun();
-        long startedAt = System.nanoTime();
+        long startedAt = ticker.nanoTime();
         candidate.started();
-        ScheduledFuture<?> timeout = timer.schedule(() -> shadow.end(RunStatus.FAILED, "timeout"),
-                runTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Scheduler.Scheduled timeout = timer.schedule(() -> shadow.end(RunStatus.FAILED, "timeout"), runTimeout);
         shadow.onEnd(() -> {
-            timeout.cancel(false);
+            timeout.cancel();
             account(candidate, shadow.status(), shadow.error(), startedAt);
         });
         AgentRequest copy = new AgentRequest(request.runId() + "-shadow", request.userId(), request.threadId(),

@@ -3,7 +3,9 @@ package dev.switchboard.router.protection;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,7 @@ public final class RateLimiter {
     private final LongAdder rejectedUser = new LongAdder();
     private final LongAdder rejectedConnection = new LongAdder();
     private final LongAdder rejectedLiveness = new LongAdder();
+    private final TimeMeter time;
     private volatile Limits limits;
 
     /**
@@ -68,8 +71,29 @@ public final class RateLimiter {
         static final Decision ADMITTED = new Decision(true, 0);
     }
 
+    /** Buckets refilled by the system clock. */
     public RateLimiter(Limits limits) {
+        this(limits, Clock.systemUTC());
+    }
+
+    /**
+     * Buckets refilled as {@code clock} moves, at millisecond precision (Bucket4j's default time meter
+     * reads {@code System.currentTimeMillis()} the same way).
+     */
+    public RateLimiter(Limits limits, Clock clock) {
         this.limits = Objects.requireNonNull(limits, "limits must not be null");
+        Objects.requireNonNull(clock, "clock must not be null");
+        this.time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return clock.millis() * 1_000_000L;
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
     }
 
     /** Takes one token for a message of {@code userId} on {@code connectionId}. */
@@ -108,8 +132,8 @@ public final class RateLimiter {
         return override != null ? override : limits.user();
     }
 
-    private static Bucket bucket(RateLimits limits) {
-        return Bucket.builder().addLimit(limit -> limit.capacity(limits.burst())
+    private Bucket bucket(RateLimits limits) {
+        return Bucket.builder().withCustomTimePrecision(time).addLimit(limit -> limit.capacity(limits.burst())
                 .refillGreedy(limits.perMinute(), limits.refillPeriod())).build();
     }
 

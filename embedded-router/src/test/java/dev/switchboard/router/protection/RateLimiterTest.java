@@ -2,13 +2,16 @@ package dev.switchboard.router.protection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.router.support.ManualClock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
+    private final ManualClock clock = new ManualClock();
 
-    private static RateLimiter limiter(RateLimits user, RateLimits connection, RateLimits liveness) {
-        return new RateLimiter(new RateLimiter.Limits(user, connection, liveness, Map.of()));
+    private RateLimiter limiter(RateLimits user, RateLimits connection, RateLimits liveness) {
+        return new RateLimiter(new RateLimiter.Limits(user, connection, liveness, Map.of()), clock);
     }
 
     @Test
@@ -44,8 +47,10 @@ class RateLimiterTest {
         // one token every 500 ms: the call right after the override still finds the bucket empty
         limiter.override("alice", new RateLimits(120, 50));
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
-                .until(() -> limiter.tryAcquire("alice", "c-1", false).admitted());
+        clock.advance(Duration.ofMillis(499));
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
         assertThat(limiter.limits().overrides()).containsKey("alice");
         limiter.update(new RateLimiter.Limits(new RateLimits(60, 5), new RateLimits(600, 100), new RateLimits(60, 1),
                 limiter.limits().overrides()));
