@@ -59,11 +59,11 @@ final class HealthReport {
         return new HttpEndpoints.Readiness(ready, codec.encodeObject(body));
     }
 
-    /** Up: not stopped, and the listener accepting connections (503 with the reason otherwise). */
+    /** Up: not stopping or stopped, and the listener accepting connections (503 with the reason otherwise). */
     HttpEndpoints.Readiness health() {
         Router.State now = state.get();
         ListenerStatus listener = socket.listenerStatus();
-        boolean up = now != Router.State.STOPPED && listener.accepting();
+        boolean up = now != Router.State.STOPPING && now != Router.State.STOPPED && listener.accepting();
         Instant started = startedAt.get();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "up" : "down");

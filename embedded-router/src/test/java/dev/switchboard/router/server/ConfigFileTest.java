@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.RouterInternals;
 import dev.switchboard.router.protection.RateLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,11 +85,11 @@ class ConfigFileTest {
                 .applyTo(RouterConfig.builder().port(0).httpPort(-1).build()).build();
         dev.switchboard.router.Router router = dev.switchboard.router.Router.builder().config(config).build().start();
         try {
-            assertThat(router.backends().backends()).extracting(b -> b.name())
+            assertThat(RouterInternals.backends(router).backends()).extracting(b -> b.name())
                     .containsExactly("sim-fast", "sim-steady", "sim-flaky", "sim-canary");
-            assertThat(router.backends().strategy().name()).isEqualTo("least_loaded");
-            assertThat(router.backends().rollout().state().mode().wire()).isEqualTo("shadow");
-            assertThat(router.backends().rollout().state().percent()).isEqualTo(20);
+            assertThat(RouterInternals.backends(router).strategy().name()).isEqualTo("least_loaded");
+            assertThat(RouterInternals.backends(router).rollout().state().mode().wire()).isEqualTo("shadow");
+            assertThat(RouterInternals.backends(router).rollout().state().percent()).isEqualTo(20);
         } finally {
             router.stop();
         }
