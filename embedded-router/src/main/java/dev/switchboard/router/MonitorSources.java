@@ -16,8 +16,8 @@ import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.RoutingStats;
 import java.util.ArrayList;
@@ -97,7 +97,7 @@ final class MonitorSources implements MonitorHub.Sources {
     public Map<String, Object> protection() {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("breakers", breakers.states());
-        RateLimiter.Limits limits = protection.rateLimiter().limits();
+        RateLimitPolicy limits = protection.rateLimiter().limits();
         Map<String, Object> rateLimits = new LinkedHashMap<>();
         rateLimits.put("user", limit(limits.user()));
         rateLimits.put("connection", limit(limits.connection()));
@@ -138,7 +138,7 @@ final class MonitorSources implements MonitorHub.Sources {
         return state;
     }
 
-    private static Map<String, Object> limit(RateLimits limits) {
+    private static Map<String, Object> limit(RateLimit limits) {
         return Map.of("per_minute", limits.perMinute(), "burst", limits.burst());
     }
 

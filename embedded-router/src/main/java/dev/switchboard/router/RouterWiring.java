@@ -34,7 +34,7 @@ import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageHandler;
 import dev.switchboard.router.routing.MessageRouter;
-import dev.switchboard.router.routing.RouteRejection;
+import dev.switchboard.router.routing.MessageRejected;
 import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.time.Scheduler;
 import dev.switchboard.router.time.Ticker;
@@ -202,7 +202,7 @@ final class RouterWiring {
     private void admitBatchElement(MessageContext context, ClientMessage message) {
         Protection.Verdict verdict = protection.admit(context.userId(), context.connectionId(), message);
         if (!verdict.admitted()) {
-            throw new RouteRejection(verdict.code(), verdict.text(),
+            throw new MessageRejected(verdict.code(), verdict.text(),
                     verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
         }
     }

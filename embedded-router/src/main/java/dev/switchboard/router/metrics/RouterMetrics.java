@@ -12,7 +12,7 @@ import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
-import dev.switchboard.router.protection.RejectReason;
+import dev.switchboard.router.protection.FrameRejection;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.monitor.MonitorEndpoint;
@@ -103,7 +103,7 @@ public final class RouterMetrics implements RunListener {
                     .description("Messages refused with rate_limited, by bucket").tag("bucket", bucket)
                     .register(registry);
         }
-        for (RejectReason reason : RejectReason.values()) {
+        for (FrameRejection.Reason reason : FrameRejection.Reason.values()) {
             FunctionCounter.builder("switchboard.validation.rejected", protection.stats(),
                             s -> s.rejectedCount(reason))
                     .description("Frames refused by validation, by reason").tag("reason", reason.tag())

@@ -38,7 +38,7 @@ public final class Protection {
 
     /** Runs validation, classification and rate limiting for one message of a connection. */
     public Verdict admit(String userId, String connectionId, ClientMessage message) {
-        Rejection rejection = validator.validate(message);
+        FrameRejection rejection = validator.validate(message);
         if (rejection != null) {
             stats.rejected(rejection.reason());
             return new Verdict(null, rejection.reason().code(), rejection.text(), 0);
@@ -55,7 +55,7 @@ public final class Protection {
     }
 
     /** Counts a refusal made outside {@link #admit} (frame size, binary, undecodable frames). */
-    public void rejected(RejectReason reason) {
+    public void rejected(FrameRejection.Reason reason) {
         stats.rejected(reason);
     }
 

@@ -58,7 +58,7 @@ public final class MessageRouter {
         try {
             handler.handle(context, message);
             guard.succeeded(message.type(), System.nanoTime() - startedAt);
-        } catch (RouteRejection rejection) {
+        } catch (MessageRejected rejection) {
             guard.succeeded(message.type(), System.nanoTime() - startedAt);
             context.fail(rejection.code(), rejection.getMessage(), rejection.details());
         } catch (Exception | LinkageError | AssertionError e) {

@@ -85,7 +85,7 @@ class MessageRouterTest {
     @Test
     void turnsARejectionIntoItsErrorCodeAndAnExceptionIntoHandlerFailed() {
         registry.registerBuiltIn("picky", (context, message) -> {
-            throw new RouteRejection(ErrorCode.NOT_FOUND, "nothing here");
+            throw new MessageRejected(ErrorCode.NOT_FOUND, "nothing here");
         });
         registry.registerBuiltIn("broken", (context, message) -> {
             throw new IllegalStateException("boom");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.RouterInternals;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,8 +102,8 @@ class ConfigFileTest {
         RouterConfig config = apply(ConfigFile.read(yaml));
         assertThat(config.agent().stepDelay()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.agent().toolCount()).isEqualTo(1);
-        assertThat(config.rateLimits().user()).isEqualTo(new RateLimits(100, 100));
-        assertThat(config.rateLimits().connection()).isEqualTo(RateLimits.messageDefaults());
+        assertThat(config.rateLimits().user()).isEqualTo(new RateLimit(100, 100));
+        assertThat(config.rateLimits().connection()).isEqualTo(RateLimit.messageDefaults());
         assertThat(config.port()).isEqualTo(RouterConfig.DEFAULT_PORT);
     }
 
