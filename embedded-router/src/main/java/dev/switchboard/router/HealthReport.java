@@ -1,6 +1,6 @@
 package dev.switchboard.router;
 
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.transport.HttpEndpoints;
@@ -25,14 +25,14 @@ final class HealthReport {
     private final Supplier<Instant> startedAt;
     private final RouterSocketServer socket;
     private final ConnectionRegistry connections;
-    private final RunTracker runs;
+    private final AgentRuns runs;
     private final IntSupplier handlers;
     private final int maxConnections;
     private final Clock clock;
     private final JsonCodec codec;
 
     HealthReport(Supplier<Router.State> state, Supplier<Instant> startedAt, RouterSocketServer socket,
-                 ConnectionRegistry connections, RunTracker runs, IntSupplier handlers, int maxConnections, Clock clock,
+                 ConnectionRegistry connections, AgentRuns runs, IntSupplier handlers, int maxConnections, Clock clock,
                  JsonCodec codec) {
         this.state = state;
         this.startedAt = startedAt;

@@ -60,7 +60,7 @@ final class OperatorCommands implements MonitorCommands {
 
     @Override
     public void rateLimit(String userId, RateLimit limits) {
-        protection.rateLimiter().override(userId, limits);
+        protection.overrideRateLimit(userId, limits);
     }
 
     @Override

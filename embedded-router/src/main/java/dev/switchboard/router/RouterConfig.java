@@ -8,7 +8,6 @@ import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.monitor.MonitorLimits;
 import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
-import dev.switchboard.router.protection.Classifier;
 import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.protection.ValidationPolicy;
@@ -255,7 +254,7 @@ public final class RouterConfig {
         return validation;
     }
 
-    /** Classification rules, first match wins; default {@link Classifier#defaultRules()}. */
+    /** Classification rules, first match wins; default {@link ClassificationRule#defaults()}. */
     public List<ClassificationRule> classification() {
         return classification;
     }
@@ -381,7 +380,7 @@ public final class RouterConfig {
         private SimulatedAgent.Settings agent = SimulatedAgent.Settings.defaults();
         private RateLimitPolicy rateLimits = RateLimitPolicy.defaults();
         private ValidationPolicy validation = ValidationPolicy.defaults();
-        private List<ClassificationRule> classification = Classifier.defaultRules();
+        private List<ClassificationRule> classification = ClassificationRule.defaults();
         private QueuePolicy queue = QueuePolicy.defaults();
         private List<BackendSpec> backends = List.of();
         private String strategy = "round_robin";

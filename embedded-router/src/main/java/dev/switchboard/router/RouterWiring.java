@@ -6,7 +6,7 @@ import dev.switchboard.router.agents.BackendPool;
 import dev.switchboard.router.agents.BackendSpec;
 import dev.switchboard.router.agents.BackendStrategy;
 import dev.switchboard.router.agents.Rollout;
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.ConnectionLimits;
@@ -18,12 +18,9 @@ import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.monitor.MonitorHub;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
-import dev.switchboard.router.protection.Classifier;
 import dev.switchboard.router.protection.HandlerBreakers;
-import dev.switchboard.router.protection.MessageValidator;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
-import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.JsonCodec;
@@ -94,7 +91,7 @@ final class RouterWiring {
     final ConnectionRegistry connections;
     final BackendPool pool;
     final Breakers breakers;
-    final RunTracker runs;
+    final AgentRuns runs;
     final Protection protection;
     final PrometheusMeterRegistry meterRegistry;
     private final QualityTracker quality;
@@ -133,11 +130,11 @@ final class RouterWiring {
                 config.outboxBytes(), config.maxConnectionsPerUser()), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
-        this.runs = new RunTracker(pool, this::emitAndObserve, clock, Ticker.system(), launcher,
+        this.runs = AgentRuns.tracker(pool, this::emitAndObserve, clock, Ticker.system(), launcher,
                 Scheduler.of(scheduler), config.runTimeout(), config.maxRunsInFlight());
         this.quality = new QualityTracker(this::emitAndObserve, clock);
-        this.protection = new Protection(new MessageValidator(config.validation()),
-                new Classifier(config.classification(), DEFAULT_CLASS), new RateLimiter(config.rateLimits(), clock));
+        this.protection = new Protection(config.validation(), config.classification(), DEFAULT_CLASS,
+                config.rateLimits(), clock);
         runs.addListener(quality);
         connections.addListener(new ConnectionCleanup(routingStats, runs, protection, quality, connections,
                 this::runHousekeeping));
@@ -299,7 +296,7 @@ final class RouterWiring {
         long every = Math.max(100, Math.min(5_000, config.idleTimeout().toMillis() / 4));
         scheduler.scheduleWithFixedDelay(() -> {
             connections.closeIdle(config.idleTimeout());
-            protection.rateLimiter().sweep();
+            protection.sweepRateLimits();
         }, every, every, TimeUnit.MILLISECONDS);
     }
 

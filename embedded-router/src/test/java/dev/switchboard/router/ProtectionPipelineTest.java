@@ -173,7 +173,7 @@ class ProtectionPipelineTest {
                 alice.send(Map.of("type", "get_quality_metrics", "message_id", "q-" + i));
             }
             assertThat(alice.awaitReply("q-2").path("code").asText()).isEqualTo("rate_limited");
-            router.protection().rateLimiter().override("alice", new RateLimit(60_000, 1_000));
+            router.protection().overrideRateLimit("alice", new RateLimit(60_000, 1_000));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 String id = "r-" + System.nanoTime();
                 alice.send(Map.of("type", "get_quality_metrics", "message_id", id));

@@ -2,7 +2,7 @@ package dev.switchboard.router.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.agents.RunRejected;
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.EventType;
@@ -22,10 +22,10 @@ final class AgentHandlers {
     static final int MAX_TOOLS = 16;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    private final RunTracker runs;
+    private final AgentRuns runs;
     private final Predicate<String> connectionOpen;
 
-    AgentHandlers(RunTracker runs, Predicate<String> connectionOpen) {
+    AgentHandlers(AgentRuns runs, Predicate<String> connectionOpen) {
         this.runs = runs;
         this.connectionOpen = connectionOpen;
     }
@@ -76,9 +76,9 @@ final class AgentHandlers {
                        List<String> tools) {
         try {
             runs.start(context.userId(), context.connectionId(), message.threadId(), agent, content, tools,
-                    run -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
-                            .put("run_id", run.runId())
-                            .put("thread_id", run.request().threadId())
+                    request -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
+                            .put("run_id", request.runId())
+                            .put("thread_id", request.threadId())
                             .build()));
         } catch (RunRejected rejected) {
             throw new MessageRejected(rejected.code(), rejected.getMessage());

@@ -25,7 +25,8 @@ public record RateLimit(long perMinute, long burst) {
         return new RateLimit(120, 20);
     }
 
-    Duration refillPeriod() {
+    /** The period {@link #perMinute()} refills over: one minute. */
+    public Duration refillPeriod() {
         return Duration.ofMinutes(1);
     }
 }

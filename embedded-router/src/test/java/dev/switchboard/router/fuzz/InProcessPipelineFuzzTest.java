@@ -117,7 +117,7 @@ class InProcessPipelineFuzzTest implements FuzzRun.Tallied {
         assertThat(expected.problems(frame.text(), answers)).as("%s answered %s", frame, answers).isEmpty();
         if (tally.frames() % 10_000 == 0) {
             assertThat(router.runsInFlight()).as("runs left in flight").hasSizeLessThan(100);
-            assertThat(RouterInternals.protection(router).rateLimiter().trackedUsers()).isLessThanOrEqualTo(1);
+            assertThat(RouterInternals.protection(router).rateLimitedUsers()).isLessThanOrEqualTo(1);
         }
     }
 

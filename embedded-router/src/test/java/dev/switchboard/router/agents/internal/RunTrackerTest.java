@@ -1,5 +1,14 @@
-package dev.switchboard.router.agents;
+package dev.switchboard.router.agents.internal;
 
+import dev.switchboard.router.agents.AgentExecutor;
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentResult;
+import dev.switchboard.router.agents.AgentRunEvents;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunListener;
+import dev.switchboard.router.agents.RunRejected;
+import dev.switchboard.router.agents.RunStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -98,7 +107,7 @@ class RunTrackerTest {
     }
 
     private AgentRun startRun() {
-        return tracker.start("alice", "c-1", null, null, "hello", List.of(), run -> emitted.add(ServerEvent.of("ack")));
+        return tracker.begin("alice", "c-1", null, null, "hello", List.of(), run -> emitted.add(ServerEvent.of("ack")));
     }
 
     @Test
@@ -221,7 +230,7 @@ class RunTrackerTest {
             }
         }, Duration.ofSeconds(5), 5);
         throwing.warmUp().toCompletableFuture().join();
-        throwing.start("alice", "c-1", null, null, "x", List.of(), run -> { });
+        throwing.begin("alice", "c-1", null, null, "x", List.of(), run -> { });
         assertThat(types()).containsExactly("agent_started", "agent_completed");
     }
 
@@ -242,13 +251,13 @@ class RunTrackerTest {
         assertThatThrownBy(this::startRun).isInstanceOf(RunRejected.class)
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.OVERLOADED));
         RunTracker cold = tracker(agent, Duration.ofSeconds(1), 5);
-        assertThatThrownBy(() -> cold.start("alice", "c", null, null, "x", List.of(), run -> { }))
+        assertThatThrownBy(() -> cold.begin("alice", "c", null, null, "x", List.of(), run -> { }))
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
     }
 
     @Test
     void theAcknowledgementPrecedesEveryEventEvenWhenShutdownRacesTheStart() {
-        tracker.start("alice", "c-1", null, null, "x", List.of(), run -> {
+        tracker.begin("alice", "c-1", null, null, "x", List.of(), run -> {
             Thread racer = new Thread(() -> tracker.shutdown("router shutting down"));
             racer.start();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
@@ -263,8 +272,8 @@ class RunTrackerTest {
 
     @Test
     void cancelsTheRunsOfAClosedConnectionOnly() {
-        AgentRun mine = tracker.start("alice", "c-1", null, null, "x", List.of(), run -> { });
-        AgentRun other = tracker.start("alice", "c-2", null, null, "y", List.of(), run -> { });
+        AgentRun mine = tracker.begin("alice", "c-1", null, null, "x", List.of(), run -> { });
+        AgentRun other = tracker.begin("alice", "c-2", null, null, "y", List.of(), run -> { });
         assertThat(tracker.cancelConnection("c-1")).isEqualTo(1);
         assertThat(mine.status()).isEqualTo(RunStatus.CANCELLED);
         assertThat(other.status()).isEqualTo(RunStatus.RUNNING);

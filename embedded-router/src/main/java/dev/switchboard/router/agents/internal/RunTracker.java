@@ -1,5 +1,15 @@
-package dev.switchboard.router.agents;
+package dev.switchboard.router.agents.internal;
 
+import dev.switchboard.router.agents.AgentBackend;
+import dev.switchboard.router.agents.AgentFailure;
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentRuns;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.RunEventSink;
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunListener;
+import dev.switchboard.router.agents.RunRejected;
+import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.time.Scheduler;
@@ -26,11 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts, tracks, stops and times out agent runs. Every run it starts ends with exactly one
+ * The {@link AgentRuns} machinery: starts, tracks, stops and times out agent runs. Every run it starts ends with exactly one
  * {@code agent_completed}: when the executor completes, fails or throws, when the user stops it, when
  * its connection closes, when it times out, or when the router stops.
  */
-public final class RunTracker {
+public final class RunTracker implements AgentRuns {
     private static final Logger log = LoggerFactory.getLogger(RunTracker.class);
 
     private final BackendPool pool;
@@ -74,22 +84,30 @@ public final class RunTracker {
         }
     }
 
+    @Override
     public void addListener(RunListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
-    /** Warms every backend up; completes when runs can start. */
+    @Override
     public CompletionStage<Void> warmUp() {
         return pool.warmUp().thenRun(() -> ready = true);
     }
 
-    /** Whether the executor has warmed up. */
+    @Override
     public boolean isReady() {
         return ready;
     }
 
     public BackendPool pool() {
         return pool;
+    }
+
+    @Override
+    public AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
+                              List<String> tools, Consumer<AgentRequest> acknowledge) {
+        return begin(userId, connectionId, threadId, agent, content, tools, run -> acknowledge.accept(run.request()))
+                .request();
     }
 
     /**
@@ -100,7 +118,7 @@ public final class RunTracker {
      * @throws RunRejected {@code unavailable} before warm-up or while stopping, {@code overloaded}
      *                     at the in-flight limit
      */
-    public AgentRun start(String userId, String connectionId, String threadId, String agent, String content,
+    public AgentRun begin(String userId, String connectionId, String threadId, String agent, String content,
                           List<String> tools, Consumer<AgentRun> acknowledge) {
         AgentRun run = create(userId, connectionId, threadId, agent, content, tools);
         synchronized (run) {
@@ -234,17 +252,20 @@ public final class RunTracker {
      *
      * @return false when the run is unknown, already ended, or another user's
      */
+    @Override
     public boolean stop(String runId, String userId) {
         AgentRun run = inFlight.get(runId);
         return run != null && run.userId().equals(userId) && run.end(RunStatus.CANCELLED, null, "stopped by user");
     }
 
     /** Cancels every run started from a connection that closed. */
+    @Override
     public int cancelConnection(String connectionId) {
         return cancelWhere(run -> run.connectionId().equals(connectionId), "connection closed");
     }
 
     /** Refuses new runs from now on and cancels every run in flight (router shutdown). */
+    @Override
     public int shutdown(String reason) {
         stopping = true;
         return cancelWhere(run -> true, reason);
@@ -261,21 +282,25 @@ public final class RunTracker {
     }
 
     /** Runs in flight now. */
+    @Override
     public List<RunInfo> inFlight() {
         List<RunInfo> runs = new ArrayList<>(inFlight.size());
         inFlight.values().forEach(run -> runs.add(run.info()));
         return runs;
     }
 
+    @Override
     public int inFlightCount() {
         return inFlight.size();
     }
 
+    @Override
     public long startedCount() {
         return started.sum();
     }
 
     /** Runs that ended with {@code status}. */
+    @Override
     public long endedCount(RunStatus status) {
         return ended.get(status).sum();
     }

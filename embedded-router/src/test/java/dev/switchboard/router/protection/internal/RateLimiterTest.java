@@ -1,5 +1,7 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
+import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.router.protection.RateLimitPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.router.support.ManualClock;
