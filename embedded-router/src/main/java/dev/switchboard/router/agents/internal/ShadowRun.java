@@ -1,5 +1,7 @@
-package dev.switchboard.router.agents;
+package dev.switchboard.router.agents.internal;
 
+import dev.switchboard.router.agents.AgentRunEvents;
+import dev.switchboard.router.agents.RunStatus;
 import java.util.Map;
 
 /** The events sink of a shadow run: discards every event, remembers only how the run ended. */

@@ -1,5 +1,8 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
+import dev.switchboard.router.protection.Classification;
+import dev.switchboard.router.protection.ClassificationRule;
+import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protocol.ClientMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,17 +49,7 @@ public final class Classifier {
 
     /** The built-in rules: control messages critical, agent starts high and strategic, typing low. */
     public static Classifier defaults() {
-        return new Classifier(defaultRules(), new Classification(Priority.NORMAL, Classification.TACTICAL, -1));
-    }
-
-    /** The rules {@link #defaults()} uses. */
-    public static List<ClassificationRule> defaultRules() {
-        return List.of(
-                ClassificationRule.forType("stop_agent", Priority.CRITICAL, Classification.TACTICAL),
-                ClassificationRule.forType("heartbeat", Priority.CRITICAL, Classification.TACTICAL),
-                ClassificationRule.forType("ping", Priority.CRITICAL, Classification.TACTICAL),
-                ClassificationRule.forType("start_agent", Priority.HIGH, Classification.STRATEGIC),
-                ClassificationRule.forType("typing", Priority.LOW, Classification.TACTICAL));
+        return new Classifier(ClassificationRule.defaults(), new Classification(Priority.NORMAL, Classification.TACTICAL, -1));
     }
 
     public List<ClassificationRule> rules() {

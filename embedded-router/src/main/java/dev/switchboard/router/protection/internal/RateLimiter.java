@@ -1,9 +1,13 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
+import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.router.protection.RateLimitPolicy;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,42 +27,8 @@ public final class RateLimiter {
     private final LongAdder rejectedUser = new LongAdder();
     private final LongAdder rejectedConnection = new LongAdder();
     private final LongAdder rejectedLiveness = new LongAdder();
-    private volatile Limits limits;
-
-    /**
-     * The limits in force.
-     *
-     * @param user       per user, ordinary messages
-     * @param connection per connection, ordinary messages
-     * @param liveness   per user, {@code ping} and {@code heartbeat}
-     * @param overrides  per-user limits that replace {@code user} for those users
-     */
-    public record Limits(RateLimits user, RateLimits connection, RateLimits liveness,
-                         Map<String, RateLimits> overrides) {
-        public Limits {
-            Objects.requireNonNull(user, "user must not be null");
-            Objects.requireNonNull(connection, "connection must not be null");
-            Objects.requireNonNull(liveness, "liveness must not be null");
-            overrides = Map.copyOf(overrides);
-        }
-
-        /** 100/min burst 20 per user and per connection; 120/min burst 20 for liveness; no overrides. */
-        public static Limits defaults() {
-            return new Limits(RateLimits.messageDefaults(), RateLimits.messageDefaults(), RateLimits.livenessDefaults(),
-                    Map.of());
-        }
-
-        /** A copy with one user's override set, or removed when {@code limits} is null. */
-        public Limits withOverride(String userId, RateLimits limits) {
-            Map<String, RateLimits> copy = new java.util.HashMap<>(overrides);
-            if (limits == null) {
-                copy.remove(userId);
-            } else {
-                copy.put(userId, limits);
-            }
-            return new Limits(user, connection, liveness, copy);
-        }
-    }
+    private final TimeMeter time;
+    private volatile RateLimitPolicy limits;
 
     private record UserBuckets(Bucket messages, Bucket liveness) {
     }
@@ -68,8 +38,29 @@ public final class RateLimiter {
         static final Decision ADMITTED = new Decision(true, 0);
     }
 
-    public RateLimiter(Limits limits) {
+    /** Buckets refilled by the system clock. */
+    public RateLimiter(RateLimitPolicy limits) {
+        this(limits, Clock.systemUTC());
+    }
+
+    /**
+     * Buckets refilled as {@code clock} moves, at millisecond precision (Bucket4j's default time meter
+     * reads {@code System.currentTimeMillis()} the same way).
+     */
+    public RateLimiter(RateLimitPolicy limits, Clock clock) {
         this.limits = Objects.requireNonNull(limits, "limits must not be null");
+        Objects.requireNonNull(clock, "clock must not be null");
+        this.time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                return clock.millis() * 1_000_000L;
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
     }
 
     /** Takes one token for a message of {@code userId} on {@code connectionId}. */
@@ -103,23 +94,23 @@ public final class RateLimiter {
         return new UserBuckets(bucket(userLimits(userId)), bucket(limits.liveness()));
     }
 
-    private RateLimits userLimits(String userId) {
-        RateLimits override = limits.overrides().get(userId);
+    private RateLimit userLimits(String userId) {
+        RateLimit override = limits.overrides().get(userId);
         return override != null ? override : limits.user();
     }
 
-    private static Bucket bucket(RateLimits limits) {
-        return Bucket.builder().addLimit(limit -> limit.capacity(limits.burst())
+    private Bucket bucket(RateLimit limits) {
+        return Bucket.builder().withCustomTimePrecision(time).addLimit(limit -> limit.capacity(limits.burst())
                 .refillGreedy(limits.perMinute(), limits.refillPeriod())).build();
     }
 
-    private static BucketConfiguration configuration(RateLimits limits) {
+    private static BucketConfiguration configuration(RateLimit limits) {
         return BucketConfiguration.builder().addLimit(limit -> limit.capacity(limits.burst())
                 .refillGreedy(limits.perMinute(), limits.refillPeriod())).build();
     }
 
     /** Replaces the limits; existing buckets keep their tokens (capped at the new burst). */
-    public synchronized void update(Limits newLimits) {
+    public synchronized void update(RateLimitPolicy newLimits) {
         this.limits = Objects.requireNonNull(newLimits, "limits must not be null");
         byUser.forEach((user, buckets) -> reconfigure(user, buckets));
         BucketConfiguration connection = configuration(newLimits.connection());
@@ -127,7 +118,7 @@ public final class RateLimiter {
     }
 
     /** Gives one user its own per-user limit; null removes the override. */
-    public synchronized void override(String userId, RateLimits userLimits) {
+    public synchronized void override(String userId, RateLimit userLimits) {
         limits = limits.withOverride(userId, userLimits);
         UserBuckets buckets = byUser.get(userId);
         if (buckets != null) {
@@ -140,7 +131,7 @@ public final class RateLimiter {
         buckets.liveness().replaceConfiguration(configuration(limits.liveness()), TokensInheritanceStrategy.AS_IS);
     }
 
-    public Limits limits() {
+    public RateLimitPolicy limits() {
         return limits;
     }
 

@@ -1,11 +1,21 @@
-package dev.switchboard.router.agents;
+package dev.switchboard.router.agents.internal;
 
+import dev.switchboard.router.agents.AgentExecutor;
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentResult;
+import dev.switchboard.router.agents.AgentRunEvents;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunListener;
+import dev.switchboard.router.agents.RunRejected;
+import dev.switchboard.router.agents.RunStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.ServerEvent;
-import java.time.Clock;
+import dev.switchboard.router.support.ManualClock;
+import dev.switchboard.router.support.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,10 +24,7 @@ import java.util.Map;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,20 +83,19 @@ class RunTrackerTest {
 
     private final List<ServerEvent> emitted = Collections.synchronizedList(new ArrayList<>());
     private final ManualAgent agent = new ManualAgent();
-    private ScheduledExecutorService timer;
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler time = new ManualScheduler(clock);
     private RunTracker tracker;
 
     @BeforeEach
     void setUp() {
-        timer = Executors.newSingleThreadScheduledExecutor();
-        tracker = new RunTracker(BackendPool.of(agent), (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(),
-                timer, Duration.ofMillis(300), 2);
+        tracker = tracker(agent, Duration.ofMillis(300), 2);
         tracker.warmUp().toCompletableFuture().join();
     }
 
-    @AfterEach
-    void tearDown() {
-        timer.shutdownNow();
+    private RunTracker tracker(AgentExecutor executor, Duration timeout, int maxInFlight) {
+        return new RunTracker(BackendPool.of(executor), (user, event) -> emitted.add(event), clock, time,
+                new DirectExecutor(), time, timeout, maxInFlight);
     }
 
     private List<String> types() {
@@ -101,7 +107,7 @@ class RunTrackerTest {
     }
 
     private AgentRun startRun() {
-        return tracker.start("alice", "c-1", null, null, "hello", List.of(), run -> emitted.add(ServerEvent.of("ack")));
+        return tracker.begin("alice", "c-1", null, null, "hello", List.of(), run -> emitted.add(ServerEvent.of("ack")));
     }
 
     @Test
@@ -168,15 +174,51 @@ class RunTrackerTest {
     @Test
     void anExecutorThatNeverAnswersIsEndedByTheTimeout() {
         startRun();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> types().contains("agent_completed"));
+        time.advance(Duration.ofMillis(299));
+        assertThat(types()).doesNotContain("agent_completed");
+        time.advance(Duration.ofMillis(1));
+        assertThat(types()).containsExactly("ack", "agent_started", "agent_completed");
         @SuppressWarnings("unchecked")
         Map<String, Object> data = (Map<String, Object>) emitted.get(emitted.size() - 1).get("data");
         assertThat(data).containsEntry("status", "failed").containsEntry("error", "timeout");
+        assertThat(tracker.inFlightCount()).isZero();
+    }
+
+    @Test
+    void aRunThatEndsInTimeCancelsItsTimeout() {
+        startRun();
+        assertThat(time.pending()).isEqualTo(1);
+        agent.outcomes.get(0).complete(new AgentResult("done"));
+        assertThat(time.pending()).isZero();
+        time.advance(Duration.ofSeconds(1));
+        assertThat(types()).containsExactly("ack", "agent_started", "agent_completed");
+        assertThat(tracker.endedCount(RunStatus.COMPLETED)).isEqualTo(1);
+        assertThat(tracker.endedCount(RunStatus.FAILED)).isZero();
+    }
+
+    @Test
+    void theRunsDurationAndTheBackendsLatencyAreTheTimeThatPassed() {
+        List<RunInfo> ended = new ArrayList<>();
+        tracker.addListener(new RunListener() {
+            @Override
+            public void started(RunInfo run) {
+            }
+
+            @Override
+            public void ended(RunInfo run) {
+                ended.add(run);
+            }
+        });
+        startRun();
+        time.advance(Duration.ofMillis(120));
+        agent.outcomes.get(0).complete(new AgentResult("done"));
+        assertThat(ended).singleElement().satisfies(run -> assertThat(run.durationMs()).isEqualTo(120));
+        assertThat(tracker.pool().backends().get(0).averageLatencyMs()).isEqualTo(120.0);
     }
 
     @Test
     void aThrowingExecutorFailsTheRun() {
-        RunTracker throwing = new RunTracker(BackendPool.of(new AgentExecutor() {
+        RunTracker throwing = tracker(new AgentExecutor() {
             @Override
             public String name() {
                 return "throwing";
@@ -186,9 +228,9 @@ class RunTrackerTest {
             public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
                 throw new IllegalStateException("bug");
             }
-        }), (user, event) -> emitted.add(event), Clock.systemUTC(), new DirectExecutor(), timer, Duration.ofSeconds(5), 5);
+        }, Duration.ofSeconds(5), 5);
         throwing.warmUp().toCompletableFuture().join();
-        throwing.start("alice", "c-1", null, null, "x", List.of(), run -> { });
+        throwing.begin("alice", "c-1", null, null, "x", List.of(), run -> { });
         assertThat(types()).containsExactly("agent_started", "agent_completed");
     }
 
@@ -208,15 +250,14 @@ class RunTrackerTest {
         startRun();
         assertThatThrownBy(this::startRun).isInstanceOf(RunRejected.class)
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.OVERLOADED));
-        RunTracker cold = new RunTracker(BackendPool.of(agent), (user, event) -> { }, Clock.systemUTC(), new DirectExecutor(), timer,
-                Duration.ofSeconds(1), 5);
-        assertThatThrownBy(() -> cold.start("alice", "c", null, null, "x", List.of(), run -> { }))
+        RunTracker cold = tracker(agent, Duration.ofSeconds(1), 5);
+        assertThatThrownBy(() -> cold.begin("alice", "c", null, null, "x", List.of(), run -> { }))
                 .satisfies(e -> assertThat(((RunRejected) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
     }
 
     @Test
     void theAcknowledgementPrecedesEveryEventEvenWhenShutdownRacesTheStart() {
-        tracker.start("alice", "c-1", null, null, "x", List.of(), run -> {
+        tracker.begin("alice", "c-1", null, null, "x", List.of(), run -> {
             Thread racer = new Thread(() -> tracker.shutdown("router shutting down"));
             racer.start();
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
@@ -231,8 +272,8 @@ class RunTrackerTest {
 
     @Test
     void cancelsTheRunsOfAClosedConnectionOnly() {
-        AgentRun mine = tracker.start("alice", "c-1", null, null, "x", List.of(), run -> { });
-        AgentRun other = tracker.start("alice", "c-2", null, null, "y", List.of(), run -> { });
+        AgentRun mine = tracker.begin("alice", "c-1", null, null, "x", List.of(), run -> { });
+        AgentRun other = tracker.begin("alice", "c-2", null, null, "y", List.of(), run -> { });
         assertThat(tracker.cancelConnection("c-1")).isEqualTo(1);
         assertThat(mine.status()).isEqualTo(RunStatus.CANCELLED);
         assertThat(other.status()).isEqualTo(RunStatus.RUNNING);

@@ -1,4 +1,4 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.protocol.WireId;

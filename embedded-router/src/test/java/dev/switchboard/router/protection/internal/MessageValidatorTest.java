@@ -1,5 +1,7 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
+import dev.switchboard.router.protection.ValidationPolicy;
+import dev.switchboard.router.protection.FrameRejection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,8 +17,8 @@ class MessageValidatorTest {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    private RejectReason reasonFor(String type, ObjectNode payload) {
-        Rejection rejection = validator.validate(ClientMessage.of(type, payload));
+    private FrameRejection.Reason reasonFor(String type, ObjectNode payload) {
+        FrameRejection rejection = validator.validate(ClientMessage.of(type, payload));
         return rejection == null ? null : rejection.reason();
     }
 
@@ -29,12 +31,12 @@ class MessageValidatorTest {
     @Test
     void refusesControlCharactersAnywhereInThePayload() {
         assertThat(reasonFor("user_message", payload().put("content", "nul\u0000byte")))
-                .isEqualTo(RejectReason.CONTROL_CHARACTERS);
+                .isEqualTo(FrameRejection.Reason.CONTROL_CHARACTERS);
         ObjectNode nested = payload().put("content", "ok");
         nested.putArray("tools").add("bell\u0007");
-        assertThat(reasonFor("start_agent", nested)).isEqualTo(RejectReason.CONTROL_CHARACTERS);
+        assertThat(reasonFor("start_agent", nested)).isEqualTo(FrameRejection.Reason.CONTROL_CHARACTERS);
         ClientMessage badId = new ClientMessage("ping", "m\u0001", null, null, null, null, false);
-        assertThat(validator.validate(badId).reason()).isEqualTo(RejectReason.CONTROL_CHARACTERS);
+        assertThat(validator.validate(badId).reason()).isEqualTo(FrameRejection.Reason.CONTROL_CHARACTERS);
     }
 
     @Test
@@ -52,11 +54,11 @@ class MessageValidatorTest {
     @Test
     void refusesMarkupExceptWhereTheTypeIsExempt() {
         assertThat(reasonFor("user_message", payload().put("content", "<script>alert(1)</script>")))
-                .isEqualTo(RejectReason.MARKUP);
+                .isEqualTo(FrameRejection.Reason.MARKUP);
         assertThat(reasonFor("user_message", payload().put("content", "<img src=x onerror=alert(1)>")))
-                .isEqualTo(RejectReason.MARKUP);
+                .isEqualTo(FrameRejection.Reason.MARKUP);
         assertThat(reasonFor("user_message", payload().put("content", "go to javascript:void(0)")))
-                .isEqualTo(RejectReason.MARKUP);
+                .isEqualTo(FrameRejection.Reason.MARKUP);
         assertThat(reasonFor("user_message", payload().put("content", "is 3 < 4? yes: a=b"))).isNull();
         assertThat(reasonFor("validate_content", payload().put("content", "<script>x</script>"))).isNull();
     }
@@ -64,21 +66,21 @@ class MessageValidatorTest {
     @Test
     void refusesOversizedFieldsAndTooManyFields() {
         assertThat(reasonFor("user_message", payload().put("content", "x".repeat(16_385))))
-                .isEqualTo(RejectReason.FIELD_TOO_LARGE);
+                .isEqualTo(FrameRejection.Reason.FIELD_TOO_LARGE);
         ObjectNode wide = payload().put("content", "x");
         for (int i = 0; i < 300; i++) {
             wide.put("f" + i, i);
         }
-        assertThat(reasonFor("user_message", wide)).isEqualTo(RejectReason.TOO_MANY_FIELDS);
+        assertThat(reasonFor("user_message", wide)).isEqualTo(FrameRejection.Reason.TOO_MANY_FIELDS);
     }
 
     @Test
     void checksPayloadFieldTypesPerMessageType() {
-        assertThat(reasonFor("user_message", payload())).isEqualTo(RejectReason.PAYLOAD_TYPES);
-        assertThat(reasonFor("user_message", payload().put("content", 5))).isEqualTo(RejectReason.PAYLOAD_TYPES);
+        assertThat(reasonFor("user_message", payload())).isEqualTo(FrameRejection.Reason.PAYLOAD_TYPES);
+        assertThat(reasonFor("user_message", payload().put("content", 5))).isEqualTo(FrameRejection.Reason.PAYLOAD_TYPES);
         assertThat(reasonFor("start_agent", payload().put("content", "x").put("tools", "search")))
-                .isEqualTo(RejectReason.PAYLOAD_TYPES);
-        assertThat(reasonFor("batch", payload())).isEqualTo(RejectReason.PAYLOAD_TYPES);
+                .isEqualTo(FrameRejection.Reason.PAYLOAD_TYPES);
+        assertThat(reasonFor("batch", payload())).isEqualTo(FrameRejection.Reason.PAYLOAD_TYPES);
         assertThat(reasonFor("my_custom_type", payload().put("anything", 1))).isNull();
     }
 }

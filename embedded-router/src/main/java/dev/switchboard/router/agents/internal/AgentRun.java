@@ -1,5 +1,10 @@
-package dev.switchboard.router.agents;
+package dev.switchboard.router.agents.internal;
 
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentRunEvents;
+import dev.switchboard.router.agents.RunEventSink;
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.ServerEvent;
 import java.time.Clock;

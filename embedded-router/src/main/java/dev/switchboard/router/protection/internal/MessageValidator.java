@@ -1,5 +1,7 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
+import dev.switchboard.router.protection.ValidationPolicy;
+import dev.switchboard.router.protection.FrameRejection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,30 +42,30 @@ public final class MessageValidator {
      *
      * @return null when the message may go on, else why not
      */
-    public Rejection validate(ClientMessage message) {
+    public FrameRejection validate(ClientMessage message) {
         if (hasControl(message.messageId()) || hasControl(message.threadId()) || hasControl(message.runId())) {
-            return new Rejection(RejectReason.CONTROL_CHARACTERS, "an id field holds control characters");
+            return new FrameRejection(FrameRejection.Reason.CONTROL_CHARACTERS, "an id field holds control characters");
         }
         boolean checkMarkup = policy.rejectMarkup() && !policy.markupExemptTypes().contains(message.type());
         int[] fields = {0};
-        Rejection rejection = walk(message.payload(), checkMarkup, fields);
+        FrameRejection rejection = walk(message.payload(), checkMarkup, fields);
         if (rejection != null) {
             return rejection;
         }
         String problem = PayloadRules.problem(message.type(), message.payload());
-        return problem == null ? null : new Rejection(RejectReason.PAYLOAD_TYPES, problem);
+        return problem == null ? null : new FrameRejection(FrameRejection.Reason.PAYLOAD_TYPES, problem);
     }
 
-    private Rejection walk(JsonNode node, boolean checkMarkup, int[] fields) {
+    private FrameRejection walk(JsonNode node, boolean checkMarkup, int[] fields) {
         if (node instanceof ObjectNode object) {
             Iterator<Map.Entry<String, JsonNode>> entries = object.fields();
             while (entries.hasNext()) {
                 Map.Entry<String, JsonNode> entry = entries.next();
                 if (++fields[0] > policy.maxFields()) {
-                    return new Rejection(RejectReason.TOO_MANY_FIELDS,
+                    return new FrameRejection(FrameRejection.Reason.TOO_MANY_FIELDS,
                             "a message may hold at most " + policy.maxFields() + " fields");
                 }
-                Rejection rejection = visit(entry.getValue(), checkMarkup, fields, entry::setValue);
+                FrameRejection rejection = visit(entry.getValue(), checkMarkup, fields, entry::setValue);
                 if (rejection != null) {
                     return rejection;
                 }
@@ -71,7 +73,7 @@ public final class MessageValidator {
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
                 int index = i;
-                Rejection rejection = visit(array.get(i), checkMarkup, fields, cleaned -> array.set(index, cleaned));
+                FrameRejection rejection = visit(array.get(i), checkMarkup, fields, cleaned -> array.set(index, cleaned));
                 if (rejection != null) {
                     return rejection;
                 }
@@ -81,7 +83,7 @@ public final class MessageValidator {
     }
 
     /** Checks one value: a text is cleaned (strip policy) through {@code replace}, then checked; containers are walked. */
-    private Rejection visit(JsonNode value, boolean checkMarkup, int[] fields, Consumer<JsonNode> replace) {
+    private FrameRejection visit(JsonNode value, boolean checkMarkup, int[] fields, Consumer<JsonNode> replace) {
         if (!value.isTextual()) {
             return walk(value, checkMarkup, fields);
         }
@@ -110,16 +112,16 @@ public final class MessageValidator {
         return cleaned.toString();
     }
 
-    private Rejection checkText(String text, boolean checkMarkup) {
+    private FrameRejection checkText(String text, boolean checkMarkup) {
         if (text.length() > policy.maxStringChars()) {
-            return new Rejection(RejectReason.FIELD_TOO_LARGE,
+            return new FrameRejection(FrameRejection.Reason.FIELD_TOO_LARGE,
                     "a text field is over " + policy.maxStringChars() + " characters");
         }
         if (hasControl(text)) {
-            return new Rejection(RejectReason.CONTROL_CHARACTERS, "a text field holds control characters");
+            return new FrameRejection(FrameRejection.Reason.CONTROL_CHARACTERS, "a text field holds control characters");
         }
         if (checkMarkup && mayHoldMarkup(text) && MARKUP.matcher(text).find()) {
-            return new Rejection(RejectReason.MARKUP, "a text field holds script or HTML markup");
+            return new FrameRejection(FrameRejection.Reason.MARKUP, "a text field holds script or HTML markup");
         }
         return null;
     }

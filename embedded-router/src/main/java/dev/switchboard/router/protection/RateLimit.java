@@ -3,29 +3,30 @@ package dev.switchboard.router.protection;
 import java.time.Duration;
 
 /**
- * A token-bucket limit: {@code burst} tokens at most, refilled at {@code perMinute} a minute.
+ * One token bucket's limit: {@code burst} tokens at most, refilled at {@code perMinute} a minute.
  *
  * @param perMinute sustained messages per minute
  * @param burst     messages that may arrive at once
  */
-public record RateLimits(long perMinute, long burst) {
-    public RateLimits {
+public record RateLimit(long perMinute, long burst) {
+    public RateLimit {
         if (perMinute < 1 || burst < 1) {
             throw new IllegalArgumentException("perMinute and burst must be at least 1");
         }
     }
 
     /** 100 a minute with bursts of 20: the default for ordinary messages. */
-    public static RateLimits messageDefaults() {
-        return new RateLimits(100, 20);
+    public static RateLimit messageDefaults() {
+        return new RateLimit(100, 20);
     }
 
     /** 120 a minute with bursts of 20: the default for {@code ping} and {@code heartbeat}. */
-    public static RateLimits livenessDefaults() {
-        return new RateLimits(120, 20);
+    public static RateLimit livenessDefaults() {
+        return new RateLimit(120, 20);
     }
 
-    Duration refillPeriod() {
+    /** The period {@link #perMinute()} refills over: one minute. */
+    public Duration refillPeriod() {
         return Duration.ofMinutes(1);
     }
 }

@@ -2,7 +2,7 @@ package dev.switchboard.router.transport;
 
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protection.Protection;
-import dev.switchboard.router.protection.RejectReason;
+import dev.switchboard.router.protection.FrameRejection;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.Decoded;
 import dev.switchboard.router.protocol.ErrorCode;
@@ -16,7 +16,7 @@ import java.util.Map;
  * is answered here; an admitted one is handed back with its context. Shared by the socket server
  * and the in-process pipeline so both run exactly the same code.
  */
-final class Admission {
+final class FrameIntake {
     private final JsonCodec codec;
     private final Protection protection;
     private final int softFrameLimit;
@@ -31,7 +31,7 @@ final class Admission {
     record Admitted(ClientMessage message, SocketMessageContext context, Classification classification) {
     }
 
-    Admission(JsonCodec codec, Protection protection, int softFrameLimit) {
+    FrameIntake(JsonCodec codec, Protection protection, int softFrameLimit) {
         this.codec = codec;
         this.protection = protection;
         this.softFrameLimit = softFrameLimit;
@@ -40,14 +40,14 @@ final class Admission {
     /** Admits {@code text} from {@code userId} on {@code connectionId}, or answers it and returns null. */
     Admitted admit(String userId, String connectionId, String text, Contexts contexts) {
         if (isOverSoftLimit(text)) {
-            protection.rejected(RejectReason.FRAME_TOO_LARGE);
+            protection.rejected(FrameRejection.Reason.FRAME_TOO_LARGE);
             unparsed(contexts, ErrorCode.TOO_LARGE, "frame is over the " + softFrameLimit + "-byte limit");
             return null;
         }
         Decoded decoded = codec.decode(text);
         if (decoded instanceof Decoded.Rejected rejected) {
             protection.rejected(rejected.code() == ErrorCode.INVALID_JSON
-                    ? RejectReason.INVALID_JSON : RejectReason.INVALID_SHAPE);
+                    ? FrameRejection.Reason.INVALID_JSON : FrameRejection.Reason.INVALID_SHAPE);
             ClientMessage stand = new ClientMessage("invalid", rejected.messageId(), null, null, null,
                     rejected.rpcId(), rejected.jsonRpc());
             contexts.context(stand, rejected.rpcCode()).fail(rejected.code(), rejected.reason());

@@ -1,7 +1,19 @@
-package dev.switchboard.router.agents;
+package dev.switchboard.router.agents.internal;
 
+import dev.switchboard.router.agents.AgentBackend;
+import dev.switchboard.router.agents.AgentFailure;
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentRuns;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.RunEventSink;
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunListener;
+import dev.switchboard.router.agents.RunRejected;
+import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,8 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -26,18 +36,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts, tracks, stops and times out agent runs. Every run it starts ends with exactly one
+ * The {@link AgentRuns} machinery: starts, tracks, stops and times out agent runs. Every run it starts ends with exactly one
  * {@code agent_completed}: when the executor completes, fails or throws, when the user stops it, when
  * its connection closes, when it times out, or when the router stops.
  */
-public final class RunTracker {
+public final class RunTracker implements AgentRuns {
     private static final Logger log = LoggerFactory.getLogger(RunTracker.class);
 
     private final BackendPool pool;
     private final RunEventSink sink;
     private final Clock clock;
+    private final Ticker ticker;
     private final ExecutorService launcher;
-    private final ScheduledExecutorService timer;
+    private final Scheduler timer;
     private final Duration runTimeout;
     private final int maxInFlight;
     private final SecureRandom random = new SecureRandom();
@@ -51,17 +62,19 @@ public final class RunTracker {
     /**
      * @param pool        the agent backends
      * @param sink        where run events go
-     * @param clock       time source
+     * @param clock       wall-clock time source (event timestamps, run durations)
+     * @param ticker      nanosecond source for the latency a backend's breaker and the rollout guard see
      * @param launcher    a bounded executor that calls the backend off the WebSocket threads
      * @param timer       schedules run timeouts
      * @param runTimeout  a run still going after this ends as failed with error {@code timeout}
      * @param maxInFlight runs allowed at once; past it a start is refused with {@code overloaded}
      */
-    public RunTracker(BackendPool pool, RunEventSink sink, Clock clock, ExecutorService launcher,
-                      ScheduledExecutorService timer, Duration runTimeout, int maxInFlight) {
+    public RunTracker(BackendPool pool, RunEventSink sink, Clock clock, Ticker ticker, ExecutorService launcher,
+                      Scheduler timer, Duration runTimeout, int maxInFlight) {
         this.pool = Objects.requireNonNull(pool, "pool must not be null");
         this.sink = Objects.requireNonNull(sink, "sink must not be null");
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
         this.launcher = Objects.requireNonNull(launcher, "launcher must not be null");
         this.timer = Objects.requireNonNull(timer, "timer must not be null");
         this.runTimeout = Objects.requireNonNull(runTimeout, "runTimeout must not be null");
@@ -71,22 +84,30 @@ public final class RunTracker {
         }
     }
 
+    @Override
     public void addListener(RunListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
-    /** Warms every backend up; completes when runs can start. */
+    @Override
     public CompletionStage<Void> warmUp() {
         return pool.warmUp().thenRun(() -> ready = true);
     }
 
-    /** Whether the executor has warmed up. */
+    @Override
     public boolean isReady() {
         return ready;
     }
 
     public BackendPool pool() {
         return pool;
+    }
+
+    @Override
+    public AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
+                              List<String> tools, Consumer<AgentRequest> acknowledge) {
+        return begin(userId, connectionId, threadId, agent, content, tools, run -> acknowledge.accept(run.request()))
+                .request();
     }
 
     /**
@@ -97,7 +118,7 @@ public final class RunTracker {
      * @throws RunRejected {@code unavailable} before warm-up or while stopping, {@code overloaded}
      *                     at the in-flight limit
      */
-    public AgentRun start(String userId, String connectionId, String threadId, String agent, String content,
+    public AgentRun begin(String userId, String connectionId, String threadId, String agent, String content,
                           List<String> tools, Consumer<AgentRun> acknowledge) {
         AgentRun run = create(userId, connectionId, threadId, agent, content, tools);
         synchronized (run) {
@@ -148,12 +169,11 @@ public final class RunTracker {
             run.end(RunStatus.FAILED, null, "unavailable");
             return;
         }
-        ScheduledFuture<?> timeout = timer.schedule(
-                () -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        long startedAt = System.nanoTime();
+        Scheduler.Scheduled timeout = timer.schedule(() -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout);
+        long startedAt = ticker.nanoTime();
         primary.started();
         run.beforeCompletion((status, error) -> account(primary, status, error, startedAt));
-        run.onEnd(() -> timeout.cancel(false));
+        run.onEnd(timeout::cancel);
         try {
             primary.executor().execute(run.request(), run).whenComplete((result, failure) -> {
                 if (failure == null) {
@@ -173,7 +193,7 @@ public final class RunTracker {
 
     /** Feeds a run's outcome to the backend's breaker, its load figures and the rollout guard. */
     private void account(AgentBackend backend, RunStatus status, String error, long startedAtNanos) {
-        long elapsedNanos = System.nanoTime() - startedAtNanos;
+        long elapsedNanos = ticker.nanoTime() - startedAtNanos;
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
         if (status == RunStatus.CANCELLED) {
             backend.breaker().releasePermission();
@@ -196,12 +216,11 @@ public final class RunTracker {
             return;
         }
         ShadowRun shadow = new ShadowRun();
-        long startedAt = System.nanoTime();
+        long startedAt = ticker.nanoTime();
         candidate.started();
-        ScheduledFuture<?> timeout = timer.schedule(() -> shadow.end(RunStatus.FAILED, "timeout"),
-                runTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Scheduler.Scheduled timeout = timer.schedule(() -> shadow.end(RunStatus.FAILED, "timeout"), runTimeout);
         shadow.onEnd(() -> {
-            timeout.cancel(false);
+            timeout.cancel();
             account(candidate, shadow.status(), shadow.error(), startedAt);
         });
         AgentRequest copy = new AgentRequest(request.runId() + "-shadow", request.userId(), request.threadId(),
@@ -233,17 +252,20 @@ public final class RunTracker {
      *
      * @return false when the run is unknown, already ended, or another user's
      */
+    @Override
     public boolean stop(String runId, String userId) {
         AgentRun run = inFlight.get(runId);
         return run != null && run.userId().equals(userId) && run.end(RunStatus.CANCELLED, null, "stopped by user");
     }
 
     /** Cancels every run started from a connection that closed. */
+    @Override
     public int cancelConnection(String connectionId) {
         return cancelWhere(run -> run.connectionId().equals(connectionId), "connection closed");
     }
 
     /** Refuses new runs from now on and cancels every run in flight (router shutdown). */
+    @Override
     public int shutdown(String reason) {
         stopping = true;
         return cancelWhere(run -> true, reason);
@@ -260,21 +282,25 @@ public final class RunTracker {
     }
 
     /** Runs in flight now. */
+    @Override
     public List<RunInfo> inFlight() {
         List<RunInfo> runs = new ArrayList<>(inFlight.size());
         inFlight.values().forEach(run -> runs.add(run.info()));
         return runs;
     }
 
+    @Override
     public int inFlightCount() {
         return inFlight.size();
     }
 
+    @Override
     public long startedCount() {
         return started.sum();
     }
 
     /** Runs that ended with {@code status}. */
+    @Override
     public long endedCount(RunStatus status) {
         return ended.get(status).sum();
     }

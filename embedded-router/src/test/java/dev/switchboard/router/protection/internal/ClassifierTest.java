@@ -1,5 +1,8 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
+import dev.switchboard.router.protection.Classification;
+import dev.switchboard.router.protection.ClassificationRule;
+import dev.switchboard.router.protection.Priority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

@@ -1,4 +1,4 @@
-package dev.switchboard.router.agents;
+package dev.switchboard.router.agents.internal;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,19 +1,24 @@
-package dev.switchboard.router.protection;
+package dev.switchboard.router.protection.internal;
 
+import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.router.protection.RateLimitPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.router.support.ManualClock;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
+    private final ManualClock clock = new ManualClock();
 
-    private static RateLimiter limiter(RateLimits user, RateLimits connection, RateLimits liveness) {
-        return new RateLimiter(new RateLimiter.Limits(user, connection, liveness, Map.of()));
+    private RateLimiter limiter(RateLimit user, RateLimit connection, RateLimit liveness) {
+        return new RateLimiter(new RateLimitPolicy(user, connection, liveness, Map.of()), clock);
     }
 
     @Test
     void admitsTheBurstThenRefusesWithAWait() {
-        RateLimiter limiter = limiter(new RateLimits(60, 3), new RateLimits(600, 100), new RateLimits(60, 2));
+        RateLimiter limiter = limiter(new RateLimit(60, 3), new RateLimit(600, 100), new RateLimit(60, 2));
         for (int i = 0; i < 3; i++) {
             assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
         }
@@ -25,7 +30,7 @@ class RateLimiterTest {
 
     @Test
     void usersConnectionsAndLivenessHaveTheirOwnBuckets() {
-        RateLimiter limiter = limiter(new RateLimits(60, 2), new RateLimits(60, 1), new RateLimits(60, 1));
+        RateLimiter limiter = limiter(new RateLimit(60, 2), new RateLimit(60, 1), new RateLimit(60, 1));
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
         assertThat(limiter.rejectedCount("connection")).isEqualTo(1);
@@ -38,24 +43,26 @@ class RateLimiterTest {
 
     @Test
     void limitsAndOverridesChangeAtRuntime() {
-        RateLimiter limiter = limiter(new RateLimits(60, 1), new RateLimits(600, 100), new RateLimits(60, 1));
+        RateLimiter limiter = limiter(new RateLimit(60, 1), new RateLimit(600, 100), new RateLimit(60, 1));
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
         // one token every 500 ms: the call right after the override still finds the bucket empty
-        limiter.override("alice", new RateLimits(120, 50));
+        limiter.override("alice", new RateLimit(120, 50));
         assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
-                .until(() -> limiter.tryAcquire("alice", "c-1", false).admitted());
+        clock.advance(Duration.ofMillis(499));
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isFalse();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(limiter.tryAcquire("alice", "c-1", false).admitted()).isTrue();
         assertThat(limiter.limits().overrides()).containsKey("alice");
-        limiter.update(new RateLimiter.Limits(new RateLimits(60, 5), new RateLimits(600, 100), new RateLimits(60, 1),
+        limiter.update(new RateLimitPolicy(new RateLimit(60, 5), new RateLimit(600, 100), new RateLimit(60, 1),
                 limiter.limits().overrides()));
-        assertThat(limiter.limits().user()).isEqualTo(new RateLimits(60, 5));
+        assertThat(limiter.limits().user()).isEqualTo(new RateLimit(60, 5));
         assertThat(limiter.tryAcquire("bob", "c-2", false).admitted()).isTrue();
     }
 
     @Test
     void sweepDropsOnlyFullBucketsSoReconnectingNeverResetsALimit() {
-        RateLimiter limiter = limiter(new RateLimits(1, 1), new RateLimits(600, 100), new RateLimits(1, 1));
+        RateLimiter limiter = limiter(new RateLimit(1, 1), new RateLimit(600, 100), new RateLimit(1, 1));
         limiter.tryAcquire("alice", "c-1", false);
         limiter.tryAcquire("bob", "c-2", true);
         limiter.tryAcquire("bob", "c-2", true);
