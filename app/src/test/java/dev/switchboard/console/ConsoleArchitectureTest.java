@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** The console's seams: feeds and the inject, load and simulate-target code know no JavaFX, view models no scene graph. */
+/** The console's seams: feeds, the injector, the load engine (simulate) and the benchmark's loads know no JavaFX, view models no scene graph. */
 @AnalyzeClasses(packages = "dev.switchboard.console", importOptions = ImportOption.DoNotIncludeTests.class)
 class ConsoleArchitectureTest {
 
@@ -17,13 +17,26 @@ class ConsoleArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 
     @ArchTest
-    static final ArchRule theLoadEngineHasNoJavaFx = noClasses().that().resideInAPackage("..console.sim..")
+    static final ArchRule theLoadEngineHasNoJavaFx = noClasses().that()
+            .resideInAPackage("dev.switchboard.console.simulate..")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
 
     @ArchTest
-    static final ArchRule theSimulationTargetHasNoJavaFx = noClasses().that()
-            .resideInAPackage("dev.switchboard.console.simulate..")
+    static final ArchRule theBenchmarkLoadsHaveNoJavaFx = noClasses().that()
+            .resideInAPackage("dev.switchboard.console.bench..").and().haveSimpleNameEndingWith("Load")
             .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    @ArchTest
+    static final ArchRule theRunContractHasNoJavaFx = noClasses().that()
+            .resideInAPackage("dev.switchboard.console.contract..")
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    /** Every client WebSocket of the console is a {@code ws.ClientConnection}. */
+    @ArchTest
+    static final ArchRule onlyTheClientConnectionOpensWebSockets = noClasses().that()
+            .resideOutsideOfPackage("dev.switchboard.console.ws..")
+            .should().callMethod(java.net.http.WebSocket.Builder.class, "buildAsync", java.net.URI.class,
+                    java.net.http.WebSocket.Listener.class);
 
     @ArchTest
     static final ArchRule theClientConnectionHelpersHaveNoJavaFx = noClasses().that()

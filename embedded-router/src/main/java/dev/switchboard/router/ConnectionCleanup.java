@@ -1,6 +1,6 @@
 package dev.switchboard.router;
 
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.connections.ConnectionRegistry;
@@ -16,13 +16,13 @@ import java.util.function.Consumer;
  */
 final class ConnectionCleanup implements ConnectionListener {
     private final RoutingStats stats;
-    private final RunTracker runs;
+    private final AgentRuns runs;
     private final Protection protection;
     private final QualityTracker quality;
     private final ConnectionRegistry connections;
     private final Consumer<Runnable> housekeeping;
 
-    ConnectionCleanup(RoutingStats stats, RunTracker runs, Protection protection, QualityTracker quality,
+    ConnectionCleanup(RoutingStats stats, AgentRuns runs, Protection protection, QualityTracker quality,
                       ConnectionRegistry connections, Consumer<Runnable> housekeeping) {
         this.stats = stats;
         this.runs = runs;
@@ -42,7 +42,7 @@ final class ConnectionCleanup implements ConnectionListener {
         stats.connectionClosed();
         housekeeping.accept(() -> {
             runs.cancelConnection(connection.connectionId());
-            protection.rateLimiter().forgetConnection(connection.connectionId());
+            protection.forgetConnection(connection.connectionId());
             if (lastOfUser && !connections.isOnline(connection.userId())) {
                 quality.forget(connection.userId());
             }

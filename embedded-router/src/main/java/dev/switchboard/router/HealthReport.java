@@ -1,6 +1,6 @@
 package dev.switchboard.router;
 
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.transport.HttpEndpoints;
@@ -25,14 +25,14 @@ final class HealthReport {
     private final Supplier<Instant> startedAt;
     private final RouterSocketServer socket;
     private final ConnectionRegistry connections;
-    private final RunTracker runs;
+    private final AgentRuns runs;
     private final IntSupplier handlers;
     private final int maxConnections;
     private final Clock clock;
     private final JsonCodec codec;
 
     HealthReport(Supplier<Router.State> state, Supplier<Instant> startedAt, RouterSocketServer socket,
-                 ConnectionRegistry connections, RunTracker runs, IntSupplier handlers, int maxConnections, Clock clock,
+                 ConnectionRegistry connections, AgentRuns runs, IntSupplier handlers, int maxConnections, Clock clock,
                  JsonCodec codec) {
         this.state = state;
         this.startedAt = startedAt;
@@ -59,11 +59,11 @@ final class HealthReport {
         return new HttpEndpoints.Readiness(ready, codec.encodeObject(body));
     }
 
-    /** Up: not stopped, and the listener accepting connections (503 with the reason otherwise). */
+    /** Up: not stopping or stopped, and the listener accepting connections (503 with the reason otherwise). */
     HttpEndpoints.Readiness health() {
         Router.State now = state.get();
         ListenerStatus listener = socket.listenerStatus();
-        boolean up = now != Router.State.STOPPED && listener.accepting();
+        boolean up = now != Router.State.STOPPING && now != Router.State.STOPPED && listener.accepting();
         Instant started = startedAt.get();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "up" : "down");

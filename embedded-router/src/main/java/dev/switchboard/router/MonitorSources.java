@@ -5,7 +5,7 @@ import dev.switchboard.router.agents.BackendPool;
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunStatus;
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.SlaGuard;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionRegistry;
@@ -16,8 +16,8 @@ import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.RoutingStats;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ final class MonitorSources implements MonitorHub.Sources {
     private final RoutingStats routing;
     private final HandlerRegistry handlers;
     private final ConnectionRegistry connections;
-    private final RunTracker runs;
+    private final AgentRuns runs;
     private final Protection protection;
     private final DispatchQueue<?> queue;
     private final Breakers breakers;
@@ -41,7 +41,7 @@ final class MonitorSources implements MonitorHub.Sources {
     private long lastNanos = System.nanoTime();
     private double messagesPerSecond;
 
-    MonitorSources(RoutingStats routing, HandlerRegistry handlers, ConnectionRegistry connections, RunTracker runs,
+    MonitorSources(RoutingStats routing, HandlerRegistry handlers, ConnectionRegistry connections, AgentRuns runs,
                 Protection protection, DispatchQueue<?> queue, Breakers breakers, BackendPool backends,
                 RouterMetrics metrics) {
         this.routing = routing;
@@ -76,7 +76,7 @@ final class MonitorSources implements MonitorHub.Sources {
         stats.put("by_type", snapshot.byType());
         stats.put("errors_by_type", snapshot.errorsByType());
         stats.put("errors_sent", snapshot.errorsSent());
-        stats.put("rate_limited", protection.rateLimiter().rejectedCount());
+        stats.put("rate_limited", protection.rateLimitedCount());
         stats.put("routing_latency_ms", metrics.routingPercentilesMs());
         Map<String, Object> depth = new LinkedHashMap<>();
         for (Priority priority : Priority.values()) {
@@ -97,7 +97,7 @@ final class MonitorSources implements MonitorHub.Sources {
     public Map<String, Object> protection() {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("breakers", breakers.states());
-        RateLimiter.Limits limits = protection.rateLimiter().limits();
+        RateLimitPolicy limits = protection.rateLimits();
         Map<String, Object> rateLimits = new LinkedHashMap<>();
         rateLimits.put("user", limit(limits.user()));
         rateLimits.put("connection", limit(limits.connection()));
@@ -138,7 +138,7 @@ final class MonitorSources implements MonitorHub.Sources {
         return state;
     }
 
-    private static Map<String, Object> limit(RateLimits limits) {
+    private static Map<String, Object> limit(RateLimit limits) {
         return Map.of("per_minute", limits.perMinute(), "burst", limits.burst());
     }
 

@@ -10,7 +10,7 @@ import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.monitor.MonitorCommands;
 import dev.switchboard.router.monitor.UserAccess;
 import dev.switchboard.router.protection.Protection;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimit;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -59,8 +59,8 @@ final class OperatorCommands implements MonitorCommands {
     }
 
     @Override
-    public void rateLimit(String userId, RateLimits limits) {
-        protection.rateLimiter().override(userId, limits);
+    public void rateLimit(String userId, RateLimit limits) {
+        protection.overrideRateLimit(userId, limits);
     }
 
     @Override

@@ -8,9 +8,8 @@ import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.monitor.MonitorLimits;
 import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
-import dev.switchboard.router.protection.Classifier;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
+import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.protection.ValidationPolicy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -41,7 +40,7 @@ public final class RouterConfig {
     private final Duration runTimeout;
     private final int maxRunsInFlight;
     private final SimulatedAgent.Settings agent;
-    private final RateLimiter.Limits rateLimits;
+    private final RateLimitPolicy rateLimits;
     private final ValidationPolicy validation;
     private final List<ClassificationRule> classification;
     private final QueuePolicy queue;
@@ -246,7 +245,7 @@ public final class RouterConfig {
      * Token buckets: per user and per connection 100 a minute with bursts of 20; {@code ping} and
      * {@code heartbeat} 120 a minute with bursts of 20, per user.
      */
-    public RateLimiter.Limits rateLimits() {
+    public RateLimitPolicy rateLimits() {
         return rateLimits;
     }
 
@@ -255,7 +254,7 @@ public final class RouterConfig {
         return validation;
     }
 
-    /** Classification rules, first match wins; default {@link Classifier#defaultRules()}. */
+    /** Classification rules, first match wins; default {@link ClassificationRule#defaults()}. */
     public List<ClassificationRule> classification() {
         return classification;
     }
@@ -379,9 +378,9 @@ public final class RouterConfig {
         private Duration runTimeout = Duration.ofSeconds(60);
         private int maxRunsInFlight = 10_000;
         private SimulatedAgent.Settings agent = SimulatedAgent.Settings.defaults();
-        private RateLimiter.Limits rateLimits = RateLimiter.Limits.defaults();
+        private RateLimitPolicy rateLimits = RateLimitPolicy.defaults();
         private ValidationPolicy validation = ValidationPolicy.defaults();
-        private List<ClassificationRule> classification = Classifier.defaultRules();
+        private List<ClassificationRule> classification = ClassificationRule.defaults();
         private QueuePolicy queue = QueuePolicy.defaults();
         private List<BackendSpec> backends = List.of();
         private String strategy = "round_robin";
@@ -539,7 +538,7 @@ public final class RouterConfig {
             return this;
         }
 
-        public Builder rateLimits(RateLimiter.Limits value) {
+        public Builder rateLimits(RateLimitPolicy value) {
             this.rateLimits = value;
             return this;
         }

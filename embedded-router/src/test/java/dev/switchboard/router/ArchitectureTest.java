@@ -38,4 +38,20 @@ class ArchitectureTest {
     static final ArchRule onlyTheTransportTouchesNetty = noClasses()
             .that().resideOutsideOfPackage("..router.transport..")
             .should().dependOnClassesThat().resideInAPackage("io.netty..");
+
+    /*
+     * Machinery behind internal/ (resilience4j's shape: API at the package root, the implementation in
+     * internal/). Everything else reaches it through the root: AgentRuns.tracker(…) builds the run
+     * tracker, the Protection constructor builds the validator, classifier and rate limiter. No
+     * exceptions are needed: the router's wiring uses those factories too.
+     */
+    @ArchTest
+    static final ArchRule agentsMachineryIsReachedOnlyThroughTheAgentsApi = noClasses()
+            .that().resideOutsideOfPackage("..router.agents..")
+            .should().dependOnClassesThat().resideInAPackage("..router.agents.internal..");
+
+    @ArchTest
+    static final ArchRule protectionMachineryIsReachedOnlyThroughTheProtectionApi = noClasses()
+            .that().resideOutsideOfPackage("..router.protection..")
+            .should().dependOnClassesThat().resideInAPackage("..router.protection.internal..");
 }

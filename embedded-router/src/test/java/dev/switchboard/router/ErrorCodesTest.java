@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
@@ -27,8 +27,8 @@ class ErrorCodesTest {
     @BeforeAll
     static void startRouter() {
         router = TestRouters.start(config -> config.softFrameLimit(1024).hardFrameLimit(4096)
-                .rateLimits(new RateLimiter.Limits(new RateLimits(60, 5), new RateLimits(600, 100),
-                        RateLimits.livenessDefaults(), java.util.Map.of())));
+                .rateLimits(new RateLimitPolicy(new RateLimit(60, 5), new RateLimit(600, 100),
+                        RateLimit.livenessDefaults(), java.util.Map.of())));
         router.registerHandler("explode", (context, message) -> {
             throw new IllegalStateException("secret internal detail");
         });

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
@@ -111,7 +111,7 @@ class MonitorCommandValidationTest {
     void refusesAPerMinuteThatIsNotAnIntegerFrom1ToAMillion(String perMinute) {
         assertRefused("{\"type\":\"set_rate_limit\",\"user_id\":\"alice\",\"per_minute\":" + perMinute + "}",
                 "per_minute must be an integer from 1 to 1000000");
-        assertThat(router.protection().rateLimiter().limits().overrides()).doesNotContainKey("alice");
+        assertThat(router.protection().rateLimits().overrides()).doesNotContainKey("alice");
     }
 
     @Test
@@ -133,11 +133,11 @@ class MonitorCommandValidationTest {
     void setsAndRemovesARateLimitOverride() {
         assertThat(run("{\"type\":\"set_rate_limit\",\"user_id\":\"bob\",\"per_minute\":60,\"burst\":6}")
                 .path("result").path("user_id").asText()).isEqualTo("bob");
-        assertThat(router.protection().rateLimiter().limits().overrides()).containsEntry("bob", new RateLimits(60, 6));
+        assertThat(router.protection().rateLimits().overrides()).containsEntry("bob", new RateLimit(60, 6));
         run("{\"type\":\"set_rate_limit\",\"user_id\":\"carol\",\"per_minute\":30}");
-        assertThat(router.protection().rateLimiter().limits().overrides()).containsEntry("carol", new RateLimits(30, 30));
+        assertThat(router.protection().rateLimits().overrides()).containsEntry("carol", new RateLimit(30, 30));
         run("{\"type\":\"set_rate_limit\",\"user_id\":\"bob\",\"per_minute\":null}");
-        assertThat(router.protection().rateLimiter().limits().overrides()).doesNotContainKey("bob");
+        assertThat(router.protection().rateLimits().overrides()).doesNotContainKey("bob");
     }
 
     @ParameterizedTest

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeakedThreads.class)
 class ProtectionPipelineTest {
 
-    private static final RateLimiter.Limits GENEROUS = new RateLimiter.Limits(new RateLimits(100_000, 5_000),
-            new RateLimits(100_000, 5_000), new RateLimits(100_000, 5_000), Map.of());
+    private static final RateLimitPolicy GENEROUS = new RateLimitPolicy(new RateLimit(100_000, 5_000),
+            new RateLimit(100_000, 5_000), new RateLimit(100_000, 5_000), Map.of());
 
     /** A handler that does about a millisecond of real work, so a queue can build up. */
     private static void registerBusyHandler(Router router) {
@@ -166,14 +166,14 @@ class ProtectionPipelineTest {
 
     @Test
     void rateLimitsChangedAtRuntimeApplyAtOnce() {
-        Router router = TestRouters.start(config -> config.rateLimits(new RateLimiter.Limits(new RateLimits(60, 2),
-                new RateLimits(600, 100), RateLimits.livenessDefaults(), Map.of())));
+        Router router = TestRouters.start(config -> config.rateLimits(new RateLimitPolicy(new RateLimit(60, 2),
+                new RateLimit(600, 100), RateLimit.livenessDefaults(), Map.of())));
         try (WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
             for (int i = 0; i < 3; i++) {
                 alice.send(Map.of("type", "get_quality_metrics", "message_id", "q-" + i));
             }
             assertThat(alice.awaitReply("q-2").path("code").asText()).isEqualTo("rate_limited");
-            router.protection().rateLimiter().override("alice", new RateLimits(60_000, 1_000));
+            router.protection().overrideRateLimit("alice", new RateLimit(60_000, 1_000));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 String id = "r-" + System.nanoTime();
                 alice.send(Map.of("type", "get_quality_metrics", "message_id", id));

@@ -10,8 +10,8 @@ import dev.switchboard.router.agents.RolloutSpec;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.agents.SlaGuard;
 import dev.switchboard.router.protection.BreakerPolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoLeakedThreads.class)
 class RoutingEngineTest {
     private static final BreakerPolicy TRIGGER_HAPPY = new BreakerPolicy(50f, 4, 4, Duration.ofSeconds(30), 1);
-    private static final RateLimiter.Limits GENEROUS = new RateLimiter.Limits(new RateLimits(100_000, 5_000),
-            new RateLimits(100_000, 5_000), new RateLimits(100_000, 5_000), Map.of());
+    private static final RateLimitPolicy GENEROUS = new RateLimitPolicy(new RateLimit(100_000, 5_000),
+            new RateLimit(100_000, 5_000), new RateLimit(100_000, 5_000), Map.of());
 
     private static BackendSpec backend(String name, double failureRate) {
         return new BackendSpec(new SimulatedAgent.Settings(name, Duration.ofMillis(2), 1, 1, failureRate,

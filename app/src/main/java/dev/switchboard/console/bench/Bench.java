@@ -3,12 +3,11 @@ package dev.switchboard.console.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.console.sim.RequestLoad;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.transport.InProcessPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -118,10 +117,10 @@ public final class Bench {
 
     /** The router for the socket and pipeline phases: dev auth, default pipeline, limits raised. */
     static RouterConfig.Builder benchConfig() {
-        RateLimits unlimited = new RateLimits(HUGE, HUGE);
+        RateLimit unlimited = new RateLimit(HUGE, HUGE);
         QueuePolicy defaults = QueuePolicy.defaults();
         return RouterConfig.builder().host("127.0.0.1").port(0).httpPort(-1).devAuth(true)
-                .rateLimits(new RateLimiter.Limits(unlimited, unlimited, unlimited, Map.of()))
+                .rateLimits(new RateLimitPolicy(unlimited, unlimited, unlimited, Map.of()))
                 .queue(new QueuePolicy(1_000_000, 100_000, defaults.workers(), defaults.ttl()))
                 .outboxLimit(100_000);
     }

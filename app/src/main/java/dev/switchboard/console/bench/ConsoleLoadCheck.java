@@ -3,12 +3,11 @@ package dev.switchboard.console.bench;
 import dev.switchboard.console.ConsoleApp;
 import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.state.ConsoleState;
-import dev.switchboard.console.sim.SteadyLoad;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
@@ -50,9 +49,9 @@ public final class ConsoleLoadCheck extends Application {
         int users = Integer.parseInt(named.getOrDefault("users", "500"));
         int rate = Integer.parseInt(named.getOrDefault("rate", "20"));
         double minutes = Double.parseDouble(named.getOrDefault("minutes", "10"));
-        RateLimits unlimited = new RateLimits(1_000_000, 100_000);
+        RateLimit unlimited = new RateLimit(1_000_000, 100_000);
         RouterConfig config = RouterConfig.builder().port(0).httpPort(-1).devAuth(true)
-                .rateLimits(new RateLimiter.Limits(unlimited, unlimited, unlimited, Map.of()))
+                .rateLimits(new RateLimitPolicy(unlimited, unlimited, unlimited, Map.of()))
                 .queue(new QueuePolicy(100_000, 10_000, 2, QueuePolicy.defaults().ttl()))
                 .agent(SimulatedAgent.Settings.defaults().withStepDelay(Duration.ofMillis(20)))
                 .build();

@@ -11,19 +11,19 @@ import org.java_websocket.server.WebSocketServer;
 /**
  * The benchmark's baseline: a bare Java-WebSocket server on loopback that sends every frame back
  * as it came — the same library, socket options and thread model as the router's transport, and
- * nothing else.
+ * nothing else. Also the echo peer of {@code ClientConnectionTest}.
  */
-final class EchoServer extends WebSocketServer {
+public final class EchoServer extends WebSocketServer {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
-    EchoServer() {
+    public EchoServer() {
         super(new InetSocketAddress("127.0.0.1", 0));
         setReuseAddr(true);
         setTcpNoDelay(true);
     }
 
     /** Starts and waits until it listens. */
-    EchoServer startAndWait() {
+    public EchoServer startAndWait() {
         start();
         started.orTimeout(10, TimeUnit.SECONDS).join();
         return this;
@@ -59,7 +59,7 @@ final class EchoServer extends WebSocketServer {
         }
     }
 
-    void shutdown() {
+    public void shutdown() {
         try {
             stop(1_000);
         } catch (InterruptedException e) {

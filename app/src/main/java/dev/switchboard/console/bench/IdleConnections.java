@@ -2,12 +2,12 @@ package dev.switchboard.console.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.ws.ClientConnection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +62,7 @@ final class IdleConnections {
         Runtime.getRuntime().addShutdownHook(reaper);
         ExecutorService io = Executors.newFixedThreadPool(2);
         HttpClient client = HttpClient.newBuilder().executor(io).build();
-        List<WebSocket> sockets = new ArrayList<>();
+        List<ClientConnection> sockets = new ArrayList<>();
         try {
             URI uri = URI.create("ws://127.0.0.1:" + port + "/ws");
             awaitListening(client, uri, router);
@@ -72,22 +72,24 @@ final class IdleConnections {
             log.flush();
             AtomicInteger failed = new AtomicInteger();
             Semaphore inFlight = new Semaphore(200);
-            List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+            List<ClientConnection> connections = new ArrayList<>();
+            List<CompletableFuture<Void>> opening = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 inFlight.acquire();
-                opening.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                        .buildAsync(URI.create(uri + "?user=idle-" + i), new WebSocket.Listener() { })
-                        .whenComplete((ws, failure) -> {
+                ClientConnection connection = ClientConnection.builder(client).connectTimeout(Duration.ofSeconds(30))
+                        .listener(text -> { }).build();
+                connections.add(connection);
+                opening.add(connection.open(new ClientConnection.Target(URI.create(uri + "?user=idle-" + i), null))
+                        .whenComplete((ok, failure) -> {
                             inFlight.release();
                             if (failure != null) {
                                 failed.incrementAndGet();
                             }
                         }));
             }
-            for (CompletableFuture<WebSocket> future : opening) {
-                WebSocket ws = future.exceptionally(failure -> null).join();
-                if (ws != null) {
-                    sockets.add(ws);
+            for (int i = 0; i < count; i++) {
+                if (opening.get(i).handle((ok, failure) -> failure == null).join()) {
+                    sockets.add(connections.get(i));
                 }
             }
             settle();
@@ -99,7 +101,7 @@ final class IdleConnections {
                     .put("router_jvm", "-Xms64m -Xmx1g, default GC");
             return json;
         } finally {
-            sockets.forEach(WebSocket::abort);
+            sockets.forEach(ClientConnection::abort);
             router.destroy();
             if (!router.waitFor(10, TimeUnit.SECONDS)) {
                 router.destroyForcibly();
@@ -114,8 +116,9 @@ final class IdleConnections {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && router.isAlive()) {
             try {
-                client.newWebSocketBuilder().buildAsync(URI.create(uri + "?user=probe"), new WebSocket.Listener() { })
-                        .get(2, TimeUnit.SECONDS).abort();
+                ClientConnection probe = ClientConnection.builder(client).listener(text -> { }).build();
+                probe.open(new ClientConnection.Target(URI.create(uri + "?user=probe"), null)).get(2, TimeUnit.SECONDS);
+                probe.abort();
                 return;
             } catch (Exception notYet) {
                 Thread.sleep(100);

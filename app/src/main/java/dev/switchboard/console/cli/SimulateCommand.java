@@ -1,8 +1,8 @@
 package dev.switchboard.console.cli;
 
-import dev.switchboard.console.sim.Scenario;
-import dev.switchboard.console.sim.SimReport;
-import dev.switchboard.console.sim.Simulation;
+import dev.switchboard.console.simulate.Scenario;
+import dev.switchboard.console.simulate.SimReport;
+import dev.switchboard.console.simulate.Simulation;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import java.io.PrintWriter;

@@ -4,18 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.console.ws.SerialSender;
-import dev.switchboard.console.ws.WholeTextListener;
+import dev.switchboard.console.ws.ClientConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -48,14 +45,12 @@ public final class RemoteFeed implements ConsoleFeed {
     });
     private final Map<String, CompletableFuture<ObjectNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong commandIds = new AtomicLong();
-    private volatile WebSocket socket;
-    private SerialSender sender;
-    private WebSocket senderSocket;
+    /** Sends commands one at a time (the JDK client refuses overlapping sends) and reconnects. */
+    private final ClientConnection connection;
     private volatile boolean closed;
     private volatile Instant lostAt;
     private Consumer<ObjectNode> documents;
     private Consumer<FeedStatus> status;
-    private int attempts;
 
     /**
      * @param uri   the monitor endpoint, {@code ws://host:port/monitor}
@@ -64,6 +59,12 @@ public final class RemoteFeed implements ConsoleFeed {
     public RemoteFeed(URI uri, String token) {
         this.uri = Objects.requireNonNull(uri, "uri must not be null");
         this.token = Objects.requireNonNull(token, "token must not be null");
+        this.connection = ClientConnection.builder(client)
+                .connectTimeout(Duration.ofSeconds(5))
+                .maxQueuedSends(MAX_QUEUED_COMMANDS)
+                .reconnect(FIRST_RETRY, LAST_RETRY, scheduler, down -> refusedToken(down) == 0)
+                .listener(new Listener())
+                .build();
     }
 
     @Override
@@ -75,49 +76,30 @@ public final class RemoteFeed implements ConsoleFeed {
     public void start(Consumer<ObjectNode> documentSink, Consumer<FeedStatus> statusSink) {
         this.documents = documentSink;
         this.status = statusSink;
-        scheduler.execute(this::connect);
+        scheduler.execute(() -> connection.open(new ClientConnection.Target(uri, token)));
     }
 
-    private void connect() {
-        if (closed) {
-            return;
-        }
-        client.newWebSocketBuilder()
-                .header("Authorization", "Bearer " + token)
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, new Listener())
-                .whenComplete((webSocket, failure) -> {
-                    if (failure == null) {
-                        socket = webSocket;
-                        scheduler.execute(() -> attempts = 0);
-                        lostAt = null;
-                        status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(), uri.toString()));
-                    } else {
-                        scheduler.execute(() -> failed(failure));
-                    }
-                });
-    }
-
-    private void failed(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof WebSocketHandshakeException refused) {
+    /** The HTTP status with which the router refused the token (401 or 403), or 0. */
+    private static int refusedToken(ClientConnection.Down down) {
+        if (down.cause() == ClientConnection.Cause.CONNECT_FAILED
+                && down.rootFailure() instanceof WebSocketHandshakeException refused) {
             int code = refused.getResponse().statusCode();
-            if (code == 401 || code == 403) {
-                status.accept(new FeedStatus(FeedStatus.State.LOST, Instant.now(),
-                        "the router refused the token (HTTP " + code + ")"));
-                return;
-            }
+            return code == 401 || code == 403 ? code : 0;
         }
-        disconnected(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+        return 0;
     }
 
-    /** Runs on the scheduler thread. */
+    private static String why(ClientConnection.Down down) {
+        return switch (down.cause()) {
+            case CLOSED -> "closed by the router (" + down.statusCode() + ")";
+            case BROKEN -> down.failure().getMessage() == null ? "connection failed" : down.failure().getMessage();
+            case CONNECT_FAILED -> down.rootFailure().getMessage() == null
+                    ? down.rootFailure().getClass().getSimpleName() : down.rootFailure().getMessage();
+        };
+    }
+
+    /** The connection went down; it reconnects by itself. */
     private void disconnected(String why) {
-        if (closed) {
-            return;
-        }
-        socket = null;
         failPending();
         Instant now = Instant.now();
         if (lostAt == null) {
@@ -126,9 +108,6 @@ public final class RemoteFeed implements ConsoleFeed {
         FeedStatus.State state = Duration.between(lostAt, now).compareTo(LOST_AFTER) >= 0
                 ? FeedStatus.State.LOST : FeedStatus.State.RECONNECTING;
         status.accept(new FeedStatus(state, lostAt, why));
-        long delay = Math.min(LAST_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempts, 10));
-        attempts++;
-        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
 
     private void failPending() {
@@ -138,8 +117,7 @@ public final class RemoteFeed implements ConsoleFeed {
 
     @Override
     public CompletionStage<ObjectNode> command(JsonNode command) {
-        WebSocket current = socket;
-        if (current == null) {
+        if (!connection.isOpen()) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
         }
         String id = "console-" + commandIds.incrementAndGet();
@@ -147,24 +125,13 @@ public final class RemoteFeed implements ConsoleFeed {
         copy.put("message_id", id);
         CompletableFuture<ObjectNode> reply = new CompletableFuture<>();
         pending.put(id, reply);
-        // one send at a time: the JDK client refuses a send while another is in progress, and the
-        // command would be lost and time out
-        sender(current).send(copy.toString()).whenComplete((sent, failure) -> {
+        connection.send(copy.toString()).whenComplete((sent, failure) -> {
             if (failure != null) {
                 reply.completeExceptionally(failure);
             }
         });
         return reply.orTimeout(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((result, failure) -> pending.remove(id));
-    }
-
-    /** The sender of {@code current}, made once per connection. */
-    private synchronized SerialSender sender(WebSocket current) {
-        if (sender == null || senderSocket != current) {
-            sender = new SerialSender(current, MAX_QUEUED_COMMANDS);
-            senderSocket = current;
-        }
-        return sender;
     }
 
     @Override
@@ -202,31 +169,37 @@ public final class RemoteFeed implements ConsoleFeed {
         }
     }
 
-    private final class Listener extends WholeTextListener {
+    private final class Listener implements ClientConnection.Listener {
         @Override
-        protected void onMessage(String text) {
+        public void onOpen() {
+            lostAt = null;
+            status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(), uri.toString()));
+        }
+
+        @Override
+        public void onText(String text) {
             received(text);
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            scheduler.execute(() -> disconnected("closed by the router (" + statusCode + ")"));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            scheduler.execute(() -> disconnected(error.getMessage() == null ? "connection failed" : error.getMessage()));
+        public void onDown(ClientConnection.Down down) {
+            if (closed) {
+                return;
+            }
+            int refused = refusedToken(down);
+            if (refused != 0) {
+                status.accept(new FeedStatus(FeedStatus.State.LOST, Instant.now(),
+                        "the router refused the token (HTTP " + refused + ")"));
+            } else {
+                disconnected(why(down));
+            }
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        WebSocket current = socket;
-        if (current != null) {
-            current.abort();
-        }
+        connection.abort();
         failPending();
         scheduler.shutdownNow();
     }

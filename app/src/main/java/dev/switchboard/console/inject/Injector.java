@@ -93,7 +93,7 @@ public final class Injector implements AutoCloseable {
             if (existing != null && existing.state().usable()) {
                 return existing;
             }
-            InjectedConnection fresh = new InjectedConnection(id, this::receive, mapper, clock);
+            InjectedConnection fresh = new InjectedConnection(id, this::receive, mapper, clock, client);
             created.add(fresh);
             return fresh;
         });
@@ -105,7 +105,7 @@ public final class Injector implements AutoCloseable {
             } catch (RuntimeException e) {
                 endpoint = CompletableFuture.failedFuture(e);
             }
-            connection.open(endpoint, client);
+            connection.open(endpoint);
         }
         return connection;
     }

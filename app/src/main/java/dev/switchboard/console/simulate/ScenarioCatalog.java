@@ -1,6 +1,5 @@
 package dev.switchboard.console.simulate;
 
-import dev.switchboard.console.sim.Scenario;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -2,7 +2,6 @@ package dev.switchboard.console.simulate;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.UserEndpoint;
-import dev.switchboard.console.sim.Scenario;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import java.net.URI;

@@ -1,57 +1,31 @@
 package dev.switchboard.console.state;
 
+import dev.switchboard.console.contract.RunContract;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
-/** What can look wrong with a run's events: missing kinds, order, silence. */
+/** What can look wrong with a run's events: missing kinds, order ({@link RunContract}), silence. */
 final class RunChecks {
-    static final List<String> FIVE = List.of("agent_started", "agent_thinking", "tool_executing", "tool_completed",
-            "agent_completed");
 
     private RunChecks() {
     }
 
     static String flags(List<TimelineEvent> events, String status, boolean stuck) {
+        RunContract contract = new RunContract();
+        events.forEach(event -> contract.accept(event.type(), event.seq(), event.tool()));
         List<String> flags = new ArrayList<>();
         if (!status.equals("running")) {
-            Set<String> seen = new HashSet<>();
-            events.forEach(event -> seen.add(event.type()));
-            List<String> missing = new ArrayList<>();
-            for (String kind : FIVE) {
-                if (!seen.contains(kind)) {
-                    missing.add(kind);
-                }
-            }
+            List<String> missing = contract.missing();
             if (!missing.isEmpty()) {
                 flags.add("missing " + String.join(", ", missing));
             }
         }
-        if (!inOrder(events)) {
+        if (!contract.inOrder()) {
             flags.add("out of order");
         }
         if (stuck) {
             flags.add("stuck");
         }
         return String.join("; ", flags);
-    }
-
-    private static boolean inOrder(List<TimelineEvent> events) {
-        Set<String> executing = new HashSet<>();
-        for (int i = 0; i < events.size(); i++) {
-            TimelineEvent event = events.get(i);
-            if (event.seq() != i + 1 || (i == 0) != event.type().equals("agent_started")) {
-                return false;
-            }
-            if (event.type().equals("tool_executing")) {
-                executing.add(event.tool());
-            } else if (event.type().equals("tool_completed") && !executing.remove(event.tool())) {
-                return false;
-            } else if (event.type().equals("agent_completed") && i != events.size() - 1) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /** Why a WebSocket connect or send failed, in words a user can act on (never a bare class name or "null"). */
-public final class FailureText {
+final class FailureText {
 
     private FailureText() {
     }
@@ -18,7 +18,7 @@ public final class FailureText {
      * @param failure        what the JDK client reported
      * @param connectTimeout how long the connect was given, for the words of a time-out
      */
-    public static String describe(Throwable failure, Duration connectTimeout) {
+    static String describe(Throwable failure, Duration connectTimeout) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

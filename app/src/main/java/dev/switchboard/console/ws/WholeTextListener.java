@@ -5,31 +5,30 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A JDK WebSocket listener that hands on whole text messages (the client may deliver one in
- * parts) and asks for the next one after each part. Used by every client connection of the
- * console: the feed, the inject panel, the simulator and the benchmark's load.
+ * parts) and asks for the next one after each part, even when handing on failed. One per opening
+ * of a {@link ClientConnection}, so a message cut off by a closed connection is never glued to
+ * the first message of the next.
  */
-public abstract class WholeTextListener implements WebSocket.Listener {
+abstract class WholeTextListener implements WebSocket.Listener {
     private final StringBuilder partial = new StringBuilder();
 
     @Override
     public final CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        if (last && partial.length() == 0) {
-            onMessage(data.toString());
-        } else {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                onMessage(text);
+        try {
+            if (last && partial.length() == 0) {
+                onMessage(data.toString());
+            } else {
+                partial.append(data);
+                if (last) {
+                    String text = partial.toString();
+                    partial.setLength(0);
+                    onMessage(text);
+                }
             }
+        } finally {
+            webSocket.request(1);
         }
-        webSocket.request(1);
         return null;
-    }
-
-    /** Forgets a message cut off by a closed connection (call before reusing the listener). */
-    protected final void discardPartial() {
-        partial.setLength(0);
     }
 
     /** One whole text message. */

@@ -125,7 +125,7 @@ class SimulateCommandTest {
             assertThat(scenarios).extracting(file -> file.getFileName().toString())
                     .contains("smoke.json", "chat-100.json", "soak-1000.json", "flood-one-user.json");
             for (Path file : scenarios) {
-                assertThat(dev.switchboard.console.sim.Scenario.read(file).totalUsers()).isPositive();
+                assertThat(dev.switchboard.console.simulate.Scenario.read(file).totalUsers()).isPositive();
             }
         }
     }

@@ -3,8 +3,8 @@ package dev.switchboard.console.ui;
 import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.console.sim.SimReport;
-import dev.switchboard.console.sim.VirtualUser;
+import dev.switchboard.console.simulate.SimReport;
+import dev.switchboard.console.simulate.VirtualUser;
 import dev.switchboard.console.state.TypeRow;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -86,12 +86,14 @@ public final class AgentBackend {
         return failures.sum();
     }
 
-    void started() {
+    /** Counts a run starting on this backend (called by the run tracker). */
+    public void started() {
         inFlight.incrementAndGet();
         runs.increment();
     }
 
-    void finished(long latencyMs, boolean failed) {
+    /** Counts a run ending on this backend (called by the run tracker). */
+    public void finished(long latencyMs, boolean failed) {
         inFlight.decrementAndGet();
         if (failed) {
             failures.increment();

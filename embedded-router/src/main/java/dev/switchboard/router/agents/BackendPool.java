@@ -137,7 +137,7 @@ public final class BackendPool {
     }
 
     /** Records how a run on {@code backend} ended (latency, success) for its breaker, strategy and the guard. */
-    void recordOutcome(AgentBackend backend, long latencyMs, boolean success) {
+    public void recordOutcome(AgentBackend backend, long latencyMs, boolean success) {
         if (backend.name().equals(rollout.state().candidate())) {
             rollout.recordCandidate(backend, latencyMs, success);
         } else {

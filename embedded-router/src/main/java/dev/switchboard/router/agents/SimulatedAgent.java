@@ -1,5 +1,7 @@
 package dev.switchboard.router.agents;
 
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +26,10 @@ public final class SimulatedAgent implements AgentExecutor {
     private static final List<String> DEFAULT_TOOLS = List.of("web_search", "summarize", "calculator", "code_runner");
 
     private final Settings settings;
-    private final ScheduledExecutorService scheduler;
-    private final AtomicInteger threadCounter = new AtomicInteger();
+    /** The executor behind {@link #scheduler} when this agent owns it (closed with the agent), else null. */
+    private final ScheduledExecutorService ownExecutor;
+    private final Scheduler scheduler;
+    private final Ticker ticker;
 
     /**
      * How the simulated agent behaves.
@@ -78,9 +81,32 @@ public final class SimulatedAgent implements AgentExecutor {
         }
     }
 
+    /** A simulated agent with two scheduler threads of its own, released by {@link #close()}. */
     public SimulatedAgent(Settings settings) {
+        this(settings, newExecutor());
+    }
+
+    /**
+     * A simulated agent whose steps wait on {@code scheduler} and whose tool timings read
+     * {@code ticker}; the caller owns both (tests drive them by hand).
+     */
+    public SimulatedAgent(Settings settings, Scheduler scheduler, Ticker ticker) {
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
-        this.scheduler = Executors.newScheduledThreadPool(2, runnable -> {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+        this.ownExecutor = null;
+    }
+
+    private SimulatedAgent(Settings settings, ScheduledExecutorService executor) {
+        this.settings = Objects.requireNonNull(settings, "settings must not be null");
+        this.ownExecutor = executor;
+        this.scheduler = Scheduler.of(executor);
+        this.ticker = Ticker.system();
+    }
+
+    private static ScheduledExecutorService newExecutor() {
+        AtomicInteger threadCounter = new AtomicInteger();
+        return Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "switchboard-sim-agent-" + threadCounter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -99,7 +125,7 @@ public final class SimulatedAgent implements AgentExecutor {
     @Override
     public CompletionStage<Void> warmUp() {
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        scheduler.schedule(() -> ready.complete(null), settings.warmUp().toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> ready.complete(null), settings.warmUp());
         return ready;
     }
 
@@ -107,11 +133,11 @@ public final class SimulatedAgent implements AgentExecutor {
     public CompletionStage<AgentResult> execute(AgentRequest request, AgentRunEvents events) {
         CompletableFuture<AgentResult> outcome = new CompletableFuture<>();
         List<Runnable> steps = script(request, events, outcome);
-        AtomicReference<ScheduledFuture<?>> next = new AtomicReference<>();
+        AtomicReference<Scheduler.Scheduled> next = new AtomicReference<>();
         events.onEnd(() -> {
-            ScheduledFuture<?> pending = next.get();
+            Scheduler.Scheduled pending = next.get();
             if (pending != null) {
-                pending.cancel(false);
+                pending.cancel();
             }
         });
         scheduleStep(steps, 0, events, outcome, next);
@@ -119,7 +145,7 @@ public final class SimulatedAgent implements AgentExecutor {
     }
 
     private void scheduleStep(List<Runnable> steps, int index, AgentRunEvents events,
-                              CompletableFuture<AgentResult> outcome, AtomicReference<ScheduledFuture<?>> next) {
+                              CompletableFuture<AgentResult> outcome, AtomicReference<Scheduler.Scheduled> next) {
         if (index >= steps.size() || events.isEnded() || outcome.isDone()) {
             return;
         }
@@ -128,7 +154,7 @@ public final class SimulatedAgent implements AgentExecutor {
                 steps.get(index).run();
                 scheduleStep(steps, index + 1, events, outcome, next);
             }
-        }, settings.stepDelay().toMillis(), TimeUnit.MILLISECONDS));
+        }, settings.stepDelay()));
     }
 
     private List<Runnable> script(AgentRequest request, AgentRunEvents events,
@@ -151,11 +177,11 @@ public final class SimulatedAgent implements AgentExecutor {
             String tool = tools.get(t);
             boolean last = t == tools.size() - 1;
             steps.add(() -> {
-                toolStartedAt[0] = System.nanoTime();
+                toolStartedAt[0] = ticker.nanoTime();
                 events.toolExecuting(tool, Map.of("query", abbreviate(content, 80)));
             });
             steps.add(() -> {
-                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - toolStartedAt[0]);
+                long took = TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - toolStartedAt[0]);
                 if (fails && last) {
                     events.toolCompleted(tool, Map.of("error", "simulated tool failure"), took);
                     outcome.completeExceptionally(new AgentFailure("simulated failure in tool " + tool));
@@ -176,6 +202,8 @@ public final class SimulatedAgent implements AgentExecutor {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
     }
 }

@@ -2,7 +2,7 @@ package dev.switchboard.router.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.agents.RunRejected;
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.EventType;
@@ -10,7 +10,7 @@ import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.MessageContext;
-import dev.switchboard.router.routing.RouteRejection;
+import dev.switchboard.router.routing.MessageRejected;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -22,10 +22,10 @@ final class AgentHandlers {
     static final int MAX_TOOLS = 16;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
-    private final RunTracker runs;
+    private final AgentRuns runs;
     private final Predicate<String> connectionOpen;
 
-    AgentHandlers(RunTracker runs, Predicate<String> connectionOpen) {
+    AgentHandlers(AgentRuns runs, Predicate<String> connectionOpen) {
         this.runs = runs;
         this.connectionOpen = connectionOpen;
     }
@@ -46,7 +46,7 @@ final class AgentHandlers {
         String agent = null;
         if (agentNode != null && !agentNode.isNull()) {
             if (!agentNode.isTextual() || !NAME.matcher(agentNode.asText()).matches()) {
-                throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.agent must be a name of 1 to 64 characters");
+                throw new MessageRejected(ErrorCode.INVALID_MESSAGE, "payload.agent must be a name of 1 to 64 characters");
             }
             agent = agentNode.asText();
         }
@@ -58,13 +58,13 @@ final class AgentHandlers {
             return List.of();
         }
         if (!node.isArray() || node.size() > MAX_TOOLS) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE,
                     "payload.tools must be an array of at most " + MAX_TOOLS + " tool names");
         }
         List<String> tools = new ArrayList<>(node.size());
         for (JsonNode tool : node) {
             if (!tool.isTextual() || !NAME.matcher(tool.asText()).matches() || tools.contains(tool.asText())) {
-                throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+                throw new MessageRejected(ErrorCode.INVALID_MESSAGE,
                         "payload.tools must hold distinct names of 1 to 64 characters");
             }
             tools.add(tool.asText());
@@ -76,12 +76,12 @@ final class AgentHandlers {
                        List<String> tools) {
         try {
             runs.start(context.userId(), context.connectionId(), message.threadId(), agent, content, tools,
-                    run -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
-                            .put("run_id", run.runId())
-                            .put("thread_id", run.request().threadId())
+                    request -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
+                            .put("run_id", request.runId())
+                            .put("thread_id", request.threadId())
                             .build()));
         } catch (RunRejected rejected) {
-            throw new RouteRejection(rejected.code(), rejected.getMessage());
+            throw new MessageRejected(rejected.code(), rejected.getMessage());
         }
         if (!connectionOpen.test(context.connectionId())) {
             // the connection closed while the message waited: its close already cancelled its runs,
@@ -96,20 +96,20 @@ final class AgentHandlers {
             runId = message.runId();
         }
         if (runId == null || runId.isEmpty()) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.run_id is required");
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE, "payload.run_id is required");
         }
         if (!runs.stop(runId, context.userId())) {
-            throw new RouteRejection(ErrorCode.NOT_FOUND, "no run of yours with this run_id is in flight");
+            throw new MessageRejected(ErrorCode.NOT_FOUND, "no run of yours with this run_id is in flight");
         }
     }
 
     private static String requireContent(ClientMessage message) {
         String content = message.payloadText("content");
         if (content == null || content.isBlank()) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.content must be a non-empty string");
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE, "payload.content must be a non-empty string");
         }
         if (content.length() > MAX_CONTENT_CHARS) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE,
                     "payload.content must be at most " + MAX_CONTENT_CHARS + " characters");
         }
         return content;

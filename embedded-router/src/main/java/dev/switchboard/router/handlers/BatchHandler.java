@@ -10,7 +10,7 @@ import dev.switchboard.router.routing.AdmissionCheck;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageHandler;
 import dev.switchboard.router.routing.MessageRouter;
-import dev.switchboard.router.routing.RouteRejection;
+import dev.switchboard.router.routing.MessageRejected;
 
 /**
  * {@code batch}: routes each inner message in order, exactly as if it had been sent alone (its own
@@ -34,10 +34,10 @@ final class BatchHandler implements MessageHandler {
     public void handle(MessageContext context, ClientMessage message) {
         JsonNode messages = message.payload().get("messages");
         if (messages == null || !messages.isArray()) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.messages must be an array");
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE, "payload.messages must be an array");
         }
         if (messages.size() > MAX_MESSAGES) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE,
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE,
                     "a batch holds at most " + MAX_MESSAGES + " messages");
         }
         for (JsonNode element : messages) {
@@ -56,7 +56,7 @@ final class BatchHandler implements MessageHandler {
             }
             try {
                 admission.admit(innerContext, inner);
-            } catch (RouteRejection rejection) {
+            } catch (MessageRejected rejection) {
                 innerContext.fail(rejection.code(), rejection.getMessage(), rejection.details());
                 continue;
             }

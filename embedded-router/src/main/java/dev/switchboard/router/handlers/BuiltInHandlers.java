@@ -1,6 +1,6 @@
 package dev.switchboard.router.handlers;
 
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.quality.QualityTracker;
@@ -16,7 +16,7 @@ public final class BuiltInHandlers {
     }
 
     /** Registers the built-in handlers; custom handlers registered later take precedence. */
-    public static void register(MessageRouter router, JsonCodec codec, RunTracker runs, QualityTracker quality,
+    public static void register(MessageRouter router, JsonCodec codec, AgentRuns runs, QualityTracker quality,
                                 Clock clock, AdmissionCheck batchElementAdmission, Predicate<String> connectionOpen) {
         new LivenessHandlers(clock).registerWith(router.registry());
         new AgentHandlers(runs, connectionOpen).registerWith(router.registry());

@@ -7,7 +7,7 @@ import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.MessageContext;
-import dev.switchboard.router.routing.RouteRejection;
+import dev.switchboard.router.routing.MessageRejected;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -58,7 +58,7 @@ final class LivenessHandlers {
     private static void typing(MessageContext context, ClientMessage message) {
         String state = message.payloadText("state");
         if (!"start".equals(state) && !"stop".equals(state)) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.state must be \"start\" or \"stop\"");
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE, "payload.state must be \"start\" or \"stop\"");
         }
     }
 }

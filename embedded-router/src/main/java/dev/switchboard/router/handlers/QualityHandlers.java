@@ -9,7 +9,7 @@ import dev.switchboard.router.quality.ContentValidator;
 import dev.switchboard.router.quality.QualityTracker;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.MessageContext;
-import dev.switchboard.router.routing.RouteRejection;
+import dev.switchboard.router.routing.MessageRejected;
 import java.util.Map;
 
 /** The four quality messages: figures, alerts subscription, content validation and the report. */
@@ -35,7 +35,7 @@ final class QualityHandlers {
 
     private void validate(MessageContext context, ClientMessage message) {
         if (!message.payload().path("content").isTextual()) {
-            throw new RouteRejection(ErrorCode.INVALID_MESSAGE, "payload.content must be a string");
+            throw new MessageRejected(ErrorCode.INVALID_MESSAGE, "payload.content must be a string");
         }
         ContentValidator.Result result = validator.validate(message.payloadText("content"));
         context.reply(ServerEvent.builder(EventType.VALIDATION_RESULT)

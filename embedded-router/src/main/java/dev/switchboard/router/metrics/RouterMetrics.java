@@ -6,13 +6,13 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunListener;
 import dev.switchboard.router.agents.RunStatus;
-import dev.switchboard.router.agents.RunTracker;
+import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
-import dev.switchboard.router.protection.RejectReason;
+import dev.switchboard.router.protection.FrameRejection;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.monitor.MonitorEndpoint;
@@ -53,7 +53,7 @@ public final class RouterMetrics implements RunListener {
     private final Map<RunStatus, Timer> runDurations = new EnumMap<>(RunStatus.class);
 
     /** Everything the binding reads; all but the registry are the router's live components. */
-    public record Sources(RoutingStats routing, ConnectionRegistry connections, RunTracker runs,
+    public record Sources(RoutingStats routing, ConnectionRegistry connections, AgentRuns runs,
                           Protection protection, DispatchQueue<?> queue, TransportStats transport,
                           BackendPool backends, Breakers breakers, BooleanSupplier ready, RouterSocketServer socket) {
     }
@@ -99,11 +99,11 @@ public final class RouterMetrics implements RunListener {
 
     private void bindProtection(Protection protection, DispatchQueue<?> queue) {
         for (String bucket : List.of("user", "connection", "liveness")) {
-            FunctionCounter.builder("switchboard.rate.limited", protection.rateLimiter(), r -> r.rejectedCount(bucket))
+            FunctionCounter.builder("switchboard.rate.limited", protection, p -> p.rateLimitedCount(bucket))
                     .description("Messages refused with rate_limited, by bucket").tag("bucket", bucket)
                     .register(registry);
         }
-        for (RejectReason reason : RejectReason.values()) {
+        for (FrameRejection.Reason reason : FrameRejection.Reason.values()) {
             FunctionCounter.builder("switchboard.validation.rejected", protection.stats(),
                             s -> s.rejectedCount(reason))
                     .description("Frames refused by validation, by reason").tag("reason", reason.tag())
@@ -249,10 +249,10 @@ public final class RouterMetrics implements RunListener {
                 monitor, MonitorEndpoint::overflowClosed);
     }
 
-    private void bindRuns(RunTracker runs) {
-        Gauge.builder("switchboard.runs.in.flight", runs, RunTracker::inFlightCount)
+    private void bindRuns(AgentRuns runs) {
+        Gauge.builder("switchboard.runs.in.flight", runs, AgentRuns::inFlightCount)
                 .description("Agent runs in flight").register(registry);
-        counter("switchboard.runs.started", "Agent runs started", runs, RunTracker::startedCount);
+        counter("switchboard.runs.started", "Agent runs started", runs, AgentRuns::startedCount);
         for (RunStatus status : List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)) {
             FunctionCounter.builder("switchboard.runs.ended", runs, r -> r.endedCount(status))
                     .description("Agent runs ended, by status").tag("status", status.wire()).register(registry);

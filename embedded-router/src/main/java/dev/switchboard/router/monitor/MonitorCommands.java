@@ -1,7 +1,7 @@
 package dev.switchboard.router.monitor;
 
 import dev.switchboard.router.agents.Rollout;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimit;
 
 /** The operator actions the monitor can take on the router. */
 public interface MonitorCommands {
@@ -20,7 +20,7 @@ public interface MonitorCommands {
     void rollout(Rollout.Mode mode, String candidate, int percent);
 
     /** Gives a user its own rate limit; null removes it. */
-    void rateLimit(String userId, RateLimits limits);
+    void rateLimit(String userId, RateLimit limits);
 
     /**
      * How to open a client connection as {@code userId}: a token for that user with role user,

@@ -9,7 +9,7 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionSink;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.WireId;
 import dev.switchboard.router.transport.SideEndpoint;
@@ -82,14 +82,14 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     }
 
     @Override
-    public Refusal refuse(Principal principal) {
+    public HandshakeRefusal refuse(Principal principal) {
         if (principal.role() == Role.USER) {
-            return new Refusal(403, "forbidden", "role", "the monitor needs a token with role viewer or operator", 0);
+            return new HandshakeRefusal(403, "forbidden", "role", "the monitor needs a token with role viewer or operator", 0);
         }
         Long until = coolingDown.get(principal.userId());
         long now = System.nanoTime();
         if (until != null && until - now > 0) {
-            return new Refusal(429, "rate_limited", "cool_down", "a monitor connection of this user was closed for"
+            return new HandshakeRefusal(429, "rate_limited", "cool_down", "a monitor connection of this user was closed for"
                     + " flooding the router; try again later", TimeUnit.NANOSECONDS.toSeconds(until - now) + 1);
         }
         if (until != null) {
@@ -97,11 +97,11 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
         java.util.concurrent.atomic.AtomicInteger open = openPerUser.get(principal.userId());
         if (open != null && open.get() >= limits.perUser()) {
-            return new Refusal(429, "too_many_connections", "per_user", "this user already has " + limits.perUser()
+            return new HandshakeRefusal(429, "too_many_connections", "per_user", "this user already has " + limits.perUser()
                     + " monitor connections open, the most allowed", 0);
         }
         if (snapshotThread.getQueue().remainingCapacity() == 0) {
-            return new Refusal(503, "unavailable", "busy", "the monitor is building too many snapshots; try again",
+            return new HandshakeRefusal(503, "unavailable", "busy", "the monitor is building too many snapshots; try again",
                     1);
         }
         return null;
@@ -265,7 +265,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
      * remove the override (then {@code burst} must be absent); {@code burst} is an integer 1 to
      * {@code per_minute}, {@code per_minute} when absent.
      */
-    private static RateLimits rateLimits(JsonNode command) {
+    private static RateLimit rateLimits(JsonNode command) {
         JsonNode perMinuteNode = command.get("per_minute");
         if (perMinuteNode == null) {
             throw new InvalidArgument("per_minute is required: an integer from 1 to " + MAX_PER_MINUTE
@@ -280,7 +280,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
         long perMinute = integer(command, "per_minute", 1, MAX_PER_MINUTE, 0);
         long burst = integer(command, "burst", 1, perMinute, perMinute);
-        return new RateLimits(perMinute, burst);
+        return new RateLimit(perMinute, burst);
     }
 
     /**

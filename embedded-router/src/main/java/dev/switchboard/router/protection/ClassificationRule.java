@@ -1,5 +1,6 @@
 package dev.switchboard.router.protection;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -22,5 +23,15 @@ public record ClassificationRule(String type, Pattern contentPattern, Priority p
     /** A rule on type alone. */
     public static ClassificationRule forType(String type, Priority priority, String label) {
         return new ClassificationRule(type, null, priority, label);
+    }
+
+    /** The default rules: stop, heartbeat and ping critical; start_agent high; typing low. */
+    public static List<ClassificationRule> defaults() {
+        return List.of(
+                forType("stop_agent", Priority.CRITICAL, Classification.TACTICAL),
+                forType("heartbeat", Priority.CRITICAL, Classification.TACTICAL),
+                forType("ping", Priority.CRITICAL, Classification.TACTICAL),
+                forType("start_agent", Priority.HIGH, Classification.STRATEGIC),
+                forType("typing", Priority.LOW, Classification.TACTICAL));
     }
 }

@@ -3,18 +3,25 @@ package dev.switchboard.router.protection;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.MessageType;
+import dev.switchboard.router.protection.internal.Classifier;
+import dev.switchboard.router.protection.internal.MessageValidator;
+import dev.switchboard.router.protection.internal.RateLimiter;
+import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * The protection pipeline before dispatch, in order: validation, classification, rate limiting.
  * (The fourth stage, the priority queue with TTL, is the {@link DispatchQueue} the transport feeds
- * with what this admits.) Also the runtime handle on limits and rules.
+ * with what this admits.) Also the runtime handle on the rate limits. The stages themselves
+ * ({@code MessageValidator}, {@code Classifier}, {@code RateLimiter}) are machinery in
+ * {@code protection.internal}.
  */
 public final class Protection {
-    private volatile MessageValidator validator;
+    private final MessageValidator validator;
+    private final Classifier classifier;
     private final RateLimiter rateLimiter;
     private final ProtectionStats stats = new ProtectionStats();
-    private volatile Classifier classifier;
 
     /**
      * What the pipeline decided for one message.
@@ -30,15 +37,25 @@ public final class Protection {
         }
     }
 
-    public Protection(MessageValidator validator, Classifier classifier, RateLimiter rateLimiter) {
-        this.validator = Objects.requireNonNull(validator, "validator must not be null");
-        this.classifier = Objects.requireNonNull(classifier, "classifier must not be null");
-        this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter must not be null");
+    /**
+     * @param validation     what a message may hold
+     * @param classification the classification rules, first match wins
+     * @param fallback       the class of a message no rule matches
+     * @param rateLimits     the token buckets' limits
+     * @param clock          the clock the buckets refill by
+     */
+    public Protection(ValidationPolicy validation, List<ClassificationRule> classification, Classification fallback,
+                      RateLimitPolicy rateLimits, Clock clock) {
+        this.validator = new MessageValidator(Objects.requireNonNull(validation, "validation must not be null"));
+        this.classifier = new Classifier(Objects.requireNonNull(classification, "classification must not be null"),
+                Objects.requireNonNull(fallback, "fallback must not be null"));
+        this.rateLimiter = new RateLimiter(Objects.requireNonNull(rateLimits, "rateLimits must not be null"),
+                Objects.requireNonNull(clock, "clock must not be null"));
     }
 
     /** Runs validation, classification and rate limiting for one message of a connection. */
     public Verdict admit(String userId, String connectionId, ClientMessage message) {
-        Rejection rejection = validator.validate(message);
+        FrameRejection rejection = validator.validate(message);
         if (rejection != null) {
             stats.rejected(rejection.reason());
             return new Verdict(null, rejection.reason().code(), rejection.text(), 0);
@@ -55,33 +72,52 @@ public final class Protection {
     }
 
     /** Counts a refusal made outside {@link #admit} (frame size, binary, undecodable frames). */
-    public void rejected(RejectReason reason) {
+    public void rejected(FrameRejection.Reason reason) {
         stats.rejected(reason);
     }
 
+    /** Refusals by reason and messages by class since start. */
     public ProtectionStats stats() {
         return stats;
     }
 
-    public RateLimiter rateLimiter() {
-        return rateLimiter;
+    /** The rate limits in force, overrides included. */
+    public RateLimitPolicy rateLimits() {
+        return rateLimiter.limits();
     }
 
-    public Classifier classifier() {
-        return classifier;
+    /** Replaces every rate limit; live buckets keep their tokens (capped at the new burst). */
+    public void rateLimits(RateLimitPolicy limits) {
+        rateLimiter.update(limits);
     }
 
-    /** Replaces the classification rules at runtime. */
-    public void classifier(Classifier replacement) {
-        this.classifier = Objects.requireNonNull(replacement, "classifier must not be null");
+    /** Gives one user its own per-user limit, keeping the live bucket's tokens; null removes the override. */
+    public void overrideRateLimit(String userId, RateLimit limit) {
+        rateLimiter.override(userId, limit);
     }
 
-    public MessageValidator validator() {
-        return validator;
+    /** Drops a closed connection's bucket. */
+    public void forgetConnection(String connectionId) {
+        rateLimiter.forgetConnection(connectionId);
     }
 
-    /** Replaces the validation policy at runtime. */
-    public void validation(ValidationPolicy policy) {
-        this.validator = new MessageValidator(policy);
+    /** Drops every user's buckets that are full again (a new one would be identical); returns how many users. */
+    public int sweepRateLimits() {
+        return rateLimiter.sweep();
+    }
+
+    /** Users with a rate-limit bucket now. */
+    public int rateLimitedUsers() {
+        return rateLimiter.trackedUsers();
+    }
+
+    /** Messages refused by a rate limit since start, all buckets. */
+    public long rateLimitedCount() {
+        return rateLimiter.rejectedCount();
+    }
+
+    /** Messages refused by one kind of bucket since start ({@code user}, {@code connection}, {@code liveness}). */
+    public long rateLimitedCount(String bucket) {
+        return rateLimiter.rejectedCount(bucket);
     }
 }

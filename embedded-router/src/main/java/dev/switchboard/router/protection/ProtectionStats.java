@@ -6,11 +6,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of the protection pipeline: refusals by reason, messages by class. */
 public final class ProtectionStats {
-    private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
+    private final Map<FrameRejection.Reason, LongAdder> rejected = new EnumMap<>(FrameRejection.Reason.class);
     private final Map<Priority, LongAdder> classified = new EnumMap<>(Priority.class);
 
     public ProtectionStats() {
-        for (RejectReason reason : RejectReason.values()) {
+        for (FrameRejection.Reason reason : FrameRejection.Reason.values()) {
             rejected.put(reason, new LongAdder());
         }
         for (Priority priority : Priority.values()) {
@@ -19,7 +19,7 @@ public final class ProtectionStats {
     }
 
     /** Counts a refusal. */
-    public void rejected(RejectReason reason) {
+    public void rejected(FrameRejection.Reason reason) {
         rejected.get(reason).increment();
     }
 
@@ -28,7 +28,7 @@ public final class ProtectionStats {
     }
 
     /** Refusals for one reason since start. */
-    public long rejectedCount(RejectReason reason) {
+    public long rejectedCount(FrameRejection.Reason reason) {
         return rejected.get(reason).sum();
     }
 

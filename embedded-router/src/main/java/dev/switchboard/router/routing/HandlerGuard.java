@@ -2,7 +2,7 @@ package dev.switchboard.router.routing;
 
 /**
  * Guards handlers (circuit breakers): asked before each call, told how each call went. A handler
- * failing unexpectedly is a failure; a {@link RouteRejection} is the handler answering a bad
+ * failing unexpectedly is a failure; a {@link MessageRejected} is the handler answering a bad
  * request, which is a success.
  */
 public interface HandlerGuard {

@@ -2,6 +2,7 @@ package dev.switchboard.router.routing;
 
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.time.Ticker;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,11 +16,19 @@ public final class MessageRouter {
 
     private final HandlerRegistry registry;
     private final RoutingStats stats;
+    private final Ticker ticker;
     private volatile HandlerGuard guard = HandlerGuard.NONE;
 
+    /** A router that times handlers by {@link Ticker#system()}. */
     public MessageRouter(HandlerRegistry registry, RoutingStats stats) {
+        this(registry, stats, Ticker.system());
+    }
+
+    /** A router that times handlers (for their circuit breakers) by {@code ticker}. */
+    public MessageRouter(HandlerRegistry registry, RoutingStats stats, Ticker ticker) {
         this.registry = Objects.requireNonNull(registry, "registry must not be null");
         this.stats = Objects.requireNonNull(stats, "stats must not be null");
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
     }
 
     /** Sets the circuit breakers around handlers. */
@@ -54,15 +63,15 @@ public final class MessageRouter {
             context.complete();
             return;
         }
-        long startedAt = System.nanoTime();
+        long startedAt = ticker.nanoTime();
         try {
             handler.handle(context, message);
-            guard.succeeded(message.type(), System.nanoTime() - startedAt);
-        } catch (RouteRejection rejection) {
-            guard.succeeded(message.type(), System.nanoTime() - startedAt);
+            guard.succeeded(message.type(), ticker.nanoTime() - startedAt);
+        } catch (MessageRejected rejection) {
+            guard.succeeded(message.type(), ticker.nanoTime() - startedAt);
             context.fail(rejection.code(), rejection.getMessage(), rejection.details());
         } catch (Exception | LinkageError | AssertionError e) {
-            guard.failed(message.type(), System.nanoTime() - startedAt, e);
+            guard.failed(message.type(), ticker.nanoTime() - startedAt, e);
             stats.handlerFailed(typeStats);
             log.warn("handler for type {} failed for user {} on {}", message.type(), context.userId(),
                     context.connectionId(), e);

@@ -16,8 +16,8 @@ import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protection.ValidationPolicy;
 import java.io.IOException;
 import java.net.URI;
@@ -77,23 +77,23 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
     /** The {@code rate_limits:} section. */
     public record RateLimitsFile(Limit messages, Limit connection, Limit liveness, Map<String, Limit> overrides) {
 
-        RateLimiter.Limits applyTo(RateLimiter.Limits base) {
-            Map<String, RateLimits> merged = new HashMap<>(base.overrides());
+        RateLimitPolicy applyTo(RateLimitPolicy base) {
+            Map<String, RateLimit> merged = new HashMap<>(base.overrides());
             if (overrides != null) {
                 overrides.forEach((user, limit) -> merged.put(user, Limit.merge(limit, base.user())));
             }
-            return new RateLimiter.Limits(Limit.merge(messages, base.user()), Limit.merge(connection, base.connection()),
+            return new RateLimitPolicy(Limit.merge(messages, base.user()), Limit.merge(connection, base.connection()),
                     Limit.merge(liveness, base.liveness()), merged);
         }
     }
 
     /** One token bucket. */
     public record Limit(Long perMinute, Long burst) {
-        static RateLimits merge(Limit limit, RateLimits base) {
+        static RateLimit merge(Limit limit, RateLimit base) {
             if (limit == null) {
                 return base;
             }
-            return new RateLimits(limit.perMinute() != null ? limit.perMinute() : base.perMinute(),
+            return new RateLimit(limit.perMinute() != null ? limit.perMinute() : base.perMinute(),
                     limit.burst() != null ? limit.burst() : base.burst());
         }
     }

@@ -14,15 +14,15 @@ import java.util.function.Consumer;
  * The router's whole inbound path with no socket, on the calling thread: the soft size limit,
  * decoding, validation, classification, rate limits (the router's own, shared with its sockets), a
  * dispatch queue with the router's policy, the handler, and the encoded reply. The same code as
- * the socket server's ({@link Admission}, {@link MessageRouter}); what it leaves out is the
+ * the socket server's ({@link FrameIntake}, {@link MessageRouter}); what it leaves out is the
  * transport (frames, selector, outboxes) and the monitor feed. For benchmarks: what the pipeline
  * costs per message.
  */
 public final class InProcessPipeline {
-    private final Admission admission;
+    private final FrameIntake admission;
     private final MessageRouter messageRouter;
     private final JsonCodec codec;
-    private final DispatchQueue<Admission.Admitted> queue;
+    private final DispatchQueue<FrameIntake.Admitted> queue;
     private final SocketMessageContext.FrameSink sink;
 
     /**
@@ -31,7 +31,7 @@ public final class InProcessPipeline {
     public InProcessPipeline(JsonCodec codec, Protection protection, MessageRouter messageRouter, QueuePolicy policy,
                              int softFrameLimit, Consumer<String> replies) {
         Objects.requireNonNull(replies, "replies must not be null");
-        this.admission = new Admission(codec, protection, softFrameLimit);
+        this.admission = new FrameIntake(codec, protection, softFrameLimit);
         this.messageRouter = messageRouter;
         this.codec = codec;
         this.queue = new DispatchQueue<>(policy, System::nanoTime, false);
@@ -40,7 +40,7 @@ public final class InProcessPipeline {
 
     /** Runs one text frame from {@code userId} on {@code connectionId} through the pipeline. */
     public void accept(String userId, String connectionId, String text) {
-        Admission.Admitted admitted = admission.admit(userId, connectionId, text,
+        FrameIntake.Admitted admitted = admission.admit(userId, connectionId, text,
                 (message, rpcCode) -> new SocketMessageContext(sink, codec, messageRouter.stats(), TrafficListener.NONE,
                         userId, connectionId, message, rpcCode));
         if (admitted == null) {
@@ -51,7 +51,7 @@ public final class InProcessPipeline {
             Dispatcher.refuse(admitted.context(), offer);
             return;
         }
-        DispatchQueue.Taken<Admission.Admitted> taken;
+        DispatchQueue.Taken<FrameIntake.Admitted> taken;
         try {
             taken = queue.take(0, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {

@@ -6,7 +6,7 @@ import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.Connection;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.protection.Protection;
-import dev.switchboard.router.protection.RejectReason;
+import dev.switchboard.router.protection.FrameRejection;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.EventType;
@@ -73,7 +73,7 @@ public final class RouterSocketServer {
     private final MessageRouter messageRouter;
     private final JsonCodec codec;
     private final Clock clock;
-    private final Admission admission;
+    private final FrameIntake admission;
     private final Protection protection;
     private final Dispatcher dispatcher;
     private final Map<String, SideEndpoint> sideEndpoints = new ConcurrentHashMap<>();
@@ -124,7 +124,7 @@ public final class RouterSocketServer {
         this.messageRouter = messageRouter;
         this.codec = codec;
         this.clock = clock;
-        this.admission = new Admission(codec, protection, softFrameLimit);
+        this.admission = new FrameIntake(codec, protection, softFrameLimit);
         this.protection = protection;
         this.dispatcher = dispatcher;
         this.status = new ListenerStatus(ListenerStatus.State.STARTING, clock.instant(), "not started");
@@ -328,7 +328,7 @@ public final class RouterSocketServer {
                     Map.of("WWW-Authenticate", "Bearer"));
         }
         if (side != null) {
-            SideEndpoint.Refusal refusal = side.refuse(principal);
+            SideEndpoint.HandshakeRefusal refusal = side.refuse(principal);
             if (refusal != null) {
                 stats.handshakeRejected(refusal.reason());
                 return refused(HttpResponseStatus.valueOf(refusal.status()), refusal.error(), refusal.reason(),
@@ -393,7 +393,7 @@ public final class RouterSocketServer {
             @Override
             public void binary() {
                 session.connection().received(clock.millis());
-                protection.rejected(RejectReason.BINARY_FRAME);
+                protection.rejected(FrameRejection.Reason.BINARY_FRAME);
                 answerUnparsed(session, ErrorCode.BINARY_NOT_SUPPORTED, "binary frames are not supported; send text");
             }
 
@@ -426,7 +426,7 @@ public final class RouterSocketServer {
     private void onText(Session session, String text) {
         long receivedAt = System.nanoTime();
         session.connection().received(clock.millis());
-        Admission.Admitted admitted = admission.admit(session.principal().userId(), session.connection().id(), text,
+        FrameIntake.Admitted admitted = admission.admit(session.principal().userId(), session.connection().id(), text,
                 (message, rpcCode) -> context(session, message, rpcCode));
         if (admitted == null) {
             return;
@@ -438,7 +438,7 @@ public final class RouterSocketServer {
     }
 
     private void answerUnparsed(Session session, ErrorCode code, String text) {
-        Admission.unparsed((message, rpcCode) -> context(session, message, rpcCode), code, text);
+        FrameIntake.unparsed((message, rpcCode) -> context(session, message, rpcCode), code, text);
     }
 
     private SocketMessageContext context(Session session, ClientMessage message, int rpcCode) {

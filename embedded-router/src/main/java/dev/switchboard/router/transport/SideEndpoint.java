@@ -10,14 +10,14 @@ import dev.switchboard.router.connections.ConnectionSink;
 public interface SideEndpoint {
 
     /** Why {@code principal} may not connect (answered with an HTTP refusal), or null to let it in. */
-    Refusal refuse(Principal principal);
+    HandshakeRefusal refuse(Principal principal);
 
     /**
      * A refused handshake: answered with {@code status} and {@code {"error","reason","message"}}.
      *
      * @param retryAfterSeconds sent as {@code Retry-After} when positive
      */
-    record Refusal(int status, String error, String reason, String message, long retryAfterSeconds) {
+    record HandshakeRefusal(int status, String error, String reason, String message, long retryAfterSeconds) {
     }
 
     /** A connection opened; frames to it go through {@code sink}. */

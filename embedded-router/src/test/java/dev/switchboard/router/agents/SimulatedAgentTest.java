@@ -2,6 +2,7 @@ package dev.switchboard.router.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.router.support.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,23 +77,29 @@ class SimulatedAgentTest {
 
     @Test
     void stopsSchedulingOnceTheRunHasEnded() throws Exception {
-        try (SimulatedAgent agent = new SimulatedAgent(SimulatedAgent.Settings.defaults()
-                .withStepDelay(Duration.ofMillis(50)))) {
-            Recorder events = new Recorder();
-            CompletableFuture<AgentResult> outcome = agent.execute(request(List.of()), events).toCompletableFuture();
-            events.ended = true;
-            events.onEnd.forEach(Runnable::run);
-            assertThat(outcome).isNotDone();
-            org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1))
-                    .until(() -> events.steps.isEmpty());
-        }
+        ManualScheduler scheduler = new ManualScheduler();
+        SimulatedAgent agent = new SimulatedAgent(SimulatedAgent.Settings.defaults()
+                .withStepDelay(Duration.ofMillis(50)), scheduler, scheduler);
+        Recorder events = new Recorder();
+        CompletableFuture<AgentResult> outcome = agent.execute(request(List.of()), events).toCompletableFuture();
+        assertThat(scheduler.pendingDelays()).containsExactly(Duration.ofMillis(50));
+        events.ended = true;
+        events.onEnd.forEach(Runnable::run);
+        assertThat(scheduler.pending()).isZero();
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(outcome).isNotDone();
+        assertThat(events.steps).isEmpty();
     }
 
     @Test
     void warmUpCompletesAfterItsDelay() {
-        try (SimulatedAgent agent = new SimulatedAgent(SimulatedAgent.Settings.defaults()
-                .withWarmUp(Duration.ofMillis(100)))) {
-            assertThat(agent.warmUp().toCompletableFuture()).succeedsWithin(Duration.ofSeconds(2));
-        }
+        ManualScheduler scheduler = new ManualScheduler();
+        SimulatedAgent agent = new SimulatedAgent(SimulatedAgent.Settings.defaults()
+                .withWarmUp(Duration.ofMillis(100)), scheduler, scheduler);
+        CompletableFuture<Void> warmUp = agent.warmUp().toCompletableFuture();
+        scheduler.advance(Duration.ofMillis(99));
+        assertThat(warmUp).isNotDone();
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(warmUp).isCompleted();
     }
 }

@@ -2,8 +2,8 @@ package dev.switchboard.router.fuzz;
 
 import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.support.TestRouters;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -15,8 +15,8 @@ import java.util.function.UnaryOperator;
  */
 final class FuzzRouter {
     /** A billion tokens a minute and in a burst: a million-frame run never empties a bucket. */
-    static final RateLimits OUT_OF_REACH = new RateLimits(1_000_000_000L, 1_000_000_000L);
-    static final RateLimiter.Limits LIMITS = new RateLimiter.Limits(OUT_OF_REACH, OUT_OF_REACH, OUT_OF_REACH, Map.of());
+    static final RateLimit OUT_OF_REACH = new RateLimit(1_000_000_000L, 1_000_000_000L);
+    static final RateLimitPolicy LIMITS = new RateLimitPolicy(OUT_OF_REACH, OUT_OF_REACH, OUT_OF_REACH, Map.of());
 
     private FuzzRouter() {
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.Router;
+import dev.switchboard.router.RouterInternals;
 import dev.switchboard.router.transport.InProcessPipeline;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,7 +117,7 @@ class InProcessPipelineFuzzTest implements FuzzRun.Tallied {
         assertThat(expected.problems(frame.text(), answers)).as("%s answered %s", frame, answers).isEmpty();
         if (tally.frames() % 10_000 == 0) {
             assertThat(router.runsInFlight()).as("runs left in flight").hasSizeLessThan(100);
-            assertThat(router.protection().rateLimiter().trackedUsers()).isLessThanOrEqualTo(1);
+            assertThat(RouterInternals.protection(router).rateLimitedUsers()).isLessThanOrEqualTo(1);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.router.Router;
+import dev.switchboard.router.RouterInternals;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
@@ -34,11 +35,9 @@ class ListenerLossTest {
     }
 
     private static Channel listeningChannel(Router router) throws ReflectiveOperationException {
-        Field server = Router.class.getDeclaredField("socketServer");
-        server.setAccessible(true);
         Field listener = RouterSocketServer.class.getDeclaredField("listener");
         listener.setAccessible(true);
-        return (Channel) listener.get(server.get(router));
+        return (Channel) listener.get(RouterInternals.socketServer(router));
     }
 
     @Test

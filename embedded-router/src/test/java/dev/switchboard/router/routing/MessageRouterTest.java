@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.support.ManualScheduler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +87,7 @@ class MessageRouterTest {
     @Test
     void turnsARejectionIntoItsErrorCodeAndAnExceptionIntoHandlerFailed() {
         registry.registerBuiltIn("picky", (context, message) -> {
-            throw new RouteRejection(ErrorCode.NOT_FOUND, "nothing here");
+            throw new MessageRejected(ErrorCode.NOT_FOUND, "nothing here");
         });
         registry.registerBuiltIn("broken", (context, message) -> {
             throw new IllegalStateException("boom");
@@ -104,5 +106,36 @@ class MessageRouterTest {
         route("ping");
         route("ping");
         assertThat(types).containsExactly("ping");
+    }
+
+    @Test
+    void tellsTheGuardHowLongEachHandlerTookByTheInjectedTicker() {
+        ManualScheduler time = new ManualScheduler();
+        MessageRouter timed = new MessageRouter(registry, stats, time);
+        List<String> told = new ArrayList<>();
+        timed.guard(new HandlerGuard() {
+            @Override
+            public boolean tryAcquire(String type) {
+                return true;
+            }
+
+            @Override
+            public void succeeded(String type, long nanos) {
+                told.add(type + " ok " + Duration.ofNanos(nanos).toMillis());
+            }
+
+            @Override
+            public void failed(String type, long nanos, Throwable failure) {
+                told.add(type + " failed " + Duration.ofNanos(nanos).toMillis());
+            }
+        });
+        registry.registerBuiltIn("slow", (context, message) -> time.advance(Duration.ofMillis(40)));
+        registry.registerBuiltIn("slow_broken", (context, message) -> {
+            time.advance(Duration.ofMillis(7));
+            throw new IllegalStateException("boom");
+        });
+        timed.route(new RecordingContext(), ClientMessage.of("slow", null));
+        timed.route(new RecordingContext(), ClientMessage.of("slow_broken", null));
+        assertThat(told).containsExactly("slow ok 40", "slow_broken failed 7");
     }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.router.RouterConfig;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.RouterInternals;
+import dev.switchboard.router.protection.RateLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,11 +85,11 @@ class ConfigFileTest {
                 .applyTo(RouterConfig.builder().port(0).httpPort(-1).build()).build();
         dev.switchboard.router.Router router = dev.switchboard.router.Router.builder().config(config).build().start();
         try {
-            assertThat(router.backends().backends()).extracting(b -> b.name())
+            assertThat(RouterInternals.backends(router).backends()).extracting(b -> b.name())
                     .containsExactly("sim-fast", "sim-steady", "sim-flaky", "sim-canary");
-            assertThat(router.backends().strategy().name()).isEqualTo("least_loaded");
-            assertThat(router.backends().rollout().state().mode().wire()).isEqualTo("shadow");
-            assertThat(router.backends().rollout().state().percent()).isEqualTo(20);
+            assertThat(RouterInternals.backends(router).strategy().name()).isEqualTo("least_loaded");
+            assertThat(RouterInternals.backends(router).rollout().state().mode().wire()).isEqualTo("shadow");
+            assertThat(RouterInternals.backends(router).rollout().state().percent()).isEqualTo(20);
         } finally {
             router.stop();
         }
@@ -101,8 +102,8 @@ class ConfigFileTest {
         RouterConfig config = apply(ConfigFile.read(yaml));
         assertThat(config.agent().stepDelay()).isEqualTo(Duration.ofMillis(500));
         assertThat(config.agent().toolCount()).isEqualTo(1);
-        assertThat(config.rateLimits().user()).isEqualTo(new RateLimits(100, 100));
-        assertThat(config.rateLimits().connection()).isEqualTo(RateLimits.messageDefaults());
+        assertThat(config.rateLimits().user()).isEqualTo(new RateLimit(100, 100));
+        assertThat(config.rateLimits().connection()).isEqualTo(RateLimit.messageDefaults());
         assertThat(config.port()).isEqualTo(RouterConfig.DEFAULT_PORT);
     }
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.Router;
-import dev.switchboard.router.protection.RateLimiter;
-import dev.switchboard.router.protection.RateLimits;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.support.TestRouters;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +18,8 @@ class InProcessPipelineTest {
 
     @Test
     void answersLikeTheSocketPathWithoutASocket() throws Exception {
-        Router router = Router.builder().config(TestRouters.config().rateLimits(new RateLimiter.Limits(
-                RateLimits.messageDefaults(), RateLimits.messageDefaults(), new RateLimits(60, 2), Map.of()))
+        Router router = Router.builder().config(TestRouters.config().rateLimits(new RateLimitPolicy(
+                RateLimit.messageDefaults(), RateLimit.messageDefaults(), new RateLimit(60, 2), Map.of()))
                 .build()).build();
         List<String> frames = new ArrayList<>();
         InProcessPipeline pipeline = router.inProcessPipeline(frames::add);

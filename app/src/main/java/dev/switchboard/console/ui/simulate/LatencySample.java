@@ -1,6 +1,6 @@
 package dev.switchboard.console.ui.simulate;
 
-import dev.switchboard.console.sim.Measure;
+import dev.switchboard.console.simulate.Measure;
 
 /**
  * One point of the simulate panel's latency chart: the p50 and p99 of one progress interval, in

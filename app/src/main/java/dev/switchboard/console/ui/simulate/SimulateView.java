@@ -1,9 +1,9 @@
 package dev.switchboard.console.ui.simulate;
 
-import dev.switchboard.console.sim.Scenario;
-import dev.switchboard.console.sim.SimReport;
-import dev.switchboard.console.sim.Simulation;
-import dev.switchboard.console.sim.VirtualUser;
+import dev.switchboard.console.simulate.Scenario;
+import dev.switchboard.console.simulate.SimReport;
+import dev.switchboard.console.simulate.Simulation;
+import dev.switchboard.console.simulate.VirtualUser;
 import dev.switchboard.console.ui.common.SlidingWindowChart;
 import dev.switchboard.console.ui.common.StatTile;
 import dev.switchboard.console.ui.common.Tables;

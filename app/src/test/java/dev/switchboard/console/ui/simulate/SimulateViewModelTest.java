@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.feed.ReplayFeed;
-import dev.switchboard.console.sim.SimReport;
+import dev.switchboard.console.simulate.SimReport;
 import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Files;

@@ -1,0 +1,63 @@
+package dev.switchboard.console.simulate;
+
+/**
+ * What a {@link VirtualUser} reports to its simulation: counts, latencies and problems. The
+ * simulation adds them up (thread-safe: every user calls it from its connections' threads).
+ */
+interface SimCounters {
+
+    void sent();
+
+    void received();
+
+    /** An answer to a {@code ping}, after {@code nanos}. */
+    void ping(long nanos);
+
+    /** The {@code message_ack} of a {@code user_message} or {@code start_agent}, after {@code nanos}. */
+    void ack(long nanos);
+
+    /** Any other reply, after {@code nanos}. */
+    void reply(long nanos);
+
+    /** An {@code error} frame with {@code code}; unexpected when the scenario does not list the code. */
+    void error(String code, boolean unexpected);
+
+    void runStarted();
+
+    /** A run's {@code agent_started}, {@code nanos} after its message went out. */
+    void firstEvent(long nanos);
+
+    /** A run's {@code agent_completed} with {@code status}, {@code nanos} after its message went out. */
+    void runEnded(String status, long nanos);
+
+    /** A run whose events broke the contract (order, or events after its end). */
+    void runOutOfOrder();
+
+    /** A completed run without every kind of event. */
+    void runMissingEvents();
+
+    /** Runs still going at the end. */
+    void runsIncomplete(long count);
+
+    /** Messages still unanswered at the end. */
+    void unanswered(long count);
+
+    /** A message or run cut off by its connection closing. */
+    void interrupted();
+
+    /** The user received what belongs to another user. */
+    void isolationViolation(String problem);
+
+    void connectionOpened();
+
+    void connectionFailed(String group, String user, String why);
+
+    /** The router closed a connection, or it broke. */
+    void connectionLost(String group, String user, String how);
+
+    /** A reconnect attempt starts. */
+    void reconnect();
+
+    /** Something a reader of the report should see (kept up to a limit). */
+    void problem(String what);
+}

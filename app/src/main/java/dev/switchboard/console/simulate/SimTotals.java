@@ -1,0 +1,209 @@
+package dev.switchboard.console.simulate;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What a simulation's users reported, added up: the counters and latencies its progress and report are made of. */
+final class SimTotals implements SimCounters {
+    private static final int PROBLEMS_KEPT = 50;
+
+    final Measure ackLatency = new Measure("ack");
+    final Measure firstEvent = new Measure("first_event");
+    final Measure runDuration = new Measure("run");
+    final Measure pingRtt = new Measure("ping");
+    final Measure replyLatency = new Measure("other_replies");
+    final LongAdder sent = new LongAdder();
+    final LongAdder received = new LongAdder();
+    final LongAdder runsStarted = new LongAdder();
+    final LongAdder runsOutOfOrder = new LongAdder();
+    final LongAdder runsMissingEvents = new LongAdder();
+    final LongAdder runsIncomplete = new LongAdder();
+    final LongAdder unanswered = new LongAdder();
+    final LongAdder interrupted = new LongAdder();
+    final LongAdder isolationViolations = new LongAdder();
+    final LongAdder reconnects = new LongAdder();
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder connectionFailures = new LongAdder();
+    private final LongAdder connectionsLost = new LongAdder();
+    private final LongAdder unexpectedErrors = new LongAdder();
+    private final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> runsByStatus = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failuresByGroup = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> lostByGroup = new ConcurrentHashMap<>();
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+
+    long runsEnded() {
+        return runsByStatus.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    long errorsTotal() {
+        return errorsByCode.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    Map<String, Long> errorsByCode() {
+        return counts(errorsByCode);
+    }
+
+    Map<String, Long> runsByStatus() {
+        return counts(runsByStatus);
+    }
+
+    private static Map<String, Long> counts(Map<String, LongAdder> adders) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        new TreeMap<>(adders).forEach((key, adder) -> counts.put(key, adder.sum()));
+        return counts;
+    }
+
+    long connectionsOpened() {
+        return connectionsOpened.sum();
+    }
+
+    long connectionFailures() {
+        return connectionFailures.sum();
+    }
+
+    long connectionsLost() {
+        return connectionsLost.sum();
+    }
+
+    /** Connection failures of a group. */
+    long connectionFailures(String group) {
+        LongAdder count = failuresByGroup.get(group);
+        return count == null ? 0 : count.sum();
+    }
+
+    /** Connections of a group the router closed. */
+    long connectionsLost(String group) {
+        LongAdder count = lostByGroup.get(group);
+        return count == null ? 0 : count.sum();
+    }
+
+    long unexpectedErrors() {
+        return unexpectedErrors.sum();
+    }
+
+    List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
+    }
+
+    @Override
+    public void sent() {
+        sent.increment();
+    }
+
+    @Override
+    public void received() {
+        received.increment();
+    }
+
+    @Override
+    public void ping(long nanos) {
+        pingRtt.recordNanos(nanos);
+    }
+
+    @Override
+    public void ack(long nanos) {
+        ackLatency.recordNanos(nanos);
+    }
+
+    @Override
+    public void reply(long nanos) {
+        replyLatency.recordNanos(nanos);
+    }
+
+    @Override
+    public void error(String code, boolean unexpected) {
+        errorsByCode.computeIfAbsent(code, key -> new LongAdder()).increment();
+        if (unexpected) {
+            unexpectedErrors.increment();
+        }
+    }
+
+    @Override
+    public void runStarted() {
+        runsStarted.increment();
+    }
+
+    @Override
+    public void firstEvent(long nanos) {
+        firstEvent.recordNanos(nanos);
+    }
+
+    @Override
+    public void runEnded(String status, long nanos) {
+        runDuration.recordNanos(nanos);
+        runsByStatus.computeIfAbsent(status, key -> new LongAdder()).increment();
+    }
+
+    @Override
+    public void runOutOfOrder() {
+        runsOutOfOrder.increment();
+    }
+
+    @Override
+    public void runMissingEvents() {
+        runsMissingEvents.increment();
+    }
+
+    @Override
+    public void runsIncomplete(long count) {
+        runsIncomplete.add(count);
+    }
+
+    @Override
+    public void unanswered(long count) {
+        unanswered.add(count);
+    }
+
+    @Override
+    public void interrupted() {
+        interrupted.increment();
+    }
+
+    @Override
+    public void isolationViolation(String problem) {
+        isolationViolations.increment();
+        problem(problem);
+    }
+
+    @Override
+    public void connectionOpened() {
+        connectionsOpened.increment();
+    }
+
+    @Override
+    public void connectionFailed(String group, String user, String why) {
+        connectionFailures.increment();
+        failuresByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
+        problem("connection of " + user + " failed: " + why);
+    }
+
+    @Override
+    public void connectionLost(String group, String user, String how) {
+        connectionsLost.increment();
+        lostByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
+        problem("connection of " + user + " " + how);
+    }
+
+    @Override
+    public void reconnect() {
+        reconnects.increment();
+    }
+
+    @Override
+    public void problem(String what) {
+        synchronized (problems) {
+            if (problems.size() < PROBLEMS_KEPT) {
+                problems.add(what);
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.switchboard.console.simulate;
+
+import dev.switchboard.console.ws.ClientConnection;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Runs a {@link Scenario} against a router over real WebSockets (the JDK's {@code java.net.http}
+ * client, a few threads for any number of users): connects the users over the ramp-up, sends the
+ * message mix with the think time, checks everything every user receives, then drains and reports.
+ * Bounded: sending stops after the scenario's duration or message count, draining after its drain
+ * time, and {@link #stop()} ends it early. No JavaFX: the console's simulate panel, the
+ * {@code simulate} CLI and the benchmark share it.
+ */
+public final class Simulation implements AutoCloseable {
+    private static final long VIOLATION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** Where a simulation is. */
+    public enum Phase { CONNECTING, RUNNING, DRAINING, DONE }
+
+    private final URI url;
+    private final Scenario scenario;
+    private final Function<String, String> tokens;
+    private final ExecutorService io = Executors.newFixedThreadPool(2, daemon("sim-io"));
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("sim-scheduler"));
+    private final HttpClient client = HttpClient.newBuilder().executor(io).build();
+    private final List<VirtualUser> users = new ArrayList<>();
+    private final CompletableFuture<SimReport> report = new CompletableFuture<>();
+    private final AtomicInteger usersSending = new AtomicInteger();
+    private volatile Phase phase = Phase.CONNECTING;
+    private volatile long startNanos;
+    private volatile long sendingEndedNanos;
+    private Instant startedAt;
+
+    private final SimTotals totals = new SimTotals();
+
+    /**
+     * @param url      the router's client endpoint, {@code ws://host:port/ws}
+     * @param scenario what to run
+     * @param tokens   user id → bearer token, or null for dev auth ({@code ?user=} only)
+     */
+    public Simulation(URI url, Scenario scenario, Function<String, String> tokens) {
+        this.url = Objects.requireNonNull(url, "url must not be null");
+        this.scenario = Objects.requireNonNull(scenario, "scenario must not be null");
+        this.tokens = tokens;
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    /** Connects the users over their ramp-ups and starts sending; returns at once. */
+    public synchronized Simulation start() {
+        if (startedAt != null) {
+            throw new IllegalStateException("a simulation runs once");
+        }
+        startedAt = Instant.now();
+        startNanos = System.nanoTime();
+        phase = Phase.RUNNING;
+        usersSending.set(scenario.totalUsers());
+        for (Scenario.Group group : scenario.groups()) {
+            for (int i = 0; i < group.users(); i++) {
+                VirtualUser user = new VirtualUser(group.userPrefix() + "-" + i, group, totals);
+                users.add(user);
+                long offset = group.users() == 1 ? 0 : group.rampUpMs() * i / (group.users() - 1);
+                scheduler.schedule(() -> connect(user), offset, TimeUnit.MILLISECONDS);
+            }
+        }
+        if (scenario.durationMs() > 0) {
+            scheduler.schedule(this::drain, scenario.durationMs(), TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void connect(VirtualUser user) {
+        if (phase != Phase.RUNNING) {
+            userDone();
+            return;
+        }
+        try {
+            user.connect(client, url, tokens == null ? null : tokens.apply(user.id()), scheduler)
+                    .whenComplete((ok, failure) -> scheduleNext(user));
+        } catch (RuntimeException e) {
+            totals.connectionFailed(user.group().name(), user.id(), ClientConnection.describe(e, VirtualUser.CONNECT_TIMEOUT));
+            userDone();
+        }
+    }
+
+    private void scheduleNext(VirtualUser user) {
+        long pause = user.group().thinkTime().nextMs(ThreadLocalRandom.current());
+        scheduler.schedule(() -> {
+            if (phase != Phase.RUNNING) {
+                return;
+            }
+            try {
+                if (user.sendNext()) {
+                    scheduleNext(user);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                totals.problem(user.id() + ": " + e);
+            }
+            userDone();
+        }, pause, TimeUnit.MILLISECONDS);
+    }
+
+    private void userDone() {
+        if (usersSending.decrementAndGet() == 0) {
+            drain();
+        }
+    }
+
+    /** Ends sending early (the drain and report follow). */
+    public void stop() {
+        drain();
+    }
+
+    private synchronized void drain() {
+        if (phase != Phase.RUNNING) {
+            return;
+        }
+        phase = Phase.DRAINING;
+        sendingEndedNanos = System.nanoTime();
+        users.forEach(VirtualUser::stopSending);
+        long deadline = sendingEndedNanos + TimeUnit.MILLISECONDS.toNanos(scenario.drainMs());
+        scheduler.execute(() -> awaitSettled(deadline));
+    }
+
+    private void awaitSettled(long deadline) {
+        if (System.nanoTime() < deadline && !users.stream().allMatch(VirtualUser::settled)) {
+            scheduler.schedule(() -> awaitSettled(deadline), 50, TimeUnit.MILLISECONDS);
+            return;
+        }
+        finish();
+    }
+
+    private void finish() {
+        long endNanos = System.nanoTime();
+        users.forEach(VirtualUser::finish);
+        users.forEach(VirtualUser::close);
+        phase = Phase.DONE;
+        try {
+            report.complete(SimReport.of(this, startedAt, Duration.ofNanos(endNanos - startNanos),
+                    Duration.ofNanos((sendingEndedNanos == 0 ? endNanos : sendingEndedNanos) - startNanos)));
+        } catch (RuntimeException e) {
+            report.completeExceptionally(e);
+        }
+        scheduler.schedule(this::shutdown, 2, TimeUnit.SECONDS);
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (VirtualUser user : List.copyOf(users)) {
+            user.sweep(now, VIOLATION_GRACE_NANOS);
+        }
+    }
+
+    /** Completes with the report once the simulation is done. */
+    public CompletableFuture<SimReport> report() {
+        return report;
+    }
+
+    /** Where it is now: counters and the latency figures of the interval since the last call. */
+    public Progress progress() {
+        long elapsedNanos = startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+        double fraction;
+        if (phase == Phase.DONE) {
+            fraction = 1;
+        } else if (scenario.durationMs() > 0) {
+            fraction = Math.min(1, elapsedNanos / 1e6 / scenario.durationMs());
+        } else {
+            long planned = scenario.groups().stream().mapToLong(g -> (long) g.users() * g.messagesPerUser()).sum();
+            fraction = Math.min(1, totals.sent.sum() / (double) planned);
+        }
+        return new Progress(phase, elapsedNanos / 1_000_000, fraction, connectedUsers(), scenario.totalUsers(),
+                totals.sent.sum(), totals.received.sum(), totals.runsStarted.sum(), totals.runsEnded(),
+                totals.errorsTotal(), totals.isolationViolations.sum(), totals.connectionFailures(),
+                totals.ackLatency.sample(), totals.firstEvent.sample(), totals.runDuration.sample(),
+                totals.pingRtt.sample());
+    }
+
+    /** What the users reported so far. */
+    SimTotals totals() {
+        return totals;
+    }
+
+    /** One row per user (for the per-user table). */
+    public List<VirtualUser.UserRow> userRows() {
+        List<VirtualUser> copy;
+        synchronized (this) {
+            copy = List.copyOf(users);
+        }
+        return copy.stream().map(VirtualUser::row).toList();
+    }
+
+    private int connectedUsers() {
+        List<VirtualUser> copy;
+        synchronized (this) {
+            copy = List.copyOf(users);
+        }
+        return (int) copy.stream().filter(user -> user.row().openConnections() > 0).count();
+    }
+
+    private void shutdown() {
+        scheduler.shutdownNow();
+        io.shutdownNow();
+    }
+
+    /** Stops at once (no drain); the report, if not yet made, completes from what was seen. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (phase == Phase.RUNNING || phase == Phase.CONNECTING) {
+                phase = Phase.DRAINING;
+                sendingEndedNanos = System.nanoTime();
+            }
+        }
+        if (!report.isDone()) {
+            finish();
+        }
+        shutdown();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * A live view of a simulation; latency figures cover the interval since the previous progress.
+     *
+     * @param fraction how far along the sending is, 0 … 1
+     */
+    public record Progress(Phase phase, long elapsedMs, double fraction, int connectedUsers, int users, long sent,
+                           long received, long runsStarted, long runsEnded, long errors, long isolationViolations,
+                           long connectionFailures, Measure.Figures ack, Measure.Figures firstEvent,
+                           Measure.Figures run, Measure.Figures ping) {
+
+        /** A one-line summary for terminals. */
+        public String line() {
+            return String.format(java.util.Locale.ROOT,
+                    "[%6.1fs %3.0f%% %-10s] users %d/%d  sent %,d  recv %,d  runs %,d/%,d  errors %,d  isolation %d  conn-fail %d  ack p99 %s  ping p99 %s",
+                    elapsedMs / 1000.0, fraction * 100, phase.name().toLowerCase(java.util.Locale.ROOT),
+                    connectedUsers, users, sent, received, runsEnded, runsStarted, errors, isolationViolations,
+                    connectionFailures, p99(ack), p99(ping));
+        }
+
+        private static String p99(Measure.Figures figures) {
+            return figures.count() == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", figures.p99());
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package dev.switchboard.console.simulate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.console.contract.RunContract;
+import dev.switchboard.console.ws.ClientConnection;
+import dev.switchboard.router.protocol.EventType;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One simulated user: its connections ({@link ClientConnection}s), what it sent and is waiting
+ * for, and the checks on everything it receives (its runs are watched by {@link UserRuns}, its
+ * frames made by {@link SimMessages}). It reports through {@link SimCounters}. All bookkeeping
+ * happens under the user's own lock (its connections' listeners may run on different threads);
+ * nothing here is shared between users.
+ */
+public final class VirtualUser {
+    /** How long a connect may take before it counts as failed. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+    private static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String id;
+    private final Scenario.Group group;
+    private final SimCounters counters;
+    private final List<Conn> conns = new ArrayList<>();
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final UserRuns runs;
+    /** A user with no open connection for this long (reconnecting or not) stops sending. */
+    private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private long disconnectedSince;
+    private int messageSeq;
+    private int sentCount;
+    private long received;
+    private long errors;
+    private long violations;
+    private volatile boolean sending = true;
+
+    private record Pending(long sentNanos, String type, Conn conn) {
+    }
+
+    VirtualUser(String id, Scenario.Group group, SimCounters counters) {
+        this.id = id;
+        this.group = group;
+        this.counters = counters;
+        this.runs = new UserRuns(id, counters, this::leak);
+    }
+
+    String id() {
+        return id;
+    }
+
+    Scenario.Group group() {
+        return group;
+    }
+
+    /**
+     * Opens every connection of this user; completes when all have opened or failed. A group that
+     * reconnects retries on {@code scheduler}.
+     */
+    CompletableFuture<Void> connect(HttpClient client, URI base, String token, ScheduledExecutorService scheduler) {
+        URI target = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user="
+                + URLEncoder.encode(id, StandardCharsets.UTF_8));
+        List<CompletableFuture<?>> opening = new ArrayList<>();
+        for (int i = 0; i < group.connectionsPerUser(); i++) {
+            Conn conn = new Conn(client, scheduler);
+            synchronized (this) {
+                conns.add(conn);
+            }
+            // a failed connect is reported through the listener; the user goes on with the others
+            opening.add(conn.connection.open(new ClientConnection.Target(target, token)).exceptionally(failure -> null));
+        }
+        return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
+    }
+
+    /** Sends one message of the mix; returns false when this user has sent all it should. */
+    boolean sendNext() {
+        String type = group.pick(ThreadLocalRandom.current());
+        Conn conn;
+        String messageId;
+        int seq;
+        synchronized (this) {
+            if (!sending || group.messagesPerUser() > 0 && sentCount >= group.messagesPerUser()) {
+                return false;
+            }
+            conn = openConn(sentCount);
+            if (conn == null) {
+                // No open connection: wait for a reconnect, but not for ever.
+                long now = System.nanoTime();
+                if (disconnectedSince == 0) {
+                    disconnectedSince = now;
+                }
+                return group.reconnect() && now - disconnectedSince < GIVE_UP_NANOS;
+            }
+            disconnectedSince = 0;
+            sentCount++;
+            seq = ++messageSeq;
+            messageId = id + "-" + seq;
+            if (!Scenario.REPLIES.get(type).isEmpty()) {
+                pending.put(messageId, new Pending(System.nanoTime(), type, conn));
+            }
+        }
+        conn.connection.send(SimMessages.message(type, messageId, id, seq, group.contentChars()));
+        counters.sent();
+        return group.messagesPerUser() == 0 || sentCount < group.messagesPerUser();
+    }
+
+    private Conn openConn(int turn) {
+        List<Conn> open = conns.stream().filter(conn -> conn.open).toList();
+        return open.isEmpty() ? null : open.get(turn % open.size());
+    }
+
+    /** Stops sending; the user keeps receiving until closed. */
+    void stopSending() {
+        sending = false;
+    }
+
+    /** Whether nothing is outstanding: every reply and every run's end has arrived. */
+    synchronized boolean settled() {
+        return pending.isEmpty() && runs.allEnded();
+    }
+
+    private void onText(Conn conn, String text) {
+        long now = System.nanoTime();
+        counters.received();
+        JsonNode frame;
+        try {
+            frame = MAPPER.readTree(text);
+        } catch (Exception e) {
+            counters.problem("unparseable frame for " + id);
+            return;
+        }
+        String type = frame.path("type").asText("");
+        synchronized (this) {
+            received++;
+            if (RunContract.isRunEvent(type)) {
+                runs.event(conn, frame, now, conns.size() == 1);
+                return;
+            }
+            String replyTo = frame.path("reply_to").asText(null);
+            if (replyTo != null && !replyTo.startsWith(id + "-")) {
+                // Message ids are "<user>-<n>": this answers another user's message.
+                leak("a reply to message " + replyTo + " of another user");
+                return;
+            }
+            Pending request = replyTo == null ? null : pending.remove(replyTo);
+            if (type.equals(EventType.ERROR)) {
+                onError(frame.path("code").asText("?"));
+                return;
+            }
+            if (request == null) {
+                return;
+            }
+            long elapsed = now - request.sentNanos;
+            switch (request.type) {
+                case "ping" -> counters.ping(elapsed);
+                case "user_message", "start_agent" -> onAck(frame, request, elapsed);
+                default -> counters.reply(elapsed);
+            }
+        }
+    }
+
+    private void onError(String code) {
+        errors++;
+        counters.error(code, !group.expectedErrors().contains(code));
+    }
+
+    private void onAck(JsonNode frame, Pending request, long elapsed) {
+        counters.ack(elapsed);
+        String runId = frame.path("run_id").asText(null);
+        if (runId == null) {
+            return;
+        }
+        runs.started(runId, request.sentNanos, request.conn, conns);
+    }
+
+    private void leak(String what) {
+        violations++;
+        counters.isolationViolation("isolation violation: " + id + " got " + what);
+    }
+
+    /** Counts run events that never turned out to be ours within {@code graceNanos} as violations. */
+    synchronized void sweep(long now, long graceNanos) {
+        runs.sweep(now, graceNanos);
+    }
+
+    /** At the end: what is still outstanding is unanswered or incomplete. */
+    synchronized void finish() {
+        runs.finish();
+        counters.unanswered(pending.size());
+        pending.clear();
+    }
+
+    void close() {
+        List<Conn> all;
+        synchronized (this) {
+            sending = false;
+            all = List.copyOf(conns);
+        }
+        // the router's close frame ends each; one that does not answer within 2 s is dropped
+        all.forEach(conn -> conn.connection.close("simulation over").orTimeout(2, TimeUnit.SECONDS)
+                .whenComplete((ok, failure) -> conn.connection.abort()));
+    }
+
+    private synchronized void onClosed(Conn conn) {
+        conn.open = false;
+        // Messages and runs that went out on a connection the router closed end with it (documented).
+        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+            if (it.next().conn == conn) {
+                it.remove();
+                counters.interrupted();
+            }
+        }
+        runs.closed(conn);
+    }
+
+    synchronized UserRow row() {
+        int open = (int) conns.stream().filter(conn -> conn.open).count();
+        return new UserRow(id, group.name(), open, sentCount, received, runs.started(), runs.completed(), errors,
+                violations);
+    }
+
+    /**
+     * One user's figures for the per-user table and report.
+     *
+     * @param openConnections connections open now
+     */
+    public record UserRow(String user, String group, int openConnections, long sent, long received,
+                          long runsStarted, long runsCompleted, long errors, long isolationViolations) {
+    }
+
+    /** One connection of the user, and what the user's checks need to know of it. */
+    private final class Conn implements ClientConnection.Listener, UserRuns.Link {
+        final ClientConnection connection;
+        /** Open now (guarded by the user's lock, like everything the checks read). */
+        boolean open;
+        /** How many times this connection has opened: events are checked per opening. */
+        int generation;
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        @Override
+        public int generation() {
+            return generation;
+        }
+
+        Conn(HttpClient client, ScheduledExecutorService scheduler) {
+            this.connection = ClientConnection.builder(client).connectTimeout(CONNECT_TIMEOUT)
+                    .reconnect(FIRST_RETRY, LAST_RETRY, scheduler, down -> group.reconnect() && sending)
+                    .listener(this).build();
+        }
+
+        @Override
+        public void onOpen() {
+            synchronized (VirtualUser.this) {
+                generation++;
+                open = true;
+            }
+            counters.connectionOpened();
+        }
+
+        @Override
+        public void onText(String text) {
+            VirtualUser.this.onText(this, text);
+        }
+
+        @Override
+        public void onDown(ClientConnection.Down down) {
+            if (down.cause() == ClientConnection.Cause.CONNECT_FAILED) {
+                counters.connectionFailed(group.name(), id, connection.describe(down.failure()));
+                return;
+            }
+            if (!connection.isEnded()) {
+                // counted before the user sees the connection closed: once it does, it may stop and
+                // the simulation may report at once
+                counters.connectionLost(group.name(), id, down.cause() == ClientConnection.Cause.CLOSED
+                        ? "closed " + down.statusCode() + (down.reason().isEmpty() ? "" : " " + down.reason())
+                        : "failed: " + down.failure());
+            }
+            onClosed(this);
+        }
+
+        @Override
+        public void onReconnect() {
+            counters.reconnect();
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package dev.switchboard.router;
+
+import dev.switchboard.router.agents.AgentBackend;
+import dev.switchboard.router.agents.AgentExecutor;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.BackendSpec;
+import dev.switchboard.router.agents.BackendStrategy;
+import dev.switchboard.router.agents.Rollout;
+import dev.switchboard.router.agents.AgentRuns;
+import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.connections.ConnectionLimits;
+import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.event.Listeners;
+import dev.switchboard.router.handlers.BuiltInHandlers;
+import dev.switchboard.router.metrics.RouterMetrics;
+import dev.switchboard.router.monitor.MonitorEndpoint;
+import dev.switchboard.router.monitor.MonitorHub;
+import dev.switchboard.router.protection.Breakers;
+import dev.switchboard.router.protection.Classification;
+import dev.switchboard.router.protection.HandlerBreakers;
+import dev.switchboard.router.protection.Priority;
+import dev.switchboard.router.protection.Protection;
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.quality.QualityTracker;
+import dev.switchboard.router.routing.HandlerGuard;
+import dev.switchboard.router.routing.HandlerRegistry;
+import dev.switchboard.router.routing.MessageContext;
+import dev.switchboard.router.routing.MessageHandler;
+import dev.switchboard.router.routing.MessageRouter;
+import dev.switchboard.router.routing.MessageRejected;
+import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
+import dev.switchboard.router.transport.Dispatcher;
+import dev.switchboard.router.transport.HttpEndpoints;
+import dev.switchboard.router.transport.RouterSocketServer;
+import dev.switchboard.router.transport.TransportLimits;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the router's parts from its config and wires them together: the core (routing,
+ * connections, agents, protection, quality) when the router is built, the network side (transport,
+ * metrics, monitor, HTTP) when it starts; {@link #release} lets them all go. {@link Router} keeps
+ * only the lifecycle and the embedder API.
+ */
+final class RouterWiring {
+    private static final Logger log = LoggerFactory.getLogger(RouterWiring.class);
+    private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
+    /** Bytes read and discarded after a refusal or protocol error, so the peer reads the answer; then reading stops. */
+    private static final int DRAIN_BYTES = 64 * 1024;
+    private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
+
+    final RouterConfig config;
+    final Clock clock;
+    final JsonCodec codec = new JsonCodec();
+    final RoutingStats routingStats = new RoutingStats();
+    final MessageRouter messageRouter = new MessageRouter(new HandlerRegistry(), routingStats);
+    final ConnectionRegistry connections;
+    final BackendPool pool;
+    final Breakers breakers;
+    final AgentRuns runs;
+    final Protection protection;
+    final PrometheusMeterRegistry meterRegistry;
+    private final QualityTracker quality;
+    private final ThreadPoolExecutor launcher;
+    private final ScheduledExecutorService scheduler;
+    private final ObjectMapper monitorMapper = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
+
+    // the network side, set once by listen(); read by other threads
+    private volatile TokenService tokens;
+    volatile Dispatcher dispatcher;
+    volatile RouterSocketServer socketServer;
+    volatile MonitorHub monitor;
+    volatile MonitorEndpoint monitorEndpoint;
+    volatile HttpEndpoints http;
+    private volatile RouterMetrics metrics;
+
+    /**
+     * @param agent         a custom agent backend replacing the configured ones, or null
+     * @param meterRegistry the registry to bind metrics to, or null for a new one
+     * @param handlers      custom handlers by message type
+     */
+    RouterWiring(RouterConfig config, Clock clock, AgentExecutor agent, PrometheusMeterRegistry meterRegistry,
+                 Map<String, MessageHandler> handlers) {
+        this.config = config;
+        this.clock = clock;
+        this.breakers = new Breakers(config.breakers());
+        this.pool = new BackendPool(backends(agent), BackendStrategy.named(config.strategy()),
+                new Rollout(config.rollout().initialState(clock), config.rollout().thresholds(), clock));
+        this.meterRegistry = meterRegistry != null ? meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
+        this.connections = new ConnectionRegistry(codec, clock, new ConnectionLimits(config.outboxLimit(),
+                config.outboxBytes(), config.maxConnectionsPerUser()), this::runHousekeeping);
+        this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
+        this.runs = AgentRuns.tracker(pool, this::emitAndObserve, clock, Ticker.system(), launcher,
+                Scheduler.of(scheduler), config.runTimeout(), config.maxRunsInFlight());
+        this.quality = new QualityTracker(this::emitAndObserve, clock);
+        this.protection = new Protection(config.validation(), config.classification(), DEFAULT_CLASS,
+                config.rateLimits(), clock);
+        runs.addListener(quality);
+        connections.addListener(new ConnectionCleanup(routingStats, runs, protection, quality, connections,
+                this::runHousekeeping));
+        messageRouter.guard(handlerGuard(new HandlerBreakers(breakers)));
+        BuiltInHandlers.register(messageRouter, codec, runs, quality, clock, this::admitBatchElement,
+                connectionId -> connections.find(connectionId) != null);
+        handlers.forEach(messageRouter.registry()::register);
+    }
+
+    private List<AgentBackend> backends(AgentExecutor custom) {
+        if (custom != null) {
+            return List.of(new AgentBackend(custom.name(), custom, 1, DEFAULT_BUDGET,
+                    breakers.breaker("backend:" + custom.name())));
+        }
+        List<BackendSpec> specs = config.backends().isEmpty()
+                ? List.of(new BackendSpec(config.agent(), 1, DEFAULT_BUDGET)) : config.backends();
+        List<AgentBackend> built = new ArrayList<>();
+        for (BackendSpec spec : specs) {
+            built.add(new AgentBackend(spec.name(), new SimulatedAgent(spec.settings()), spec.weight(), spec.budget(),
+                    breakers.breaker("backend:" + spec.name())));
+        }
+        return built;
+    }
+
+    private static HandlerGuard handlerGuard(HandlerBreakers handlerBreakers) {
+        return new HandlerGuard() {
+            @Override
+            public boolean tryAcquire(String type) {
+                return handlerBreakers.tryAcquire(type);
+            }
+
+            @Override
+            public void succeeded(String type, long nanos) {
+                handlerBreakers.succeeded(type, nanos);
+            }
+
+            @Override
+            public void failed(String type, long nanos, Throwable failure) {
+                handlerBreakers.failed(type, nanos, failure);
+            }
+        };
+    }
+
+    /** Sends an event to a user's connections and shows it to the monitor. */
+    private void emitAndObserve(String userId, ServerEvent event) {
+        connections.emitToUser(userId, event);
+        MonitorHub hub = monitor;
+        if (hub != null) {
+            Listeners.notifyEach(List.of(hub), observer -> observer.emitted(userId, event), "event emitted");
+        }
+    }
+
+    /** Runs housekeeping (socket closes, run cancellation) on the scheduler; inline once it has stopped. */
+    private void runHousekeeping(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    private void admitBatchElement(MessageContext context, ClientMessage message) {
+        Protection.Verdict verdict = protection.admit(context.userId(), context.connectionId(), message);
+        if (!verdict.admitted()) {
+            throw new MessageRejected(verdict.code(), verdict.text(),
+                    verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Builds the network side and binds the WebSocket port (and the HTTP port unless off); returns
+     * once both listen.
+     *
+     * @param state     the router's state, for {@code /health} and {@code /ready}
+     * @param ready     whether the router is ready, for the readiness gauge
+     * @param startedAt when the router started, for the uptime
+     */
+    void listen(Supplier<Router.State> state, BooleanSupplier ready, Supplier<Instant> startedAt)
+            throws ExecutionException, TimeoutException, IOException, InterruptedException {
+        warmUpCodec();
+        tokens = config.jwtSecret() == null ? null : new TokenService(config.jwtSecret(), clock,
+                config.tokenClockSkew(), config.maxTokenLifetime());
+        dispatcher = new Dispatcher(config.queue(), messageRouter, nanos -> metrics.recordRouting(nanos),
+                nanos -> metrics.recordQueueWait(nanos));
+        socketServer = new RouterSocketServer(new InetSocketAddress(config.host(), config.port()),
+                transportLimits(config), config.ioThreads(), tokens, config.devAuth(), connections, messageRouter, codec,
+                clock, config.softFrameLimit(), config.hardFrameLimit(), protection, dispatcher);
+        metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
+                protection, dispatcher.queue(), socketServer.stats(), pool, breakers, ready, socketServer));
+        runs.addListener(metrics);
+        startMonitor(metrics);
+        socketServer.start();
+        socketServer.started().get(10, TimeUnit.SECONDS);
+        if (config.httpPort() >= 0) {
+            HealthReport report = new HealthReport(state, startedAt, socketServer, connections, runs,
+                    () -> messageRouter.registry().types().size(), config.maxConnections(), clock, codec);
+            HttpEndpoints endpoints = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
+                    report::health, report::readiness, meterRegistry::scrape);
+            endpoints.start();
+            http = endpoints;
+        }
+    }
+
+    private static TransportLimits transportLimits(RouterConfig config) {
+        return new TransportLimits(config.maxConnections(), config.maxPendingHandshakes(), config.handshakeTimeout(),
+                config.maxRequestLineBytes(), config.maxHeaderBytes(), config.socketSendBuffer(), config.closeGrace(),
+                DRAIN_BYTES);
+    }
+
+    /**
+     * Decodes and encodes one message so the codec's classes are loaded before any client comes: a
+     * class loaded later, while descriptors run out, would fail to load for good.
+     */
+    private void warmUpCodec() {
+        codec.decode("{\"type\":\"ping\",\"message_id\":\"warm-up\",\"payload\":{\"n\":[1,2.5,true,null]}}");
+        codec.decode("{");
+        codec.encode(ServerEvent.builder(EventType.PONG).put("n", 1).build());
+    }
+
+    private void startMonitor(RouterMetrics metrics) {
+        MonitorHub hub = new MonitorHub(monitorMapper, clock, new MonitorSources(routingStats, messageRouter.registry(),
+                connections, runs, protection, dispatcher.queue(), breakers, pool, metrics),
+                Duration.ofMillis(100), 10_000, 2_000, 1_000);
+        connections.addListener(hub);
+        runs.addListener(hub);
+        breakers.onTransition(transition -> hub.event("breaker", Map.of("breaker", transition.breaker(),
+                "from", transition.from(), "to", transition.to())));
+        pool.rollout().onTransition(transition -> hub.event("rollout", rolloutEvent(transition)));
+        socketServer.traffic(hub);
+        monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
+                config.devAuth(), clock), monitorMapper, config.monitorLimits());
+        socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
+        metrics.bindMonitor(monitorEndpoint);
+        monitor = hub;
+    }
+
+    private static Map<String, Object> rolloutEvent(Rollout.Transition transition) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("change", transition.kind());
+        event.put("from_mode", transition.from().mode().wire());
+        event.put("to_mode", transition.to().mode().wire());
+        event.put("candidate", transition.to().candidate());
+        event.put("percent", transition.to().percent());
+        event.put("reason", transition.reason());
+        return event;
+    }
+
+    /** Closes idle connections and sweeps full rate-limit buckets, every quarter of the idle timeout (0.1 to 5 s). */
+    void scheduleHousekeeping() {
+        long every = Math.max(100, Math.min(5_000, config.idleTimeout().toMillis() / 4));
+        scheduler.scheduleWithFixedDelay(() -> {
+            connections.closeIdle(config.idleTimeout());
+            protection.sweepRateLimits();
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code task} once after {@code delay} on the router's scheduler. */
+    void schedule(Runnable task, Duration delay) {
+        scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Lets every part go: ends every run with {@code cancelled}, closes every socket with 1001, stops
+     * the HTTP endpoints and the monitor, and releases all threads. Each step runs even when an earlier
+     * one fails, so no thread outlives it.
+     *
+     * @return how many runs were cancelled
+     */
+    int release() {
+        int cancelled = runs.shutdown("router shutting down");
+        quietly("the WebSocket server", () -> {
+            RouterSocketServer server = socketServer;
+            if (server != null) {
+                server.stop((int) config.stopTimeout().toMillis(), "router shutting down");
+            }
+        });
+        quietly("the HTTP endpoints", () -> {
+            HttpEndpoints endpoints = http;
+            if (endpoints != null) {
+                endpoints.stop();
+            }
+        });
+        quietly("the monitor", () -> {
+            MonitorHub hub = monitor;
+            if (hub != null) {
+                hub.close();
+            }
+            MonitorEndpoint endpoint = monitorEndpoint;
+            if (endpoint != null) {
+                endpoint.close();
+            }
+        });
+        scheduler.shutdownNow();
+        launcher.shutdownNow();
+        quietly("the agent backends", pool::close);
+        return cancelled;
+    }
+
+    /** A step of {@link #release()} that may fail. */
+    private interface ReleaseStep {
+        void run() throws Exception;
+    }
+
+    private static void quietly(String what, ReleaseStep step) {
+        try {
+            step.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("stopping {} failed", what, e);
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package dev.switchboard.router.agents.internal;
+
+import dev.switchboard.router.agents.AgentBackend;
+import dev.switchboard.router.agents.AgentFailure;
+import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentRuns;
+import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.RunEventSink;
+import dev.switchboard.router.agents.RunInfo;
+import dev.switchboard.router.agents.RunListener;
+import dev.switchboard.router.agents.RunRejected;
+import dev.switchboard.router.agents.RunStatus;
+import dev.switchboard.router.event.Listeners;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link AgentRuns} machinery: starts, tracks, stops and times out agent runs. Every run it starts ends with exactly one
+ * {@code agent_completed}: when the executor completes, fails or throws, when the user stops it, when
+ * its connection closes, when it times out, or when the router stops.
+ */
+public final class RunTracker implements AgentRuns {
+    private static final Logger log = LoggerFactory.getLogger(RunTracker.class);
+
+    private final BackendPool pool;
+    private final RunEventSink sink;
+    private final Clock clock;
+    private final Ticker ticker;
+    private final ExecutorService launcher;
+    private final Scheduler timer;
+    private final Duration runTimeout;
+    private final int maxInFlight;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, AgentRun> inFlight = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<RunListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder started = new LongAdder();
+    private final Map<RunStatus, LongAdder> ended = new ConcurrentHashMap<>();
+    private volatile boolean ready;
+    private volatile boolean stopping;
+
+    /**
+     * @param pool        the agent backends
+     * @param sink        where run events go
+     * @param clock       wall-clock time source (event timestamps, run durations)
+     * @param ticker      nanosecond source for the latency a backend's breaker and the rollout guard see
+     * @param launcher    a bounded executor that calls the backend off the WebSocket threads
+     * @param timer       schedules run timeouts
+     * @param runTimeout  a run still going after this ends as failed with error {@code timeout}
+     * @param maxInFlight runs allowed at once; past it a start is refused with {@code overloaded}
+     */
+    public RunTracker(BackendPool pool, RunEventSink sink, Clock clock, Ticker ticker, ExecutorService launcher,
+                      Scheduler timer, Duration runTimeout, int maxInFlight) {
+        this.pool = Objects.requireNonNull(pool, "pool must not be null");
+        this.sink = Objects.requireNonNull(sink, "sink must not be null");
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+        this.launcher = Objects.requireNonNull(launcher, "launcher must not be null");
+        this.timer = Objects.requireNonNull(timer, "timer must not be null");
+        this.runTimeout = Objects.requireNonNull(runTimeout, "runTimeout must not be null");
+        this.maxInFlight = maxInFlight;
+        for (RunStatus status : RunStatus.values()) {
+            ended.put(status, new LongAdder());
+        }
+    }
+
+    @Override
+    public void addListener(RunListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    @Override
+    public CompletionStage<Void> warmUp() {
+        return pool.warmUp().thenRun(() -> ready = true);
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready;
+    }
+
+    public BackendPool pool() {
+        return pool;
+    }
+
+    @Override
+    public AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
+                              List<String> tools, Consumer<AgentRequest> acknowledge) {
+        return begin(userId, connectionId, threadId, agent, content, tools, run -> acknowledge.accept(run.request()))
+                .request();
+    }
+
+    /**
+     * Starts a run. {@code acknowledge} is called with the new run under the run's lock, before
+     * anything can emit for it (not even a concurrent stop or shutdown), so the acknowledgement
+     * always precedes the run's events; then the run is handed to the executor.
+     *
+     * @throws RunRejected {@code unavailable} before warm-up or while stopping, {@code overloaded}
+     *                     at the in-flight limit
+     */
+    public AgentRun begin(String userId, String connectionId, String threadId, String agent, String content,
+                          List<String> tools, Consumer<AgentRun> acknowledge) {
+        AgentRun run = create(userId, connectionId, threadId, agent, content, tools);
+        synchronized (run) {
+            inFlight.put(run.runId(), run);
+            started.increment();
+            acknowledge.accept(run);
+        }
+        launch(run);
+        return run;
+    }
+
+    private AgentRun create(String userId, String connectionId, String threadId, String agent, String content,
+                            List<String> tools) {
+        if (stopping) {
+            throw new RunRejected(ErrorCode.UNAVAILABLE, "the router is shutting down");
+        }
+        if (!ready) {
+            throw new RunRejected(ErrorCode.UNAVAILABLE, "the agent executor is not ready");
+        }
+        if (inFlight.size() >= maxInFlight) {
+            throw new RunRejected(ErrorCode.OVERLOADED, "too many agent runs in flight; retry later");
+        }
+        String runId = "run-" + randomHex(8);
+        String thread = threadId != null ? threadId : "t-" + randomHex(6);
+        AgentRequest request = new AgentRequest(runId, userId, thread, agent, content, tools);
+        return new AgentRun(request, connectionId, clock, sink, this::ended);
+    }
+
+    /** Emits {@code agent_started} and hands the run to the executor on the launcher. */
+    private void launch(AgentRun run) {
+        try {
+            launcher.execute(() -> execute(run));
+        } catch (RejectedExecutionException e) {
+            run.end(RunStatus.FAILED, null, "overloaded");
+        }
+    }
+
+    private void execute(AgentRun run) {
+        BackendPool.Selection selection = pool.select(run.userId(), run.runId(), run.request().agent());
+        AgentBackend primary = selection.primary();
+        run.start(primary == null ? null : primary.name());
+        if (run.isEnded()) {
+            return;
+        }
+        RunInfo info = run.info();
+        Listeners.notifyEach(listeners, listener -> listener.started(info), "run started");
+        if (primary == null || !primary.breaker().tryAcquirePermission()) {
+            run.end(RunStatus.FAILED, null, "unavailable");
+            return;
+        }
+        Scheduler.Scheduled timeout = timer.schedule(() -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout);
+        long startedAt = ticker.nanoTime();
+        primary.started();
+        run.beforeCompletion((status, error) -> account(primary, status, error, startedAt));
+        run.onEnd(timeout::cancel);
+        try {
+            primary.executor().execute(run.request(), run).whenComplete((result, failure) -> {
+                if (failure == null) {
+                    run.end(RunStatus.COMPLETED, result == null ? null : result.result(), null);
+                } else {
+                    run.end(RunStatus.FAILED, null, describe(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("agent backend {} threw for run {}", primary.name(), run.runId(), e);
+            run.end(RunStatus.FAILED, null, "agent executor failed");
+        }
+        if (selection.shadow() != null) {
+            shadow(selection.shadow(), run.request());
+        }
+    }
+
+    /** Feeds a run's outcome to the backend's breaker, its load figures and the rollout guard. */
+    private void account(AgentBackend backend, RunStatus status, String error, long startedAtNanos) {
+        long elapsedNanos = ticker.nanoTime() - startedAtNanos;
+        long latencyMs = TimeUnit.NANOSECONDS.toMillis(elapsedNanos);
+        if (status == RunStatus.CANCELLED) {
+            backend.breaker().releasePermission();
+            backend.finished(latencyMs, false);
+            return;
+        }
+        boolean success = status == RunStatus.COMPLETED;
+        if (success) {
+            backend.breaker().onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+        } else {
+            backend.breaker().onError(elapsedNanos, TimeUnit.NANOSECONDS, new AgentFailure(error));
+        }
+        backend.finished(latencyMs, !success);
+        pool.recordOutcome(backend, latencyMs, success);
+    }
+
+    /** Runs a copy of the request on the candidate; its events and result go nowhere, its timing is kept. */
+    private void shadow(AgentBackend candidate, AgentRequest request) {
+        if (!candidate.breaker().tryAcquirePermission()) {
+            return;
+        }
+        ShadowRun shadow = new ShadowRun();
+        long startedAt = ticker.nanoTime();
+        candidate.started();
+        Scheduler.Scheduled timeout = timer.schedule(() -> shadow.end(RunStatus.FAILED, "timeout"), runTimeout);
+        shadow.onEnd(() -> {
+            timeout.cancel();
+            account(candidate, shadow.status(), shadow.error(), startedAt);
+        });
+        AgentRequest copy = new AgentRequest(request.runId() + "-shadow", request.userId(), request.threadId(),
+                request.agent(), request.content(), request.tools());
+        try {
+            candidate.executor().execute(copy, shadow).whenComplete((result, failure) ->
+                    shadow.end(failure == null ? RunStatus.COMPLETED : RunStatus.FAILED,
+                            failure == null ? null : describe(failure)));
+        } catch (RuntimeException e) {
+            shadow.end(RunStatus.FAILED, "agent executor failed");
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof AgentFailure ? cause.getMessage() : "agent failed";
+    }
+
+    private void ended(AgentRun run) {
+        inFlight.remove(run.runId());
+        ended.get(run.status()).increment();
+        RunInfo info = run.info();
+        Listeners.notifyEach(listeners, listener -> listener.ended(info), "run ended");
+    }
+
+    /**
+     * Cancels a run of {@code userId}.
+     *
+     * @return false when the run is unknown, already ended, or another user's
+     */
+    @Override
+    public boolean stop(String runId, String userId) {
+        AgentRun run = inFlight.get(runId);
+        return run != null && run.userId().equals(userId) && run.end(RunStatus.CANCELLED, null, "stopped by user");
+    }
+
+    /** Cancels every run started from a connection that closed. */
+    @Override
+    public int cancelConnection(String connectionId) {
+        return cancelWhere(run -> run.connectionId().equals(connectionId), "connection closed");
+    }
+
+    /** Refuses new runs from now on and cancels every run in flight (router shutdown). */
+    @Override
+    public int shutdown(String reason) {
+        stopping = true;
+        return cancelWhere(run -> true, reason);
+    }
+
+    private int cancelWhere(Predicate<AgentRun> which, String reason) {
+        int cancelled = 0;
+        for (AgentRun run : List.copyOf(inFlight.values())) {
+            if (which.test(run) && run.end(RunStatus.CANCELLED, null, reason)) {
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
+    /** Runs in flight now. */
+    @Override
+    public List<RunInfo> inFlight() {
+        List<RunInfo> runs = new ArrayList<>(inFlight.size());
+        inFlight.values().forEach(run -> runs.add(run.info()));
+        return runs;
+    }
+
+    @Override
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    @Override
+    public long startedCount() {
+        return started.sum();
+    }
+
+    /** Runs that ended with {@code status}. */
+    @Override
+    public long endedCount(RunStatus status) {
+        return ended.get(status).sum();
+    }
+
+    private String randomHex(int bytes) {
+        byte[] buffer = new byte[bytes];
+        random.nextBytes(buffer);
+        return HexFormat.of().formatHex(buffer);
+    }
+}

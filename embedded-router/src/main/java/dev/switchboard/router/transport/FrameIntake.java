@@ -1,0 +1,79 @@
+package dev.switchboard.router.transport;
+
+import dev.switchboard.router.protection.Classification;
+import dev.switchboard.router.protection.Protection;
+import dev.switchboard.router.protection.FrameRejection;
+import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.Decoded;
+import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.JsonCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The inbound steps every text frame takes before the dispatch queue: the soft size limit,
+ * decoding, and the protection pipeline (validation, classification, rate limits). A refused frame
+ * is answered here; an admitted one is handed back with its context. Shared by the socket server
+ * and the in-process pipeline so both run exactly the same code.
+ */
+final class FrameIntake {
+    private final JsonCodec codec;
+    private final Protection protection;
+    private final int softFrameLimit;
+
+    /** Builds the context that answers one message (or a stand-in for an undecodable frame). */
+    @FunctionalInterface
+    interface Contexts {
+        SocketMessageContext context(ClientMessage message, int rpcErrorCode);
+    }
+
+    /** A message the pipeline let through, with the context that answers it. */
+    record Admitted(ClientMessage message, SocketMessageContext context, Classification classification) {
+    }
+
+    FrameIntake(JsonCodec codec, Protection protection, int softFrameLimit) {
+        this.codec = codec;
+        this.protection = protection;
+        this.softFrameLimit = softFrameLimit;
+    }
+
+    /** Admits {@code text} from {@code userId} on {@code connectionId}, or answers it and returns null. */
+    Admitted admit(String userId, String connectionId, String text, Contexts contexts) {
+        if (isOverSoftLimit(text)) {
+            protection.rejected(FrameRejection.Reason.FRAME_TOO_LARGE);
+            unparsed(contexts, ErrorCode.TOO_LARGE, "frame is over the " + softFrameLimit + "-byte limit");
+            return null;
+        }
+        Decoded decoded = codec.decode(text);
+        if (decoded instanceof Decoded.Rejected rejected) {
+            protection.rejected(rejected.code() == ErrorCode.INVALID_JSON
+                    ? FrameRejection.Reason.INVALID_JSON : FrameRejection.Reason.INVALID_SHAPE);
+            ClientMessage stand = new ClientMessage("invalid", rejected.messageId(), null, null, null,
+                    rejected.rpcId(), rejected.jsonRpc());
+            contexts.context(stand, rejected.rpcCode()).fail(rejected.code(), rejected.reason());
+            return null;
+        }
+        ClientMessage message = ((Decoded.Message) decoded).message();
+        SocketMessageContext context = contexts.context(message, 0);
+        Protection.Verdict verdict = protection.admit(userId, connectionId, message);
+        if (!verdict.admitted()) {
+            context.fail(verdict.code(), verdict.text(),
+                    verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
+            return null;
+        }
+        return new Admitted(message, context, verdict.classification());
+    }
+
+    /** Answers a frame that was never parsed (too large, binary) with {@code code}. */
+    static void unparsed(Contexts contexts, ErrorCode code, String text) {
+        ClientMessage stand = new ClientMessage("invalid", null, null, null, null, null, false);
+        contexts.context(stand, 0).fail(code, text);
+    }
+
+    private boolean isOverSoftLimit(String text) {
+        if ((long) text.length() * 3 <= softFrameLimit) {
+            return false;
+        }
+        return text.length() > softFrameLimit || text.getBytes(StandardCharsets.UTF_8).length > softFrameLimit;
+    }
+}
