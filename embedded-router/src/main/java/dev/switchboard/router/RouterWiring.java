@@ -1,5 +1,6 @@
 package dev.switchboard.router;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.AgentExecutor;
 import dev.switchboard.router.agents.BackendPool;
@@ -8,6 +9,7 @@ import dev.switchboard.router.agents.BackendStrategy;
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.agents.http.HttpAgentExecutor;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.ConnectionLimits;
 import dev.switchboard.router.connections.ConnectionRegistry;
@@ -79,6 +81,8 @@ import org.slf4j.LoggerFactory;
 final class RouterWiring {
     private static final Logger log = LoggerFactory.getLogger(RouterWiring.class);
     private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
+    /** Request bodies and event data of http backends. */
+    private static final ObjectMapper BACKEND_JSON = new ObjectMapper();
     /** Bytes read and discarded after a refusal or protocol error, so the peer reads the answer; then reading stops. */
     private static final int DRAIN_BYTES = 64 * 1024;
     private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
@@ -122,10 +126,10 @@ final class RouterWiring {
         this.config = config;
         this.clock = clock;
         this.breakers = new Breakers(config.breakers());
+        this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
         this.pool = new BackendPool(backends(agent), BackendStrategy.named(config.strategy()),
                 new Rollout(config.rollout().initialState(clock), config.rollout().thresholds(), clock));
         this.meterRegistry = meterRegistry != null ? meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
         this.connections = new ConnectionRegistry(codec, clock, new ConnectionLimits(config.outboxLimit(),
                 config.outboxBytes(), config.maxConnectionsPerUser()), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
@@ -153,7 +157,10 @@ final class RouterWiring {
                 ? List.of(new BackendSpec(config.agent(), 1, DEFAULT_BUDGET)) : config.backends();
         List<AgentBackend> built = new ArrayList<>();
         for (BackendSpec spec : specs) {
-            built.add(new AgentBackend(spec.name(), new SimulatedAgent(spec.settings()), spec.weight(), spec.budget(),
+            AgentExecutor executor = spec.http() != null
+                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system(), BACKEND_JSON)
+                    : new SimulatedAgent(spec.settings());
+            built.add(new AgentBackend(spec.name(), executor, spec.weight(), spec.budget(),
                     breakers.breaker("backend:" + spec.name())));
         }
         return built;

@@ -121,6 +121,23 @@ public final class BackendPool {
         return new Selection(stable(candidate, userId), null);
     }
 
+    /**
+     * Another healthy backend for a run whose backend failed before it started, chosen by the strategy;
+     * the rollout's candidate only when it serves everyone (mode full). Null when there is none.
+     */
+    public AgentBackend retryFor(String userId, AgentBackend failed) {
+        Rollout.State state = rollout.state();
+        AgentBackend candidate = state.mode() == Rollout.Mode.FULL || state.candidate() == null
+                ? null : byName.get(state.candidate());
+        List<AgentBackend> healthy = new ArrayList<>(all.size());
+        for (AgentBackend backend : all) {
+            if (backend != failed && backend != candidate && backend.isHealthy()) {
+                healthy.add(backend);
+            }
+        }
+        return healthy.isEmpty() ? null : strategy.choose(healthy, all, userId);
+    }
+
     private AgentBackend stable(AgentBackend candidate, String userId) {
         List<AgentBackend> healthy = new ArrayList<>(all.size());
         for (AgentBackend backend : all) {

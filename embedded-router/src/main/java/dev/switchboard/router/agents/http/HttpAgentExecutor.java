@@ -6,6 +6,9 @@ import dev.switchboard.router.agents.AgentRequest;
 import dev.switchboard.router.agents.AgentResult;
 import dev.switchboard.router.agents.AgentRunEvents;
 import dev.switchboard.router.agents.BackendFailure;
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
+import java.time.Duration;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,8 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,7 +40,8 @@ public final class HttpAgentExecutor implements AgentExecutor {
 
     private final String name;
     private final HttpBackendSettings settings;
-    private final ScheduledExecutorService timer;
+    private final Scheduler timer;
+    private final Ticker ticker;
     private final ObjectMapper json;
     private final ExecutorService callbacks;
     private final HttpClient client;
@@ -53,14 +55,16 @@ public final class HttpAgentExecutor implements AgentExecutor {
     /**
      * @param name     the backend's name
      * @param settings where and how
-     * @param timer    the router's scheduler, for timeouts and health checks (not shut down here)
+     * @param timer    the router's scheduler, for timeouts and health checks
+     * @param ticker   the router's nanosecond source, for the idle timer
      * @param json     the router's mapper, for request bodies and event data
      */
-    public HttpAgentExecutor(String name, HttpBackendSettings settings, ScheduledExecutorService timer,
+    public HttpAgentExecutor(String name, HttpBackendSettings settings, Scheduler timer, Ticker ticker,
                              ObjectMapper json) {
         this.name = Objects.requireNonNull(name, "name must not be null");
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.timer = Objects.requireNonNull(timer, "timer must not be null");
+        this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
         this.json = Objects.requireNonNull(json, "json must not be null");
         this.callbacks = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "agent-http-" + name);
@@ -76,7 +80,7 @@ public final class HttpAgentExecutor implements AgentExecutor {
         if (settings.healthUrl() == null) {
             firstHealthCheck.complete(null);
         } else {
-            timer.execute(this::checkHealth);
+            timer.schedule(this::checkHealth, Duration.ZERO);
         }
     }
 
@@ -146,8 +150,12 @@ public final class HttpAgentExecutor implements AgentExecutor {
         return client;
     }
 
-    ScheduledExecutorService timer() {
+    Scheduler timer() {
         return timer;
+    }
+
+    Ticker ticker() {
+        return ticker;
     }
 
     ObjectMapper json() {
@@ -180,7 +188,7 @@ public final class HttpAgentExecutor implements AgentExecutor {
             firstHealthCheck.complete(null);
             if (!closed.get()) {
                 try {
-                    timer.schedule(this::checkHealth, settings.healthInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    timer.schedule(this::checkHealth, settings.healthInterval());
                 } catch (java.util.concurrent.RejectedExecutionException stopping) {
                     // the router is stopping
                 }

@@ -7,6 +7,8 @@ import dev.switchboard.router.agents.AgentRequest;
 import dev.switchboard.router.agents.AgentResult;
 import dev.switchboard.router.agents.AgentRunEvents;
 import dev.switchboard.router.agents.BackendFailure;
+import dev.switchboard.router.time.Scheduler;
+import java.time.Duration;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -23,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +56,9 @@ final class RunStream implements SseParser.Listener {
     private volatile long lastHeardNanos;
     private volatile boolean closed;
     private boolean violationLogged;
-    private ScheduledFuture<?> firstEventTimer;
-    private ScheduledFuture<?> idleTimer;
-    private ScheduledFuture<?> totalTimer;
+    private Scheduler.Scheduled firstEventTimer;
+    private Scheduler.Scheduled idleTimer;
+    private Scheduler.Scheduled totalTimer;
 
     RunStream(HttpAgentExecutor backend, AgentRequest request, AgentRunEvents events) {
         this.backend = backend;
@@ -77,7 +78,7 @@ final class RunStream implements SseParser.Listener {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body()));
         settings.headers().forEach(builder::header);
         events.onEnd(this::runEnded);
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = backend.ticker().nanoTime();
         totalTimer = schedule(() -> timedOut("the run took longer than " + settings.total().toMillis() + " ms"),
                 settings.total().toMillis());
         firstEventTimer = schedule(() -> {
@@ -214,16 +215,16 @@ final class RunStream implements SseParser.Listener {
     }
 
     private void heard() {
-        lastHeardNanos = System.nanoTime();
+        lastHeardNanos = backend.ticker().nanoTime();
         if (idleTimer == null) {
             idleTimer = scheduleIdleCheck(backend.settings().idle().toMillis());
         }
     }
 
     /** One idle timer per stream, moved forward by what is heard instead of rescheduled per event. */
-    private ScheduledFuture<?> scheduleIdleCheck(long delayMs) {
+    private Scheduler.Scheduled scheduleIdleCheck(long delayMs) {
         return schedule(() -> {
-            long quietMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
+            long quietMs = TimeUnit.NANOSECONDS.toMillis(backend.ticker().nanoTime() - lastHeardNanos);
             long idleMs = backend.settings().idle().toMillis();
             if (quietMs >= idleMs) {
                 timedOut("the stream was idle for " + idleMs + " ms");
@@ -276,15 +277,15 @@ final class RunStream implements SseParser.Listener {
     }
 
     private synchronized void cancelTimers() {
-        for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {firstEventTimer, idleTimer, totalTimer}) {
+        for (Scheduler.Scheduled timer : new Scheduler.Scheduled[] {firstEventTimer, idleTimer, totalTimer}) {
             if (timer != null) {
-                timer.cancel(false);
+                timer.cancel();
             }
         }
     }
 
-    private synchronized ScheduledFuture<?> schedule(Runnable action, long delayMs) {
-        return backend.timer().schedule(action, delayMs, TimeUnit.MILLISECONDS);
+    private synchronized Scheduler.Scheduled schedule(Runnable action, long delayMs) {
+        return backend.timer().schedule(action, Duration.ofMillis(delayMs));
     }
 
     static String reasonFor(Throwable failure) {

@@ -1,6 +1,9 @@
 package dev.switchboard.router.agents.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentResult;
 import dev.switchboard.router.agents.AgentRunEvents;
 import dev.switchboard.router.agents.RunEventSink;
 import dev.switchboard.router.agents.RunInfo;
@@ -38,6 +41,8 @@ public final class AgentRun implements AgentRunEvents {
     private volatile BiConsumer<RunStatus, String> completing;
     private volatile long endedAtMillis;
     private volatile String error;
+    private String retriedFrom;
+    private Consumer<AgentRun> onStart = run -> { };
 
     AgentRun(AgentRequest request, String connectionId, Clock clock, RunEventSink sink, Consumer<AgentRun> onEnd) {
         this.request = request;
@@ -70,16 +75,52 @@ public final class AgentRun implements AgentRunEvents {
 
     /** Emits {@code agent_started} naming the backend that serves the run (null: none could). */
     synchronized void start(String backendName) {
+        start(backendName, retriedFrom);
+    }
+
+    /**
+     * Emits {@code agent_started} naming the backend that serves the run (null: none could) and, after
+     * a retry, the backend that failed first.
+     */
+    synchronized void start(String backendName, String firstBackend) {
         if (!started && status == RunStatus.RUNNING) {
             started = true;
             backend = backendName;
+            retriedFrom = firstBackend;
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("agent", agentName());
             if (backendName != null) {
                 data.put("backend", backendName);
             }
+            if (firstBackend != null) {
+                data.put("retried_from", firstBackend);
+            }
             emit(EventType.AGENT_STARTED, data);
+            onStart.accept(this);
         }
+    }
+
+    /** The backend will say when the run starts ({@link #started()}); {@code agent_started} waits for it. */
+    synchronized void awaitStart(String backendName, String firstBackend) {
+        if (!started) {
+            backend = backendName;
+            retriedFrom = firstBackend;
+        }
+    }
+
+    /** Called under the run's lock as {@code agent_started} goes out. */
+    void onStart(Consumer<AgentRun> action) {
+        this.onStart = action;
+    }
+
+    @Override
+    public synchronized void started() {
+        start(backend, retriedFrom);
+    }
+
+    /** Whether {@code agent_started} has gone out. */
+    synchronized boolean hasStarted() {
+        return started;
     }
 
     private String agentName() {
@@ -131,6 +172,25 @@ public final class AgentRun implements AgentRunEvents {
         }
     }
 
+    @Override
+    public synchronized boolean emit(String type, ObjectNode data) {
+        if (!isLive()) {
+            return false;
+        }
+        JsonNode toolField = data.get("tool");
+        String tool = toolField != null && toolField.isTextual() ? toolField.asText() : null;
+        boolean allowed = switch (type) {
+            case EventType.AGENT_THINKING -> true;
+            case EventType.TOOL_EXECUTING -> tool != null && toolsExecuting.add(tool);
+            case EventType.TOOL_COMPLETED -> tool != null && toolsExecuting.remove(tool);
+            default -> false;
+        };
+        if (allowed) {
+            sink.emit(request.userId(), event(type, data));
+        }
+        return allowed;
+    }
+
     private boolean isLive() {
         return started && status == RunStatus.RUNNING;
     }
@@ -151,19 +211,49 @@ public final class AgentRun implements AgentRunEvents {
      * @return whether this call ended it
      */
     boolean end(RunStatus finalStatus, String result, String errorText) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", finalStatus.wire());
+        if (result != null) {
+            data.put("result", result);
+        }
+        if (errorText != null) {
+            data.put("error", errorText);
+        }
+        return finish(finalStatus, data, errorText, null);
+    }
+
+    /** Ends the run with the backend's own {@code agent_completed} data, its status kept. */
+    boolean complete(AgentResult result) {
+        if (result == null || result.data() == null) {
+            return end(RunStatus.COMPLETED, result == null ? null : result.result(), null);
+        }
+        boolean failed = result.failed();
+        String errorText = failed ? result.data().path("error").asText("failed") : null;
+        return finish(failed ? RunStatus.FAILED : RunStatus.COMPLETED, result.data(), errorText, null);
+    }
+
+    /**
+     * Ends the run because its backend failed: an {@code error} event with the reason as its code and
+     * the run id, then {@code agent_completed} with {@code status: failed} and the reason.
+     */
+    boolean fail(String reason, String message) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", RunStatus.FAILED.wire());
+        data.put("reason", reason);
+        ServerEvent errorEvent = ServerEvent.builder(EventType.ERROR)
+                .put("code", reason)
+                .put("message", message)
+                .put("run_id", request.runId())
+                .build();
+        return finish(RunStatus.FAILED, data, reason, errorEvent);
+    }
+
+    private boolean finish(RunStatus finalStatus, Object data, String errorText, ServerEvent errorFirst) {
         synchronized (this) {
             if (status != RunStatus.RUNNING) {
                 return false;
             }
             start(backend);
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("status", finalStatus.wire());
-            if (result != null) {
-                data.put("result", result);
-            }
-            if (errorText != null) {
-                data.put("error", errorText);
-            }
             BiConsumer<RunStatus, String> hook = completing;
             if (hook != null) {
                 hook.accept(finalStatus, errorText);
@@ -175,6 +265,9 @@ public final class AgentRun implements AgentRunEvents {
             // the tracker's bookkeeping and listeners (quality figures, metrics, monitor) run before
             // the user sees agent_completed, so a question asked right after it sees the run counted
             onEnd.accept(this);
+            if (errorFirst != null) {
+                sink.emit(request.userId(), errorFirst);
+            }
             sink.emit(request.userId(), completed);
         }
         endActions.runAll();
@@ -185,7 +278,7 @@ public final class AgentRun implements AgentRunEvents {
         sink.emit(request.userId(), event(type, data));
     }
 
-    private ServerEvent event(String type, Map<String, Object> data) {
+    private ServerEvent event(String type, Object data) {
         seq++;
         return ServerEvent.builder(type)
                 .put("run_id", request.runId())

@@ -3,6 +3,8 @@ package dev.switchboard.router.agents.internal;
 import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.AgentFailure;
 import dev.switchboard.router.agents.AgentRequest;
+import dev.switchboard.router.agents.AgentResult;
+import dev.switchboard.router.agents.BackendFailure;
 import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.BackendPool;
 import dev.switchboard.router.agents.RunEventSink;
@@ -22,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunTracker implements AgentRuns {
     private static final Logger log = LoggerFactory.getLogger(RunTracker.class);
+
+    /** What the user reads in the {@code error} event of a run its backend failed. */
+    private static final Map<String, String> FAILURE_TEXT = Map.of(
+            BackendFailure.UNAVAILABLE, "the agent backend is unavailable",
+            BackendFailure.TIMEOUT, "the agent backend timed out",
+            BackendFailure.STREAM_ENDED, "the agent backend ended the run without completing it");
 
     private final BackendPool pool;
     private final RunEventSink sink;
@@ -158,36 +167,82 @@ public final class RunTracker implements AgentRuns {
 
     private void execute(AgentRun run) {
         BackendPool.Selection selection = pool.select(run.userId(), run.runId(), run.request().agent());
-        AgentBackend primary = selection.primary();
-        run.start(primary == null ? null : primary.name());
+        run.onStart(started -> {
+            RunInfo info = started.info();
+            Listeners.notifyEach(listeners, listener -> listener.started(info), "run started");
+        });
+        Scheduler.Scheduled timeout = timer.schedule(() -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout);
+        run.onEnd(timeout::cancel);
+        attempt(run, selection.primary(), null);
+        if (selection.shadow() != null) {
+            shadow(selection.shadow(), run.request());
+        }
+    }
+
+    /**
+     * Hands the run to {@code backend}. A backend that announces its own start gets the run before
+     * {@code agent_started}; if it fails before that, {@link #finished} may try one other backend.
+     */
+    private void attempt(AgentRun run, AgentBackend backend, String retriedFrom) {
+        if (backend != null && backend.executor().announcesStart()) {
+            run.awaitStart(backend.name(), retriedFrom);
+        } else {
+            run.start(backend == null ? null : backend.name(), retriedFrom);
+        }
         if (run.isEnded()) {
             return;
         }
-        RunInfo info = run.info();
-        Listeners.notifyEach(listeners, listener -> listener.started(info), "run started");
-        if (primary == null || !primary.breaker().tryAcquirePermission()) {
+        if (backend == null || !backend.breaker().tryAcquirePermission()) {
             run.end(RunStatus.FAILED, null, "unavailable");
             return;
         }
-        Scheduler.Scheduled timeout = timer.schedule(() -> run.end(RunStatus.FAILED, null, "timeout"), runTimeout);
         long startedAt = ticker.nanoTime();
-        primary.started();
-        run.beforeCompletion((status, error) -> account(primary, status, error, startedAt));
-        run.onEnd(timeout::cancel);
+        backend.started();
+        run.beforeCompletion((status, error) -> account(backend, status, error, startedAt));
         try {
-            primary.executor().execute(run.request(), run).whenComplete((result, failure) -> {
-                if (failure == null) {
-                    run.end(RunStatus.COMPLETED, result == null ? null : result.result(), null);
-                } else {
-                    run.end(RunStatus.FAILED, null, describe(failure));
-                }
-            });
+            backend.executor().execute(run.request(), run).whenComplete((result, failure) ->
+                    finished(run, backend, retriedFrom, startedAt, result, failure));
         } catch (RuntimeException e) {
-            log.warn("agent backend {} threw for run {}", primary.name(), run.runId(), e);
+            log.warn("agent backend {} threw for run {}", backend.name(), run.runId(), e);
             run.end(RunStatus.FAILED, null, "agent executor failed");
         }
-        if (selection.shadow() != null) {
-            shadow(selection.shadow(), run.request());
+    }
+
+    private void finished(AgentRun run, AgentBackend backend, String retriedFrom, long startedAt, AgentResult result,
+                          Throwable failure) {
+        if (failure == null) {
+            run.complete(result);
+            return;
+        }
+        Throwable cause = unwrap(failure);
+        if (cause instanceof CancellationException) {
+            return; // the run ended first (stopped, timed out, its user gone): nothing more to say
+        }
+        if (!(cause instanceof BackendFailure backendFailure)) {
+            run.end(RunStatus.FAILED, null, describe(failure));
+            return;
+        }
+        log.debug("agent backend {} failed run {}: {} ({})", backend.name(), run.runId(), backendFailure.reason(),
+                backendFailure.getMessage());
+        if (backendFailure.beforeStart() && retriedFrom == null) {
+            AgentBackend other = pool.retryFor(run.userId(), backend);
+            if (other != null && handOver(run)) {
+                account(backend, RunStatus.FAILED, backendFailure.reason(), startedAt);
+                attempt(run, other, backend.name());
+                return;
+            }
+        }
+        run.fail(backendFailure.reason(), FAILURE_TEXT.getOrDefault(backendFailure.reason(), "the agent backend failed"));
+    }
+
+    /** Detaches the failed backend's accounting from a run that has not started, so another can take it. */
+    private static boolean handOver(AgentRun run) {
+        synchronized (run) {
+            if (run.isEnded() || run.hasStarted()) {
+                return false;
+            }
+            run.beforeCompletion(null);
+            return true;
         }
     }
 
@@ -224,7 +279,7 @@ public final class RunTracker implements AgentRuns {
             account(candidate, shadow.status(), shadow.error(), startedAt);
         });
         AgentRequest copy = new AgentRequest(request.runId() + "-shadow", request.userId(), request.threadId(),
-                request.agent(), request.content(), request.tools());
+                request.agent(), request.content(), request.tools(), true);
         try {
             candidate.executor().execute(copy, shadow).whenComplete((result, failure) ->
                     shadow.end(failure == null ? RunStatus.COMPLETED : RunStatus.FAILED,
@@ -235,9 +290,12 @@ public final class RunTracker implements AgentRuns {
     }
 
     private static String describe(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = unwrap(failure);
         return cause instanceof AgentFailure ? cause.getMessage() : "agent failed";
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private void ended(AgentRun run) {

@@ -1,5 +1,6 @@
 package dev.switchboard.router.agents.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.agents.AgentRunEvents;
 import dev.switchboard.router.agents.RunStatus;
 import java.util.Map;
@@ -20,6 +21,11 @@ final class ShadowRun implements AgentRunEvents {
 
     @Override
     public void toolCompleted(String tool, Object output, long durationMs) {
+    }
+
+    @Override
+    public boolean emit(String type, ObjectNode data) {
+        return !isEnded(); // accepted and discarded: a shadow's events go nowhere
     }
 
     @Override

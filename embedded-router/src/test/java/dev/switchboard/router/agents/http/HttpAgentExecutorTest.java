@@ -13,6 +13,8 @@ import dev.switchboard.router.agents.AgentRunEvents;
 import dev.switchboard.router.agents.BackendFailure;
 import dev.switchboard.router.agents.http.ExampleAgentService.Reply;
 import dev.switchboard.router.agents.http.ExampleAgentService.Step;
+import dev.switchboard.router.time.Scheduler;
+import dev.switchboard.router.time.Ticker;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -272,7 +274,7 @@ class HttpAgentExecutorTest {
     }
 
     private HttpAgentExecutor executor(HttpBackendSettings settings) {
-        HttpAgentExecutor executor = new HttpAgentExecutor("research", settings, timer, JSON);
+        HttpAgentExecutor executor = new HttpAgentExecutor("research", settings, Scheduler.of(timer), Ticker.system(), JSON);
         closing.add(0, executor);
         return executor;
     }
