@@ -38,4 +38,9 @@ class ArchitectureTest {
     static final ArchRule onlyTheTransportTouchesNetty = noClasses()
             .that().resideOutsideOfPackage("..router.transport..")
             .should().dependOnClassesThat().resideInAPackage("io.netty..");
+
+    /** The transport offers hooks ({@code hooks}); the monitor implements them and never sees the transport. */
+    @ArchTest
+    static final ArchRule monitorDoesNotDependOnTheTransport = noClasses().that().resideInAPackage("..router.monitor..")
+            .should().dependOnClassesThat().resideInAPackage("..router.transport..");
 }

@@ -7,7 +7,7 @@ import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionSink;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.WireId;
-import dev.switchboard.router.transport.SideEndpoint;
+import dev.switchboard.router.hooks.SideEndpoint;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;

@@ -12,7 +12,7 @@ import dev.switchboard.router.connections.ConnectionSink;
 import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.WireId;
-import dev.switchboard.router.transport.SideEndpoint;
+import dev.switchboard.router.hooks.SideEndpoint;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;

@@ -12,7 +12,7 @@ import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.ServerEvent;
-import dev.switchboard.router.transport.TrafficListener;
+import dev.switchboard.router.hooks.TrafficListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
