@@ -30,6 +30,7 @@ import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.quality.QualityTracker;
@@ -50,10 +51,6 @@ import dev.switchboard.router.transport.TransportStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -121,11 +118,7 @@ public final class Router implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile State state = State.NEW;
     private volatile Instant startedAt;
-    private final ObjectMapper monitorMapper = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
+    private final ObjectMapper monitorMapper = Json.mapper();
     private TokenService tokens;
     private MonitorHub monitor;
     private MonitorEndpoint monitorEndpoint;

@@ -10,6 +10,7 @@ import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protection.RateLimits;
 import dev.switchboard.router.transport.InProcessPipeline;
+import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -36,7 +37,7 @@ public final class Bench {
 
     private final Settings settings;
     private final PrintWriter log;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.mapper();
 
     /**
      * What to run.

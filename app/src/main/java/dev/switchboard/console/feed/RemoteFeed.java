@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.ws.SerialSender;
 import dev.switchboard.console.ws.WholeTextListener;
+import dev.switchboard.router.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -40,7 +41,7 @@ public final class RemoteFeed implements ConsoleFeed {
     private final URI uri;
     private final String token;
     private final HttpClient client = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.mapper();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "console-remote-feed");
         thread.setDaemon(true);

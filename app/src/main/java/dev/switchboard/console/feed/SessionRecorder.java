@@ -2,6 +2,7 @@ package dev.switchboard.console.feed;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.protocol.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ public final class SessionRecorder implements Consumer<ObjectNode> {
     /** Writes the documents held as JSON lines; returns how many lines. */
     public int save(Path file) throws IOException {
         List<ObjectNode> documents = documents();
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = Json.mapper();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (ObjectNode document : documents) {
                 out.write(mapper.writeValueAsString(document));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.ws.WholeTextListener;
+import dev.switchboard.router.protocol.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class VirtualUser {
     /** How long a connect may take before it counts as failed. */
     static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(15);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.mapper();
     private static final int EARLY_EVENTS_KEPT = 16;
     private static final List<String> FIVE = List.of("agent_started", "agent_thinking", "tool_executing",
             "tool_completed", "agent_completed");
