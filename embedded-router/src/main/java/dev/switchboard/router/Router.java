@@ -30,7 +30,6 @@ import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimiter;
 import dev.switchboard.router.protocol.ClientMessage;
-import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.quality.QualityTracker;
@@ -49,7 +48,6 @@ import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportLimits;
 import dev.switchboard.router.transport.TransportStats;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -118,7 +116,6 @@ public final class Router implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile State state = State.NEW;
     private volatile Instant startedAt;
-    private final ObjectMapper monitorMapper = Json.mapper();
     private TokenService tokens;
     private MonitorHub monitor;
     private MonitorEndpoint monitorEndpoint;
@@ -299,31 +296,19 @@ public final class Router implements AutoCloseable {
     }
 
     private void startMonitor() {
-        MonitorHub hub = new MonitorHub(monitorMapper, clock, new MonitorSources(routingStats, messageRouter.registry(),
+        MonitorHub hub = new MonitorHub(clock, new MonitorSources(routingStats, messageRouter.registry(),
                 connections, runs, protection, dispatcher.queue(), breakers, pool, metrics),
                 Duration.ofMillis(100), 10_000, 2_000, 1_000);
         connections.addListener(hub);
         runs.addListener(hub);
-        breakers.onTransition(transition -> hub.event("breaker", Map.of("breaker", transition.breaker(),
-                "from", transition.from(), "to", transition.to())));
-        pool.rollout().onTransition(transition -> hub.event("rollout", rolloutEvent(transition)));
+        breakers.onTransition(hub::breakerChanged);
+        pool.rollout().onTransition(hub::rolloutChanged);
         socketServer.traffic(hub);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
-                config.devAuth(), clock), monitorMapper, config.monitorLimits());
+                config.devAuth(), clock), config.monitorLimits());
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);
         monitor = hub;
-    }
-
-    private static Map<String, Object> rolloutEvent(Rollout.Transition transition) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("change", transition.kind());
-        event.put("from_mode", transition.from().mode().wire());
-        event.put("to_mode", transition.to().mode().wire());
-        event.put("candidate", transition.to().candidate());
-        event.put("percent", transition.to().percent());
-        event.put("reason", transition.reason());
-        return event;
     }
 
     private void scheduleHousekeeping() {

@@ -2,11 +2,11 @@ package dev.switchboard.console.feed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.ws.SerialSender;
-import dev.switchboard.console.ws.WholeTextListener;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.protocol.Json;
+import dev.switchboard.console.ws.WholeTextListener;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -41,7 +41,6 @@ public final class RemoteFeed implements ConsoleFeed {
     private final URI uri;
     private final String token;
     private final HttpClient client = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = Json.mapper();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "console-remote-feed");
         thread.setDaemon(true);
@@ -54,7 +53,7 @@ public final class RemoteFeed implements ConsoleFeed {
     private WebSocket senderSocket;
     private volatile boolean closed;
     private volatile Instant lostAt;
-    private Consumer<ObjectNode> documents;
+    private Consumer<MonitorFrame> documents;
     private Consumer<FeedStatus> status;
     private int attempts;
 
@@ -73,7 +72,7 @@ public final class RemoteFeed implements ConsoleFeed {
     }
 
     @Override
-    public void start(Consumer<ObjectNode> documentSink, Consumer<FeedStatus> statusSink) {
+    public void start(Consumer<MonitorFrame> documentSink, Consumer<FeedStatus> statusSink) {
         this.documents = documentSink;
         this.status = statusSink;
         scheduler.execute(this::connect);
@@ -190,7 +189,7 @@ public final class RemoteFeed implements ConsoleFeed {
     private void received(String text) {
         ObjectNode document;
         try {
-            document = (ObjectNode) mapper.readTree(text);
+            document = (ObjectNode) Json.mapper().readTree(text);
         } catch (JsonProcessingException | ClassCastException e) {
             return;
         }
@@ -198,8 +197,12 @@ public final class RemoteFeed implements ConsoleFeed {
         CompletableFuture<ObjectNode> waiting = replyTo == null ? null : pending.get(replyTo);
         if (waiting != null) {
             waiting.complete(document);
-        } else {
-            documents.accept(document);
+            return;
+        }
+        // read into records here, on the socket's thread: the console's tick parses nothing
+        MonitorFrame frame = MonitorFrames.read(document);
+        if (frame != null) {
+            documents.accept(frame);
         }
     }
 

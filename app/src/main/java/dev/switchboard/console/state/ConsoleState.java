@@ -1,12 +1,17 @@
 package dev.switchboard.console.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.router.monitor.wire.ConnectionSummary;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.monitor.wire.ProtectionState;
+import dev.switchboard.router.monitor.wire.RunSummary;
+import dev.switchboard.router.monitor.wire.Stats;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -23,8 +28,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The one seam between the feed and the UI. Feed threads only {@link #offer} documents into a
- * bounded buffer; {@link #applyPending()}, called by one fixed-rate tick on the FX thread (at most
+ * The one seam between the feed and the UI. Feed threads only {@link #offer} frames, already read
+ * into the monitor protocol's records, into a bounded buffer; {@link #applyPending()}, called by one fixed-rate tick on the FX thread (at most
  * 10 Hz), drains it and applies everything to the view models in one batch. Lists are bounded.
  * Uses JavaFX properties and collections only (no scene graph), so it is tested without a window.
  */
@@ -39,14 +44,14 @@ public final class ConsoleState {
 
     private final Limits limits;
     private final LongSupplier clock;
-    private final ArrayBlockingQueue<ObjectNode> inbox = new ArrayBlockingQueue<>(256);
+    private final ArrayBlockingQueue<MonitorFrame> inbox = new ArrayBlockingQueue<>(256);
     private final AtomicLong droppedDocuments = new AtomicLong();
     private final AtomicReference<FeedStatus> pendingStatus = new AtomicReference<>();
     private final long startedAt;
     private volatile LongConsumer applyNanos = nanos -> { };
 
-    private final ReadOnlyObjectWrapper<JsonNode> stats = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyObjectWrapper<JsonNode> protection = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<Stats> stats = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<ProtectionState> protection = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<FeedStatus> status = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyDoubleWrapper updatesPerSecond = new ReadOnlyDoubleWrapper();
     private final ObservableList<Sample> samples = FXCollections.observableArrayList();
@@ -78,9 +83,9 @@ public final class ConsoleState {
         this.rateWindowStart = startedAt;
     }
 
-    /** Called on a feed thread: keeps the document for the next tick (the oldest go when full). */
-    public void offer(ObjectNode document) {
-        while (!inbox.offer(document)) {
+    /** Called on a feed thread: keeps the frame for the next tick (the oldest go when full). */
+    public void offer(MonitorFrame frame) {
+        while (!inbox.offer(frame)) {
             if (inbox.poll() != null) {
                 droppedDocuments.incrementAndGet();
             }
@@ -109,17 +114,13 @@ public final class ConsoleState {
         if (nextStatus != null) {
             status.set(nextStatus);
         }
-        List<ObjectNode> batch = new ArrayList<>(inbox.size());
+        List<MonitorFrame> batch = new ArrayList<>(inbox.size());
         inbox.drainTo(batch);
-        for (ObjectNode document : batch) {
-            String type = document.path("type").asText();
-            if (type.equals("monitor_snapshot")) {
-                applySnapshot(document);
-            } else if (type.equals("monitor_update")) {
-                applyUpdate(document);
-            } else if (type.equals("command_result") && document.path("result").path("type").asText()
-                    .equals("monitor_snapshot")) {
-                applySnapshot((ObjectNode) document.path("result"));
+        for (MonitorFrame frame : batch) {
+            if (frame instanceof MonitorSnapshot snapshot) {
+                applySnapshot(snapshot);
+            } else if (frame instanceof MonitorUpdate update) {
+                applyUpdate(update);
             }
         }
         long now = clock.getAsLong();
@@ -132,47 +133,50 @@ public final class ConsoleState {
         }
     }
 
-    private void applySnapshot(ObjectNode snapshot) {
+    private void applySnapshot(MonitorSnapshot snapshot) {
         applyAggregates(snapshot);
         List<ConnectionRow> rows = new ArrayList<>();
-        snapshot.path("connections").forEach(connection -> rows.add(connectionRow(connection)));
+        snapshot.connections().forEach(connection -> rows.add(connectionRow(connection)));
         if (!rows.equals(connections)) {
             connections.setAll(rows);
         }
-        snapshot.path("recent_runs").forEach(this::applyRunInfo);
-        snapshot.path("runs_in_flight").forEach(this::applyRunInfo);
+        snapshot.recentRuns().forEach(this::applyRunInfo);
+        snapshot.runsInFlight().forEach(this::applyRunInfo);
         publishNewRuns();
         if (errors.isEmpty()) {
             List<ErrorRow> recent = new ArrayList<>();
-            snapshot.path("recent_errors").forEach(error -> recent.add(0, errorRow(error)));
+            snapshot.recentErrors().forEach(error -> recent.add(0, errorRow(error)));
             errors.setAll(recent.subList(0, Math.min(recent.size(), limits.errors())));
         }
     }
 
-    private void applyUpdate(ObjectNode update) {
+    private void applyUpdate(MonitorUpdate update) {
         updatesSeen++;
         applyAggregates(update);
         List<ErrorRow> newErrors = new ArrayList<>();
         List<LogRow> lines = new ArrayList<>();
         List<ConnectionRow> opened = new ArrayList<>();
         java.util.Set<String> closed = new java.util.HashSet<>();
-        for (JsonNode event : update.path("events")) {
+        for (MonitorEvent event : update.events()) {
             LogRow line = logRow(event);
             if (line != null) {
                 lines.add(line);
             }
-            switch (event.path("kind").asText()) {
-                case "connection_opened" -> opened.add(connectionRow(event.path("connection")));
-                case "connection_closed" -> {
-                    String id = event.path("connection").path("connection_id").asText();
-                    if (!opened.removeIf(row -> row.connectionId().equals(id))) {
-                        closed.add(id);
-                    }
+            if (event instanceof MonitorEvent.ConnectionOpened open) {
+                opened.add(connectionRow(open.connection()));
+            } else if (event instanceof MonitorEvent.ConnectionClosed close && close.connection() != null) {
+                String id = close.connection().connectionId();
+                if (!opened.removeIf(row -> row.connectionId().equals(id))) {
+                    closed.add(id);
                 }
-                case "run_event" -> applyRunEvent(event);
-                case "run_started", "run_ended" -> applyRunInfo(event.path("run"));
-                case "error" -> newErrors.add(0, errorRow(event));
-                default -> { }
+            } else if (event instanceof MonitorEvent.RunEvent runEvent) {
+                applyRunEvent(runEvent);
+            } else if (event instanceof MonitorEvent.RunStarted started) {
+                applyRunInfo(started.run());
+            } else if (event instanceof MonitorEvent.RunEnded ended) {
+                applyRunInfo(ended.run());
+            } else if (event instanceof MonitorEvent.ErrorSent error) {
+                newErrors.add(0, errorRow(error));
             }
         }
         // one change per list per batch: a view listening to a list rebuilds once, not once per event
@@ -205,16 +209,15 @@ public final class ConsoleState {
         trimRuns();
     }
 
-    private void applyAggregates(JsonNode document) {
-        JsonNode newStats = document.path("stats");
+    private void applyAggregates(MonitorFrame frame) {
+        Stats newStats = frame.stats() != null ? frame.stats() : Stats.none();
         stats.set(newStats);
-        protection.set(document.path("protection"));
+        protection.set(frame.protection());
         long now = clock.getAsLong();
         boolean sampleDue = lastSampleAt < 0 || now - lastSampleAt >= 1000;
         if (sampleDue) {
-            samples.add(new Sample((now - startedAt) / 1000.0, newStats.path("messages_per_second").asDouble(),
-                    newStats.path("routing_latency_ms").path("p99").asDouble(),
-                    newStats.path("runs_in_flight").asInt()));
+            samples.add(new Sample((now - startedAt) / 1000.0, newStats.messagesPerSecond(),
+                    newStats.latencyMs("p99"), newStats.runsInFlight()));
             if (samples.size() > limits.samples()) {
                 samples.remove(0, samples.size() - limits.samples());
             }
@@ -226,21 +229,20 @@ public final class ConsoleState {
     }
 
     /** Counts on every update; rates over the last whole second (when a sample is due). */
-    private void applyTypes(JsonNode newStats, boolean sampleDue, long elapsedMs) {
+    private void applyTypes(Stats newStats, boolean sampleDue, long elapsedMs) {
         Map<String, Double> previousRates = new HashMap<>();
         types.forEach(row -> previousRates.put(row.type(), row.rate()));
         List<TypeRow> rows = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = newStats.path("by_type").fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> entry = fields.next();
-            long count = entry.getValue().asLong();
+        for (Map.Entry<String, Long> entry : newStats.byType().entrySet()) {
+            long count = entry.getValue() == null ? 0 : entry.getValue();
             double rate = previousRates.getOrDefault(entry.getKey(), 0.0);
             if (sampleDue) {
                 long before = lastTypeCounts.getOrDefault(entry.getKey(), count);
                 lastTypeCounts.put(entry.getKey(), count);
                 rate = elapsedMs <= 0 ? 0 : Math.round((count - before) * 10_000.0 / elapsedMs) / 10.0;
             }
-            rows.add(new TypeRow(entry.getKey(), count, rate, newStats.path("errors_by_type").path(entry.getKey()).asLong()));
+            Long typeErrors = newStats.errorsByType().get(entry.getKey());
+            rows.add(new TypeRow(entry.getKey(), count, rate, typeErrors == null ? 0 : typeErrors));
         }
         if (!rows.equals(types)) {
             types.setAll(rows);
@@ -270,33 +272,32 @@ public final class ConsoleState {
         trimRuns();
     }
 
-    private void applyRunEvent(JsonNode event) {
-        RunRow row = run(event.path("run_id").asText());
-        row.describe(event.path("user_id").asText(), event.path("thread_id").asText(),
-                event.path("data").path("backend").asText(null));
-        long at = Instant.parse(event.path("timestamp").asText(event.path("at").asText())).toEpochMilli();
-        JsonNode data = event.path("data");
+    private void applyRunEvent(MonitorEvent.RunEvent event) {
+        RunRow row = run(event.runId());
+        MonitorEvent.RunEventData data = event.data() != null ? event.data()
+                : new MonitorEvent.RunEventData(null, null, null, null, null, null, null, null, null, null);
+        row.describe(orEmpty(event.userId()), orEmpty(event.threadId()), data.backend());
+        long at = event.timestamp() != null ? Instant.parse(event.timestamp()).toEpochMilli()
+                : event.at() != null ? event.at().toEpochMilli() : 0;
         long offset = row.startedAtMillis() < 0 ? 0 : at - row.startedAtMillis();
-        String detail = data.has("thought") ? data.path("thought").asText()
-                : data.has("result") ? data.path("result").asText() : data.path("error").asText(null);
-        row.event(new TimelineEvent(event.path("type").asText(), event.path("seq").asInt(), offset,
-                data.path("tool").asText(null), data.path("duration_ms").asLong(), data.path("status").asText(null),
-                detail), at, clock.getAsLong());
+        String detail = data.thought() != null ? data.thought() : data.result() != null ? data.result() : data.error();
+        row.event(new TimelineEvent(orEmpty(event.type()), event.seq(), offset, data.tool(),
+                data.durationMs() == null ? 0 : data.durationMs(), data.status(), detail), at, clock.getAsLong());
     }
 
-    private void applyRunInfo(JsonNode info) {
-        if (info.isMissingNode()) {
+    private void applyRunInfo(RunSummary info) {
+        if (info == null) {
             return;
         }
-        RunRow known = runsById.get(info.path("run_id").asText());
+        RunRow known = runsById.get(info.runId());
         if (known != null && !known.statusProperty().get().equals("running")) {
             return; // ended and shown already: a refreshed snapshot repeats it unchanged
         }
-        RunRow row = run(info.path("run_id").asText());
-        row.describe(info.path("user_id").asText(), info.path("thread_id").asText(), info.path("backend").asText(null));
-        String runStatus = info.path("status").asText();
+        RunRow row = run(info.runId());
+        row.describe(orEmpty(info.userId()), orEmpty(info.threadId()), info.backend());
+        String runStatus = info.status() == null ? "" : info.status().wire();
         if (!runStatus.equals("running")) {
-            row.ended(runStatus, info.path("duration_ms").asLong());
+            row.ended(runStatus, info.durationMs());
         }
     }
 
@@ -307,46 +308,52 @@ public final class ConsoleState {
         }
     }
 
-    private static LogRow logRow(JsonNode event) {
-        String kind = event.path("kind").asText();
-        String at = event.path("at").asText();
-        String user = event.path("user_id").asText("");
-        switch (kind) {
-            case "message":
-                return new LogRow(at, "in", user, event.path("type").asText(),
-                        event.path("priority").asText() + "/" + event.path("label").asText()
-                                + (event.hasNonNull("message_id") ? " " + event.path("message_id").asText() : ""));
-            case "run_event":
-                return new LogRow(at, "out", user, event.path("type").asText(),
-                        event.path("run_id").asText() + " #" + event.path("seq").asInt());
-            case "event":
-                return new LogRow(at, "out", user, event.path("type").asText(), "");
-            case "error":
-                return new LogRow(at, "out", user, "error", event.path("code").asText() + " for "
-                        + event.path("type").asText());
-            default:
-                return null;
+    private static LogRow logRow(MonitorEvent event) {
+        String at = event.at() == null ? "" : event.at().toString();
+        if (event instanceof MonitorEvent.MessageIn message) {
+            return new LogRow(at, "in", orEmpty(message.userId()), orEmpty(message.type()),
+                    message.priority() + "/" + message.label()
+                            + (message.messageId() != null ? " " + message.messageId() : ""));
         }
+        if (event instanceof MonitorEvent.RunEvent runEvent) {
+            return new LogRow(at, "out", orEmpty(runEvent.userId()), orEmpty(runEvent.type()),
+                    runEvent.runId() + " #" + runEvent.seq());
+        }
+        if (event instanceof MonitorEvent.UserEvent userEvent) {
+            return new LogRow(at, "out", orEmpty(userEvent.userId()), orEmpty(userEvent.type()), "");
+        }
+        if (event instanceof MonitorEvent.ErrorSent error) {
+            return new LogRow(at, "out", orEmpty(error.userId()), "error", error.code() + " for " + error.type());
+        }
+        return null;
     }
 
-    private static ConnectionRow connectionRow(JsonNode connection) {
-        return new ConnectionRow(connection.path("connection_id").asText(), connection.path("user_id").asText(),
-                connection.path("remote_address").asText(), connection.path("thread_id").asText(""),
-                connection.path("connected_at").asText(), connection.path("last_activity").asText(),
-                connection.path("messages_in").asLong(), connection.path("messages_out").asLong());
+    private static ConnectionRow connectionRow(ConnectionSummary connection) {
+        return new ConnectionRow(orEmpty(connection.connectionId()), orEmpty(connection.userId()),
+                orEmpty(connection.remoteAddress()), orEmpty(connection.threadId()), time(connection.connectedAt()),
+                time(connection.lastActivity()), connection.messagesIn(), connection.messagesOut());
     }
 
-    private static ErrorRow errorRow(JsonNode error) {
-        return new ErrorRow(error.path("at").asText(), error.path("user_id").asText(),
-                error.path("connection_id").asText(), error.path("type").asText(), error.path("code").asText(),
-                error.path("message").asText(), error.toPrettyString());
+    private static ErrorRow errorRow(MonitorEvent.ErrorSent error) {
+        return new ErrorRow(time(error.at()), orEmpty(error.userId()), orEmpty(error.connectionId()),
+                orEmpty(error.type()), orEmpty(error.code()), orEmpty(error.message()), error);
     }
 
-    public ReadOnlyObjectProperty<JsonNode> statsProperty() {
+    private static String time(Instant instant) {
+        return instant == null ? "" : instant.toString();
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    /** The latest aggregates; null before the first frame. */
+    public ReadOnlyObjectProperty<Stats> statsProperty() {
         return stats.getReadOnlyProperty();
     }
 
-    public ReadOnlyObjectProperty<JsonNode> protectionProperty() {
+    /** The latest protection state; null before the first frame (or in a frame without it). */
+    public ReadOnlyObjectProperty<ProtectionState> protectionProperty() {
         return protection.getReadOnlyProperty();
     }
 
@@ -384,7 +391,7 @@ public final class ConsoleState {
         return typesView;
     }
 
-    /** Documents dropped because the UI fell behind by more than 256 of them. */
+    /** Frames dropped because the UI fell behind by more than 256 of them. */
     public long droppedDocuments() {
         return droppedDocuments.get();
     }

@@ -3,6 +3,7 @@ package dev.switchboard.console.ui;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.MonitorFrames;
 import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
@@ -19,6 +20,7 @@ import dev.switchboard.console.ui.runs.RunsView;
 import dev.switchboard.console.ui.simulate.SimulateView;
 import dev.switchboard.console.ui.simulate.SimulateViewModel;
 import dev.switchboard.console.ui.types.TypesView;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
 import java.nio.file.Path;
@@ -86,7 +88,13 @@ public final class MainWindow extends BorderPane {
         }));
         // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
         this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
-                feed.command(JsonNodeFactory.instance.objectNode().put("type", "snapshot")).thenAccept(state::offer)));
+                feed.command(JsonNodeFactory.instance.objectNode().put("type", "snapshot")).thenAccept(reply -> {
+                    // read on the thread that completed the command, not on the FX thread
+                    MonitorFrame snapshot = MonitorFrames.read(reply);
+                    if (snapshot != null) {
+                        state.offer(snapshot);
+                    }
+                })));
         createView();
         initListeners();
     }

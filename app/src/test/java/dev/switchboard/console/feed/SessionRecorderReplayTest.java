@@ -61,4 +61,28 @@ class SessionRecorderReplayTest {
         assertThat(replay.source()).isEqualTo("offline session.jsonl");
         assertThat(replay.command(null).toCompletableFuture().get().path("code").asText()).isEqualTo("unavailable");
     }
+
+    /**
+     * A session saved before the monitor protocol had records (written from maps, some objects'
+     * keys in another order) still opens, with every run event, error and connection.
+     */
+    @Test
+    void aSessionSavedBeforeTheTypedRecordsStillOpens() throws Exception {
+        Path file = Path.of(SessionRecorderReplayTest.class.getResource("/sessions/saved-before-typed-records.jsonl")
+                .toURI());
+        ConsoleState offline = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
+        new ReplayFeed(file).start(offline::offer, offline::offerStatus);
+        offline.applyPending();
+        RunRow run = offline.runs().stream().filter(r -> r.runId().equals("run-1")).findFirst().orElseThrow();
+        assertThat(run.statusProperty().get()).isEqualTo("completed");
+        assertThat(run.backendProperty().get()).isEqualTo("simulated");
+        assertThat(run.timeline()).hasSize(6);
+        assertThat(run.flagsProperty().get()).isEmpty();
+        assertThat(offline.errors()).extracting(e -> e.code()).containsExactly("unknown_type");
+        assertThat(offline.connections()).extracting(ConnectionRow::userId).containsExactly("alice");
+        assertThat(offline.log()).extracting(line -> line.type()).contains("user_message", "agent_completed",
+                "error", "quality_alert");
+        assertThat(offline.statsProperty().get().latencyMs("p99")).isEqualTo(2.327);
+        assertThat(offline.protectionProperty().get().rateLimits().user().perMinute()).isEqualTo(100);
+    }
 }

@@ -14,6 +14,7 @@ import dev.switchboard.console.sim.SimReport;
 import dev.switchboard.console.sim.Simulation;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -104,7 +105,7 @@ class SimulationTargetTest {
         }
 
         @Override
-        public void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status) {
+        public void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status) {
         }
 
         @Override

@@ -2,9 +2,9 @@ package dev.switchboard.console.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.feed.MonitorFrames;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /** The view models, fed by a real embedded router or by hand, without a window. */
 class ConsoleStateTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static ObjectNode doc(String json) throws Exception {
-        return (ObjectNode) JSON.readTree(json.replace('\'', '"'));
+    private static MonitorFrame doc(String json) {
+        MonitorFrame frame = MonitorFrames.read(json.replace('\'', '"'));
+        assertThat(frame).as(json).isNotNull();
+        return frame;
     }
 
     private static String runEvent(String type, int seq, String extra) {
@@ -109,7 +109,7 @@ class ConsoleStateTest {
         }
         assertThat(state.droppedDocuments()).isEqualTo(44);
         state.applyPending();
-        assertThat(state.statsProperty().get().path("connections").asInt()).isEqualTo(299);
+        assertThat(state.statsProperty().get().connections()).isEqualTo(299);
         assertThat(List.of(state.samples().size())).containsExactly(1);
     }
 }

@@ -1,10 +1,10 @@
 package dev.switchboard.console.ui.overview;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.Sample;
 import dev.switchboard.console.ui.common.SlidingWindowChart;
 import dev.switchboard.console.ui.common.StatTile;
+import dev.switchboard.router.monitor.wire.Stats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -25,7 +25,7 @@ public final class OverviewView extends BorderPane {
     private XYChart.Series<Number, Number> rate;
     private XYChart.Series<Number, Number> p99;
 
-    private record Tile(Label value, Function<JsonNode, String> read) {
+    private record Tile(Label value, Function<Stats, String> read) {
     }
 
     public OverviewView(ConsoleState state) {
@@ -38,22 +38,16 @@ public final class OverviewView extends BorderPane {
         setId("overview");
         FlowPane grid = new FlowPane(12, 12);
         grid.setPadding(new Insets(12));
-        tile(grid, "connections", "Connections", s -> s.path("connections").asText("0"));
-        tile(grid, "users", "Users", s -> s.path("users").asText("0"));
-        tile(grid, "rate", "Messages/s", s -> s.path("messages_per_second").asText("0"));
-        tile(grid, "p50", "Routing p50 ms", s -> s.path("routing_latency_ms").path("p50").asText("0"));
-        tile(grid, "p95", "Routing p95 ms", s -> s.path("routing_latency_ms").path("p95").asText("0"));
-        tile(grid, "p99", "Routing p99 ms", s -> s.path("routing_latency_ms").path("p99").asText("0"));
-        tile(grid, "handler-errors", "Handler errors", s -> s.path("handler_errors").asText("0"));
-        tile(grid, "rate-limited", "Rate-limited", s -> s.path("rate_limited").asText("0"));
-        tile(grid, "queue-depth", "Queue depth", s -> {
-            long total = 0;
-            for (JsonNode depth : s.path("queue_depth")) {
-                total += depth.asLong();
-            }
-            return Long.toString(total);
-        });
-        tile(grid, "runs-in-flight", "Runs in flight", s -> s.path("runs_in_flight").asText("0"));
+        tile(grid, "connections", "Connections", s -> Integer.toString(s.connections()));
+        tile(grid, "users", "Users", s -> Integer.toString(s.users()));
+        tile(grid, "rate", "Messages/s", s -> Double.toString(s.messagesPerSecond()));
+        tile(grid, "p50", "Routing p50 ms", s -> latency(s, "p50"));
+        tile(grid, "p95", "Routing p95 ms", s -> latency(s, "p95"));
+        tile(grid, "p99", "Routing p99 ms", s -> latency(s, "p99"));
+        tile(grid, "handler-errors", "Handler errors", s -> Long.toString(s.handlerErrors()));
+        tile(grid, "rate-limited", "Rate-limited", s -> Long.toString(s.rateLimited()));
+        tile(grid, "queue-depth", "Queue depth", s -> Long.toString(s.queued()));
+        tile(grid, "runs-in-flight", "Runs in flight", s -> Integer.toString(s.runsInFlight()));
         setTop(grid);
 
         timeAxis.setForceZeroInRange(false);
@@ -64,7 +58,12 @@ public final class OverviewView extends BorderPane {
         setCenter(chart);
     }
 
-    private void tile(FlowPane grid, String id, String title, Function<JsonNode, String> read) {
+    private static String latency(Stats stats, String percentile) {
+        Double value = stats.routingLatencyMs().get(percentile);
+        return value == null ? "0" : value.toString();
+    }
+
+    private void tile(FlowPane grid, String id, String title, Function<Stats, String> read) {
         tiles.add(new Tile(StatTile.addTo(grid, "overview-" + id, title), read));
     }
 

@@ -1,12 +1,11 @@
 package dev.switchboard.console.ui.protection;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.common.Tables;
+import dev.switchboard.router.monitor.wire.ProtectionState;
+import dev.switchboard.router.monitor.wire.Stats;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
@@ -58,49 +57,54 @@ public final class ProtectionView extends VBox {
     }
 
     private void refresh() {
-        JsonNode protection = state.protectionProperty().get();
-        JsonNode stats = state.statsProperty().get();
-        if (protection == null || protection.isMissingNode()) {
+        ProtectionState protection = state.protectionProperty().get();
+        Stats stats = state.statsProperty().get();
+        if (protection == null) {
             return;
         }
-        JsonNode rateLimits = protection.path("rate_limits");
-        limits.setText(String.format("user %s · connection %s · liveness %s · %d overrides · %s refused",
-                bucket(rateLimits.path("user")), bucket(rateLimits.path("connection")),
-                bucket(rateLimits.path("liveness")), rateLimits.path("overrides").size(),
-                stats == null ? "0" : stats.path("rate_limited").asText("0")));
+        ProtectionState.RateLimits rateLimits = protection.rateLimits();
+        if (rateLimits != null) {
+            limits.setText(String.format("user %s · connection %s · liveness %s · %d overrides · %s refused",
+                    bucket(rateLimits.user()), bucket(rateLimits.connection()), bucket(rateLimits.liveness()),
+                    rateLimits.overrides().size(), stats == null ? "0" : Long.toString(stats.rateLimited())));
+        }
         StringBuilder depth = new StringBuilder();
         if (stats != null) {
-            stats.path("queue_depth").fields().forEachRemaining(entry ->
-                    depth.append(entry.getKey()).append(' ').append(entry.getValue().asInt()).append("  "));
+            stats.queueDepth().forEach((priority, waiting) ->
+                    depth.append(priority).append(' ').append(waiting).append("  "));
         }
-        queue.setText(depth + "(capacity " + protection.path("queue").path("capacity").asInt() + ", per user "
-                + protection.path("queue").path("per_user").asInt() + ")");
-        JsonNode r = protection.path("rollout");
-        rollout.setText(r.path("mode").asText() + (r.path("candidate").isTextual() ? " · candidate "
-                + r.path("candidate").asText() + " · " + r.path("percent").asInt() + "%" : "")
-                + " · candidate p95 " + r.path("candidate_window").path("p95_ms").asLong() + " ms, success "
-                + r.path("candidate_window").path("success_rate").asDouble() + " over "
-                + r.path("candidate_window").path("samples").asInt() + " · stable p95 "
-                + r.path("stable_window").path("p95_ms").asLong() + " ms"
-                + (r.path("rollback_reason").isTextual() ? " · rolled back: " + r.path("rollback_reason").asText() : ""));
+        ProtectionState.Queue policy = protection.queue();
+        queue.setText(depth + "(capacity " + (policy == null ? 0 : policy.capacity()) + ", per user "
+                + (policy == null ? 0 : policy.perUser()) + ")");
+        ProtectionState.Rollout r = protection.rollout();
+        if (r != null) {
+            ProtectionState.SlaWindow candidate = window(r.candidateWindow());
+            rollout.setText(r.mode() + (r.candidate() != null ? " · candidate " + r.candidate() + " · " + r.percent()
+                    + "%" : "") + " · candidate p95 " + candidate.p95Ms() + " ms, success " + candidate.successRate()
+                    + " over " + candidate.samples() + " · stable p95 " + window(r.stableWindow()).p95Ms() + " ms"
+                    + (r.rollbackReason() != null ? " · rolled back: " + r.rollbackReason() : ""));
+        }
         List<List<String>> breakerRows = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> states = protection.path("breakers").fields();
-        states.forEachRemaining(entry -> breakerRows.add(List.of(entry.getKey(), entry.getValue().asText())));
+        protection.breakers().forEach((name, breakerState) -> breakerRows.add(List.of(name, breakerState)));
         if (!breakerRows.equals(breakers.getItems())) {
             breakers.getItems().setAll(breakerRows);
         }
         List<List<String>> backendRows = new ArrayList<>();
-        for (JsonNode backend : protection.path("backends")) {
-            backendRows.add(List.of(backend.path("name").asText(), backend.path("healthy").asText(),
-                    backend.path("breaker").asText(), backend.path("in_flight").asText(), backend.path("runs").asText(),
-                    backend.path("failures").asText(), backend.path("average_latency_ms").asText()));
+        for (ProtectionState.Backend backend : protection.backends()) {
+            backendRows.add(List.of(backend.name(), Boolean.toString(backend.healthy()), String.valueOf(backend.breaker()),
+                    Integer.toString(backend.inFlight()), Long.toString(backend.runs()), Long.toString(backend.failures()),
+                    Long.toString(backend.averageLatencyMs())));
         }
         if (!backendRows.equals(backends.getItems())) {
             backends.getItems().setAll(backendRows);
         }
     }
 
-    private static String bucket(JsonNode limit) {
-        return limit.path("per_minute").asText() + "/min burst " + limit.path("burst").asText();
+    private static ProtectionState.SlaWindow window(ProtectionState.SlaWindow window) {
+        return window != null ? window : new ProtectionState.SlaWindow(0, 0, 0);
+    }
+
+    private static String bucket(ProtectionState.Limit limit) {
+        return limit == null ? "?" : limit.perMinute() + "/min burst " + limit.burst();
     }
 }

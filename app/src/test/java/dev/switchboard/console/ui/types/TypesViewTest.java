@@ -3,8 +3,7 @@ package dev.switchboard.console.ui.types;
 import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.feed.MonitorFrames;
 import dev.switchboard.console.state.ConsoleState;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +30,8 @@ class TypesViewTest {
     }
 
     private void update(String byType) throws Exception {
-        ObjectNode update = (ObjectNode) new ObjectMapper().readTree(
-                "{\"type\":\"monitor_update\",\"stats\":{\"by_type\":" + byType + "},\"events\":[]}");
-        state.offer(update);
+        state.offer(MonitorFrames.read(
+                "{\"type\":\"monitor_update\",\"stats\":{\"by_type\":" + byType + "},\"events\":[]}"));
         WaitForAsyncUtils.asyncFx(state::applyPending).get(5, TimeUnit.SECONDS);
     }
 
