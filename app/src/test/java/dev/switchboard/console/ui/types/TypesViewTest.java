@@ -24,7 +24,9 @@ class TypesViewTest {
 
     @Start
     void start(Stage stage) {
-        view = new TypesView(state);
+        TypesViewModel model = new TypesViewModel();
+        state.addListener(model);
+        view = new TypesView(model);
         stage.setScene(new Scene(view, 600, 400));
         stage.show();
     }
