@@ -189,10 +189,11 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
             return;
         }
         Map<String, Object> fields = event.fields();
-        if (fields.containsKey("run_id") && fields.containsKey("seq")) {
+        // AgentRun's events (the only ones with both): run_id, thread_id, seq, timestamp, data
+        if (fields.containsKey("run_id") && fields.get("seq") instanceof Number seq) {
             publish(new MonitorEvent.RunEvent(clock.instant(), "out", userId, event.type(), text(fields.get("run_id")),
-                    text(fields.get("thread_id")), ((Number) fields.get("seq")).intValue(),
-                    text(fields.get("timestamp")), runData(fields.get("data"))));
+                    text(fields.get("thread_id")), seq.intValue(), text(fields.get("timestamp")),
+                    runData(fields.get("data"))));
         } else {
             publish(new MonitorEvent.UserEvent(clock.instant(), "out", userId, event.type(),
                     new LinkedHashMap<>(fields)));
