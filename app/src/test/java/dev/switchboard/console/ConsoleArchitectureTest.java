@@ -1,5 +1,7 @@
 package dev.switchboard.console;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -58,9 +60,11 @@ class ConsoleArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..",
                     "javafx.application..");
 
+    /** Views know the router only through the feed, and the monitor protocol's records it delivers. */
     @ArchTest
     static final ArchRule viewsTalkToTheRouterOnlyThroughTheFeed = noClasses().that().resideInAPackage("..console.ui..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.switchboard.router..");
+            .should().dependOnClassesThat(resideInAPackage("dev.switchboard.router..")
+                    .and(not(resideInAPackage("dev.switchboard.router.monitor.wire.."))));
 
     /** The main window knows the views; a view knows only {@code ui.common}, never the window's package. */
     @ArchTest

@@ -11,6 +11,8 @@ import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.metrics.RouterMetrics;
 import dev.switchboard.router.monitor.MonitorHub;
+import dev.switchboard.router.monitor.wire.ProtectionState;
+import dev.switchboard.router.monitor.wire.Stats;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Priority;
@@ -26,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What the monitor reads from the router's parts: plain maps, snake_case keys, ready for JSON. */
+/** What the monitor reads from the router's parts, as the monitor protocol's records. */
 final class MonitorSources implements MonitorHub.Sources {
     private final RoutingStats routing;
     private final HandlerRegistry handlers;
@@ -56,7 +58,7 @@ final class MonitorSources implements MonitorHub.Sources {
     }
 
     @Override
-    public synchronized Map<String, Object> stats() {
+    public synchronized Stats stats() {
         RoutingStats.Snapshot snapshot = routing.snapshot();
         long now = System.nanoTime();
         if (now - lastNanos >= 50_000_000L) {
@@ -64,86 +66,53 @@ final class MonitorSources implements MonitorHub.Sources {
             lastReceived = snapshot.received();
             lastNanos = now;
         }
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("connections", connections.connectionCount());
-        stats.put("users", connections.userCount());
-        stats.put("messages_per_second", Math.round(messagesPerSecond * 10) / 10.0);
-        stats.put("received", snapshot.received());
-        stats.put("routed", snapshot.routed());
-        stats.put("unhandled", snapshot.unhandled());
-        stats.put("handler_errors", snapshot.handlerErrors());
-        stats.put("quality_messages", snapshot.qualityMessages());
-        stats.put("by_type", snapshot.byType());
-        stats.put("errors_by_type", snapshot.errorsByType());
-        stats.put("errors_sent", snapshot.errorsSent());
-        stats.put("rate_limited", protection.rateLimitedCount());
-        stats.put("routing_latency_ms", metrics.routingPercentilesMs());
-        Map<String, Object> depth = new LinkedHashMap<>();
+        Map<String, Integer> depth = new LinkedHashMap<>();
         for (Priority priority : Priority.values()) {
             depth.put(priority.wire(), queue.depth(priority));
         }
-        stats.put("queue_depth", depth);
-        stats.put("runs_in_flight", runs.inFlightCount());
-        stats.put("runs_started", runs.startedCount());
-        Map<String, Object> ended = new LinkedHashMap<>();
+        Map<String, Long> ended = new LinkedHashMap<>();
         for (RunStatus status : List.of(RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)) {
             ended.put(status.wire(), runs.endedCount(status));
         }
-        stats.put("runs_ended", ended);
-        return stats;
+        return new Stats(connections.connectionCount(), connections.userCount(),
+                Math.round(messagesPerSecond * 10) / 10.0, snapshot.received(), snapshot.routed(),
+                snapshot.unhandled(), snapshot.handlerErrors(), snapshot.qualityMessages(), snapshot.byType(),
+                snapshot.errorsByType(), snapshot.errorsSent(), protection.rateLimitedCount(),
+                metrics.routingPercentilesMs(), depth, runs.inFlightCount(), runs.startedCount(), ended);
     }
 
     @Override
-    public Map<String, Object> protection() {
-        Map<String, Object> state = new LinkedHashMap<>();
-        state.put("breakers", breakers.states());
+    public ProtectionState protection() {
         RateLimitPolicy limits = protection.rateLimits();
-        Map<String, Object> rateLimits = new LinkedHashMap<>();
-        rateLimits.put("user", limit(limits.user()));
-        rateLimits.put("connection", limit(limits.connection()));
-        rateLimits.put("liveness", limit(limits.liveness()));
-        Map<String, Object> overrides = new TreeMap<>();
+        Map<String, ProtectionState.Limit> overrides = new TreeMap<>();
         limits.overrides().forEach((user, override) -> overrides.put(user, limit(override)));
-        rateLimits.put("overrides", overrides);
-        state.put("rate_limits", rateLimits);
         QueuePolicy policy = queue.policy();
-        Map<String, Object> ttl = new LinkedHashMap<>();
+        Map<String, Long> ttl = new LinkedHashMap<>();
         policy.ttl().forEach((priority, duration) -> ttl.put(priority.wire(), duration.toMillis()));
-        state.put("queue", Map.of("capacity", policy.capacity(), "per_user", policy.perUser(), "ttl_ms", ttl));
-        state.put("strategy", backends.strategy().name());
-        List<Map<String, Object>> backendStates = new ArrayList<>();
+        List<ProtectionState.Backend> backendStates = new ArrayList<>();
         for (AgentBackend backend : backends.backends()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("name", backend.name());
-            entry.put("healthy", backend.isHealthy());
-            entry.put("breaker", Breakers.wire(backend.breaker().getState()));
-            entry.put("in_flight", backend.inFlight());
-            entry.put("runs", backend.runs());
-            entry.put("failures", backend.failures());
-            entry.put("average_latency_ms", Math.round(backend.averageLatencyMs()));
-            backendStates.add(entry);
+            backendStates.add(new ProtectionState.Backend(backend.name(), backend.isHealthy(),
+                    Breakers.wire(backend.breaker().getState()), backend.inFlight(), backend.runs(),
+                    backend.failures(), Math.round(backend.averageLatencyMs())));
         }
-        state.put("backends", backendStates);
         Rollout rollout = backends.rollout();
         Rollout.State current = rollout.state();
-        Map<String, Object> rolloutState = new LinkedHashMap<>();
-        rolloutState.put("mode", current.mode().wire());
-        rolloutState.put("candidate", current.candidate());
-        rolloutState.put("percent", current.percent());
-        rolloutState.put("changed_at", current.changedAt().toString());
-        rolloutState.put("rollback_reason", current.rollbackReason());
-        rolloutState.put("candidate_window", window(rollout.candidateWindow()));
-        rolloutState.put("stable_window", window(rollout.stableWindow()));
-        state.put("rollout", rolloutState);
-        return state;
+        return new ProtectionState(breakers.states(),
+                new ProtectionState.RateLimits(limit(limits.user()), limit(limits.connection()),
+                        limit(limits.liveness()), overrides),
+                new ProtectionState.Queue(policy.capacity(), policy.perUser(), ttl),
+                backends.strategy().name(), backendStates,
+                new ProtectionState.Rollout(current.mode().wire(), current.candidate(), current.percent(),
+                        current.changedAt(), current.rollbackReason(), window(rollout.candidateWindow()),
+                        window(rollout.stableWindow())));
     }
 
-    private static Map<String, Object> limit(RateLimit limits) {
-        return Map.of("per_minute", limits.perMinute(), "burst", limits.burst());
+    private static ProtectionState.Limit limit(RateLimit limits) {
+        return new ProtectionState.Limit(limits.perMinute(), limits.burst());
     }
 
-    private static Map<String, Object> window(SlaGuard.Window window) {
-        return Map.of("samples", window.samples(), "p95_ms", window.p95Ms(), "success_rate", window.successRate());
+    private static ProtectionState.SlaWindow window(SlaGuard.Window window) {
+        return new ProtectionState.SlaWindow(window.samples(), window.p95Ms(), window.successRate());
     }
 
     @Override

@@ -42,10 +42,6 @@ import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportLimits;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -101,11 +97,6 @@ final class RouterWiring {
     private final QualityTracker quality;
     private final ThreadPoolExecutor launcher;
     private final ScheduledExecutorService scheduler;
-    private final ObjectMapper monitorMapper = JsonMapper.builder()
-            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
 
     // the network side, set once by listen(); read by other threads
     private volatile TokenService tokens;
@@ -271,31 +262,19 @@ final class RouterWiring {
     }
 
     private void startMonitor(RouterMetrics metrics) {
-        MonitorHub hub = new MonitorHub(monitorMapper, clock, new MonitorSources(routingStats, messageRouter.registry(),
+        MonitorHub hub = new MonitorHub(clock, new MonitorSources(routingStats, messageRouter.registry(),
                 connections, runs, protection, dispatcher.queue(), breakers, pool, metrics),
                 Duration.ofMillis(100), 10_000, 2_000, 1_000);
         connections.addListener(hub);
         runs.addListener(hub);
-        breakers.onTransition(transition -> hub.event("breaker", Map.of("breaker", transition.breaker(),
-                "from", transition.from(), "to", transition.to())));
-        pool.rollout().onTransition(transition -> hub.event("rollout", rolloutEvent(transition)));
+        breakers.onTransition(hub::breakerChanged);
+        pool.rollout().onTransition(hub::rolloutChanged);
         socketServer.traffic(hub);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
-                config.devAuth(), clock), monitorMapper, config.monitorLimits());
+                config.devAuth(), clock), config.monitorLimits());
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);
         monitor = hub;
-    }
-
-    private static Map<String, Object> rolloutEvent(Rollout.Transition transition) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("change", transition.kind());
-        event.put("from_mode", transition.from().mode().wire());
-        event.put("to_mode", transition.to().mode().wire());
-        event.put("candidate", transition.to().candidate());
-        event.put("percent", transition.to().percent());
-        event.put("reason", transition.reason());
-        return event;
     }
 
     /** Closes idle connections and sweeps full rate-limit buckets, every quarter of the idle timeout (0.1 to 5 s). */

@@ -54,4 +54,9 @@ class ArchitectureTest {
     static final ArchRule protectionMachineryIsReachedOnlyThroughTheProtectionApi = noClasses()
             .that().resideOutsideOfPackage("..router.protection..")
             .should().dependOnClassesThat().resideInAPackage("..router.protection.internal..");
+
+    /** The transport offers hooks ({@code hooks}); the monitor implements them and never sees the transport. */
+    @ArchTest
+    static final ArchRule monitorDoesNotDependOnTheTransport = noClasses().that().resideInAPackage("..router.monitor..")
+            .should().dependOnClassesThat().resideInAPackage("..router.transport..");
 }

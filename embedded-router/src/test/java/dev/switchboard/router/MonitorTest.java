@@ -3,10 +3,12 @@ package dev.switchboard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.monitor.RouterFeed;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
@@ -151,19 +153,19 @@ class MonitorTest {
     }
 
     @Test
-    void theEmbeddedFeedDeliversTheSameDocumentsAndRecentErrors() {
-        List<ObjectNode> updates = new CopyOnWriteArrayList<>();
+    void theEmbeddedFeedDeliversTheSameRecordsAndRecentErrors() {
+        List<MonitorUpdate> updates = new CopyOnWriteArrayList<>();
         try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
              RouterFeed.Subscription subscription = router.monitor().subscribe(updates::add)) {
             alice.send(Map.of("type", "no_such_type", "message_id", "x"));
             alice.awaitReply("x");
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> updates.stream()
-                    .anyMatch(u -> u.path("events").toString().contains("unknown_type")));
-            assertThat(updates.get(0).path("type").asText()).isEqualTo("monitor_update");
-            JsonNode snapshot = router.monitor().snapshot();
-            assertThat(snapshot.path("recent_errors").get(0).path("code").asText()).isEqualTo("unknown_type");
-            assertThat(snapshot.path("recent_errors").get(0).path("type").asText()).isEqualTo("no_such_type");
-            assertThat(snapshot.path("stats").path("errors_sent").path("unknown_type").asLong()).isEqualTo(1);
+                    .flatMap(u -> u.events().stream())
+                    .anyMatch(e -> e instanceof MonitorEvent.ErrorSent error && error.code().equals("unknown_type")));
+            MonitorSnapshot snapshot = router.monitor().snapshot();
+            assertThat(snapshot.recentErrors().get(0).code()).isEqualTo("unknown_type");
+            assertThat(snapshot.recentErrors().get(0).type()).isEqualTo("no_such_type");
+            assertThat(snapshot.stats().errorsSent().get("unknown_type")).isEqualTo(1L);
         }
     }
 }

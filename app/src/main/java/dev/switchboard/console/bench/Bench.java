@@ -9,6 +9,7 @@ import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.transport.InProcessPipeline;
+import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -35,7 +36,7 @@ public final class Bench {
 
     private final Settings settings;
     private final PrintWriter log;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.mapper();
 
     /**
      * What to run.

@@ -1,8 +1,8 @@
 package dev.switchboard.console.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.ws.ClientConnection;
+import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -39,7 +39,7 @@ final class IdleConnections {
     }
 
     ObjectNode run() throws IOException, InterruptedException {
-        ObjectNode json = new ObjectMapper().createObjectNode().put("asked", asked);
+        ObjectNode json = Json.mapper().createObjectNode().put("asked", asked);
         long limit = openFilesLimit();
         int count = asked;
         if (limit > 0 && asked > limit - SPARE_DESCRIPTORS) {

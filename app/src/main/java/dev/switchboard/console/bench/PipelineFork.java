@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.transport.InProcessPipeline;
+import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -44,7 +45,7 @@ public final class PipelineFork {
             InProcessPipeline pipeline = router.inProcessPipeline(frame -> sink += frame.length());
             step = i -> pipeline.accept(userIds[i % users], connectionIds[i % users], frames[i % users]);
         } else {
-            ObjectMapper mapper = new ObjectMapper();
+            ObjectMapper mapper = Json.mapper();
             step = i -> {
                 try {
                     JsonNode tree = mapper.readTree(frames[i % users]);

@@ -1,9 +1,8 @@
 package dev.switchboard.console.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.bench.Bench;
+import dev.switchboard.router.protocol.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(report, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(results) + "\n");
+            Files.writeString(report, Json.writePretty(results) + "\n");
             out.println("report: " + report);
         }
         out.flush();

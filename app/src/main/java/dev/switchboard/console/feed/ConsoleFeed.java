@@ -2,14 +2,15 @@ package dev.switchboard.console.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
  * The console's one source of truth: a router seen through its monitor feed. The embedded and the
- * remote implementation deliver the same documents ({@code monitor_snapshot} first, then
+ * remote implementation deliver the same records ({@code monitor_snapshot} first, then
  * {@code monitor_update}s, a fresh snapshot after any reconnect), so nothing above can tell them
- * apart.
+ * apart. The remote one reads them from JSON on its own thread: nothing downstream parses JSON.
  */
 public interface ConsoleFeed extends AutoCloseable {
 
@@ -19,10 +20,10 @@ public interface ConsoleFeed extends AutoCloseable {
     /**
      * Starts the feed. Both callbacks run on a feed thread, never on the FX thread.
      *
-     * @param documents receives every snapshot and update
-     * @param status    receives every change of the feed's connection state
+     * @param frames receives every snapshot and update
+     * @param status receives every change of the feed's connection state
      */
-    void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status);
+    void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status);
 
     /** Sends a monitor command (see {@code protocol.md}); completes with its result or error document. */
     CompletionStage<ObjectNode> command(JsonNode command);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.monitor.RouterFeed;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -54,7 +55,7 @@ public final class EmbeddedFeed implements ConsoleFeed {
     }
 
     @Override
-    public void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status) {
+    public void start(Consumer<MonitorFrame> documents, Consumer<FeedStatus> status) {
         status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(),
                 note != null ? note : "router in this process on " + router.clientUri()));
         documents.accept(router.monitor().snapshot());

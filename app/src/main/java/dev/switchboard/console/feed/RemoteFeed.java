@@ -2,9 +2,10 @@ package dev.switchboard.console.feed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.ws.ClientConnection;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
@@ -37,7 +38,6 @@ public final class RemoteFeed implements ConsoleFeed {
     private final URI uri;
     private final String token;
     private final HttpClient client = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = new ObjectMapper();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "console-remote-feed");
         thread.setDaemon(true);
@@ -49,7 +49,7 @@ public final class RemoteFeed implements ConsoleFeed {
     private final ClientConnection connection;
     private volatile boolean closed;
     private volatile Instant lostAt;
-    private Consumer<ObjectNode> documents;
+    private Consumer<MonitorFrame> documents;
     private Consumer<FeedStatus> status;
 
     /**
@@ -73,7 +73,7 @@ public final class RemoteFeed implements ConsoleFeed {
     }
 
     @Override
-    public void start(Consumer<ObjectNode> documentSink, Consumer<FeedStatus> statusSink) {
+    public void start(Consumer<MonitorFrame> documentSink, Consumer<FeedStatus> statusSink) {
         this.documents = documentSink;
         this.status = statusSink;
         scheduler.execute(() -> connection.open(new ClientConnection.Target(uri, token)));
@@ -156,7 +156,7 @@ public final class RemoteFeed implements ConsoleFeed {
     private void received(String text) {
         ObjectNode document;
         try {
-            document = (ObjectNode) mapper.readTree(text);
+            document = (ObjectNode) Json.mapper().readTree(text);
         } catch (JsonProcessingException | ClassCastException e) {
             return;
         }
@@ -164,8 +164,12 @@ public final class RemoteFeed implements ConsoleFeed {
         CompletableFuture<ObjectNode> waiting = replyTo == null ? null : pending.get(replyTo);
         if (waiting != null) {
             waiting.complete(document);
-        } else {
-            documents.accept(document);
+            return;
+        }
+        // read into records here, on the socket's thread: the console's tick parses nothing
+        MonitorFrame frame = MonitorFrames.read(document);
+        if (frame != null) {
+            documents.accept(frame);
         }
     }
 

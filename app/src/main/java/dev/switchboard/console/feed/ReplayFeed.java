@@ -1,10 +1,11 @@
 package dev.switchboard.console.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,27 +18,30 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-/** A saved session (JSON lines from {@link SessionRecorder#save}), shown offline. Commands are refused. */
+/**
+ * A saved session (JSON lines from {@link SessionRecorder#save}), shown offline. Commands are
+ * refused. Lines that hold no monitor frame are skipped.
+ */
 public final class ReplayFeed implements ConsoleFeed {
     private static final int BATCH = 100;
     private final Path file;
-    private final List<ObjectNode> documents;
+    private final List<MonitorFrame> frames;
 
-    /** Reads the file; every line must be a monitor document. */
+    /** Reads the file into the monitor protocol's records. */
     public ReplayFeed(Path file) {
         this.file = file;
-        ObjectMapper mapper = new ObjectMapper();
-        List<ObjectNode> read = new ArrayList<>();
+        List<MonitorFrame> read = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.isBlank()) {
-                    read.add((ObjectNode) mapper.readTree(line));
+                MonitorFrame frame = line.isBlank() ? null : MonitorFrames.read(line);
+                if (frame != null) {
+                    read.add(frame);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        this.documents = read;
+        this.frames = read;
     }
 
     @Override
@@ -46,21 +50,21 @@ public final class ReplayFeed implements ConsoleFeed {
     }
 
     @Override
-    public void start(Consumer<ObjectNode> sink, Consumer<FeedStatus> status) {
+    public void start(Consumer<MonitorFrame> sink, Consumer<FeedStatus> status) {
         status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(),
-                documents.size() + " documents from " + file));
-        // the console buffers a few hundred documents between ticks: hand the updates over merged,
+                frames.size() + " documents from " + file));
+        // the console buffers a few hundred frames between ticks: hand the updates over merged,
         // BATCH at a time (their events in order, the last aggregates)
-        List<ObjectNode> updates = new ArrayList<>();
-        for (ObjectNode document : documents) {
-            if (document.path("type").asText().equals("monitor_update")) {
-                updates.add(document);
+        List<MonitorUpdate> updates = new ArrayList<>();
+        for (MonitorFrame frame : frames) {
+            if (frame instanceof MonitorUpdate update) {
+                updates.add(update);
                 if (updates.size() == BATCH) {
                     sink.accept(merge(updates));
                     updates.clear();
                 }
             } else {
-                sink.accept(document);
+                sink.accept(frame);
             }
         }
         if (!updates.isEmpty()) {
@@ -68,17 +72,15 @@ public final class ReplayFeed implements ConsoleFeed {
         }
     }
 
-    private static ObjectNode merge(List<ObjectNode> updates) {
-        ObjectNode merged = updates.get(updates.size() - 1).deepCopy();
-        ArrayNode events = JsonNodeFactory.instance.arrayNode();
+    private static MonitorUpdate merge(List<MonitorUpdate> updates) {
+        MonitorUpdate last = updates.get(updates.size() - 1);
+        List<MonitorEvent> events = new ArrayList<>();
         long dropped = 0;
-        for (ObjectNode update : updates) {
-            update.path("events").forEach(events::add);
-            dropped += update.path("dropped").asLong();
+        for (MonitorUpdate update : updates) {
+            events.addAll(update.events());
+            dropped += update.dropped();
         }
-        merged.set("events", events);
-        merged.put("dropped", dropped);
-        return merged;
+        return new MonitorUpdate(last.seq(), last.serverTime(), last.stats(), last.protection(), events, dropped);
     }
 
     @Override

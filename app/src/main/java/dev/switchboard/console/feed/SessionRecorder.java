@@ -1,7 +1,9 @@
 package dev.switchboard.console.feed;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.protocol.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +16,14 @@ import java.util.function.Consumer;
 
 /**
  * Keeps what the console holds, to save it: the latest snapshot and the updates since (the last
- * {@code maxUpdates} of them, holding at most {@code maxEvents} events). Saved as JSON lines, snapshot first, and replayed by
- * {@link ReplayFeed}.
+ * {@code maxUpdates} of them, holding at most {@code maxEvents} events). Saved as JSON lines, snapshot
+ * first, the frames written as the router sends them, and replayed by {@link ReplayFeed}.
  */
-public final class SessionRecorder implements Consumer<ObjectNode> {
+public final class SessionRecorder implements Consumer<MonitorFrame> {
     private final int maxUpdates;
     private final int maxEvents;
-    private final ArrayDeque<ObjectNode> updates = new ArrayDeque<>();
-    private ObjectNode snapshot;
+    private final ArrayDeque<MonitorUpdate> updates = new ArrayDeque<>();
+    private MonitorSnapshot snapshot;
     private int events;
 
     /**
@@ -34,24 +36,23 @@ public final class SessionRecorder implements Consumer<ObjectNode> {
     }
 
     @Override
-    public synchronized void accept(ObjectNode document) {
-        String type = document.path("type").asText();
-        if (type.equals("monitor_snapshot")) {
-            snapshot = document;
+    public synchronized void accept(MonitorFrame frame) {
+        if (frame instanceof MonitorSnapshot first) {
+            snapshot = first;
             updates.clear();
             events = 0;
-        } else if (type.equals("monitor_update")) {
-            updates.addLast(document);
-            events += document.path("events").size();
+        } else if (frame instanceof MonitorUpdate update) {
+            updates.addLast(update);
+            events += update.events().size();
             while (updates.size() > maxUpdates || (events > maxEvents && updates.size() > 1)) {
-                events -= updates.removeFirst().path("events").size();
+                events -= updates.removeFirst().events().size();
             }
         }
     }
 
-    /** The documents held, snapshot first. */
-    public synchronized List<ObjectNode> documents() {
-        List<ObjectNode> all = new ArrayList<>(updates.size() + 1);
+    /** The frames held, snapshot first. */
+    public synchronized List<MonitorFrame> documents() {
+        List<MonitorFrame> all = new ArrayList<>(updates.size() + 1);
         if (snapshot != null) {
             all.add(snapshot);
         }
@@ -59,13 +60,12 @@ public final class SessionRecorder implements Consumer<ObjectNode> {
         return all;
     }
 
-    /** Writes the documents held as JSON lines; returns how many lines. */
+    /** Writes the frames held as JSON lines; returns how many lines. */
     public int save(Path file) throws IOException {
-        List<ObjectNode> documents = documents();
-        ObjectMapper mapper = new ObjectMapper();
+        List<MonitorFrame> documents = documents();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (ObjectNode document : documents) {
-                out.write(mapper.writeValueAsString(document));
+            for (MonitorFrame document : documents) {
+                out.write(Json.write(document));
                 out.newLine();
             }
         }

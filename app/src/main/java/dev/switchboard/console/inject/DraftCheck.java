@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.switchboard.router.protocol.Json;
 import java.util.Locale;
 
 /**
@@ -17,7 +17,8 @@ import java.util.Locale;
  * @param problem why it cannot be sent, or null when it can
  */
 public record DraftCheck(String type, String problem) {
-    private static final ObjectMapper STRICT = JsonMapper.builder()
+    /** The shared mapper, refusing anything after the one JSON value. */
+    private static final ObjectMapper STRICT = Json.mapper().rebuild()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     /** Whether the text can be sent. */

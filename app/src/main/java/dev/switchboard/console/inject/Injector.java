@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.UserEndpoint;
 import dev.switchboard.router.auth.Principal;
+import dev.switchboard.router.protocol.Json;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Instant;
@@ -38,7 +39,7 @@ public final class Injector implements AutoCloseable {
     private final Function<String, CompletionStage<UserEndpoint>> endpoints;
     private final Clock clock;
     private final HttpClient client = HttpClient.newHttpClient();
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectMapper mapper = Json.mapper();
     private final Map<String, InjectedConnection> connections = new ConcurrentHashMap<>();
     private final ArrayBlockingQueue<ReceivedFrame> received;
     private final ArrayBlockingQueue<SentMessage> sent = new ArrayBlockingQueue<>(SENT_CAPACITY);

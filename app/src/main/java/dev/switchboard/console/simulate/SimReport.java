@@ -1,8 +1,8 @@
 package dev.switchboard.console.simulate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,12 +171,12 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
 
     /** Writes {@code file} (JSON) and, beside it, the per-user table as CSV ({@code name.csv}). */
     public List<Path> write(Path file) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper mapper = Json.mapper();
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, mapper.writeValueAsString(toJson(mapper)) + "\n");
+        Files.writeString(file, Json.writePretty(toJson(mapper)) + "\n");
         String base = file.getFileName().toString().replaceFirst("\\.json$", "");
         Path csv = file.resolveSibling(base + ".csv");
         StringBuilder lines = new StringBuilder("user,group,sent,received,runs_started,runs_completed,errors,isolation_violations\n");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.console.contract.RunContract;
 import dev.switchboard.console.ws.ClientConnection;
 import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.Json;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,7 +33,7 @@ public final class VirtualUser {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
     private static final Duration LAST_RETRY = Duration.ofSeconds(5);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.mapper();
 
     private final String id;
     private final Scenario.Group group;

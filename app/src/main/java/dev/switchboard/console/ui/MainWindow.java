@@ -3,6 +3,7 @@ package dev.switchboard.console.ui;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.MonitorFrames;
 import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
@@ -19,6 +20,7 @@ import dev.switchboard.console.ui.runs.RunsView;
 import dev.switchboard.console.ui.simulate.SimulateView;
 import dev.switchboard.console.ui.simulate.SimulateViewModel;
 import dev.switchboard.console.ui.types.TypesView;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import javafx.animation.KeyFrame;
+import javafx.application.Platform;
 import javafx.animation.Timeline;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -51,6 +54,7 @@ public final class MainWindow extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final ConsoleState state;
+    private final ConsoleViewModels models;
     private final ConsoleFeed feed;
     private final SessionRecorder recorder;
     private final Injector injector;
@@ -65,7 +69,7 @@ public final class MainWindow extends BorderPane {
     private boolean dark = true;
 
     /**
-     * @param state         the view models
+     * @param state         the feed's seam to the FX thread (its tick feeds the view models)
      * @param feed          where they come from
      * @param recorder      what Ctrl+S saves
      * @param openRecording what Ctrl+O does with the chosen file
@@ -75,8 +79,9 @@ public final class MainWindow extends BorderPane {
         this.feed = feed;
         this.recorder = recorder;
         this.openRecording = openRecording;
+        this.models = ConsoleViewModels.attach(state, feed, Platform::runLater);
         this.injector = new Injector(feed, Clock.systemUTC());
-        this.inject = new InjectViewModel(injector, TemplateLibrary.load(Path.of("")), state.connections(),
+        this.inject = new InjectViewModel(injector, TemplateLibrary.load(Path.of("")), models.connections().connections(),
                 feed.injectionUnavailable());
         this.simulate = new SimulateViewModel(feed, ScenarioCatalog.find(Path.of("")), System::nanoTime, System::getenv);
         this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> {
@@ -86,7 +91,13 @@ public final class MainWindow extends BorderPane {
         }));
         // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
         this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
-                feed.command(JsonNodeFactory.instance.objectNode().put("type", "snapshot")).thenAccept(state::offer)));
+                feed.command(JsonNodeFactory.instance.objectNode().put("type", "snapshot")).thenAccept(reply -> {
+                    // read on the thread that completed the command, not on the FX thread
+                    MonitorFrame snapshot = MonitorFrames.read(reply);
+                    if (snapshot != null) {
+                        state.offer(snapshot);
+                    }
+                })));
         createView();
         initListeners();
     }
@@ -95,13 +106,13 @@ public final class MainWindow extends BorderPane {
         setId("main-window");
         tabs.setId("views");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tab("Overview", "tab-overview", new OverviewView(state));
-        tab("Connections", "tab-connections", new ConnectionsView(state, feed, this::injectAs));
-        tab("Message types", "tab-types", new TypesView(state));
-        tab("Agent runs", "tab-runs", new RunsView(state));
-        tab("Handler errors", "tab-errors", new ErrorsView(state));
-        tab("Live log", "tab-log", new LogView(state));
-        tab("Protection", "tab-protection", new ProtectionView(state));
+        tab("Overview", "tab-overview", new OverviewView(models.overview()));
+        tab("Connections", "tab-connections", new ConnectionsView(models.connections(), this::injectAs));
+        tab("Message types", "tab-types", new TypesView(models.types()));
+        tab("Agent runs", "tab-runs", new RunsView(models.runs()));
+        tab("Handler errors", "tab-errors", new ErrorsView(models.errors()));
+        tab("Live log", "tab-log", new LogView(models.log()));
+        tab("Protection", "tab-protection", new ProtectionView(models.protection()));
         tab("Inject", "tab-inject", new InjectView(inject));
         tab("Simulate", "tab-simulate", new SimulateView(simulate));
         statusBar.setId("status-bar");
@@ -120,6 +131,11 @@ public final class MainWindow extends BorderPane {
         // cost no CSS or layout (the load check showed the FX thread busy styling hidden tables)
         tab.selectedProperty().addListener((observable, was, selected) -> tab.setContent(selected ? content : null));
         tabs.getTabs().add(tab);
+    }
+
+    /** The view models the feed drives (for tests). */
+    public ConsoleViewModels models() {
+        return models;
     }
 
     /** Opens the inject panel as {@code userId}. */

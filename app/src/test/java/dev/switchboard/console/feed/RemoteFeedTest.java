@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.ui.ConsoleViewModels;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
@@ -45,15 +46,16 @@ class RemoteFeedTest {
         ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
         try (RemoteFeed feed = new RemoteFeed(monitor(router), TOKENS.mint("oncall", Role.VIEWER, Duration.ofMinutes(5)));
              WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
+            ConsoleViewModels models = ConsoleViewModels.attach(state, feed, Runnable::run);
             feed.start(state::offer, state::offerStatus);
             // events before the feed attaches are not replayed (the snapshot has the runs, not their events)
             awaitState(state, () -> state.statusProperty().get() != null
-                    && state.statusProperty().get().state() == FeedStatus.State.CONNECTED && state.connections().size() == 1);
+                    && state.statusProperty().get().state() == FeedStatus.State.CONNECTED && models.connections().connections().size() == 1);
             alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hi")));
             String runId = alice.awaitReply("m").path("run_id").asText();
-            awaitState(state, () -> state.runs().stream().anyMatch(run -> run.runId().equals(runId)
+            awaitState(state, () -> models.runs().runs().stream().anyMatch(run -> run.runId().equals(runId)
                     && run.statusProperty().get().equals("completed") && run.timeline().size() == 6));
-            assertThat(state.connections()).extracting(ConnectionRow::userId).containsExactly("alice");
+            assertThat(models.connections().connections()).extracting(ConnectionRow::userId).containsExactly("alice");
             assertThat(state.statusProperty().get().state()).isEqualTo(FeedStatus.State.CONNECTED);
 
             ObjectNode disconnect = JsonNodeFactory.instance.objectNode().put("type", "disconnect_user")
@@ -74,8 +76,9 @@ class RemoteFeedTest {
         Router second = null;
         try (RemoteFeed feed = new RemoteFeed(monitor(first), TOKENS.mint("oncall", Role.OPERATOR, Duration.ofMinutes(5)))) {
             WsClient alice = WsClient.connect(first.clientUri(), "alice");
+            ConsoleViewModels models = ConsoleViewModels.attach(state, feed, Runnable::run);
             feed.start(state::offer, state::offerStatus);
-            awaitState(state, () -> state.connections().size() == 1);
+            awaitState(state, () -> models.connections().connections().size() == 1);
 
             first.stop();
             alice.close();
@@ -84,7 +87,7 @@ class RemoteFeedTest {
             second = router(port);
             try (WsClient bob = WsClient.connect(second.clientUri(), "bob")) {
                 awaitState(state, () -> state.statusProperty().get().state() == FeedStatus.State.CONNECTED
-                        && state.connections().size() == 1 && state.connections().get(0).userId().equals("bob"));
+                        && models.connections().connections().size() == 1 && models.connections().connections().get(0).userId().equals("bob"));
             }
         } finally {
             first.stop();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.RunRow;
+import dev.switchboard.console.ui.ConsoleViewModels;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
 import java.nio.file.Files;
@@ -26,13 +27,14 @@ class SessionRecorderReplayTest {
         String runId;
         try (EmbeddedFeed feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
              WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
+            ConsoleViewModels liveModels = ConsoleViewModels.attach(live, feed, Runnable::run);
             feed.start(document -> {
                 recorder.accept(document);
                 live.offer(document);
             }, live::offerStatus);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
                 live.applyPending();
-                return live.connections().size() == 1;
+                return liveModels.connections().connections().size() == 1;
             });
             alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hi")));
             runId = alice.awaitReply("m").path("run_id").asText();
@@ -41,7 +43,7 @@ class SessionRecorderReplayTest {
             alice.awaitReply("x");
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
                 live.applyPending();
-                return !live.errors().isEmpty() && live.runs().stream()
+                return !liveModels.errors().errors().isEmpty() && liveModels.runs().runs().stream()
                         .anyMatch(run -> run.statusProperty().get().equals("completed"));
             });
             int lines = recorder.save(file);
@@ -51,14 +53,43 @@ class SessionRecorderReplayTest {
 
         ConsoleState offline = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
         ReplayFeed replay = new ReplayFeed(file);
+        ConsoleViewModels models = ConsoleViewModels.attach(offline, replay, Runnable::run);
         replay.start(offline::offer, offline::offerStatus);
         offline.applyPending();
-        RunRow run = offline.runs().stream().filter(r -> r.runId().equals(runId)).findFirst().orElseThrow();
+        RunRow run = models.runs().runs().stream().filter(r -> r.runId().equals(runId)).findFirst().orElseThrow();
         assertThat(run.statusProperty().get()).isEqualTo("completed");
         assertThat(run.timeline()).hasSize(6);
-        assertThat(offline.errors()).extracting(e -> e.code()).contains("unknown_type");
-        assertThat(offline.connections()).extracting(ConnectionRow::userId).containsExactly("alice");
+        assertThat(models.errors().errors()).extracting(e -> e.code()).contains("unknown_type");
+        assertThat(models.connections().connections()).extracting(ConnectionRow::userId).containsExactly("alice");
         assertThat(replay.source()).isEqualTo("offline session.jsonl");
         assertThat(replay.command(null).toCompletableFuture().get().path("code").asText()).isEqualTo("unavailable");
+    }
+
+    /**
+     * A session saved before the monitor protocol had records (written from maps, some objects'
+     * keys in another order) still opens, with every run event, error and connection.
+     */
+    @Test
+    void aSessionSavedBeforeTheTypedRecordsStillOpens() throws Exception {
+        Path file = Path.of(SessionRecorderReplayTest.class.getResource("/sessions/saved-before-typed-records.jsonl")
+                .toURI());
+        ConsoleState offline = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
+        ReplayFeed replay = new ReplayFeed(file);
+        ConsoleViewModels models = ConsoleViewModels.attach(offline, replay, Runnable::run);
+        replay.start(offline::offer, offline::offerStatus);
+        offline.applyPending();
+        RunRow run = models.runs().runs().stream().filter(r -> r.runId().equals("run-1")).findFirst().orElseThrow();
+        assertThat(run.statusProperty().get()).isEqualTo("completed");
+        assertThat(run.backendProperty().get()).isEqualTo("simulated");
+        assertThat(run.timeline()).hasSize(6);
+        assertThat(run.flagsProperty().get()).isEmpty();
+        assertThat(models.errors().errors()).extracting(e -> e.code()).containsExactly("unknown_type");
+        assertThat(models.connections().connections()).extracting(ConnectionRow::userId).containsExactly("alice");
+        assertThat(models.log().lines()).extracting(line -> line.type()).contains("user_message", "agent_completed",
+                "error", "quality_alert");
+        assertThat(models.overview().figures()).filteredOn(figure -> figure.id().equals("p99"))
+                .extracting(figure -> figure.value().get()).containsExactly("2.327");
+        assertThat(models.protection().limitsProperty().get()).startsWith("user 100/min burst 20");
+        assertThat(models.protection().breakers()).isEmpty();
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.feed.UserEndpoint;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -101,7 +102,7 @@ class SimulationTargetTest {
         }
 
         @Override
-        public void start(Consumer<ObjectNode> documents, Consumer<FeedStatus> status) {
+        public void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status) {
         }
 
         @Override

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javafx.scene.control.ListView;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeTableView;
 import org.awaitility.Awaitility;
@@ -52,6 +53,20 @@ class ConsoleUiTest extends EmbeddedConsoleTest {
             ErrorRow first = onFx(() -> errors.getItems().get(0));
             assertThat(first.code()).isEqualTo("unknown_type");
             assertThat(first.userId()).isEqualTo("bob");
+
+            // the time column shows the time of day, the full ISO-8601 instant on hover
+            @SuppressWarnings("rawtypes")
+            List<TableCell> timeCells = new java.util.ArrayList<>();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
+                timeCells.clear();
+                timeCells.addAll(onFx(() -> robot.lookup("#errors-table .table-cell").queryAllAs(TableCell.class)
+                        .stream().filter(cell -> cell.getTooltip() != null && cell.getItem() != null).toList()));
+                return !timeCells.isEmpty();
+            });
+            TableCell<?, ?> time = timeCells.get(0);
+            assertThat(onFx(time::getText)).matches("\\d{2}:\\d{2}:\\d{2}\\.\\d{3}");
+            assertThat(onFx(() -> time.getTooltip().getText())).isEqualTo(onFx(() -> time.getItem().toString()))
+                    .endsWith("Z");
         }
     }
 }

@@ -1,13 +1,14 @@
 package dev.switchboard.router.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionSink;
+import dev.switchboard.router.hooks.SideEndpoint;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.WireId;
-import dev.switchboard.router.transport.SideEndpoint;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
@@ -54,10 +55,7 @@ final class MonitorConnection implements SideEndpoint.Session {
         endpoint.counted(principal.userId(), 1);
         Runnable first = () -> {
             try {
-                ObjectNode snapshot = endpoint.feed().snapshot();
-                snapshot.put("role", principal.role().wire());
-                snapshot.put("user_id", principal.userId());
-                send(snapshot.toString());
+                send(Json.write(endpoint.feed().snapshot().forMonitor(principal.role().wire(), principal.userId())));
                 if (!closed.get()) {
                     subscription = endpoint.feed().subscribe(this::update);
                     if (closed.get()) {
@@ -78,18 +76,13 @@ final class MonitorConnection implements SideEndpoint.Session {
         }
     }
 
-    private void update(ObjectNode update) {
+    private void update(MonitorUpdate update) {
         if (sink.pendingFrames() >= MonitorEndpoint.MAX_PENDING_UPDATES) {
-            lost.addAndGet(update.path("events").size() + update.path("dropped").asLong());
+            lost.addAndGet(update.events().size() + update.dropped());
             return;
         }
         long earlier = lost.getAndSet(0);
-        ObjectNode sent = update;
-        if (earlier > 0) {
-            sent = update.deepCopy();
-            sent.put("dropped", update.path("dropped").asLong() + earlier);
-        }
-        send(sent.toString());
+        send(Json.write(earlier > 0 ? update.withDropped(update.dropped() + earlier) : update));
     }
 
     @Override

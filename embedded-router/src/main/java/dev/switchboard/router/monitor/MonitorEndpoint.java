@@ -9,10 +9,11 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionSink;
+import dev.switchboard.router.hooks.SideEndpoint;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.WireId;
-import dev.switchboard.router.transport.SideEndpoint;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +50,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
 
     private final RouterFeed feed;
     private final MonitorCommands commands;
-    private final ObjectMapper mapper;
+    private final ObjectMapper mapper = Json.mapper();
     private final MonitorLimits limits;
     private final ThreadPoolExecutor snapshotThread;
     private final Executor snapshots;
@@ -62,13 +63,11 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /**
      * @param feed     what the monitor shows
      * @param commands the operator commands' effects
-     * @param mapper   builds the JSON documents
      * @param limits   what each monitor connection may ask and hold
      */
-    public MonitorEndpoint(RouterFeed feed, MonitorCommands commands, ObjectMapper mapper, MonitorLimits limits) {
+    public MonitorEndpoint(RouterFeed feed, MonitorCommands commands, MonitorLimits limits) {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
         this.commands = Objects.requireNonNull(commands, "commands must not be null");
-        this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
         this.limits = Objects.requireNonNull(limits, "limits must not be null");
         // one thread builds every snapshot, with a short queue: snapshots never run on an I/O thread,
         // and a crowd of monitors asking for them waits or is told to try again
@@ -185,7 +184,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
         String type = command.path("type").asText("");
         if (type.equals("snapshot")) {
-            return result(replyTo, feed.snapshot());
+            return result(replyTo, mapper.valueToTree(feed.snapshot()));
         }
         if (!OPERATOR_COMMANDS.contains(type)) {
             return error(ErrorCode.UNKNOWN_TYPE, "no monitor command of this type", replyTo);

@@ -1,20 +1,30 @@
 package dev.switchboard.router.monitor;
 
-import dev.switchboard.router.event.Listeners;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunListener;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionListener;
+import dev.switchboard.router.event.Listeners;
+import dev.switchboard.router.hooks.TrafficListener;
+import dev.switchboard.router.monitor.wire.ConnectionSummary;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.monitor.wire.ProtectionState;
+import dev.switchboard.router.monitor.wire.RunSummary;
+import dev.switchboard.router.monitor.wire.Stats;
+import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.ServerEvent;
-import dev.switchboard.router.transport.TrafficListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +37,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +53,10 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     /** What the hub reads from the router at each tick and for each snapshot. */
     public interface Sources {
         /** Aggregates: counts, rates, latency, queue depth. */
-        Map<String, Object> stats();
+        Stats stats();
 
         /** Protection and rollout state: breakers, rollout, limits, queue policy. */
-        Map<String, Object> protection();
+        ProtectionState protection();
 
         /** Open connections. */
         List<ConnectionInfo> connections();
@@ -61,7 +70,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     private final class Sub implements Subscription {
         final Listener listener;
-        final ArrayBlockingQueue<Map<String, Object>> events;
+        final ArrayBlockingQueue<MonitorEvent> events;
         final AtomicLong dropped = new AtomicLong();
 
         Sub(Listener listener, int capacity) {
@@ -69,7 +78,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
             this.events = new ArrayBlockingQueue<>(capacity);
         }
 
-        void offer(Map<String, Object> event) {
+        void offer(MonitorEvent event) {
             while (!events.offer(event)) {
                 if (events.poll() != null) {
                     dropped.incrementAndGet();
@@ -84,21 +93,19 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         }
     }
 
-    private final ObjectMapper mapper;
     private final Clock clock;
     private final Sources sources;
     private final int bufferPerSubscriber;
     private final int recentRunsLimit;
     private final int recentErrorsLimit;
     private final CopyOnWriteArrayList<Sub> subscribers = new CopyOnWriteArrayList<>();
-    private final ArrayDeque<Map<String, Object>> recentRuns = new ArrayDeque<>();
-    private final ArrayDeque<Map<String, Object>> recentErrors = new ArrayDeque<>();
+    private final ArrayDeque<RunSummary> recentRuns = new ArrayDeque<>();
+    private final ArrayDeque<MonitorEvent.ErrorSent> recentErrors = new ArrayDeque<>();
     private final ScheduledExecutorService ticker;
     private final AtomicLong updateSeq = new AtomicLong();
     private volatile boolean active;
 
     /**
-     * @param mapper              builds the JSON documents
      * @param clock               time source
      * @param sources             the router's state
      * @param tick                the update period (at least 100 ms: at most 10 updates a second)
@@ -106,9 +113,8 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
      * @param recentRuns          ended runs kept for snapshots
      * @param recentErrors        errors kept for snapshots
      */
-    public MonitorHub(ObjectMapper mapper, Clock clock, Sources sources, Duration tick, int bufferPerSubscriber,
-                      int recentRuns, int recentErrors) {
-        this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
+    public MonitorHub(Clock clock, Sources sources, Duration tick, int bufferPerSubscriber, int recentRuns,
+                      int recentErrors) {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.sources = Objects.requireNonNull(sources, "sources must not be null");
         if (tick.toMillis() < 100) {
@@ -135,56 +141,45 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         return sub;
     }
 
-    private void publish(String kind, Map<String, Object> fields) {
-        if (!active) {
-            return;
-        }
-        Map<String, Object> event = new LinkedHashMap<>(fields.size() + 2);
-        event.put("kind", kind);
-        event.put("at", clock.instant().toString());
-        event.putAll(fields);
+    private void publish(MonitorEvent event) {
         for (Sub sub : subscribers) {
             sub.offer(event);
         }
     }
 
-    /** Publishes an arbitrary event (breaker and rollout transitions). */
-    public void event(String kind, Map<String, Object> fields) {
-        publish(kind, fields);
+    /** A circuit breaker changed state. */
+    public void breakerChanged(Breakers.Transition transition) {
+        if (active) {
+            publish(new MonitorEvent.BreakerTransition(clock.instant(), transition.breaker(), transition.from(),
+                    transition.to()));
+        }
+    }
+
+    /** The rollout changed (an operator's change or the SLA guard's rollback). */
+    public void rolloutChanged(Rollout.Transition transition) {
+        if (active) {
+            publish(new MonitorEvent.RolloutChange(clock.instant(), transition.kind(), transition.from().mode().wire(),
+                    transition.to().mode().wire(), transition.to().candidate(), transition.to().percent(),
+                    transition.reason()));
+        }
     }
 
     @Override
     public void admitted(String userId, String connectionId, ClientMessage message, Classification classification) {
-        if (!active) {
-            return;
+        if (active) {
+            publish(new MonitorEvent.MessageIn(clock.instant(), "in", userId, connectionId, message.type(),
+                    message.messageId(), message.threadId(), classification.priority().wire(),
+                    classification.label()));
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("direction", "in");
-        fields.put("user_id", userId);
-        fields.put("connection_id", connectionId);
-        fields.put("type", message.type());
-        fields.put("message_id", message.messageId());
-        fields.put("thread_id", message.threadId());
-        fields.put("priority", classification.priority().wire());
-        fields.put("label", classification.label());
-        publish("message", fields);
     }
 
     @Override
     public void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("kind", "error");
-        error.put("at", clock.instant().toString());
-        error.put("user_id", userId);
-        error.put("connection_id", connectionId);
-        error.put("type", messageType);
-        error.put("code", code.wire());
-        error.put("message", text);
+        MonitorEvent.ErrorSent error = new MonitorEvent.ErrorSent(clock.instant(), userId, connectionId, messageType,
+                code.wire(), text);
         remember(recentErrors, error, recentErrorsLimit);
         if (active) {
-            for (Sub sub : subscribers) {
-                sub.offer(error);
-            }
+            publish(error);
         }
     }
 
@@ -193,42 +188,84 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         if (!active) {
             return;
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("direction", "out");
-        fields.put("user_id", userId);
-        fields.put("type", event.type());
-        fields.putAll(event.fields());
-        publish(kindOf(event), fields);
+        Map<String, Object> fields = event.fields();
+        // AgentRun's events (the only ones with both): run_id, thread_id, seq, timestamp, data
+        if (fields.containsKey("run_id") && fields.get("seq") instanceof Number seq) {
+            publish(new MonitorEvent.RunEvent(clock.instant(), "out", userId, event.type(), text(fields.get("run_id")),
+                    text(fields.get("thread_id")), seq.intValue(), text(fields.get("timestamp")),
+                    runData(fields.get("data"))));
+        } else {
+            publish(new MonitorEvent.UserEvent(clock.instant(), "out", userId, event.type(),
+                    new LinkedHashMap<>(fields)));
+        }
     }
 
-    private static String kindOf(ServerEvent event) {
-        return event.fields().containsKey("run_id") && event.fields().containsKey("seq") ? "run_event" : "event";
+    private static MonitorEvent.RunEventData runData(Object value) {
+        if (!(value instanceof Map<?, ?> data)) {
+            return null;
+        }
+        Object duration = data.get("duration_ms");
+        return new MonitorEvent.RunEventData(text(data.get("agent")), text(data.get("backend")),
+                text(data.get("thought")), text(data.get("tool")), node(data, "input"), node(data, "output"),
+                duration instanceof Number number ? number.longValue() : null, text(data.get("status")),
+                text(data.get("result")), text(data.get("error")));
+    }
+
+    /** A field that may hold any JSON: null when absent, a JSON null when present and null. */
+    private static JsonNode node(Map<?, ?> data, String field) {
+        if (!data.containsKey(field)) {
+            return null;
+        }
+        Object value = data.get(field);
+        return value == null ? NullNode.getInstance() : Json.mapper().valueToTree(value);
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
     }
 
     @Override
     public void opened(ConnectionInfo connection) {
-        publish("connection_opened", Map.of("connection", connection));
+        if (active) {
+            publish(new MonitorEvent.ConnectionOpened(clock.instant(), summary(connection)));
+        }
     }
 
     @Override
     public void closed(ConnectionInfo connection, boolean lastOfUser) {
-        publish("connection_closed", Map.of("connection", connection));
+        if (active) {
+            publish(new MonitorEvent.ConnectionClosed(clock.instant(), summary(connection)));
+        }
     }
 
     @Override
     public void started(RunInfo run) {
-        publish("run_started", Map.of("run", run));
+        if (active) {
+            publish(new MonitorEvent.RunStarted(clock.instant(), summary(run)));
+        }
     }
 
     @Override
     public void ended(RunInfo run) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("run", run);
-        remember(recentRuns, entry, recentRunsLimit);
-        publish("run_ended", entry);
+        RunSummary summary = summary(run);
+        remember(recentRuns, summary, recentRunsLimit);
+        if (active) {
+            publish(new MonitorEvent.RunEnded(clock.instant(), summary));
+        }
     }
 
-    private static void remember(ArrayDeque<Map<String, Object>> ring, Map<String, Object> entry, int limit) {
+    static ConnectionSummary summary(ConnectionInfo connection) {
+        return new ConnectionSummary(connection.connectionId(), connection.userId(), connection.remoteAddress(),
+                connection.threadId(), connection.connectedAt(), connection.lastActivity(), connection.messagesIn(),
+                connection.messagesOut());
+    }
+
+    static RunSummary summary(RunInfo run) {
+        return new RunSummary(run.runId(), run.userId(), run.connectionId(), run.threadId(), run.agent(),
+                run.backend(), run.status(), run.startedAt(), run.durationMs(), run.events(), run.error());
+    }
+
+    private static <T> void remember(ArrayDeque<T> ring, T entry, int limit) {
         synchronized (ring) {
             ring.addLast(entry);
             while (ring.size() > limit) {
@@ -237,28 +274,20 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         }
     }
 
-    private static List<Map<String, Object>> copy(ArrayDeque<Map<String, Object>> ring) {
+    private static <T> List<T> copy(ArrayDeque<T> ring) {
         synchronized (ring) {
             return new ArrayList<>(ring);
         }
     }
 
     @Override
-    public ObjectNode snapshot() {
-        ObjectNode snapshot = mapper.createObjectNode();
-        snapshot.put("type", "monitor_snapshot");
-        snapshot.put("protocol", 1);
-        snapshot.put("server_time", clock.instant().toString());
-        snapshot.set("stats", mapper.valueToTree(sources.stats()));
-        snapshot.set("protection", mapper.valueToTree(sources.protection()));
-        snapshot.set("handlers", mapper.valueToTree(sources.handlerTypes()));
-        snapshot.set("connections", mapper.valueToTree(sources.connections()));
-        snapshot.set("runs_in_flight", mapper.valueToTree(sources.runsInFlight()));
-        List<Object> ended = new ArrayList<>();
-        copy(recentRuns).forEach(entry -> ended.add(entry.get("run")));
-        snapshot.set("recent_runs", mapper.valueToTree(ended));
-        snapshot.set("recent_errors", mapper.valueToTree(copy(recentErrors)));
-        return snapshot;
+    public MonitorSnapshot snapshot() {
+        Instant now = clock.instant();
+        return new MonitorSnapshot(MonitorSnapshot.PROTOCOL, now, sources.stats(), sources.protection(),
+                List.copyOf(sources.handlerTypes()),
+                sources.connections().stream().map(MonitorHub::summary).toList(),
+                sources.runsInFlight().stream().map(MonitorHub::summary).toList(),
+                copy(recentRuns), copy(recentErrors), null, null);
     }
 
     private void tick() {
@@ -266,22 +295,14 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
             return;
         }
         try {
-            ObjectNode stats = mapper.valueToTree(sources.stats());
-            ObjectNode protection = mapper.valueToTree(sources.protection());
-            String now = clock.instant().toString();
+            Stats stats = sources.stats();
+            ProtectionState protection = sources.protection();
+            Instant now = clock.instant();
             long seq = updateSeq.incrementAndGet();
             for (Sub sub : subscribers) {
-                List<Map<String, Object>> batch = new ArrayList<>(sub.events.size());
+                List<MonitorEvent> batch = new ArrayList<>(sub.events.size());
                 sub.events.drainTo(batch);
-                ObjectNode update = mapper.createObjectNode();
-                update.put("type", "monitor_update");
-                update.put("seq", seq);
-                update.put("server_time", now);
-                update.set("stats", stats);
-                update.set("protection", protection);
-                ArrayNode events = mapper.valueToTree(batch);
-                update.set("events", events);
-                update.put("dropped", sub.dropped.getAndSet(0));
+                MonitorUpdate update = new MonitorUpdate(seq, now, stats, protection, batch, sub.dropped.getAndSet(0));
                 // one subscriber's failure must not cost the others their update
                 Listeners.notifyEach(List.of(sub.listener), listener -> listener.update(update), "monitor update");
             }

@@ -1,28 +1,30 @@
 package dev.switchboard.router.monitor;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
 
 /**
  * What the console (or any tool) watches: a snapshot, then updates at most 10 times a second,
  * each carrying fresh aggregates and the events since the previous one. The embedded feed (this
  * router's {@link MonitorHub}) and the remote one ({@code ws://host:port/monitor}) deliver the same
- * JSON documents, described in {@code src/docs/protocol.md}.
+ * records ({@link dev.switchboard.router.monitor.wire}), the remote one as their JSON, described in
+ * {@code src/docs/protocol.md}.
  */
 public interface RouterFeed {
 
-    /** A {@code monitor_snapshot} document. */
-    ObjectNode snapshot();
+    /** A {@code monitor_snapshot}, built now (on the caller's thread: never call it on an I/O thread). */
+    MonitorSnapshot snapshot();
 
     /**
-     * Starts delivering {@code monitor_update} documents to {@code listener}, on the feed's own
-     * thread, never more often than every 100 ms.
+     * Starts delivering {@code monitor_update}s to {@code listener}, on the feed's own thread, never
+     * more often than every 100 ms.
      */
     Subscription subscribe(Listener listener);
 
     /** Receives updates. */
     @FunctionalInterface
     interface Listener {
-        void update(ObjectNode update);
+        void update(MonitorUpdate update);
     }
 
     /** Stops the deliveries. */

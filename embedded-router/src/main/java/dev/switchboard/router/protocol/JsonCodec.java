@@ -40,6 +40,9 @@ public final class JsonCodec {
     private final StreamReadConstraints limits;
 
     public JsonCodec() {
+        // the one mapper not derived from Json.mapper(): the client protocol writes ServerEvent
+        // fields exactly as given (no naming strategy, no java.time module), and what a client may
+        // send is limited on this mapper's own factory, not on the shared one
         this.mapper = JsonMapper.builder().build();
         this.limits = StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build();

@@ -2,8 +2,8 @@ package dev.switchboard.router.server;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.monitor.MonitorLimits;
 import dev.switchboard.router.agents.BackendSpec;
@@ -265,9 +265,10 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         }
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The shared mapper's configuration (snake_case, unknown keys refused) reading YAML. */
+    private static final ObjectMapper YAML = Json.configured(YAMLMapper.builder())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     /** Reads a YAML file; an empty file is an empty configuration. */
     public static ConfigFile read(Path path) throws IOException {

@@ -1,5 +1,6 @@
 package dev.switchboard.router.transport;
 
+import dev.switchboard.router.hooks.TrafficListener;
 import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.QueuePolicy;

@@ -1,5 +1,7 @@
 package dev.switchboard.router.transport;
 
+import dev.switchboard.router.hooks.SideEndpoint;
+import dev.switchboard.router.hooks.TrafficListener;
 import dev.switchboard.router.auth.AuthenticationFailed;
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.TokenService;

@@ -1,5 +1,6 @@
 package dev.switchboard.router.transport;
 
+import dev.switchboard.router.hooks.TrafficListener;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.JsonCodec;

@@ -1,5 +1,6 @@
 package dev.switchboard.console.ui.common;
 
+import java.time.Instant;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -42,6 +43,15 @@ public final class Tables {
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.apply(cell.getValue())));
         table.getColumns().add(column);
         return column;
+    }
+
+    /**
+     * Adds a column showing an instant of each row as the time of day ({@code HH:mm:ss.SSS}, local),
+     * with the full ISO-8601 timestamp as a tooltip; sorted by the instant.
+     */
+    public static <T> TableColumn<T, Instant> timeColumn(TableView<T> table, String title, Function<T, Instant> value) {
+        return new ValueCellFactory<T, Instant>().withText(TimeOfDay::format).withTooltip(TimeOfDay::iso)
+                .install(valueColumn(table, title, value));
     }
 
     /** Adds a right-aligned column showing a count of each row. */

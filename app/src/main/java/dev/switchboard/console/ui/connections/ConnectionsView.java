@@ -1,14 +1,10 @@
 package dev.switchboard.console.ui.connections;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.ConnectionRow;
-import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.common.Tables;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
@@ -18,26 +14,27 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import org.controlsfx.control.textfield.TextFields;
 
 /**
  * Users and their connections; an operator can disconnect one connection or all of a user's, or
  * open the inject panel as the selected user.
  */
 public final class ConnectionsView extends BorderPane {
-    private final ConsoleState state;
-    private final ConsoleFeed feed;
+    private final ConnectionsViewModel model;
     private final Consumer<String> injectAs;
     private final TreeTableView<ConnectionRow> tree = new TreeTableView<>();
-    private final TextField filter = new TextField();
+    private final TextField filter = TextFields.createClearableTextField();
     private final Label summary = new Label();
     private final Label actionResult = new Label();
+    private final Button disconnect = new Button("Disconnect");
+    private final Button inject = new Button("Inject as…");
 
     /**
      * @param injectAs opens the inject panel as a user (the selected row's)
      */
-    public ConnectionsView(ConsoleState state, ConsoleFeed feed, Consumer<String> injectAs) {
-        this.state = state;
-        this.feed = feed;
+    public ConnectionsView(ConnectionsViewModel model, Consumer<String> injectAs) {
+        this.model = model;
         this.injectAs = injectAs;
         createView();
         initListeners();
@@ -58,18 +55,8 @@ public final class ConnectionsView extends BorderPane {
         Tables.textColumn(tree, "Out", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesOut()));
         filter.setId("connections-filter");
         filter.setPromptText("filter by user");
-        Button disconnect = new Button("Disconnect");
         disconnect.setId("connections-disconnect");
-        disconnect.setOnAction(event -> disconnectSelected());
-        Button inject = new Button("Inject as…");
         inject.setId("connections-inject");
-        inject.disableProperty().bind(tree.getSelectionModel().selectedItemProperty().isNull());
-        inject.setOnAction(event -> {
-            TreeItem<ConnectionRow> selected = tree.getSelectionModel().getSelectedItem();
-            if (selected != null && selected.getValue() != null) {
-                injectAs.accept(selected.getValue().userId());
-            }
-        });
         actionResult.setId("connections-action-result");
         HBox bar = new HBox(8, filter, disconnect, inject, summary, actionResult);
         bar.setPadding(new Insets(8));
@@ -78,65 +65,55 @@ public final class ConnectionsView extends BorderPane {
     }
 
     private void initListeners() {
-        state.connections().addListener((ListChangeListener<ConnectionRow>) change -> rebuild());
-        filter.textProperty().addListener((observable, before, text) -> rebuild());
+        filter.textProperty().bindBidirectional(model.filterProperty());
+        summary.textProperty().bind(model.summaryProperty());
+        actionResult.textProperty().bind(model.actionResultProperty());
+        model.users().addListener((ListChangeListener<ConnectionsViewModel.UserConnections>) change -> rebuild());
+        disconnect.setOnAction(event -> model.disconnect(selectedRow()));
+        inject.disableProperty().bind(tree.getSelectionModel().selectedItemProperty().isNull());
+        inject.setOnAction(event -> {
+            ConnectionRow row = selectedRow();
+            if (row != null) {
+                injectAs.accept(row.userId());
+            }
+        });
     }
 
+    private ConnectionRow selectedRow() {
+        TreeItem<ConnectionRow> selected = tree.getSelectionModel().getSelectedItem();
+        return selected == null ? null : selected.getValue();
+    }
+
+    /** Rebuilds the tree from the model's groups, keeping the operator's selection. */
     private void rebuild() {
-        TreeItem<ConnectionRow> previous = tree.getSelectionModel().getSelectedItem();
-        String selectedKey = previous == null || previous.getValue() == null ? null : key(previous.getValue());
-        String wanted = filter.getText() == null ? "" : filter.getText().trim();
-        Map<String, TreeItem<ConnectionRow>> users = new TreeMap<>();
-        for (ConnectionRow row : state.connections()) {
-            if (!wanted.isEmpty() && !row.userId().contains(wanted)) {
-                continue;
+        ConnectionRow previous = selectedRow();
+        String selectedKey = previous == null ? null : key(previous);
+        List<TreeItem<ConnectionRow>> users = new ArrayList<>();
+        TreeItem<ConnectionRow> reselect = null;
+        for (ConnectionsViewModel.UserConnections group : model.users()) {
+            TreeItem<ConnectionRow> user = new TreeItem<>(new ConnectionRow("", group.userId(), "", "", "", "", 0, 0));
+            user.setExpanded(true);
+            if (key(user.getValue()).equals(selectedKey)) {
+                reselect = user;
             }
-            users.computeIfAbsent(row.userId(), user -> {
-                TreeItem<ConnectionRow> item = new TreeItem<>(new ConnectionRow("", user, "", "", "", "", 0, 0));
-                item.setExpanded(true);
-                return item;
-            }).getChildren().add(new TreeItem<>(row));
+            for (ConnectionRow row : group.connections()) {
+                TreeItem<ConnectionRow> connection = new TreeItem<>(row);
+                user.getChildren().add(connection);
+                if (key(row).equals(selectedKey)) {
+                    reselect = connection;
+                }
+            }
+            users.add(user);
         }
         TreeItem<ConnectionRow> root = new TreeItem<>();
-        root.getChildren().setAll(users.values());
+        root.getChildren().setAll(users);
         tree.setRoot(root);
-        if (selectedKey != null) {
-            // keep the operator's selection across refreshes
-            for (TreeItem<ConnectionRow> user : users.values()) {
-                if (key(user.getValue()).equals(selectedKey)) {
-                    tree.getSelectionModel().select(user);
-                }
-                for (TreeItem<ConnectionRow> connection : user.getChildren()) {
-                    if (key(connection.getValue()).equals(selectedKey)) {
-                        tree.getSelectionModel().select(connection);
-                    }
-                }
-            }
+        if (reselect != null) {
+            tree.getSelectionModel().select(reselect);
         }
-        summary.setText(users.size() + " users, " + state.connections().size() + " connections");
     }
 
     private static String key(ConnectionRow row) {
         return row.userId() + "/" + row.connectionId();
-    }
-
-    private void disconnectSelected() {
-        TreeItem<ConnectionRow> selected = tree.getSelectionModel().getSelectedItem();
-        if (selected == null || selected.getValue() == null) {
-            return;
-        }
-        ConnectionRow row = selected.getValue();
-        var command = JsonNodeFactory.instance.objectNode();
-        if (row.connectionId().isEmpty()) {
-            command.put("type", "disconnect_user").put("user_id", row.userId());
-        } else {
-            command.put("type", "disconnect").put("connection_id", row.connectionId());
-        }
-        // one answer per click, so handing it to the FX thread directly is fine
-        feed.command(command).whenComplete((reply, failure) -> Platform.runLater(() -> actionResult.setText(
-                failure != null ? "failed: " + failure.getMessage()
-                        : reply.path("type").asText().equals("error")
-                        ? "refused: " + reply.path("code").asText() + " (" + reply.path("message").asText() + ")"
-                        : "disconnected " + reply.path("result").path("disconnected").asInt())));
     }
 }

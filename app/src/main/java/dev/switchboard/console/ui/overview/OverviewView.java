@@ -1,61 +1,36 @@
 package dev.switchboard.console.ui.overview;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.Sample;
 import dev.switchboard.console.ui.common.SlidingWindowChart;
 import dev.switchboard.console.ui.common.StatTile;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
-import javafx.scene.control.Label;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 
 /** Tiles with the router's headline figures and a fixed-window chart of throughput and latency. */
 public final class OverviewView extends BorderPane {
-    private final ConsoleState state;
-    private final List<Tile> tiles = new ArrayList<>();
+    private final OverviewViewModel model;
+    private final FlowPane grid = new FlowPane(12, 12);
     private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
     private XYChart.Series<Number, Number> rate;
     private XYChart.Series<Number, Number> p99;
 
-    private record Tile(Label value, Function<JsonNode, String> read) {
-    }
-
-    public OverviewView(ConsoleState state) {
-        this.state = state;
+    public OverviewView(OverviewViewModel model) {
+        this.model = model;
         createView();
         initListeners();
     }
 
     private void createView() {
         setId("overview");
-        FlowPane grid = new FlowPane(12, 12);
         grid.setPadding(new Insets(12));
-        tile(grid, "connections", "Connections", s -> s.path("connections").asText("0"));
-        tile(grid, "users", "Users", s -> s.path("users").asText("0"));
-        tile(grid, "rate", "Messages/s", s -> s.path("messages_per_second").asText("0"));
-        tile(grid, "p50", "Routing p50 ms", s -> s.path("routing_latency_ms").path("p50").asText("0"));
-        tile(grid, "p95", "Routing p95 ms", s -> s.path("routing_latency_ms").path("p95").asText("0"));
-        tile(grid, "p99", "Routing p99 ms", s -> s.path("routing_latency_ms").path("p99").asText("0"));
-        tile(grid, "handler-errors", "Handler errors", s -> s.path("handler_errors").asText("0"));
-        tile(grid, "rate-limited", "Rate-limited", s -> s.path("rate_limited").asText("0"));
-        tile(grid, "queue-depth", "Queue depth", s -> {
-            long total = 0;
-            for (JsonNode depth : s.path("queue_depth")) {
-                total += depth.asLong();
-            }
-            return Long.toString(total);
-        });
-        tile(grid, "runs-in-flight", "Runs in flight", s -> s.path("runs_in_flight").asText("0"));
         setTop(grid);
-
         timeAxis.setForceZeroInRange(false);
         LineChart<Number, Number> chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis,
                 new NumberAxis());
@@ -64,36 +39,27 @@ public final class OverviewView extends BorderPane {
         setCenter(chart);
     }
 
-    private void tile(FlowPane grid, String id, String title, Function<JsonNode, String> read) {
-        tiles.add(new Tile(StatTile.addTo(grid, "overview-" + id, title), read));
-    }
-
     private void initListeners() {
-        state.statsProperty().addListener((observable, before, stats) -> {
-            if (stats != null) {
-                tiles.forEach(tile -> tile.value().setText(tile.read().apply(stats)));
-            }
+        for (OverviewViewModel.Figure figure : model.figures()) {
+            StatTile.addTo(grid, "overview-" + figure.id(), figure.title()).textProperty().bind(figure.value());
+        }
+        model.samples().addListener((ListChangeListener<Sample>) change -> redrawChart());
+        model.windowProperty().addListener((observable, before, window) -> {
+            timeAxis.setLowerBound(window.lower());
+            timeAxis.setUpperBound(window.upper());
+            timeAxis.setTickUnit(window.tickUnit());
         });
-        state.samples().addListener((ListChangeListener<Sample>) change -> redrawChart());
     }
 
     /** Rebuilds both series with one setAll each (the window is bounded, so is the work). */
     private void redrawChart() {
         List<XYChart.Data<Number, Number>> rates = new ArrayList<>();
         List<XYChart.Data<Number, Number>> latencies = new ArrayList<>();
-        for (Sample sample : state.samples()) {
+        for (Sample sample : model.samples()) {
             rates.add(new XYChart.Data<>(sample.atSeconds(), sample.messagesPerSecond()));
             latencies.add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms()));
         }
         rate.getData().setAll(rates);
         p99.getData().setAll(latencies);
-        if (!state.samples().isEmpty()) {
-            double last = state.samples().get(state.samples().size() - 1).atSeconds();
-            double lower = Math.max(0, last - 600);
-            double upper = Math.max(60, last);
-            timeAxis.setLowerBound(lower);
-            timeAxis.setUpperBound(upper);
-            timeAxis.setTickUnit(Math.max(10, Math.ceil((upper - lower) / 60) * 10));
-        }
     }
 }

@@ -1,10 +1,8 @@
 package dev.switchboard.console.ui.runs;
 
-import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
 import dev.switchboard.console.ui.common.Tables;
-import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -17,7 +15,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
-import java.util.List;
+import org.controlsfx.control.textfield.TextFields;
 
 /**
  * Runs in flight and recent; the selected run's five-event timeline as a waterfall (each event at
@@ -27,24 +25,22 @@ import java.util.List;
 public final class RunsView extends SplitPane {
     private static final double LANE_WIDTH = 200;
 
-    private final ConsoleState state;
+    private final RunsViewModel model;
     private final TableView<RunRow> table = new TableView<>();
     private final ListView<TimelineEvent> timeline = new ListView<>();
     private final CheckBox flaggedOnly = new CheckBox("flagged only");
-    private final TextField userFilter = new TextField();
-    private final Label selected = new Label("select a run");
-    private final FilteredList<RunRow> filtered;
+    private final TextField userFilter = TextFields.createClearableTextField();
+    private final Label selected = new Label();
 
-    public RunsView(ConsoleState state) {
-        this.state = state;
-        this.filtered = new FilteredList<>(state.runs());
+    public RunsView(RunsViewModel model) {
+        this.model = model;
         createView();
         initListeners();
     }
 
     private void createView() {
         setId("runs");
-        Tables.fill(table, "runs-table", filtered);
+        Tables.fill(table, "runs-table", model.shown());
         Tables.propertyColumn(table, "User", RunRow::userIdProperty);
         Tables.propertyColumn(table, "Thread", RunRow::threadIdProperty);
         Tables.textColumn(table, "Run", RunRow::runId);
@@ -68,20 +64,12 @@ public final class RunsView extends SplitPane {
     }
 
     private void initListeners() {
-        table.getSelectionModel().selectedItemProperty().addListener((observable, before, run) -> {
-            timeline.setItems(run == null ? null : run.timeline());
-            selected.setText(run == null ? "select a run"
-                    : run.runId() + " · " + run.userIdProperty().get() + " · " + run.statusProperty().get());
-        });
-        flaggedOnly.selectedProperty().addListener((observable, before, on) -> refilter());
-        userFilter.textProperty().addListener((observable, before, text) -> refilter());
-    }
-
-    private void refilter() {
-        String user = userFilter.getText() == null ? "" : userFilter.getText().trim();
-        boolean flagged = flaggedOnly.isSelected();
-        filtered.setPredicate(run -> (!flagged || !run.flagsProperty().get().isEmpty())
-                && (user.isEmpty() || run.userIdProperty().get().contains(user)));
+        table.getSelectionModel().selectedItemProperty().addListener((observable, before, run) ->
+                model.selectedProperty().set(run));
+        timeline.itemsProperty().bind(model.timelineProperty());
+        selected.textProperty().bind(model.selectedSummaryProperty());
+        flaggedOnly.selectedProperty().bindBidirectional(model.flaggedOnlyProperty());
+        userFilter.textProperty().bindBidirectional(model.userFilterProperty());
     }
 
     /** One waterfall row: the event's name, then a bar at its offset (a tool's bar spans its duration). */
@@ -94,24 +82,15 @@ public final class RunsView extends SplitPane {
                 setText(null);
                 return;
             }
-            Label name = new Label(String.format("%2d %-16s %5d ms %s", event.seq(), event.type(), event.offsetMs(),
-                    event.tool() != null ? event.tool() + (event.type().equals("tool_completed")
-                            ? " (" + event.durationMs() + " ms)" : "") : event.status() != null ? event.status() : ""));
+            Label name = new Label(RunsViewModel.describe(event));
             name.setMinWidth(290);
             name.setStyle("-fx-font-family: monospace;");
             Region bar = new Region();
             bar.getStyleClass().addAll("timeline-bar", event.type().replace('_', '-'));
-            // the lane spans the whole run, so the scale follows the run's length
-            List<TimelineEvent> all = getListView().getItems();
-            double total = Math.max(1, all.isEmpty() ? 1 : all.get(all.size() - 1).offsetMs());
-            double scale = LANE_WIDTH / total;
-            boolean span = event.type().equals("tool_completed");
-            double width = span ? Math.max(4, event.durationMs() * scale) : 4;
-            double start = span ? Math.max(0, (event.offsetMs() - event.durationMs()) * scale)
-                    : Math.min(LANE_WIDTH - 4, event.offsetMs() * scale);
-            bar.setLayoutX(start);
-            bar.setPrefSize(width, 12);
-            bar.resize(width, 12);
+            RunsViewModel.Bar where = RunsViewModel.bar(event, getListView().getItems(), LANE_WIDTH);
+            bar.setLayoutX(where.start());
+            bar.setPrefSize(where.width(), 12);
+            bar.resize(where.width(), 12);
             Pane lane = new Pane(bar);
             lane.setPrefSize(LANE_WIDTH, 14);
             lane.setMinWidth(LANE_WIDTH);

@@ -1,6 +1,5 @@
 package dev.switchboard.console.ui.types;
 
-import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.TypeRow;
 import dev.switchboard.console.ui.common.Tables;
 import java.util.ArrayList;
@@ -18,20 +17,20 @@ import javafx.scene.control.TableView;
 
 /** Counts, rates and errors per message type: a sortable table and a bar chart. */
 public final class TypesView extends SplitPane {
-    private final ConsoleState state;
+    private final TypesViewModel model;
     private final TableView<TypeRow> table = new TableView<>();
     private final XYChart.Series<String, Number> counts = new XYChart.Series<>();
 
-    public TypesView(ConsoleState state) {
-        this.state = state;
+    public TypesView(TypesViewModel model) {
+        this.model = model;
         createView();
-        state.types().addListener((ListChangeListener<TypeRow>) change -> redraw());
+        initListeners();
     }
 
     private void createView() {
         setId("types");
         setOrientation(Orientation.VERTICAL);
-        Tables.fill(table, "types-table", state.types());
+        Tables.fill(table, "types-table", model.types());
         Tables.valueColumn(table, "Type", TypeRow::type);
         Tables.valueColumn(table, "Count", TypeRow::count);
         Tables.valueColumn(table, "Per second", TypeRow::rate);
@@ -44,6 +43,10 @@ public final class TypesView extends SplitPane {
         getItems().addAll(table, chart);
     }
 
+    private void initListeners() {
+        model.types().addListener((ListChangeListener<TypeRow>) change -> redraw());
+    }
+
     /**
      * Moves the bars to the new counts. Bars are kept and updated in place, and only a new type
      * gets a new one: each new bar makes the chart create a node with listeners that JavaFX 21
@@ -53,7 +56,7 @@ public final class TypesView extends SplitPane {
         Map<String, XYChart.Data<String, Number>> shown = new HashMap<>();
         counts.getData().forEach(bar -> shown.put(bar.getXValue(), bar));
         List<XYChart.Data<String, Number>> bars = new ArrayList<>();
-        for (TypeRow row : state.types()) {
+        for (TypeRow row : model.types()) {
             XYChart.Data<String, Number> bar = shown.get(row.type());
             if (bar == null) {
                 bar = new XYChart.Data<>(row.type(), row.count());

@@ -3,8 +3,7 @@ package dev.switchboard.console.ui.types;
 import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.feed.MonitorFrames;
 import dev.switchboard.console.state.ConsoleState;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,15 +24,16 @@ class TypesViewTest {
 
     @Start
     void start(Stage stage) {
-        view = new TypesView(state);
+        TypesViewModel model = new TypesViewModel();
+        state.addListener(model);
+        view = new TypesView(model);
         stage.setScene(new Scene(view, 600, 400));
         stage.show();
     }
 
     private void update(String byType) throws Exception {
-        ObjectNode update = (ObjectNode) new ObjectMapper().readTree(
-                "{\"type\":\"monitor_update\",\"stats\":{\"by_type\":" + byType + "},\"events\":[]}");
-        state.offer(update);
+        state.offer(MonitorFrames.read(
+                "{\"type\":\"monitor_update\",\"stats\":{\"by_type\":" + byType + "},\"events\":[]}"));
         WaitForAsyncUtils.asyncFx(state::applyPending).get(5, TimeUnit.SECONDS);
     }
 

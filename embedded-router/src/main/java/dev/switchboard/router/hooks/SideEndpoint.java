@@ -1,4 +1,4 @@
-package dev.switchboard.router.transport;
+package dev.switchboard.router.hooks;
 
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.connections.ConnectionSink;

@@ -1,4 +1,4 @@
-package dev.switchboard.router.transport;
+package dev.switchboard.router.hooks;
 
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protocol.ClientMessage;

@@ -1,0 +1,46 @@
+package dev.switchboard.console.feed;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.protocol.Json;
+
+/**
+ * Reads monitor documents into the monitor protocol's records, on the thread that received them
+ * (a feed thread, never the FX thread): a {@code monitor_snapshot}, a {@code monitor_update}, or
+ * the snapshot in the {@code command_result} of a {@code snapshot} command.
+ */
+public final class MonitorFrames {
+
+    private MonitorFrames() {
+    }
+
+    /** The frame {@code document} holds, or null when it holds none or is malformed. */
+    public static MonitorFrame read(JsonNode document) {
+        if (document == null) {
+            return null;
+        }
+        String type = document.path("type").asText();
+        JsonNode frame = type.equals("command_result") ? document.path("result") : document;
+        String frameType = frame.path("type").asText();
+        if (!frameType.equals(MonitorSnapshot.TYPE) && !frameType.equals(MonitorUpdate.TYPE)) {
+            return null;
+        }
+        try {
+            return Json.mapper().treeToValue(frame, MonitorFrame.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The frame in one line of JSON, or null when it holds none or is malformed. */
+    public static MonitorFrame read(String text) {
+        try {
+            return read(Json.mapper().readTree(text));
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.switchboard.console.ui;
+
+import dev.switchboard.console.feed.ConsoleFeed;
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.ui.connections.ConnectionsViewModel;
+import dev.switchboard.console.ui.errors.ErrorsViewModel;
+import dev.switchboard.console.ui.log.LogViewModel;
+import dev.switchboard.console.ui.overview.OverviewViewModel;
+import dev.switchboard.console.ui.protection.ProtectionViewModel;
+import dev.switchboard.console.ui.runs.RunsViewModel;
+import dev.switchboard.console.ui.types.TypesViewModel;
+import java.util.concurrent.Executor;
+
+/**
+ * The view models of the features the feed drives, each handed every batch of {@link ConsoleState}'s
+ * tick (the inject and simulate panels have their own ticks). Made once per window, and by tests
+ * that look at the whole console without one.
+ */
+public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel connections, TypesViewModel types,
+                                RunsViewModel runs, ErrorsViewModel errors, LogViewModel log,
+                                ProtectionViewModel protection) {
+
+    /**
+     * Makes the view models and has {@code state} hand them its batches.
+     *
+     * @param feed     where operator commands go
+     * @param uiThread runs command answers on the FX thread ({@code Platform::runLater}; in a test
+     *                 without a window, {@code Runnable::run})
+     */
+    public static ConsoleViewModels attach(ConsoleState state, ConsoleFeed feed, Executor uiThread) {
+        ConsoleState.Limits limits = state.limits();
+        ConsoleViewModels models = new ConsoleViewModels(new OverviewViewModel(limits, state.startedAtMillis()),
+                new ConnectionsViewModel(feed, uiThread), new TypesViewModel(), new RunsViewModel(limits),
+                new ErrorsViewModel(limits), new LogViewModel(limits), new ProtectionViewModel());
+        state.addListener(models.overview());
+        state.addListener(models.connections());
+        state.addListener(models.types());
+        state.addListener(models.runs());
+        state.addListener(models.errors());
+        state.addListener(models.log());
+        state.addListener(models.protection());
+        return models;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.switchboard.console.ui.log;
+
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.LogRow;
+import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * The live log's state: every message in and event out, oldest first and bounded, the filters
+ * (user, type, direction) and pause, which freezes what is shown while the log goes on. No scene
+ * graph.
+ */
+public final class LogViewModel implements MonitorBatch.Listener {
+    /** The directions a user can pick. */
+    public static final List<String> DIRECTIONS = List.of("both", "in", "out");
+
+    private final int limit;
+    private final ObservableList<LogRow> lines = FXCollections.observableArrayList();
+    private final ObservableList<LogRow> linesView = FXCollections.unmodifiableObservableList(lines);
+    private final FilteredList<LogRow> filtered = new FilteredList<>(linesView);
+    private final StringProperty userFilter = new SimpleStringProperty(this, "userFilter", "");
+    private final StringProperty typeFilter = new SimpleStringProperty(this, "typeFilter", "");
+    private final ObjectProperty<String> direction = new SimpleObjectProperty<>(this, "direction", "both");
+    private final BooleanProperty paused = new SimpleBooleanProperty(this, "paused");
+    private final ReadOnlyObjectWrapper<ObservableList<LogRow>> shown = new ReadOnlyObjectWrapper<>(this, "shown",
+            filtered);
+    private final ReadOnlyStringWrapper pauseText = new ReadOnlyStringWrapper(this, "pauseText", "Pause");
+
+    public LogViewModel(ConsoleState.Limits limits) {
+        this.limit = limits.logLines();
+        userFilter.addListener((observable, before, text) -> refilter());
+        typeFilter.addListener((observable, before, text) -> refilter());
+        direction.addListener((observable, before, value) -> refilter());
+        paused.addListener((observable, before, on) -> {
+            pauseText.set(on ? "Resume" : "Pause");
+            shown.set(on ? FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(filtered))
+                    : filtered);
+        });
+    }
+
+    private void refilter() {
+        String user = userFilter.get() == null ? "" : userFilter.get().trim();
+        String type = typeFilter.get() == null ? "" : typeFilter.get().trim();
+        String dir = direction.get() == null ? "both" : direction.get();
+        filtered.setPredicate(row -> (user.isEmpty() || row.userId().contains(user))
+                && (type.isEmpty() || row.type().contains(type))
+                && ("both".equals(dir) || row.direction().equals(dir)));
+    }
+
+    @Override
+    public void apply(MonitorBatch batch) {
+        List<LogRow> added = new ArrayList<>();
+        for (MonitorFrame frame : batch.frames()) {
+            if (frame instanceof MonitorUpdate update) {
+                for (MonitorEvent event : update.events()) {
+                    LogRow line = line(event);
+                    if (line != null) {
+                        added.add(line);
+                    }
+                }
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        // one change per batch: the table rebuilds once, not once per event
+        lines.addAll(added.size() > limit ? added.subList(added.size() - limit, added.size()) : added);
+        if (lines.size() > limit) {
+            lines.remove(0, lines.size() - limit);
+        }
+    }
+
+    /** The log line of an event, or null for the kinds the log does not show. */
+    static LogRow line(MonitorEvent event) {
+        if (event instanceof MonitorEvent.MessageIn message) {
+            return new LogRow(message.at(), "in", orEmpty(message.userId()), orEmpty(message.type()),
+                    message.priority() + "/" + message.label()
+                            + (message.messageId() != null ? " " + message.messageId() : ""));
+        }
+        if (event instanceof MonitorEvent.RunEvent runEvent) {
+            return new LogRow(runEvent.at(), "out", orEmpty(runEvent.userId()), orEmpty(runEvent.type()),
+                    runEvent.runId() + " #" + runEvent.seq());
+        }
+        if (event instanceof MonitorEvent.UserEvent userEvent) {
+            return new LogRow(userEvent.at(), "out", orEmpty(userEvent.userId()), orEmpty(userEvent.type()), "");
+        }
+        if (event instanceof MonitorEvent.ErrorSent error) {
+            return new LogRow(error.at(), "out", orEmpty(error.userId()), "error", error.code() + " for " + error.type());
+        }
+        return null;
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    /** Every line kept, oldest first. */
+    public ObservableList<LogRow> lines() {
+        return linesView;
+    }
+
+    /** What the table shows: the filtered lines, or a frozen copy of them while paused. */
+    public ReadOnlyObjectProperty<ObservableList<LogRow>> shownProperty() {
+        return shown.getReadOnlyProperty();
+    }
+
+    public StringProperty userFilterProperty() {
+        return userFilter;
+    }
+
+    public StringProperty typeFilterProperty() {
+        return typeFilter;
+    }
+
+    /** One of {@link #DIRECTIONS}. */
+    public ObjectProperty<String> directionProperty() {
+        return direction;
+    }
+
+    public BooleanProperty pausedProperty() {
+        return paused;
+    }
+
+    /** The pause button's text: "Pause", or "Resume" while paused. */
+    public ReadOnlyStringProperty pauseTextProperty() {
+        return pauseText.getReadOnlyProperty();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.switchboard.console.ui.overview;
+
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.console.state.Sample;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.Stats;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The overview's state: the headline figures as text, and a sample a second (throughput, routing
+ * p99, runs in flight) over a fixed window with the chart's time axis bounds. No scene graph.
+ */
+public final class OverviewViewModel implements MonitorBatch.Listener {
+
+    /**
+     * One headline figure.
+     *
+     * @param id    the tile's id (its value label is {@code overview-<id>})
+     * @param title its caption
+     */
+    public record Figure(String id, String title, ReadOnlyStringProperty value) {
+    }
+
+    /**
+     * The chart's time axis, in seconds since the console started.
+     *
+     * @param lower    the left bound
+     * @param upper    the right bound
+     * @param tickUnit seconds between ticks
+     */
+    public record TimeWindow(double lower, double upper, double tickUnit) {
+    }
+
+    private record Reading(Figure figure, ReadOnlyStringWrapper value, Function<Stats, String> read) {
+    }
+
+    private final int sampleLimit;
+    private final long startedAt;
+    private final List<Reading> readings;
+    private final List<Figure> figures;
+    private final ObservableList<Sample> samples = FXCollections.observableArrayList();
+    private final ObservableList<Sample> samplesView = FXCollections.unmodifiableObservableList(samples);
+    private final ReadOnlyObjectWrapper<TimeWindow> window = new ReadOnlyObjectWrapper<>(this, "window",
+            new TimeWindow(0, 60, 10));
+    private long lastSampleAt = -1;
+
+    /**
+     * @param limits          how many samples to keep
+     * @param startedAtMillis the console's start (the time axis's origin)
+     */
+    public OverviewViewModel(ConsoleState.Limits limits, long startedAtMillis) {
+        this.sampleLimit = limits.samples();
+        this.startedAt = startedAtMillis;
+        this.readings = List.of(
+                reading("connections", "Connections", s -> Integer.toString(s.connections())),
+                reading("users", "Users", s -> Integer.toString(s.users())),
+                reading("rate", "Messages/s", s -> Double.toString(s.messagesPerSecond())),
+                reading("p50", "Routing p50 ms", s -> latency(s, "p50")),
+                reading("p95", "Routing p95 ms", s -> latency(s, "p95")),
+                reading("p99", "Routing p99 ms", s -> latency(s, "p99")),
+                reading("handler-errors", "Handler errors", s -> Long.toString(s.handlerErrors())),
+                reading("rate-limited", "Rate-limited", s -> Long.toString(s.rateLimited())),
+                reading("queue-depth", "Queue depth", s -> Long.toString(s.queued())),
+                reading("runs-in-flight", "Runs in flight", s -> Integer.toString(s.runsInFlight())));
+        this.figures = readings.stream().map(Reading::figure).toList();
+    }
+
+    private static Reading reading(String id, String title, Function<Stats, String> read) {
+        ReadOnlyStringWrapper value = new ReadOnlyStringWrapper("–");
+        return new Reading(new Figure(id, title, value.getReadOnlyProperty()), value, read);
+    }
+
+    private static String latency(Stats stats, String percentile) {
+        Double value = stats.routingLatencyMs().get(percentile);
+        return value == null ? "0" : value.toString();
+    }
+
+    @Override
+    public void apply(MonitorBatch batch) {
+        long now = batch.nowMillis();
+        boolean sampled = false;
+        for (MonitorFrame frame : batch.frames()) {
+            Stats stats = frame.stats() != null ? frame.stats() : Stats.none();
+            if (lastSampleAt < 0 || now - lastSampleAt >= 1000) {
+                samples.add(new Sample((now - startedAt) / 1000.0, stats.messagesPerSecond(), stats.latencyMs("p99"),
+                        stats.runsInFlight()));
+                lastSampleAt = now;
+                sampled = true;
+            }
+        }
+        MonitorFrame latest = batch.latest();
+        if (latest != null) {
+            Stats stats = latest.stats() != null ? latest.stats() : Stats.none();
+            readings.forEach(reading -> reading.value().set(reading.read().apply(stats)));
+        }
+        if (sampled) {
+            if (samples.size() > sampleLimit) {
+                samples.remove(0, samples.size() - sampleLimit);
+            }
+            double last = samples.get(samples.size() - 1).atSeconds();
+            double lower = Math.max(0, last - 600);
+            double upper = Math.max(60, last);
+            window.set(new TimeWindow(lower, upper, Math.max(10, Math.ceil((upper - lower) / 60) * 10)));
+        }
+    }
+
+    /** The headline figures, in the order shown. */
+    public List<Figure> figures() {
+        return figures;
+    }
+
+    /** A sample a second, oldest first, at most the limit's count. */
+    public ObservableList<Sample> samples() {
+        return samplesView;
+    }
+
+    /** The chart's time axis: the last 10 minutes, at least one. */
+    public ReadOnlyObjectProperty<TimeWindow> windowProperty() {
+        return window.getReadOnlyProperty();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.switchboard.console.ui.runs;
+
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.console.state.RunHistory;
+import dev.switchboard.console.state.RunRow;
+import dev.switchboard.console.state.TimelineEvent;
+import java.util.List;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+
+/**
+ * The agent-runs view's state: the runs (in flight and recent, flagged when they look wrong),
+ * filtered by user and to flagged ones, the selected run's timeline, and how a timeline row reads
+ * and where its bar goes. No scene graph.
+ */
+public final class RunsViewModel implements MonitorBatch.Listener {
+
+    /**
+     * Where a timeline row's bar goes in a lane: a point for an event, a span for a tool.
+     *
+     * @param start where it starts, from the lane's left
+     * @param width how wide it is
+     */
+    public record Bar(double start, double width) {
+    }
+
+    private final RunHistory history;
+    private final FilteredList<RunRow> filtered;
+    private final StringProperty userFilter = new SimpleStringProperty(this, "userFilter", "");
+    private final BooleanProperty flaggedOnly = new SimpleBooleanProperty(this, "flaggedOnly");
+    private final ObjectProperty<RunRow> selected = new SimpleObjectProperty<>(this, "selected");
+    private final ReadOnlyObjectWrapper<ObservableList<TimelineEvent>> timeline =
+            new ReadOnlyObjectWrapper<>(this, "timeline");
+    private final ReadOnlyStringWrapper selectedSummary = new ReadOnlyStringWrapper(this, "selectedSummary",
+            "select a run");
+
+    public RunsViewModel(ConsoleState.Limits limits) {
+        this.history = new RunHistory(limits.runs(), limits.stuckAfterMs());
+        this.filtered = new FilteredList<>(history.runs());
+        userFilter.addListener((observable, before, text) -> refilter());
+        flaggedOnly.addListener((observable, before, on) -> refilter());
+        selected.addListener((observable, before, run) -> {
+            timeline.set(run == null ? null : run.timeline());
+            selectedSummary.set(run == null ? "select a run"
+                    : run.runId() + " · " + run.userIdProperty().get() + " · " + run.statusProperty().get());
+        });
+    }
+
+    @Override
+    public void apply(MonitorBatch batch) {
+        history.apply(batch);
+    }
+
+    private void refilter() {
+        String user = userFilter.get() == null ? "" : userFilter.get().trim();
+        boolean flagged = flaggedOnly.get();
+        filtered.setPredicate(run -> (!flagged || !run.flagsProperty().get().isEmpty())
+                && (user.isEmpty() || run.userIdProperty().get().contains(user)));
+    }
+
+    /** A timeline row's text: seq, type, offset, and the tool (with its duration) or the final status. */
+    public static String describe(TimelineEvent event) {
+        return String.format("%2d %-16s %5d ms %s", event.seq(), event.type(), event.offsetMs(),
+                event.tool() != null ? event.tool() + (event.type().equals("tool_completed")
+                        ? " (" + event.durationMs() + " ms)" : "") : event.status() != null ? event.status() : "");
+    }
+
+    /**
+     * Where {@code event}'s bar goes in a lane {@code laneWidth} wide that spans the whole run
+     * ({@code runEvents}' last offset), so the scale follows the run's length.
+     */
+    public static Bar bar(TimelineEvent event, List<TimelineEvent> runEvents, double laneWidth) {
+        double total = Math.max(1, runEvents.isEmpty() ? 1 : runEvents.get(runEvents.size() - 1).offsetMs());
+        double scale = laneWidth / total;
+        boolean span = event.type().equals("tool_completed");
+        double width = span ? Math.max(4, event.durationMs() * scale) : 4;
+        double start = span ? Math.max(0, (event.offsetMs() - event.durationMs()) * scale)
+                : Math.min(laneWidth - 4, event.offsetMs() * scale);
+        return new Bar(start, width);
+    }
+
+    /** Every run kept, newest first. */
+    public ObservableList<RunRow> runs() {
+        return history.runs();
+    }
+
+    /** The runs the filters let through, newest first. */
+    public ObservableList<RunRow> shown() {
+        return filtered;
+    }
+
+    /** Part of a user id; empty shows everyone. */
+    public StringProperty userFilterProperty() {
+        return userFilter;
+    }
+
+    /** Whether only runs that look wrong are shown. */
+    public BooleanProperty flaggedOnlyProperty() {
+        return flaggedOnly;
+    }
+
+    /** The run the user looks at, or null. */
+    public ObjectProperty<RunRow> selectedProperty() {
+        return selected;
+    }
+
+    /** The selected run's events in arrival order, or null when none is selected. */
+    public ReadOnlyObjectProperty<ObservableList<TimelineEvent>> timelineProperty() {
+        return timeline.getReadOnlyProperty();
+    }
+
+    /** "run · user · status", or "select a run". */
+    public ReadOnlyStringProperty selectedSummaryProperty() {
+        return selectedSummary.getReadOnlyProperty();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.switchboard.console.ui.connections;
+
+import static dev.switchboard.console.ui.Frames.batch;
+import static dev.switchboard.console.ui.Frames.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.feed.ConsoleFeed;
+import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.UserEndpoint;
+import dev.switchboard.console.state.ConnectionRow;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The connections view model, fed by hand, without a window. */
+class ConnectionsViewModelTest {
+
+    private static String connection(String id, String user) {
+        return "{'connection_id':'" + id + "','user_id':'" + user + "','remote_address':'127.0.0.1:1',"
+                + "'thread_id':null,'connected_at':'2026-01-01T00:00:00Z','last_activity':'2026-01-01T00:00:01Z',"
+                + "'messages_in':2,'messages_out':3}";
+    }
+
+    private static String opened(String id, String user) {
+        return "{'kind':'connection_opened','at':'2026-01-01T00:00:00Z','connection':" + connection(id, user) + "}";
+    }
+
+    private static String closed(String id, String user) {
+        return "{'kind':'connection_closed','at':'2026-01-01T00:00:00Z','connection':" + connection(id, user) + "}";
+    }
+
+    /** Answers every command with {@code reply} and remembers the commands. */
+    private static final class AnsweringFeed implements ConsoleFeed {
+        final List<JsonNode> commands = new ArrayList<>();
+        final ObjectNode reply;
+
+        AnsweringFeed(String reply) throws Exception {
+            this.reply = (ObjectNode) new ObjectMapper().readTree(reply.replace('\'', '"'));
+        }
+
+        @Override
+        public String source() {
+            return "test";
+        }
+
+        @Override
+        public void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status) {
+        }
+
+        @Override
+        public CompletionStage<ObjectNode> command(JsonNode command) {
+            commands.add(command);
+            return CompletableFuture.completedFuture(reply);
+        }
+
+        @Override
+        public CompletionStage<UserEndpoint> userEndpoint(String userId) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no"));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void groupsTheConnectionsByUserAndFollowsOpensAndCloses() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        model.apply(batch(0, "{'type':'monitor_snapshot','connections':[" + connection("c-1", "bob") + ","
+                + connection("c-2", "alice") + "," + connection("c-3", "bob") + "]}"));
+        assertThat(model.users()).extracting(ConnectionsViewModel.UserConnections::userId)
+                .containsExactly("alice", "bob");
+        assertThat(model.users().get(1).connections()).extracting(ConnectionRow::connectionId)
+                .containsExactly("c-1", "c-3");
+        assertThat(model.summaryProperty().get()).isEqualTo("2 users, 3 connections");
+
+        // opened and closed in the same update: never shown
+        model.apply(batch(0, update(opened("c-4", "carol") + "," + closed("c-4", "carol") + ","
+                + closed("c-2", "alice") + "," + opened("c-5", "dave"))));
+        assertThat(model.connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1", "c-3", "c-5");
+        assertThat(model.connections().get(0).threadId()).isEmpty();
+        assertThat(model.connections().get(0).messagesOut()).isEqualTo(3);
+
+        model.filterProperty().set("da");
+        assertThat(model.users()).extracting(ConnectionsViewModel.UserConnections::userId).containsExactly("dave");
+        assertThat(model.summaryProperty().get()).isEqualTo("1 users, 3 connections");
+    }
+
+    @Test
+    void disconnectsAConnectionOrAUserAndSaysWhatTheRouterAnswered() throws Exception {
+        AnsweringFeed done = new AnsweringFeed("{'type':'command_result','reply_to':'x','result':{'disconnected':2}}");
+        ConnectionsViewModel model = new ConnectionsViewModel(done, Runnable::run);
+        model.disconnect(new ConnectionRow("", "bob", "", "", "", "", 0, 0));
+        model.disconnect(new ConnectionRow("c-1", "bob", "", "", "", "", 0, 0));
+        assertThat(done.commands).extracting(command -> command.toString()).containsExactly(
+                "{\"type\":\"disconnect_user\",\"user_id\":\"bob\"}",
+                "{\"type\":\"disconnect\",\"connection_id\":\"c-1\"}");
+        assertThat(model.actionResultProperty().get()).isEqualTo("disconnected 2");
+
+        ConnectionsViewModel refused = new ConnectionsViewModel(new AnsweringFeed("{'type':'error','code':'forbidden',"
+                + "'message':'this command needs the operator role','reply_to':'x'}"), Runnable::run);
+        refused.disconnect(new ConnectionRow("", "bob", "", "", "", "", 0, 0));
+        assertThat(refused.actionResultProperty().get())
+                .isEqualTo("refused: forbidden (this command needs the operator role)");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.console.ui.log;
+
+import static dev.switchboard.console.ui.Frames.batch;
+import static dev.switchboard.console.ui.Frames.error;
+import static dev.switchboard.console.ui.Frames.runEvent;
+import static dev.switchboard.console.ui.Frames.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.LogRow;
+import org.junit.jupiter.api.Test;
+
+/** The live log's view model, fed by hand, without a window. */
+class LogViewModelTest {
+    private static final String MESSAGE = "{'kind':'message','at':'2026-01-01T00:00:00Z','direction':'in',"
+            + "'user_id':'bob','connection_id':'c-1','type':'ping','message_id':'m-1','thread_id':null,"
+            + "'priority':'critical','label':'liveness'}";
+
+    @Test
+    void showsMessagesInAndEventsOutOldestFirstAndBounded() {
+        LogViewModel model = new LogViewModel(new ConsoleState.Limits(10, 10, 10, 5_000, 3));
+        model.apply(batch(0, update(MESSAGE + "," + runEvent("agent_started", 1, "") + ","
+                + "{'kind':'breaker','at':'2026-01-01T00:00:00Z','breaker':'b','from':'closed','to':'open'},"
+                + error("carol", "unknown_type"))));
+        assertThat(model.lines()).extracting(LogRow::type).containsExactly("ping", "agent_started", "error");
+        assertThat(model.lines()).extracting(LogRow::detail)
+                .containsExactly("critical/liveness m-1", "run-1 #1", "unknown_type for x");
+        model.apply(batch(0, update(MESSAGE)));
+        assertThat(model.lines()).extracting(LogRow::type).containsExactly("agent_started", "error", "ping");
+    }
+
+    @Test
+    void filtersByUserTypeAndDirectionAndFreezesWhilePaused() {
+        LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults());
+        model.apply(batch(0, update(MESSAGE + "," + runEvent("agent_started", 1, ""))));
+        model.directionProperty().set("in");
+        assertThat(model.shownProperty().get()).extracting(LogRow::userId).containsExactly("bob");
+        model.directionProperty().set("both");
+        model.typeFilterProperty().set("agent");
+        assertThat(model.shownProperty().get()).extracting(LogRow::userId).containsExactly("alice");
+        model.typeFilterProperty().set("");
+        model.userFilterProperty().set("ali");
+        assertThat(model.shownProperty().get()).hasSize(1);
+        model.userFilterProperty().set("");
+
+        model.pausedProperty().set(true);
+        assertThat(model.pauseTextProperty().get()).isEqualTo("Resume");
+        model.apply(batch(0, update(MESSAGE)));
+        assertThat(model.shownProperty().get()).hasSize(2);
+        model.pausedProperty().set(false);
+        assertThat(model.pauseTextProperty().get()).isEqualTo("Pause");
+        assertThat(model.shownProperty().get()).hasSize(3);
+    }
+}

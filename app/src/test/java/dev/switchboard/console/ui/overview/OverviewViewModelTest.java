@@ -1,0 +1,48 @@
+package dev.switchboard.console.ui.overview;
+
+import static dev.switchboard.console.ui.Frames.batch;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.Sample;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The overview's view model, fed by hand, without a window. */
+class OverviewViewModelTest {
+    private static final String STATS = "{'type':'monitor_update','stats':{'connections':3,'users':2,"
+            + "'messages_per_second':15.5,'handler_errors':1,'rate_limited':4,'routing_latency_ms':{'p50':0.5,"
+            + "'p99':2.25},'queue_depth':{'critical':1,'low':2},'runs_in_flight':5},'events':[]}";
+
+    private static Map<String, String> figures(OverviewViewModel model) {
+        Map<String, String> shown = new LinkedHashMap<>();
+        model.figures().forEach(figure -> shown.put(figure.id(), figure.value().get()));
+        return shown;
+    }
+
+    @Test
+    void showsTheHeadlineFiguresAsText() {
+        OverviewViewModel model = new OverviewViewModel(ConsoleState.Limits.defaults(), 0);
+        assertThat(figures(model).values()).containsOnly("–");
+        model.apply(batch(1_000, STATS));
+        assertThat(figures(model)).containsExactly(Map.entry("connections", "3"), Map.entry("users", "2"),
+                Map.entry("rate", "15.5"), Map.entry("p50", "0.5"), Map.entry("p95", "0"), Map.entry("p99", "2.25"),
+                Map.entry("handler-errors", "1"), Map.entry("rate-limited", "4"), Map.entry("queue-depth", "3"),
+                Map.entry("runs-in-flight", "5"));
+    }
+
+    @Test
+    void samplesOnceASecondInABoundedWindow() {
+        OverviewViewModel model = new OverviewViewModel(new ConsoleState.Limits(10, 10, 3, 5_000, 10), 0);
+        for (int second = 1; second <= 5; second++) {
+            model.apply(batch(second * 1_000L, STATS, STATS));
+            model.apply(batch(second * 1_000L + 500, STATS));
+        }
+        assertThat(model.samples()).extracting(Sample::atSeconds).containsExactly(3.0, 4.0, 5.0);
+        assertThat(model.samples().get(0)).isEqualTo(new Sample(3, 15.5, 2.25, 5));
+        assertThat(model.windowProperty().get()).isEqualTo(new OverviewViewModel.TimeWindow(0, 60, 10));
+        model.apply(batch(700_000, STATS));
+        assertThat(model.windowProperty().get()).isEqualTo(new OverviewViewModel.TimeWindow(100, 700, 100));
+    }
+}

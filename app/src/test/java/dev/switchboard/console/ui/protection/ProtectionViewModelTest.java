@@ -1,0 +1,39 @@
+package dev.switchboard.console.ui.protection;
+
+import static dev.switchboard.console.ui.Frames.batch;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.router.monitor.wire.ProtectionState;
+import org.junit.jupiter.api.Test;
+
+/** The protection view model, fed by hand, without a window. */
+class ProtectionViewModelTest {
+    private static final String FRAME = "{'type':'monitor_update','stats':{'rate_limited':7,"
+            + "'queue_depth':{'critical':0,'normal':3}},'protection':{'breakers':{'backend:a':'closed',"
+            + "'handler:ping':'open'},'rate_limits':{'user':{'per_minute':100,'burst':20},'connection':"
+            + "{'per_minute':60,'burst':10},'liveness':{'per_minute':120,'burst':20},'overrides':{'bob':"
+            + "{'per_minute':5,'burst':5}}},'queue':{'capacity':10000,'per_user':200,'ttl_ms':{}},'strategy':"
+            + "'round_robin','backends':[{'name':'a','healthy':true,'breaker':'closed','in_flight':1,'runs':9,"
+            + "'failures':2,'average_latency_ms':31}],'rollout':{'mode':'partial','candidate':'b','percent':10,"
+            + "'changed_at':'2026-01-01T00:00:00Z','rollback_reason':null,'candidate_window':{'samples':4,"
+            + "'p95_ms':80,'success_rate':0.75},'stable_window':{'samples':9,'p95_ms':40,'success_rate':1.0}}},"
+            + "'events':[]}";
+
+    @Test
+    void describesLimitsQueueAndRolloutAndListsBreakersAndBackends() {
+        ProtectionViewModel model = new ProtectionViewModel();
+        model.apply(batch(0, FRAME));
+        assertThat(model.limitsProperty().get()).isEqualTo("user 100/min burst 20 · connection 60/min burst 10"
+                + " · liveness 120/min burst 20 · 1 overrides · 7 refused");
+        assertThat(model.queueProperty().get()).isEqualTo("critical 0  normal 3  (capacity 10000, per user 200)");
+        assertThat(model.rolloutProperty().get()).isEqualTo("partial · candidate b · 10% · candidate p95 80 ms,"
+                + " success 0.75 over 4 · stable p95 40 ms");
+        assertThat(model.breakers()).containsExactly(new ProtectionViewModel.BreakerRow("backend:a", "closed"),
+                new ProtectionViewModel.BreakerRow("handler:ping", "open"));
+        assertThat(model.backends()).containsExactly(new ProtectionState.Backend("a", true, "closed", 1, 9, 2, 31));
+
+        // a batch without frames changes nothing
+        model.apply(batch(0));
+        assertThat(model.breakers()).hasSize(2);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.switchboard.router.monitor.wire;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One element of a {@code monitor_update}'s {@code events}, told apart by its {@code kind}; each
+ * has {@code at}, when the router saw it. Listed in {@code src/docs/protocol.md}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "kind",
+        defaultImpl = MonitorEvent.Unknown.class)
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = MonitorEvent.MessageIn.class, name = "message"),
+        @JsonSubTypes.Type(value = MonitorEvent.RunEvent.class, name = "run_event"),
+        @JsonSubTypes.Type(value = MonitorEvent.UserEvent.class, name = "event"),
+        @JsonSubTypes.Type(value = MonitorEvent.ErrorSent.class, name = "error"),
+        @JsonSubTypes.Type(value = MonitorEvent.RunStarted.class, name = "run_started"),
+        @JsonSubTypes.Type(value = MonitorEvent.RunEnded.class, name = "run_ended"),
+        @JsonSubTypes.Type(value = MonitorEvent.ConnectionOpened.class, name = "connection_opened"),
+        @JsonSubTypes.Type(value = MonitorEvent.ConnectionClosed.class, name = "connection_closed"),
+        @JsonSubTypes.Type(value = MonitorEvent.BreakerTransition.class, name = "breaker"),
+        @JsonSubTypes.Type(value = MonitorEvent.RolloutChange.class, name = "rollout"),
+        @JsonSubTypes.Type(value = MonitorEvent.Unknown.class, name = "unknown")})
+public sealed interface MonitorEvent {
+
+    /** When the router saw it. */
+    Instant at();
+
+    /**
+     * {@code message}: a client message admitted by the protection pipeline.
+     *
+     * @param direction    always {@code in}
+     * @param userId       the sender
+     * @param connectionId the connection it came on
+     * @param type         its type
+     * @param messageId    its {@code message_id}, or null
+     * @param threadId     its {@code thread_id}, or null
+     * @param priority     its priority ({@code critical} … {@code low})
+     * @param label        its classification's label
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record MessageIn(Instant at, String direction, String userId, String connectionId, String type, String messageId,
+                     String threadId, String priority, String label) implements MonitorEvent {
+    }
+
+    /**
+     * {@code run_event}: an agent-run event sent to a user (its fields as the user got them).
+     *
+     * @param direction always {@code out}
+     * @param userId    the run's user
+     * @param type      {@code agent_started} … {@code agent_completed}
+     * @param runId     the run
+     * @param threadId  the run's thread
+     * @param seq       1, 2, … within the run
+     * @param timestamp the event's own ISO-8601 time, as the user got it
+     * @param data      the event's {@code data}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RunEvent(Instant at, String direction, String userId, String type, String runId, String threadId, int seq,
+                    String timestamp, RunEventData data) implements MonitorEvent {
+    }
+
+    /**
+     * The {@code data} of a run event; only the fields its type has are present (see the agent-run
+     * events in {@code src/docs/protocol.md}).
+     *
+     * @param agent      {@code agent_started}: the agent
+     * @param backend    {@code agent_started}: the backend serving the run
+     * @param thought    {@code agent_thinking}: the thought
+     * @param tool       {@code tool_executing}, {@code tool_completed}: the tool
+     * @param input      {@code tool_executing}: the tool's input
+     * @param output     {@code tool_completed}: the tool's output
+     * @param durationMs {@code tool_completed}: how long the tool took
+     * @param status     {@code agent_completed}: {@code completed}, {@code failed} or {@code cancelled}
+     * @param result     {@code agent_completed}: the answer of a completed run
+     * @param error      {@code agent_completed}: why a run failed or was cancelled
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record RunEventData(String agent, String backend, String thought, String tool, JsonNode input, JsonNode output,
+                        Long durationMs, String status, String result, String error) {
+    }
+
+    /**
+     * {@code event}: another event sent to a user ({@code quality_alert}), with its own fields.
+     *
+     * @param direction always {@code out}
+     * @param userId    the user
+     * @param type      the event's type
+     * @param fields    its other fields, in the order sent
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record UserEvent(Instant at, String direction, String userId, String type,
+                     @JsonAnySetter @JsonAnyGetter Map<String, Object> fields) implements MonitorEvent {
+        public UserEvent {
+            fields = fields == null ? new LinkedHashMap<>() : fields;
+        }
+    }
+
+    /**
+     * {@code error}: an error sent to a client; also an element of a snapshot's {@code recent_errors}.
+     *
+     * @param userId       the client's user
+     * @param connectionId its connection
+     * @param type         the offending message's type, or {@code invalid}
+     * @param code         the error code
+     * @param message      the error's text
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ErrorSent(Instant at, String userId, String connectionId, String type, String code, String message)
+            implements MonitorEvent {
+    }
+
+    /** {@code run_started}: a run began. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RunStarted(Instant at, RunSummary run) implements MonitorEvent {
+    }
+
+    /** {@code run_ended}: a run ended (it is kept for the snapshots' {@code recent_runs}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RunEnded(Instant at, RunSummary run) implements MonitorEvent {
+    }
+
+    /** {@code connection_opened}: a client connection opened. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ConnectionOpened(Instant at, ConnectionSummary connection) implements MonitorEvent {
+    }
+
+    /** {@code connection_closed}: a client connection closed. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ConnectionClosed(Instant at, ConnectionSummary connection) implements MonitorEvent {
+    }
+
+    /**
+     * {@code breaker}: a circuit breaker changed state.
+     *
+     * @param breaker its name
+     * @param from    the state it left
+     * @param to      the state it entered
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record BreakerTransition(Instant at, String breaker, String from, String to) implements MonitorEvent {
+    }
+
+    /**
+     * {@code rollout}: the rollout changed.
+     *
+     * @param change    {@code change} (by an operator) or {@code rollback} (by the SLA guard)
+     * @param fromMode  the mode before
+     * @param toMode    the mode after
+     * @param candidate the candidate after, or null
+     * @param percent   the percentage after
+     * @param reason    why, or null
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RolloutChange(Instant at, String change, String fromMode, String toMode, String candidate, int percent,
+                         String reason) implements MonitorEvent {
+    }
+
+    /** An event of a kind this version does not know (a newer router): kept, shown nowhere. */
+    @JsonTypeName("unknown")
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Unknown(Instant at) implements MonitorEvent {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.switchboard.router.monitor.wire;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A frame's {@code protection}: breakers, rate limits, queue policy, backends and rollout. Listed in
+ * {@code src/docs/protocol.md}.
+ *
+ * @param breakers   handler and backend breakers by name: {@code closed}, {@code open},
+ *                   {@code half_open}, {@code disabled} or {@code forced_open}
+ * @param rateLimits the rate limits in force
+ * @param queue      the dispatch queue's policy
+ * @param strategy   how a backend is chosen
+ * @param backends   the agent backends
+ * @param rollout    the rollout of a candidate backend
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ProtectionState(Map<String, String> breakers, RateLimits rateLimits, Queue queue, String strategy,
+                              List<Backend> backends, Rollout rollout) {
+
+    public ProtectionState {
+        breakers = breakers == null ? Map.of() : breakers;
+        backends = backends == null ? List.of() : backends;
+    }
+
+    /**
+     * The rate limits in force.
+     *
+     * @param user       per user, all connections together
+     * @param connection per connection
+     * @param liveness   for {@code ping} and {@code heartbeat}
+     * @param overrides  per-user overrides set by an operator, by user id
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RateLimits(Limit user, Limit connection, Limit liveness, Map<String, Limit> overrides) {
+        public RateLimits {
+            overrides = overrides == null ? Map.of() : overrides;
+        }
+    }
+
+    /**
+     * A token bucket.
+     *
+     * @param perMinute messages a minute, sustained
+     * @param burst     messages at once
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Limit(long perMinute, long burst) {
+    }
+
+    /**
+     * The dispatch queue's policy.
+     *
+     * @param capacity messages it holds
+     * @param perUser  messages one user may have in it
+     * @param ttlMs    how long a message may wait, per priority, in ms
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Queue(int capacity, int perUser, Map<String, Long> ttlMs) {
+        public Queue {
+            ttlMs = ttlMs == null ? Map.of() : ttlMs;
+        }
+    }
+
+    /**
+     * An agent backend.
+     *
+     * @param name             its name
+     * @param healthy          whether it takes runs
+     * @param breaker          its breaker's state
+     * @param inFlight         runs it serves now
+     * @param runs             runs it served
+     * @param failures         runs that failed on it
+     * @param averageLatencyMs its mean run time, rounded to ms
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Backend(String name, boolean healthy, String breaker, int inFlight, long runs, long failures,
+                          long averageLatencyMs) {
+    }
+
+    /**
+     * The rollout of a candidate backend.
+     *
+     * @param mode            {@code off}, {@code shadow}, {@code partial} or {@code full}
+     * @param candidate       the candidate backend, or null when off
+     * @param percent         the share of runs it serves in partial mode
+     * @param changedAt       when the mode last changed
+     * @param rollbackReason  why the SLA guard rolled it back, or null
+     * @param candidateWindow the candidate's recent runs
+     * @param stableWindow    the stable backends' recent runs
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Rollout(String mode, String candidate, int percent, Instant changedAt, String rollbackReason,
+                          SlaWindow candidateWindow, SlaWindow stableWindow) {
+    }
+
+    /**
+     * What the SLA guard sees of recent runs.
+     *
+     * @param samples     runs in the window
+     * @param p95Ms       their 95th percentile duration in ms
+     * @param successRate the share that completed, 0 to 1
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record SlaWindow(int samples, long p95Ms, double successRate) {
+    }
+}

@@ -1,0 +1,58 @@
+package dev.switchboard.router.monitor.wire;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.Map;
+
+/**
+ * A frame's {@code stats}: the router's aggregates. Listed in {@code src/docs/protocol.md}.
+ *
+ * @param connections       open client connections
+ * @param users             users with at least one
+ * @param messagesPerSecond messages received per second, over the last 50 ms or more, one decimal
+ * @param received          frames received
+ * @param routed            messages a handler took
+ * @param unhandled         messages of a type no handler serves
+ * @param handlerErrors     handler failures
+ * @param qualityMessages   quality-feature messages
+ * @param byType            messages per type
+ * @param errorsByType      handler errors per type
+ * @param errorsSent        error events sent to clients per error code
+ * @param rateLimited       messages refused by a rate limit
+ * @param routingLatencyMs  routing latency percentiles ({@code p50}, {@code p95}, {@code p99}) in ms
+ * @param queueDepth        messages waiting per priority ({@code critical} … {@code low})
+ * @param runsInFlight      runs not ended yet
+ * @param runsStarted       runs started
+ * @param runsEnded         ended runs per status ({@code completed}, {@code failed}, {@code cancelled})
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Stats(int connections, int users, double messagesPerSecond, long received, long routed,
+                    long unhandled, long handlerErrors, long qualityMessages, Map<String, Long> byType,
+                    Map<String, Long> errorsByType, Map<String, Long> errorsSent, long rateLimited,
+                    Map<String, Double> routingLatencyMs, Map<String, Integer> queueDepth, int runsInFlight,
+                    long runsStarted, Map<String, Long> runsEnded) {
+
+    public Stats {
+        byType = byType == null ? Map.of() : byType;
+        errorsByType = errorsByType == null ? Map.of() : errorsByType;
+        errorsSent = errorsSent == null ? Map.of() : errorsSent;
+        routingLatencyMs = routingLatencyMs == null ? Map.of() : routingLatencyMs;
+        queueDepth = queueDepth == null ? Map.of() : queueDepth;
+        runsEnded = runsEnded == null ? Map.of() : runsEnded;
+    }
+
+    /** Aggregates of a router that has seen nothing (before the first frame). */
+    public static Stats none() {
+        return new Stats(0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0, null, null, 0, 0, null);
+    }
+
+    /** A routing latency percentile ({@code "p99"}) in ms, 0 when not known. */
+    public double latencyMs(String percentile) {
+        Double value = routingLatencyMs.get(percentile);
+        return value == null ? 0 : value;
+    }
+
+    /** Messages waiting, all priorities together. */
+    public long queued() {
+        return queueDepth.values().stream().mapToLong(Integer::longValue).sum();
+    }
+}
