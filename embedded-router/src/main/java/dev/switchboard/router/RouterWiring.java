@@ -1,6 +1,5 @@
 package dev.switchboard.router;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.AgentExecutor;
 import dev.switchboard.router.agents.BackendPool;
@@ -24,6 +23,7 @@ import dev.switchboard.router.protection.HandlerBreakers;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protocol.ClientMessage;
+import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
@@ -41,7 +41,6 @@ import dev.switchboard.router.transport.Dispatcher;
 import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportLimits;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -77,8 +76,8 @@ import org.slf4j.LoggerFactory;
 final class RouterWiring {
     private static final Logger log = LoggerFactory.getLogger(RouterWiring.class);
     private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
-    /** Request bodies and event data of http backends. */
-    private static final ObjectMapper BACKEND_JSON = new ObjectMapper();
+    /** The {@code type} the monitor shows for an error a run sent (its backend failed). */
+    private static final String RUN_ERROR_TYPE = "agent_run";
     /** Bytes read and discarded after a refusal or protocol error, so the peer reads the answer; then reading stops. */
     private static final int DRAIN_BYTES = 64 * 1024;
     private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
@@ -149,7 +148,7 @@ final class RouterWiring {
         List<AgentBackend> built = new ArrayList<>();
         for (BackendSpec spec : specs) {
             AgentExecutor executor = spec.http() != null
-                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system(), BACKEND_JSON)
+                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system())
                     : new SimulatedAgent(spec.settings());
             built.add(new AgentBackend(spec.name(), executor, spec.weight(), spec.budget(),
                     breakers.breaker("backend:" + spec.name())));
@@ -179,8 +178,18 @@ final class RouterWiring {
     /** Sends an event to a user's connections and shows it to the monitor. */
     private void emitAndObserve(String userId, ServerEvent event) {
         connections.emitToUser(userId, event);
+        ErrorCode code = EventType.ERROR.equals(event.type()) ? ErrorCode.fromWire(String.valueOf(event.get("code"))) : null;
+        if (code != null) {
+            routingStats.errorSent(code); // a run's error (its backend failed): counted like every error sent
+        }
         MonitorHub hub = monitor;
-        if (hub != null) {
+        if (hub == null) {
+            return;
+        }
+        if (code != null) {
+            Listeners.notifyEach(List.of(hub), observer -> observer.errorSent(userId, "", RUN_ERROR_TYPE, code,
+                    String.valueOf(event.get("message"))), "error sent");
+        } else {
             Listeners.notifyEach(List.of(hub), observer -> observer.emitted(userId, event), "event emitted");
         }
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.router.agents;
 
+import dev.switchboard.router.protocol.ErrorCode;
 import java.util.Objects;
 
 /**
@@ -10,11 +11,11 @@ import java.util.Objects;
  */
 public final class BackendFailure extends RuntimeException {
     /** The backend could not be reached or answered with something else than an event stream. */
-    public static final String UNAVAILABLE = "backend_unavailable";
+    public static final String UNAVAILABLE = ErrorCode.BACKEND_UNAVAILABLE.wire();
     /** A timeout: connecting, the first event, the stream idle or the whole run. */
-    public static final String TIMEOUT = "timeout";
+    public static final String TIMEOUT = ErrorCode.TIMEOUT.wire();
     /** The stream ended without {@code agent_completed}. */
-    public static final String STREAM_ENDED = "backend_stream_ended";
+    public static final String STREAM_ENDED = ErrorCode.BACKEND_STREAM_ENDED.wire();
 
     private final String reason;
     private final boolean beforeStart;

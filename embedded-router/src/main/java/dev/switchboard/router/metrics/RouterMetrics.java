@@ -3,6 +3,7 @@ package dev.switchboard.router.metrics;
 import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.BackendPool;
 import dev.switchboard.router.agents.Rollout;
+import dev.switchboard.router.agents.http.HttpAgentExecutor;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunListener;
 import dev.switchboard.router.agents.RunStatus;
@@ -160,6 +161,12 @@ public final class RouterMetrics implements RunListener {
                     .register(registry);
             FunctionCounter.builder("switchboard.backend.failures", backend, AgentBackend::failures)
                     .description("Failed runs on a backend").tag("backend", backend.name()).register(registry);
+            if (backend.executor() instanceof HttpAgentExecutor http) {
+                FunctionCounter.builder("switchboard.backend.contract.violations", http,
+                                HttpAgentExecutor::contractViolations)
+                        .description("Events an http backend sent that broke the run contract (dropped)")
+                        .tag("backend", backend.name()).register(registry);
+            }
         }
         Rollout rollout = pool.rollout();
         Gauge.builder("switchboard.rollout.mode", rollout, r -> r.state().mode().ordinal())

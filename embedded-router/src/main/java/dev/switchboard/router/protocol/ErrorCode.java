@@ -30,7 +30,13 @@ public enum ErrorCode {
     /** The handler failed unexpectedly; the details are in the server log, never on the wire. */
     HANDLER_FAILED(-32603),
     /** The caller's role does not allow the operation (a monitor viewer sending an operator command). */
-    FORBIDDEN(-32006);
+    FORBIDDEN(-32006),
+    /** An agent run failed because its http backend could not be reached or did not answer with an event stream. */
+    BACKEND_UNAVAILABLE(-32007),
+    /** An agent run failed because its http backend timed out (connecting, first event, idle, total). */
+    TIMEOUT(-32008),
+    /** An agent run failed because its http backend's stream ended without {@code agent_completed}. */
+    BACKEND_STREAM_ENDED(-32009);
 
     private final String wire;
     private final int jsonRpcCode;
@@ -38,6 +44,16 @@ public enum ErrorCode {
     ErrorCode(int jsonRpcCode) {
         this.wire = name().toLowerCase(Locale.ROOT);
         this.jsonRpcCode = jsonRpcCode;
+    }
+
+    /** The code whose wire form is {@code wire}, or null. */
+    public static ErrorCode fromWire(String wire) {
+        for (ErrorCode code : values()) {
+            if (code.wire.equals(wire)) {
+                return code;
+            }
+        }
+        return null;
     }
 
     /** The code as it appears in the {@code code} field of an {@code error} event. */

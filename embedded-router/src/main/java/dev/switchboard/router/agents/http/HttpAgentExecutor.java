@@ -6,6 +6,7 @@ import dev.switchboard.router.agents.AgentRequest;
 import dev.switchboard.router.agents.AgentResult;
 import dev.switchboard.router.agents.AgentRunEvents;
 import dev.switchboard.router.agents.BackendFailure;
+import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.time.Scheduler;
 import dev.switchboard.router.time.Ticker;
 import java.time.Duration;
@@ -42,7 +43,6 @@ public final class HttpAgentExecutor implements AgentExecutor {
     private final HttpBackendSettings settings;
     private final Scheduler timer;
     private final Ticker ticker;
-    private final ObjectMapper json;
     private final ExecutorService callbacks;
     private final HttpClient client;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -57,15 +57,12 @@ public final class HttpAgentExecutor implements AgentExecutor {
      * @param settings where and how
      * @param timer    the router's scheduler, for timeouts and health checks
      * @param ticker   the router's nanosecond source, for the idle timer
-     * @param json     the router's mapper, for request bodies and event data
      */
-    public HttpAgentExecutor(String name, HttpBackendSettings settings, Scheduler timer, Ticker ticker,
-                             ObjectMapper json) {
+    public HttpAgentExecutor(String name, HttpBackendSettings settings, Scheduler timer, Ticker ticker) {
         this.name = Objects.requireNonNull(name, "name must not be null");
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.timer = Objects.requireNonNull(timer, "timer must not be null");
         this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
-        this.json = Objects.requireNonNull(json, "json must not be null");
         this.callbacks = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "agent-http-" + name);
             thread.setDaemon(true);
@@ -159,7 +156,7 @@ public final class HttpAgentExecutor implements AgentExecutor {
     }
 
     ObjectMapper json() {
-        return json;
+        return Json.mapper();
     }
 
     void contractViolated() {
