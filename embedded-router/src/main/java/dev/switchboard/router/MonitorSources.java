@@ -7,6 +7,7 @@ import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.SlaGuard;
+import dev.switchboard.router.agents.http.HttpAgentExecutor;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.metrics.RouterMetrics;
@@ -91,9 +92,7 @@ final class MonitorSources implements MonitorHub.Sources {
         policy.ttl().forEach((priority, duration) -> ttl.put(priority.wire(), duration.toMillis()));
         List<ProtectionState.Backend> backendStates = new ArrayList<>();
         for (AgentBackend backend : backends.backends()) {
-            backendStates.add(new ProtectionState.Backend(backend.name(), backend.isHealthy(),
-                    Breakers.wire(backend.breaker().getState()), backend.inFlight(), backend.runs(),
-                    backend.failures(), Math.round(backend.averageLatencyMs())));
+            backendStates.add(backendState(backend));
         }
         Rollout rollout = backends.rollout();
         Rollout.State current = rollout.state();
@@ -109,6 +108,24 @@ final class MonitorSources implements MonitorHub.Sources {
 
     private static ProtectionState.Limit limit(RateLimit limits) {
         return new ProtectionState.Limit(limits.perMinute(), limits.burst());
+    }
+
+    private static ProtectionState.Backend backendState(AgentBackend backend) {
+        long[] percentiles = backend.latencyPercentilesMs();
+        HttpAgentExecutor http = backend.executor() instanceof HttpAgentExecutor executor ? executor : null;
+        return new ProtectionState.Backend(backend.name(), backend.isHealthy(),
+                Breakers.wire(backend.breaker().getState()), backend.inFlight(), backend.runs(), backend.failures(),
+                Math.round(backend.averageLatencyMs()), http == null ? "simulated" : "http",
+                http == null ? null : http.settings().safeUrl(), percentiles[0], percentiles[1],
+                lastFailure(backend.lastFailure(), http == null ? null : http.lastFailure()));
+    }
+
+    /** The later of the run tracker's and the http client's last failure (the latter has the detail). */
+    private static ProtectionState.Failure lastFailure(AgentBackend.Failure run, HttpAgentExecutor.LastFailure http) {
+        if (http != null && (run == null || !http.at().isBefore(run.at().minusMillis(100)))) {
+            return new ProtectionState.Failure(http.reason(), http.detail(), http.at());
+        }
+        return run == null ? null : new ProtectionState.Failure(run.reason(), null, run.at());
     }
 
     private static ProtectionState.SlaWindow window(SlaGuard.Window window) {

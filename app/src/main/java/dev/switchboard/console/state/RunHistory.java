@@ -23,7 +23,7 @@ import javafx.collections.ObservableList;
  */
 public final class RunHistory implements MonitorBatch.Listener {
     private static final MonitorEvent.RunEventData NO_DATA =
-            new MonitorEvent.RunEventData(null, null, null, null, null, null, null, null, null, null);
+            new MonitorEvent.RunEventData(null, null, null, null, null, null, null, null, null, null, null, null);
 
     private final int limit;
     private final long stuckAfterMs;
@@ -98,6 +98,20 @@ public final class RunHistory implements MonitorBatch.Listener {
         }
     }
 
+    /** What a timeline line says besides type and tool: the thought, the result, why it failed, a retry. */
+    static String detail(MonitorEvent.RunEventData data) {
+        if (data.thought() != null) {
+            return data.thought();
+        }
+        if (data.retriedFrom() != null) {
+            return "on " + data.backend() + ", retried from " + data.retriedFrom();
+        }
+        if (data.reason() != null) {
+            return data.reason() + (data.error() != null ? ": " + data.error() : "");
+        }
+        return data.result() != null ? data.result() : data.error();
+    }
+
     private void applyRunEvent(MonitorEvent.RunEvent event, long receivedMillis) {
         RunRow row = run(event.runId());
         MonitorEvent.RunEventData data = event.data() != null ? event.data() : NO_DATA;
@@ -105,7 +119,7 @@ public final class RunHistory implements MonitorBatch.Listener {
         long at = event.timestamp() != null ? Instant.parse(event.timestamp()).toEpochMilli()
                 : event.at() != null ? event.at().toEpochMilli() : receivedMillis;
         long offset = row.startedAtMillis() < 0 ? 0 : at - row.startedAtMillis();
-        String detail = data.thought() != null ? data.thought() : data.result() != null ? data.result() : data.error();
+        String detail = detail(data);
         row.event(new TimelineEvent(event.type() == null ? "" : event.type(), event.seq(), offset, data.tool(),
                 data.durationMs() == null ? 0 : data.durationMs(), data.status(), detail), at, receivedMillis);
     }

@@ -2,9 +2,12 @@ package dev.switchboard.router.agents;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +16,17 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class AgentBackend {
     private static final double EWMA_ALPHA = 0.2;
+    /** Runs the latency percentiles are taken over. */
+    private static final int RECENT = 512;
+
+    /**
+     * A run that failed on the backend.
+     *
+     * @param reason the run's error or failure reason ({@code backend_unavailable}, {@code timeout}, …)
+     * @param at     when it ended
+     */
+    public record Failure(String reason, Instant at) {
+    }
 
     private final String name;
     private final AgentExecutor executor;
@@ -23,6 +37,9 @@ public final class AgentBackend {
     private final AtomicLong ewmaLatencyBits = new AtomicLong(Double.doubleToLongBits(0));
     private final LongAdder runs = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final long[] recentLatencies = new long[RECENT];
+    private long recentCount;
+    private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
 
     /**
      * @param name     unique name ({@code sim-fast}, …)
@@ -92,11 +109,40 @@ public final class AgentBackend {
         runs.increment();
     }
 
+    /** Remembers why and when a run last failed on this backend (called by the run tracker). */
+    public void failed(String reason, Instant at) {
+        lastFailure.set(new Failure(reason, at));
+    }
+
+    /** The last failed run's reason and time, or null. */
+    public Failure lastFailure() {
+        return lastFailure.get();
+    }
+
+    /**
+     * The 50th and 95th percentile run time over the last {@value #RECENT} runs, in ms; zeros before
+     * the first run.
+     */
+    public long[] latencyPercentilesMs() {
+        long[] sorted;
+        synchronized (recentLatencies) {
+            sorted = Arrays.copyOf(recentLatencies, (int) Math.min(recentCount, recentLatencies.length));
+        }
+        if (sorted.length == 0) {
+            return new long[] {0, 0};
+        }
+        Arrays.sort(sorted);
+        return new long[] {sorted[(sorted.length - 1) / 2], sorted[(int) Math.ceil(sorted.length * 0.95) - 1]};
+    }
+
     /** Counts a run ending on this backend (called by the run tracker). */
     public void finished(long latencyMs, boolean failed) {
         inFlight.decrementAndGet();
         if (failed) {
             failures.increment();
+        }
+        synchronized (recentLatencies) {
+            recentLatencies[(int) (recentCount++ % recentLatencies.length)] = latencyMs;
         }
         ewmaLatencyBits.getAndUpdate(bits -> {
             double previous = Double.longBitsToDouble(bits);

@@ -201,14 +201,18 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     }
 
     private static MonitorEvent.RunEventData runData(Object value) {
-        if (!(value instanceof Map<?, ?> data)) {
+        Map<?, ?> data = value instanceof JsonNode node && node.isObject()
+                ? Json.mapper().convertValue(node, Map.class) // an http backend's data, as it sent it
+                : value instanceof Map<?, ?> map ? map : null;
+        if (data == null) {
             return null;
         }
         Object duration = data.get("duration_ms");
         return new MonitorEvent.RunEventData(text(data.get("agent")), text(data.get("backend")),
                 text(data.get("thought")), text(data.get("tool")), node(data, "input"), node(data, "output"),
                 duration instanceof Number number ? number.longValue() : null, text(data.get("status")),
-                text(data.get("result")), text(data.get("error")));
+                text(data.get("result")), text(data.get("error")), text(data.get("retried_from")),
+                text(data.get("reason")));
     }
 
     /** A field that may hold any JSON: null when absent, a JSON null when present and null. */

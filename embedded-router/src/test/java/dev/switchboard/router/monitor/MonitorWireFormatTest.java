@@ -99,7 +99,8 @@ class MonitorWireFormatTest {
                     "burst");
             assertThat(names(protection.path("queue"))).containsExactlyInAnyOrder("capacity", "per_user", "ttl_ms");
             assertThat(names(protection.path("backends").get(0))).containsExactly("name", "healthy", "breaker",
-                    "in_flight", "runs", "failures", "average_latency_ms");
+                    "in_flight", "runs", "failures", "average_latency_ms", "kind", "url", "p50_latency_ms",
+                    "p95_latency_ms", "last_failure");
             assertThat(names(protection.path("rollout"))).containsExactly("mode", "candidate", "percent",
                     "changed_at", "rollback_reason", "candidate_window", "stable_window");
             assertThat(protection.path("rollout").get("candidate").isNull()).isTrue();
@@ -169,7 +170,7 @@ class MonitorWireFormatTest {
                 new MonitorEvent.RolloutChange(at, "rollback", "partial", "off", null, 0, "p95 over the SLA"),
                 new MonitorEvent.RunEvent(at, "out", "alice", "tool_executing", "run-1", "t-1", 3,
                         "2026-11-30T12:00:00Z", new MonitorEvent.RunEventData(null, null, null, "search",
-                        NullNode.getInstance(), null, null, null, null, null)));
+                        NullNode.getInstance(), null, null, null, null, null, null, null)));
         String json = Json.write(new MonitorUpdate(7, at, null, null, events, 0));
         assertThat(json).isEqualTo("{\"type\":\"monitor_update\",\"seq\":7,\"server_time\":\"2026-11-30T12:00:00.123456789Z\","
                 + "\"stats\":null,\"protection\":null,\"events\":["

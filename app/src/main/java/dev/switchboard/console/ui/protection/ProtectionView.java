@@ -1,7 +1,6 @@
 package dev.switchboard.console.ui.protection;
 
 import dev.switchboard.console.ui.common.Tables;
-import dev.switchboard.router.monitor.wire.ProtectionState;
 import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -15,7 +14,7 @@ public final class ProtectionView extends VBox {
     private final Label queue = new Label();
     private final Label rollout = new Label();
     private final TableView<ProtectionViewModel.BreakerRow> breakers = new TableView<>();
-    private final TableView<ProtectionState.Backend> backends = new TableView<>();
+    private final TableView<ProtectionViewModel.BackendRow> backends = new TableView<>();
 
     public ProtectionView(ProtectionViewModel model) {
         this.model = model;
@@ -41,13 +40,17 @@ public final class ProtectionView extends VBox {
         Tables.textColumn(breakers, "Breaker", ProtectionViewModel.BreakerRow::name);
         Tables.textColumn(breakers, "State", ProtectionViewModel.BreakerRow::state);
         Tables.fill(backends, "protection-backends", model.backends()).setPrefHeight(160);
-        Tables.textColumn(backends, "Backend", ProtectionState.Backend::name);
-        Tables.valueColumn(backends, "Healthy", ProtectionState.Backend::healthy);
-        Tables.textColumn(backends, "Breaker", ProtectionState.Backend::breaker);
-        Tables.numberColumn(backends, "In flight", ProtectionState.Backend::inFlight);
-        Tables.numberColumn(backends, "Runs", ProtectionState.Backend::runs);
-        Tables.numberColumn(backends, "Failures", ProtectionState.Backend::failures);
-        Tables.numberColumn(backends, "Avg ms", ProtectionState.Backend::averageLatencyMs);
+        Tables.textColumn(backends, "Backend", ProtectionViewModel.BackendRow::name);
+        Tables.textColumn(backends, "Kind", ProtectionViewModel.BackendRow::kind);
+        Tables.textColumn(backends, "URL", ProtectionViewModel.BackendRow::url);
+        Tables.textColumn(backends, "Health", ProtectionViewModel.BackendRow::health);
+        Tables.textColumn(backends, "Breaker", ProtectionViewModel.BackendRow::breaker);
+        Tables.numberColumn(backends, "In flight", ProtectionViewModel.BackendRow::inFlight);
+        Tables.numberColumn(backends, "Runs", ProtectionViewModel.BackendRow::runs);
+        Tables.numberColumn(backends, "Failures", ProtectionViewModel.BackendRow::failures);
+        Tables.numberColumn(backends, "p50 ms", ProtectionViewModel.BackendRow::p50Ms);
+        Tables.numberColumn(backends, "p95 ms", ProtectionViewModel.BackendRow::p95Ms);
+        Tables.textColumn(backends, "Last failure", ProtectionViewModel.BackendRow::lastFailure);
         getChildren().addAll(facts, new Label("Circuit breakers"), breakers, new Label("Agent backends"), backends);
     }
 

@@ -1,9 +1,11 @@
 package dev.switchboard.console.ui.protection;
 
 import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.console.ui.common.TimeOfDay;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.ProtectionState;
 import dev.switchboard.router.monitor.wire.Stats;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -27,6 +29,37 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     public record BreakerRow(String name, String state) {
     }
 
+    /**
+     * One agent backend as the table shows it.
+     *
+     * @param name        the backend
+     * @param kind        {@code simulated} or {@code http}
+     * @param url         an http backend's URL (no user info, no query), else empty
+     * @param health      {@code healthy} or {@code unhealthy}
+     * @param breaker     its breaker's state
+     * @param inFlight    runs it serves now
+     * @param runs        runs it served
+     * @param failures    runs that failed on it
+     * @param p50Ms       median run time over its recent runs
+     * @param p95Ms       95th percentile run time over its recent runs
+     * @param lastFailure the last failure's reason and detail with its local time, else empty
+     * @param lastFailureAt when, for a tooltip with the full time, or null
+     */
+    public record BackendRow(String name, String kind, String url, String health, String breaker, long inFlight,
+                             long runs, long failures, long p50Ms, long p95Ms, String lastFailure,
+                             Instant lastFailureAt) {
+
+        static BackendRow of(ProtectionState.Backend backend) {
+            ProtectionState.Failure failure = backend.lastFailure();
+            String failureText = failure == null ? "" : (failure.at() == null ? "" : TimeOfDay.format(failure.at()) + " ")
+                    + failure.reason() + (failure.detail() == null ? "" : ": " + failure.detail());
+            return new BackendRow(backend.name(), backend.kind() == null ? "simulated" : backend.kind(),
+                    backend.url() == null ? "" : backend.url(), backend.healthy() ? "healthy" : "unhealthy",
+                    backend.breaker(), backend.inFlight(), backend.runs(), backend.failures(), backend.p50LatencyMs(),
+                    backend.p95LatencyMs(), failureText, failure == null ? null : failure.at());
+        }
+    }
+
     private static final ProtectionState.SlaWindow NO_WINDOW = new ProtectionState.SlaWindow(0, 0, 0);
 
     private final ReadOnlyStringWrapper limits = new ReadOnlyStringWrapper(this, "limits", "");
@@ -34,8 +67,8 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     private final ReadOnlyStringWrapper rollout = new ReadOnlyStringWrapper(this, "rollout", "");
     private final ObservableList<BreakerRow> breakers = FXCollections.observableArrayList();
     private final ObservableList<BreakerRow> breakersView = FXCollections.unmodifiableObservableList(breakers);
-    private final ObservableList<ProtectionState.Backend> backends = FXCollections.observableArrayList();
-    private final ObservableList<ProtectionState.Backend> backendsView =
+    private final ObservableList<BackendRow> backends = FXCollections.observableArrayList();
+    private final ObservableList<BackendRow> backendsView =
             FXCollections.unmodifiableObservableList(backends);
 
     @Override
@@ -61,8 +94,9 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
         if (!breakerRows.equals(breakers)) {
             breakers.setAll(breakerRows);
         }
-        if (!protection.backends().equals(backends)) {
-            backends.setAll(protection.backends());
+        List<BackendRow> backendRows = protection.backends().stream().map(BackendRow::of).toList();
+        if (!backendRows.equals(backends)) {
+            backends.setAll(backendRows);
         }
     }
 
@@ -106,7 +140,7 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
         return breakersView;
     }
 
-    public ObservableList<ProtectionState.Backend> backends() {
+    public ObservableList<BackendRow> backends() {
         return backendsView;
     }
 }

@@ -71,9 +71,19 @@ public final class RunsViewModel implements MonitorBatch.Listener {
 
     /** A timeline row's text: seq, type, offset, and the tool (with its duration) or the final status. */
     public static String describe(TimelineEvent event) {
-        return String.format("%2d %-16s %5d ms %s", event.seq(), event.type(), event.offsetMs(),
-                event.tool() != null ? event.tool() + (event.type().equals("tool_completed")
-                        ? " (" + event.durationMs() + " ms)" : "") : event.status() != null ? event.status() : "");
+        return String.format("%2d %-16s %5d ms %s", event.seq(), event.type(), event.offsetMs(), what(event));
+    }
+
+    /** The tool, the final status (with why, unless completed), or a retry on agent_started. */
+    private static String what(TimelineEvent event) {
+        if (event.tool() != null) {
+            return event.tool() + (event.type().equals("tool_completed") ? " (" + event.durationMs() + " ms)" : "");
+        }
+        if (event.status() != null) {
+            return event.status() + (!event.status().equals("completed") && event.detail() != null
+                    ? " · " + event.detail() : "");
+        }
+        return event.type().equals("agent_started") && event.detail() != null ? event.detail() : "";
     }
 
     /**

@@ -3,7 +3,8 @@ package dev.switchboard.console.ui.protection;
 import static dev.switchboard.console.ui.Frames.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.router.monitor.wire.ProtectionState;
+import dev.switchboard.console.ui.common.TimeOfDay;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** The protection view model, fed by hand, without a window. */
@@ -14,7 +15,10 @@ class ProtectionViewModelTest {
             + "{'per_minute':60,'burst':10},'liveness':{'per_minute':120,'burst':20},'overrides':{'bob':"
             + "{'per_minute':5,'burst':5}}},'queue':{'capacity':10000,'per_user':200,'ttl_ms':{}},'strategy':"
             + "'round_robin','backends':[{'name':'a','healthy':true,'breaker':'closed','in_flight':1,'runs':9,"
-            + "'failures':2,'average_latency_ms':31}],'rollout':{'mode':'partial','candidate':'b','percent':10,"
+            + "'failures':2,'average_latency_ms':31},{'name':'research','healthy':false,'breaker':'open',"
+            + "'in_flight':0,'runs':5,'failures':3,'average_latency_ms':200,'kind':'http','url':"
+            + "'http://127.0.0.1:9000/runs','p50_latency_ms':180,'p95_latency_ms':950,'last_failure':{'reason':"
+            + "'backend_unavailable','detail':'HTTP 500 from http://127.0.0.1:9000/runs','at':'2026-11-30T12:00:00Z'}}],'rollout':{'mode':'partial','candidate':'b','percent':10,"
             + "'changed_at':'2026-01-01T00:00:00Z','rollback_reason':null,'candidate_window':{'samples':4,"
             + "'p95_ms':80,'success_rate':0.75},'stable_window':{'samples':9,'p95_ms':40,'success_rate':1.0}}},"
             + "'events':[]}";
@@ -30,7 +34,12 @@ class ProtectionViewModelTest {
                 + " success 0.75 over 4 · stable p95 40 ms");
         assertThat(model.breakers()).containsExactly(new ProtectionViewModel.BreakerRow("backend:a", "closed"),
                 new ProtectionViewModel.BreakerRow("handler:ping", "open"));
-        assertThat(model.backends()).containsExactly(new ProtectionState.Backend("a", true, "closed", 1, 9, 2, 31));
+        Instant failedAt = Instant.parse("2026-11-30T12:00:00Z");
+        assertThat(model.backends()).containsExactly(
+                new ProtectionViewModel.BackendRow("a", "simulated", "", "healthy", "closed", 1, 9, 2, 0, 0, "", null),
+                new ProtectionViewModel.BackendRow("research", "http", "http://127.0.0.1:9000/runs", "unhealthy",
+                        "open", 0, 5, 3, 180, 950, TimeOfDay.format(failedAt)
+                        + " backend_unavailable: HTTP 500 from http://127.0.0.1:9000/runs", failedAt));
 
         // a batch without frames changes nothing
         model.apply(batch(0));

@@ -84,4 +84,18 @@ class RunsViewModelTest {
         assertThat(RunsViewModel.bar(done, run, 200)).isEqualTo(new RunsViewModel.Bar(196, 4));
         assertThat(RunsViewModel.bar(started, run, 200)).isEqualTo(new RunsViewModel.Bar(0, 4));
     }
+
+    @Test
+    void aTimelineShowsTheBackendARetryAndWhyAnHttpRunFailed() {
+        RunsViewModel model = new RunsViewModel(LIMITS);
+        model.apply(batch(0, update(runEvent("agent_started", 1,
+                "'agent':'research','backend':'fallback','retried_from':'research'") + ","
+                + runEvent("agent_completed", 2, "'status':'failed','reason':'timeout'"))));
+        model.selectedProperty().set(run(model, "run-1"));
+
+        assertThat(run(model, "run-1").backendProperty().get()).isEqualTo("fallback");
+        assertThat(model.timelineProperty().get()).extracting(RunsViewModel::describe).containsExactly(
+                " 1 agent_started        0 ms on fallback, retried from research",
+                " 2 agent_completed   1000 ms failed · timeout");
+    }
 }

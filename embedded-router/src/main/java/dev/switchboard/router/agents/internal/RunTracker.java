@@ -262,6 +262,9 @@ public final class RunTracker implements AgentRuns {
             backend.breaker().onError(elapsedNanos, TimeUnit.NANOSECONDS, new AgentFailure(error));
         }
         backend.finished(latencyMs, !success);
+        if (!success) {
+            backend.failed(error == null ? "failed" : error, clock.instant());
+        }
         pool.recordOutcome(backend, latencyMs, success);
     }
 

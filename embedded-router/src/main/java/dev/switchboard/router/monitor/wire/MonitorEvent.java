@@ -83,11 +83,15 @@ public sealed interface MonitorEvent {
      * @param status     {@code agent_completed}: {@code completed}, {@code failed} or {@code cancelled}
      * @param result     {@code agent_completed}: the answer of a completed run
      * @param error      {@code agent_completed}: why a run failed or was cancelled
+     * @param retriedFrom {@code agent_started}: the backend that failed before the run started, after a retry
+     * @param reason     {@code agent_completed}: why an http backend failed the run ({@code backend_unavailable},
+     *                   {@code timeout}, {@code backend_stream_ended})
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record RunEventData(String agent, String backend, String thought, String tool, JsonNode input, JsonNode output,
-                        Long durationMs, String status, String result, String error) {
+                        Long durationMs, String status, String result, String error, String retriedFrom,
+                        String reason) {
     }
 
     /**

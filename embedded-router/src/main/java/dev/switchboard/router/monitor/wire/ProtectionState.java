@@ -75,10 +75,28 @@ public record ProtectionState(Map<String, String> breakers, RateLimits rateLimit
      * @param runs             runs it served
      * @param failures         runs that failed on it
      * @param averageLatencyMs its mean run time, rounded to ms
+     * @param kind             {@code simulated} or {@code http} (null in sessions saved before http backends)
+     * @param url              an http backend's URL without user info or query, else null
+     * @param p50LatencyMs     median run time over its last 512 runs
+     * @param p95LatencyMs     95th percentile run time over its last 512 runs
+     * @param lastFailure      its latest failed run or health check, or null
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Backend(String name, boolean healthy, String breaker, int inFlight, long runs, long failures,
-                          long averageLatencyMs) {
+                          long averageLatencyMs, String kind, String url, long p50LatencyMs, long p95LatencyMs,
+                          Failure lastFailure) {
+    }
+
+    /**
+     * Why a backend last failed.
+     *
+     * @param reason {@code backend_unavailable}, {@code timeout}, {@code backend_stream_ended},
+     *               {@code unhealthy} or the run's error text
+     * @param detail what happened in words ({@code HTTP 500 from …}, {@code connection refused}), or null
+     * @param at     when
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Failure(String reason, String detail, Instant at) {
     }
 
     /**
