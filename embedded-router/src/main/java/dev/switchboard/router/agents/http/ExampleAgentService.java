@@ -53,7 +53,23 @@ public final class ExampleAgentService implements AutoCloseable {
     }
 
     /** One thing written after a delay: SSE text, or the end of the stream (with or without closing). */
-    public record Step(long delayMs, String text, boolean closes, boolean hangs) {
+    public record Step(long delayMs, String text, boolean closes, boolean hangs, boolean stamped) {
+        public Step(long delayMs, String text, boolean closes, boolean hangs) {
+            this(delayMs, text, closes, hangs, false);
+        }
+
+        /**
+         * An event whose JSON object gets {@code "sent_ns"}: the service's {@link System#nanoTime()} as it
+         * writes it, so a client in the same JVM can tell how long the event took through the router.
+         */
+        public static Step stamped(long delayMs, String type, String json) {
+            if (!json.endsWith("}")) {
+                throw new IllegalArgumentException("a stamped event's data must be a JSON object");
+            }
+            return new Step(delayMs, "event: " + type + "\ndata: " + json.substring(0, json.length() - 1)
+                    + (json.length() > 2 ? "," : "") + "\"sent_ns\":", false, false, true);
+        }
+
         /** An event with its type and its JSON data on one {@code data:} line. */
         public static Step event(long delayMs, String type, String json) {
             return new Step(delayMs, "event: " + type + "\ndata: " + json + "\n\n", false, false);
@@ -283,7 +299,7 @@ public final class ExampleAgentService implements AutoCloseable {
         }
 
         private void write(Step step, int index) {
-            if (send(step.text())) {
+            if (send(step.stamped() ? step.text() + System.nanoTime() + "}\n\n" : step.text())) {
                 next(index + 1);
             }
         }

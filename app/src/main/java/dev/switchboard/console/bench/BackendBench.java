@@ -1,0 +1,254 @@
+package dev.switchboard.console.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.ws.ClientConnection;
+import dev.switchboard.router.agents.http.ExampleAgentService;
+import dev.switchboard.router.agents.http.ExampleAgentService.Reply;
+import dev.switchboard.router.agents.http.ExampleAgentService.Step;
+import dev.switchboard.router.protocol.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Runs served by an http backend, measured: the router in its own JVM (as deployed) calls the Java
+ * example service in this JVM, whose every event carries the time it was written ({@code sent_ns});
+ * clients here take the time each event arrives, so the difference is what the router adds (parse the
+ * stream, check the contract, stamp and send). Phases: the router's thread count at rising numbers of
+ * concurrent runs; added latency at a fixed number of concurrent runs with paced events; runs per
+ * second at saturation (no pause between events).
+ */
+final class BackendBench {
+    /** Events the service streams per run (thinking, tool, tool done, thinking, thinking, completed). */
+    static final int EVENTS = 6;
+
+    /**
+     * @param threadLevels concurrent runs at which the router's threads are counted
+     * @param paced        concurrent runs for the latency phase
+     * @param pacedGapMs   the service's pause before each event in the latency phase
+     * @param saturated    concurrent runs for the saturation phase (no pauses)
+     * @param warmup       before each measured phase
+     * @param measure      each measured phase
+     */
+    record Settings(List<Integer> threadLevels, int paced, long pacedGapMs, int saturated, Duration warmup,
+                    Duration measure) {
+        int users() {
+            int most = Math.max(paced, saturated);
+            for (int level : threadLevels) {
+                most = Math.max(most, level);
+            }
+            return most;
+        }
+    }
+
+    private final Settings settings;
+    private final PrintWriter log;
+    private final Recorder added = new Recorder(3);
+    private final LongAdder runsDone = new LongAdder();
+    private final LongAdder eventsSeen = new LongAdder();
+    private final LongAdder failedRuns = new LongAdder();
+    private volatile boolean recording;
+    private final AtomicBoolean looping = new AtomicBoolean();
+
+    BackendBench(Settings settings, PrintWriter log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    ObjectNode run() throws IOException, InterruptedException {
+        ObjectNode json = Json.mapper().createObjectNode();
+        ExecutorService io = Executors.newFixedThreadPool(2);
+        HttpClient http = HttpClient.newBuilder().executor(io).build();
+        try (ExampleAgentService service = ExampleAgentService.start(0, paced(100));
+             ChildRouter router = ChildRouter.start("1g", List.of("--config", config(service.runsUrl()).toString()))) {
+            List<User> users = connect(http, router.clientUri(), settings.users());
+            json.put("router_jvm", "-Xms64m -Xmx1g, own process").put("events_per_run", EVENTS);
+            json.set("threads", threads(service, router, users));
+            service.script(paced(settings.pacedGapMs()));
+            json.set("paced", loop(users.subList(0, settings.paced()), "paced, " + settings.paced()
+                    + " concurrent runs, " + settings.pacedGapMs() + " ms between events"));
+            service.script(paced(0));
+            json.set("saturated", loop(users.subList(0, settings.saturated()), "saturated, "
+                    + settings.saturated() + " concurrent runs, no pause"));
+            json.put("router_threads_after", router.threads());
+            users.forEach(user -> user.connection.abort());
+        } finally {
+            io.shutdownNow();
+        }
+        return json;
+    }
+
+    /** A run of {@link #EVENTS} stamped events, {@code gapMs} before each. */
+    private static ExampleAgentService.Script paced(long gapMs) {
+        return run -> Reply.stream(List.of(
+                Step.stamped(gapMs, "agent_thinking", "{\"thought\":\"Reading the request\"}"),
+                Step.stamped(gapMs, "tool_executing", "{\"tool\":\"web_search\",\"input\":{\"query\":\"bench\"}}"),
+                Step.stamped(gapMs, "tool_completed", "{\"tool\":\"web_search\",\"output\":{\"hits\":3},\"duration_ms\":"
+                        + gapMs + "}"),
+                Step.stamped(gapMs, "agent_thinking", "{\"thought\":\"Weighing the results\"}"),
+                Step.stamped(gapMs, "agent_thinking", "{\"thought\":\"Composing the answer\"}"),
+                Step.stamped(gapMs, "agent_completed", "{\"status\":\"completed\",\"result\":\"done\"}")));
+    }
+
+    private static Path config(URI runsUrl) throws IOException {
+        Path file = Files.createTempFile("bench-backend-", ".yaml");
+        Files.writeString(file, String.join("\n",
+                "max_runs_in_flight: 100000",
+                "rate_limits:",
+                "  messages: {per_minute: 100000000, burst: 100000000}",
+                "  connection: {per_minute: 100000000, burst: 100000000}",
+                "queue: {capacity: 1000000, per_user: 100000}",
+                "agents:",
+                "  backends:",
+                "    - name: bench",
+                "      kind: http",
+                "      url: " + runsUrl,
+                "      max_in_flight: 100000",
+                ""));
+        return file;
+    }
+
+    private List<User> connect(HttpClient http, URI uri, int count) {
+        List<User> users = new ArrayList<>();
+        List<CompletableFuture<Void>> opening = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            User user = new User(http, "bench-" + i);
+            users.add(user);
+            opening.add(user.connection.open(new ClientConnection.Target(URI.create(uri + "?user=" + user.name), null)));
+        }
+        CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).join();
+        return users;
+    }
+
+    /** The router's threads while {@code level} runs stream at once, for each level. */
+    private ArrayNode threads(ExampleAgentService service, ChildRouter router, List<User> users)
+            throws InterruptedException {
+        ArrayNode levels = Json.mapper().createArrayNode();
+        for (int level : settings.threadLevels()) {
+            for (User user : users.subList(0, level)) {
+                user.start();
+            }
+            Thread.sleep(300); // the runs are open: their first event waits 100 ms, the last at 600 ms
+            int most = 0;
+            for (int i = 0; i < 5; i++) {
+                most = Math.max(most, router.threads());
+                Thread.sleep(40);
+            }
+            int open = service.open();
+            awaitIdle(users, Duration.ofSeconds(30));
+            levels.addObject().put("concurrent_runs", level).put("streams_open_at_sample", open)
+                    .put("router_threads", most);
+            log.printf("backend: %,5d concurrent runs (%,d streams open): router threads %d%n", level, open, most);
+            log.flush();
+        }
+        return levels;
+    }
+
+    /** Waits until no user has a run going (or the limit passes). */
+    private static void awaitIdle(List<User> users, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (users.stream().anyMatch(user -> user.running) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    /** Each user runs back to back for the warm-up and the measurement; returns what the latter saw. */
+    private ObjectNode loop(List<User> users, String label) throws InterruptedException {
+        looping.set(true);
+        users.forEach(User::start);
+        Thread.sleep(settings.warmup().toMillis());
+        added.reset();
+        long runsBefore = runsDone.sum();
+        long eventsBefore = eventsSeen.sum();
+        long failedBefore = failedRuns.sum();
+        long began = System.nanoTime();
+        recording = true;
+        Thread.sleep(settings.measure().toMillis());
+        recording = false;
+        double seconds = (System.nanoTime() - began) / 1e9;
+        Histogram latency = added.getIntervalHistogram();
+        long runs = runsDone.sum() - runsBefore;
+        looping.set(false);
+        awaitIdle(users, Duration.ofSeconds(30));
+        ObjectNode json = Json.mapper().createObjectNode()
+                .put("concurrent_runs", users.size())
+                .put("runs_per_s", Math.round(runs / seconds))
+                .put("events_per_s", Math.round((eventsSeen.sum() - eventsBefore) / seconds))
+                .put("failed_runs", failedRuns.sum() - failedBefore)
+                .put("added_latency_samples", latency.getTotalCount())
+                .put("added_p50_ms", latency.getValueAtPercentile(50) / 1000.0)
+                .put("added_p99_ms", latency.getValueAtPercentile(99) / 1000.0)
+                .put("added_p999_ms", latency.getValueAtPercentile(99.9) / 1000.0)
+                .put("added_max_ms", latency.getMaxValue() / 1000.0);
+        log.printf("backend: %s: %,d runs/s, %,d events/s, added latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms"
+                        + " (%,d events), %d failed%n", label, json.path("runs_per_s").asLong(),
+                json.path("events_per_s").asLong(), json.path("added_p50_ms").asDouble(),
+                json.path("added_p99_ms").asDouble(), json.path("added_p999_ms").asDouble(),
+                latency.getTotalCount(), json.path("failed_runs").asLong());
+        log.flush();
+        return json;
+    }
+
+    /** One user with one connection and at most one run at a time. */
+    private final class User implements ClientConnection.Listener {
+        private final String name;
+        private final ClientConnection connection;
+        private long sent;
+        private volatile boolean running;
+
+        User(HttpClient http, String name) {
+            this.name = name;
+            this.connection = ClientConnection.builder(http).connectTimeout(Duration.ofSeconds(30))
+                    .maxQueuedSends(16).listener(this).build();
+        }
+
+        void start() {
+            running = true;
+            connection.send("{\"type\":\"start_agent\",\"message_id\":\"m-" + (sent++)
+                    + "\",\"payload\":{\"agent\":\"bench\",\"content\":\"bench\"}}");
+        }
+
+        @Override
+        public void onText(String text) {
+            long now = System.nanoTime();
+            int stamp = text.lastIndexOf("\"sent_ns\":");
+            if (stamp >= 0) {
+                eventsSeen.increment();
+                if (recording) {
+                    int from = stamp + "\"sent_ns\":".length();
+                    int to = from;
+                    while (to < text.length() && (Character.isDigit(text.charAt(to)) || text.charAt(to) == '-')) {
+                        to++;
+                    }
+                    added.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(now - Long.parseLong(text, from, to, 10))));
+                }
+            }
+            if (text.startsWith("{\"type\":\"agent_completed\"")) {
+                if (!text.contains("\"status\":\"completed\"")) {
+                    failedRuns.increment();
+                }
+                runsDone.increment();
+                if (looping.get()) {
+                    start();
+                } else {
+                    running = false;
+                }
+            }
+        }
+    }
+}
