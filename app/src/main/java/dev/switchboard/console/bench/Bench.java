@@ -8,7 +8,6 @@ import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.protection.RateLimit;
-import dev.switchboard.router.transport.InProcessPipeline;
 import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -40,23 +40,10 @@ final class IdleConnections {
 
     ObjectNode run() throws IOException, InterruptedException {
         ObjectNode json = Json.mapper().createObjectNode().put("asked", asked);
-        long limit = openFilesLimit();
-        int count = asked;
-        if (limit > 0 && asked > limit - SPARE_DESCRIPTORS) {
-            count = (int) (limit - SPARE_DESCRIPTORS);
-            json.put("limited_by", "open files limit " + limit + " (ulimit -n)");
-        }
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
+        int count = countWithinOpenFilesLimit(json);
+        int port = freePort();
         Path logFile = Files.createTempFile("bench-router-", ".log");
-        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.switchboard.router.server.Main",
-                "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port", "-1",
-                "--idle-timeout", "1h", "--max-connections", Integer.toString(count))
-                .redirectErrorStream(true).redirectOutput(logFile.toFile());
-        Process router = child.start();
+        Process router = startRouter(port, count, logFile);
         // Ctrl+C on the bench must not leave a router with thousands of sockets behind.
         Thread reaper = new Thread(router::destroyForcibly, "bench-child-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -70,45 +57,92 @@ final class IdleConnections {
             long before = rssKb(router.pid());
             log.printf("idle: router pid %d RSS %,d KB; opening %,d idle connections ...%n", router.pid(), before, count);
             log.flush();
-            AtomicInteger failed = new AtomicInteger();
-            Semaphore inFlight = new Semaphore(200);
-            List<ClientConnection> connections = new ArrayList<>();
-            List<CompletableFuture<Void>> opening = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                inFlight.acquire();
-                ClientConnection connection = ClientConnection.builder(client).connectTimeout(Duration.ofSeconds(30))
-                        .listener(text -> { }).build();
-                connections.add(connection);
-                opening.add(connection.open(new ClientConnection.Target(URI.create(uri + "?user=idle-" + i), null))
-                        .whenComplete((ok, failure) -> {
-                            inFlight.release();
-                            if (failure != null) {
-                                failed.incrementAndGet();
-                            }
-                        }));
-            }
-            for (int i = 0; i < count; i++) {
-                if (opening.get(i).handle((ok, failure) -> failure == null).join()) {
-                    sockets.add(connections.get(i));
-                }
-            }
+            Opened opened = openIdleConnections(client, uri, count);
+            sockets.addAll(opened.held());
             settle();
             long after = rssKb(router.pid());
-            json.put("held", sockets.size()).put("failed", failed.get()).put("rss_kb_before", before)
-                    .put("rss_kb_after", after)
-                    .put("rss_kb_per_connection", sockets.isEmpty() ? 0
-                            : Math.round((after - before) * 10.0 / sockets.size()) / 10.0)
-                    .put("router_jvm", "-Xms64m -Xmx1g, default GC");
+            putMemory(json, opened, before, after);
             return json;
         } finally {
             sockets.forEach(ClientConnection::abort);
-            router.destroy();
-            if (!router.waitFor(10, TimeUnit.SECONDS)) {
-                router.destroyForcibly();
-            }
+            stopRouter(router);
             io.shutdownNow();
             Runtime.getRuntime().removeShutdownHook(reaper);
             Files.deleteIfExists(logFile);
+        }
+    }
+
+    /** The connections that opened, and how many did not. */
+    private record Opened(List<ClientConnection> held, int failed) {
+    }
+
+    /** The asked count, cut (and the cut noted in {@code json}) to what the open-files limit allows. */
+    private int countWithinOpenFilesLimit(ObjectNode json) {
+        long limit = openFilesLimit();
+        if (limit > 0 && asked > limit - SPARE_DESCRIPTORS) {
+            json.put("limited_by", "open files limit " + limit + " (ulimit -n)");
+            return (int) (limit - SPARE_DESCRIPTORS);
+        }
+        return asked;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** A standalone router in a child JVM, its output in {@code logFile}. */
+    private static Process startRouter(int port, int count, Path logFile) throws IOException {
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "dev.switchboard.router.server.Main",
+                "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port", "-1",
+                "--idle-timeout", "1h", "--max-connections", Integer.toString(count))
+                .redirectErrorStream(true).redirectOutput(logFile.toFile());
+        return child.start();
+    }
+
+    /** Opens {@code count} connections, at most 200 handshakes in flight, and waits for every one. */
+    private static Opened openIdleConnections(HttpClient client, URI uri, int count) throws InterruptedException {
+        AtomicInteger failed = new AtomicInteger();
+        Semaphore inFlight = new Semaphore(200);
+        List<ClientConnection> connections = new ArrayList<>();
+        List<CompletableFuture<Void>> opening = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            ClientConnection connection = ClientConnection.builder(client).connectTimeout(Duration.ofSeconds(30))
+                    .listener(text -> { }).build();
+            connections.add(connection);
+            opening.add(connection.open(new ClientConnection.Target(URI.create(uri + "?user=idle-" + i), null))
+                    .whenComplete((ok, failure) -> {
+                        inFlight.release();
+                        if (failure != null) {
+                            failed.incrementAndGet();
+                        }
+                    }));
+        }
+        List<ClientConnection> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            if (opening.get(i).handle((ok, failure) -> failure == null).join()) {
+                held.add(connections.get(i));
+            }
+        }
+        return new Opened(held, failed.get());
+    }
+
+    private static void putMemory(ObjectNode json, Opened opened, long before, long after) {
+        int held = opened.held().size();
+        json.put("held", held).put("failed", opened.failed()).put("rss_kb_before", before)
+                .put("rss_kb_after", after)
+                .put("rss_kb_per_connection", held == 0 ? 0
+                        : Math.round((after - before) * 10.0 / held) / 10.0)
+                .put("router_jvm", "-Xms64m -Xmx1g, default GC");
+    }
+
+    private static void stopRouter(Process router) throws InterruptedException {
+        router.destroy();
+        if (!router.waitFor(10, TimeUnit.SECONDS)) {
+            router.destroyForcibly();
         }
     }
 

@@ -2,13 +2,13 @@ package dev.switchboard.console.cli;
 
 import dev.switchboard.console.attack.Attack;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,9 +22,8 @@ public final class AttackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8765/ws",
-            description = "The router's client endpoint (default: ${DEFAULT-VALUE}).")
-    URI url;
+    @Mixin
+    RouterUrlOption router;
 
     @Option(names = "--half-open", defaultValue = "2000",
             description = "Sockets kept open with half a request line (default: ${DEFAULT-VALUE}).")
@@ -63,7 +62,7 @@ public final class AttackCommand implements Callable<Integer> {
         }
         Attack attack;
         try {
-            attack = new Attack(new Attack.Plan(url, halfOpen, headerFloods, headerMebibytes * 1024 * 1024, token,
+            attack = new Attack(new Attack.Plan(router.url, halfOpen, headerFloods, headerMebibytes * 1024 * 1024, token,
                     Duration.ofSeconds(durationSeconds)));
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());

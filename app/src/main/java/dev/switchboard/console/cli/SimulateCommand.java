@@ -6,7 +6,6 @@ import dev.switchboard.console.simulate.Simulation;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,9 +37,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", description = "The router's client endpoint (default: ${DEFAULT-VALUE}).",
-            defaultValue = "ws://127.0.0.1:8765/ws")
-    URI url;
+    @Mixin
+    RouterUrlOption router;
 
     @Option(names = "--scenario", required = true, description = "Scenario file (JSON), e.g. src/scenarios/smoke.json.")
     Path scenarioFile;
@@ -70,10 +69,10 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println("simulate: " + e.getMessage());
             return BAD_INPUT;
         }
-        out.printf("simulate: scenario %s (%d users) against %s%n", scenario.name(), scenario.totalUsers(), url);
+        out.printf("simulate: scenario %s (%d users) against %s%n", scenario.name(), scenario.totalUsers(), router.url);
         out.flush();
         SimReport result;
-        try (Simulation simulation = new Simulation(url, scenario, tokens).start()) {
+        try (Simulation simulation = new Simulation(router.url, scenario, tokens).start()) {
             result = await(simulation, out);
         } catch (ExecutionException | TimeoutException e) {
             err.println("simulate: could not run: " + e.getMessage());

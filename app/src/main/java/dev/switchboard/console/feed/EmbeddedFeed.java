@@ -6,7 +6,6 @@ import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.monitor.RouterFeed;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -56,8 +55,7 @@ public final class EmbeddedFeed implements ConsoleFeed {
 
     @Override
     public void start(Consumer<MonitorFrame> documents, Consumer<FeedStatus> status) {
-        status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(),
-                note != null ? note : "router in this process on " + router.clientUri()));
+        status.accept(FeedStatus.connectedNow(note != null ? note : "router in this process on " + router.clientUri()));
         documents.accept(router.monitor().snapshot());
         subscription = router.monitor().subscribe(documents::accept);
     }

@@ -19,4 +19,9 @@ public record FeedStatus(State state, Instant since, String detail) {
         Objects.requireNonNull(state, "state must not be null");
         Objects.requireNonNull(since, "since must not be null");
     }
+
+    /** Connected from now on, with {@code detail} saying to what. */
+    public static FeedStatus connectedNow(String detail) {
+        return new FeedStatus(State.CONNECTED, Instant.now(), detail);
+    }
 }

@@ -177,7 +177,7 @@ public final class RemoteFeed implements ConsoleFeed {
         @Override
         public void onOpen() {
             lostAt = null;
-            status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(), uri.toString()));
+            status.accept(FeedStatus.connectedNow(uri.toString()));
         }
 
         @Override

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,8 +50,7 @@ public final class ReplayFeed implements ConsoleFeed {
 
     @Override
     public void start(Consumer<MonitorFrame> sink, Consumer<FeedStatus> status) {
-        status.accept(new FeedStatus(FeedStatus.State.CONNECTED, Instant.now(),
-                frames.size() + " documents from " + file));
+        status.accept(FeedStatus.connectedNow(frames.size() + " documents from " + file));
         // the console buffers a few hundred frames between ticks: hand the updates over merged,
         // BATCH at a time (their events in order, the last aggregates)
         List<MonitorUpdate> updates = new ArrayList<>();

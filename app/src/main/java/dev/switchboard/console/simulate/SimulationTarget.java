@@ -1,7 +1,6 @@
 package dev.switchboard.console.simulate;
 
 import dev.switchboard.console.feed.ConsoleFeed;
-import dev.switchboard.console.feed.UserEndpoint;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import java.net.URI;

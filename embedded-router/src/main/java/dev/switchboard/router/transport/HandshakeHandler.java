@@ -135,40 +135,50 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void upgrade(ChannelHandlerContext ctx, HttpRequest head) {
-        HttpHeaders headers = head.headers();
-        if (head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0 || !headers.contains(HttpHeaderNames.HOST)) {
-            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "an upgrade needs HTTP/1.1 and a Host header");
-            return;
-        }
-        if (!HttpMethod.GET.equals(head.method())) {
-            refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method", "only GET upgrades to a WebSocket");
-            return;
-        }
-        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        if (!headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
-                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
-            refuse(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "not_websocket",
-                    "this endpoint speaks WebSocket: send Upgrade: websocket and Connection: Upgrade");
-            return;
-        }
-        if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
-            refuse(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "version", "only WebSocket version 13 is spoken");
-            return;
-        }
-        if (!isValidKey(key)) {
-            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "Sec-WebSocket-Key must be 16 bytes in base64");
+        if (!isWellFormedUpgrade(ctx, head)) {
             return;
         }
         Upgrade decision = server.apply(ctx.channel(), head);
+        answered = true;
         if (decision instanceof Upgrade.Refused refused) {
-            answered = true;
             FullHttpResponse response = response(refused.status(), refused.body());
             refused.headers().forEach((name, value) -> response.headers().set(name, value));
             Closing.close(ctx.channel(), response, limits.closeGrace(), true, limits.drainBytes());
             return;
         }
-        Upgrade.Accepted accepted = (Upgrade.Accepted) decision;
-        answered = true;
+        switchToWebSocket(ctx, head.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY), (Upgrade.Accepted) decision);
+    }
+
+    /** Whether the request is an RFC 6455 upgrade this server speaks; when not, it is refused here. */
+    private boolean isWellFormedUpgrade(ChannelHandlerContext ctx, HttpRequest head) {
+        HttpHeaders headers = head.headers();
+        if (head.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0 || !headers.contains(HttpHeaderNames.HOST)) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "an upgrade needs HTTP/1.1 and a Host header");
+            return false;
+        }
+        if (!HttpMethod.GET.equals(head.method())) {
+            refuse(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "method", "only GET upgrades to a WebSocket");
+            return false;
+        }
+        if (!headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+                || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+            refuse(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "not_websocket",
+                    "this endpoint speaks WebSocket: send Upgrade: websocket and Connection: Upgrade");
+            return false;
+        }
+        if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            refuse(ctx, HttpResponseStatus.UPGRADE_REQUIRED, "version", "only WebSocket version 13 is spoken");
+            return false;
+        }
+        if (!isValidKey(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "Sec-WebSocket-Key must be 16 bytes in base64");
+            return false;
+        }
+        return true;
+    }
+
+    /** Answers 101, turns the pipeline into a WebSocket one and opens the session. */
+    private void switchToWebSocket(ChannelHandlerContext ctx, String key, Upgrade.Accepted accepted) {
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.SWITCHING_PROTOCOLS);
         switching.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
@@ -176,6 +186,16 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                 .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, accept(key));
         ctx.writeAndFlush(switching);
         ChannelPipeline pipeline = ctx.pipeline();
+        addWebSocketHandlers(pipeline, accepted);
+        pipeline.remove(this);
+        upgraded.run();
+        // before the codec goes: frames that came with the request are read as it goes, and their
+        // answers are queued after what opening queues (connection_established first)
+        accepted.opened().run();
+        pipeline.remove(HTTP_CODEC);
+    }
+
+    private void addWebSocketHandlers(ChannelPipeline pipeline, Upgrade.Accepted accepted) {
         // added behind the HTTP codec before it goes, so any frame bytes that came with the request reach them
         pipeline.addAfter(HTTP_CODEC, "ws-decoder", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxFrameBytes)
@@ -189,12 +209,6 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         pipeline.addAfter("ws-utf8", "ws-encoder", new WebSocket13FrameEncoder(false));
         pipeline.addAfter("ws-encoder", "ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
         pipeline.addAfter("ws-aggregator", "ws-session", accepted.session());
-        pipeline.remove(this);
-        upgraded.run();
-        // before the codec goes: frames that came with the request are read as it goes, and their
-        // answers are queued after what opening queues (connection_established first)
-        accepted.opened().run();
-        pipeline.remove(HTTP_CODEC);
     }
 
     /** The head has more than {@link #MAX_HEAD_LINES} lines: 431, as for too many header bytes. */

@@ -90,7 +90,21 @@ public final class SimulateView extends BorderPane {
         setId("simulate");
         getStylesheets().add(SimulateView.class.getResource("/dev/switchboard/console/simulate.css").toExternalForm());
         setPadding(new Insets(8, 12, 8, 12));
+        setUpMessages();
+        VBox top = new VBox(6, controls(), description, problem, note, progressRow(), counterTiles());
+        top.setPadding(new Insets(0, 0, 8, 0));
+        setTop(top);
 
+        SplitPane middle = new SplitPane(chart(), users());
+        middle.setDividerPositions(0.5);
+        SplitPane body = new SplitPane(middle, verdictBox());
+        body.setOrientation(Orientation.VERTICAL);
+        body.setDividerPositions(0.6);
+        setCenter(body);
+    }
+
+    /** Scenario, users and secret fields with the open, start and stop buttons. */
+    private HBox controls() {
         scenarioBox.setId("sim-scenario");
         scenarioBox.setItems(model.scenarioFiles());
         scenarioBox.setCellFactory(list -> new FileNameCell());
@@ -108,7 +122,11 @@ public final class SimulateView extends BorderPane {
         HBox controls = new HBox(8, new Label("Scenario"), scenarioBox, open, new Label("Users"), usersField,
                 new Label("JWT secret env var"), secretEnvField, start, stop);
         controls.setAlignment(Pos.CENTER_LEFT);
+        return controls;
+    }
 
+    /** The scenario's description, the problem with what was typed, and a note. */
+    private void setUpMessages() {
         description.setId("sim-description");
         description.setWrapText(true);
         problem.setId("sim-problem");
@@ -121,7 +139,9 @@ public final class SimulateView extends BorderPane {
             label.managedProperty().bind(label.textProperty().isNotEmpty());
             label.visibleProperty().bind(label.managedProperty());
         }
+    }
 
+    private HBox progressRow() {
         progressBar.setId("sim-progress");
         progressBar.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(progressBar, Priority.ALWAYS);
@@ -129,7 +149,10 @@ public final class SimulateView extends BorderPane {
         status.setMinWidth(320);
         HBox progressRow = new HBox(10, progressBar, status);
         progressRow.setAlignment(Pos.CENTER_LEFT);
+        return progressRow;
+    }
 
+    private FlowPane counterTiles() {
         FlowPane tiles = new FlowPane(10, 10);
         counter(tiles, "connected", "Users connected", Simulation.Progress::connectedUsers, false);
         counter(tiles, "sent", "Sent", Simulation.Progress::sent, false);
@@ -139,17 +162,7 @@ public final class SimulateView extends BorderPane {
         counter(tiles, "errors", "Errors", Simulation.Progress::errors, false);
         counter(tiles, "isolation", "Isolation violations", Simulation.Progress::isolationViolations, true);
         counter(tiles, "connection-failures", "Connection failures", Simulation.Progress::connectionFailures, true);
-
-        VBox top = new VBox(6, controls, description, problem, note, progressRow, tiles);
-        top.setPadding(new Insets(0, 0, 8, 0));
-        setTop(top);
-
-        SplitPane middle = new SplitPane(chart(), users());
-        middle.setDividerPositions(0.5);
-        SplitPane body = new SplitPane(middle, verdictBox());
-        body.setOrientation(Orientation.VERTICAL);
-        body.setDividerPositions(0.6);
-        setCenter(body);
+        return tiles;
     }
 
     private void counter(FlowPane tiles, String id, String title, ToLongFunction<Simulation.Progress> read,

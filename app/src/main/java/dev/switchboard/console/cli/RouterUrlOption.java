@@ -1,0 +1,12 @@
+package dev.switchboard.console.cli;
+
+import java.net.URI;
+import picocli.CommandLine.Option;
+
+/** The {@code --url} option of the commands that work against a running router: its client endpoint. */
+final class RouterUrlOption {
+
+    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8765/ws",
+            description = "The router's client endpoint (default: ${DEFAULT-VALUE}).")
+    URI url;
+}
