@@ -143,7 +143,7 @@ final class BackendBench {
             for (User user : users.subList(0, level)) {
                 user.start();
             }
-            Thread.sleep(300); // the runs are open: their first event waits 100 ms, the last at 600 ms
+            Thread.sleep(300); // the runs are open: their first event comes after 100 ms, the last after 600 ms
             int most = 0;
             for (int i = 0; i < 5; i++) {
                 most = Math.max(most, router.threads());

@@ -48,18 +48,21 @@ public final class Bench {
      * @param pipelineForks   JVMs per in-process workload
      * @param pipelineRounds  one-second rounds per fork (after one warm-up round)
      * @param idleConnections idle connections for the memory check (0: skip it)
-     * @param phases          which of pipeline, sockets, idle to run
+     * @param backendRuns     the most concurrent runs on the http backend (half of them for the latency phase)
+     * @param backendGapMs    the example service's pause before each event in the latency phase
+     * @param phases          which of pipeline, sockets, idle, backend to run
      */
     public record Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
-                           int pipelineForks, int pipelineRounds, int idleConnections, Set<String> phases) {
+                           int pipelineForks, int pipelineRounds, int idleConnections, int backendRuns,
+                           long backendGapMs, Set<String> phases) {
         /** Every phase. */
-        public static final Set<String> ALL = Set.of("pipeline", "sockets", "idle");
+        public static final Set<String> ALL = Set.of("pipeline", "sockets", "idle", "backend");
 
         public Settings {
             phases = Set.copyOf(phases);
             for (String name : phases) {
                 if (!ALL.contains(name)) {
-                    throw new IllegalArgumentException("no bench phase '" + name + "' (pipeline, sockets, idle)");
+                    throw new IllegalArgumentException("no bench phase '" + name + "' (pipeline, sockets, idle, backend)");
                 }
             }
         }
@@ -89,8 +92,28 @@ public final class Bench {
         if (settings.idleConnections() > 0 && settings.phases().contains("idle")) {
             report.set("idle", new IdleConnections(settings.idleConnections(), log).run());
         }
+        if (settings.backendRuns() > 0 && settings.phases().contains("backend")) {
+            report.set("backend", new BackendBench(backendSettings(), log).run());
+        }
         report.set("targets", targets(report));
         return report;
+    }
+
+    /**
+     * Thread counts at 10, 100, 500 and 1,000 runs (those up to the most); latency at half the most, the
+     * service pausing before each event as an agent does; runs per second at the most, with no pauses.
+     */
+    private BackendBench.Settings backendSettings() {
+        int most = settings.backendRuns();
+        List<Integer> levels = new ArrayList<>();
+        for (int level : new int[] {10, 100, 500, 1_000}) {
+            if (level < most) {
+                levels.add(level);
+            }
+        }
+        levels.add(most);
+        return new BackendBench.Settings(levels, Math.max(1, most / 2), settings.backendGapMs(), most, settings.warmup(),
+                settings.measure());
     }
 
     private void socketPhases(ObjectNode report) throws InterruptedException {
@@ -226,6 +249,19 @@ public final class Bench {
             target(targets, "idle_connections", held, ">= 20,000", held >= 20_000);
             target(targets, "idle_kb_per_connection", kb, "<= 20 KB", kb <= 20);
         }
+        JsonNode backend = report.path("backend");
+        if (!backend.isMissingNode()) {
+            double p99 = backend.path("paced").path("added_p99_ms").asDouble();
+            boolean clean = backend.path("paced").path("failed_runs").asLong() == 0;
+            target(targets, "backend_added_p99_ms", p99, "<= 2 ms", clean && p99 <= 2);
+            int fewest = Integer.MAX_VALUE;
+            int most = 0;
+            for (JsonNode level : backend.path("threads")) {
+                fewest = Math.min(fewest, level.path("router_threads").asInt());
+                most = Math.max(most, level.path("router_threads").asInt());
+            }
+            target(targets, "backend_thread_growth", most - fewest, "<= 4", most - fewest <= 4);
+        }
         return targets;
     }
 
@@ -282,6 +318,20 @@ public final class Bench {
                     idle.path("limited_by").isMissingNode() ? "" : ", limited by " + idle.path("limited_by").asText(),
                     idle.path("rss_kb_before").asLong(), idle.path("rss_kb_after").asLong(),
                     idle.path("rss_kb_per_connection").asDouble()));
+        }
+        JsonNode backend = report.path("backend");
+        if (!backend.isMissingNode()) {
+            out.append("http backend (router in its own JVM, the example service in this one):\n");
+            backend.path("threads").forEach(level -> out.append(String.format("  %,6d concurrent runs: router threads %d%n",
+                    level.path("concurrent_runs").asInt(), level.path("router_threads").asInt())));
+            for (String phase : new String[] {"paced", "saturated"}) {
+                JsonNode result = backend.path(phase);
+                out.append(String.format("  %-9s %,5d runs: %,7d runs/s %,8d events/s; added latency p50 %.2f ms, p99 %.2f ms,"
+                                + " p99.9 %.2f ms; %d failed%n", phase, result.path("concurrent_runs").asInt(),
+                        result.path("runs_per_s").asLong(), result.path("events_per_s").asLong(),
+                        result.path("added_p50_ms").asDouble(), result.path("added_p99_ms").asDouble(),
+                        result.path("added_p999_ms").asDouble(), result.path("failed_runs").asLong()));
+            }
         }
         out.append(String.format("%n%-24s %14s %12s %s%n", "target", "measured", "goal", "result"));
         report.path("targets").fields().forEachRemaining(entry -> out.append(String.format("%-24s %,14.2f %12s %s%n",

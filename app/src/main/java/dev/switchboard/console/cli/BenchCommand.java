@@ -53,8 +53,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--smoke", description = "A few seconds in all (CI): 4 connections, short phases, 200 idle connections.")
     boolean smoke;
 
+    @Option(names = "--backend-runs", defaultValue = "1000",
+            description = "Most concurrent runs on the http backend phase; 0 skips it (default: ${DEFAULT-VALUE}).")
+    int backendRuns;
+
+    @Option(names = "--backend-gap-ms", defaultValue = "200",
+            description = "The example service's pause before each event in the latency phase, ms (default: ${DEFAULT-VALUE}).")
+    long backendGapMs;
+
     @Option(names = "--only", split = ",", paramLabel = "PHASE",
-            description = "Run only these phases: pipeline, sockets, idle (default: all).")
+            description = "Run only these phases: pipeline, sockets, idle, backend (default: all).")
     java.util.Set<String> only;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write the results as JSON to FILE.")
@@ -66,9 +74,9 @@ public final class BenchCommand implements Callable<Integer> {
         java.util.Set<String> phases = only != null ? only : Bench.Settings.ALL;
         Bench.Settings settings = smoke
                 ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, 1, Math.min(idle, 200),
-                        phases)
+                        Math.min(backendRuns, 20), backendGapMs, phases)
                 : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
-                        pipelineForks, pipelineRounds, idle, phases);
+                        pipelineForks, pipelineRounds, idle, backendRuns, backendGapMs, phases);
         ObjectNode results = new Bench(settings, out).run();
         out.print(Bench.table(results));
         if (report != null) {

@@ -46,5 +46,13 @@ class BenchCommandTest {
         assertThat(json.path("idle").path("rss_kb_before").asLong()).isPositive();
         assertThat(json.path("idle").path("rss_kb_after").asLong()).isPositive();
         assertThat(json.path("targets").path("throughput_ratio").path("value").asDouble()).isPositive();
+        JsonNode backend = json.path("backend");
+        assertThat(backend.path("threads")).extracting(level -> level.path("concurrent_runs").asInt())
+                .containsExactly(10, 20);
+        assertThat(backend.path("threads")).allSatisfy(level -> assertThat(level.path("router_threads").asInt()).isPositive());
+        assertThat(backend.path("paced").path("added_latency_samples").asLong()).isPositive();
+        assertThat(backend.path("saturated").path("runs_per_s").asLong()).isPositive();
+        assertThat(backend.path("saturated").path("failed_runs").asLong()).isZero();
+        assertThat(out.toString()).contains("http backend", "backend_added_p99_ms", "backend_thread_growth");
     }
 }
