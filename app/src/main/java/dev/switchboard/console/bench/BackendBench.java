@@ -36,6 +36,8 @@ import org.HdrHistogram.Recorder;
 final class BackendBench {
     /** Events the service streams per run (thinking, tool, tool done, thinking, thinking, completed). */
     static final int EVENTS = 6;
+    /** Pause before each event while threads are counted: a run lasts 3 s, so all of a level are open at once. */
+    private static final long THREADS_PHASE_GAP_MS = 500;
 
     /**
      * @param threadLevels concurrent runs at which the router's threads are counted
@@ -74,7 +76,7 @@ final class BackendBench {
         ObjectNode json = Json.mapper().createObjectNode();
         ExecutorService io = Executors.newFixedThreadPool(2);
         HttpClient http = HttpClient.newBuilder().executor(io).build();
-        try (ExampleAgentService service = ExampleAgentService.start(0, paced(100));
+        try (ExampleAgentService service = ExampleAgentService.start(0, paced(THREADS_PHASE_GAP_MS));
              ChildRouter router = ChildRouter.start("1g", List.of("--config", config(service.runsUrl()).toString()))) {
             List<User> users = connect(http, router.clientUri(), settings.users());
             json.put("router_jvm", "-Xms64m -Xmx1g, own process").put("events_per_run", EVENTS);
@@ -143,7 +145,10 @@ final class BackendBench {
             for (User user : users.subList(0, level)) {
                 user.start();
             }
-            Thread.sleep(300); // the runs are open: their first event comes after 100 ms, the last after 600 ms
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (service.open() < level * 0.95 && System.nanoTime() < deadline) {
+                Thread.sleep(20); // until (nearly) every run of the level streams at once
+            }
             int most = 0;
             for (int i = 0; i < 5; i++) {
                 most = Math.max(most, router.threads());

@@ -109,7 +109,7 @@ public final class ExampleAgentService implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService acceptor = Executors.newFixedThreadPool(8, daemon("example-agent-http"));
-    private final ScheduledExecutorService writer = Executors.newScheduledThreadPool(2, daemon("example-agent-writer"));
+    private final ScheduledExecutorService writer = Executors.newScheduledThreadPool(8, daemon("example-agent-writer"));
     private final ConcurrentLinkedQueue<ReceivedRun> received = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private final AtomicInteger open = new AtomicInteger();
