@@ -78,6 +78,9 @@ final class RunStream implements SseParser.Listener {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body()));
         settings.headers().forEach(builder::header);
         events.onEnd(this::runEnded);
+        if (outcome.isDone()) {
+            return; // the run ended before it could be sent (runEnded ran at once)
+        }
         lastHeardNanos = backend.ticker().nanoTime();
         totalTimer = schedule(() -> timedOut("the run took longer than " + settings.total().toMillis() + " ms"),
                 settings.total().toMillis());
