@@ -15,6 +15,7 @@ logged as aborted.
 import argparse
 import itertools
 import json
+import socket
 import sys
 import threading
 import time
@@ -31,6 +32,12 @@ def sse(event_type, data):
 class AgentHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive between runs
     options = None
+
+    def setup(self):
+        super().setup()
+        # events are small writes: without this, Nagle's algorithm and a delayed ACK hold each one
+        # up to 40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, fmt, *args):
         sys.stderr.write("agent-service: " + (fmt % args) + "\n")

@@ -242,11 +242,16 @@ final class RouterWiring {
                 protection, dispatcher.queue(), socketServer.stats(), pool, breakers, ready, socketServer));
         runs.addListener(metrics);
         startMonitor(metrics);
+        // a class first loaded while descriptors are exhausted fails for good (and opening its jar takes a
+        // descriptor): load what a scrape and the health report use before anyone can connect
+        meterRegistry.scrape();
         socketServer.start();
         socketServer.started().get(10, TimeUnit.SECONDS);
         if (config.httpPort() >= 0) {
             HealthReport report = new HealthReport(state, startedAt, socketServer, connections, runs,
                     () -> messageRouter.registry().types().size(), config.maxConnections(), clock, codec);
+            report.health();
+            report.readiness();
             HttpEndpoints endpoints = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
                     report::health, report::readiness, meterRegistry::scrape);
             endpoints.start();

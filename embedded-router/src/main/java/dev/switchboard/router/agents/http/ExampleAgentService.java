@@ -118,6 +118,13 @@ public final class ExampleAgentService implements AutoCloseable {
     private final LongAdder healthChecks = new LongAdder();
     private volatile Script script;
 
+    static {
+        // Events are small writes: without TCP_NODELAY, Nagle's algorithm holds each one until the
+        // previous is acknowledged, and a delayed ACK makes that up to 40 ms (read once, when the JDK's
+        // server first loads its configuration).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private ExampleAgentService(int port, Script script) throws IOException {
         this.script = Objects.requireNonNull(script, "script must not be null");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
