@@ -148,7 +148,7 @@ final class RouterWiring {
         List<AgentBackend> built = new ArrayList<>();
         for (BackendSpec spec : specs) {
             AgentExecutor executor = spec.http() != null
-                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system())
+                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system(), null)
                     : new SimulatedAgent(spec.settings());
             built.add(new AgentBackend(spec.name(), executor, spec.weight(), spec.budget(),
                     breakers.breaker("backend:" + spec.name())));

@@ -16,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * An agent backend reached over HTTP: each run is a {@code POST} answered with a Server-Sent Events
  * stream, turned into the run's events by {@link RunStream} (the protocol of {@code src/docs/agents.md}).
- * Streams are read by the JDK client's selector and a two-thread pool, timeouts are scheduled on the
+ * Streams are read by the {@link HttpStreams} it is given (the router's: Netty on one I/O thread; else the
+ * JDK's client), timeouts are scheduled on the
  * router's timer: no thread per run. Health is asked every few seconds when a health URL is set.
  */
 public final class HttpAgentExecutor implements AgentExecutor {
@@ -43,8 +42,9 @@ public final class HttpAgentExecutor implements AgentExecutor {
     private final HttpBackendSettings settings;
     private final Scheduler timer;
     private final Ticker ticker;
-    private final ExecutorService callbacks;
-    private final HttpClient client;
+    private final HttpStreams streams;
+    private final boolean ownsStreams;
+    private final HttpClient healthClient;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder contractViolations = new LongAdder();
     private final AtomicReference<LastFailure> lastFailure = new AtomicReference<>();
@@ -57,23 +57,20 @@ public final class HttpAgentExecutor implements AgentExecutor {
      * @param settings where and how
      * @param timer    the router's scheduler, for timeouts and health checks
      * @param ticker   the router's nanosecond source, for the idle timer
+     * @param streams  how runs are posted and read (not closed here), or null for a JDK client of its own
      */
-    public HttpAgentExecutor(String name, HttpBackendSettings settings, Scheduler timer, Ticker ticker) {
+    public HttpAgentExecutor(String name, HttpBackendSettings settings, Scheduler timer, Ticker ticker,
+                             HttpStreams streams) {
         this.name = Objects.requireNonNull(name, "name must not be null");
         this.settings = Objects.requireNonNull(settings, "settings must not be null");
         this.timer = Objects.requireNonNull(timer, "timer must not be null");
         this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
-        this.callbacks = Executors.newFixedThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "agent-http-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(callbacks)
-                .build();
+        this.streams = streams != null ? streams : new JdkHttpStreams(name, settings.connect());
+        this.ownsStreams = streams == null;
+        // health checks are rare: the JDK client's selector thread runs their callbacks too
+        this.healthClient = settings.healthUrl() == null ? null : HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(settings.connect())
+                .followRedirects(HttpClient.Redirect.NEVER).executor(Runnable::run).build();
         if (settings.healthUrl() == null) {
             firstHealthCheck.complete(null);
         } else {
@@ -143,8 +140,8 @@ public final class HttpAgentExecutor implements AgentExecutor {
         return stream.outcome();
     }
 
-    HttpClient client() {
-        return client;
+    HttpStreams streams() {
+        return streams;
     }
 
     Scheduler timer() {
@@ -170,7 +167,7 @@ public final class HttpAgentExecutor implements AgentExecutor {
         HttpRequest request = HttpRequest.newBuilder(settings.healthUrl())
                 .timeout(settings.connect().plus(settings.connect()))
                 .GET().build();
-        client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+        healthClient.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
             boolean up = failure == null && response.statusCode() / 100 == 2;
             boolean was = healthy.getAndSet(up);
             if (was != up) {
@@ -196,7 +193,9 @@ public final class HttpAgentExecutor implements AgentExecutor {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            callbacks.shutdownNow();
+            if (ownsStreams) {
+                streams.close();
+            }
             firstHealthCheck.complete(null);
         }
     }

@@ -11,20 +11,16 @@ import dev.switchboard.router.time.Scheduler;
 import java.time.Duration;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +44,7 @@ final class RunStream implements SseParser.Listener {
     private final AgentRunEvents events;
     private final CompletableFuture<AgentResult> outcome = new CompletableFuture<>();
     private final SseParser parser = new SseParser(MAX_READ_EVENT_BYTES, this);
-    private volatile CompletableFuture<HttpResponse<Void>> exchange;
-    private volatile Flow.Subscription subscription;
+    private volatile HttpStreams.Exchange exchange;
     private volatile boolean started;
     private volatile boolean sawEvent;
     private volatile boolean finished;
@@ -72,11 +67,10 @@ final class RunStream implements SseParser.Listener {
 
     void begin() {
         HttpBackendSettings settings = backend.settings();
-        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.url())
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body()));
-        settings.headers().forEach(builder::header);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", "text/event-stream");
+        headers.putAll(settings.headers());
         events.onEnd(this::runEnded);
         if (outcome.isDone()) {
             return; // the run ended before it could be sent (runEnded ran at once)
@@ -89,12 +83,10 @@ final class RunStream implements SseParser.Listener {
                 timedOut("no event within " + settings.firstEvent().toMillis() + " ms");
             }
         }, settings.firstEvent().toMillis());
-        exchange = backend.client().sendAsync(builder.build(), this::answer);
-        exchange.whenComplete((response, failure) -> {
-            if (failure != null) {
-                fail(reasonFor(failure), describe(failure));
-            }
-        });
+        exchange = backend.streams().post(settings.url(), headers, body(), settings.connect(), new Answer());
+        if (closed) {
+            exchange.cancel(); // ended while the request was being handed over
+        }
     }
 
     private byte[] body() {
@@ -114,22 +106,21 @@ final class RunStream implements SseParser.Listener {
     }
 
     /** The response's status and headers are in: a stream to read, or a failure before the start. */
-    private HttpResponse.BodySubscriber<Void> answer(HttpResponse.ResponseInfo info) {
-        String contentType = info.headers().firstValue("Content-Type").orElse("");
-        if (info.statusCode() / 100 != 2) {
-            fail(BackendFailure.UNAVAILABLE, "HTTP " + info.statusCode() + " from " + backend.settings().safeUrl());
-            return new Refusing();
+    private boolean answer(int status, String contentType) {
+        if (status / 100 != 2) {
+            fail(BackendFailure.UNAVAILABLE, "HTTP " + status + " from " + backend.settings().safeUrl());
+            return false;
         }
         if (!mediaType(contentType).equals("text/event-stream")) {
             fail(BackendFailure.UNAVAILABLE, "content type '" + contentType + "' is not text/event-stream");
-            return new Refusing();
+            return false;
         }
         if (outcome.isDone()) {
-            return new Refusing();
+            return false;
         }
         started = true;
         events.started();
-        return new Reading();
+        return true;
     }
 
     private static String mediaType(String contentType) {
@@ -269,13 +260,9 @@ final class RunStream implements SseParser.Listener {
     private void close() {
         closed = true;
         cancelTimers();
-        Flow.Subscription current = subscription;
+        HttpStreams.Exchange current = exchange;
         if (current != null) {
             current.cancel();
-        }
-        CompletableFuture<HttpResponse<Void>> pending = exchange;
-        if (pending != null && current == null) {
-            pending.cancel(true);
         }
     }
 
@@ -325,73 +312,31 @@ final class RunStream implements SseParser.Listener {
         return text.length() <= 64 ? text : text.substring(0, 63) + "…";
     }
 
-    /** Reads the event stream one buffer list at a time. */
-    private final class Reading implements HttpResponse.BodySubscriber<Void> {
-        private final CompletableFuture<Void> body = new CompletableFuture<>();
-
+    /** The exchange's answer, handed to this stream. */
+    private final class Answer implements HttpStreams.Receiver {
         @Override
-        public CompletionStage<Void> getBody() {
-            return body;
+        public boolean headers(int status, String contentType) {
+            return answer(status, contentType);
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription next) {
-            subscription = next;
-            if (outcome.isDone() && !finished) {
-                next.cancel();
-                return;
+        public void body(ByteBuffer bytes) {
+            if (!closed || finished) {
+                parser.feed(bytes);
             }
-            next.request(1);
         }
 
         @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer buffer : buffers) {
-                parser.feed(buffer);
-            }
-            subscription.request(1);
-        }
-
-        @Override
-        public void onError(Throwable failure) {
-            fail(reasonFor(failure), "the stream broke: " + describe(failure));
-            body.complete(null);
-        }
-
-        @Override
-        public void onComplete() {
+        public void end() {
             streamEnded();
-            body.complete(null);
-        }
-    }
-
-    /** Reads nothing of a response that is not a stream: the connection is closed at once. */
-    private static final class Refusing implements HttpResponse.BodySubscriber<Void> {
-        private final CompletableFuture<Void> body = new CompletableFuture<>();
-
-        @Override
-        public CompletionStage<Void> getBody() {
-            return body;
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-            body.complete(null);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            body.complete(null);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(null);
+        public void failed(Throwable cause) {
+            if (outcome.isDone() && closed) {
+                return; // we closed it
+            }
+            fail(reasonFor(cause), started ? "the stream broke: " + describe(cause) : describe(cause));
         }
     }
 }

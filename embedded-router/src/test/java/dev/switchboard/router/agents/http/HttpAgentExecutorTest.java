@@ -274,7 +274,7 @@ class HttpAgentExecutorTest {
     }
 
     private HttpAgentExecutor executor(HttpBackendSettings settings) {
-        HttpAgentExecutor executor = new HttpAgentExecutor("research", settings, Scheduler.of(timer), Ticker.system());
+        HttpAgentExecutor executor = new HttpAgentExecutor("research", settings, Scheduler.of(timer), Ticker.system(), null);
         closing.add(0, executor);
         return executor;
     }
