@@ -9,6 +9,7 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.agents.http.HttpAgentExecutor;
+import dev.switchboard.router.agents.http.HttpStreams;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.ConnectionLimits;
 import dev.switchboard.router.connections.ConnectionRegistry;
@@ -39,6 +40,7 @@ import dev.switchboard.router.time.Scheduler;
 import dev.switchboard.router.time.Ticker;
 import dev.switchboard.router.transport.Dispatcher;
 import dev.switchboard.router.transport.HttpEndpoints;
+import dev.switchboard.router.transport.NettyHttpStreams;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportLimits;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -96,6 +98,8 @@ final class RouterWiring {
     private final QualityTracker quality;
     private final ThreadPoolExecutor launcher;
     private final ScheduledExecutorService scheduler;
+    /** Streams of http backends' runs; null without any. */
+    private HttpStreams agentHttp;
 
     // the network side, set once by listen(); read by other threads
     private volatile TokenService tokens;
@@ -148,12 +152,21 @@ final class RouterWiring {
         List<AgentBackend> built = new ArrayList<>();
         for (BackendSpec spec : specs) {
             AgentExecutor executor = spec.http() != null
-                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system(), null)
+                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system(),
+                            agentHttp())
                     : new SimulatedAgent(spec.settings());
             built.add(new AgentBackend(spec.name(), executor, spec.weight(), spec.budget(),
                     breakers.breaker("backend:" + spec.name())));
         }
         return built;
+    }
+
+    /** The one Netty client of every http backend, made with the first of them. */
+    private HttpStreams agentHttp() {
+        if (agentHttp == null) {
+            agentHttp = new NettyHttpStreams();
+        }
+        return agentHttp;
     }
 
     private static HandlerGuard handlerGuard(HandlerBreakers handlerBreakers) {
@@ -339,6 +352,10 @@ final class RouterWiring {
         scheduler.shutdownNow();
         launcher.shutdownNow();
         quietly("the agent backends", pool::close);
+        HttpStreams streams = agentHttp;
+        if (streams != null) {
+            quietly("the agent backends' HTTP client", streams::close);
+        }
         return cancelled;
     }
 

@@ -31,8 +31,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The HTTP executor against a real HTTP service on loopback: each way a backend can behave or break. */
-class HttpAgentExecutorTest {
+/**
+ * The HTTP executor against a real HTTP service on loopback: each way a backend can behave or break,
+ * once per way of reaching the service ({@link HttpAgentExecutorOnJdkClientTest},
+ * {@link HttpAgentExecutorOnNettyTest}).
+ */
+abstract class HttpAgentExecutorCases {
+
+    /** How the executor reaches the service; null for its own JDK client. */
+    abstract HttpStreams streams();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1);
     private final List<AutoCloseable> closing = new ArrayList<>();
@@ -274,7 +282,7 @@ class HttpAgentExecutorTest {
     }
 
     private HttpAgentExecutor executor(HttpBackendSettings settings) {
-        HttpAgentExecutor executor = new HttpAgentExecutor("research", settings, Scheduler.of(timer), Ticker.system(), null);
+        HttpAgentExecutor executor = new HttpAgentExecutor("research", settings, Scheduler.of(timer), Ticker.system(), streams());
         closing.add(0, executor);
         return executor;
     }
