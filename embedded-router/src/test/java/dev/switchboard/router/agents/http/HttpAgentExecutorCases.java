@@ -281,7 +281,7 @@ abstract class HttpAgentExecutorCases {
         return service;
     }
 
-    private HttpAgentExecutor executor(HttpBackendSettings settings) {
+    HttpAgentExecutor executor(HttpBackendSettings settings) {
         HttpAgentExecutor executor = new HttpAgentExecutor("research", settings, Scheduler.of(timer), Ticker.system(), streams());
         closing.add(0, executor);
         return executor;
@@ -291,7 +291,7 @@ abstract class HttpAgentExecutorCases {
         return new AgentRequest("run-1", "alice", "t-1", null, content, List.of());
     }
 
-    private static BackendFailure failure(HttpAgentExecutor executor, RecordingRun run) throws Exception {
+    static BackendFailure failure(HttpAgentExecutor executor, RecordingRun run) throws Exception {
         CompletableFuture<AgentResult> outcome = executor.execute(request("x"), run).toCompletableFuture();
         try {
             outcome.get(10, TimeUnit.SECONDS);
@@ -303,7 +303,7 @@ abstract class HttpAgentExecutorCases {
     }
 
     /** A run as the router keeps it, reduced to what the executor sees: the contract's tool rule and onEnd. */
-    private static final class RecordingRun implements AgentRunEvents {
+    static final class RecordingRun implements AgentRunEvents {
         final List<String> types = new CopyOnWriteArrayList<>();
         final List<ObjectNode> data = new CopyOnWriteArrayList<>();
         final List<Runnable> endActions = new CopyOnWriteArrayList<>();
