@@ -1,7 +1,14 @@
 package dev.switchboard.router;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * How the router's default socket limits follow from the process's open-files limit
@@ -37,13 +44,44 @@ public record DescriptorBudget(long limit, long reserve, int pendingHandshakes, 
         return new DescriptorBudget(limit, reserve, pending, connections);
     }
 
-    /** Descriptors this process has open now, or 0 where that cannot be read. */
+    /**
+     * Descriptors this process has open now, plus the class path's jars it has not opened yet: the JVM
+     * opens a jar the first time it loads a class from it and keeps it open, so on a long class path
+     * (an embedding application, a test run) those descriptors are taken later, perhaps during a flood.
+     * 0 where the count cannot be read.
+     */
     public static long processInUse() {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-            return Math.max(0, unix.getOpenFileDescriptorCount());
+            return Math.max(0, unix.getOpenFileDescriptorCount()) + unopenedJars(System.getProperty("java.class.path", ""));
         }
         return 0;
+    }
+
+    /** Jars on {@code classPath} that no descriptor of this process points to yet (all of them without /proc). */
+    static long unopenedJars(String classPath) {
+        Set<Path> open = new HashSet<>();
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors) {
+                try {
+                    open.add(Files.readSymbolicLink(descriptor).normalize());
+                } catch (IOException | UnsupportedOperationException gone) {
+                    // closed while listed, or not a link
+                }
+            }
+        } catch (IOException | UnsupportedOperationException noProc) {
+            // not Linux: count every jar
+        }
+        long unopened = 0;
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                Path jar = Path.of(entry).toAbsolutePath().normalize();
+                if (Files.isRegularFile(jar) && !open.contains(jar)) {
+                    unopened++;
+                }
+            }
+        }
+        return unopened;
     }
 
     /** This process's open-files limit (the soft one), or {@link #UNKNOWN_LIMIT} where it cannot be read. */

@@ -34,4 +34,17 @@ class DescriptorBudgetTest {
         assertThat(tiny.pendingHandshakes()).isPositive();
         assertThat(tiny.connections()).isPositive();
     }
+
+    @Test
+    void countsTheClassPathsJarsNotOpenYet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path unopened = java.nio.file.Files.write(dir.resolve("a.jar"), new byte[] {1});
+        java.nio.file.Path held = java.nio.file.Files.write(dir.resolve("b.jar"), new byte[] {1});
+        java.nio.file.Path classes = java.nio.file.Files.createDirectory(dir.resolve("classes"));
+        String classPath = String.join(java.io.File.pathSeparator, unopened.toString(), held.toString(),
+                classes.toString(), dir.resolve("missing.jar").toString());
+        try (java.io.InputStream open = java.nio.file.Files.newInputStream(held)) {
+            assertThat(DescriptorBudget.unopenedJars(classPath)).isEqualTo(1);
+        }
+        assertThat(DescriptorBudget.unopenedJars(classPath)).isEqualTo(2);
+    }
 }

@@ -84,6 +84,8 @@ public final class RouterSocketServer {
     private final ConcurrentLinkedDeque<Channel> handshaking = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
+    /** Sockets evicted from the pending set whose close has not completed yet (they still hold a descriptor). */
+    private final AtomicInteger evictedClosing = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final TransportStats stats = new TransportStats();
     private final CompletableFuture<Integer> started = new CompletableFuture<>();
@@ -282,6 +284,13 @@ public final class RouterSocketServer {
             stats.socketRefused();
             return false;
         }
+        if (evictedClosing.get() >= limits.maxPendingHandshakes()) {
+            // as many evicted sockets still wait for their I/O thread to close them as may be pending:
+            // this one is closed at once instead (no descriptor outlives the call), so a flood faster
+            // than the I/O threads can close never holds more descriptors than the budget allows
+            stats.handshakeRejected("evicted");
+            return false;
+        }
         while (pending.get() >= limits.maxPendingHandshakes()) {
             Channel oldest = handshaking.pollFirst();
             if (oldest == null) {
@@ -289,6 +298,8 @@ public final class RouterSocketServer {
             }
             if (oldest.attr(SLOT).get().evict()) {
                 stats.handshakeRejected("evicted");
+                evictedClosing.incrementAndGet();
+                oldest.closeFuture().addListener(closed -> evictedClosing.decrementAndGet());
                 Closing.abort(oldest);
             }
         }
