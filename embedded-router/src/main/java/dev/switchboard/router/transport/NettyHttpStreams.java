@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -31,6 +32,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +82,7 @@ public final class NettyHttpStreams implements HttpStreams {
                 .connect(url.getHost(), port);
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
-                delivery.failed(done.cause());
+                delivery.failed(inInterfaceTerms(done.cause()));
                 return;
             }
             Channel channel = connecting.channel();
@@ -99,6 +101,21 @@ public final class NettyHttpStreams implements HttpStreams {
             delivery.cancelled.set(true);
             connecting.channel().close();
         };
+    }
+
+    /**
+     * A failure as {@link HttpStreams} callers know it: Netty's connect timeout is a
+     * {@link java.net.ConnectException}, which reads as "refused", so it becomes the JDK's
+     * {@link HttpConnectTimeoutException}, as the JDK client reports it.
+     */
+    static Throwable inInterfaceTerms(Throwable cause) {
+        if (cause instanceof ConnectTimeoutException timeout) {
+            HttpConnectTimeoutException translated = new HttpConnectTimeoutException(
+                    timeout.getMessage() == null ? "connecting timed out" : timeout.getMessage());
+            translated.initCause(timeout);
+            return translated;
+        }
+        return cause;
     }
 
     private SslContext tls() throws SSLException {

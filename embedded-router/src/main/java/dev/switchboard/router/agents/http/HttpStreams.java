@@ -27,7 +27,10 @@ public interface HttpStreams extends AutoCloseable {
         /** The body ended normally. */
         void end();
 
-        /** The exchange failed: not connected, reset, or closed before the body ended. */
+        /**
+         * The exchange failed: not connected, reset, or closed before the body ended. A connect timeout
+         * is a {@link java.net.http.HttpConnectTimeoutException}, whichever client reports it.
+         */
         void failed(Throwable cause);
     }
 
