@@ -144,28 +144,44 @@ final class MonitorConnection implements SideEndpoint.Session {
         long pending = sink.pendingBytes();
         // (characters: a lower bound of the frame's bytes; the queue itself is counted in bytes)
         if (pending > 0 && pending + frame.length() > limits.outboxBytes()) {
-            endpoint.overflowed();
-            abuse(CloseCodes.TRY_AGAIN_LATER, "monitor outbox overflow: the connection does not read");
+            // the snapshot thread and the update ticker may both get here: one close, counted once
+            if (abuse(CloseCodes.TRY_AGAIN_LATER, "monitor outbox overflow: the connection does not read")) {
+                endpoint.overflowed();
+            }
             return;
         }
         sink.send(frame);
     }
 
-    /** Closes this connection for abuse; the same user may open no monitor connection during the cool-down. */
-    private void abuse(int code, String reason) {
-        endpoint.coolDown(principal.userId());
+    /**
+     * Closes this connection for abuse; the same user may open no monitor connection during the
+     * cool-down.
+     *
+     * @return whether this call closed it (false when another thread closed it first)
+     */
+    private boolean abuse(int code, String reason) {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        endpoint.coolDown(principal.userId()); // before the place is given back: no new one slips in
         sink.close(code, reason);
-        closed();
+        release();
+        return true;
     }
 
     @Override
     public void closed() {
         if (closed.compareAndSet(false, true)) {
-            endpoint.counted(principal.userId(), -1);
-            RouterFeed.Subscription current = subscription;
-            if (current != null) {
-                current.close();
-            }
+            release();
+        }
+    }
+
+    /** Gives back this connection's place and its subscription (once: the caller won the close). */
+    private void release() {
+        endpoint.counted(principal.userId(), -1);
+        RouterFeed.Subscription current = subscription;
+        if (current != null) {
+            current.close();
         }
     }
 }
