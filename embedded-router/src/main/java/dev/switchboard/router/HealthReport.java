@@ -1,7 +1,9 @@
 package dev.switchboard.router;
 
 import dev.switchboard.router.agents.AgentRuns;
+import dev.switchboard.router.cluster.RedisCluster;
 import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.monitor.wire.ClusterNode;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.ListenerStatus;
@@ -30,10 +32,12 @@ final class HealthReport {
     private final int maxConnections;
     private final Clock clock;
     private final JsonCodec codec;
+    private final Supplier<RedisCluster> cluster;
 
     HealthReport(Supplier<Router.State> state, Supplier<Instant> startedAt, RouterSocketServer socket,
                  ConnectionRegistry connections, AgentRuns runs, IntSupplier handlers, int maxConnections, Clock clock,
-                 JsonCodec codec) {
+                 JsonCodec codec, Supplier<RedisCluster> cluster) {
+        this.cluster = cluster;
         this.state = state;
         this.startedAt = startedAt;
         this.socket = socket;
@@ -75,6 +79,17 @@ final class HealthReport {
         body.put("pending_handshakes", socket.pendingHandshakes());
         body.put("max_connections", maxConnections);
         body.put("runs_in_flight", runs.inFlightCount());
+        RedisCluster node = cluster.get();
+        if (node != null) {
+            // a node without Redis still serves its own users: degraded, not down
+            body.put("cluster", node.redisUp() ? "ok" : "degraded");
+            body.put("node_id", node.nodeId());
+            body.put("cluster_nodes", node.members().stream().filter(member -> ClusterNode.UP.equals(member.state()))
+                    .count());
+            if (!node.redisUp()) {
+                body.put("cluster_problem", node.problem());
+            }
+        }
         return new HttpEndpoints.Readiness(up, codec.encodeObject(body));
     }
 

@@ -12,6 +12,7 @@ import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.metrics.RouterMetrics;
 import dev.switchboard.router.monitor.MonitorHub;
+import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.monitor.wire.ProtectionState;
 import dev.switchboard.router.monitor.wire.Stats;
 import dev.switchboard.router.protection.Breakers;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /** What the monitor reads from the router's parts, as the monitor protocol's records. */
 final class MonitorSources implements MonitorHub.Sources {
@@ -40,13 +42,15 @@ final class MonitorSources implements MonitorHub.Sources {
     private final Breakers breakers;
     private final BackendPool backends;
     private final RouterMetrics metrics;
+    private final Supplier<ClusterView> cluster;
     private long lastReceived;
     private long lastNanos = System.nanoTime();
     private double messagesPerSecond;
 
     MonitorSources(RoutingStats routing, HandlerRegistry handlers, ConnectionRegistry connections, AgentRuns runs,
                 Protection protection, DispatchQueue<?> queue, Breakers breakers, BackendPool backends,
-                RouterMetrics metrics) {
+                RouterMetrics metrics, Supplier<ClusterView> cluster) {
+        this.cluster = cluster;
         this.routing = routing;
         this.handlers = handlers;
         this.connections = connections;
@@ -145,5 +149,10 @@ final class MonitorSources implements MonitorHub.Sources {
     @Override
     public List<String> handlerTypes() {
         return new ArrayList<>(handlers.types());
+    }
+
+    @Override
+    public ClusterView cluster() {
+        return cluster.get();
     }
 }

@@ -8,11 +8,13 @@ import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.monitor.MonitorCommands;
+import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.monitor.UserAccess;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.RateLimit;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,19 +30,27 @@ final class OperatorCommands implements MonitorCommands {
     private final Supplier<TokenService> tokens;
     private final boolean devAuth;
     private final Clock clock;
+    private final Function<String, ClusterView> cluster;
 
     /**
      * @param tokens  the token service once the router started (null inside: no JWT secret)
      * @param devAuth whether {@code ?user=} is accepted
+     * @param cluster the cluster as this node sees it, for a user or (null) none
      */
     OperatorCommands(ConnectionRegistry connections, BackendPool pool, Protection protection,
-                     Supplier<TokenService> tokens, boolean devAuth, Clock clock) {
+                     Supplier<TokenService> tokens, boolean devAuth, Clock clock, Function<String, ClusterView> cluster) {
+        this.cluster = cluster;
         this.connections = connections;
         this.pool = pool;
         this.protection = protection;
         this.tokens = tokens;
         this.devAuth = devAuth;
         this.clock = clock;
+    }
+
+    @Override
+    public ClusterView clusterNodes(String userId) {
+        return cluster.apply(userId);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.monitor.RouterFeed;
+import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
@@ -255,6 +256,27 @@ public final class Router implements AutoCloseable {
      */
     public int emitToUser(String userId, ServerEvent event) {
         return parts.connections.emitToUser(userId, event);
+    }
+
+    /**
+     * The cluster as this node sees it: its name, whether Redis answers, the members (empty for a
+     * router alone), and with {@code userId} the nodes holding a connection of that user.
+     *
+     * @param userId a user to locate, or null
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public ClusterView cluster(String userId) {
+        started();
+        return parts.clusterView(userId);
+    }
+
+    /**
+     * This node's name: its cluster node id, or {@code <host>-<port>} for a router alone.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public String nodeId() {
+        return cluster(null).nodeId();
     }
 
     /** The routing statistics now (a snapshot). */

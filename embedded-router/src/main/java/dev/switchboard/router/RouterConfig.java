@@ -5,6 +5,7 @@ import dev.switchboard.router.agents.BackendStrategy;
 import dev.switchboard.router.agents.RolloutSpec;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.cluster.ClusterSettings;
 import dev.switchboard.router.monitor.MonitorLimits;
 import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
@@ -62,6 +63,7 @@ public final class RouterConfig {
     private final MonitorLimits monitorLimits;
     private final Duration tokenClockSkew;
     private final Duration maxTokenLifetime;
+    private final ClusterSettings cluster;
 
     private RouterConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host must not be null");
@@ -113,6 +115,7 @@ public final class RouterConfig {
         this.monitorLimits = Objects.requireNonNull(b.monitorLimits, "monitorLimits must not be null");
         this.tokenClockSkew = requireNotNegative(b.tokenClockSkew, "tokenClockSkew");
         this.maxTokenLifetime = requirePositive(b.maxTokenLifetime, "maxTokenLifetime");
+        this.cluster = b.cluster;
     }
 
     public static Builder builder() {
@@ -131,7 +134,7 @@ public final class RouterConfig {
                 .maxPendingHandshakes(maxPendingHandshakes).handshakeTimeout(handshakeTimeout)
                 .maxRequestLineBytes(maxRequestLineBytes).maxHeaderBytes(maxHeaderBytes).outboxBytes(outboxBytes)
                 .socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
-                .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime);
+                .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime).cluster(cluster);
     }
 
     private static boolean isLoopback(String host) {
@@ -363,6 +366,14 @@ public final class RouterConfig {
         return maxTokenLifetime;
     }
 
+    /**
+     * How this router joins a cluster of nodes over Redis, or null (the default) for a router alone.
+     * See {@code src/docs/cluster.md}.
+     */
+    public ClusterSettings cluster() {
+        return cluster;
+    }
+
     /** Builds a {@link RouterConfig}; every setting starts at its default. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -400,6 +411,13 @@ public final class RouterConfig {
         private MonitorLimits monitorLimits = MonitorLimits.defaults();
         private Duration tokenClockSkew = TokenService.DEFAULT_CLOCK_SKEW;
         private Duration maxTokenLifetime = TokenService.DEFAULT_MAX_USER_LIFETIME;
+        private ClusterSettings cluster;
+
+        /** Joins a cluster over Redis; null (the default) for a router alone. */
+        public Builder cluster(ClusterSettings value) {
+            this.cluster = value;
+            return this;
+        }
 
         public Builder tokenClockSkew(Duration value) {
             this.tokenClockSkew = value;

@@ -10,14 +10,19 @@ import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.agents.http.HttpAgentExecutor;
 import dev.switchboard.router.agents.http.HttpStreams;
+import dev.switchboard.router.agents.RemoteRuns;
 import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.cluster.ClusterSettings;
+import dev.switchboard.router.cluster.RedisCluster;
 import dev.switchboard.router.connections.ConnectionLimits;
 import dev.switchboard.router.connections.ConnectionRegistry;
+import dev.switchboard.router.connections.RemoteDelivery;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.handlers.BuiltInHandlers;
 import dev.switchboard.router.metrics.RouterMetrics;
 import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.monitor.MonitorHub;
+import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protection.HandlerBreakers;
@@ -109,6 +114,8 @@ final class RouterWiring {
     volatile MonitorEndpoint monitorEndpoint;
     volatile HttpEndpoints http;
     private volatile RouterMetrics metrics;
+    /** This node's membership of a cluster, or null for a router alone. */
+    volatile RedisCluster cluster;
 
     /**
      * @param agent         a custom agent backend replacing the configured ones, or null
@@ -138,7 +145,10 @@ final class RouterWiring {
                 this::runHousekeeping));
         messageRouter.guard(handlerGuard(new HandlerBreakers(breakers)));
         BuiltInHandlers.register(messageRouter, codec, runs, quality, clock, this::admitBatchElement,
-                connectionId -> connections.find(connectionId) != null);
+                connectionId -> connections.find(connectionId) != null, () -> {
+                    RedisCluster node = cluster;
+                    return node == null ? RemoteRuns.NONE : node;
+                });
         handlers.forEach(messageRouter.registry()::register);
     }
 
@@ -262,13 +272,68 @@ final class RouterWiring {
         socketServer.started().get(10, TimeUnit.SECONDS);
         if (config.httpPort() >= 0) {
             HealthReport report = new HealthReport(state, startedAt, socketServer, connections, runs,
-                    () -> messageRouter.registry().types().size(), config.maxConnections(), clock, codec);
+                    () -> messageRouter.registry().types().size(), config.maxConnections(), clock, codec,
+                    () -> cluster);
             report.health();
             report.readiness();
             HttpEndpoints endpoints = new HttpEndpoints(new InetSocketAddress(config.host(), config.httpPort()),
                     report::health, report::readiness, meterRegistry::scrape);
             endpoints.start();
             http = endpoints;
+        }
+        if (config.cluster() != null) {
+            joinCluster(config.cluster());
+        }
+    }
+
+    /**
+     * Joins the cluster: presence of this node's users, delivery to other nodes, forwarded
+     * {@code stop_agent}, shared per-user limits. Connects to Redis in the background: a router whose
+     * Redis is down starts anyway, serving its own users, and joins once Redis answers.
+     */
+    private void joinCluster(ClusterSettings settings) {
+        String host = settings.advertiseHost() != null ? settings.advertiseHost() : advertisedHost(config.host());
+        int port = socketServer.port();
+        String nodeId = settings.nodeId() != null ? settings.nodeId() : (host + "-" + port).replace(':', '.');
+        RedisCluster.Address address = new RedisCluster.Address(nodeId, "ws://" + host + ":" + port
+                + RouterSocketServer.CLIENT_PATH, "ws://" + host + ":" + port + MonitorEndpoint.PATH,
+                http == null ? null : "http://" + host + ":" + http.port());
+        RedisCluster node = new RedisCluster(settings, address, connections, runs, config.runTimeout(), clock,
+                System.getenv(ClusterSettings.PASSWORD_ENV));
+        connections.addListener(node);
+        runs.addListener(node);
+        connections.remote(node);
+        protection.share(node.sharedLimits());
+        node.bindMetrics(meterRegistry);
+        cluster = node;
+        node.start();
+        log.info("cluster node {} joining over Redis at {}", nodeId, settings.redisForDisplay());
+    }
+
+    /** The cluster as this node sees it, with the nodes holding {@code userId} when it is not null. */
+    ClusterView clusterView(String userId) {
+        RedisCluster node = cluster;
+        ClusterView view = node == null
+                ? new ClusterView(config.host() + "-" + socketServer.port(), ClusterView.OFF, null, List.of(), null, null)
+                : new ClusterView(node.nodeId(), node.redisUp() ? ClusterView.OK : ClusterView.DEGRADED,
+                        node.problem(), node.members(), null, null);
+        if (userId == null) {
+            return view;
+        }
+        List<String> holding = node != null ? node.nodesOf(userId)
+                : connections.isOnline(userId) ? List.of(view.nodeId()) : List.of();
+        return view.forUser(userId, holding);
+    }
+
+    /** The host other nodes reach this one at: the bound host, or this machine's name when bound to every address. */
+    private static String advertisedHost(String host) {
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return host;
         }
     }
 
@@ -290,7 +355,7 @@ final class RouterWiring {
 
     private void startMonitor(RouterMetrics metrics) {
         MonitorHub hub = new MonitorHub(clock, new MonitorSources(routingStats, messageRouter.registry(),
-                connections, runs, protection, dispatcher.queue(), breakers, pool, metrics),
+                connections, runs, protection, dispatcher.queue(), breakers, pool, metrics, () -> clusterView(null)),
                 Duration.ofMillis(100), 10_000, 2_000, 1_000);
         connections.addListener(hub);
         runs.addListener(hub);
@@ -298,7 +363,7 @@ final class RouterWiring {
         pool.rollout().onTransition(hub::rolloutChanged);
         socketServer.traffic(hub);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
-                config.devAuth(), clock), config.monitorLimits());
+                config.devAuth(), clock, this::clusterView), config.monitorLimits());
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);
         monitor = hub;
@@ -327,6 +392,14 @@ final class RouterWiring {
      */
     int release() {
         int cancelled = runs.shutdown("router shutting down");
+        quietly("the cluster membership", () -> {
+            RedisCluster node = cluster;
+            if (node != null) {
+                connections.remote(RemoteDelivery.NONE);
+                protection.share(null);
+                node.close();
+            }
+        });
         quietly("the WebSocket server", () -> {
             RouterSocketServer server = socketServer;
             if (server != null) {

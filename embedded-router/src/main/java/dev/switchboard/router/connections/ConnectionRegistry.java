@@ -38,6 +38,7 @@ public final class ConnectionRegistry {
     private final LongAdder idleClosed = new LongAdder();
     private final LongAdder refusedPerUser = new LongAdder();
     private final LongAdder fanOutFrames = new LongAdder();
+    private volatile RemoteDelivery remote = RemoteDelivery.NONE;
 
     /**
      * @param codec       encodes events once per emit
@@ -54,6 +55,11 @@ public final class ConnectionRegistry {
 
     public void addListener(ConnectionListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+    }
+
+    /** Where events for a user also go: the user's connections on other nodes of a cluster. */
+    public void remote(RemoteDelivery delivery) {
+        this.remote = Objects.requireNonNull(delivery, "delivery must not be null");
     }
 
     /**
@@ -102,16 +108,34 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * Sends an event to every connection of {@code userId} and to no one else.
+     * Sends an event to every connection of {@code userId} and to no one else, on this node and, in a
+     * cluster, on every other node holding a connection of the user.
+     *
+     * @return how many connections of this node it was queued on
+     */
+    public int emitToUser(String userId, ServerEvent event) {
+        Set<Connection> connections = byUser.getOrDefault(userId, NONE);
+        RemoteDelivery elsewhere = remote;
+        if (connections.isEmpty() && elsewhere == RemoteDelivery.NONE) {
+            return 0;
+        }
+        String frame = codec.encode(event);
+        int delivered = deliverLocally(userId, frame);
+        elsewhere.forward(userId, frame);
+        return delivered;
+    }
+
+    /**
+     * Sends an encoded event frame to every connection of {@code userId} on this node only (an event
+     * another node of the cluster forwarded).
      *
      * @return how many connections it was queued on
      */
-    public int emitToUser(String userId, ServerEvent event) {
+    public int deliverLocally(String userId, String frame) {
         Set<Connection> connections = byUser.getOrDefault(userId, NONE);
         if (connections.isEmpty()) {
             return 0;
         }
-        String frame = codec.encode(event);
         int delivered = 0;
         for (Connection connection : connections) {
             delivered += deliver(connection, frame) ? 1 : 0;
@@ -178,6 +202,11 @@ public final class ConnectionRegistry {
 
     public int userCount() {
         return byUser.size();
+    }
+
+    /** Every user with an open connection now (a copy). */
+    public Set<String> users() {
+        return Set.copyOf(byUser.keySet());
     }
 
     /** Whether the user has at least one open connection. */

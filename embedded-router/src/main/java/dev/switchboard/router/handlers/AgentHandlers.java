@@ -3,6 +3,7 @@ package dev.switchboard.router.handlers;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.agents.RunRejected;
 import dev.switchboard.router.agents.AgentRuns;
+import dev.switchboard.router.agents.RemoteRuns;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.EventType;
@@ -14,20 +15,29 @@ import dev.switchboard.router.routing.MessageRejected;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** {@code user_message}, {@code start_agent} and {@code stop_agent}: starting and stopping agent runs. */
 final class AgentHandlers {
     static final int MAX_CONTENT_CHARS = 32_000;
     static final int MAX_TOOLS = 16;
+    private static final String NO_SUCH_RUN = "no run of yours with this run_id is in flight";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     private final AgentRuns runs;
     private final Predicate<String> connectionOpen;
+    private final Supplier<RemoteRuns> elsewhere;
 
-    AgentHandlers(AgentRuns runs, Predicate<String> connectionOpen) {
+    /**
+     * @param runs           the runs of this node
+     * @param connectionOpen whether a connection is still open
+     * @param elsewhere      the runs of the cluster's other nodes, for {@code stop_agent}
+     */
+    AgentHandlers(AgentRuns runs, Predicate<String> connectionOpen, Supplier<RemoteRuns> elsewhere) {
         this.runs = runs;
         this.connectionOpen = connectionOpen;
+        this.elsewhere = elsewhere;
     }
 
     void registerWith(HandlerRegistry registry) {
@@ -98,9 +108,23 @@ final class AgentHandlers {
         if (runId == null || runId.isEmpty()) {
             throw new MessageRejected(ErrorCode.INVALID_MESSAGE, "payload.run_id is required");
         }
-        if (!runs.stop(runId, context.userId())) {
-            throw new MessageRejected(ErrorCode.NOT_FOUND, "no run of yours with this run_id is in flight");
+        if (runs.stop(runId, context.userId())) {
+            return;
         }
+        RemoteRuns remote = elsewhere.get();
+        if (remote == RemoteRuns.NONE) {
+            throw new MessageRejected(ErrorCode.NOT_FOUND, NO_SUCH_RUN);
+        }
+        // the run may live on another node of the cluster: ask its owner, answer when it has
+        MessageContext later = context.answerLater();
+        remote.stop(runId, context.userId()).whenComplete((stopped, failure) -> {
+            if (failure != null) {
+                later.fail(ErrorCode.UNAVAILABLE, "the node running this run could not be reached; try again");
+            } else if (!stopped) {
+                later.fail(ErrorCode.NOT_FOUND, NO_SUCH_RUN);
+            }
+            later.complete();
+        });
     }
 
     private static String requireContent(ClientMessage message) {

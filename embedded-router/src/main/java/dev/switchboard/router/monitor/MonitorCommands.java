@@ -1,10 +1,17 @@
 package dev.switchboard.router.monitor;
 
 import dev.switchboard.router.agents.Rollout;
+import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.RateLimit;
 
 /** The operator actions the monitor can take on the router. */
 public interface MonitorCommands {
+
+    /**
+     * The cluster as this node sees it ({@code cluster_nodes}; read-only, allowed to viewers), with
+     * the nodes holding {@code userId} when it is not null.
+     */
+    ClusterView clusterNodes(String userId);
 
     /** Closes one connection with 1000; returns whether it existed. */
     boolean disconnect(String connectionId);

@@ -186,6 +186,15 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         if (type.equals("snapshot")) {
             return result(replyTo, mapper.valueToTree(feed.snapshot()));
         }
+        if (type.equals("cluster_nodes")) {
+            try {
+                JsonNode user = command.get("user_id");
+                return result(replyTo, mapper.valueToTree(commands.clusterNodes(
+                        user == null || user.isNull() ? null : userId(command))));
+            } catch (InvalidArgument e) {
+                return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
+            }
+        }
         if (!OPERATOR_COMMANDS.contains(type)) {
             return error(ErrorCode.UNKNOWN_TYPE, "no monitor command of this type", replyTo);
         }

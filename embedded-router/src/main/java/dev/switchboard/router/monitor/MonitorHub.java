@@ -11,6 +11,7 @@ import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.hooks.TrafficListener;
 import dev.switchboard.router.monitor.wire.ConnectionSummary;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.monitor.wire.ProtectionState;
@@ -66,6 +67,9 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
         /** Types some handler serves. */
         List<String> handlerTypes();
+
+        /** This node and the cluster it belongs to (members empty for a router alone). */
+        ClusterView cluster();
     }
 
     private final class Sub implements Subscription {
@@ -287,11 +291,13 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     @Override
     public MonitorSnapshot snapshot() {
         Instant now = clock.instant();
+        ClusterView cluster = sources.cluster();
         return new MonitorSnapshot(MonitorSnapshot.PROTOCOL, now, sources.stats(), sources.protection(),
                 List.copyOf(sources.handlerTypes()),
                 sources.connections().stream().map(MonitorHub::summary).toList(),
                 sources.runsInFlight().stream().map(MonitorHub::summary).toList(),
-                copy(recentRuns), copy(recentErrors), null, null);
+                copy(recentRuns), copy(recentErrors), null, null, cluster.nodeId(), cluster.clusterState(),
+                cluster.members());
     }
 
     private void tick() {

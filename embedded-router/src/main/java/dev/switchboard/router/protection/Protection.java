@@ -9,6 +9,7 @@ import dev.switchboard.router.protection.internal.RateLimiter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The protection pipeline before dispatch, in order: validation, classification, rate limiting.
@@ -22,6 +23,7 @@ public final class Protection {
     private final Classifier classifier;
     private final RateLimiter rateLimiter;
     private final ProtectionStats stats = new ProtectionStats();
+    private volatile SharedLimits shared;
 
     /**
      * What the pipeline decided for one message.
@@ -69,6 +71,37 @@ public final class Protection {
                     decision.retryAfterMs());
         }
         return new Verdict(classification, null, null, 0);
+    }
+
+    /** Makes per-user limits cluster-wide: {@link #admitShared} asks {@code limits} too; null undoes it. */
+    public void share(SharedLimits limits) {
+        this.shared = limits;
+    }
+
+    /**
+     * The cluster-wide half of rate limiting for a message {@link #admit} let through: takes a token
+     * from the user's shared bucket. Never blocks; a refusal is counted as the per-user bucket's.
+     *
+     * @return the final verdict, or null when nothing is shared now (the node is alone, or the shared
+     *         buckets are unavailable and the node's own buckets decided alone); completes with
+     *         {@code admitted} when the shared buckets did not answer in time
+     */
+    public CompletionStage<Verdict> admitShared(String userId, ClientMessage message, Verdict admitted) {
+        SharedLimits limits = shared;
+        if (limits == null || !limits.available()) {
+            return null;
+        }
+        boolean liveness = MessageType.LIVENESS.contains(message.type());
+        RateLimit limit = rateLimiter.userLimit(userId, liveness);
+        String key = (liveness ? "live:" : "msg:") + limit.perMinute() + ":" + limit.burst() + ":" + userId;
+        return limits.take(key, limit).handle((retryAfterMs, failure) -> {
+            if (failure != null || retryAfterMs == null || retryAfterMs <= 0) {
+                return admitted;
+            }
+            rateLimiter.refusedElsewhere(liveness);
+            return new Verdict(admitted.classification(), ErrorCode.RATE_LIMITED, "rate limit exceeded; retry later",
+                    retryAfterMs);
+        });
     }
 
     /** Counts a refusal made outside {@link #admit} (frame size, binary, undecodable frames). */

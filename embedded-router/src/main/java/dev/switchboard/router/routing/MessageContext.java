@@ -38,6 +38,16 @@ public interface MessageContext {
     default void complete() {
     }
 
+    /**
+     * Keeps the message open after its handler returns, for an answer that comes later from another
+     * thread (a cluster node asked over the network): {@link #complete()} at the handler's return then
+     * sends nothing, and the handler answers through the context returned, calling its
+     * {@code complete()} once done.
+     */
+    default MessageContext answerLater() {
+        return this;
+    }
+
     /** Whether a reply or an error has been sent for this message. */
     boolean answered();
 

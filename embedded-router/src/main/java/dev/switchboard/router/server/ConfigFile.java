@@ -12,6 +12,7 @@ import dev.switchboard.router.agents.RolloutSpec;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.agents.SlaGuard;
 import dev.switchboard.router.agents.http.HttpBackendSettings;
+import dev.switchboard.router.cluster.ClusterSettings;
 import dev.switchboard.router.protection.BreakerPolicy;
 import dev.switchboard.router.protection.ClassificationRule;
 import dev.switchboard.router.protection.Priority;
@@ -47,7 +48,33 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          Integer maxPendingHandshakes, Integer handshakeTimeoutMs, Integer maxRequestLineBytes,
                          Integer maxHeaderBytes, Long outboxBytes, Integer socketSendBufferBytes, Integer closeGraceMs,
                          Integer ioThreads, Monitor monitor, Integer tokenClockSkewSeconds,
-                         Integer maxTokenLifetimeSeconds) {
+                         Integer maxTokenLifetimeSeconds, Cluster cluster) {
+
+    /**
+     * The {@code cluster:} section: join a cluster of nodes over Redis. The password comes from
+     * {@code SWITCHBOARD_REDIS_PASSWORD}, never from this file.
+     */
+    public record Cluster(String redis, String nodeId, Integer heartbeatMs, Integer nodeTtlMs, String advertiseHost) {
+        ClusterSettings applyTo(ClusterSettings base) {
+            ClusterSettings settings = base;
+            if (redis != null) {
+                settings = base == null ? ClusterSettings.on(redis)
+                        : new ClusterSettings(ClusterSettings.parse(redis), base.nodeId(), base.heartbeat(),
+                                base.nodeTtl(), base.advertiseHost());
+            }
+            if (settings == null) {
+                throw new IllegalArgumentException("cluster needs redis: redis://HOST:PORT[/DB]");
+            }
+            if (nodeId != null) {
+                settings = settings.withNodeId(nodeId);
+            }
+            if (advertiseHost != null) {
+                settings = settings.withAdvertiseHost(advertiseHost);
+            }
+            return settings.withTimings(heartbeatMs == null ? null : Duration.ofMillis(heartbeatMs),
+                    nodeTtlMs == null ? null : Duration.ofMillis(nodeTtlMs));
+        }
+    }
 
     /** The {@code monitor:} section: what each {@code /monitor} connection may ask and hold. */
     public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes, Integer perUser) {
@@ -278,7 +305,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -325,6 +352,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         set(monitor, section -> builder.monitorLimits(section.applyTo(base.monitorLimits())));
         set(tokenClockSkewSeconds, seconds -> builder.tokenClockSkew(Duration.ofSeconds(seconds)));
         set(maxTokenLifetimeSeconds, seconds -> builder.maxTokenLifetime(Duration.ofSeconds(seconds)));
+        set(cluster, section -> builder.cluster(section.applyTo(base.cluster())));
         set(agents, section -> {
             set(section.strategy(), builder::strategy);
             set(section.rollout(), rollout -> builder.rollout(rollout.applyTo(base.rollout())));

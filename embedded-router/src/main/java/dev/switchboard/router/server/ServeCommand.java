@@ -80,6 +80,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-header-bytes", description = "Handshake header bytes at most; over it 431 (default 16384).")
     Integer maxHeaderBytes;
 
+    @Option(names = "--cluster", paramLabel = "redis://HOST:PORT[/DB]",
+            description = "Join a cluster of router nodes over this Redis (password from SWITCHBOARD_REDIS_PASSWORD;"
+                    + " rediss:// for TLS).")
+    String cluster;
+
+    @Option(names = "--node-id", description = "This node's name in the cluster (default <host>-<port>).")
+    String nodeId;
+
     /** The flags given, as a configuration layer over the file's (unset flags are null). */
     private ConfigFile flags() {
         ConfigFile.Agent agent = new ConfigFile.Agent(agentStepMs, null, agentTools, agentFailureRate, agentWarmupMs);
@@ -87,7 +95,8 @@ final class ServeCommand implements Callable<Integer> {
                 startupGrace == null ? null : Math.toIntExact(startupGrace.toMillis()),
                 null, null, agent, null, null, null, null, null, null, maxConnections, maxConnectionsPerUser,
                 maxPendingHandshakes, handshakeTimeout == null ? null : Math.toIntExact(handshakeTimeout.toMillis()),
-                null, maxHeaderBytes, null, null, null, null, null, null, null);
+                null, maxHeaderBytes, null, null, null, null, null, null, null,
+                cluster == null && nodeId == null ? null : new ConfigFile.Cluster(cluster, nodeId, null, null, null));
     }
 
     @Override
@@ -117,6 +126,9 @@ final class ServeCommand implements Callable<Integer> {
         if (router.httpPort() >= 0) {
             out.printf("Health and metrics on http://%s:%d (/health /ready /metrics)%n", routerConfig.host(),
                     router.httpPort());
+        }
+        if (routerConfig.cluster() != null) {
+            out.printf("Cluster node %s over Redis at %s%n", router.nodeId(), routerConfig.cluster().redisForDisplay());
         }
         out.flush();
         stopRequested.await();

@@ -28,7 +28,10 @@ final class FrameIntake {
     }
 
     /** A message the pipeline let through, with the context that answers it. */
-    record Admitted(ClientMessage message, SocketMessageContext context, Classification classification) {
+    record Admitted(ClientMessage message, SocketMessageContext context, Protection.Verdict verdict) {
+        Classification classification() {
+            return verdict.classification();
+        }
     }
 
     FrameIntake(JsonCodec codec, Protection protection, int softFrameLimit) {
@@ -61,7 +64,7 @@ final class FrameIntake {
                     verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
             return null;
         }
-        return new Admitted(message, context, verdict.classification());
+        return new Admitted(message, context, verdict);
     }
 
     /** Answers a frame that was never parsed (too large, binary) with {@code code}. */

@@ -38,8 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,8 +98,30 @@ public final class RouterSocketServer {
     private EventLoopGroup workers;
     private ServerBootstrap bootstrap;
 
-    /** The state of an accepted client connection. */
-    private record Session(Principal principal, Connection connection) {
+    /**
+     * The state of an accepted client connection. {@code sharedCheck} is the last message still
+     * waiting for the cluster-wide rate limit: later ones queue behind it so they reach the dispatch
+     * queue in the order they came (touched on the socket's I/O thread only).
+     */
+    private static final class Session {
+        private final Principal principal;
+        private final Connection connection;
+        private final Executor io;
+        private CompletableFuture<Void> sharedCheck = CompletableFuture.completedFuture(null);
+
+        Session(Principal principal, Connection connection, Executor io) {
+            this.principal = principal;
+            this.connection = connection;
+            this.io = io;
+        }
+
+        Principal principal() {
+            return principal;
+        }
+
+        Connection connection() {
+            return connection;
+        }
     }
 
     /**
@@ -371,7 +395,7 @@ public final class RouterSocketServer {
                     "this user already has " + connections.limits().perUser()
                             + " connections open, the most allowed per user", Map.of());
         }
-        Session client = new Session(principal, connection);
+        Session client = new Session(principal, connection, channel.eventLoop());
         session.listener(clientListener(client));
         return new Upgrade.Accepted(session, () -> established(client));
     }
@@ -444,6 +468,33 @@ public final class RouterSocketServer {
         if (admitted == null) {
             return;
         }
+        CompletionStage<Protection.Verdict> shared = protection.admitShared(session.principal().userId(),
+                admitted.message(), admitted.verdict());
+        if (shared == null && session.sharedCheck.isDone()) {
+            dispatch(session, admitted, receivedAt);
+            return;
+        }
+        CompletionStage<Protection.Verdict> verdict = shared != null ? shared
+                : CompletableFuture.completedFuture(admitted.verdict());
+        // the shared bucket answers on Redis's thread; the message goes on on this socket's I/O thread,
+        // after every earlier message of the connection
+        session.sharedCheck = session.sharedCheck.thenCombine(verdict, (previous, decided) -> decided)
+                .thenAcceptAsync(decided -> {
+                    if (decided.admitted()) {
+                        dispatch(session, admitted, receivedAt);
+                    } else {
+                        admitted.context().fail(decided.code(), decided.text(),
+                                Map.of("retry_after_ms", decided.retryAfterMs()));
+                    }
+                }, session.io)
+                .exceptionally(failure -> {
+                    log.warn("a message of connection {} was lost after the shared rate limit",
+                            session.connection().id(), failure);
+                    return null;
+                });
+    }
+
+    private void dispatch(Session session, FrameIntake.Admitted admitted, long receivedAt) {
         ClientMessage message = admitted.message();
         session.connection().thread(message.threadId());
         traffic.admitted(session.principal().userId(), session.connection().id(), message, admitted.classification());

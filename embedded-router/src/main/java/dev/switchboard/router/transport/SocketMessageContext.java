@@ -28,7 +28,9 @@ final class SocketMessageContext implements MessageContext {
     private final ClientMessage message;
     private final int rpcErrorCode;
     private final TrafficListener traffic;
-    private boolean answered;
+    private volatile boolean answered;
+    /** The answer comes later, through the context {@link #answerLater()} returned. */
+    private volatile boolean deferred;
 
     SocketMessageContext(FrameSink registry, JsonCodec codec, RoutingStats stats, TrafficListener traffic,
                          String userId, String connectionId, ClientMessage message, int rpcErrorCode) {
@@ -80,8 +82,14 @@ final class SocketMessageContext implements MessageContext {
     }
 
     @Override
+    public MessageContext answerLater() {
+        deferred = true;
+        return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, message, rpcErrorCode);
+    }
+
+    @Override
     public void complete() {
-        if (!answered && message.expectsRpcResponse()) {
+        if (!answered && !deferred && message.expectsRpcResponse()) {
             answered = true;
             send(codec.encodeRpcResult(message.rpcId(), null));
         }

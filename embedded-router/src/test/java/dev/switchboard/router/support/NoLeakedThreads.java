@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class NoLeakedThreads implements AfterAllCallback {
     private static final List<String> PREFIXES =
-            List.of("switchboard-");
+            List.of("switchboard-", "lettuce-");
 
     @Override
     public void afterAll(ExtensionContext context) {

@@ -21,6 +21,9 @@ import java.util.List;
  * @param role         the monitor's role ({@code viewer}, {@code operator}); only in the first
  *                     snapshot on {@code /monitor}
  * @param userId       the monitor's user; only in the first snapshot on {@code /monitor}
+ * @param nodeId       the node that sent it ({@code <host>-<port>} unless named)
+ * @param clusterState {@code off}, {@code ok} or {@code degraded} (see {@link ClusterView})
+ * @param members      the cluster's nodes, this one first; empty for a router alone
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, ProtectionState protection,
@@ -28,7 +31,8 @@ public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, Pro
                               List<RunSummary> runsInFlight, List<RunSummary> recentRuns,
                               List<MonitorEvent.ErrorSent> recentErrors,
                               @JsonInclude(JsonInclude.Include.NON_NULL) String role,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String userId) implements MonitorFrame {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String userId,
+                              String nodeId, String clusterState, List<ClusterNode> members) implements MonitorFrame {
     /** The frame's {@code type}. */
     public static final String TYPE = "monitor_snapshot";
     /** The protocol version a router sends. */
@@ -40,11 +44,12 @@ public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, Pro
         runsInFlight = runsInFlight == null ? List.of() : runsInFlight;
         recentRuns = recentRuns == null ? List.of() : recentRuns;
         recentErrors = recentErrors == null ? List.of() : recentErrors;
+        members = members == null ? List.of() : members;
     }
 
     /** This snapshot as sent to one monitor connection: with its role and user. */
     public MonitorSnapshot forMonitor(String monitorRole, String monitorUserId) {
         return new MonitorSnapshot(protocol, serverTime, stats, protection, handlers, connections, runsInFlight,
-                recentRuns, recentErrors, monitorRole, monitorUserId);
+                recentRuns, recentErrors, monitorRole, monitorUserId, nodeId, clusterState, members);
     }
 }

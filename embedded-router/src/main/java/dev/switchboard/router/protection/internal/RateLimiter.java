@@ -94,6 +94,16 @@ public final class RateLimiter {
         return new UserBuckets(bucket(userLimits(userId)), bucket(limits.liveness()));
     }
 
+    /** The per-user limit of {@code userId} (its override, if any), or the liveness limit. */
+    public RateLimit userLimit(String userId, boolean liveness) {
+        return liveness ? limits.liveness() : userLimits(userId);
+    }
+
+    /** Counts a message the user's cluster-wide bucket refused after this node's buckets admitted it. */
+    public void refusedElsewhere(boolean liveness) {
+        (liveness ? rejectedLiveness : rejectedUser).increment();
+    }
+
     private RateLimit userLimits(String userId) {
         RateLimit override = limits.overrides().get(userId);
         return override != null ? override : limits.user();

@@ -1,0 +1,72 @@
+package dev.switchboard.router.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import redis.embedded.RedisServer;
+
+/**
+ * A real {@code redis-server} (the binary embedded-redis ships) on a free loopback port, with no
+ * persistence: what the cluster tests run against. It can be stopped and started again on the same
+ * port, as a Redis restart looks to its clients.
+ */
+public final class EmbeddedRedis implements AutoCloseable {
+    private final int port;
+    private RedisServer server;
+
+    private EmbeddedRedis(int port) {
+        this.port = port;
+    }
+
+    /** Starts a Redis on a free port. */
+    public static EmbeddedRedis start() {
+        EmbeddedRedis redis = new EmbeddedRedis(freePort());
+        redis.startAgain();
+        return redis;
+    }
+
+    /** {@code redis://127.0.0.1:<port>}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the server (its data is gone, as after a restart without persistence). */
+    public synchronized void stop() {
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            server = null;
+        }
+    }
+
+    /** Starts the server again on the same port. */
+    public synchronized void startAgain() {
+        try {
+            server = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
+                    .setting("save \"\"").setting("appendonly no").build();
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start redis-server on port " + port, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
