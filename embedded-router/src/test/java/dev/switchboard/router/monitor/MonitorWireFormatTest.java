@@ -82,9 +82,11 @@ class MonitorWireFormatTest {
 
             JsonNode first = monitor.seen().get(0);
             assertThat(names(first)).containsExactly("type", "protocol", "server_time", "stats", "protection",
-                    "handlers", "connections", "runs_in_flight", "recent_runs", "recent_errors", "role", "user_id");
+                    "handlers", "connections", "runs_in_flight", "recent_runs", "recent_errors", "role", "user_id",
+                    "node_id", "cluster_state", "members");
             assertThat(names(refreshed)).containsExactly("type", "protocol", "server_time", "stats", "protection",
-                    "handlers", "connections", "runs_in_flight", "recent_runs", "recent_errors");
+                    "handlers", "connections", "runs_in_flight", "recent_runs", "recent_errors", "node_id", "cluster_state",
+                    "members");
             assertThat(names(refreshed.path("stats"))).containsExactlyElementsOf(STATS);
             assertThat(names(refreshed.path("connections").get(0))).containsExactlyElementsOf(CONNECTION);
             assertThat(refreshed.path("connections").get(0).get("thread_id").isNull()).isTrue();

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.cluster.ClusterSettings;
 import dev.switchboard.router.monitor.wire.ClusterNode;
 import dev.switchboard.router.monitor.wire.ClusterView;
@@ -27,6 +28,11 @@ public final class TestCluster implements AutoCloseable {
     /** The cluster settings a node named {@code nodeId} gets. */
     public ClusterSettings settings(String nodeId) {
         return ClusterSettings.on(redis.url()).withNodeId(nodeId).withTimings(HEARTBEAT, NODE_TTL);
+    }
+
+    /** Runs that last about two seconds (200 ms agent steps), long enough to stop one mid-way. */
+    public static RouterConfig.Builder slowAgent(RouterConfig.Builder builder) {
+        return builder.agent(SimulatedAgent.Settings.defaults().withStepDelay(Duration.ofMillis(200)));
     }
 
     /** Starts {@code count} nodes named n1, n2, … and waits until each sees all of them up. */
