@@ -108,6 +108,31 @@ class ConfigFileTest {
     }
 
     @Test
+    void theClusterSectionJoinsAClusterAndRefusesWhatCannotWork(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("router.yaml");
+        Files.writeString(yaml, "cluster: {redis: \"redis://10.0.0.9:6380/2\", node_id: n1, heartbeat_ms: 500,"
+                + " node_ttl_ms: 3000, advertise_host: 10.0.0.5}\n");
+        dev.switchboard.router.cluster.ClusterSettings cluster = apply(ConfigFile.read(yaml)).cluster();
+        assertThat(cluster.redisForDisplay()).isEqualTo("redis://10.0.0.9:6380/2");
+        assertThat(cluster.nodeId()).isEqualTo("n1");
+        assertThat(cluster.heartbeat()).isEqualTo(Duration.ofMillis(500));
+        assertThat(cluster.nodeTtl()).isEqualTo(Duration.ofMillis(3000));
+        assertThat(cluster.advertiseHost()).isEqualTo("10.0.0.5");
+        assertThat(apply(ConfigFile.empty()).cluster()).as("a router alone by default").isNull();
+
+        Files.writeString(yaml, "cluster: {node_id: n1}\n");
+        assertThatThrownBy(() -> apply(ConfigFile.read(yaml))).hasMessageContaining("cluster needs redis");
+        Files.writeString(yaml, "cluster: {redis: \"http://10.0.0.9\"}\n");
+        assertThatThrownBy(() -> apply(ConfigFile.read(yaml))).hasMessageContaining("redis://");
+        Files.writeString(yaml, "cluster: {redis: \"redis://10.0.0.9\", node_id: \"n 1\"}\n");
+        assertThatThrownBy(() -> apply(ConfigFile.read(yaml))).hasMessageContaining("node id");
+        Files.writeString(yaml, "cluster: {redis: \"redis://10.0.0.9\", heartbeat_ms: 1000, node_ttl_ms: 1500}\n");
+        assertThatThrownBy(() -> apply(ConfigFile.read(yaml))).hasMessageContaining("twice the heartbeat");
+        Files.writeString(yaml, "cluster: {redis: \"redis://10.0.0.9\", password: hunter2}\n");
+        assertThatThrownBy(() -> ConfigFile.read(yaml)).hasMessageContaining("password");
+    }
+
+    @Test
     void refusesUnknownKeys(@TempDir Path dir) throws IOException {
         Path yaml = dir.resolve("router.yaml");
         Files.writeString(yaml, "agent:\n  stepms: 500\n");
