@@ -212,10 +212,19 @@ final class UserRuns {
         }
     }
 
-    /** At the end: the runs still going are incomplete. */
+    /**
+     * At the end: the runs still going are incomplete, told apart by whether they ended where they
+     * started (then another connection of the user, on the same router or another one, missed the
+     * rest of the run) or not at all.
+     */
     void finish() {
         sweep(Long.MAX_VALUE, -1);
-        counters.runsIncomplete(runs.size());
+        long endedAtOrigin = runs.values().stream().filter(run -> {
+            RunContract origin = run.tracks.get(run.origin);
+            return origin != null && origin.completed();
+        }).count();
+        counters.runsIncomplete(runs.size() - endedAtOrigin);
+        counters.runsNotOnEveryConnection(endedAtOrigin);
         runs.clear();
     }
 
