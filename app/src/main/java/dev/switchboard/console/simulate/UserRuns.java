@@ -16,8 +16,10 @@ import java.util.function.Consumer;
 /**
  * The agent runs one virtual user started, each checked with a {@link RunContract} on every
  * connection that was open when it started (a connection opened later sees only the rest of the
- * run and is not checked), and the run events that are not the user's. Not thread-safe: its user
- * calls it under the user's lock.
+ * run and is not checked), and the run events that are not the user's. The connections may be on
+ * different routers (the nodes of a cluster): each must still get every event of the run, in
+ * order, and an event may arrive on one before the ack arrives on another. Not thread-safe: its
+ * user calls it under the user's lock.
  */
 final class UserRuns {
     private static final int EARLY_EVENTS_KEPT = 16;

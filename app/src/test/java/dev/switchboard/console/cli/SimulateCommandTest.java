@@ -211,7 +211,7 @@ class SimulateCommandTest {
         try (var files = Files.list(SMOKE.getParent())) {
             List<Path> scenarios = files.filter(file -> file.toString().endsWith(".json")).toList();
             assertThat(scenarios).extracting(file -> file.getFileName().toString())
-                    .contains("smoke.json", "chat-100.json", "soak-1000.json", "flood-one-user.json");
+                    .contains("smoke.json", "chat-100.json", "soak-1000.json", "flood-one-user.json", "cluster-chat.json");
             for (Path file : scenarios) {
                 assertThat(dev.switchboard.console.simulate.Scenario.read(file).totalUsers()).isPositive();
             }
