@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.connections.ConnectionInfo;
-import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.support.TestRouters;
 import java.net.URI;
 import java.time.Duration;
@@ -134,14 +133,7 @@ class SimulationAcrossRoutersTest {
     @Test
     void aRunOfAnotherUserArrivingOnTheSecondRouterIsAnIsolationViolation() throws Exception {
         AtomicInteger leaks = new AtomicInteger();
-        // A broken node B: answers ping, and also streams a run's first event to the other user.
-        // the leak is queued before the pong, so it is out before the simulation can see its last answer and close
-        nodeB.registerHandler("ping", (context, message) -> {
-            String victim = context.userId().equals("leaky-0") ? "leaky-1" : "leaky-0";
-            nodeB.emitToUser(victim, ServerEvent.builder("agent_started").put("run_id", "run-leak-" + leaks.incrementAndGet())
-                    .put("seq", 1).build());
-            context.reply(ServerEvent.of("pong"));
-        });
+        LeakingPing.install(nodeB, leaks); // node A is sound
         Scenario scenario = scenario("""
                 {"name":"leak","users":2,"user_prefix":"leaky","connections_per_user":2,"messages_per_user":6,
                  "think_time":{"distribution":"fixed","mean_ms":10},"mix":{"ping":1}}""");
