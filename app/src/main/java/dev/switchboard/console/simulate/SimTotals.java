@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /** What a simulation's users reported, added up: the counters and latencies its progress and report are made of. */
 final class SimTotals implements SimCounters {
@@ -227,7 +228,7 @@ final class SimTotals implements SimCounters {
         problem("connection of " + user + where(url) + " " + how);
     }
 
-    private void count(URI url, java.util.function.Function<UrlCounters, LongAdder> which) {
+    private void count(URI url, Function<UrlCounters, LongAdder> which) {
         UrlCounters counts = byUrl.get(url);
         if (counts != null) {
             which.apply(counts).increment();
