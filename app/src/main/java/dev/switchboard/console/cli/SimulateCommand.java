@@ -6,16 +6,17 @@ import dev.switchboard.console.simulate.Simulation;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,8 +38,11 @@ public final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    RouterUrlOption router;
+    /** Unlike the other commands' {@link RouterUrlOption}, repeatable: the nodes of a cluster. */
+    @Option(names = "--url", paramLabel = "URL", defaultValue = RouterUrlOption.DEFAULT_URL,
+            description = "A router's client endpoint (default: ${DEFAULT-VALUE}). Repeat it for the nodes of a"
+                    + " cluster: connection k of user i goes to the ((i + k) mod N)-th URL.")
+    List<URI> urls;
 
     @Option(names = "--scenario", required = true, description = "Scenario file (JSON), e.g. src/scenarios/smoke.json.")
     Path scenarioFile;
@@ -62,17 +66,20 @@ public final class SimulateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Scenario scenario;
         Function<String, String> tokens;
+        List<URI> targets;
         try {
+            targets = Simulation.checkUrls(urls);
             scenario = Scenario.read(scenarioFile);
             tokens = tokens();
         } catch (IllegalArgumentException | java.io.IOException e) {
             err.println("simulate: " + e.getMessage());
             return BAD_INPUT;
         }
-        out.printf("simulate: scenario %s (%d users) against %s%n", scenario.name(), scenario.totalUsers(), router.url);
+        out.printf("simulate: scenario %s (%d users) against %s%n", scenario.name(), scenario.totalUsers(),
+                String.join(", ", targets.stream().map(URI::toString).toList()));
         out.flush();
         SimReport result;
-        try (Simulation simulation = new Simulation(router.url, scenario, tokens).start()) {
+        try (Simulation simulation = new Simulation(targets, scenario, tokens).start()) {
             result = await(simulation, out);
         } catch (ExecutionException | TimeoutException e) {
             err.println("simulate: could not run: " + e.getMessage());

@@ -1,5 +1,7 @@
 package dev.switchboard.console.simulate;
 
+import java.net.URI;
+
 /**
  * What a {@link VirtualUser} reports to its simulation: counts, latencies and problems. The
  * simulation adds them up (thread-safe: every user calls it from its connections' threads).
@@ -36,8 +38,14 @@ interface SimCounters {
     /** A completed run without every kind of event. */
     void runMissingEvents();
 
-    /** Runs still going at the end. */
+    /** Runs still going at the end that never ended on the connection that started them. */
     void runsIncomplete(long count);
+
+    /**
+     * Runs still going at the end that ended on the connection that started them but not on
+     * every other connection of their user that was open when they started.
+     */
+    void runsNotOnEveryConnection(long count);
 
     /** Messages still unanswered at the end. */
     void unanswered(long count);
@@ -48,12 +56,13 @@ interface SimCounters {
     /** The user received what belongs to another user. */
     void isolationViolation(String problem);
 
-    void connectionOpened();
+    /** A connection to {@code url} (one of the simulation's client endpoints) opened. */
+    void connectionOpened(URI url);
 
-    void connectionFailed(String group, String user, String why);
+    void connectionFailed(String group, String user, URI url, String why);
 
-    /** The router closed a connection, or it broke. */
-    void connectionLost(String group, String user, String how);
+    /** The router at {@code url} closed a connection, or it broke. */
+    void connectionLost(String group, String user, URI url, String how);
 
     /** A reconnect attempt starts. */
     void reconnect();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,16 +19,22 @@ import java.util.Map;
  * What a simulation saw, with a verdict: the checks every user's traffic must pass, the latency
  * measures, counters and one row per user. Written as JSON (everything) and CSV (one row per user).
  *
- * @param sendingTime how long users sent (the rates are over this)
- * @param totalTime   sending plus draining
+ * @param urls                     the client endpoints the users' connections spread over, in the order given
+ * @param sendingTime              how long users sent (the rates are over this)
+ * @param totalTime                sending plus draining
+ * @param runsIncomplete           runs that never ended on the connection that started them
+ * @param runsNotOnEveryConnection runs that ended on the connection that started them but not on
+ *                                 every other connection of their user (on another router, say)
+ * @param connectionsByUrl         connections opened, failed and closed per client endpoint
  */
-public record SimReport(String scenario, String url, Instant startedAt, Duration sendingTime, Duration totalTime,
-                        int users, long sent, long received, Map<String, Measure.Figures> latency,
+public record SimReport(String scenario, List<String> urls, Instant startedAt, Duration sendingTime,
+                        Duration totalTime, int users, long sent, long received, Map<String, Measure.Figures> latency,
                         long runsStarted, Map<String, Long> runsByStatus, long runsOutOfOrder, long runsMissingEvents,
-                        long runsIncomplete, long unanswered, long interrupted, long isolationViolations,
-                        Map<String, Long> errorsByCode, long unexpectedErrors, long connectionsOpened,
-                        long connectionFailures, long connectionsLost, long reconnects, List<Check> checks,
-                        List<String> problems, List<VirtualUser.UserRow> userRows) {
+                        long runsIncomplete, long runsNotOnEveryConnection, long unanswered, long interrupted,
+                        long isolationViolations, Map<String, Long> errorsByCode, long unexpectedErrors,
+                        long connectionsOpened, long connectionFailures, long connectionsLost, long reconnects,
+                        List<UrlConnections> connectionsByUrl, List<Check> checks, List<String> problems,
+                        List<VirtualUser.UserRow> userRows) {
 
     /**
      * One pass/fail check.
@@ -35,6 +42,16 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
      * @param detail what was counted
      */
     public record Check(String name, boolean passed, String detail) {
+    }
+
+    /**
+     * The connections to one client endpoint (one router node), so that a failing node shows.
+     * A connection that failed before a router was chosen (no token for its user) counts only in
+     * the totals.
+     *
+     * @param closedByRouter connections the router closed, or that broke
+     */
+    public record UrlConnections(String url, long opened, long failed, long closedByRouter) {
     }
 
     static SimReport of(Simulation sim, Instant startedAt, Duration total, Duration sending) {
@@ -52,9 +69,12 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
         long outOfOrder = totals.runsOutOfOrder.sum();
         long missing = totals.runsMissingEvents.sum();
         long incomplete = totals.runsIncomplete.sum();
-        checks.add(new Check("runs_complete_in_order", outOfOrder + missing + incomplete == 0,
+        long notEverywhere = totals.runsNotOnEveryConnection.sum();
+        checks.add(new Check("runs_complete_in_order", outOfOrder + missing + incomplete + notEverywhere == 0,
                 String.format(Locale.ROOT, "%,d started; %d out of order, %d completed without all five events, %d never ended",
-                        totals.runsStarted.sum(), outOfOrder, missing, incomplete)));
+                        totals.runsStarted.sum(), outOfOrder, missing, incomplete)
+                        + (notEverywhere == 0 ? "" : String.format(Locale.ROOT,
+                        ", %d ended but never reached every connection of their user", notEverywhere))));
         long unanswered = totals.unanswered.sum();
         checks.add(new Check("every_message_answered", unanswered == 0,
                 unanswered + " messages that expect a reply got none"));
@@ -78,16 +98,23 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
         if (totals.sent.sum() == 0) {
             checks.add(new Check("traffic", false, "no message was sent"));
         }
-        return new SimReport(sim.scenario().name(), sim.url().toString(), startedAt, sending, total,
-                sim.scenario().totalUsers(), totals.sent.sum(), totals.received.sum(), latency, totals.runsStarted.sum(),
-                totals.runsByStatus(), outOfOrder, missing, incomplete, unanswered, totals.interrupted.sum(), violations,
-                totals.errorsByCode(), totals.unexpectedErrors(), totals.connectionsOpened(), totals.connectionFailures(),
-                totals.connectionsLost(), totals.reconnects.sum(), List.copyOf(checks), totals.problems(), sim.userRows());
+        return new SimReport(sim.scenario().name(), sim.urls().stream().map(URI::toString).toList(), startedAt,
+                sending, total, sim.scenario().totalUsers(), totals.sent.sum(), totals.received.sum(), latency,
+                totals.runsStarted.sum(), totals.runsByStatus(), outOfOrder, missing, incomplete, notEverywhere,
+                unanswered, totals.interrupted.sum(), violations, totals.errorsByCode(), totals.unexpectedErrors(),
+                totals.connectionsOpened(), totals.connectionFailures(), totals.connectionsLost(),
+                totals.reconnects.sum(), totals.connectionsByUrl(), List.copyOf(checks), totals.problems(),
+                sim.userRows());
     }
 
     /** Whether every check passed. */
     public boolean passed() {
         return checks.stream().allMatch(Check::passed);
+    }
+
+    /** The client endpoints as one line: {@code ws://a/ws} or {@code ws://a/ws, ws://b/ws}. */
+    public String url() {
+        return String.join(", ", urls);
     }
 
     public double sentPerSecond() {
@@ -102,7 +129,7 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
     public String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "scenario %s against %s: %d users, %.1f s sending + %.1f s draining%n",
-                scenario, url, users, sendingTime.toMillis() / 1000.0,
+                scenario, url(), users, sendingTime.toMillis() / 1000.0,
                 (totalTime.toMillis() - sendingTime.toMillis()) / 1000.0));
         out.append(String.format(Locale.ROOT, "sent %,d (%,.0f/s)  received %,d (%,.0f/s)  runs %,d %s%n",
                 sent, sentPerSecond(), received, receivedPerSecond(), runsStarted, runsByStatus));
@@ -125,6 +152,13 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
                     "  group %-16s %,d users  sent %,d  runs completed %,d  errors %,d  isolation violations %d%n",
                     group, sums[0], sums[1], sums[2], sums[3], sums[4])));
         }
+        if (connectionsByUrl.size() > 1) {
+            out.append(String.format(Locale.ROOT, "%nconnections by url%n"));
+            int width = connectionsByUrl.stream().mapToInt(row -> row.url().length()).max().orElse(0);
+            connectionsByUrl.forEach(row -> out.append(String.format(Locale.ROOT,
+                    "  %-" + width + "s  opened %,d  failed %,d  closed by the router %,d%n",
+                    row.url(), row.opened(), row.failed(), row.closedByRouter())));
+        }
         out.append(String.format(Locale.ROOT, "%n%-24s %-6s %s%n", "check", "result", "detail"));
         for (Check check : checks) {
             out.append(String.format(Locale.ROOT, "%-24s %-6s %s%n", check.name, check.passed ? "PASS" : "FAIL", check.detail));
@@ -140,7 +174,7 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
     /** The whole report as JSON. */
     public ObjectNode toJson(ObjectMapper mapper) {
         ObjectNode json = mapper.createObjectNode();
-        json.put("scenario", scenario).put("url", url).put("started_at", startedAt.toString())
+        json.put("scenario", scenario).put("url", url()).put("started_at", startedAt.toString())
                 .put("verdict", passed() ? "pass" : "fail").put("users", users)
                 .put("sending_s", sendingTime.toMillis() / 1000.0).put("total_s", totalTime.toMillis() / 1000.0);
         json.putObject("throughput").put("sent", sent).put("received", received)
@@ -150,13 +184,17 @@ public record SimReport(String scenario, String url, Instant startedAt, Duration
                 .put("p50", figures.p50()).put("p95", figures.p95()).put("p99", figures.p99())
                 .put("max", figures.max()).put("mean", round(figures.mean())));
         ObjectNode runs = json.putObject("runs").put("started", runsStarted).put("out_of_order", runsOutOfOrder)
-                .put("missing_events", runsMissingEvents).put("never_ended", runsIncomplete);
+                .put("missing_events", runsMissingEvents).put("never_ended", runsIncomplete)
+                .put("not_on_every_connection", runsNotOnEveryConnection);
         runs.set("by_status", mapper.valueToTree(runsByStatus));
         json.put("isolation_violations", isolationViolations).put("unanswered", unanswered)
                 .put("interrupted_by_close", interrupted).put("unexpected_errors", unexpectedErrors);
         json.set("errors_by_code", mapper.valueToTree(errorsByCode));
-        json.putObject("connections").put("opened", connectionsOpened).put("failed", connectionFailures)
-                .put("closed_by_router", connectionsLost).put("reconnects", reconnects);
+        ObjectNode connections = json.putObject("connections").put("opened", connectionsOpened)
+                .put("failed", connectionFailures).put("closed_by_router", connectionsLost).put("reconnects", reconnects);
+        var byUrl = connections.putArray("by_url");
+        connectionsByUrl.forEach(row -> byUrl.addObject().put("url", row.url()).put("opened", row.opened())
+                .put("failed", row.failed()).put("closed_by_router", row.closedByRouter()));
         var checksJson = json.putArray("checks");
         checks.forEach(check -> checksJson.addObject().put("name", check.name).put("passed", check.passed)
                 .put("detail", check.detail));

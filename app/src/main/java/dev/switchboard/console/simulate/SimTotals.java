@@ -1,5 +1,6 @@
 package dev.switchboard.console.simulate;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /** What a simulation's users reported, added up: the counters and latencies its progress and report are made of. */
 final class SimTotals implements SimCounters {
@@ -24,6 +26,7 @@ final class SimTotals implements SimCounters {
     final LongAdder runsOutOfOrder = new LongAdder();
     final LongAdder runsMissingEvents = new LongAdder();
     final LongAdder runsIncomplete = new LongAdder();
+    final LongAdder runsNotOnEveryConnection = new LongAdder();
     final LongAdder unanswered = new LongAdder();
     final LongAdder interrupted = new LongAdder();
     final LongAdder isolationViolations = new LongAdder();
@@ -37,6 +40,22 @@ final class SimTotals implements SimCounters {
     private final Map<String, LongAdder> failuresByGroup = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> lostByGroup = new ConcurrentHashMap<>();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    /** Per client endpoint, in the order given; fixed at construction, so read without a lock. */
+    private final Map<URI, UrlCounters> byUrl;
+
+    /** The connections to one client endpoint. */
+    private static final class UrlCounters {
+        final LongAdder opened = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder lost = new LongAdder();
+    }
+
+    /** @param urls the simulation's client endpoints, each counted apart */
+    SimTotals(List<URI> urls) {
+        Map<URI, UrlCounters> counters = new LinkedHashMap<>();
+        urls.forEach(url -> counters.put(url, new UrlCounters()));
+        byUrl = Collections.unmodifiableMap(counters);
+    }
 
     long runsEnded() {
         return runsByStatus.values().stream().mapToLong(LongAdder::sum).sum();
@@ -82,6 +101,14 @@ final class SimTotals implements SimCounters {
     long connectionsLost(String group) {
         LongAdder count = lostByGroup.get(group);
         return count == null ? 0 : count.sum();
+    }
+
+    /** Connections opened, failed and closed by the router, per client endpoint in the order given. */
+    List<SimReport.UrlConnections> connectionsByUrl() {
+        List<SimReport.UrlConnections> rows = new ArrayList<>();
+        byUrl.forEach((url, counts) -> rows.add(new SimReport.UrlConnections(url.toString(), counts.opened.sum(),
+                counts.failed.sum(), counts.lost.sum())));
+        return rows;
     }
 
     long unexpectedErrors() {
@@ -159,6 +186,11 @@ final class SimTotals implements SimCounters {
     }
 
     @Override
+    public void runsNotOnEveryConnection(long count) {
+        runsNotOnEveryConnection.add(count);
+    }
+
+    @Override
     public void unanswered(long count) {
         unanswered.add(count);
     }
@@ -175,22 +207,37 @@ final class SimTotals implements SimCounters {
     }
 
     @Override
-    public void connectionOpened() {
+    public void connectionOpened(URI url) {
         connectionsOpened.increment();
+        count(url, counts -> counts.opened);
     }
 
     @Override
-    public void connectionFailed(String group, String user, String why) {
+    public void connectionFailed(String group, String user, URI url, String why) {
         connectionFailures.increment();
         failuresByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
-        problem("connection of " + user + " failed: " + why);
+        count(url, counts -> counts.failed);
+        problem("connection of " + user + where(url) + " failed: " + why);
     }
 
     @Override
-    public void connectionLost(String group, String user, String how) {
+    public void connectionLost(String group, String user, URI url, String how) {
         connectionsLost.increment();
         lostByGroup.computeIfAbsent(group, key -> new LongAdder()).increment();
-        problem("connection of " + user + " " + how);
+        count(url, counts -> counts.lost);
+        problem("connection of " + user + where(url) + " " + how);
+    }
+
+    private void count(URI url, Function<UrlCounters, LongAdder> which) {
+        UrlCounters counts = byUrl.get(url);
+        if (counts != null) {
+            which.apply(counts).increment();
+        }
+    }
+
+    /** Names the endpoint in a problem only when there are several (one reads as it always did). */
+    private String where(URI url) {
+        return byUrl.size() > 1 && url != null ? " to " + url : "";
     }
 
     @Override

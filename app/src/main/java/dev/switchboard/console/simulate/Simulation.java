@@ -6,8 +6,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Runs a {@link Scenario} against a router over real WebSockets (the JDK's {@code java.net.http}
- * client, a few threads for any number of users): connects the users over the ramp-up, sends the
+ * Runs a {@link Scenario} against a router, or several routers of a cluster, over real WebSockets
+ * (the JDK's {@code java.net.http} client, a few threads for any number of users): connects the
+ * users over the ramp-up (connection {@code k} of user {@code i} to URL {@code (i + k) mod N}), sends the
  * message mix with the think time, checks everything every user receives, then drains and reports.
  * Bounded: sending stops after the scenario's duration or message count, draining after its drain
  * time, and {@link #stop()} ends it early. No JavaFX: the console's simulate panel, the
@@ -31,7 +34,7 @@ public final class Simulation implements AutoCloseable {
     /** Where a simulation is. */
     public enum Phase { CONNECTING, RUNNING, DRAINING, DONE }
 
-    private final URI url;
+    private final List<URI> urls;
     private final Scenario scenario;
     private final Function<String, String> tokens;
     private final ExecutorService io = Executors.newFixedThreadPool(2, daemon("sim-io"));
@@ -45,7 +48,7 @@ public final class Simulation implements AutoCloseable {
     private volatile long sendingEndedNanos;
     private Instant startedAt;
 
-    private final SimTotals totals = new SimTotals();
+    private final SimTotals totals;
 
     /**
      * @param url      the router's client endpoint, {@code ws://host:port/ws}
@@ -53,17 +56,51 @@ public final class Simulation implements AutoCloseable {
      * @param tokens   user id → bearer token, or null for dev auth ({@code ?user=} only)
      */
     public Simulation(URI url, Scenario scenario, Function<String, String> tokens) {
-        this.url = Objects.requireNonNull(url, "url must not be null");
+        this(List.of(Objects.requireNonNull(url, "url must not be null")), scenario, tokens);
+    }
+
+    /**
+     * @param urls     the client endpoints of the routers to spread the users' connections over,
+     *                 each {@code ws://host:port/ws}; at least one, none twice (see {@link #checkUrls})
+     * @param scenario what to run
+     * @param tokens   user id → bearer token, or null for dev auth ({@code ?user=} only); the
+     *                 same token is used on every router (the routers of a cluster share their secret)
+     */
+    public Simulation(List<URI> urls, Scenario scenario, Function<String, String> tokens) {
+        this.urls = checkUrls(urls);
         this.scenario = Objects.requireNonNull(scenario, "scenario must not be null");
         this.tokens = tokens;
+        this.totals = new SimTotals(this.urls);
+    }
+
+    /**
+     * The client endpoints as a simulation takes them: at least one and none twice (the per-URL
+     * figures would add up two nodes as one).
+     *
+     * @return an unmodifiable copy
+     * @throws IllegalArgumentException naming the problem
+     */
+    public static List<URI> checkUrls(List<URI> urls) {
+        Objects.requireNonNull(urls, "urls must not be null");
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("no router URL given");
+        }
+        Set<URI> seen = new HashSet<>();
+        for (URI url : urls) {
+            if (!seen.add(Objects.requireNonNull(url, "urls must not hold null"))) {
+                throw new IllegalArgumentException("router URL given twice: " + url);
+            }
+        }
+        return List.copyOf(urls);
     }
 
     public Scenario scenario() {
         return scenario;
     }
 
-    public URI url() {
-        return url;
+    /** The client endpoints the users' connections spread over, in the order given. */
+    public List<URI> urls() {
+        return urls;
     }
 
     /** Connects the users over their ramp-ups and starts sending; returns at once. */
@@ -75,12 +112,15 @@ public final class Simulation implements AutoCloseable {
         startNanos = System.nanoTime();
         phase = Phase.RUNNING;
         usersSending.set(scenario.totalUsers());
+        int index = 0;
         for (Scenario.Group group : scenario.groups()) {
             for (int i = 0; i < group.users(); i++) {
                 VirtualUser user = new VirtualUser(group.userPrefix() + "-" + i, group, totals);
                 users.add(user);
                 long offset = group.users() == 1 ? 0 : group.rampUpMs() * i / (group.users() - 1);
-                scheduler.schedule(() -> connect(user), offset, TimeUnit.MILLISECONDS);
+                // counted over every group, so that small groups spread over the URLs too
+                int spread = index++;
+                scheduler.schedule(() -> connect(user, spread), offset, TimeUnit.MILLISECONDS);
             }
         }
         if (scenario.durationMs() > 0) {
@@ -90,16 +130,18 @@ public final class Simulation implements AutoCloseable {
         return this;
     }
 
-    private void connect(VirtualUser user) {
+    private void connect(VirtualUser user, int index) {
         if (phase != Phase.RUNNING) {
             userDone();
             return;
         }
         try {
-            user.connect(client, url, tokens == null ? null : tokens.apply(user.id()), scheduler)
+            user.connect(client, urls, index, tokens == null ? null : tokens.apply(user.id()), scheduler)
                     .whenComplete((ok, failure) -> scheduleNext(user));
         } catch (RuntimeException e) {
-            totals.connectionFailed(user.group().name(), user.id(), ClientConnection.describe(e, VirtualUser.CONNECT_TIMEOUT));
+            // before any connection was tried (no token, say): counted in the totals, under no URL
+            totals.connectionFailed(user.group().name(), user.id(), null,
+                    ClientConnection.describe(e, VirtualUser.CONNECT_TIMEOUT));
             userDone();
         }
     }

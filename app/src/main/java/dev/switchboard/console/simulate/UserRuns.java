@@ -16,8 +16,10 @@ import java.util.function.Consumer;
 /**
  * The agent runs one virtual user started, each checked with a {@link RunContract} on every
  * connection that was open when it started (a connection opened later sees only the rest of the
- * run and is not checked), and the run events that are not the user's. Not thread-safe: its user
- * calls it under the user's lock.
+ * run and is not checked), and the run events that are not the user's. The connections may be on
+ * different routers (the nodes of a cluster): each must still get every event of the run, in
+ * order, and an event may arrive on one before the ack arrives on another. Not thread-safe: its
+ * user calls it under the user's lock.
  */
 final class UserRuns {
     private static final int EARLY_EVENTS_KEPT = 16;
@@ -212,10 +214,19 @@ final class UserRuns {
         }
     }
 
-    /** At the end: the runs still going are incomplete. */
+    /**
+     * At the end: the runs still going are incomplete, told apart by whether they ended where they
+     * started (then another connection of the user, on the same router or another one, missed the
+     * rest of the run) or not at all.
+     */
     void finish() {
         sweep(Long.MAX_VALUE, -1);
-        counters.runsIncomplete(runs.size());
+        long endedAtOrigin = runs.values().stream().filter(run -> {
+            RunContract origin = run.tracks.get(run.origin);
+            return origin != null && origin.completed();
+        }).count();
+        counters.runsIncomplete(runs.size() - endedAtOrigin);
+        counters.runsNotOnEveryConnection(endedAtOrigin);
         runs.clear();
     }
 

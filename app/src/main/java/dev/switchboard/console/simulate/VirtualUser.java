@@ -70,18 +70,25 @@ public final class VirtualUser {
     }
 
     /**
-     * Opens every connection of this user; completes when all have opened or failed. A group that
-     * reconnects retries on {@code scheduler}.
+     * Opens every connection of this user; completes when all have opened or failed. Connection
+     * {@code k} goes to {@code urls[(index + k) mod urls.size()]}, so a user's connections spread
+     * over the routers and, with one connection each, so do the users. A connection reconnects to
+     * the same router; a group that reconnects retries on {@code scheduler}.
+     *
+     * @param urls  the client endpoints, {@code ws://host:port/ws}
+     * @param index this user's place in the scenario (counted over every group)
      */
-    CompletableFuture<Void> connect(HttpClient client, URI base, String token, ScheduledExecutorService scheduler) {
-        URI target = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user="
-                + URLEncoder.encode(id, StandardCharsets.UTF_8));
+    CompletableFuture<Void> connect(HttpClient client, List<URI> urls, int index, String token,
+                                    ScheduledExecutorService scheduler) {
         List<CompletableFuture<?>> opening = new ArrayList<>();
-        for (int i = 0; i < group.connectionsPerUser(); i++) {
-            Conn conn = new Conn(client, scheduler);
+        for (int k = 0; k < group.connectionsPerUser(); k++) {
+            URI base = urls.get(Math.floorMod(index + k, urls.size()));
+            Conn conn = new Conn(client, base, scheduler);
             synchronized (this) {
                 conns.add(conn);
             }
+            URI target = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user="
+                    + URLEncoder.encode(id, StandardCharsets.UTF_8));
             // a failed connect is reported through the listener; the user goes on with the others
             opening.add(conn.connection.open(new ClientConnection.Target(target, token)).exceptionally(failure -> null));
         }
@@ -247,6 +254,8 @@ public final class VirtualUser {
     /** One connection of the user, and what the user's checks need to know of it. */
     private final class Conn implements ClientConnection.Listener, UserRuns.Link {
         final ClientConnection connection;
+        /** The client endpoint (router) this connection goes to, for the per-URL figures. */
+        final URI url;
         /** Open now (guarded by the user's lock, like everything the checks read). */
         boolean open;
         /** How many times this connection has opened: events are checked per opening. */
@@ -262,7 +271,8 @@ public final class VirtualUser {
             return generation;
         }
 
-        Conn(HttpClient client, ScheduledExecutorService scheduler) {
+        Conn(HttpClient client, URI url, ScheduledExecutorService scheduler) {
+            this.url = url;
             this.connection = ClientConnection.builder(client).connectTimeout(CONNECT_TIMEOUT)
                     .reconnect(FIRST_RETRY, LAST_RETRY, scheduler, down -> group.reconnect() && sending)
                     .listener(this).build();
@@ -274,7 +284,7 @@ public final class VirtualUser {
                 generation++;
                 open = true;
             }
-            counters.connectionOpened();
+            counters.connectionOpened(url);
         }
 
         @Override
@@ -285,13 +295,13 @@ public final class VirtualUser {
         @Override
         public void onDown(ClientConnection.Down down) {
             if (down.cause() == ClientConnection.Cause.CONNECT_FAILED) {
-                counters.connectionFailed(group.name(), id, connection.describe(down.failure()));
+                counters.connectionFailed(group.name(), id, url, connection.describe(down.failure()));
                 return;
             }
             if (!connection.isEnded()) {
                 // counted before the user sees the connection closed: once it does, it may stop and
                 // the simulation may report at once
-                counters.connectionLost(group.name(), id, down.cause() == ClientConnection.Cause.CLOSED
+                counters.connectionLost(group.name(), id, url, down.cause() == ClientConnection.Cause.CLOSED
                         ? "closed " + down.statusCode() + (down.reason().isEmpty() ? "" : " " + down.reason())
                         : "failed: " + down.failure());
             }

@@ -22,8 +22,21 @@ class ScenarioCatalogTest {
         ScenarioCatalog fromRoot = ScenarioCatalog.find(APP.toAbsolutePath().getParent());
 
         assertThat(fromApp.files()).extracting(ScenarioCatalogTest::name)
-                .containsExactly("chat-100.json", "flood-one-user.json", "smoke.json", "soak-1000.json");
+                .containsExactly("chat-100.json", "cluster-chat.json", "flood-one-user.json", "smoke.json",
+                        "soak-1000.json");
         assertThat(fromRoot.files()).isEqualTo(fromApp.files());
+    }
+
+    @Test
+    void clusterChatGivesSixtyUsersTwoConnectionsEachAndAgentRunsForHalfAMinute() throws Exception {
+        Scenario cluster = Scenario.read(ScenarioCatalog.find(APP).directory().resolve("cluster-chat.json"));
+
+        assertThat(cluster.totalUsers()).isEqualTo(60);
+        assertThat(cluster.durationMs()).isEqualTo(30_000);
+        assertThat(cluster.groups()).singleElement().satisfies(group -> {
+            assertThat(group.connectionsPerUser()).isEqualTo(2);
+            assertThat(group.mix()).containsKey("user_message");
+        });
     }
 
     @Test

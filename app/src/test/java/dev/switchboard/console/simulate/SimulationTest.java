@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.Router;
-import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,14 +51,7 @@ class SimulationTest {
     void aRouterThatSendsARunToTheWrongUserIsCaught() throws Exception {
         router = TestRouters.start(config -> config.httpPort(-1));
         AtomicInteger leaks = new AtomicInteger();
-        // A broken handler: answers ping, and also streams a run's first event to the next user.
-        // the leak is queued before the pong, so it is out before the simulation can see its last answer and close
-        router.registerHandler("ping", (context, message) -> {
-            String victim = context.userId().equals("leaky-0") ? "leaky-1" : "leaky-0";
-            router.emitToUser(victim, ServerEvent.builder("agent_started").put("run_id", "run-leak-" + leaks.incrementAndGet())
-                    .put("seq", 1).build());
-            context.reply(ServerEvent.of("pong"));
-        });
+        LeakingPing.install(router, leaks);
         Scenario scenario = Scenario.parse(new ObjectMapper().readTree("""
                 {"name":"leak","users":2,"user_prefix":"leaky","messages_per_user":6,
                  "think_time":{"distribution":"fixed","mean_ms":10},"mix":{"ping":1}}"""), "leak");

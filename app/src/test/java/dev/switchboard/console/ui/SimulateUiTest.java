@@ -9,10 +9,12 @@ import dev.switchboard.console.state.TypeRow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -52,5 +54,21 @@ class SimulateUiTest extends EmbeddedConsoleTest {
         TableView<TypeRow> types = onFx(() -> robot.lookup("#types-table").queryAs(TableView.class));
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> types.getItems().stream()
                 .anyMatch(row -> row.type().equals("validate_content") && row.count() > 0)));
+    }
+
+    @Test
+    void aRouterUrlThatIsNotAClientEndpointDisablesStartAndSaysWhy(FxRobot robot) {
+        robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT9);
+        TextField urls = onFx(() -> robot.lookup("#sim-urls").queryAs(TextField.class));
+        Button start = onFx(() -> robot.lookup("#sim-start").queryAs(Button.class));
+        assertThat(onFx(() -> urls.getText())).isEmpty();
+        assertThat(onFx(start::isDisabled)).isFalse();
+
+        robot.clickOn("#sim-urls").write("ws://127.0.0.1:8765/ws, localhost:8775");
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(onFx(start::isDisabled)).isTrue();
+        assertThat(onFx(() -> robot.lookup("#sim-problem").queryAs(Label.class).getText()))
+                .isEqualTo("not a ws:// or wss:// URL: localhost:8775");
     }
 }

@@ -41,7 +41,7 @@ import javafx.stage.FileChooser;
 
 /**
  * The simulate panel: choose a scenario (and a user count), start it against the router the
- * console is attached to, and watch its progress, counters, interval latency and per-user rows
+ * console is attached to (or against the nodes of a cluster typed as router URLs), and watch its progress, counters, interval latency and per-user rows
  * until the verdict and its checks. Everything shown comes from {@link SimulateViewModel}'s
  * properties, which change at most twice a second.
  */
@@ -50,6 +50,7 @@ public final class SimulateView extends BorderPane {
     private final ComboBox<Path> scenarioBox = new ComboBox<>();
     private final TextField usersField = new TextField();
     private final TextField secretEnvField = new TextField();
+    private final TextField urlsField = new TextField();
     private final Button open = new Button("Open…");
     private final Button start = new Button("Start");
     private final Button stop = new Button("Stop");
@@ -91,7 +92,7 @@ public final class SimulateView extends BorderPane {
         getStylesheets().add(SimulateView.class.getResource("/dev/switchboard/console/simulate.css").toExternalForm());
         setPadding(new Insets(8, 12, 8, 12));
         setUpMessages();
-        VBox top = new VBox(6, controls(), description, problem, note, progressRow(), counterTiles());
+        VBox top = new VBox(6, controls(), urlsRow(), description, problem, note, progressRow(), counterTiles());
         top.setPadding(new Insets(0, 0, 8, 0));
         setTop(top);
 
@@ -123,6 +124,16 @@ public final class SimulateView extends BorderPane {
                 new Label("JWT secret env var"), secretEnvField, start, stop);
         controls.setAlignment(Pos.CENTER_LEFT);
         return controls;
+    }
+
+    /** Where users connect: blank for this router, or the nodes of a cluster. */
+    private HBox urlsRow() {
+        urlsField.setId("sim-urls");
+        urlsField.setPromptText("this router; for a cluster its nodes, e.g. ws://127.0.0.1:8765/ws, ws://127.0.0.1:8775/ws");
+        HBox.setHgrow(urlsField, Priority.ALWAYS);
+        HBox row = new HBox(8, new Label("Router URLs"), urlsField);
+        row.setAlignment(Pos.CENTER_LEFT);
+        return row;
     }
 
     /** The scenario's description, the problem with what was typed, and a note. */
@@ -236,6 +247,7 @@ public final class SimulateView extends BorderPane {
         scenarioBox.valueProperty().bindBidirectional(model.scenarioFileProperty());
         usersField.textProperty().bindBidirectional(model.usersProperty());
         secretEnvField.textProperty().bindBidirectional(model.secretEnvProperty());
+        urlsField.textProperty().bindBidirectional(model.urlsProperty());
         open.setOnAction(event -> openScenario());
         start.setOnAction(event -> model.start());
         stop.setOnAction(event -> model.stop());
@@ -246,6 +258,7 @@ public final class SimulateView extends BorderPane {
         open.disableProperty().bind(model.busyProperty());
         usersField.disableProperty().bind(model.busyProperty());
         secretEnvField.disableProperty().bind(model.busyProperty());
+        urlsField.disableProperty().bind(model.busyProperty());
         problem.textProperty().bind(model.problemProperty());
         note.textProperty().bind(model.noteProperty());
         status.textProperty().bind(model.statusProperty());

@@ -8,6 +8,7 @@ import dev.switchboard.console.simulate.VirtualUser;
 import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.console.simulate.SimulationTarget;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -61,6 +62,7 @@ public final class SimulateViewModel {
     private final ObjectProperty<Path> scenarioFile = new SimpleObjectProperty<>(this, "scenarioFile");
     private final StringProperty users = new SimpleStringProperty(this, "users", "");
     private final StringProperty secretEnv = new SimpleStringProperty(this, "secretEnv", "");
+    private final StringProperty urls = new SimpleStringProperty(this, "urls", "");
     private final ReadOnlyObjectWrapper<Scenario> scenario = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper("");
@@ -96,6 +98,7 @@ public final class SimulateViewModel {
         scenarioFiles.setAll(catalog.files());
         scenarioFile.addListener((observable, before, file) -> load(file));
         users.addListener((observable, before, text) -> recheck());
+        urls.addListener((observable, before, text) -> recheck());
         if (unavailable != null) {
             note.set("Simulation needs a live router: " + unavailable + ".");
         } else if (catalog.directory() == null) {
@@ -129,6 +132,9 @@ public final class SimulateViewModel {
         String why = unavailable != null ? "simulation needs a live router: " + unavailable
                 : scenario.get() == null ? (loadProblem.isEmpty() ? "choose a scenario" : loadProblem)
                 : usersProblem();
+        if (why.isEmpty()) {
+            why = urlsProblem();
+        }
         problem.set(why);
         startable.set(why.isEmpty() && !busy.get());
     }
@@ -144,6 +150,15 @@ public final class SimulateViewModel {
             return count < groups || count > 100_000 ? "users must be " + groups + " to 100000" : "";
         } catch (NumberFormatException e) {
             return "users must be a whole number";
+        }
+    }
+
+    private String urlsProblem() {
+        try {
+            RouterUrls.parse(urls.get());
+            return "";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
     }
 
@@ -169,7 +184,7 @@ public final class SimulateViewModel {
         lastProgress = 0;
         lastRows = 0;
         stopRequested = false;
-        Attempt next = new Attempt(run);
+        Attempt next = new Attempt(run, RouterUrls.parse(urls.get()));
         attempt = next;
         busy.set(true);
         recheck();
@@ -330,16 +345,20 @@ public final class SimulateViewModel {
     /**
      * One press of Start: finding the target and starting the simulation happen on the feed's
      * thread; the outcome waits here for the next tick. Cancelling closes a simulation that
-     * started anyway (whichever side comes second closes it).
+     * started anyway (whichever side comes second closes it). The attached router says how users
+     * authenticate; typed URLs (the nodes of a cluster, sharing its secret) replace its endpoint.
      */
     private static final class Attempt {
         final Scenario scenario;
+        /** Where users connect; empty for the attached router's endpoint. */
+        final List<URI> urls;
         final AtomicReference<Object> outcome = new AtomicReference<>();
         final AtomicBoolean cancelled = new AtomicBoolean();
         volatile String how = "";
 
-        Attempt(Scenario scenario) {
+        Attempt(Scenario scenario, List<URI> urls) {
             this.scenario = scenario;
+            this.urls = urls;
         }
 
         void launch(SimulationTarget target, Throwable failure) {
@@ -351,8 +370,10 @@ public final class SimulateViewModel {
                 return;
             }
             try {
-                how = "Users connect to " + target.clientUri() + " with " + target.how() + ".";
-                Simulation started = new Simulation(target.clientUri(), scenario, target.tokens()).start();
+                List<URI> to = urls.isEmpty() ? List.of(target.clientUri()) : urls;
+                how = "Users connect to " + String.join(", ", to.stream().map(URI::toString).toList())
+                        + " with " + target.how() + ".";
+                Simulation started = new Simulation(to, scenario, target.tokens()).start();
                 outcome.set(started);
                 if (cancelled.get()) {
                     started.close();
@@ -383,6 +404,14 @@ public final class SimulateViewModel {
     /** The number of users to run instead of the file's; blank for the file's. */
     public StringProperty usersProperty() {
         return users;
+    }
+
+    /**
+     * The client endpoints users connect to, separated by commas or whitespace (the nodes of a
+     * cluster); blank for the router the console is attached to.
+     */
+    public StringProperty urlsProperty() {
+        return urls;
     }
 
     /** Name of the environment variable with the router's JWT secret; blank to use what the router offers. */

@@ -6,6 +6,7 @@ import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.simulate.SimReport;
 import dev.switchboard.console.simulate.ScenarioCatalog;
+import dev.switchboard.router.Router;
 import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +102,60 @@ class SimulateViewModelTest {
 
         model.usersProperty().set("");
         assertThat(model.startableProperty().get()).isTrue();
+    }
+
+    @Test
+    void refusesRouterUrlsThatAreNotClientEndpointsOrGivenTwice() {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        model = new SimulateViewModel(feed, SHIPPED, System::nanoTime, name -> null);
+
+        model.urlsProperty().set("ws://127.0.0.1:8765/ws, 127.0.0.1:8775/ws");
+        assertThat(model.startableProperty().get()).isFalse();
+        assertThat(model.problemProperty().get()).isEqualTo("not a ws:// or wss:// URL: 127.0.0.1:8775/ws");
+
+        model.urlsProperty().set("ws://127.0.0.1:8765/ws ws://127.0.0.1:8765/ws");
+        assertThat(model.problemProperty().get()).isEqualTo("router URL given twice: ws://127.0.0.1:8765/ws");
+
+        model.urlsProperty().set(" ws://127.0.0.1:8765/ws,ws://127.0.0.1:8775/ws\twss://node-3/ws ");
+        assertThat(model.problemProperty().get()).isEmpty();
+        assertThat(RouterUrls.parse(model.urlsProperty().get())).extracting(java.net.URI::toString)
+                .containsExactly("ws://127.0.0.1:8765/ws", "ws://127.0.0.1:8775/ws", "wss://node-3/ws");
+        assertThat(model.startableProperty().get()).isTrue();
+
+        model.urlsProperty().set("  ");
+        assertThat(RouterUrls.parse(model.urlsProperty().get())).isEmpty();
+        assertThat(model.startableProperty().get()).isTrue();
+    }
+
+    @Test
+    void spreadsTheUsersOverTheTypedUrlsAndReportsEachOne(@TempDir Path dir) throws Exception {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        Router second = TestRouters.start(config -> config.httpPort(-1));
+        try {
+            Path scenario = Files.writeString(dir.resolve("two-nodes.json"), """
+                    {"name":"two-nodes","users":3,"connections_per_user":2,"messages_per_user":10,
+                     "think_time":{"distribution":"fixed","mean_ms":20},"mix":{"heartbeat":1,"validate_content":1}}""");
+            String first = feed.router().clientUri().toString();
+            String other = second.clientUri().toString();
+            model = new SimulateViewModel(feed, SHIPPED, System::nanoTime, name -> null);
+            model.scenarioFileProperty().set(scenario);
+            model.urlsProperty().set(first + ", " + other);
+
+            model.start();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                model.tick();
+                return model.reportProperty().get() != null;
+            });
+
+            SimReport report = model.reportProperty().get();
+            assertThat(report.passed()).as(report.table()).isTrue();
+            assertThat(report.connectionsByUrl()).containsExactly(new SimReport.UrlConnections(first, 3, 0, 0),
+                    new SimReport.UrlConnections(other, 3, 0, 0));
+            assertThat(second.stats().byType()).containsKeys("heartbeat", "validate_content");
+            assertThat(model.noteProperty().get()).startsWith("Users connect to " + first + ", " + other + " with dev auth");
+        } finally {
+            second.stop();
+        }
     }
 
     @Test
