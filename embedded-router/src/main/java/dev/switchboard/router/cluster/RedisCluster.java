@@ -140,7 +140,7 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             thread.setDaemon(true);
             return thread;
         });
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1)
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.constant(Duration.ofMillis(Math.min(1_000, settings.heartbeat().toMillis()))))
                 .build();
         RedisURI.Builder uri = RedisURI.builder(RedisURI.create(settings.redis())).withTimeout(COMMAND_TIMEOUT);
