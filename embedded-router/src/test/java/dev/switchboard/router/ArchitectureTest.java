@@ -34,6 +34,18 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("..router.routing..", "..router.handlers..",
                     "..router.transport..", "..router.server..");
 
+    /** Redis is the cluster's business: the rest reaches it through hooks the cluster implements. */
+    @ArchTest
+    static final ArchRule onlyTheClusterTalksToRedis = noClasses().that().resideOutsideOfPackage("..router.cluster..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.github.bucket4j.redis..");
+
+    /** The cluster plugs into the parts through their hooks; the parts never know it exists. */
+    @ArchTest
+    static final ArchRule thePartsDoNotKnowTheCluster = noClasses().that().resideInAnyPackage("..router.connections..",
+                    "..router.agents..", "..router.protection..", "..router.transport..", "..router.routing..",
+                    "..router.handlers..", "..router.monitor..")
+            .should().dependOnClassesThat().resideInAPackage("..router.cluster..");
+
     @ArchTest
     static final ArchRule onlyTheTransportTouchesNetty = noClasses()
             .that().resideOutsideOfPackage("..router.transport..")

@@ -72,6 +72,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
     /** How long a node that left stays listed as down. */
     private static final Duration FORGET_DOWN_AFTER = Duration.ofMinutes(10);
     private static final int PRESENCE_STRIPES = 64;
+    /** Commands waiting on one Redis connection at most (events to forward, mostly). */
+    private static final int MAX_QUEUED_COMMANDS = 100_000;
 
     /**
      * Where this node is reached.
@@ -151,6 +153,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         this.client = RedisClient.create(resources, this.uri);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // a Redis that stalls must not grow an endless backlog: past it, commands fail at once
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build());
         client.addListener(new RedisConnectionStateListener() {
             @Override
@@ -619,6 +623,9 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
                     (done, subscribeFailure) -> {
                         if (subscribeFailure != null) {
                             down(describe(subscribeFailure));
+                            pubSub.closeAsync();
+                            command.join().closeAsync();
+                            limits.join().closeAsync();
                             return;
                         }
                         bucketConnection = limits.join();
@@ -697,6 +704,12 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         up = false;
         pendingStops.values().forEach(answer -> answer.completeExceptionally(new IllegalStateException("stopping")));
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("the Redis client's threads did not stop in time", e);
+        }
     }
 }
