@@ -107,6 +107,7 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
     private final LongAdder undelivered = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final LongAdder stopsForwarded = new LongAdder();
+    private final LongAdder malformed = new LongAdder();
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscriber;
     private volatile StatefulRedisConnection<String, byte[]> bucketConnection;
@@ -241,6 +242,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
                         + " or the node gone)").register(registry);
         FunctionCounter.builder("switchboard_cluster_stops_forwarded", stopsForwarded, LongAdder::sum)
                 .description("stop_agent requests sent to the node owning the run").register(registry);
+        FunctionCounter.builder("switchboard_cluster_malformed", malformed, LongAdder::sum)
+                .description("Messages on this node's cluster channels that were not cluster messages").register(registry);
         FunctionCounter.builder("switchboard_cluster_limit_fallbacks", this,
                         cluster -> cluster.buckets == null ? 0 : cluster.buckets.unanswered())
                 .description("Messages whose shared rate-limit check Redis did not answer in time (this node's"
@@ -384,7 +387,11 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
                     addressedHere(message);
                 }
             } catch (RuntimeException e) {
-                log.warn("ignored a cluster message on {} that could not be used", channel, e);
+                malformed.increment();
+                if (malformed.sum() == 1) {
+                    log.warn("ignored a message on {} that is not a cluster message (counted in"
+                            + " switchboard_cluster_malformed_total; only the first is logged)", channel, e);
+                }
             }
         }
     }
