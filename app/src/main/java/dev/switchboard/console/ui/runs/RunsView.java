@@ -2,6 +2,7 @@ package dev.switchboard.console.ui.runs;
 
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
+import dev.switchboard.console.ui.common.NodeChoice;
 import dev.switchboard.console.ui.common.Tables;
 import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
@@ -41,6 +42,7 @@ public final class RunsView extends SplitPane {
     private void createView() {
         setId("runs");
         Tables.fill(table, "runs-table", model.shown());
+        NodeChoice.onlyInCluster(Tables.propertyColumn(table, "Node", RunRow::nodeIdProperty), model.nodeFilter());
         Tables.propertyColumn(table, "User", RunRow::userIdProperty);
         Tables.propertyColumn(table, "Thread", RunRow::threadIdProperty);
         Tables.textColumn(table, "Run", RunRow::runId);
@@ -51,7 +53,7 @@ public final class RunsView extends SplitPane {
         flaggedOnly.setId("runs-flagged-only");
         userFilter.setId("runs-user-filter");
         userFilter.setPromptText("filter by user");
-        HBox bar = new HBox(8, userFilter, flaggedOnly);
+        HBox bar = new HBox(8, userFilter, NodeChoice.of(model.nodeFilter(), "runs-node-filter"), flaggedOnly);
         bar.setPadding(new Insets(8));
         BorderPane left = new BorderPane(table, bar, null, null, null);
         timeline.setId("run-timeline");
