@@ -184,10 +184,11 @@ public final class ClusterFeed implements ConsoleFeed {
     }
 
     private void nodeStatus(String nodeId, FeedStatus status) {
+        boolean connected = status.state() == FeedStatus.State.CONNECTED;
+        String state = status.state().name().toLowerCase(java.util.Locale.ROOT);
         synchronized (merge) {
-            merge.feed(nodeId, status.state() == FeedStatus.State.CONNECTED,
-                    status.state() == FeedStatus.State.CONNECTED ? status.detail() : status.detail() == null
-                            ? status.state().name().toLowerCase() : status.detail());
+            merge.feed(nodeId, connected, connected || status.detail() == null ? status.detail()
+                    : state + ": " + status.detail());
         }
         publish();
     }
@@ -252,7 +253,7 @@ public final class ClusterFeed implements ConsoleFeed {
         synchronized (merge) {
             ClusterPicture picture = merge.picture();
             long up = picture.nodes().stream().filter(ClusterPicture.Node::up).count();
-            String detail = "cluster of " + picture.nodes().size() + " nodes, " + up + " up";
+            String detail = up + " of " + picture.nodes().size() + " nodes up";
             if (up > 0) {
                 noneUpSince = null;
                 return FeedStatus.connectedNow(detail);

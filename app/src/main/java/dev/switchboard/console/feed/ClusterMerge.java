@@ -109,7 +109,8 @@ final class ClusterMerge {
         nodes.forEach((id, node) -> {
             boolean up = isUp(id);
             String detail = node.listedDown && node.feedLive ? "listed down" : node.feedDetail;
-            list.add(new ClusterPicture.Node(id, up, detail, node.stats));
+            // a node that is down vouches for nothing: its last figures are not shown as if current
+            list.add(new ClusterPicture.Node(id, up, detail, up ? node.stats : Stats.none()));
         });
         return new ClusterPicture(clusterState, list);
     }

@@ -22,7 +22,8 @@ public record ClusterPicture(String clusterState, List<Node> nodes) {
      * @param nodeId the node's id
      * @param up     whether its monitor feed is live and the member list has it up
      * @param detail its monitor URL when up; why it is down otherwise (its feed's last error, "listed down")
-     * @param stats  its own figures from its last frame ({@link Stats#none()} before the first)
+     * @param stats  its own figures from its last frame ({@link Stats#none()} before the first, and
+     *               while it is down)
      */
     public record Node(String nodeId, boolean up, String detail, Stats stats) {
         public Node {

@@ -18,8 +18,8 @@ import java.util.Objects;
  * Router nodes of one cluster started in this JVM for a developer ({@code --embedded-nodes N
  * --redis redis://…}): named n1, n2, … on free loopback ports with dev auth, joined over the given
  * Redis, and a {@link ClusterFeed} attached to them through their real {@code /monitor} endpoints
- * with an operator token the console mints from a secret made for this run. Closing the feed stops
- * the nodes.
+ * with an operator token the console mints from {@code $SWITCHBOARD_JWT_SECRET}, or from a secret
+ * made for this run when that is not set. Closing the feed stops the nodes.
  */
 public final class EmbeddedCluster implements AutoCloseable {
     private static final int MAX_NODES = 16;
@@ -63,7 +63,12 @@ public final class EmbeddedCluster implements AutoCloseable {
         return new EmbeddedCluster(routers, token, settings.redisForDisplay());
     }
 
+    /** {@code $SWITCHBOARD_JWT_SECRET} when set (nodes started elsewhere with it can join and be watched), else a new one. */
     private static String secret() {
+        String shared = System.getenv(TokenService.SECRET_ENV);
+        if (shared != null && shared.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= TokenService.MIN_SECRET_BYTES) {
+            return shared;
+        }
         byte[] bytes = new byte[48];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -45,13 +45,13 @@ public final class OverviewView extends BorderPane {
         grid.setPadding(new Insets(12));
         clusterSummary.setId("overview-cluster");
         Tables.fill(nodes, "overview-nodes", model.nodes());
-        Tables.textColumn(nodes, "Node", NodeRow::nodeId);
+        Tables.textColumn(nodes, "Node", NodeRow::nodeId).setMaxWidth(110);
         new ValueCellFactory<NodeRow, String>().withStyleClass(state -> "node-" + state)
-                .install(Tables.textColumn(nodes, "State", NodeRow::state));
-        Tables.numberColumn(nodes, "Connections", NodeRow::connections);
-        Tables.valueColumn(nodes, "Msg/s", NodeRow::messagesPerSecond);
-        Tables.valueColumn(nodes, "Routing p99 ms", NodeRow::p99Ms);
-        Tables.numberColumn(nodes, "Handler errors", NodeRow::errors);
+                .install(Tables.textColumn(nodes, "State", NodeRow::state)).setMaxWidth(80);
+        Tables.numberColumn(nodes, "Connections", NodeRow::connections).setMaxWidth(110);
+        Tables.decimalColumn(nodes, "Msg/s", NodeRow::messagesPerSecond).setMaxWidth(90);
+        Tables.decimalColumn(nodes, "Routing p99 ms", NodeRow::p99Ms).setMaxWidth(130);
+        Tables.numberColumn(nodes, "Handler errors", NodeRow::errors).setMaxWidth(120);
         Tables.textColumn(nodes, "Monitor / why down", NodeRow::detail);
         // a few rows: the table is as tall as they are (room for 8 before it scrolls)
         nodes.setFixedCellSize(26);

@@ -42,8 +42,8 @@ public final class RunsView extends SplitPane {
     private void createView() {
         setId("runs");
         Tables.fill(table, "runs-table", model.shown());
-        NodeChoice.onlyInCluster(Tables.propertyColumn(table, "Node", RunRow::nodeIdProperty), model.nodeFilter());
         Tables.propertyColumn(table, "User", RunRow::userIdProperty);
+        NodeChoice.onlyInCluster(Tables.propertyColumn(table, "Node", RunRow::nodeIdProperty), model.nodeFilter());
         Tables.propertyColumn(table, "Thread", RunRow::threadIdProperty);
         Tables.textColumn(table, "Run", RunRow::runId);
         Tables.propertyColumn(table, "Backend", RunRow::backendProperty);
