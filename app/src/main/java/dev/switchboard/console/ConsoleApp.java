@@ -2,12 +2,9 @@ package dev.switchboard.console;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.ClusterFeed;
-import dev.switchboard.console.feed.ClusterPicture;
 import dev.switchboard.console.feed.EmbeddedCluster;
 import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.feed.FeedSink;
-import dev.switchboard.console.feed.FeedStatus;
-import dev.switchboard.console.feed.NodeFrame;
 import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.state.ConsoleState;
@@ -92,23 +89,10 @@ public final class ConsoleApp extends Application {
         });
         Scene scene = new Scene(window, 1200, 760);
         window.attach(scene);
-        consoleFeed.start(new FeedSink() {
-            @Override
-            public void frame(NodeFrame frame) {
-                recorder.accept(frame.frame());
-                state.offer(frame);
-            }
-
-            @Override
-            public void status(FeedStatus status) {
-                state.offerStatus(status);
-            }
-
-            @Override
-            public void cluster(ClusterPicture picture) {
-                state.offerCluster(picture);
-            }
-        });
+        consoleFeed.start(FeedSink.of(frame -> {
+            recorder.accept(frame.frame());
+            state.offer(frame);
+        }, state::offerStatus, state::offerCluster));
         stage.setTitle("Switchboard console — " + consoleFeed.source());
         stage.setScene(scene);
         stage.show();

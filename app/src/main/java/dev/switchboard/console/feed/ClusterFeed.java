@@ -95,17 +95,7 @@ public final class ClusterFeed implements ConsoleFeed {
 
     @Override
     public void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status) {
-        start(new FeedSink() {
-            @Override
-            public void frame(NodeFrame frame) {
-                frames.accept(frame.frame());
-            }
-
-            @Override
-            public void status(FeedStatus feedStatus) {
-                status.accept(feedStatus);
-            }
-        });
+        start(FeedSink.of(frame -> frames.accept(frame.frame()), status, picture -> { }));
     }
 
     @Override
