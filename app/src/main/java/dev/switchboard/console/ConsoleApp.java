@@ -1,15 +1,18 @@
 package dev.switchboard.console;
 
 import dev.switchboard.console.feed.ConsoleFeed;
+import dev.switchboard.console.feed.ClusterFeed;
+import dev.switchboard.console.feed.EmbeddedCluster;
 import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.feed.FeedSink;
 import dev.switchboard.console.feed.SessionRecorder;
-import dev.switchboard.console.feed.RemoteFeed;
 import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.MainWindow;
 import dev.switchboard.router.RouterConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javafx.application.Application;
 import javafx.scene.Scene;
@@ -19,7 +22,9 @@ import javafx.stage.Stage;
  * The console application: the embedded router, or a remote one, shown in the main window. Named
  * parameters: {@code --port=N} (default 8765) and {@code --http-port=N} (default 8766, -1 for
  * none) for the embedded router; {@code --remote=ws://host:port/monitor} with
- * {@code --token=<JWT>} (or {@code $SWITCHBOARD_TOKEN}) to attach to a remote one;
+ * {@code --token=<JWT>} (or {@code $SWITCHBOARD_TOKEN}) to attach to a remote one, or to every node of
+ * the cluster it belongs to; {@code --embedded-nodes=N} with {@code --redis=redis://HOST:PORT} to run N
+ * router nodes of one cluster in this process and watch them;
  * {@code --open=session.jsonl} to look at a saved session offline.
  */
 public final class ConsoleApp extends Application {
@@ -40,7 +45,17 @@ public final class ConsoleApp extends Application {
             if (token == null || token.isEmpty()) {
                 throw new IllegalArgumentException("--remote needs --token=<JWT> or $SWITCHBOARD_TOKEN (role viewer or operator)");
             }
-            feed = new RemoteFeed(URI.create(remote), token);
+            feed = ClusterFeed.attach(URI.create(remote), token);
+            show(stage, feed);
+            return;
+        }
+        String nodes = option("embedded-nodes");
+        if (nodes != null) {
+            String redis = option("redis");
+            if (redis == null || redis.isEmpty()) {
+                throw new IllegalArgumentException("--embedded-nodes needs --redis redis://HOST:PORT (the cluster's Redis)");
+            }
+            feed = EmbeddedCluster.start(Integer.parseInt(nodes), redis, null, null).feed();
             show(stage, feed);
             return;
         }
@@ -50,6 +65,14 @@ public final class ConsoleApp extends Application {
                 .build();
         feed = EmbeddedFeed.start(config);
         show(stage, feed);
+    }
+
+    /** A named parameter given as {@code --name=value} or as {@code --name value}, or null. */
+    private String option(String name) {
+        String value = getParameters().getNamed().get(name);
+        List<String> raw = getParameters().getRaw();
+        int at = raw.indexOf("--" + name);
+        return value != null || at < 0 || at + 1 >= raw.size() ? value : raw.get(at + 1);
     }
 
     /** Builds the window around a feed and shows it (used by the app and by UI tests). */
@@ -66,10 +89,10 @@ public final class ConsoleApp extends Application {
         });
         Scene scene = new Scene(window, 1200, 760);
         window.attach(scene);
-        consoleFeed.start(document -> {
-            recorder.accept(document);
-            state.offer(document);
-        }, state::offerStatus);
+        consoleFeed.start(FeedSink.of(frame -> {
+            recorder.accept(frame.frame());
+            state.offer(frame);
+        }, state::offerStatus, state::offerCluster));
         stage.setTitle("Switchboard console — " + consoleFeed.source());
         stage.setScene(scene);
         stage.show();

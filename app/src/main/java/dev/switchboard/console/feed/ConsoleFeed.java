@@ -1,8 +1,10 @@
 package dev.switchboard.console.feed;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
@@ -13,6 +15,10 @@ import java.util.function.Consumer;
  * apart. The remote one reads them from JSON on its own thread: nothing downstream parses JSON.
  */
 public interface ConsoleFeed extends AutoCloseable {
+    /** The monitor command {@code snapshot} (a new document each time: a feed may add its message id). */
+    static ObjectNode snapshotCommand() {
+        return JsonNodeFactory.instance.objectNode().put("type", "snapshot");
+    }
 
     /** Where the data comes from, for the status bar: "embedded ws://…/ws" or "remote ws://…/monitor". */
     String source();
@@ -25,8 +31,35 @@ public interface ConsoleFeed extends AutoCloseable {
      */
     void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status);
 
+    /**
+     * Starts the feed, delivering frames tagged with their node (a router alone tags none). Calls
+     * the sink on feed threads, never on the FX thread.
+     */
+    default void start(FeedSink sink) {
+        start(frame -> sink.frame(NodeFrame.alone(frame)), sink::status);
+    }
+
     /** Sends a monitor command (see {@code protocol.md}); completes with its result or error document. */
     CompletionStage<ObjectNode> command(JsonNode command);
+
+    /**
+     * Sends a monitor command to the cluster node {@code nodeId} (the one holding the connection it
+     * is about); a router alone, or a null node, takes it itself.
+     */
+    default CompletionStage<ObjectNode> command(String nodeId, JsonNode command) {
+        return command(command);
+    }
+
+    /**
+     * Fresh snapshots (per-connection figures come only with them): the router's, or one per live
+     * node of a cluster, tagged and merged like the feed's frames.
+     */
+    default CompletionStage<List<NodeFrame>> snapshots() {
+        return command(snapshotCommand()).thenApply(reply -> {
+            MonitorFrame frame = MonitorFrames.read(reply);
+            return frame == null ? List.of() : List.of(NodeFrame.alone(frame));
+        });
+    }
 
     /**
      * How to open an ordinary client connection as {@code userId} (the inject panel): asks the

@@ -93,8 +93,9 @@ public final class RemoteFeed implements ConsoleFeed {
         return switch (down.cause()) {
             case CLOSED -> "closed by the router (" + down.statusCode() + ")";
             case BROKEN -> down.failure().getMessage() == null ? "connection failed" : down.failure().getMessage();
-            case CONNECT_FAILED -> down.rootFailure().getMessage() == null
-                    ? down.rootFailure().getClass().getSimpleName() : down.rootFailure().getMessage();
+            case CONNECT_FAILED -> down.rootFailure().getMessage() != null ? down.rootFailure().getMessage()
+                    : down.rootFailure() instanceof java.net.ConnectException ? "cannot connect (nothing listening?)"
+                    : down.rootFailure().getClass().getSimpleName();
         };
     }
 

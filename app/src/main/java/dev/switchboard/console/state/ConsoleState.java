@@ -1,6 +1,8 @@
 package dev.switchboard.console.state;
 
+import dev.switchboard.console.feed.ClusterPicture;
 import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.NodeFrame;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import java.util.ArrayList;
@@ -36,9 +38,10 @@ public final class ConsoleState {
 
     private final Limits limits;
     private final LongSupplier clock;
-    private final ArrayBlockingQueue<MonitorFrame> inbox = new ArrayBlockingQueue<>(256);
+    private final ArrayBlockingQueue<NodeFrame> inbox = new ArrayBlockingQueue<>(256);
     private final AtomicLong droppedDocuments = new AtomicLong();
     private final AtomicReference<FeedStatus> pendingStatus = new AtomicReference<>();
+    private final AtomicReference<ClusterPicture> pendingCluster = new AtomicReference<>();
     private final List<MonitorBatch.Listener> listeners = new CopyOnWriteArrayList<>();
     private final long startedAt;
     private volatile LongConsumer applyNanos = nanos -> { };
@@ -70,8 +73,13 @@ public final class ConsoleState {
         listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
     }
 
-    /** Called on a feed thread: keeps the frame for the next tick (the oldest go when full). */
+    /** Called on a feed thread: keeps a router alone's frame for the next tick (the oldest go when full). */
     public void offer(MonitorFrame frame) {
+        offer(NodeFrame.alone(frame));
+    }
+
+    /** Called on a feed thread: keeps the frame for the next tick (the oldest go when full). */
+    public void offer(NodeFrame frame) {
         while (!inbox.offer(frame)) {
             if (inbox.poll() != null) {
                 droppedDocuments.incrementAndGet();
@@ -82,6 +90,11 @@ public final class ConsoleState {
     /** Called on a feed thread: the latest status wins. */
     public void offerStatus(FeedStatus feedStatus) {
         pendingStatus.set(feedStatus);
+    }
+
+    /** Called on a feed thread: the latest node table wins. */
+    public void offerCluster(ClusterPicture picture) {
+        pendingCluster.set(picture);
     }
 
     /** Receives how long each {@link #applyPending()} took (for the load check). */
@@ -101,11 +114,11 @@ public final class ConsoleState {
         if (nextStatus != null) {
             status.set(nextStatus);
         }
-        List<MonitorFrame> frames = new ArrayList<>(inbox.size());
+        List<NodeFrame> frames = new ArrayList<>(inbox.size());
         inbox.drainTo(frames);
-        frames.forEach(frame -> updatesSeen += frame instanceof MonitorUpdate ? 1 : 0);
+        frames.forEach(frame -> updatesSeen += frame.frame() instanceof MonitorUpdate ? 1 : 0);
         long now = clock.getAsLong();
-        MonitorBatch batch = new MonitorBatch(frames, now);
+        MonitorBatch batch = new MonitorBatch(frames, pendingCluster.getAndSet(null), now);
         // every tick, even an empty one: a run that stopped talking is found stuck by the clock
         for (MonitorBatch.Listener listener : listeners) {
             listener.apply(batch);

@@ -1,7 +1,7 @@
 package dev.switchboard.console.state;
 
 import dev.switchboard.router.monitor.wire.MonitorEvent;
-import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.console.feed.NodeFrame;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.monitor.wire.RunSummary;
@@ -51,19 +51,20 @@ public final class RunHistory implements MonitorBatch.Listener {
 
     @Override
     public void apply(MonitorBatch batch) {
-        for (MonitorFrame frame : batch.frames()) {
-            if (frame instanceof MonitorSnapshot snapshot) {
-                snapshot.recentRuns().forEach(this::applyRunInfo);
-                snapshot.runsInFlight().forEach(this::applyRunInfo);
+        for (NodeFrame tagged : batch.nodeFrames()) {
+            String node = tagged.nodeId();
+            if (tagged.frame() instanceof MonitorSnapshot snapshot) {
+                snapshot.recentRuns().forEach(run -> applyRunInfo(run, node));
+                snapshot.runsInFlight().forEach(run -> applyRunInfo(run, node));
                 publishNewRuns();
-            } else if (frame instanceof MonitorUpdate update) {
+            } else if (tagged.frame() instanceof MonitorUpdate update) {
                 for (MonitorEvent event : update.events()) {
                     if (event instanceof MonitorEvent.RunEvent runEvent) {
-                        applyRunEvent(runEvent, batch.nowMillis());
+                        applyRunEvent(runEvent, node, batch.nowMillis());
                     } else if (event instanceof MonitorEvent.RunStarted started) {
-                        applyRunInfo(started.run());
+                        applyRunInfo(started.run(), node);
                     } else if (event instanceof MonitorEvent.RunEnded ended) {
-                        applyRunInfo(ended.run());
+                        applyRunInfo(ended.run(), node);
                     }
                 }
                 publishNewRuns();
@@ -112,8 +113,9 @@ public final class RunHistory implements MonitorBatch.Listener {
         return data.result() != null ? data.result() : data.error();
     }
 
-    private void applyRunEvent(MonitorEvent.RunEvent event, long receivedMillis) {
+    private void applyRunEvent(MonitorEvent.RunEvent event, String node, long receivedMillis) {
         RunRow row = run(event.runId());
+        row.ownedBy(node);
         MonitorEvent.RunEventData data = event.data() != null ? event.data() : NO_DATA;
         row.describe(event.userId(), event.threadId(), data.backend());
         long at = event.timestamp() != null ? Instant.parse(event.timestamp()).toEpochMilli()
@@ -124,7 +126,7 @@ public final class RunHistory implements MonitorBatch.Listener {
                 data.durationMs() == null ? 0 : data.durationMs(), data.status(), detail), at, receivedMillis);
     }
 
-    private void applyRunInfo(RunSummary info) {
+    private void applyRunInfo(RunSummary info, String node) {
         if (info == null || info.runId() == null) {
             return;
         }
@@ -133,6 +135,7 @@ public final class RunHistory implements MonitorBatch.Listener {
             return; // ended and shown already: a refreshed snapshot repeats it unchanged
         }
         RunRow row = run(info.runId());
+        row.ownedBy(node);
         row.describe(info.userId(), info.threadId(), info.backend());
         String runStatus = info.status() == null ? "running" : info.status().wire();
         if (!runStatus.equals("running")) {

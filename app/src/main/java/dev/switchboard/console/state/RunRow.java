@@ -13,6 +13,7 @@ public final class RunRow {
     private final ReadOnlyStringWrapper userId = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper threadId = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper backend = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper nodeId = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("running");
     private final ReadOnlyLongWrapper durationMs = new ReadOnlyLongWrapper();
     private final ReadOnlyStringWrapper flags = new ReadOnlyStringWrapper("");
@@ -40,6 +41,11 @@ public final class RunRow {
         return backend.getReadOnlyProperty();
     }
 
+    /** The cluster node that owns the run; empty for a router alone. */
+    public ReadOnlyStringProperty nodeIdProperty() {
+        return nodeId.getReadOnlyProperty();
+    }
+
     public ReadOnlyStringProperty statusProperty() {
         return status.getReadOnlyProperty();
     }
@@ -56,6 +62,12 @@ public final class RunRow {
     /** The run's events in arrival order. */
     public ObservableList<TimelineEvent> timeline() {
         return timeline;
+    }
+
+    void ownedBy(String node) {
+        if (node != null && !node.isEmpty()) {
+            nodeId.set(node);
+        }
     }
 
     void describe(String user, String thread, String backendName) {

@@ -1,9 +1,7 @@
 package dev.switchboard.console.ui;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
-import dev.switchboard.console.feed.MonitorFrames;
 import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
@@ -20,7 +18,6 @@ import dev.switchboard.console.ui.runs.RunsView;
 import dev.switchboard.console.ui.simulate.SimulateView;
 import dev.switchboard.console.ui.simulate.SimulateViewModel;
 import dev.switchboard.console.ui.types.TypesView;
-import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
 import java.nio.file.Path;
@@ -90,14 +87,9 @@ public final class MainWindow extends BorderPane {
             simulate.tick();
         }));
         // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
+        // read and merged on the threads that completed the commands, not on the FX thread
         this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
-                feed.command(JsonNodeFactory.instance.objectNode().put("type", "snapshot")).thenAccept(reply -> {
-                    // read on the thread that completed the command, not on the FX thread
-                    MonitorFrame snapshot = MonitorFrames.read(reply);
-                    if (snapshot != null) {
-                        state.offer(snapshot);
-                    }
-                })));
+                feed.snapshots().thenAccept(snapshots -> snapshots.forEach(state::offer))));
         createView();
         initListeners();
     }

@@ -2,6 +2,7 @@ package dev.switchboard.console.ui.common;
 
 import java.time.Instant;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -60,6 +61,14 @@ public final class Tables {
         column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.applyAsLong(cell.getValue())));
         column.setStyle("-fx-alignment: CENTER-RIGHT;");
         table.getColumns().add(column);
+        return column;
+    }
+
+    /** Adds a right-aligned column showing a figure of each row with one decimal. */
+    public static <T> TableColumn<T, Double> decimalColumn(TableView<T> table, String title, ToDoubleFunction<T> value) {
+        TableColumn<T, Double> column = new ValueCellFactory<T, Double>().withText(figure -> String.format("%.1f", figure))
+                .install(valueColumn(table, title, value::applyAsDouble));
+        column.setStyle("-fx-alignment: CENTER-RIGHT;");
         return column;
     }
 

@@ -22,6 +22,7 @@ import javafx.util.Callback;
 public final class ValueCellFactory<S, T> implements Callback<TableColumn<S, T>, TableCell<S, T>> {
     private Function<T, String> text = String::valueOf;
     private Function<T, String> tooltip;
+    private Function<T, String> styleClass;
 
     /** What the cell shows for a value (default: {@code String.valueOf}). */
     public ValueCellFactory<S, T> withText(Function<T, String> toText) {
@@ -32,6 +33,12 @@ public final class ValueCellFactory<S, T> implements Callback<TableColumn<S, T>,
     /** What the cell's tooltip says for a value. */
     public ValueCellFactory<S, T> withTooltip(Function<T, String> toTooltip) {
         this.tooltip = toTooltip;
+        return this;
+    }
+
+    /** The style class a cell takes for a value (null for none), e.g. to colour a state. */
+    public ValueCellFactory<S, T> withStyleClass(Function<T, String> toStyleClass) {
+        this.styleClass = toStyleClass;
         return this;
     }
 
@@ -46,16 +53,28 @@ public final class ValueCellFactory<S, T> implements Callback<TableColumn<S, T>,
         return new TableCell<>() {
             /** One tooltip per cell, its text changed as the cell is reused (cells are recycled while scrolling). */
             private final Tooltip hint = tooltip == null ? null : new Tooltip();
+            /** The style class this factory gave the cell for its last value, taken off when the value changes. */
+            private String styled;
 
             @Override
             protected void updateItem(T value, boolean empty) {
                 super.updateItem(value, empty);
+                if (styled != null) {
+                    getStyleClass().remove(styled);
+                    styled = null;
+                }
                 if (empty || value == null) {
                     setText(null);
                     setTooltip(null);
                     return;
                 }
                 setText(text.apply(value));
+                if (styleClass != null) {
+                    styled = styleClass.apply(value);
+                    if (styled != null) {
+                        getStyleClass().add(styled);
+                    }
+                }
                 if (hint != null) {
                     hint.setText(tooltip.apply(value));
                     setTooltip(hint);

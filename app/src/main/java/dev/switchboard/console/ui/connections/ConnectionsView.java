@@ -1,6 +1,7 @@
 package dev.switchboard.console.ui.connections;
 
 import dev.switchboard.console.state.ConnectionRow;
+import dev.switchboard.console.ui.common.NodeChoice;
 import dev.switchboard.console.ui.common.Tables;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class ConnectionsView extends BorderPane {
         tree.setShowRoot(false);
         tree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Tables.textColumn(tree, "User / connection", row -> row.connectionId().isEmpty() ? row.userId() : row.connectionId());
+        NodeChoice.onlyInCluster(Tables.textColumn(tree, "Node", ConnectionRow::nodeId), model.nodeFilter());
         Tables.textColumn(tree, "Remote address", ConnectionRow::remoteAddress);
         Tables.textColumn(tree, "Thread", ConnectionRow::threadId);
         Tables.textColumn(tree, "Connected at", ConnectionRow::connectedAt);
@@ -58,7 +60,8 @@ public final class ConnectionsView extends BorderPane {
         disconnect.setId("connections-disconnect");
         inject.setId("connections-inject");
         actionResult.setId("connections-action-result");
-        HBox bar = new HBox(8, filter, disconnect, inject, summary, actionResult);
+        HBox bar = new HBox(8, filter, NodeChoice.of(model.nodeFilter(), "connections-node-filter"), disconnect, inject,
+                summary, actionResult);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);
@@ -91,7 +94,8 @@ public final class ConnectionsView extends BorderPane {
         List<TreeItem<ConnectionRow>> users = new ArrayList<>();
         TreeItem<ConnectionRow> reselect = null;
         for (ConnectionsViewModel.UserConnections group : model.users()) {
-            TreeItem<ConnectionRow> user = new TreeItem<>(new ConnectionRow("", group.userId(), "", "", "", "", 0, 0));
+            TreeItem<ConnectionRow> user = new TreeItem<>(new ConnectionRow("", group.userId(), "", "", "", "", 0, 0,
+                    group.nodes()));
             user.setExpanded(true);
             if (key(user.getValue()).equals(selectedKey)) {
                 reselect = user;

@@ -2,13 +2,15 @@ package dev.switchboard.console.ui.connections;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.feed.ClusterPicture;
 import dev.switchboard.console.feed.ConsoleFeed;
+import dev.switchboard.console.feed.NodeFrame;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.console.state.NodeFilter;
 import dev.switchboard.router.monitor.wire.CommandReply;
 import dev.switchboard.router.monitor.wire.ConnectionSummary;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
-import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
@@ -44,6 +47,12 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         public UserConnections {
             connections = List.copyOf(connections);
         }
+
+        /** The nodes holding the user's connections, in order ("n1, n3"; empty for a router alone). */
+        public String nodes() {
+            return connections.stream().map(ConnectionRow::nodeId).filter(node -> !node.isEmpty()).distinct().sorted()
+                    .collect(Collectors.joining(", "));
+        }
     }
 
     private final ConsoleFeed feed;
@@ -53,6 +62,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     private final ObservableList<UserConnections> users = FXCollections.observableArrayList();
     private final ObservableList<UserConnections> usersView = FXCollections.unmodifiableObservableList(users);
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
+    private final NodeFilter nodeFilter = new NodeFilter();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
     private final ReadOnlyStringWrapper actionResult = new ReadOnlyStringWrapper(this, "actionResult", "");
 
@@ -66,30 +76,44 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         this.uiThread = Objects.requireNonNull(uiThread, "uiThread must not be null");
         connections.addListener((ListChangeListener<ConnectionRow>) change -> regroup());
         filter.addListener((observable, before, text) -> regroup());
+        nodeFilter.selectedProperty().addListener((observable, before, node) -> regroup());
         regroup();
     }
 
     @Override
     public void apply(MonitorBatch batch) {
-        for (MonitorFrame frame : batch.frames()) {
-            if (frame instanceof MonitorSnapshot snapshot) {
-                List<ConnectionRow> rows = snapshot.connections().stream().map(ConnectionsViewModel::row).toList();
+        nodeFilter.apply(batch);
+        for (NodeFrame tagged : batch.nodeFrames()) {
+            String node = tagged.nodeId() == null ? "" : tagged.nodeId();
+            if (tagged.frame() instanceof MonitorSnapshot snapshot) {
+                // a node's snapshot replaces that node's connections (a router alone's: all of them)
+                List<ConnectionRow> rows = new ArrayList<>();
+                connections.stream().filter(row -> !node.isEmpty() && !row.nodeId().equals(node)).forEach(rows::add);
+                snapshot.connections().forEach(connection -> rows.add(row(connection, node)));
                 if (!rows.equals(connections)) {
                     connections.setAll(rows);
                 }
-            } else if (frame instanceof MonitorUpdate update) {
-                apply(update);
+            } else if (tagged.frame() instanceof MonitorUpdate update) {
+                apply(update, node);
+            }
+        }
+        if (batch.cluster() != null) {
+            // a node that is down holds no connection the console can vouch for: they come back with its snapshot
+            Set<String> down = batch.cluster().nodes().stream().filter(node -> !node.up())
+                    .map(ClusterPicture.Node::nodeId).collect(Collectors.toSet());
+            if (connections.stream().anyMatch(row -> down.contains(row.nodeId()))) {
+                connections.removeIf(row -> down.contains(row.nodeId()));
             }
         }
     }
 
     /** Opened and closed connections, with one change per kind. */
-    private void apply(MonitorUpdate update) {
+    private void apply(MonitorUpdate update, String node) {
         List<ConnectionRow> opened = new ArrayList<>();
         Set<String> closed = new HashSet<>();
         for (MonitorEvent event : update.events()) {
             if (event instanceof MonitorEvent.ConnectionOpened open && open.connection() != null) {
-                opened.add(row(open.connection()));
+                opened.add(row(open.connection(), node));
             } else if (event instanceof MonitorEvent.ConnectionClosed close && close.connection() != null) {
                 String id = close.connection().connectionId();
                 if (!opened.removeIf(row -> row.connectionId().equals(id))) {
@@ -105,12 +129,12 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         }
     }
 
-    static ConnectionRow row(ConnectionSummary connection) {
+    static ConnectionRow row(ConnectionSummary connection, String node) {
         return new ConnectionRow(orEmpty(connection.connectionId()), orEmpty(connection.userId()),
                 orEmpty(connection.remoteAddress()), orEmpty(connection.threadId()),
                 connection.connectedAt() == null ? "" : connection.connectedAt().toString(),
                 connection.lastActivity() == null ? "" : connection.lastActivity().toString(),
-                connection.messagesIn(), connection.messagesOut());
+                connection.messagesIn(), connection.messagesOut(), node);
     }
 
     private static String orEmpty(String text) {
@@ -121,7 +145,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         String wanted = filter.get() == null ? "" : filter.get().trim();
         Map<String, List<ConnectionRow>> byUser = new TreeMap<>();
         for (ConnectionRow row : connections) {
-            if (wanted.isEmpty() || row.userId().contains(wanted)) {
+            if ((wanted.isEmpty() || row.userId().contains(wanted)) && nodeFilter.accepts(row.nodeId())) {
                 byUser.computeIfAbsent(row.userId(), user -> new ArrayList<>()).add(row);
             }
         }
@@ -134,8 +158,9 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     }
 
     /**
-     * Asks the router to close one connection ({@code row} with a connection id) or all of a
-     * user's (a user's row: no connection id); the answer shows in {@link #actionResultProperty()}.
+     * Asks the router to close one connection ({@code row} with a connection id: the node holding
+     * it) or all of a user's (a user's row, no connection id: every node holding one); the answer
+     * shows in {@link #actionResultProperty()}.
      */
     public void disconnect(ConnectionRow row) {
         if (row == null) {
@@ -148,7 +173,8 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
             command.put("type", "disconnect").put("connection_id", row.connectionId());
         }
         // one answer per click, so handing it to the UI thread directly is fine
-        feed.command(command).whenComplete((reply, failure) -> {
+        String node = row.connectionId().isEmpty() || row.nodeId().isEmpty() ? null : row.nodeId();
+        feed.command(node, command).whenComplete((reply, failure) -> {
             String text;
             try {
                 text = failure != null ? "failed: " + failure.getMessage() : describe(CommandReply.of(reply));
@@ -179,6 +205,11 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     /** Part of a user id; empty shows everyone. */
     public StringProperty filterProperty() {
         return filter;
+    }
+
+    /** The cluster node whose connections are shown. */
+    public NodeFilter nodeFilter() {
+        return nodeFilter;
     }
 
     /** "2 users, 3 connections" (the users shown, all connections). */

@@ -3,20 +3,33 @@ package dev.switchboard.console.ui.overview;
 import dev.switchboard.console.state.Sample;
 import dev.switchboard.console.ui.common.SlidingWindowChart;
 import dev.switchboard.console.ui.common.StatTile;
+import dev.switchboard.console.ui.common.Tables;
+import dev.switchboard.console.ui.common.ValueCellFactory;
 import java.util.ArrayList;
 import java.util.List;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.VBox;
 
-/** Tiles with the router's headline figures and a fixed-window chart of throughput and latency. */
+/**
+ * Tiles with the router's headline figures (a cluster's totals), for a cluster a table of its nodes
+ * (state in green or red, connections, msg/s, p99, errors), and a fixed-window chart of throughput
+ * and latency.
+ */
 public final class OverviewView extends BorderPane {
     private final OverviewViewModel model;
     private final FlowPane grid = new FlowPane(12, 12);
+    private final Label clusterSummary = new Label();
+    private final TableView<NodeRow> nodes = new TableView<>();
     private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
     private XYChart.Series<Number, Number> rate;
     private XYChart.Series<Number, Number> p99;
@@ -30,7 +43,25 @@ public final class OverviewView extends BorderPane {
     private void createView() {
         setId("overview");
         grid.setPadding(new Insets(12));
-        setTop(grid);
+        clusterSummary.setId("overview-cluster");
+        Tables.fill(nodes, "overview-nodes", model.nodes());
+        Tables.textColumn(nodes, "Node", NodeRow::nodeId).setMaxWidth(110);
+        new ValueCellFactory<NodeRow, String>().withStyleClass(state -> "node-" + state)
+                .install(Tables.textColumn(nodes, "State", NodeRow::state)).setMaxWidth(80);
+        Tables.numberColumn(nodes, "Connections", NodeRow::connections).setMaxWidth(110);
+        Tables.decimalColumn(nodes, "Msg/s", NodeRow::messagesPerSecond).setMaxWidth(90);
+        Tables.decimalColumn(nodes, "Routing p99 ms", NodeRow::p99Ms).setMaxWidth(130);
+        Tables.numberColumn(nodes, "Handler errors", NodeRow::errors).setMaxWidth(120);
+        Tables.textColumn(nodes, "Monitor / why down", NodeRow::detail);
+        // a few rows: the table is as tall as they are (room for 8 before it scrolls)
+        nodes.setFixedCellSize(26);
+        nodes.prefHeightProperty().bind(Bindings.min(8, Bindings.size(model.nodes())).multiply(26).add(32));
+        VBox cluster = new VBox(6, clusterSummary, nodes);
+        cluster.setPadding(new Insets(0, 12, 12, 12));
+        BooleanBinding clustered = Bindings.isNotEmpty(model.nodes());
+        cluster.visibleProperty().bind(clustered);
+        cluster.managedProperty().bind(clustered);
+        setTop(new VBox(grid, cluster));
         timeAxis.setForceZeroInRange(false);
         LineChart<Number, Number> chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis,
                 new NumberAxis());
@@ -43,6 +74,7 @@ public final class OverviewView extends BorderPane {
         for (OverviewViewModel.Figure figure : model.figures()) {
             StatTile.addTo(grid, "overview-" + figure.id(), figure.title()).textProperty().bind(figure.value());
         }
+        clusterSummary.textProperty().bind(model.clusterSummaryProperty());
         model.samples().addListener((ListChangeListener<Sample>) change -> redrawChart());
         model.windowProperty().addListener((observable, before, window) -> {
             timeAxis.setLowerBound(window.lower());

@@ -1,5 +1,6 @@
 package dev.switchboard.console.ui.overview;
 
+import dev.switchboard.console.feed.ClusterPicture;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.console.state.Sample;
@@ -15,8 +16,9 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The overview's state: the headline figures as text, and a sample a second (throughput, routing
- * p99, runs in flight) over a fixed window with the chart's time axis bounds. No scene graph.
+ * The overview's state: the headline figures as text (a cluster's totals, merged by its feed), a
+ * sample a second (throughput, routing p99, runs in flight) over a fixed window with the chart's
+ * time axis bounds, and for a cluster one row per node. No scene graph.
  */
 public final class OverviewViewModel implements MonitorBatch.Listener {
 
@@ -50,6 +52,9 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
     private final ObservableList<Sample> samplesView = FXCollections.unmodifiableObservableList(samples);
     private final ReadOnlyObjectWrapper<TimeWindow> window = new ReadOnlyObjectWrapper<>(this, "window",
             new TimeWindow(0, 60, 10));
+    private final ObservableList<NodeRow> nodes = FXCollections.observableArrayList();
+    private final ObservableList<NodeRow> nodesView = FXCollections.unmodifiableObservableList(nodes);
+    private final ReadOnlyStringWrapper clusterSummary = new ReadOnlyStringWrapper(this, "clusterSummary", "");
     private long lastSampleAt = -1;
 
     /**
@@ -96,6 +101,16 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
                 sampled = true;
             }
         }
+        ClusterPicture cluster = batch.cluster();
+        if (cluster != null) {
+            List<NodeRow> rows = cluster.nodes().stream().map(NodeRow::of).toList();
+            if (!rows.equals(nodes)) {
+                nodes.setAll(rows);
+            }
+            long up = cluster.nodes().stream().filter(ClusterPicture.Node::up).count();
+            clusterSummary.set("Cluster: " + up + " of " + cluster.nodes().size() + " nodes up · Redis "
+                    + cluster.clusterState() + " · figures are the cluster's totals (latency: the slowest node's)");
+        }
         MonitorFrame latest = batch.latest();
         if (latest != null) {
             Stats stats = latest.stats() != null ? latest.stats() : Stats.none();
@@ -120,6 +135,16 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
     /** A sample a second, oldest first, at most the limit's count. */
     public ObservableList<Sample> samples() {
         return samplesView;
+    }
+
+    /** One row per cluster node, sorted by id; empty for a router alone. */
+    public ObservableList<NodeRow> nodes() {
+        return nodesView;
+    }
+
+    /** "Cluster: 3 of 3 nodes up · …"; empty for a router alone. */
+    public ReadOnlyStringProperty clusterSummaryProperty() {
+        return clusterSummary.getReadOnlyProperty();
     }
 
     /** The chart's time axis: the last 10 minutes, at least one. */

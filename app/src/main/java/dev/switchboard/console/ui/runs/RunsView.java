@@ -2,6 +2,7 @@ package dev.switchboard.console.ui.runs;
 
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
+import dev.switchboard.console.ui.common.NodeChoice;
 import dev.switchboard.console.ui.common.Tables;
 import javafx.geometry.Insets;
 import javafx.scene.control.CheckBox;
@@ -42,6 +43,7 @@ public final class RunsView extends SplitPane {
         setId("runs");
         Tables.fill(table, "runs-table", model.shown());
         Tables.propertyColumn(table, "User", RunRow::userIdProperty);
+        NodeChoice.onlyInCluster(Tables.propertyColumn(table, "Node", RunRow::nodeIdProperty), model.nodeFilter());
         Tables.propertyColumn(table, "Thread", RunRow::threadIdProperty);
         Tables.textColumn(table, "Run", RunRow::runId);
         Tables.propertyColumn(table, "Backend", RunRow::backendProperty);
@@ -51,7 +53,7 @@ public final class RunsView extends SplitPane {
         flaggedOnly.setId("runs-flagged-only");
         userFilter.setId("runs-user-filter");
         userFilter.setPromptText("filter by user");
-        HBox bar = new HBox(8, userFilter, flaggedOnly);
+        HBox bar = new HBox(8, userFilter, NodeChoice.of(model.nodeFilter(), "runs-node-filter"), flaggedOnly);
         bar.setPadding(new Insets(8));
         BorderPane left = new BorderPane(table, bar, null, null, null);
         timeline.setId("run-timeline");

@@ -2,6 +2,7 @@ package dev.switchboard.console.ui.runs;
 
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.console.state.NodeFilter;
 import dev.switchboard.console.state.RunHistory;
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
@@ -39,6 +40,7 @@ public final class RunsViewModel implements MonitorBatch.Listener {
     private final FilteredList<RunRow> filtered;
     private final StringProperty userFilter = new SimpleStringProperty(this, "userFilter", "");
     private final BooleanProperty flaggedOnly = new SimpleBooleanProperty(this, "flaggedOnly");
+    private final NodeFilter nodeFilter = new NodeFilter();
     private final ObjectProperty<RunRow> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyObjectWrapper<ObservableList<TimelineEvent>> timeline =
             new ReadOnlyObjectWrapper<>(this, "timeline");
@@ -50,6 +52,7 @@ public final class RunsViewModel implements MonitorBatch.Listener {
         this.filtered = new FilteredList<>(history.runs());
         userFilter.addListener((observable, before, text) -> refilter());
         flaggedOnly.addListener((observable, before, on) -> refilter());
+        nodeFilter.selectedProperty().addListener((observable, before, node) -> refilter());
         selected.addListener((observable, before, run) -> {
             timeline.set(run == null ? null : run.timeline());
             selectedSummary.set(run == null ? "select a run"
@@ -59,6 +62,7 @@ public final class RunsViewModel implements MonitorBatch.Listener {
 
     @Override
     public void apply(MonitorBatch batch) {
+        nodeFilter.apply(batch);
         history.apply(batch);
     }
 
@@ -66,7 +70,8 @@ public final class RunsViewModel implements MonitorBatch.Listener {
         String user = userFilter.get() == null ? "" : userFilter.get().trim();
         boolean flagged = flaggedOnly.get();
         filtered.setPredicate(run -> (!flagged || !run.flagsProperty().get().isEmpty())
-                && (user.isEmpty() || run.userIdProperty().get().contains(user)));
+                && (user.isEmpty() || run.userIdProperty().get().contains(user))
+                && nodeFilter.accepts(run.nodeIdProperty().get()));
     }
 
     /** A timeline row's text: seq, type, offset, and the tool (with its duration) or the final status. */
@@ -113,6 +118,11 @@ public final class RunsViewModel implements MonitorBatch.Listener {
     /** Part of a user id; empty shows everyone. */
     public StringProperty userFilterProperty() {
         return userFilter;
+    }
+
+    /** The cluster node whose runs are shown. */
+    public NodeFilter nodeFilter() {
+        return nodeFilter;
     }
 
     /** Whether only runs that look wrong are shown. */
