@@ -314,9 +314,10 @@ final class RouterWiring {
     ClusterView clusterView(String userId) {
         RedisCluster node = cluster;
         ClusterView view = node == null
-                ? new ClusterView(config.host() + "-" + socketServer.port(), ClusterView.OFF, null, List.of(), null, null)
+                ? new ClusterView(config.host() + "-" + socketServer.port(), ClusterView.OFF, null, List.of(), null, null,
+                        null)
                 : new ClusterView(node.nodeId(), node.redisUp() ? ClusterView.OK : ClusterView.DEGRADED,
-                        node.problem(), node.members(), null, null);
+                        node.problem(), node.members(), null, null, node.users());
         if (userId == null) {
             return view;
         }

@@ -135,7 +135,7 @@ public final class ClusterFeed implements ConsoleFeed {
         List<ClusterNode> joined;
         synchronized (merge) {
             merge.feed(seedNodeId, true, seed.toString());
-            joined = merge.members(first.clusterState(), first.members());
+            joined = merge.members(first.clusterState(), first.members(), null);
         }
         mode = Mode.CLUSTER;
         joined.forEach(this::openNode);
@@ -201,7 +201,7 @@ public final class ClusterFeed implements ConsoleFeed {
         List<ClusterNode> joined;
         List<ClusterNode> moved = new ArrayList<>();
         synchronized (merge) {
-            joined = merge.members(view.clusterState(), view.members());
+            joined = merge.members(view.clusterState(), view.members(), view.users());
             for (ClusterNode member : view.members()) {
                 URI at = openedAt.get(member.nodeId());
                 if (at != null && member.monitorUrl() != null && !merge.isLive(member.nodeId())

@@ -32,6 +32,8 @@ final class ClusterMerge {
 
     private final Map<String, NodeState> nodes = new TreeMap<>();
     private String clusterState = "ok";
+    /** Users connected anywhere, each counted once, from the last member list; null before one. */
+    private Integer clusterUsers;
 
     /** Stores {@code frame}'s figures as {@code nodeId}'s and returns it with the cluster's totals. */
     NodeFrame merge(String nodeId, MonitorFrame frame) {
@@ -53,9 +55,12 @@ final class ClusterMerge {
      *
      * @return the members not known before (the feed opens one for each)
      */
-    List<ClusterNode> members(String state, List<ClusterNode> members) {
+    List<ClusterNode> members(String state, List<ClusterNode> members, Integer users) {
         if (state != null) {
             clusterState = state;
+        }
+        if (users != null) {
+            clusterUsers = users;
         }
         List<ClusterNode> joined = new ArrayList<>();
         for (ClusterNode member : members) {
@@ -100,7 +105,15 @@ final class ClusterMerge {
                 up.add(node.stats);
             }
         });
-        return sum(up);
+        Stats total = sum(up);
+        // a user on two nodes is one user: the cluster's own count, not the nodes' sum
+        return clusterUsers == null ? total : withUsers(total, clusterUsers);
+    }
+
+    private static Stats withUsers(Stats s, int users) {
+        return new Stats(s.connections(), users, s.messagesPerSecond(), s.received(), s.routed(), s.unhandled(),
+                s.handlerErrors(), s.qualityMessages(), s.byType(), s.errorsByType(), s.errorsSent(), s.rateLimited(),
+                s.routingLatencyMs(), s.queueDepth(), s.runsInFlight(), s.runsStarted(), s.runsEnded());
     }
 
     /** The nodes and their states, for the overview's per-node table. */

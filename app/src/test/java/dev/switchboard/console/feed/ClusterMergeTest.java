@@ -53,6 +53,19 @@ class ClusterMergeTest {
     }
 
     @Test
+    void aUserOnTwoNodesCountsOnceOnceTheMemberListSaysHowManyUsersThereAre() {
+        ClusterMerge merge = twoNodesUp();
+        merge.merge("n1", update(stats(2, 1, 1, 0, 0)));
+        merge.merge("n2", update(stats(3, 1, 1, 0, 0)));
+        assertThat(merge.totals().users()).as("before any member list: the nodes' sum").isEqualTo(5);
+
+        merge.members("ok", List.of(member("n1", "up"), member("n2", "up")), 4);
+
+        assertThat(merge.totals().users()).isEqualTo(4);
+        assertThat(merge.totals().connections()).isEqualTo(5);
+    }
+
+    @Test
     void aNodeWhoseFeedDropsIsDownAndLeavesTheTotals() {
         ClusterMerge merge = twoNodesUp();
         merge.merge("n1", update(stats(2, 1, 1, 0, 0)));
@@ -71,11 +84,11 @@ class ClusterMergeTest {
     void aNodeListedDownIsDownEvenWhileItsFeedIsLiveAndUpAgainWhenListedUp() {
         ClusterMerge merge = twoNodesUp();
 
-        merge.members("ok", List.of(member("n1", "up"), member("n2", "down")));
+        merge.members("ok", List.of(member("n1", "up"), member("n2", "down")), null);
         assertThat(merge.isUp("n2")).isFalse();
         assertThat(merge.picture().nodes().get(1).detail()).isEqualTo("listed down");
 
-        merge.members("ok", List.of(member("n1", "up"), member("n2", "up")));
+        merge.members("ok", List.of(member("n1", "up"), member("n2", "up")), null);
         assertThat(merge.isUp("n2")).isTrue();
     }
 
@@ -83,7 +96,7 @@ class ClusterMergeTest {
     void reportsMembersNotKnownBeforeAsJoined() {
         ClusterMerge merge = twoNodesUp();
 
-        List<ClusterNode> joined = merge.members("ok", List.of(member("n1", "up"), member("n3", "up")));
+        List<ClusterNode> joined = merge.members("ok", List.of(member("n1", "up"), member("n3", "up")), null);
 
         assertThat(joined).extracting(ClusterNode::nodeId).containsExactly("n3");
         assertThat(merge.isUp("n3")).as("no feed yet").isFalse();

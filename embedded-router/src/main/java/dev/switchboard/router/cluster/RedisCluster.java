@@ -205,6 +205,13 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         return nodes.stream().sorted().toList();
     }
 
+    /** Users holding a connection on any node, each counted once, as this node knows the presence. */
+    public int users() {
+        Set<String> all = new HashSet<>(connections.users());
+        all.addAll(presence.userIds());
+        return all.size();
+    }
+
     /** The cluster-wide rate limits this node shares (asynchronous; unavailable while Redis is down). */
     public SharedLimits sharedLimits() {
         return new SharedLimits() {

@@ -68,6 +68,11 @@ final class RemotePresence {
         return at != null && at - since >= 0;
     }
 
+    /** The users held by other nodes now (a live view). */
+    Set<String> userIds() {
+        return nodesByUser.keySet();
+    }
+
     /** Users held by other nodes now. */
     int users() {
         return nodesByUser.size();

@@ -46,6 +46,8 @@ class ClusterDeliveryTest {
                  WsClient onSecond = WsClient.connect(nodes.get(1).clientUri(), "alice");
                  WsClient bob = WsClient.connect(nodes.get(1).clientUri(), "bob")) {
                 TestCluster.awaitUserOn(nodes.get(0), "alice", "n1", "n2");
+                TestCluster.awaitUserOn(nodes.get(0), "bob", "n2");
+                assertThat(nodes.get(0).cluster(null).users()).as("alice on two nodes counts once").isEqualTo(2);
 
                 onFirst.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
                 String runId = onFirst.awaitReply("m-1").path("run_id").asText();

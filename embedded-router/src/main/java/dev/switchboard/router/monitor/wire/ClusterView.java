@@ -16,11 +16,13 @@ import java.util.List;
  * @param members      the nodes, the answering one first; empty for a router alone
  * @param userId       the user asked about, if any
  * @param userNodes    the nodes holding a connection of {@code userId}, if asked
+ * @param users        users holding a connection on any node, each counted once (as the answering
+ *                     node knows the cluster's presence); omitted for a router alone
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterView(String nodeId, String clusterState, String problem, List<ClusterNode> members,
-                          String userId, List<String> userNodes) {
+                          String userId, List<String> userNodes, Integer users) {
     public static final String OFF = "off";
     public static final String OK = "ok";
     public static final String DEGRADED = "degraded";
@@ -31,6 +33,6 @@ public record ClusterView(String nodeId, String clusterState, String problem, Li
 
     /** This view answering for one user. */
     public ClusterView forUser(String user, List<String> nodes) {
-        return new ClusterView(nodeId, clusterState, problem, members, user, nodes);
+        return new ClusterView(nodeId, clusterState, problem, members, user, nodes, users);
     }
 }
