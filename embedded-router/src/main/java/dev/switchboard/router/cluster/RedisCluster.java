@@ -470,9 +470,7 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             }
             long now = clock.millis();
             RedisAsyncCommands<String, String> redis = connection.async();
-            redis.set(ClusterKeys.node(self.nodeId()), Json.write(describeSelf(now)),
-                    SetArgs.Builder.px(settings.nodeTtl().multipliedBy(3)));
-            redis.zadd(ClusterKeys.NODES, now, self.nodeId());
+            announce(redis, now);
             redis.zrangeWithScores(ClusterKeys.NODES, 0, -1).whenComplete((scored, failure) -> {
                 if (failure != null) {
                     down(describe(failure));
@@ -483,6 +481,13 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         } catch (RuntimeException e) {
             log.warn("cluster heartbeat failed", e);
         }
+    }
+
+    /** Writes what this node says about itself and its heartbeat. */
+    private void announce(RedisAsyncCommands<String, String> redis, long now) {
+        redis.set(ClusterKeys.node(self.nodeId()), Json.write(describeSelf(now)),
+                SetArgs.Builder.px(settings.nodeTtl().multipliedBy(3)));
+        redis.zadd(ClusterKeys.NODES, now, self.nodeId());
     }
 
     /** Redis answered a heartbeat: rejoin if it had been away, then refresh the member list. */
@@ -578,7 +583,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         CompletionStage<Void> cleared = fresh ? forget(redis, self.nodeId())
                 : CompletableFuture.completedFuture(null);
         cleared.thenRun(() -> {
-            redis.zadd(ClusterKeys.NODES, clock.millis(), self.nodeId());
+            long now = clock.millis();
+            announce(redis, now);
             for (String userId : connections.users()) {
                 publishPresence(userId);
             }
