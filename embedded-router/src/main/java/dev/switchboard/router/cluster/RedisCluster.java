@@ -725,7 +725,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         pendingStops.values().forEach(answer -> answer.completeExceptionally(new IllegalStateException("stopping")));
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         try {
-            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+            java.util.concurrent.Future<Boolean> stopped = resources.shutdown(0, 2, TimeUnit.SECONDS);
+            stopped.get(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -13,10 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** Router nodes of one cluster on a test Redis, with quick heartbeats (100 ms, gone after 600 ms). */
+/**
+ * Router nodes of one cluster on a test Redis, with quick heartbeats: every 100 ms, gone after 2 s (a
+ * shorter TTL takes live nodes for gone when the shared test machine starves their timer threads).
+ */
 public final class TestCluster implements AutoCloseable {
     public static final Duration HEARTBEAT = Duration.ofMillis(100);
-    public static final Duration NODE_TTL = Duration.ofMillis(600);
+    public static final Duration NODE_TTL = Duration.ofSeconds(2);
 
     private final EmbeddedRedis redis;
     private final List<Router> nodes = new ArrayList<>();
