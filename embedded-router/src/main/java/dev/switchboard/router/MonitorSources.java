@@ -83,7 +83,8 @@ final class MonitorSources implements MonitorHub.Sources {
                 Math.round(messagesPerSecond * 10) / 10.0, snapshot.received(), snapshot.routed(),
                 snapshot.unhandled(), snapshot.handlerErrors(), snapshot.qualityMessages(), snapshot.byType(),
                 snapshot.errorsByType(), snapshot.errorsSent(), protection.rateLimitedCount(),
-                metrics.routingPercentilesMs(), depth, runs.inFlightCount(), runs.startedCount(), ended);
+                metrics.routingPercentilesMs(), depth, runs.inFlightCount(), runs.startedCount(), ended,
+                metrics.replyPercentilesMs(), metrics.handshakePercentilesMs());
     }
 
     @Override

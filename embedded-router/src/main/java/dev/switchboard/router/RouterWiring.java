@@ -264,6 +264,8 @@ final class RouterWiring {
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
                 protection, dispatcher.queue(), socketServer.stats(), pool, breakers, ready, socketServer));
         runs.addListener(metrics);
+        RouterMetrics timed = metrics;
+        socketServer.timers(timed::recordReply, timed::recordHandshake);
         startMonitor(metrics);
         // a class first loaded while descriptors are exhausted fails for good (and opening its jar takes a
         // descriptor): load what a scrape and the health report use before anyone can connect

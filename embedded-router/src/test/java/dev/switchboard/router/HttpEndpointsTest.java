@@ -100,6 +100,44 @@ class HttpEndpointsTest {
         }
     }
 
+    /**
+     * What a client waits, minus the network: from a frame's arrival to its answer written, queue and
+     * handler included; and from a socket accepted to its upgrade answered. Both as histograms, and in
+     * the monitor's stats over the last minute.
+     */
+    @Test
+    void answerAndHandshakeTimesAreMeasuredAsAClientWaitsForThem() throws Exception {
+        Router router = Router.builder().config(TestRouters.config().build())
+                .handler("slow", (context, message) -> {
+                    try {
+                        Thread.sleep(150);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    context.reply(dev.switchboard.router.protocol.ServerEvent.builder("slow_done").build());
+                }).build().start();
+        await().atMost(Duration.ofSeconds(10)).until(router::isReady);
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient bob = WsClient.connect(router.clientUri(), "bob")) {
+            alice.send(Map.of("type", "slow", "message_id", "s-1"));
+            long sentAt = System.nanoTime();
+            alice.awaitReply("s-1");
+            long waitedMs = (System.nanoTime() - sentAt) / 1_000_000;
+            bob.assertUsable();
+
+            String text = get(router, "/metrics").body();
+            assertThat(text).contains("# TYPE switchboard_reply_latency_seconds histogram")
+                    .contains("switchboard_reply_latency_seconds_count 2")
+                    .contains("# TYPE switchboard_handshake_duration_seconds histogram")
+                    .contains("switchboard_handshake_duration_seconds_count 2");
+            double slowest = router.monitor().snapshot().stats().replyMs("p99");
+            assertThat(slowest).as("the slow answer, handler time included").isBetween(140.0, waitedMs * 1.1 + 5); // percentiles from a histogram are approximate
+            assertThat(router.monitor().snapshot().stats().handshakeMs()).containsKeys("p50", "p95", "p99");
+        } finally {
+            router.stop();
+        }
+    }
+
     /** The HTTP port is bounded like the WebSocket port: a flood of header lines is refused and probes go on. */
     @Test
     void refusesAnOversizedRequestAndKeepsAnsweringProbes() throws Exception {

@@ -113,7 +113,8 @@ final class ClusterMerge {
     private static Stats withUsers(Stats s, int users) {
         return new Stats(s.connections(), users, s.messagesPerSecond(), s.received(), s.routed(), s.unhandled(),
                 s.handlerErrors(), s.qualityMessages(), s.byType(), s.errorsByType(), s.errorsSent(), s.rateLimited(),
-                s.routingLatencyMs(), s.queueDepth(), s.runsInFlight(), s.runsStarted(), s.runsEnded());
+                s.routingLatencyMs(), s.queueDepth(), s.runsInFlight(), s.runsStarted(), s.runsEnded(), s.replyLatencyMs(),
+                s.handshakeMs());
     }
 
     /** The nodes and their states, for the overview's per-node table. */
@@ -144,7 +145,9 @@ final class ClusterMerge {
                     merge(total.errorsSent(), s.errorsSent(), Long::sum), total.rateLimited() + s.rateLimited(),
                     merge(total.routingLatencyMs(), s.routingLatencyMs(), Math::max),
                     merge(total.queueDepth(), s.queueDepth(), Integer::sum), total.runsInFlight() + s.runsInFlight(),
-                    total.runsStarted() + s.runsStarted(), merge(total.runsEnded(), s.runsEnded(), Long::sum));
+                    total.runsStarted() + s.runsStarted(), merge(total.runsEnded(), s.runsEnded(), Long::sum),
+                    merge(total.replyLatencyMs(), s.replyLatencyMs(), Math::max),
+                    merge(total.handshakeMs(), s.handshakeMs(), Math::max));
         }
         return total;
     }

@@ -69,6 +69,11 @@ public final class Connection {
      * @return true when queued; false when refused (full, or the connection is closing)
      */
     boolean offer(String frame) {
+        return offer(frame, null);
+    }
+
+    /** As {@link #offer(String)}, running {@code written} (when not null) once the socket took the frame. */
+    boolean offer(String frame, Runnable written) {
         if (closing.get()) {
             return false;
         }
@@ -76,7 +81,11 @@ public final class Connection {
             close(CloseCodes.TRY_AGAIN_LATER, "outbound queue overflow");
             return false;
         }
-        sink.send(frame);
+        if (written == null) {
+            sink.send(frame);
+        } else {
+            sink.send(frame, written);
+        }
         messagesOut.increment();
         return true;
     }

@@ -150,12 +150,24 @@ public final class ConnectionRegistry {
      * @return whether it was queued
      */
     public boolean sendToConnection(String userId, String connectionId, String frame) {
+        return sendToConnection(userId, connectionId, frame, null);
+    }
+
+    /**
+     * As {@link #sendToConnection(String, String, String)}, running {@code written} (when not null)
+     * once the socket took the frame: how the transport times a message's answer.
+     */
+    public boolean sendToConnection(String userId, String connectionId, String frame, Runnable written) {
         Connection connection = byId.get(connectionId);
-        return connection != null && connection.userId().equals(userId) && deliver(connection, frame);
+        return connection != null && connection.userId().equals(userId) && deliver(connection, frame, written);
     }
 
     private boolean deliver(Connection connection, String frame) {
-        if (connection.offer(frame)) {
+        return deliver(connection, frame, null);
+    }
+
+    private boolean deliver(Connection connection, String frame, Runnable written) {
+        if (connection.offer(frame, written)) {
             framesSent.increment();
             return true;
         }

@@ -6,6 +6,15 @@ public interface ConnectionSink {
     /** Queues one text frame for sending; never blocks. */
     void send(String frame);
 
+    /**
+     * Queues one text frame and runs {@code written} once the socket took it (on the transport's
+     * thread; not at all when the frame never goes out). Never blocks.
+     */
+    default void send(String frame, Runnable written) {
+        send(frame);
+        written.run();
+    }
+
     /** Frames queued in the transport and not yet written to the socket. */
     int pendingFrames();
 

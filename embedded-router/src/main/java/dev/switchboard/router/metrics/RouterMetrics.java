@@ -50,6 +50,8 @@ public final class RouterMetrics implements RunListener {
 
     private final MeterRegistry registry;
     private final Timer routingLatency;
+    private final Timer answerLatency;
+    private final Timer handshakeTime;
     private final Timer queueWait;
     private final Map<RunStatus, Timer> runDurations = new EnumMap<>(RunStatus.class);
 
@@ -63,14 +65,12 @@ public final class RouterMetrics implements RunListener {
         this.registry = registry;
         // Prometheus gets histogram buckets it can aggregate across nodes (histogram_quantile); the
         // client-side percentiles are kept for the monitor's figures only
-        this.routingLatency = Timer.builder("switchboard.routing.latency")
-                .description("Time from a frame's receipt to its handler's return, queue wait included")
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(100_000))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .distributionStatisticExpiry(Duration.ofMinutes(1))
-                .register(registry);
+        this.routingLatency = latencyTimer("switchboard.routing.latency",
+                "Time from a frame's receipt to its handler's return, queue wait included", Duration.ofSeconds(60));
+        this.answerLatency = latencyTimer("switchboard.reply.latency", "Time from a frame's receipt to the first frame"
+                + " of its answer written to the socket: what a client waits, minus the network", Duration.ofSeconds(60));
+        this.handshakeTime = latencyTimer("switchboard.handshake.duration",
+                "Time from a socket accepted to its WebSocket upgrade answered", Duration.ofSeconds(30));
         this.queueWait = Timer.builder("switchboard.queue.wait")
                 .description("Time a message waited in the dispatch queue")
                 .publishPercentileHistogram()
@@ -270,11 +270,39 @@ public final class RouterMetrics implements RunListener {
         FunctionCounter.builder(name, source, value).description(description).register(registry);
     }
 
+    /**
+     * A latency timer: histogram buckets Prometheus can aggregate across nodes
+     * ({@code histogram_quantile}), and client-side p50/p95/p99 over the last minute for the monitor.
+     */
+    private Timer latencyTimer(String name, String description, Duration longest) {
+        return Timer.builder(name).description(description)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(longest)
+                .distributionStatisticExpiry(Duration.ofMinutes(1))
+                .register(registry);
+    }
+
     /** The routing latency's p50, p95 and p99 over the last minute, in milliseconds. */
     public Map<String, Double> routingPercentilesMs() {
+        return percentilesMs(routingLatency);
+    }
+
+    /** The answer latency's (frame received → answer written) p50, p95 and p99 over the last minute, in ms. */
+    public Map<String, Double> replyPercentilesMs() {
+        return percentilesMs(answerLatency);
+    }
+
+    /** The handshake time's (socket accepted → upgrade answered) p50, p95 and p99 over the last minute, in ms. */
+    public Map<String, Double> handshakePercentilesMs() {
+        return percentilesMs(handshakeTime);
+    }
+
+    private static Map<String, Double> percentilesMs(Timer timer) {
         Map<String, Double> percentiles = new java.util.LinkedHashMap<>();
         for (io.micrometer.core.instrument.distribution.ValueAtPercentile value
-                : routingLatency.takeSnapshot().percentileValues()) {
+                : timer.takeSnapshot().percentileValues()) {
             String name = "p" + Math.round(value.percentile() * 100);
             percentiles.put(name, Math.round(value.value(TimeUnit.MICROSECONDS)) / 1000.0);
         }
@@ -284,6 +312,16 @@ public final class RouterMetrics implements RunListener {
     /** Records the time one message waited in the dispatch queue. */
     public void recordQueueWait(long nanos) {
         queueWait.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records the time from a frame's receipt to the first frame of its answer written to the socket. */
+    public void recordReply(long nanos) {
+        answerLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Records the time from a socket accepted to its upgrade answered. */
+    public void recordHandshake(long nanos) {
+        handshakeTime.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Records the time from a frame's receipt to its handler's return. */

@@ -36,14 +36,14 @@ public final class InProcessPipeline {
         this.messageRouter = messageRouter;
         this.codec = codec;
         this.queue = new DispatchQueue<>(policy, System::nanoTime, false);
-        this.sink = (userId, connectionId, frame) -> replies.accept(frame);
+        this.sink = (userId, connectionId, frame, written) -> replies.accept(frame);
     }
 
     /** Runs one text frame from {@code userId} on {@code connectionId} through the pipeline. */
     public void accept(String userId, String connectionId, String text) {
         FrameIntake.Admitted admitted = admission.admit(userId, connectionId, text,
                 (message, rpcCode) -> new SocketMessageContext(sink, codec, messageRouter.stats(), TrafficListener.NONE,
-                        userId, connectionId, message, rpcCode));
+                        userId, connectionId, message, rpcCode, 0, SocketMessageContext.AnswerTimer.NONE));
         if (admitted == null) {
             return;
         }

@@ -45,6 +45,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,9 @@ public final class RouterSocketServer {
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
     private ServerBootstrap bootstrap;
+
+    private volatile SocketMessageContext.AnswerTimer answerTimer = SocketMessageContext.AnswerTimer.NONE;
+    private volatile LongConsumer handshakeTimer = nanos -> { };
 
     /**
      * The state of an accepted client connection. {@code sharedCheck} is the last message still
@@ -342,7 +346,9 @@ public final class RouterSocketServer {
     }
 
     private void upgraded(Channel socket) {
-        socket.attr(SLOT).get().upgraded();
+        SocketSlot slot = socket.attr(SLOT).get();
+        slot.upgraded();
+        handshakeTimer.accept(System.nanoTime() - slot.acceptedAtNanos());
         handshaking.remove(socket);
     }
 
@@ -464,7 +470,7 @@ public final class RouterSocketServer {
         long receivedAt = System.nanoTime();
         session.connection().received(clock.millis());
         FrameIntake.Admitted admitted = admission.admit(session.principal().userId(), session.connection().id(), text,
-                (message, rpcCode) -> context(session, message, rpcCode));
+                (message, rpcCode) -> context(session, message, rpcCode, receivedAt));
         if (admitted == null) {
             return;
         }
@@ -502,12 +508,22 @@ public final class RouterSocketServer {
     }
 
     private void answerUnparsed(Session session, ErrorCode code, String text) {
-        FrameIntake.unparsed((message, rpcCode) -> context(session, message, rpcCode), code, text);
+        long receivedAt = System.nanoTime();
+        FrameIntake.unparsed((message, rpcCode) -> context(session, message, rpcCode, receivedAt), code, text);
     }
 
-    private SocketMessageContext context(Session session, ClientMessage message, int rpcCode) {
+    private SocketMessageContext context(Session session, ClientMessage message, int rpcCode, long receivedAt) {
         return new SocketMessageContext(connections::sendToConnection, codec, messageRouter.stats(), traffic,
-                session.principal().userId(), session.connection().id(), message, rpcCode);
+                session.principal().userId(), session.connection().id(), message, rpcCode, receivedAt, answerTimer);
+    }
+
+    /**
+     * Where the time from a frame's arrival to its answer written to the socket goes, and the time from
+     * a socket accepted to its upgrade answered (the router's metrics). Set before {@link #start()}.
+     */
+    public void timers(LongConsumer answered, LongConsumer handshaken) {
+        this.answerTimer = answered::accept;
+        this.handshakeTimer = handshaken;
     }
 
     /**

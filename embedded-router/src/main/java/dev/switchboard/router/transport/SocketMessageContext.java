@@ -17,7 +17,16 @@ final class SocketMessageContext implements MessageContext {
     /** Where a context's encoded frames go: the connection's outbox, or a benchmark's counter. */
     @FunctionalInterface
     interface FrameSink {
-        void send(String userId, String connectionId, String frame);
+        /** Sends a frame; runs {@code written} (when not null) once the socket took it. */
+        void send(String userId, String connectionId, String frame, Runnable written);
+    }
+
+    /** Hears how long a message took from its frame's arrival to its first answer written to the socket. */
+    @FunctionalInterface
+    interface AnswerTimer {
+        AnswerTimer NONE = nanos -> { };
+
+        void answered(long nanos);
     }
 
     private final FrameSink registry;
@@ -28,12 +37,23 @@ final class SocketMessageContext implements MessageContext {
     private final ClientMessage message;
     private final int rpcErrorCode;
     private final TrafficListener traffic;
+    private final long receivedAtNanos;
+    private final AnswerTimer timer;
     private volatile boolean answered;
+    /** A frame of the answer went out already (only the first is timed). */
+    private volatile boolean sentOne;
     /** The answer comes later, through the context {@link #answerLater()} returned. */
     private volatile boolean deferred;
 
+    /**
+     * @param receivedAtNanos when the message's frame arrived ({@link System#nanoTime()})
+     * @param timer           hears the time from then to the first answer written
+     */
     SocketMessageContext(FrameSink registry, JsonCodec codec, RoutingStats stats, TrafficListener traffic,
-                         String userId, String connectionId, ClientMessage message, int rpcErrorCode) {
+                         String userId, String connectionId, ClientMessage message, int rpcErrorCode,
+                         long receivedAtNanos, AnswerTimer timer) {
+        this.receivedAtNanos = receivedAtNanos;
+        this.timer = timer;
         this.registry = registry;
         this.codec = codec;
         this.stats = stats;
@@ -84,7 +104,8 @@ final class SocketMessageContext implements MessageContext {
     @Override
     public MessageContext answerLater() {
         deferred = true;
-        return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, message, rpcErrorCode);
+        return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, message, rpcErrorCode,
+                receivedAtNanos, timer);
     }
 
     @Override
@@ -107,10 +128,15 @@ final class SocketMessageContext implements MessageContext {
 
     @Override
     public MessageContext forMessage(ClientMessage other, int rpcErrorCode) {
-        return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, other, rpcErrorCode);
+        return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, other, rpcErrorCode,
+                receivedAtNanos, timer);
     }
 
+    /** Sends a frame of this message's answer; the first one written is timed. */
     private void send(String frame) {
-        registry.send(userId, connectionId, frame);
+        boolean first = !sentOne;
+        sentOne = true;
+        registry.send(userId, connectionId, frame,
+                first && timer != AnswerTimer.NONE ? () -> timer.answered(System.nanoTime() - receivedAtNanos) : null);
     }
 }

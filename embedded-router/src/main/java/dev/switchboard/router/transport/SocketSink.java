@@ -28,6 +28,11 @@ final class SocketSink implements ConnectionSink {
 
     @Override
     public void send(String frame) {
+        send(frame, null);
+    }
+
+    @Override
+    public void send(String frame, Runnable written) {
         if (session.isClosing()) {
             return;
         }
@@ -45,9 +50,12 @@ final class SocketSink implements ConnectionSink {
                     bytes.addAndGet(-size);
                     return;
                 }
-                channel.writeAndFlush(message).addListener(written -> {
+                channel.writeAndFlush(message).addListener(done -> {
                     frames.decrementAndGet();
                     bytes.addAndGet(-size);
+                    if (written != null && done.isSuccess()) {
+                        written.run();
+                    }
                 });
             });
         } catch (RejectedExecutionException e) {

@@ -13,6 +13,7 @@ final class SocketSlot {
     private final int maxOpen;
     private final AtomicBoolean isPending = new AtomicBoolean(true);
     private final AtomicBoolean isOpen = new AtomicBoolean();
+    private final long acceptedAtNanos = System.nanoTime();
 
     SocketSlot(AtomicInteger pending, AtomicInteger open, int maxOpen) {
         this.pending = pending;
@@ -50,6 +51,11 @@ final class SocketSlot {
     }
 
     /** The socket is a WebSocket now: no longer pending. */
+    /** When the socket was accepted ({@link System#nanoTime()}). */
+    long acceptedAtNanos() {
+        return acceptedAtNanos;
+    }
+
     void upgraded() {
         if (isPending.compareAndSet(true, false)) {
             pending.decrementAndGet();

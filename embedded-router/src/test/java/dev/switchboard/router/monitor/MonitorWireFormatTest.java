@@ -39,7 +39,8 @@ class MonitorWireFormatTest {
     private static final String SECRET = "monitor-wire-test-secret-of-32-bytes-or-more";
     private static final List<String> STATS = List.of("connections", "users", "messages_per_second", "received",
             "routed", "unhandled", "handler_errors", "quality_messages", "by_type", "errors_by_type", "errors_sent",
-            "rate_limited", "routing_latency_ms", "queue_depth", "runs_in_flight", "runs_started", "runs_ended");
+            "rate_limited", "routing_latency_ms", "queue_depth", "runs_in_flight", "runs_started", "runs_ended",
+            "reply_latency_ms", "handshake_ms");
     private static final List<String> CONNECTION = List.of("connection_id", "user_id", "remote_address", "thread_id",
             "connected_at", "last_activity", "messages_in", "messages_out");
     private static final List<String> RUN = List.of("run_id", "user_id", "connection_id", "thread_id", "agent",
@@ -69,8 +70,7 @@ class MonitorWireFormatTest {
         URI monitorUri = URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
                 + new TokenService(SECRET, Clock.systemUTC()).mint("oncall", Role.VIEWER, Duration.ofMinutes(5)));
         try (WsClient monitor = WsClient.open(monitorUri, Map.of(), true);
-             WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
-            monitor.awaitType("monitor_snapshot");
+             WsClient alice = afterFirstSnapshot(monitor, router.clientUri(), "alice")) {
             alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hi")));
             alice.awaitRun(alice.awaitReply("m").path("run_id").asText());
             alice.send(Map.of("type", "no_such_type", "message_id", "x"));
@@ -141,6 +141,12 @@ class MonitorWireFormatTest {
             assertThat(snapshot.recentErrors().get(0).code()).isEqualTo("unknown_type");
             assertThat(snapshot.recentRuns().get(0).backend()).isEqualTo("simulated");
         }
+    }
+
+    /** Connects {@code user} once the monitor has its first snapshot, so the connection is an event of its feed. */
+    private static WsClient afterFirstSnapshot(WsClient monitor, URI clientUri, String user) {
+        monitor.awaitType("monitor_snapshot");
+        return WsClient.connect(clientUri, user);
     }
 
     private static List<String> kinds(WsClient monitor) {

@@ -9,7 +9,7 @@ import dev.switchboard.console.feed.ClusterPicture;
  * @param state             {@code up} or {@code down}
  * @param connections       its client connections
  * @param messagesPerSecond messages it receives a second
- * @param p99Ms             its routing latency p99 in ms
+ * @param p99Ms             its reply latency p99 in ms (arrival to answer written)
  * @param errors            handler errors on it
  * @param detail            its monitor URL when up, why it is down otherwise
  */
@@ -19,6 +19,6 @@ public record NodeRow(String nodeId, String state, long connections, double mess
     /** The row of a node of the cluster picture. */
     public static NodeRow of(ClusterPicture.Node node) {
         return new NodeRow(node.nodeId(), node.state(), node.stats().connections(), node.stats().messagesPerSecond(),
-                node.stats().latencyMs("p99"), node.stats().handlerErrors(), node.detail() == null ? "" : node.detail());
+                node.stats().replyMs("p99"), node.stats().handlerErrors(), node.detail() == null ? "" : node.detail());
     }
 }

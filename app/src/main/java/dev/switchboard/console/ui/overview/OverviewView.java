@@ -50,7 +50,7 @@ public final class OverviewView extends BorderPane {
                 .install(Tables.textColumn(nodes, "State", NodeRow::state)).setMaxWidth(80);
         Tables.numberColumn(nodes, "Connections", NodeRow::connections).setMaxWidth(110);
         Tables.decimalColumn(nodes, "Msg/s", NodeRow::messagesPerSecond).setMaxWidth(90);
-        Tables.decimalColumn(nodes, "Routing p99 ms", NodeRow::p99Ms).setMaxWidth(130);
+        Tables.decimalColumn(nodes, "Reply p99 ms", NodeRow::p99Ms).setMaxWidth(130);
         Tables.numberColumn(nodes, "Handler errors", NodeRow::errors).setMaxWidth(120);
         Tables.textColumn(nodes, "Monitor / why down", NodeRow::detail);
         // a few rows: the table is as tall as they are (room for 8 before it scrolls)
@@ -61,12 +61,18 @@ public final class OverviewView extends BorderPane {
         BooleanBinding clustered = Bindings.isNotEmpty(model.nodes());
         cluster.visibleProperty().bind(clustered);
         cluster.managedProperty().bind(clustered);
-        setTop(new VBox(grid, cluster));
+        Label legend = new Label("Reply: a message's arrival to its answer written to the socket (what a client"
+                + " waits, minus the network) · Routing: arrival to handler return · Handshake: socket accepted to"
+                + " upgrade answered · percentiles over the last minute");
+        legend.setId("overview-legend");
+        legend.setWrapText(true);
+        legend.setPadding(new Insets(0, 12, 8, 12));
+        setTop(new VBox(grid, legend, cluster));
         timeAxis.setForceZeroInRange(false);
         LineChart<Number, Number> chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis,
                 new NumberAxis());
         rate = SlidingWindowChart.addSeries(chart, "messages/s");
-        p99 = SlidingWindowChart.addSeries(chart, "routing p99 (ms)");
+        p99 = SlidingWindowChart.addSeries(chart, "reply p99 (ms)");
         setCenter(chart);
     }
 

@@ -7,6 +7,7 @@ import dev.switchboard.console.state.Sample;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.Stats;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -68,9 +69,12 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
                 reading("connections", "Connections", s -> Integer.toString(s.connections())),
                 reading("users", "Users", s -> Integer.toString(s.users())),
                 reading("rate", "Messages/s", s -> Double.toString(s.messagesPerSecond())),
-                reading("p50", "Routing p50 ms", s -> latency(s, "p50")),
-                reading("p95", "Routing p95 ms", s -> latency(s, "p95")),
+                // the headline is what a client waits (minus the network): arrival to answer written
+                reading("reply-p50", "Reply p50 ms", s -> percentile(s.replyLatencyMs(), "p50")),
+                reading("reply-p95", "Reply p95 ms", s -> percentile(s.replyLatencyMs(), "p95")),
+                reading("reply-p99", "Reply p99 ms", s -> percentile(s.replyLatencyMs(), "p99")),
                 reading("p99", "Routing p99 ms", s -> latency(s, "p99")),
+                reading("handshake-p99", "Handshake p99 ms", s -> percentile(s.handshakeMs(), "p99")),
                 reading("handler-errors", "Handler errors", s -> Long.toString(s.handlerErrors())),
                 reading("rate-limited", "Rate-limited", s -> Long.toString(s.rateLimited())),
                 reading("queue-depth", "Queue depth", s -> Long.toString(s.queued())),
@@ -88,6 +92,12 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
         return value == null ? "0" : value.toString();
     }
 
+    /** A percentile of a timing a router may not send (older routers, saved sessions): "–" when absent. */
+    private static String percentile(Map<String, Double> percentiles, String name) {
+        Double value = percentiles.get(name);
+        return value == null ? "–" : value.toString();
+    }
+
     @Override
     public void apply(MonitorBatch batch) {
         long now = batch.nowMillis();
@@ -95,7 +105,7 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
         for (MonitorFrame frame : batch.frames()) {
             Stats stats = frame.stats() != null ? frame.stats() : Stats.none();
             if (lastSampleAt < 0 || now - lastSampleAt >= 1000) {
-                samples.add(new Sample((now - startedAt) / 1000.0, stats.messagesPerSecond(), stats.latencyMs("p99"),
+                samples.add(new Sample((now - startedAt) / 1000.0, stats.messagesPerSecond(), stats.replyMs("p99"),
                         stats.runsInFlight()));
                 lastSampleAt = now;
                 sampled = true;

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class OverviewViewModelTest {
     private static final String STATS = "{'type':'monitor_update','stats':{'connections':3,'users':2,"
             + "'messages_per_second':15.5,'handler_errors':1,'rate_limited':4,'routing_latency_ms':{'p50':0.5,"
-            + "'p99':2.25},'queue_depth':{'critical':1,'low':2},'runs_in_flight':5},'events':[]}";
+            + "'p99':2.25},'queue_depth':{'critical':1,'low':2},'runs_in_flight':5,'reply_latency_ms':{'p50':0.75,"
+            + "'p95':2.5,'p99':3.5},'handshake_ms':{'p99':1.25}},'events':[]}";
 
     private static Map<String, String> figures(OverviewViewModel model) {
         Map<String, String> shown = new LinkedHashMap<>();
@@ -27,7 +28,8 @@ class OverviewViewModelTest {
         assertThat(figures(model).values()).containsOnly("–");
         model.apply(batch(1_000, STATS));
         assertThat(figures(model)).containsExactly(Map.entry("connections", "3"), Map.entry("users", "2"),
-                Map.entry("rate", "15.5"), Map.entry("p50", "0.5"), Map.entry("p95", "0"), Map.entry("p99", "2.25"),
+                Map.entry("rate", "15.5"), Map.entry("reply-p50", "0.75"), Map.entry("reply-p95", "2.5"),
+                Map.entry("reply-p99", "3.5"), Map.entry("p99", "2.25"), Map.entry("handshake-p99", "1.25"),
                 Map.entry("handler-errors", "1"), Map.entry("rate-limited", "4"), Map.entry("queue-depth", "3"),
                 Map.entry("runs-in-flight", "5"));
     }
@@ -40,7 +42,7 @@ class OverviewViewModelTest {
             model.apply(batch(second * 1_000L + 500, STATS));
         }
         assertThat(model.samples()).extracting(Sample::atSeconds).containsExactly(3.0, 4.0, 5.0);
-        assertThat(model.samples().get(0)).isEqualTo(new Sample(3, 15.5, 2.25, 5));
+        assertThat(model.samples().get(0)).as("the chart's p99 is the reply p99").isEqualTo(new Sample(3, 15.5, 3.5, 5));
         assertThat(model.windowProperty().get()).isEqualTo(new OverviewViewModel.TimeWindow(0, 60, 10));
         model.apply(batch(700_000, STATS));
         assertThat(model.windowProperty().get()).isEqualTo(new OverviewViewModel.TimeWindow(100, 700, 100));

@@ -23,13 +23,19 @@ import java.util.Map;
  * @param runsInFlight      runs not ended yet
  * @param runsStarted       runs started
  * @param runsEnded         ended runs per status ({@code completed}, {@code failed}, {@code cancelled})
+ * @param replyLatencyMs    answer latency percentiles in ms, over the last minute: a frame's arrival to
+ *                          the first frame of its answer written to the socket (queue wait, handler and
+ *                          write included): what a client waits, minus the network
+ * @param handshakeMs       handshake time percentiles in ms, over the last minute: a socket accepted to
+ *                          its WebSocket upgrade answered
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Stats(int connections, int users, double messagesPerSecond, long received, long routed,
                     long unhandled, long handlerErrors, long qualityMessages, Map<String, Long> byType,
                     Map<String, Long> errorsByType, Map<String, Long> errorsSent, long rateLimited,
                     Map<String, Double> routingLatencyMs, Map<String, Integer> queueDepth, int runsInFlight,
-                    long runsStarted, Map<String, Long> runsEnded) {
+                    long runsStarted, Map<String, Long> runsEnded, Map<String, Double> replyLatencyMs,
+                    Map<String, Double> handshakeMs) {
 
     public Stats {
         byType = byType == null ? Map.of() : byType;
@@ -38,16 +44,24 @@ public record Stats(int connections, int users, double messagesPerSecond, long r
         routingLatencyMs = routingLatencyMs == null ? Map.of() : routingLatencyMs;
         queueDepth = queueDepth == null ? Map.of() : queueDepth;
         runsEnded = runsEnded == null ? Map.of() : runsEnded;
+        replyLatencyMs = replyLatencyMs == null ? Map.of() : replyLatencyMs;
+        handshakeMs = handshakeMs == null ? Map.of() : handshakeMs;
     }
 
     /** Aggregates of a router that has seen nothing (before the first frame). */
     public static Stats none() {
-        return new Stats(0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0, null, null, 0, 0, null);
+        return new Stats(0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0, null, null, 0, 0, null, null, null);
     }
 
     /** A routing latency percentile ({@code "p99"}) in ms, 0 when not known. */
     public double latencyMs(String percentile) {
         Double value = routingLatencyMs.get(percentile);
+        return value == null ? 0 : value;
+    }
+
+    /** An answer latency percentile ({@code "p99"}) in ms, 0 when not known. */
+    public double replyMs(String percentile) {
+        Double value = replyLatencyMs.get(percentile);
         return value == null ? 0 : value;
     }
 
