@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +65,23 @@ final class ChildRouter implements AutoCloseable {
                 Integer.toString(httpPort)));
         command.addAll(serveArgs);
         return new ChildRouter(ChildProcess.start(command, port, "bench-router-", Duration.ofSeconds(30)), httpPort);
+    }
+
+    /**
+     * A router.yaml in a temporary file: rate limits and queue bounds raised so that a bench measures
+     * routing, not refusals, then {@code more} lines (other top-level keys).
+     */
+    static Path config(String prefix, List<String> more) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(
+                "rate_limits:",
+                "  messages: {per_minute: 100000000, burst: 100000000}",
+                "  connection: {per_minute: 100000000, burst: 100000000}",
+                "  liveness: {per_minute: 100000000, burst: 100000000}",
+                "queue: {capacity: 1000000, per_user: 100000}"));
+        lines.addAll(more);
+        Path file = Files.createTempFile(prefix, ".yaml");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return file;
     }
 
     URI clientUri() {

@@ -388,19 +388,11 @@ final class ClusterBench {
 
     /** A router.yaml for every node: limits raised so the bench measures delivery, not refusals; agent steps of 0 ms. */
     private static Path config() throws IOException {
-        Path file = Files.createTempFile("bench-cluster-", ".yaml");
-        Files.writeString(file, String.join("\n",
+        return ChildRouter.config("bench-cluster-", List.of(
                 "max_runs_in_flight: 1000000",
                 "outbox_frames: 1000000",
                 "outbox_bytes: 1073741824",
-                "agent: {step_ms: 0}",
-                "rate_limits:",
-                "  messages: {per_minute: 100000000, burst: 100000000}",
-                "  connection: {per_minute: 100000000, burst: 100000000}",
-                "  liveness: {per_minute: 100000000, burst: 100000000}",
-                "queue: {capacity: 1000000, per_user: 100000}",
-                ""));
-        return file;
+                "agent: {step_ms: 0}"));
     }
 
     /** {@code /proc/loadavg}'s 1, 5 and 15 minute averages, or "unknown". */

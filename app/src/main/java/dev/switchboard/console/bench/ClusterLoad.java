@@ -243,20 +243,8 @@ final class ClusterLoad implements AutoCloseable {
         tally = round;
         List<Integer> connected = connections.keySet().stream().sorted().toList();
         long start = System.nanoTime();
-        long until = start + duration.toNanos();
-        double interval = 1e9 / runsPerSecond;
-        long sent = 0;
-        while (true) {
-            long now = System.nanoTime();
-            if (now >= until) {
-                break;
-            }
-            long due = (long) ((now - start) / interval);
-            for (; sent < due; sent++) {
-                startRun((int) (sent % users), start + (long) (sent * interval), round);
-            }
-            LockSupport.parkNanos(100_000);
-        }
+        OpenLoop.run(runsPerSecond, start, start + duration.toNanos(),
+                (index, scheduledNanos) -> startRun((int) (index % users), scheduledNanos, round));
         drain(round, drainLimit);
         long[] events = new long[nodes.size()];
         long[] repeated = new long[nodes.size()];

@@ -86,6 +86,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Cluster phase: each round and saturation step, s (default: ${DEFAULT-VALUE}).")
     double clusterRoundSeconds;
 
+    @Option(names = "--cluster-warmup-s", defaultValue = "15",
+            description = "Cluster phase: runs at the latency rate before each cluster's first round, s: three fresh"
+                    + " JVMs share the cores while they compile (default: ${DEFAULT-VALUE}).")
+    double clusterWarmupSeconds;
+
     @Option(names = "--cluster-steps", defaultValue = "8",
             description = "Cluster phase: saturation steps at most, at 2, 3, ... times --cluster-rate (default: ${DEFAULT-VALUE}).")
     int clusterSteps;
@@ -106,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
                 ? new Bench.ClusterSettings(redis, Math.min(clusterUsers, 10), Math.min(clusterRate, 300), 1,
                         Duration.ofMillis(700), Duration.ofMillis(500), Math.min(clusterSteps, 1), clusterP99LimitMs)
                 : new Bench.ClusterSettings(redis, clusterUsers, clusterRate, clusterRounds, seconds(clusterRoundSeconds),
-                        seconds(warmupSeconds), clusterSteps, clusterP99LimitMs);
+                        seconds(clusterWarmupSeconds), clusterSteps, clusterP99LimitMs);
         Bench.Settings settings = smoke
                 ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, 1, Math.min(idle, 200),
                         Math.min(backendRuns, 20), backendGapMs, phases, cluster)
