@@ -44,7 +44,7 @@ final class BenchRedis implements AutoCloseable {
     static BenchRedis startFromPath() throws IOException, InterruptedException {
         Path binary = onPath("redis-server");
         if (binary == null) {
-            throw new IllegalStateException("bench --only cluster needs a Redis and found no redis-server on PATH: "
+            throw new IllegalStateException("the cluster phase needs a Redis and found no redis-server on PATH: "
                     + HOW_TO_GET_ONE);
         }
         int port = ChildProcess.freePort();

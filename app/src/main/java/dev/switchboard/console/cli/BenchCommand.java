@@ -117,7 +117,14 @@ public final class BenchCommand implements Callable<Integer> {
                         Math.min(backendRuns, 20), backendGapMs, phases, cluster)
                 : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
                         pipelineForks, pipelineRounds, idle, backendRuns, backendGapMs, phases, cluster);
-        ObjectNode results = new Bench(settings, out).run();
+        ObjectNode results;
+        try {
+            results = new Bench(settings, out).run();
+        } catch (IllegalStateException cannotRun) {
+            // what the bench needs and could not find (a redis-server, a router that never became ready), in words
+            spec.commandLine().getErr().println("bench: " + cannotRun.getMessage());
+            return 3;
+        }
         out.print(Bench.table(results));
         if (report != null) {
             Path parent = report.toAbsolutePath().getParent();
