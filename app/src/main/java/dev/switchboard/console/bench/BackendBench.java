@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,21 +107,14 @@ final class BackendBench {
     }
 
     private static Path config(URI runsUrl) throws IOException {
-        Path file = Files.createTempFile("bench-backend-", ".yaml");
-        Files.writeString(file, String.join("\n",
+        return ChildRouter.config("bench-backend-", List.of(
                 "max_runs_in_flight: 100000",
-                "rate_limits:",
-                "  messages: {per_minute: 100000000, burst: 100000000}",
-                "  connection: {per_minute: 100000000, burst: 100000000}",
-                "queue: {capacity: 1000000, per_user: 100000}",
                 "agents:",
                 "  backends:",
                 "    - name: bench",
                 "      kind: http",
                 "      url: " + runsUrl,
-                "      max_in_flight: 100000",
-                ""));
-        return file;
+                "      max_in_flight: 100000"));
     }
 
     private List<User> connect(HttpClient http, URI uri, int count) {

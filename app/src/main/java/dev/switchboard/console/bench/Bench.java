@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -50,20 +51,51 @@ public final class Bench {
      * @param idleConnections idle connections for the memory check (0: skip it)
      * @param backendRuns     the most concurrent runs on the http backend (half of them for the latency phase)
      * @param backendGapMs    the example service's pause before each event in the latency phase
-     * @param phases          which of pipeline, sockets, idle, backend to run
+     * @param phases          which of pipeline, sockets, idle, backend, cluster to run
+     * @param cluster         the cluster phase's settings (used only when {@code phases} holds {@code cluster})
      */
     public record Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
                            int pipelineForks, int pipelineRounds, int idleConnections, int backendRuns,
-                           long backendGapMs, Set<String> phases) {
-        /** Every phase. */
+                           long backendGapMs, Set<String> phases, ClusterSettings cluster) {
+        /** The phases of a run without {@code --only}. */
         public static final Set<String> ALL = Set.of("pipeline", "sockets", "idle", "backend");
+        /** Every phase; {@code cluster} needs a Redis, so only {@code --only cluster} runs it. */
+        public static final Set<String> KNOWN = Set.of("pipeline", "sockets", "idle", "backend", "cluster");
 
         public Settings {
             phases = Set.copyOf(phases);
             for (String name : phases) {
-                if (!ALL.contains(name)) {
-                    throw new IllegalArgumentException("no bench phase '" + name + "' (pipeline, sockets, idle, backend)");
+                if (!KNOWN.contains(name)) {
+                    throw new IllegalArgumentException("no bench phase '" + name
+                            + "' (pipeline, sockets, idle, backend, cluster)");
                 }
+            }
+            if (phases.contains("cluster")) {
+                Objects.requireNonNull(cluster, "cluster must not be null when the cluster phase runs");
+            }
+        }
+    }
+
+    /**
+     * The cluster phase: nodes in JVMs of their own on one Redis, runs started on the first node and
+     * delivered to the same users' connections on every node.
+     *
+     * @param redisUrl             the Redis to use, or null to start {@code redis-server} from {@code PATH}
+     * @param users                users, each with a connection on every node
+     * @param crossEventsPerSecond cross-node events a second in the latency rounds
+     * @param rounds               latency rounds (and pairs of three-node and two-node rounds)
+     * @param round                each round's and saturation step's length
+     * @param warmup               runs before each cluster's first round
+     * @param saturationSteps      saturation steps at most (2, 3, … times the latency rate)
+     * @param p99LimitMs           a saturation step whose cross-node p99 passes this no longer counts
+     */
+    public record ClusterSettings(String redisUrl, int users, double crossEventsPerSecond, int rounds, Duration round,
+                                  Duration warmup, int saturationSteps, double p99LimitMs) {
+        public ClusterSettings {
+            Objects.requireNonNull(round, "round must not be null");
+            Objects.requireNonNull(warmup, "warmup must not be null");
+            if (users < 1 || rounds < 1 || crossEventsPerSecond <= 0 || saturationSteps < 0 || p99LimitMs <= 0) {
+                throw new IllegalArgumentException("cluster bench: users, rounds, rate and p99 limit must be positive");
             }
         }
     }
@@ -94,6 +126,9 @@ public final class Bench {
         }
         if (settings.backendRuns() > 0 && settings.phases().contains("backend")) {
             report.set("backend", new BackendBench(backendSettings(), log).run());
+        }
+        if (settings.phases().contains("cluster")) {
+            report.set("cluster", new ClusterBench(settings.cluster(), log).run());
         }
         report.set("targets", targets(report));
         return report;
@@ -262,6 +297,10 @@ public final class Bench {
             }
             target(targets, "backend_thread_growth", most - fewest, "<= 4", most - fewest <= 4);
         }
+        JsonNode cluster = report.path("cluster");
+        if (!cluster.isMissingNode()) {
+            ClusterBench.targets(cluster, targets);
+        }
         return targets;
     }
 
@@ -290,7 +329,7 @@ public final class Bench {
         return true;
     }
 
-    private static void target(ObjectNode targets, String name, double value, String goal, boolean met) {
+    static void target(ObjectNode targets, String name, double value, String goal, boolean met) {
         targets.putObject(name).put("value", value).put("target", goal).put("met", met);
     }
 
@@ -333,6 +372,10 @@ public final class Bench {
                         result.path("added_p999_ms").asDouble(), result.path("failed_runs").asLong()));
             }
         }
+        JsonNode cluster = report.path("cluster");
+        if (!cluster.isMissingNode()) {
+            out.append(ClusterBench.table(cluster));
+        }
         out.append(String.format("%n%-24s %14s %12s %s%n", "target", "measured", "goal", "result"));
         report.path("targets").fields().forEachRemaining(entry -> out.append(String.format("%-24s %,14.2f %12s %s%n",
                 entry.getKey(), entry.getValue().path("value").asDouble(), entry.getValue().path("target").asText(),
@@ -374,13 +417,13 @@ public final class Bench {
         }
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
     }
 }

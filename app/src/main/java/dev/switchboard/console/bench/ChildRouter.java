@@ -1,100 +1,148 @@
 package dev.switchboard.console.bench;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * A router in its own JVM, as it is deployed: {@code serve} from this jar's class path on a free
  * loopback port, its output in a temporary log. Killed with the bench if the bench is interrupted.
  */
 final class ChildRouter implements AutoCloseable {
-    private final Process process;
-    private final int port;
-    private final Path log;
-    private final Thread reaper;
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
 
-    private ChildRouter(Process process, int port, Path log) {
+    private final ChildProcess process;
+    private final int httpPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
+
+    /**
+     * What {@code /health} says (the fields the bench reads).
+     *
+     * @param cluster      {@code ok} or {@code degraded} for a cluster node, null for a router alone
+     * @param clusterNodes the cluster's nodes heartbeating, as this one sees them
+     * @param users        users holding a connection here
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Health(String status, String cluster, int clusterNodes, int users) {
+    }
+
+    private ChildRouter(ChildProcess process, int httpPort) {
         this.process = process;
-        this.port = port;
-        this.log = log;
-        this.reaper = new Thread(process::destroyForcibly, "bench-child-reaper");
-        Runtime.getRuntime().addShutdownHook(reaper);
+        this.httpPort = httpPort;
     }
 
     /**
-     * Starts {@code serve --dev-auth} with {@code serveArgs} added and waits until its WebSocket port
-     * accepts connections.
+     * Starts {@code serve --dev-auth} with {@code serveArgs} added and no HTTP endpoints, and waits
+     * until its WebSocket port accepts connections.
      *
      * @param heap the child's {@code -Xmx}, e.g. {@code 1g}
      */
     static ChildRouter start(String heap, List<String> serveArgs) throws IOException, InterruptedException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
-        }
-        Path logFile = Files.createTempFile("bench-router-", ".log");
+        return start(heap, false, serveArgs);
+    }
+
+    /**
+     * As {@link #start(String, List)}, with {@code /health} and {@code /metrics} on a free port of their
+     * own when {@code http} is true.
+     */
+    static ChildRouter start(String heap, boolean http, List<String> serveArgs) throws IOException, InterruptedException {
+        int port = ChildProcess.freePort();
+        int httpPort = http ? ChildProcess.freePort() : -1;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms64m", "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "dev.switchboard.router.server.Main",
-                "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port", "-1"));
+                "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port",
+                Integer.toString(httpPort)));
         command.addAll(serveArgs);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-        ChildRouter child = new ChildRouter(process, port, logFile);
-        child.awaitListening(Duration.ofSeconds(30));
-        return child;
+        return new ChildRouter(ChildProcess.start(command, port, "bench-router-", Duration.ofSeconds(30)), httpPort);
+    }
+
+    /**
+     * A router.yaml in a temporary file: rate limits and queue bounds raised so that a bench measures
+     * routing, not refusals, then {@code more} lines (other top-level keys).
+     */
+    static Path config(String prefix, List<String> more) throws IOException {
+        List<String> lines = new ArrayList<>(List.of(
+                "rate_limits:",
+                "  messages: {per_minute: 100000000, burst: 100000000}",
+                "  connection: {per_minute: 100000000, burst: 100000000}",
+                "  liveness: {per_minute: 100000000, burst: 100000000}",
+                "queue: {capacity: 1000000, per_user: 100000}"));
+        lines.addAll(more);
+        Path file = Files.createTempFile(prefix, ".yaml");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return file;
     }
 
     URI clientUri() {
-        return URI.create("ws://127.0.0.1:" + port + "/ws");
+        return URI.create("ws://127.0.0.1:" + process.port() + "/ws");
+    }
+
+    /** {@code http://127.0.0.1:<port><path>} of its HTTP endpoints. */
+    URI httpUri(String path) {
+        if (httpPort < 0) {
+            throw new IllegalStateException("this router was started without HTTP endpoints");
+        }
+        return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
     long pid() {
         return process.pid();
     }
 
-    /** The child's live thread count, from {@code /proc} (0 where there is none). */
-    int threads() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("Threads:")) {
-                    return Integer.parseInt(line.substring("Threads:".length()).trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
+    /** Its {@code /health} (needs the HTTP endpoints). */
+    Health health() throws IOException, InterruptedException {
+        return Json.mapper().readValue(get("/health"), Health.class);
     }
 
-    private void awaitListening(Duration limit) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("the router exited with " + process.exitValue() + "; its log: " + log);
+    /**
+     * The values of the counters and gauges named in {@code /metrics} (Prometheus text), each summed over
+     * its tags; a name the router does not expose is absent.
+     */
+    Map<String, Double> metrics(List<String> names) throws IOException, InterruptedException {
+        Map<String, Double> values = new HashMap<>();
+        get("/metrics").lines().filter(line -> !line.startsWith("#")).forEach(line -> {
+            int end = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+            if (end > 0 && names.contains(line.substring(0, end))) {
+                values.merge(line.substring(0, end), Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)),
+                        Double::sum);
             }
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                Thread.sleep(200); // the listener is open; give warm-up its moment
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("the router did not listen within " + limit.toSeconds() + " s; its log: " + log);
+        });
+        return values;
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(httpUri(path)).timeout(HTTP_TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    Path log() {
+        return process.log();
+    }
+
+    /** The child's live thread count, from {@code /proc} (0 where there is none). */
+    int threads() {
+        return process.threads();
+    }
+
+    /** The child's CPU time so far, ms ({@code -1} where {@code /proc} has none). */
+    long cpuMillis() {
+        return process.cpuMillis();
     }
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        Runtime.getRuntime().removeShutdownHook(reaper);
+        process.close();
     }
 }

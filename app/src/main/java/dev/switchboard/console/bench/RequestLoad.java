@@ -136,19 +136,7 @@ public final class RequestLoad implements AutoCloseable {
         long start = System.nanoTime();
         long until = start + warmup.toNanos() + measure.toNanos();
         begin(new Phase(false, start + warmup.toNanos(), until));
-        double interval = 1e9 / perSecond;
-        long sent = 0;
-        while (true) {
-            long now = System.nanoTime();
-            if (now >= until) {
-                break;
-            }
-            long due = (long) ((now - start) / interval);
-            for (; sent < due; sent++) {
-                conns.get((int) (sent % conns.size())).send(start + (long) (sent * interval));
-            }
-            LockSupport.parkNanos(100_000);
-        }
+        OpenLoop.run(perSecond, start, until, (index, scheduled) -> conns.get((int) (index % conns.size())).send(scheduled));
         return end("open-loop", perSecond, measure);
     }
 

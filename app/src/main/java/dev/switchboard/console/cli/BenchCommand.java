@@ -62,8 +62,43 @@ public final class BenchCommand implements Callable<Integer> {
     long backendGapMs;
 
     @Option(names = "--only", split = ",", paramLabel = "PHASE",
-            description = "Run only these phases: pipeline, sockets, idle, backend (default: all).")
+            description = "Run only these phases: pipeline, sockets, idle, backend, cluster (default: all but cluster,"
+                    + " which needs a Redis).")
     java.util.Set<String> only;
+
+    @Option(names = "--redis", paramLabel = "redis://HOST:PORT",
+            description = "Cluster phase: the Redis the nodes share (default: start redis-server from PATH on a free port).")
+    String redis;
+
+    @Option(names = "--cluster-users", defaultValue = "200",
+            description = "Cluster phase: users, each with a connection on every node (default: ${DEFAULT-VALUE}).")
+    int clusterUsers;
+
+    @Option(names = "--cluster-rate", defaultValue = "5000",
+            description = "Cluster phase: cross-node events/s of the latency rounds (default: ${DEFAULT-VALUE}).")
+    double clusterRate;
+
+    @Option(names = "--cluster-rounds", defaultValue = "3",
+            description = "Cluster phase: latency rounds, and pairs of three-node/two-node rounds (default: ${DEFAULT-VALUE}).")
+    int clusterRounds;
+
+    @Option(names = "--cluster-round-s", defaultValue = "5",
+            description = "Cluster phase: each round and saturation step, s (default: ${DEFAULT-VALUE}).")
+    double clusterRoundSeconds;
+
+    @Option(names = "--cluster-warmup-s", defaultValue = "15",
+            description = "Cluster phase: runs at the latency rate before each cluster's first round, s: three fresh"
+                    + " JVMs share the cores while they compile (default: ${DEFAULT-VALUE}).")
+    double clusterWarmupSeconds;
+
+    @Option(names = "--cluster-steps", defaultValue = "8",
+            description = "Cluster phase: saturation steps at most, at 2, 3, ... times --cluster-rate (default: ${DEFAULT-VALUE}).")
+    int clusterSteps;
+
+    @Option(names = "--cluster-p99-limit-ms", defaultValue = "100",
+            description = "Cluster phase: a saturation step whose cross-node p99 passes this no longer counts"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double clusterP99LimitMs;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Write the results as JSON to FILE.")
     Path report;
@@ -72,12 +107,24 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         java.util.Set<String> phases = only != null ? only : Bench.Settings.ALL;
+        Bench.ClusterSettings cluster = smoke
+                ? new Bench.ClusterSettings(redis, Math.min(clusterUsers, 10), Math.min(clusterRate, 300), 1,
+                        Duration.ofMillis(700), Duration.ofMillis(500), Math.min(clusterSteps, 1), clusterP99LimitMs)
+                : new Bench.ClusterSettings(redis, clusterUsers, clusterRate, clusterRounds, seconds(clusterRoundSeconds),
+                        seconds(clusterWarmupSeconds), clusterSteps, clusterP99LimitMs);
         Bench.Settings settings = smoke
                 ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, 1, Math.min(idle, 200),
-                        Math.min(backendRuns, 20), backendGapMs, phases)
+                        Math.min(backendRuns, 20), backendGapMs, phases, cluster)
                 : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
-                        pipelineForks, pipelineRounds, idle, backendRuns, backendGapMs, phases);
-        ObjectNode results = new Bench(settings, out).run();
+                        pipelineForks, pipelineRounds, idle, backendRuns, backendGapMs, phases, cluster);
+        ObjectNode results;
+        try {
+            results = new Bench(settings, out).run();
+        } catch (IllegalStateException cannotRun) {
+            // what the bench needs and could not find (a redis-server, a router that never became ready), in words
+            spec.commandLine().getErr().println("bench: " + cannotRun.getMessage());
+            return 3;
+        }
         out.print(Bench.table(results));
         if (report != null) {
             Path parent = report.toAbsolutePath().getParent();
