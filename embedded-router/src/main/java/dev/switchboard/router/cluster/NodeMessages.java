@@ -1,13 +1,15 @@
 package dev.switchboard.router.cluster;
 
 /**
- * What nodes say to each other. On a node's inbox: {@code D} an event frame for a user,
+ * What nodes say to each other. On a node's inbox: {@code D} an event frame for a user, {@code B}
+ * several of them in order,
  * {@code S} a request to stop a run, {@code R} its answer. On the presence channel: {@code +} a
  * user's first connection on a node, {@code -} its last one closed, {@code !} a node gone with all
  * its users. Node ids hold no spaces and user ids are length-prefixed, so nothing needs escaping.
  */
 final class NodeMessages {
     static final char DELIVER = 'D';
+    static final char DELIVERIES = 'B';
     static final char STOP = 'S';
     static final char STOPPED = 'R';
     static final char JOINED = '+';
@@ -24,6 +26,45 @@ final class NodeMessages {
     /** {@code D<user length>:<user><frame>}. */
     static String deliver(String userId, String frame) {
         return DELIVER + prefixed(userId) + frame;
+    }
+
+    /** The start of a {@code B} message: events for several users, each {@code <user length>:<user><frame length>:<frame>}. */
+    static StringBuilder deliveries() {
+        return new StringBuilder(256).append(DELIVERIES);
+    }
+
+    /** Adds one event to a {@code B} message. */
+    static void appendDelivery(StringBuilder deliveries, String userId, String frame) {
+        deliveries.append(userId.length()).append(':').append(userId).append(frame.length()).append(':').append(frame);
+    }
+
+    /** What a node does with each event of a {@code B} message. */
+    @FunctionalInterface
+    interface Delivery {
+        void deliver(String userId, String frame);
+    }
+
+    /**
+     * Hands each event of a {@code B} message to {@code delivery}, in order.
+     *
+     * @return how many there were
+     * @throws IllegalArgumentException when it is malformed (the events before the fault were handed over)
+     */
+    static int forEachDelivery(String text, Delivery delivery) {
+        if (text.isEmpty() || text.charAt(0) != DELIVERIES) {
+            throw new IllegalArgumentException("not a deliveries message");
+        }
+        int at = 1;
+        int count = 0;
+        int[] end = new int[1];
+        while (at < text.length()) {
+            String user = readPrefixed(text, at, end);
+            String frame = readPrefixed(text, end[0], end);
+            at = end[0];
+            delivery.deliver(user, frame);
+            count++;
+        }
+        return count;
     }
 
     /** {@code S<request id> <from node> <user length>:<user><run id>}. */
@@ -76,6 +117,9 @@ final class NodeMessages {
             }
             case GONE -> {
                 return new Message(kind, text.substring(1), null, null, null);
+            }
+            case DELIVERIES -> {
+                return new Message(kind, text, null, null, null);
             }
             default -> throw new IllegalArgumentException("unknown cluster message kind " + kind);
         }

@@ -108,6 +108,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
     private final LongAdder received = new LongAdder();
     private final LongAdder stopsForwarded = new LongAdder();
     private final LongAdder malformed = new LongAdder();
+    private final LongAdder unconfirmed = new LongAdder();
+    private final Forwarder forwarder = new Forwarder(this::publish, undelivered::increment);
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscriber;
     private volatile StatefulRedisConnection<String, byte[]> bucketConnection;
@@ -116,6 +118,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
     private volatile boolean closed;
     private volatile String lastProblem = "not connected yet";
     private int beats;
+    /** When a heartbeat was last answered (epoch ms; touched on the cluster thread only). */
+    private long lastHeardAt;
 
     /**
      * @param settings    the cluster settings
@@ -238,6 +242,9 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         Gauge.builder("switchboard_cluster_nodes", this, cluster -> cluster.members().stream()
                         .filter(node -> ClusterNode.UP.equals(node.state())).count())
                 .description("Nodes of the cluster heartbeating, as this node sees them").register(registry);
+        Gauge.builder("switchboard_cluster_forward_queue", forwarder, Forwarder::queued)
+                .description("Events waiting to be sent to other nodes (at most " + Forwarder.MAX_QUEUED
+                        + "; beyond, undelivered)").register(registry);
         Gauge.builder("switchboard_cluster_remote_users", presence, RemotePresence::users)
                 .description("Users holding a connection on another node, as this node knows them").register(registry);
         FunctionCounter.builder("switchboard_cluster_forwarded", forwarded, LongAdder::sum)
@@ -249,6 +256,9 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
                         + " or the node gone)").register(registry);
         FunctionCounter.builder("switchboard_cluster_stops_forwarded", stopsForwarded, LongAdder::sum)
                 .description("stop_agent requests sent to the node owning the run").register(registry);
+        FunctionCounter.builder("switchboard_cluster_unconfirmed", unconfirmed, LongAdder::sum)
+                .description("Events sent to another node that Redis did not confirm within the command timeout (they"
+                        + " may have arrived)").register(registry);
         FunctionCounter.builder("switchboard_cluster_malformed", malformed, LongAdder::sum)
                 .description("Messages on this node's cluster channels that were not cluster messages").register(registry);
         FunctionCounter.builder("switchboard_cluster_limit_fallbacks", this,
@@ -281,21 +291,32 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             return;
         }
         StatefulRedisConnection<String, String> connection = commands;
-        if (!up || connection == null) {
+        if (connection == null || !connection.isOpen()) {
+            // Redis is gone (a slow Redis still gets them: its answers decide what is counted)
             undelivered.add(nodes.size());
             return;
         }
-        String message = NodeMessages.deliver(userId, frame);
-        RedisAsyncCommands<String, String> redis = connection.async();
         for (String node : nodes) {
-            redis.publish(ClusterKeys.inbox(node), message).whenComplete((listeners, failure) -> {
-                if (failure != null || listeners == null || listeners == 0) {
-                    undelivered.increment();
-                } else {
-                    forwarded.increment();
-                }
-            });
+            forwarder.forward(node, userId, frame);
         }
+    }
+
+    /** Publishes one node's share of a batch of events (on the forwarder's thread). */
+    private void publish(String node, int events, String text) {
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection == null || !connection.isOpen()) {
+            undelivered.add(events);
+            return;
+        }
+        connection.async().publish(ClusterKeys.inbox(node), text).whenComplete((listeners, failure) -> {
+            if (failure != null && isTimeout(failure)) {
+                unconfirmed.add(events); // sent, but Redis did not say in time whether they got there
+            } else if (failure != null || listeners == null || listeners == 0) {
+                undelivered.add(events);
+            } else {
+                forwarded.add(events);
+            }
+        });
     }
 
     // ---- runs ----
@@ -433,6 +454,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
                 received.increment();
                 connections.deliverLocally(message.first(), message.second());
             }
+            case NodeMessages.DELIVERIES -> received.add(NodeMessages.forEachDelivery(message.first(),
+                    connections::deliverLocally));
             case NodeMessages.STOP -> {
                 boolean stopped = runs.stop(message.fourth(), message.third());
                 StatefulRedisConnection<String, String> connection = commands;
@@ -473,7 +496,7 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             announce(redis, now);
             redis.zrangeWithScores(ClusterKeys.NODES, 0, -1).whenComplete((scored, failure) -> {
                 if (failure != null) {
-                    down(describe(failure));
+                    timer.execute(() -> heartbeatFailed(failure, now));
                 } else {
                     timer.execute(() -> heard(scored, now));
                 }
@@ -490,11 +513,32 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         redis.zadd(ClusterKeys.NODES, now, self.nodeId());
     }
 
+    /**
+     * A heartbeat got no answer. A Redis that is busy (a slow answer) is not a Redis that is gone:
+     * only when nothing was heard for as long as a silent node lasts, or the connection itself
+     * failed, does this node stop sending across.
+     */
+    private void heartbeatFailed(Throwable failure, long now) {
+        if (!isTimeout(failure) || now - lastHeardAt > settings.nodeTtl().toMillis()) {
+            down(describe(failure));
+        } else {
+            lastProblem = describe(failure);
+        }
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof io.lettuce.core.RedisCommandTimeoutException
+                || cause instanceof java.util.concurrent.TimeoutException;
+    }
+
     /** Redis answered a heartbeat: rejoin if it had been away, then refresh the member list. */
     private void heard(List<ScoredValue<String>> scored, long now) {
         if (closed) {
             return;
         }
+        lastHeardAt = now;
         boolean wasUp = up;
         up = true;
         if (!wasUp) {
@@ -625,9 +669,11 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
                 StringCodec.UTF8, uri).toCompletableFuture();
         CompletableFuture<StatefulRedisConnection<String, byte[]>> limits = client.connectAsync(
                 RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri).toCompletableFuture();
+        // connecting stays set until the inbox is subscribed (or all failed): a heartbeat in between
+        // must not open a second set of connections, whose inbox would deliver every event twice
         CompletableFuture.allOf(command, inbox, limits).whenComplete((ignored, failure) -> {
-            connecting.set(false);
             if (failure != null || closed) {
+                connecting.set(false);
                 for (CompletableFuture<? extends StatefulRedisConnection<?, ?>> each : List.of(command, limits)) {
                     each.thenAccept(StatefulRedisConnection::closeAsync);
                 }
@@ -646,12 +692,14 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
                             pubSub.closeAsync();
                             command.join().closeAsync();
                             limits.join().closeAsync();
+                            connecting.set(false);
                             return;
                         }
                         bucketConnection = limits.join();
                         buckets = new RedisBuckets(bucketConnection, () -> up);
                         subscriber = pubSub;
                         commands = command.join();
+                        connecting.set(false);
                         timer.execute(this::beat);
                     });
         });
@@ -708,6 +756,7 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         }
         closed = true;
         timer.shutdownNow();
+        forwarder.close();
         StatefulRedisConnection<String, String> connection = commands;
         if (up && connection != null) {
             try {

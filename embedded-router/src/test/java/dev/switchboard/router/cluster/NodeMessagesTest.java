@@ -25,6 +25,24 @@ class NodeMessagesTest {
     }
 
     @Test
+    void severalEventsTravelInOneMessageInTheirOrder() {
+        StringBuilder text = NodeMessages.deliveries();
+        NodeMessages.appendDelivery(text, "alice", "{\"seq\":1,\"note\":\"12:34\"}");
+        NodeMessages.appendDelivery(text, "bob", "{\"seq\":1}");
+        NodeMessages.appendDelivery(text, "alice", "{\"seq\":2}");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+
+        int count = NodeMessages.forEachDelivery(text.toString(), (user, frame) -> seen.add(user + " " + frame));
+
+        assertThat(count).isEqualTo(3);
+        assertThat(seen).containsExactly("alice {\"seq\":1,\"note\":\"12:34\"}", "bob {\"seq\":1}",
+                "alice {\"seq\":2}");
+        assertThat(NodeMessages.decode(text.toString()).kind()).isEqualTo('B');
+        assertThatThrownBy(() -> NodeMessages.forEachDelivery("B5:alice9:{}", (user, frame) -> { }))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void somethingElseOnAChannelIsRefusedNotMisread() {
         assertThatThrownBy(() -> NodeMessages.decode("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> NodeMessages.decode("Xwhatever")).isInstanceOf(IllegalArgumentException.class);
