@@ -2,6 +2,7 @@ package dev.switchboard.console;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.ClusterFeed;
+import dev.switchboard.console.feed.MonitorToken;
 import dev.switchboard.console.feed.EmbeddedCluster;
 import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.feed.FeedSink;
@@ -22,7 +23,8 @@ import javafx.stage.Stage;
  * The console application: the embedded router, or a remote one, shown in the main window. Named
  * parameters: {@code --port=N} (default 8765) and {@code --http-port=N} (default 8766, -1 for
  * none) for the embedded router; {@code --remote=ws://host:port/monitor} with
- * {@code --token=<JWT>} (or {@code $SWITCHBOARD_TOKEN}) to attach to a remote one, or to every node of
+ * a token from {@code --token-file=PATH} or {@code $SWITCHBOARD_TOKEN} ({@code --token=<JWT>} works but
+ * shows in {@code ps}) to attach to a remote one, or to every node of
  * the cluster it belongs to; {@code --embedded-nodes=N} with {@code --redis=redis://HOST:PORT} to run N
  * router nodes of one cluster in this process and watch them;
  * {@code --open=session.jsonl} to look at a saved session offline.
@@ -41,10 +43,7 @@ public final class ConsoleApp extends Application {
         }
         String remote = named.get("remote");
         if (remote != null) {
-            String token = named.getOrDefault("token", System.getenv("SWITCHBOARD_TOKEN"));
-            if (token == null || token.isEmpty()) {
-                throw new IllegalArgumentException("--remote needs --token=<JWT> or $SWITCHBOARD_TOKEN (role viewer or operator)");
-            }
+            String token = MonitorToken.resolve(named, System::getenv, System.err::println);
             feed = ClusterFeed.attach(URI.create(remote), token);
             show(stage, feed);
             return;
