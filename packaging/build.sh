@@ -18,7 +18,7 @@ console_jar=app/target/switchboard-console.jar
 router_modules=java.base,java.management,java.naming,java.net.http,java.sql,jdk.crypto.ec,jdk.jfr,jdk.management,jdk.unsupported,jdk.naming.dns
 console_modules=java.base,java.desktop,java.naming,java.net.http,java.sql,jdk.crypto.ec,jdk.httpserver,jdk.jfr,jdk.management,jdk.unsupported,jdk.naming.dns
 
-log() { echo "== $*"; }
+log() { echo "== $* (${SECONDS}s)"; }
 
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(all)

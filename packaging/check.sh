@@ -96,7 +96,8 @@ grep -q '/lib/app/lib/javafx-graphics-.*-linux.jar$' <<< "$contents" || fail "co
 pass "console .deb: control fields, launcher, runtime, JavaFX, icon, desktop entry"
 if ls "$out"/switchboard-console-*.rpm >/dev/null 2>&1; then
   rpm_file=$(ls "$out"/switchboard-console-*.rpm | head -1)
-  rpm -qpl "$rpm_file" | grep -q '^/opt/switchboard-console/bin/switchboard-console$' || fail "console rpm: launcher missing"
+  rpm_files=$(rpm -qpl "$rpm_file")
+  grep -q '^/opt/switchboard-console/bin/switchboard-console$' <<< "$rpm_files" || fail "console rpm: launcher missing"
   pass "console .rpm: $(rpm -qp "$rpm_file")"
 fi
 if command -v xvfb-run >/dev/null 2>&1; then
