@@ -90,7 +90,8 @@ build_router() {
   sed -e "s/@DEB_VERSION@/$deb_version/" -e "s/@VERSION@/$version/" -e "s/@COMMIT@/$commit/" \
     -e "s/@INSTALLED_SIZE@/$size/" packaging/router/debian/control.in > "$root/DEBIAN/control"
   log "router: .deb"
-  dpkg-deb --root-owner-group -Zxz --build "$root" "$out/switchboard-router_${deb_version}_all.deb" >/dev/null
+  # gzip: the jar is compressed already; xz took 10 s here to save 1 %
+  dpkg-deb --root-owner-group -Zgzip --build "$root" "$out/switchboard-router_${deb_version}_all.deb" >/dev/null
 }
 
 build_image() {
