@@ -126,9 +126,13 @@ image="$out/switchboard-router-image.tar"
 [ -f "$image" ] || fail "no $image"
 mkdir "$work/image" && tar -xf "$image" -C "$work/image"
 python3 - "$work/image" "$version" "$commit" <<'PY'
-import json, sys, os
+import hashlib, json, sys, os
 root, version, commit = sys.argv[1:]
 blob = lambda digest: os.path.join(root, "blobs", *digest.split(":"))
+for name in os.listdir(os.path.join(root, "blobs", "sha256")):
+    with open(os.path.join(root, "blobs", "sha256", name), "rb") as f:
+        if hashlib.sha256(f.read()).hexdigest() != name:
+            sys.exit(f"FAIL: image blob {name} does not match its digest")
 index = json.load(open(os.path.join(root, "index.json")))
 manifest = json.load(open(blob(index["manifests"][0]["digest"])))
 config = json.load(open(blob(manifest["config"]["digest"])))["config"]
@@ -145,7 +149,7 @@ expect("revision label", config["Labels"]["org.opencontainers.image.revision"], 
 with open(os.path.join(root, "layers"), "w") as layers:
     layers.writelines(blob(layer["digest"]) + "\n" for layer in manifest["layers"])
 PY
-pass "image config: entrypoint, cmd, user 10001:10001, ports 8765 8766, version and revision labels"
+pass "image: blob digests; config: entrypoint, cmd, user 10001:10001, ports 8765 8766, version and revision labels"
 if [ "$(id -u)" = 0 ] && command -v chroot >/dev/null 2>&1; then
   mkdir -p "$work/rootfs"
   while read -r layer; do tar --warning=no-unknown-keyword -xzf "$layer" -C "$work/rootfs"; done < "$work/image/layers"
