@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * The console's headless commands: {@code simulate}, {@code bench} and {@code attack} (and {@code help},
  * {@code --help}, {@code --version}); anything else, such as {@code --port=9000}, opens the window.
  */
-@Command(name = "switchboard-console", mixinStandardHelpOptions = true, version = "switchboard-console 0.1.0",
+@Command(name = "switchboard-console", mixinStandardHelpOptions = true, versionProvider = ConsoleVersion.class,
         description = "Without a command: the console window. Headless commands:",
         subcommands = {SimulateCommand.class, BenchCommand.class, AttackCommand.class, CommandLine.HelpCommand.class})
 public final class ConsoleCli implements Runnable {

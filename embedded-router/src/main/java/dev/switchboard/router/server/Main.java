@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /**
  * {@code switchboard-router}: the standalone router ({@code serve}) and its token tool ({@code token}).
  */
-@Command(name = "switchboard-router", mixinStandardHelpOptions = true, version = "switchboard-router 0.1.0",
+@Command(name = "switchboard-router", mixinStandardHelpOptions = true, versionProvider = RouterVersion.class,
         description = "The Switchboard WebSocket message router.",
         subcommands = {ServeCommand.class, TokenCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
