@@ -92,7 +92,7 @@ public final class ConsoleApp extends Application {
             recorder.accept(frame.frame());
             state.offer(frame);
         }, state::offerStatus, state::offerCluster));
-        stage.setTitle("Switchboard console — " + consoleFeed.source());
+        stage.titleProperty().bind(javafx.beans.binding.Bindings.concat("Switchboard console — ", window.title()));
         stage.setScene(scene);
         stage.show();
         return window;

@@ -2,6 +2,7 @@ package dev.switchboard.console.ui;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.state.RoleViewModel;
 import dev.switchboard.console.ui.connections.ConnectionsViewModel;
 import dev.switchboard.console.ui.errors.ErrorsViewModel;
 import dev.switchboard.console.ui.log.LogViewModel;
@@ -18,7 +19,7 @@ import java.util.concurrent.Executor;
  */
 public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel connections, TypesViewModel types,
                                 RunsViewModel runs, ErrorsViewModel errors, LogViewModel log,
-                                ProtectionViewModel protection) {
+                                ProtectionViewModel protection, RoleViewModel role) {
 
     /**
      * Makes the view models and has {@code state} hand them its batches.
@@ -31,7 +32,7 @@ public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel
         ConsoleState.Limits limits = state.limits();
         ConsoleViewModels models = new ConsoleViewModels(new OverviewViewModel(limits, state.startedAtMillis()),
                 new ConnectionsViewModel(feed, uiThread), new TypesViewModel(), new RunsViewModel(limits),
-                new ErrorsViewModel(limits), new LogViewModel(limits), new ProtectionViewModel());
+                new ErrorsViewModel(limits), new LogViewModel(limits), new ProtectionViewModel(), new RoleViewModel());
         state.addListener(models.overview());
         state.addListener(models.connections());
         state.addListener(models.types());
@@ -39,6 +40,7 @@ public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel
         state.addListener(models.errors());
         state.addListener(models.log());
         state.addListener(models.protection());
+        state.addListener(models.role());
         return models;
     }
 }

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
 import javafx.animation.KeyFrame;
 import javafx.application.Platform;
 import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.StringExpression;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -99,13 +101,14 @@ public final class MainWindow extends BorderPane {
         tabs.setId("views");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tab("Overview", "tab-overview", new OverviewView(models.overview()));
-        tab("Connections", "tab-connections", new ConnectionsView(models.connections(), this::injectAs));
+        tab("Connections", "tab-connections", new ConnectionsView(models.connections(), this::injectAs,
+                models.role().operatorBinding()));
         tab("Message types", "tab-types", new TypesView(models.types()));
         tab("Agent runs", "tab-runs", new RunsView(models.runs()));
         tab("Handler errors", "tab-errors", new ErrorsView(models.errors()));
         tab("Live log", "tab-log", new LogView(models.log()));
         tab("Protection", "tab-protection", new ProtectionView(models.protection()));
-        tab("Inject", "tab-inject", new InjectView(inject));
+        tab("Inject", "tab-inject", new InjectView(inject, models.role().operatorBinding()));
         tab("Simulate", "tab-simulate", new SimulateView(simulate));
         statusBar.setId("status-bar");
         statusBar.setText(feed.source());
@@ -140,6 +143,13 @@ public final class MainWindow extends BorderPane {
     private void initListeners() {
         state.statusProperty().addListener((observable, before, status) -> showStatus());
         state.updatesPerSecondProperty().addListener((observable, before, rate) -> showStatus());
+        models.role().roleProperty().addListener((observable, before, role) -> showStatus());
+    }
+
+    /** {@code <source> · <role>} once the role is known: what the window's title says. */
+    public StringExpression title() {
+        return Bindings.createStringBinding(() -> feed.source() + (models.role().roleProperty().get().isEmpty() ? ""
+                : " · " + models.role().roleProperty().get()), models.role().roleProperty());
     }
 
     private void showStatus() {
@@ -149,7 +159,9 @@ public final class MainWindow extends BorderPane {
             case RECONNECTING -> "reconnecting since " + TIME.format(status.since());
             case LOST -> "lost since " + TIME.format(status.since());
         };
-        feedState.setText(text + " · " + state.updatesPerSecondProperty().get() + " updates/s");
+        String role = models.role().roleProperty().get();
+        feedState.setText(text + " · " + state.updatesPerSecondProperty().get() + " updates/s"
+                + (role.isEmpty() ? "" : " · " + role));
         if (status != null && status.detail() != null) {
             statusBar.setText(feed.source() + " — " + status.detail());
         }

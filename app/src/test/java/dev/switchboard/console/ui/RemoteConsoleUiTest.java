@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.console.ConsoleApp;
 import dev.switchboard.console.feed.RemoteFeed;
+import dev.switchboard.console.state.RoleViewModel;
+import dev.switchboard.console.ui.common.OperatorOnly;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
@@ -14,6 +16,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableView;
@@ -51,7 +55,7 @@ class RemoteConsoleUiTest {
     }
 
     @Test
-    void showsTheRemoteRoutersUsersAndTheServerRefusesAViewersDisconnect(FxRobot robot) {
+    void aViewerSeesTheRemoteRoutersUsersItsRoleAndOperatorActionsDisabledWithTheReason(FxRobot robot) {
         try (WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
             robot.clickOn("#tab-connections");
             @SuppressWarnings("unchecked")
@@ -60,12 +64,18 @@ class RemoteConsoleUiTest {
                     .until(() -> onFx(() -> tree.getRoot() != null && tree.getRoot().getChildren().size() == 1));
             TreeItem<Object> user = onFx(() -> tree.getRoot().getChildren().get(0));
             robot.interact(() -> tree.getSelectionModel().select(user));
-            robot.clickOn("#connections-disconnect");
-            Label result = onFx(() -> robot.lookup("#connections-action-result").queryAs(Label.class));
-            Awaitility.await().atMost(Duration.ofSeconds(5))
-                    .until(() -> onFx(() -> result.getText().contains("forbidden")));
+
+            Button disconnect = onFx(() -> robot.lookup("#connections-disconnect").queryAs(Button.class));
+            assertThat(onFx(disconnect::isDisabled)).as("a viewer's Disconnect").isTrue();
+            Node guard = onFx(() -> robot.lookup("#connections-disconnect-guard").query());
+            assertThat(onFx(() -> OperatorOnly.reason(guard).getText())).isEqualTo("Disconnecting "
+                    + RoleViewModel.VIEWER_REASON);
+            assertThat(onFx(() -> robot.lookup("#connections-inject").queryAs(Button.class).isDisabled())).isTrue();
+            assertThat(onFx(() -> robot.lookup("#status-feed").queryAs(Label.class).getText())).startsWith("connected")
+                    .endsWith("· viewer");
+            assertThat(onFx(() -> window.getScene().getWindow() instanceof Stage stage ? stage.getTitle() : ""))
+                    .endsWith("· viewer");
             alice.assertUsable();
-            assertThat(onFx(() -> robot.lookup("#status-feed").queryAs(Label.class).getText())).startsWith("connected");
         }
     }
 }

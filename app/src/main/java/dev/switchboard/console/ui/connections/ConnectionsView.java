@@ -2,10 +2,13 @@ package dev.switchboard.console.ui.connections;
 
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.ui.common.NodeChoice;
+import dev.switchboard.console.ui.common.OperatorOnly;
 import dev.switchboard.console.ui.common.Tables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
@@ -31,12 +34,16 @@ public final class ConnectionsView extends BorderPane {
     private final Button disconnect = new Button("Disconnect");
     private final Button inject = new Button("Inject as…");
 
+    private final ObservableBooleanValue operator;
+
     /**
      * @param injectAs opens the inject panel as a user (the selected row's)
+     * @param operator whether this console may take operator actions (disconnect, inject as a user)
      */
-    public ConnectionsView(ConnectionsViewModel model, Consumer<String> injectAs) {
+    public ConnectionsView(ConnectionsViewModel model, Consumer<String> injectAs, ObservableBooleanValue operator) {
         this.model = model;
         this.injectAs = injectAs;
+        this.operator = operator;
         createView();
         initListeners();
         rebuild();
@@ -60,8 +67,10 @@ public final class ConnectionsView extends BorderPane {
         disconnect.setId("connections-disconnect");
         inject.setId("connections-inject");
         actionResult.setId("connections-action-result");
-        HBox bar = new HBox(8, filter, NodeChoice.of(model.nodeFilter(), "connections-node-filter"), disconnect, inject,
-                summary, actionResult);
+        BooleanBinding nothingSelected = tree.getSelectionModel().selectedItemProperty().isNull();
+        HBox bar = new HBox(8, filter, NodeChoice.of(model.nodeFilter(), "connections-node-filter"),
+                OperatorOnly.guard(disconnect, operator, nothingSelected, "Disconnecting"),
+                OperatorOnly.guard(inject, operator, nothingSelected, "Sending as another user"), summary, actionResult);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);
@@ -73,7 +82,6 @@ public final class ConnectionsView extends BorderPane {
         actionResult.textProperty().bind(model.actionResultProperty());
         model.users().addListener((ListChangeListener<ConnectionsViewModel.UserConnections>) change -> rebuild());
         disconnect.setOnAction(event -> model.disconnect(selectedRow()));
-        inject.disableProperty().bind(tree.getSelectionModel().selectedItemProperty().isNull());
         inject.setOnAction(event -> {
             ConnectionRow row = selectedRow();
             if (row != null) {

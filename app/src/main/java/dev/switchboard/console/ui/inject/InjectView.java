@@ -6,9 +6,11 @@ import dev.switchboard.console.inject.MessageTemplate;
 import dev.switchboard.console.inject.ReceivedFrame;
 import dev.switchboard.console.inject.SentMessage;
 import dev.switchboard.console.inject.TemplateLibrary;
+import dev.switchboard.console.ui.common.OperatorOnly;
 import dev.switchboard.console.ui.common.Tables;
 import dev.switchboard.console.ui.common.TimeOfDay;
 import java.util.List;
+import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.transformation.FilteredList;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
@@ -60,8 +62,15 @@ public final class InjectView extends BorderPane {
     private final Label receivedSummary = new Label();
     private final TextArea detail = new TextArea();
 
-    public InjectView(InjectViewModel model) {
+    private final ObservableBooleanValue operator;
+
+    /**
+     * @param operator whether this console may send as another user (a remote router asks for the
+     *                 operator role; a viewer's Send is disabled, with the reason)
+     */
+    public InjectView(InjectViewModel model, ObservableBooleanValue operator) {
         this.model = model;
+        this.operator = operator;
         this.shown = new FilteredList<>(model.received());
         createView();
         initListeners();
@@ -112,7 +121,8 @@ public final class InjectView extends BorderPane {
         saveTemplate.setId("inject-save-template");
         note.setId("inject-note");
         note.getStyleClass().add("inject-note");
-        HBox actions = new HBox(8, send, format, saveTemplate);
+        HBox actions = new HBox(8, OperatorOnly.guard(send, operator, model.sendableProperty().not(),
+                "Sending as another user"), format, saveTemplate);
         actions.setAlignment(Pos.CENTER_LEFT);
         history.setId("inject-history");
         history.setItems(model.history());
@@ -120,7 +130,8 @@ public final class InjectView extends BorderPane {
         history.setPrefHeight(180);
         resend.setId("inject-resend");
         edit.setId("inject-edit");
-        HBox historyActions = new HBox(8, new Label("Sent"), resend, edit);
+        HBox historyActions = new HBox(8, new Label("Sent"), OperatorOnly.guard(resend, operator,
+                history.getSelectionModel().selectedItemProperty().isNull(), "Sending as another user"), edit);
         historyActions.setAlignment(Pos.CENTER_LEFT);
         VBox left = new VBox(6, editor, validation, actions, note, historyActions, history);
         left.setPadding(new Insets(0, 4, 8, 8));
@@ -164,7 +175,6 @@ public final class InjectView extends BorderPane {
         validation.textProperty().bind(model.verdictProperty());
         model.sendableProperty().addListener((observable, before, sendable) -> styleValidation());
         styleValidation();
-        send.disableProperty().bind(model.sendableProperty().not());
         send.setOnAction(event -> model.send());
         format.disableProperty().bind(model.sendableProperty().not());
         format.setOnAction(event -> model.format());
@@ -180,7 +190,6 @@ public final class InjectView extends BorderPane {
         received.getSelectionModel().selectedItemProperty().addListener((observable, before, frame) ->
                 detail.setText(frame == null ? "" : pretty(frame.text())));
         closeConnection.setOnAction(event -> model.closeConnection());
-        resend.disableProperty().bind(history.getSelectionModel().selectedItemProperty().isNull());
         edit.disableProperty().bind(history.getSelectionModel().selectedItemProperty().isNull());
         resend.setOnAction(event -> model.resend(history.getSelectionModel().getSelectedItem()));
         edit.setOnAction(event -> model.edit(history.getSelectionModel().getSelectedItem()));
