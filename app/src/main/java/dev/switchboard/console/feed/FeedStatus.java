@@ -8,9 +8,10 @@ import java.util.Objects;
  *
  * @param state  connected, reconnecting or lost
  * @param since  when it entered that state
- * @param detail a human line (the URL, the last error)
+ * @param detail  a human line (the URL, the last error)
+ * @param retryAt when the next reconnect attempt is due, or null (connected, or not retrying)
  */
-public record FeedStatus(State state, Instant since, String detail) {
+public record FeedStatus(State state, Instant since, String detail, Instant retryAt) {
 
     /** The feed's connection states. */
     public enum State { CONNECTED, RECONNECTING, LOST }
@@ -22,6 +23,11 @@ public record FeedStatus(State state, Instant since, String detail) {
 
     /** Connected from now on, with {@code detail} saying to what. */
     public static FeedStatus connectedNow(String detail) {
-        return new FeedStatus(State.CONNECTED, Instant.now(), detail);
+        return new FeedStatus(State.CONNECTED, Instant.now(), detail, null);
+    }
+
+    /** A status without a scheduled retry. */
+    public FeedStatus(State state, Instant since, String detail) {
+        this(state, since, detail, null);
     }
 }

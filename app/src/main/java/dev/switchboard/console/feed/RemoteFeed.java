@@ -108,7 +108,7 @@ public final class RemoteFeed implements ConsoleFeed {
         }
         FeedStatus.State state = Duration.between(lostAt, now).compareTo(LOST_AFTER) >= 0
                 ? FeedStatus.State.LOST : FeedStatus.State.RECONNECTING;
-        status.accept(new FeedStatus(state, lostAt, why));
+        status.accept(new FeedStatus(state, lostAt, why, connection.nextRetryAt()));
     }
 
     private void failPending() {

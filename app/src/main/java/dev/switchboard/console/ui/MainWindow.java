@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 import javafx.animation.KeyFrame;
@@ -63,6 +64,8 @@ public final class MainWindow extends BorderPane {
     private final TabPane tabs = new TabPane();
     private final StatusBar statusBar = new StatusBar();
     private final Label feedState = new Label();
+    private final Label outage = new Label();
+    private OverviewView overview;
     private final Timeline tick;
     private final Timeline refresh;
     private boolean dark = true;
@@ -85,6 +88,7 @@ public final class MainWindow extends BorderPane {
         this.simulate = new SimulateViewModel(feed, ScenarioCatalog.find(Path.of("")), System::nanoTime, System::getenv);
         this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> {
             state.applyPending();
+            showOutage();
             inject.tick();
             simulate.tick();
         }));
@@ -100,7 +104,8 @@ public final class MainWindow extends BorderPane {
         setId("main-window");
         tabs.setId("views");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tab("Overview", "tab-overview", new OverviewView(models.overview()));
+        overview = new OverviewView(models.overview());
+        tab("Overview", "tab-overview", overview);
         tab("Connections", "tab-connections", new ConnectionsView(models.connections(), this::injectAs,
                 models.role().operatorBinding()));
         tab("Message types", "tab-types", new TypesView(models.types()));
@@ -114,6 +119,12 @@ public final class MainWindow extends BorderPane {
         statusBar.setText(feed.source());
         feedState.setId("status-feed");
         statusBar.getRightItems().add(feedState);
+        outage.setId("outage-banner");
+        outage.getStyleClass().add("outage-banner");
+        outage.setMaxWidth(Double.MAX_VALUE);
+        outage.setVisible(false);
+        outage.setManaged(false);
+        setTop(outage);
         setCenter(tabs);
         setBottom(statusBar);
         getStyleClass().add("dark");
@@ -150,6 +161,31 @@ public final class MainWindow extends BorderPane {
     public StringExpression title() {
         return Bindings.createStringBinding(() -> feed.source() + (models.role().roleProperty().get().isEmpty() ? ""
                 : " · " + models.role().roleProperty().get()), models.role().roleProperty());
+    }
+
+    /**
+     * While the feed is lost: a banner across the window (since when, when the next attempt comes,
+     * what went wrong in words) and the overview's figures marked stale. Redrawn at the tick, for the
+     * countdown; one label, so it costs nothing.
+     */
+    private void showOutage() {
+        FeedStatus status = state.statusProperty().get();
+        boolean lost = status != null && status.state() != FeedStatus.State.CONNECTED;
+        if (lost) {
+            Instant now = Instant.now();
+            long seconds = java.time.Duration.between(status.since(), now).toSeconds();
+            String retry = status.retryAt() == null ? "retrying"
+                    : "retrying in " + Math.max(0, java.time.Duration.between(now, status.retryAt()).toSeconds() + 1)
+                            + " s";
+            outage.setText("No feed from the router since " + TIME.format(status.since()) + " (" + seconds + " s) · "
+                    + retry + (status.detail() == null ? "" : " · " + status.detail())
+                    + " · the figures shown are from before");
+        }
+        if (outage.isVisible() != lost) {
+            outage.setVisible(lost);
+            outage.setManaged(lost);
+            overview.setStale(lost);
+        }
     }
 
     private void showStatus() {

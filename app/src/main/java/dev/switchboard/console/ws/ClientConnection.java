@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -89,6 +90,11 @@ public final class ClientConnection {
 
     private enum Ending { NONE, CLOSE, ABORT }
 
+    /** When the next reconnect attempt is due, or null when none is scheduled. */
+    public Instant nextRetryAt() {
+        return nextRetryAt;
+    }
+
     private final HttpClient client;
     private final Duration connectTimeout;
     private final int maxQueuedSends;
@@ -106,6 +112,8 @@ public final class ClientConnection {
     private volatile WebSocket socket;
     private volatile SerialSender sender;
     private volatile Future<?> retry;
+    /** When the next reconnect attempt is due, or null when none is (not down, or no reconnecting). */
+    private volatile Instant nextRetryAt;
     private volatile boolean connecting;
     /** Why it is down, for the sends made meanwhile. */
     private volatile Throwable downBecause = closed();
@@ -268,9 +276,13 @@ public final class ClientConnection {
         if (ending.get() != Ending.NONE) {
             closeSent.complete(null);
         }
+        boolean retrying = retryScheduler != null && !isEnded() && target != null && retryWhen.test(down);
+        long delay = retrying
+                ? Math.min(lastRetry.toMillis(), firstRetry.toMillis() << Math.min(attempts.getAndIncrement(), 20)) : 0;
+        // known before the listener hears of the loss, so it can say when the next attempt comes
+        nextRetryAt = retrying ? Instant.now().plusMillis(delay) : null;
         callListener(() -> listener.onDown(down));
-        if (retryScheduler != null && !isEnded() && target != null && retryWhen.test(down)) {
-            long delay = Math.min(lastRetry.toMillis(), firstRetry.toMillis() << Math.min(attempts.getAndIncrement(), 20));
+        if (retrying) {
             try {
                 retry = retryScheduler.schedule(() -> reconnect(down), delay, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException stopped) {
@@ -283,6 +295,7 @@ public final class ClientConnection {
         if (isEnded() || !retryWhen.test(after)) {
             return;
         }
+        nextRetryAt = null;
         callListener(listener::onReconnect);
         try {
             connect(target);

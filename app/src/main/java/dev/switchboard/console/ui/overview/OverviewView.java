@@ -29,6 +29,7 @@ public final class OverviewView extends BorderPane {
     private final OverviewViewModel model;
     private final FlowPane grid = new FlowPane(12, 12);
     private final Label clusterSummary = new Label();
+    private final Label staleNote = new Label("stale: the feed is lost; these are the last figures it sent");
     private final TableView<NodeRow> nodes = new TableView<>();
     private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
     private XYChart.Series<Number, Number> rate;
@@ -67,13 +68,31 @@ public final class OverviewView extends BorderPane {
         legend.setId("overview-legend");
         legend.setWrapText(true);
         legend.setPadding(new Insets(0, 12, 8, 12));
-        setTop(new VBox(grid, legend, cluster));
+        staleNote.setId("overview-stale");
+        staleNote.getStyleClass().add("stale-note");
+        staleNote.setPadding(new Insets(0, 12, 0, 12));
+        staleNote.setVisible(false);
+        staleNote.setManaged(false);
+        setTop(new VBox(staleNote, grid, legend, cluster));
         timeAxis.setForceZeroInRange(false);
         LineChart<Number, Number> chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis,
                 new NumberAxis());
         rate = SlidingWindowChart.addSeries(chart, "messages/s");
         p99 = SlidingWindowChart.addSeries(chart, "reply p99 (ms)");
         setCenter(chart);
+    }
+
+    /** Marks the figures stale (greyed, with a note) while the feed is lost, or current again. */
+    public void setStale(boolean stale) {
+        if (stale) {
+            if (!grid.getStyleClass().contains("stale")) {
+                grid.getStyleClass().add("stale");
+            }
+        } else {
+            grid.getStyleClass().remove("stale");
+        }
+        staleNote.setVisible(stale);
+        staleNote.setManaged(stale);
     }
 
     private void initListeners() {
