@@ -109,7 +109,8 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
     private final LongAdder stopsForwarded = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder unconfirmed = new LongAdder();
-    private final Forwarder forwarder = new Forwarder(this::publish, undelivered::increment);
+    /** Started last in the constructor: nothing that can still fail may leave its thread behind. */
+    private final Forwarder forwarder;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscriber;
     private volatile StatefulRedisConnection<String, byte[]> bucketConnection;
@@ -168,6 +169,7 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             }
         });
         members.put(self.nodeId(), describeSelf(clock.millis()));
+        this.forwarder = new Forwarder(this::publish, undelivered::increment);
     }
 
     /** Starts heartbeating; connects to Redis in the background (and keeps trying while it is down). */
