@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +61,8 @@ public final class ClusterFeed implements ConsoleFeed {
     private volatile boolean closed;
     private Instant noneUpSince;
     private FeedSink sink;
+    /** The token remote feeds use, when they are remote ({@link #attach}); null otherwise. */
+    private AtomicReference<String> tokens;
 
     /**
      * @param seed   the monitor endpoint attached to, {@code ws://host:port/monitor}
@@ -78,7 +81,23 @@ public final class ClusterFeed implements ConsoleFeed {
     /** Attaches to the router or cluster node at {@code monitorUri} with a viewer or operator token. */
     public static ClusterFeed attach(URI monitorUri, String token) {
         Objects.requireNonNull(token, "token must not be null");
-        return new ClusterFeed(monitorUri, uri -> new RemoteFeed(uri, token), "remote " + monitorUri, null);
+        // the token a node's feed opens with: the latest one given, for members found later too
+        AtomicReference<String> current = new AtomicReference<>(token);
+        ClusterFeed feed = new ClusterFeed(monitorUri, uri -> new RemoteFeed(uri, current.get()), "remote " + monitorUri,
+                null);
+        feed.tokens = current;
+        return feed;
+    }
+
+    @Override
+    public boolean useToken(String token) {
+        if (tokens == null) {
+            return false;
+        }
+        tokens.set(Objects.requireNonNull(token, "token must not be null"));
+        seedFeed.useToken(token);
+        feeds.values().stream().filter(feed -> feed != seedFeed).forEach(feed -> feed.useToken(token));
+        return true;
     }
 
     @Override

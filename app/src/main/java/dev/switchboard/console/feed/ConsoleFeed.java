@@ -39,6 +39,16 @@ public interface ConsoleFeed extends AutoCloseable {
         start(frame -> sink.frame(NodeFrame.alone(frame)), sink::status);
     }
 
+    /**
+     * Goes on with another token, after the router refused the one it had (a remote feed; the
+     * others have none).
+     *
+     * @return whether the feed takes tokens
+     */
+    default boolean useToken(String token) {
+        return false;
+    }
+
     /** Sends a monitor command (see {@code protocol.md}); completes with its result or error document. */
     CompletionStage<ObjectNode> command(JsonNode command);
 

@@ -6,15 +6,18 @@ import java.util.Objects;
 /**
  * The feed's connection state.
  *
- * @param state  connected, reconnecting or lost
+ * @param state  connected, reconnecting, lost, or refused (the token)
  * @param since  when it entered that state
  * @param detail  a human line (the URL, the last error)
  * @param retryAt when the next reconnect attempt is due, or null (connected, or not retrying)
  */
 public record FeedStatus(State state, Instant since, String detail, Instant retryAt) {
 
-    /** The feed's connection states. */
-    public enum State { CONNECTED, RECONNECTING, LOST }
+    /**
+     * The feed's connection states: {@code REFUSED} when the router refused the token (401 or 403),
+     * which no retry mends; the console asks for another token then.
+     */
+    public enum State { CONNECTED, RECONNECTING, LOST, REFUSED }
 
     public FeedStatus {
         Objects.requireNonNull(state, "state must not be null");

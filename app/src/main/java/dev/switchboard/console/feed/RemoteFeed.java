@@ -36,7 +36,7 @@ public final class RemoteFeed implements ConsoleFeed {
     private static final int MAX_QUEUED_COMMANDS = 1_000;
 
     private final URI uri;
-    private final String token;
+    private volatile String token;
     private final HttpClient client = HttpClient.newHttpClient();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "console-remote-feed");
@@ -193,12 +193,21 @@ public final class RemoteFeed implements ConsoleFeed {
             }
             int refused = refusedToken(down);
             if (refused != 0) {
-                status.accept(new FeedStatus(FeedStatus.State.LOST, Instant.now(),
+                status.accept(new FeedStatus(FeedStatus.State.REFUSED, Instant.now(),
                         "the router refused the token (HTTP " + refused + ")"));
             } else {
                 disconnected(why(down));
             }
         }
+    }
+
+    @Override
+    public boolean useToken(String newToken) {
+        token = Objects.requireNonNull(newToken, "token must not be null");
+        if (!closed) {
+            scheduler.execute(() -> connection.open(new ClientConnection.Target(uri, newToken)));
+        }
+        return true;
     }
 
     @Override

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import javafx.animation.KeyFrame;
 import javafx.application.Platform;
@@ -35,6 +36,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
+import javafx.scene.control.TextInputDialog;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
@@ -66,6 +68,7 @@ public final class MainWindow extends BorderPane {
     private final Label feedState = new Label();
     private final Label outage = new Label();
     private OverviewView overview;
+    private boolean askingForToken;
     private final Timeline tick;
     private final Timeline refresh;
     private boolean dark = true;
@@ -171,7 +174,11 @@ public final class MainWindow extends BorderPane {
     private void showOutage() {
         FeedStatus status = state.statusProperty().get();
         boolean lost = status != null && status.state() != FeedStatus.State.CONNECTED;
-        if (lost) {
+        if (lost && status.state() == FeedStatus.State.REFUSED) {
+            outage.setText((status.detail() == null ? "The router refused the token" : status.detail()) + " at "
+                    + TIME.format(status.since()) + " · no feed until a token it accepts is given"
+                    + " · the figures shown are from before");
+        } else if (lost) {
             Instant now = Instant.now();
             long seconds = java.time.Duration.between(status.since(), now).toSeconds();
             String retry = status.retryAt() == null ? "retrying"
@@ -188,13 +195,35 @@ public final class MainWindow extends BorderPane {
         }
     }
 
+    /**
+     * The router refused the token (expired, another secret, not a monitor role): asks for another
+     * one instead of leaving the views on their last figures. Cancel leaves the console offline.
+     */
+    private void askForToken(String why) {
+        TextInputDialog dialog = new TextInputDialog();
+        dialog.setTitle("Token refused");
+        dialog.setHeaderText((why == null ? "The router refused the token" : why)
+                + ". Paste a token with role viewer or operator:");
+        dialog.getEditor().setId("token-dialog-field");
+        dialog.getDialogPane().setId("token-dialog");
+        Optional<String> token = dialog.showAndWait().map(String::trim).filter(text -> !text.isEmpty());
+        askingForToken = false;
+        token.ifPresent(feed::useToken);
+    }
+
     private void showStatus() {
         FeedStatus status = state.statusProperty().get();
         String text = status == null ? "starting" : switch (status.state()) {
             case CONNECTED -> "connected";
             case RECONNECTING -> "reconnecting since " + TIME.format(status.since());
             case LOST -> "lost since " + TIME.format(status.since());
+            case REFUSED -> "token refused at " + TIME.format(status.since());
         };
+        if (status != null && status.state() == FeedStatus.State.REFUSED && !askingForToken) {
+            askingForToken = true;
+            // not inside the tick's pulse: a modal dialog may not wait there
+            Platform.runLater(() -> askForToken(status.detail()));
+        }
         String role = models.role().roleProperty().get();
         feedState.setText(text + " · " + state.updatesPerSecondProperty().get() + " updates/s"
                 + (role.isEmpty() ? "" : " · " + role));

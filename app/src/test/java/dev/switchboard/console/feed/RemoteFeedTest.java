@@ -98,14 +98,18 @@ class RemoteFeedTest {
     }
 
     @Test
-    void aRefusedTokenIsReportedAsLost() {
+    void aRefusedTokenIsReportedAsSuchAndAnotherTokenConnects() {
         Router router = router(0);
         ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
         try (RemoteFeed feed = new RemoteFeed(monitor(router), TOKENS.mint("alice", Role.USER, Duration.ofMinutes(5)))) {
             feed.start(state::offer, state::offerStatus);
             awaitState(state, () -> state.statusProperty().get() != null
-                    && state.statusProperty().get().state() == FeedStatus.State.LOST);
+                    && state.statusProperty().get().state() == FeedStatus.State.REFUSED);
             assertThat(state.statusProperty().get().detail()).contains("403");
+
+            assertThat(feed.useToken(TOKENS.mint("oncall", Role.VIEWER, Duration.ofMinutes(5)))).isTrue();
+
+            awaitState(state, () -> state.statusProperty().get().state() == FeedStatus.State.CONNECTED);
         } finally {
             router.stop();
         }
