@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.console.ConsoleApp;
 import dev.switchboard.console.feed.RemoteFeed;
+import dev.switchboard.console.ui.overview.OverviewView;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javafx.scene.chart.LineChart;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.awaitility.Awaitility;
@@ -65,9 +67,17 @@ class OutageBannerUiTest {
         assertThat(onFx(stale::isVisible)).isTrue();
         assertThat(onFx(() -> robot.lookup("#overview-stale").query().getParent().lookup(".stale"))).isNotNull();
 
+        // an outage longer than the chart's gap: its lines must break
+        long lostAt = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - lostAt
+                > Duration.ofSeconds((long) OverviewView.GAP_SECONDS + 2).toNanos());
         router = TestRouters.start(config -> config.port(port).httpPort(-1).jwtSecret(SECRET));
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !onFx(banner::isVisible));
         assertThat(onFx(stale::isVisible)).isFalse();
+        @SuppressWarnings("unchecked")
+        LineChart<Number, Number> chart = onFx(() -> robot.lookup("#overview-chart").queryAs(LineChart.class));
+        // a pair of lines before the outage and a pair after it: the gap stays visible
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> chart.getData().size()) >= 4);
     }
 }

@@ -11,6 +11,7 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
@@ -18,6 +19,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 
 /**
@@ -32,8 +34,9 @@ public final class OverviewView extends BorderPane {
     private final Label staleNote = new Label("stale: the feed is lost; these are the last figures it sent");
     private final TableView<NodeRow> nodes = new TableView<>();
     private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
-    private XYChart.Series<Number, Number> rate;
-    private XYChart.Series<Number, Number> p99;
+    /** Samples further apart than this had no feed between them: the lines break there. */
+    public static final double GAP_SECONDS = 3;
+    private LineChart<Number, Number> chart;
 
     public OverviewView(OverviewViewModel model) {
         this.model = model;
@@ -75,11 +78,20 @@ public final class OverviewView extends BorderPane {
         staleNote.setManaged(false);
         setTop(new VBox(staleNote, grid, legend, cluster));
         timeAxis.setForceZeroInRange(false);
-        LineChart<Number, Number> chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis,
-                new NumberAxis());
-        rate = SlidingWindowChart.addSeries(chart, "messages/s");
-        p99 = SlidingWindowChart.addSeries(chart, "reply p99 (ms)");
+        chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis, new NumberAxis());
+        // one pair of series per stretch with a feed, so an outage is a gap and not a line across it;
+        // the legend is ours, as the chart's would list every stretch
+        chart.setLegendVisible(false);
+        Label rateKey = new Label("— messages/s");
+        rateKey.getStyleClass().add("key-rate");
+        Label p99Key = new Label("— reply p99 (ms)");
+        p99Key.getStyleClass().add("key-p99");
+        Label gapKey = new Label("a break in the lines: no feed then");
+        HBox keys = new HBox(16, rateKey, p99Key, gapKey);
+        keys.setAlignment(Pos.CENTER);
+        keys.setPadding(new Insets(0, 0, 8, 0));
         setCenter(chart);
+        setBottom(keys);
     }
 
     /** Marks the figures stale (greyed, with a note) while the feed is lost, or current again. */
@@ -108,15 +120,42 @@ public final class OverviewView extends BorderPane {
         });
     }
 
-    /** Rebuilds both series with one setAll each (the window is bounded, so is the work). */
+    /**
+     * Rebuilds the series, one pair per stretch of samples with a feed, in one setAll (the window is
+     * bounded, so is the work).
+     */
     private void redrawChart() {
-        List<XYChart.Data<Number, Number>> rates = new ArrayList<>();
-        List<XYChart.Data<Number, Number>> latencies = new ArrayList<>();
-        for (Sample sample : model.samples()) {
-            rates.add(new XYChart.Data<>(sample.atSeconds(), sample.messagesPerSecond()));
-            latencies.add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms()));
+        List<XYChart.Series<Number, Number>> all = new ArrayList<>();
+        for (List<Sample> stretch : stretches(model.samples(), GAP_SECONDS)) {
+            XYChart.Series<Number, Number> rates = new XYChart.Series<>();
+            XYChart.Series<Number, Number> latencies = new XYChart.Series<>();
+            for (Sample sample : stretch) {
+                rates.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.messagesPerSecond()));
+                latencies.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms()));
+            }
+            all.add(rates);
+            all.add(latencies);
         }
-        rate.getData().setAll(rates);
-        p99.getData().setAll(latencies);
+        chart.getData().setAll(all);
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).getNode().getStyleClass().add(i % 2 == 0 ? "series-rate" : "series-p99");
+        }
+    }
+
+    /** The samples cut where two in a row are more than {@code gapSeconds} apart. */
+    static List<List<Sample>> stretches(List<Sample> samples, double gapSeconds) {
+        List<List<Sample>> stretches = new ArrayList<>();
+        List<Sample> current = new ArrayList<>();
+        for (Sample sample : samples) {
+            if (!current.isEmpty() && sample.atSeconds() - current.get(current.size() - 1).atSeconds() > gapSeconds) {
+                stretches.add(current);
+                current = new ArrayList<>();
+            }
+            current.add(sample);
+        }
+        if (!current.isEmpty()) {
+            stretches.add(current);
+        }
+        return stretches;
     }
 }
