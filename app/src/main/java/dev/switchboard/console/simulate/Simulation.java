@@ -41,6 +41,8 @@ public final class Simulation implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, daemon("sim-scheduler"));
     private final HttpClient client = HttpClient.newBuilder().executor(io).build();
     private final List<VirtualUser> users = new ArrayList<>();
+    /** The users' clean closes, once the simulation finished. */
+    private volatile CompletableFuture<Void> closing = CompletableFuture.completedFuture(null);
     private final CompletableFuture<SimReport> report = new CompletableFuture<>();
     private final AtomicInteger usersSending = new AtomicInteger();
     private volatile Phase phase = Phase.CONNECTING;
@@ -197,7 +199,7 @@ public final class Simulation implements AutoCloseable {
     private void finish() {
         long endNanos = System.nanoTime();
         users.forEach(VirtualUser::finish);
-        users.forEach(VirtualUser::close);
+        closing = CompletableFuture.allOf(users.stream().map(VirtualUser::close).toArray(CompletableFuture[]::new));
         phase = Phase.DONE;
         try {
             report.complete(SimReport.of(this, startedAt, Duration.ofNanos(endNanos - startNanos),
@@ -205,7 +207,8 @@ public final class Simulation implements AutoCloseable {
         } catch (RuntimeException e) {
             report.completeExceptionally(e);
         }
-        scheduler.schedule(this::shutdown, 2, TimeUnit.SECONDS);
+        // the threads go once every connection said goodbye (a clean close), not before
+        closing.whenComplete((done, failure) -> shutdown());
     }
 
     private void sweep() {
@@ -277,6 +280,15 @@ public final class Simulation implements AutoCloseable {
         }
         if (!report.isDone()) {
             finish();
+        }
+        try {
+            // the clean closes started by finish() take at most about 2 s: let them end before the
+            // client's threads go, or the router sees dropped connections (1006)
+            closing.get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // shut down anyway
         }
         shutdown();
     }

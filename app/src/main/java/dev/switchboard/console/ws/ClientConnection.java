@@ -107,6 +107,8 @@ public final class ClientConnection {
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicReference<Ending> ending = new AtomicReference<>(Ending.NONE);
     private final CompletableFuture<Void> closeSent = new CompletableFuture<>();
+    /** Completes when the connection is down for good (closed or aborted by us, and the peer's answer came). */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private volatile Target target;
     private volatile WebSocket socket;
@@ -235,7 +237,22 @@ public final class ClientConnection {
             if (current != null) {
                 current.abort();
             }
+            ended.complete(null);
         }
+    }
+
+    /**
+     * Closes with 1000 and waits for the peer's close before letting the socket go, so the peer sees
+     * a clean close and not a dropped connection (1006); aborts when no answer came within
+     * {@code patience}. Completes once the connection is gone either way.
+     */
+    public CompletableFuture<Void> closeCleanly(String reason, Duration patience) {
+        close(reason);
+        return ended.copy().orTimeout(patience.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((done, late) -> {
+                    abort();
+                    return null;
+                });
     }
 
     private void stopRetrying() {
@@ -275,6 +292,7 @@ public final class ClientConnection {
         firstOpen.completeExceptionally(downBecause);
         if (ending.get() != Ending.NONE) {
             closeSent.complete(null);
+            ended.complete(null);
         }
         boolean retrying = retryScheduler != null && !isEnded() && target != null && retryWhen.test(down);
         long delay = retrying

@@ -81,6 +81,11 @@ class SimulationAcrossRoutersTest {
         assertThat(nodeA.stats().byType()).containsKey("ping");
         assertThat(nodeB.stats().byType()).containsKey("ping");
         assertThat(report.table()).contains("connections by url", nodeA.clientUri() + "  opened 4  failed 0");
+        // the users say goodbye: every connection ends with a clean 1000 on the router's side, none with 1006
+        for (var node : List.of(nodeA, nodeB)) {
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> node.transportStats().closes(1000) == 4);
+            assertThat(node.transportStats().closes(1006)).as("connections dropped without a close").isZero();
+        }
     }
 
     @Test
