@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeItem;
@@ -104,6 +107,12 @@ class ClusterConsoleUiTest {
             TreeItem<ConnectionRow> bobsConnection = onFx(() -> tree.getRoot().getChildren().get(0).getChildren().get(0));
             robot.interact(() -> tree.getSelectionModel().select(bobsConnection));
             robot.clickOn("#connections-disconnect");
+            // disconnecting real users is confirmed first
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> onFx(() -> robot.lookup("#disconnect-confirm").tryQuery().isPresent()));
+            DialogPane confirm = onFx(() -> robot.lookup("#disconnect-confirm").queryAs(DialogPane.class));
+            assertThat(onFx(confirm::getHeaderText)).contains("bob");
+            robot.interact(() -> ((Button) confirm.lookupButton(ButtonType.OK)).fire());
             Label result = onFx(() -> robot.lookup("#connections-action-result").queryAs(Label.class));
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(result::getText).equals("disconnected 1"));
             robot.interact(() -> nodeFilter.setValue("All nodes"));

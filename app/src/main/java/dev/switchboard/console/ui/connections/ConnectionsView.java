@@ -11,7 +11,9 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.value.ObservableBooleanValue;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeItem;
@@ -81,13 +83,30 @@ public final class ConnectionsView extends BorderPane {
         summary.textProperty().bind(model.summaryProperty());
         actionResult.textProperty().bind(model.actionResultProperty());
         model.users().addListener((ListChangeListener<ConnectionsViewModel.UserConnections>) change -> rebuild());
-        disconnect.setOnAction(event -> model.disconnect(selectedRow()));
+        disconnect.setOnAction(event -> {
+            ConnectionRow row = selectedRow();
+            if (row != null && confirmed(row)) {
+                model.disconnect(row);
+            }
+        });
         inject.setOnAction(event -> {
             ConnectionRow row = selectedRow();
             if (row != null) {
                 injectAs.accept(row.userId());
             }
         });
+    }
+
+    /** Disconnecting cuts real users off: the operator says yes first. */
+    private static boolean confirmed(ConnectionRow row) {
+        boolean wholeUser = row.connectionId().isEmpty();
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, "Their client sees its connection closed (1000) and"
+                + " may reconnect; runs they started are cancelled.", ButtonType.OK, ButtonType.CANCEL);
+        alert.setTitle("Disconnect");
+        alert.setHeaderText(wholeUser ? "Disconnect every connection of " + row.userId() + "?"
+                : "Disconnect " + row.userId() + "'s connection " + row.connectionId() + "?");
+        alert.getDialogPane().setId("disconnect-confirm");
+        return alert.showAndWait().filter(ButtonType.OK::equals).isPresent();
     }
 
     private ConnectionRow selectedRow() {

@@ -8,6 +8,7 @@ import dev.switchboard.console.feed.NodeFrame;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.console.state.NodeFilter;
+import dev.switchboard.console.ui.common.TimeOfDay;
 import dev.switchboard.router.monitor.wire.CommandReply;
 import dev.switchboard.router.monitor.wire.ConnectionSummary;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
@@ -132,8 +133,8 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     static ConnectionRow row(ConnectionSummary connection, String node) {
         return new ConnectionRow(orEmpty(connection.connectionId()), orEmpty(connection.userId()),
                 orEmpty(connection.remoteAddress()), orEmpty(connection.threadId()),
-                connection.connectedAt() == null ? "" : connection.connectedAt().toString(),
-                connection.lastActivity() == null ? "" : connection.lastActivity().toString(),
+                connection.connectedAt() == null ? "" : TimeOfDay.format(connection.connectedAt()),
+                connection.lastActivity() == null ? "" : TimeOfDay.format(connection.lastActivity()),
                 connection.messagesIn(), connection.messagesOut(), node);
     }
 
