@@ -9,6 +9,16 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "switchboard-console", mixinStandardHelpOptions = true, versionProvider = ConsoleVersion.class,
         description = "Without a command: the console window. Headless commands:",
+        footer = {"",
+                "The window's options (--name=value):",
+                "  (none)                     run a router inside the console (--port=8765, --http-port=8766)",
+                "  --remote=ws://H:P/monitor  watch a remote router, or every node of its cluster; the token",
+                "                             (role viewer or operator) from --token-file=PATH or",
+                "                             $SWITCHBOARD_TOKEN (--token=JWT works but shows in ps)",
+                "  --embedded-nodes=N --redis=redis://H:P",
+                "                             run N router nodes of one cluster inside the console",
+                "  --open=session.jsonl       look at a saved session, offline",
+                "Shortcuts: Ctrl+1..9 views, Ctrl+S save the session, Ctrl+O open one, Ctrl+T theme."},
         subcommands = {SimulateCommand.class, BenchCommand.class, AttackCommand.class, CommandLine.HelpCommand.class})
 public final class ConsoleCli implements Runnable {
 
