@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.protocol.Json;
+import java.math.BigInteger;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the inject editor's text is as a client frame: one JSON object with a {@code type} (or a
@@ -20,6 +23,8 @@ public record DraftCheck(String type, String problem) {
     /** The shared mapper, refusing anything after the one JSON value. */
     private static final ObjectMapper STRICT = Json.mapper().rebuild()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    /** A {@code message_id} whose value ends in digits: its prefix and the number. */
+    private static final Pattern MESSAGE_ID = Pattern.compile("(\"message_id\"\\s*:\\s*\")([^\"\\\\]*?)(\\d+)(\")");
 
     /** Whether the text can be sent. */
     public boolean sendable() {
@@ -60,6 +65,24 @@ public record DraftCheck(String type, String problem) {
     }
 
     /** Pretty-prints a sendable text; returns it unchanged otherwise. */
+    /**
+     * The draft with its {@code message_id}'s trailing number one higher ({@code "m-7"} becomes
+     * {@code "m-8"}), so sending again does not repeat an id; the text is unchanged otherwise (and
+     * when the id has no trailing number).
+     */
+    public static String nextMessageId(String text) {
+        Matcher id = MESSAGE_ID.matcher(text);
+        if (!id.find()) {
+            return text;
+        }
+        String digits = id.group(3);
+        String next = new BigInteger(digits).add(BigInteger.ONE).toString();
+        while (next.length() < digits.length()) {
+            next = "0" + next; // m-009 becomes m-010
+        }
+        return text.substring(0, id.start(3)) + next + text.substring(id.end(3));
+    }
+
     public static String format(String text) {
         if (!of(text).sendable()) {
             return text;

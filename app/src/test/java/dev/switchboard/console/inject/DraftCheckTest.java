@@ -49,4 +49,15 @@ class DraftCheckTest {
         assertThat(DraftCheck.format("{\"type\":\"ping\"}")).isEqualTo("{\n  \"type\" : \"ping\"\n}");
         assertThat(DraftCheck.format("{oops")).isEqualTo("{oops");
     }
+
+    @Test
+    void theNextDraftCarriesTheNextMessageIdAndNothingElseChanges() {
+        assertThat(DraftCheck.nextMessageId("{\"type\":\"ping\", \"message_id\": \"m-7\"}"))
+                .isEqualTo("{\"type\":\"ping\", \"message_id\": \"m-8\"}");
+        assertThat(DraftCheck.nextMessageId("{\"message_id\":\"run-009\",\"payload\":{\"n\":1}}"))
+                .isEqualTo("{\"message_id\":\"run-010\",\"payload\":{\"n\":1}}");
+        assertThat(DraftCheck.nextMessageId("{\"message_id\":\"m-99\"}")).isEqualTo("{\"message_id\":\"m-100\"}");
+        assertThat(DraftCheck.nextMessageId("{\"message_id\":\"abc\"}")).isEqualTo("{\"message_id\":\"abc\"}");
+        assertThat(DraftCheck.nextMessageId("{\"type\":\"ping\"}")).isEqualTo("{\"type\":\"ping\"}");
+    }
 }

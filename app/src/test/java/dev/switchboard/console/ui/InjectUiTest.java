@@ -77,6 +77,24 @@ class InjectUiTest extends EmbeddedConsoleTest {
     }
 
     @Test
+    void ctrlEnterSendsAndTheNextDraftCarriesTheNextMessageId(FxRobot robot) {
+        robot.clickOn("#tab-inject");
+        robot.clickOn("#inject-user").write("yan");
+        TextArea editor = onFx(() -> robot.lookup("#inject-editor").queryAs(TextArea.class));
+        robot.interact(() -> editor.setText("{\"type\":\"ping\",\"message_id\":\"k-1\"}"));
+        Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> !onFx(() -> robot.lookup("#inject-send").queryButton().isDisabled()));
+
+        robot.clickOn("#inject-editor").push(KeyCode.SHORTCUT, KeyCode.ENTER);
+
+        @SuppressWarnings("unchecked")
+        ListView<SentMessage> history = onFx(() -> robot.lookup("#inject-history").queryAs(ListView.class));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> history.getItems().size() == 1));
+        assertThat(onFx(() -> history.getItems().get(0).text())).contains("\"k-1\"");
+        assertThat(onFx(() -> editor.getText())).isEqualTo("{\"type\":\"ping\",\"message_id\":\"k-2\"}");
+    }
+
+    @Test
     void invalidJsonShowsAnErrorAndDisablesSend(FxRobot robot) {
         robot.clickOn("#tab-inject");
         robot.clickOn("#inject-user").write("zoe");

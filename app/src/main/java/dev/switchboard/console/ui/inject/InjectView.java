@@ -28,6 +28,8 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextInputDialog;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -176,6 +178,15 @@ public final class InjectView extends BorderPane {
         model.sendableProperty().addListener((observable, before, sendable) -> styleValidation());
         styleValidation();
         send.setOnAction(event -> model.send());
+        // Ctrl+Enter (Cmd+Enter) sends from the editor, as the button would
+        editor.addEventFilter(KeyEvent.KEY_PRESSED, key -> {
+            if (key.getCode() == KeyCode.ENTER && key.isShortcutDown()) {
+                key.consume();
+                if (!send.isDisabled()) {
+                    send.fire();
+                }
+            }
+        });
         format.disableProperty().bind(model.sendableProperty().not());
         format.setOnAction(event -> model.format());
         saveTemplate.disableProperty().bind(model.checkProperty().map(check -> !check.sendable()));

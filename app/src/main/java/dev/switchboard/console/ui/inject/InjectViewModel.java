@@ -146,6 +146,8 @@ public final class InjectViewModel {
     public void send() {
         if (sendable.get()) {
             injector.send(chosenUser(), draft.get().trim());
+            // the next send must not repeat the id: m-7 becomes m-8
+            draft.set(DraftCheck.nextMessageId(draft.get()));
         }
     }
 
