@@ -8,6 +8,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.ObservableList;
+import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeTableColumn;
@@ -28,6 +29,20 @@ public final class Tables {
         table.setItems(rows);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         return table;
+    }
+
+    /** As {@link #fill(TableView, String, ObservableList)}, saying {@code whenEmpty} while there are no rows. */
+    public static <T> TableView<T> fill(TableView<T> table, String id, ObservableList<T> rows, String whenEmpty) {
+        table.setPlaceholder(placeholder(whenEmpty));
+        return fill(table, id, rows);
+    }
+
+    /** What an empty table or tree says instead of JavaFX's "No content in table". */
+    public static Label placeholder(String text) {
+        Label label = new Label(text);
+        label.getStyleClass().add("table-placeholder");
+        label.setWrapText(true);
+        return label;
     }
 
     /** Adds a read-only text column showing {@code value} of each row. */

@@ -55,6 +55,7 @@ public final class ConnectionsView extends BorderPane {
         setId("connections");
         tree.setId("connections-tree");
         tree.setShowRoot(false);
+        tree.setPlaceholder(Tables.placeholder("No client is connected (or none matches the filter)."));
         tree.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         Tables.textColumn(tree, "User / connection", row -> row.connectionId().isEmpty() ? row.userId() : row.connectionId());
         NodeChoice.onlyInCluster(Tables.textColumn(tree, "Node", ConnectionRow::nodeId), model.nodeFilter());

@@ -31,7 +31,8 @@ public final class ErrorsView extends BorderPane {
 
     private void createView() {
         setId("errors");
-        Tables.fill(table, "errors-table", model.shown());
+        Tables.fill(table, "errors-table", model.shown(),
+                "No error sent to a client so far (or none matches the filter).");
         Tables.timeColumn(table, "Time", ErrorRow::at);
         Tables.textColumn(table, "User", ErrorRow::userId);
         Tables.textColumn(table, "Type", ErrorRow::type);

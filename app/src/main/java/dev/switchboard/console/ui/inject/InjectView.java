@@ -142,7 +142,8 @@ public final class InjectView extends BorderPane {
 
     /** Everything the injected connections received, and the selected frame whole. */
     private VBox receivedPane() {
-        Tables.fill(received, "inject-received", shown);
+        Tables.fill(received, "inject-received", shown,
+                "Send a message: every frame its connection receives appears here.");
         Tables.textColumn(received, "Time", frame -> TimeOfDay.format(frame.at()));
         Tables.textColumn(received, "User", ReceivedFrame::userId);
         Tables.textColumn(received, "Type", ReceivedFrame::type);

@@ -30,7 +30,8 @@ public final class LogView extends BorderPane {
 
     private void createView() {
         setId("log");
-        Tables.fill(table, "log-table", model.shownProperty().get());
+        Tables.fill(table, "log-table", model.shownProperty().get(),
+                "Nothing yet: every message in and event out appears here as it happens (or clear the filter).");
         Tables.timeColumn(table, "Time", LogRow::at);
         Tables.textColumn(table, "Dir", LogRow::direction);
         Tables.textColumn(table, "User", LogRow::userId);

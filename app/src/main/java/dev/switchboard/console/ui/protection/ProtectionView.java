@@ -36,7 +36,8 @@ public final class ProtectionView extends VBox {
         facts.addRow(0, new Label("Rate limits"), limits);
         facts.addRow(1, new Label("Queue"), queue);
         facts.addRow(2, new Label("Rollout"), rollout);
-        Tables.fill(breakers, "protection-breakers", model.breakers()).setPrefHeight(160);
+        Tables.fill(breakers, "protection-breakers", model.breakers(),
+                "No breaker yet: one appears per handler type and backend once it is used.").setPrefHeight(160);
         Tables.textColumn(breakers, "Breaker", ProtectionViewModel.BreakerRow::name);
         Tables.textColumn(breakers, "State", ProtectionViewModel.BreakerRow::state);
         Tables.fill(backends, "protection-backends", model.backends()).setPrefHeight(160);

@@ -41,7 +41,8 @@ public final class RunsView extends SplitPane {
 
     private void createView() {
         setId("runs");
-        Tables.fill(table, "runs-table", model.shown());
+        Tables.fill(table, "runs-table", model.shown(),
+                "No agent run yet: a user_message or start_agent starts one (try the Inject view).");
         Tables.propertyColumn(table, "User", RunRow::userIdProperty);
         NodeChoice.onlyInCluster(Tables.propertyColumn(table, "Node", RunRow::nodeIdProperty), model.nodeFilter());
         Tables.propertyColumn(table, "Thread", RunRow::threadIdProperty);

@@ -30,7 +30,8 @@ public final class TypesView extends SplitPane {
     private void createView() {
         setId("types");
         setOrientation(Orientation.VERTICAL);
-        Tables.fill(table, "types-table", model.types());
+        Tables.fill(table, "types-table", model.types(),
+                "No message yet: the types clients send appear here, with their counts and errors.");
         Tables.valueColumn(table, "Type", TypeRow::type);
         Tables.valueColumn(table, "Count", TypeRow::count);
         Tables.valueColumn(table, "Per second", TypeRow::rate);
