@@ -107,13 +107,13 @@ public final class MainWindow extends BorderPane {
         setId("main-window");
         tabs.setId("views");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        overview = new OverviewView(models.overview());
+        overview = new OverviewView(models.overview(), this::select);
         tab("Overview", "tab-overview", overview);
         tab("Connections", "tab-connections", new ConnectionsView(models.connections(), this::injectAs,
                 models.role().operatorBinding()));
         tab("Message types", "tab-types", new TypesView(models.types()));
         tab("Agent runs", "tab-runs", new RunsView(models.runs()));
-        tab("Handler errors", "tab-errors", new ErrorsView(models.errors()));
+        tab("Errors sent", "tab-errors", new ErrorsView(models.errors()));
         tab("Live log", "tab-log", new LogView(models.log()));
         tab("Protection", "tab-protection", new ProtectionView(models.protection()));
         tab("Inject", "tab-inject", new InjectView(inject, models.role().operatorBinding()));
@@ -142,6 +142,12 @@ public final class MainWindow extends BorderPane {
         tabs.getTabs().add(tab);
     }
 
+    /** Shows the view whose tab has {@code tabId}. */
+    private void select(String tabId) {
+        tabs.getTabs().stream().filter(tab -> tabId.equals(tab.getId())).findFirst()
+                .ifPresent(tab -> tabs.getSelectionModel().select(tab));
+    }
+
     /** The view models the feed drives (for tests). */
     public ConsoleViewModels models() {
         return models;
@@ -150,8 +156,7 @@ public final class MainWindow extends BorderPane {
     /** Opens the inject panel as {@code userId}. */
     private void injectAs(String userId) {
         inject.userProperty().set(userId);
-        tabs.getTabs().stream().filter(tab -> "tab-inject".equals(tab.getId())).findFirst()
-                .ifPresent(tab -> tabs.getSelectionModel().select(tab));
+        select("tab-inject");
     }
 
     private void initListeners() {

@@ -10,6 +10,7 @@ import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableView;
@@ -46,7 +47,17 @@ class ConsoleUiTest extends EmbeddedConsoleTest {
 
             bob.send(Map.of("type", "no_such_type", "message_id", "x"));
             bob.awaitReply("x");
-            robot.clickOn("#tab-errors");
+            // the overview's "Errors sent to clients" tile counts it and opens the view that lists it
+            robot.clickOn("#tab-overview");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() ->
+                    robot.lookup("#overview-errors-sent").queryAs(Label.class).getText().equals("1")));
+            assertThat(onFx(() -> robot.lookup("#overview-handler-exceptions").queryAs(Label.class).getText()))
+                    .isEqualTo("0");
+            assertThat(onFx(() -> robot.lookup("#errors-table").tryQuery().isPresent())).isFalse();
+            robot.clickOn("#overview-errors-sent");
+            // only the selected view is in the scene: its table is there now
+            Awaitility.await().atMost(Duration.ofSeconds(5))
+                    .until(() -> onFx(() -> robot.lookup("#errors-table").tryQuery().isPresent()));
             @SuppressWarnings("unchecked")
             TableView<ErrorRow> errors = onFx(() -> robot.lookup("#errors-table").queryAs(TableView.class));
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> !errors.getItems().isEmpty()));

@@ -7,17 +7,21 @@ import dev.switchboard.console.ui.common.Tables;
 import dev.switchboard.console.ui.common.ValueCellFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -38,8 +42,18 @@ public final class OverviewView extends BorderPane {
     public static final double GAP_SECONDS = 3;
     private LineChart<Number, Number> chart;
 
-    public OverviewView(OverviewViewModel model) {
+    /** Which view a tile opens (the tab's id), for the tiles that have one. */
+    private static final Map<String, String> OPENS = Map.of("errors-sent", "tab-errors",
+            "handler-exceptions", "tab-types", "connections", "tab-connections", "users", "tab-connections",
+            "runs-in-flight", "tab-runs", "rate-limited", "tab-protection");
+    private final Consumer<String> openView;
+
+    /**
+     * @param openView opens a view by its tab's id (a click on a tile opens the view listing what it counts)
+     */
+    public OverviewView(OverviewViewModel model, Consumer<String> openView) {
         this.model = model;
+        this.openView = openView;
         createView();
         initListeners();
     }
@@ -55,7 +69,7 @@ public final class OverviewView extends BorderPane {
         Tables.numberColumn(nodes, "Connections", NodeRow::connections).setMaxWidth(110);
         Tables.decimalColumn(nodes, "Msg/s", NodeRow::messagesPerSecond).setMaxWidth(90);
         Tables.decimalColumn(nodes, "Reply p99 ms", NodeRow::p99Ms).setMaxWidth(130);
-        Tables.numberColumn(nodes, "Handler errors", NodeRow::errors).setMaxWidth(120);
+        Tables.numberColumn(nodes, "Handler exceptions", NodeRow::errors).setMaxWidth(150);
         Tables.textColumn(nodes, "Monitor / why down", NodeRow::detail);
         // a few rows: the table is as tall as they are (room for 8 before it scrolls)
         nodes.setFixedCellSize(26);
@@ -109,7 +123,15 @@ public final class OverviewView extends BorderPane {
 
     private void initListeners() {
         for (OverviewViewModel.Figure figure : model.figures()) {
-            StatTile.addTo(grid, "overview-" + figure.id(), figure.title()).textProperty().bind(figure.value());
+            Label value = StatTile.addTo(grid, "overview-" + figure.id(), figure.title());
+            value.textProperty().bind(figure.value());
+            String tab = OPENS.get(figure.id());
+            if (tab != null) {
+                Node tile = value.getParent();
+                tile.getStyleClass().add("tile-link");
+                tile.setOnMouseClicked(event -> openView.accept(tab));
+                Tooltip.install(tile, new Tooltip("Click to open the view that lists them"));
+            }
         }
         clusterSummary.textProperty().bind(model.clusterSummaryProperty());
         model.samples().addListener((ListChangeListener<Sample>) change -> redrawChart());

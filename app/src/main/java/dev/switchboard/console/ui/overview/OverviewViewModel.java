@@ -75,7 +75,10 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
                 reading("reply-p99", "Reply p99 ms", s -> percentile(s.replyLatencyMs(), "p99")),
                 reading("p99", "Routing p99 ms", s -> latency(s, "p99")),
                 reading("handshake-p99", "Handshake p99 ms", s -> percentile(s.handshakeMs(), "p99")),
-                reading("handler-errors", "Handler errors", s -> Long.toString(s.handlerErrors())),
+                // one meaning per word: every error frame sent to a client, and handlers that threw
+                reading("errors-sent", "Errors sent to clients",
+                        s -> Long.toString(s.errorsSent().values().stream().mapToLong(Long::longValue).sum())),
+                reading("handler-exceptions", "Handler exceptions", s -> Long.toString(s.handlerErrors())),
                 reading("rate-limited", "Rate-limited", s -> Long.toString(s.rateLimited())),
                 reading("queue-depth", "Queue depth", s -> Long.toString(s.queued())),
                 reading("runs-in-flight", "Runs in flight", s -> Integer.toString(s.runsInFlight())));

@@ -35,7 +35,7 @@ public final class TypesView extends SplitPane {
         Tables.valueColumn(table, "Type", TypeRow::type);
         Tables.valueColumn(table, "Count", TypeRow::count);
         Tables.valueColumn(table, "Per second", TypeRow::rate);
-        Tables.valueColumn(table, "Handler errors", TypeRow::errors);
+        Tables.valueColumn(table, "Handler exceptions", TypeRow::errors);
         BarChart<String, Number> chart = new BarChart<>(new CategoryAxis(), new NumberAxis());
         chart.setId("types-chart");
         chart.setAnimated(false);

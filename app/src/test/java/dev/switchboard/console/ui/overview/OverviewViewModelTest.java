@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** The overview's view model, fed by hand, without a window. */
 class OverviewViewModelTest {
     private static final String STATS = "{'type':'monitor_update','stats':{'connections':3,'users':2,"
-            + "'messages_per_second':15.5,'handler_errors':1,'rate_limited':4,'routing_latency_ms':{'p50':0.5,"
+            + "'messages_per_second':15.5,'handler_errors':1,'errors_sent':{'unknown_type':2,'rate_limited':3},"
+            + "'rate_limited':4,'routing_latency_ms':{'p50':0.5,"
             + "'p99':2.25},'queue_depth':{'critical':1,'low':2},'runs_in_flight':5,'reply_latency_ms':{'p50':0.75,"
             + "'p95':2.5,'p99':3.5},'handshake_ms':{'p99':1.25}},'events':[]}";
 
@@ -30,7 +31,7 @@ class OverviewViewModelTest {
         assertThat(figures(model)).containsExactly(Map.entry("connections", "3"), Map.entry("users", "2"),
                 Map.entry("rate", "15.5"), Map.entry("reply-p50", "0.75"), Map.entry("reply-p95", "2.5"),
                 Map.entry("reply-p99", "3.5"), Map.entry("p99", "2.25"), Map.entry("handshake-p99", "1.25"),
-                Map.entry("handler-errors", "1"), Map.entry("rate-limited", "4"), Map.entry("queue-depth", "3"),
+                Map.entry("errors-sent", "5"), Map.entry("handler-exceptions", "1"), Map.entry("rate-limited", "4"), Map.entry("queue-depth", "3"),
                 Map.entry("runs-in-flight", "5"));
     }
 
