@@ -2,17 +2,29 @@ package dev.switchboard.console.ui.log;
 
 import dev.switchboard.console.state.LogRow;
 import dev.switchboard.console.ui.common.Tables;
+import javafx.application.Platform;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.IndexedCell;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.skin.VirtualFlow;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import org.controlsfx.control.textfield.TextFields;
 
-/** Every message in and event out, newest at the bottom; filters; pause freezes the view. */
+/**
+ * Every message in and event out, newest at the bottom; filters; pause freezes the view. The table
+ * follows new lines (tail mode) while it is scrolled to the bottom; scrolled up, it stays where the
+ * reader is and a "N new" button counts what came since, taking the reader back to the bottom.
+ */
 public final class LogView extends BorderPane {
     private final LogViewModel model;
     private final TableView<LogRow> table = new TableView<>();
@@ -21,6 +33,18 @@ public final class LogView extends BorderPane {
     private final ChoiceBox<String> direction = new ChoiceBox<>(
             FXCollections.observableArrayList(LogViewModel.DIRECTIONS));
     private final ToggleButton pause = new ToggleButton();
+    private final Button newLines = new Button();
+    private final ListChangeListener<LogRow> added = change -> {
+        int count = 0;
+        while (change.next()) {
+            count += change.getAddedSize();
+        }
+        if (count > 0) {
+            linesAdded(count);
+        }
+    };
+    private boolean following = true;
+    private int unseen;
 
     public LogView(LogViewModel model) {
         this.model = model;
@@ -43,7 +67,10 @@ public final class LogView extends BorderPane {
         typeFilter.setPromptText("type");
         direction.setId("log-direction");
         pause.setId("log-pause");
-        HBox bar = new HBox(8, userFilter, typeFilter, direction, pause);
+        newLines.setId("log-new-lines");
+        newLines.getStyleClass().add("new-lines");
+        newLines.setVisible(false);
+        HBox bar = new HBox(8, userFilter, typeFilter, direction, pause, newLines);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(table);
@@ -56,5 +83,57 @@ public final class LogView extends BorderPane {
         pause.selectedProperty().bindBidirectional(model.pausedProperty());
         pause.textProperty().bind(model.pauseTextProperty());
         table.itemsProperty().bind(model.shownProperty());
+        model.shownProperty().get().addListener(added);
+        model.shownProperty().addListener((observable, before, now) -> {
+            before.removeListener(added);
+            now.addListener(added);
+        });
+        // the reader scrolled, dragged the scroll bar or paged: follow again only at the bottom
+        table.addEventFilter(ScrollEvent.SCROLL, event -> Platform.runLater(this::checkFollowing));
+        table.addEventFilter(MouseEvent.MOUSE_RELEASED, event -> Platform.runLater(this::checkFollowing));
+        table.addEventFilter(KeyEvent.KEY_RELEASED, event -> Platform.runLater(this::checkFollowing));
+        newLines.setOnAction(event -> {
+            following = true;
+            showUnseen(0);
+            scrollToEnd();
+        });
+    }
+
+    private void linesAdded(int count) {
+        if (model.pausedProperty().get()) {
+            return;
+        }
+        if (following) {
+            // after the table's own handling of the change, which would otherwise keep its position
+            Platform.runLater(this::scrollToEnd);
+        } else {
+            showUnseen(unseen + count);
+        }
+    }
+
+    private void checkFollowing() {
+        following = atBottom();
+        if (following) {
+            showUnseen(0);
+        }
+    }
+
+    /** Whether the last line is in view (or there is nothing to scroll). */
+    private boolean atBottom() {
+        VirtualFlow<?> flow = (VirtualFlow<?>) table.lookup(".virtual-flow");
+        IndexedCell<?> last = flow == null ? null : flow.getLastVisibleCell();
+        return last == null || last.getIndex() >= table.getItems().size() - 1;
+    }
+
+    private void scrollToEnd() {
+        if (!table.getItems().isEmpty()) {
+            table.scrollTo(table.getItems().size() - 1);
+        }
+    }
+
+    private void showUnseen(int count) {
+        unseen = count;
+        newLines.setText(count + " new ↓");
+        newLines.setVisible(count > 0);
     }
 }
