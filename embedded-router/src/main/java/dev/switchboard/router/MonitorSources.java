@@ -24,7 +24,9 @@ import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.RoutingStats;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +45,8 @@ final class MonitorSources implements MonitorHub.Sources {
     private final BackendPool backends;
     private final RouterMetrics metrics;
     private final Supplier<ClusterView> cluster;
-    private long lastReceived;
-    private long lastNanos = System.nanoTime();
-    private double messagesPerSecond;
+    /** (nanoTime, frames received) samples of about the last second, oldest first: the rate's window. */
+    private final ArrayDeque<long[]> received = new ArrayDeque<>();
 
     MonitorSources(RoutingStats routing, HandlerRegistry handlers, ConnectionRegistry connections, AgentRuns runs,
                 Protection protection, DispatchQueue<?> queue, Breakers breakers, BackendPool backends,
@@ -65,12 +66,7 @@ final class MonitorSources implements MonitorHub.Sources {
     @Override
     public synchronized Stats stats() {
         RoutingStats.Snapshot snapshot = routing.snapshot();
-        long now = System.nanoTime();
-        if (now - lastNanos >= 50_000_000L) {
-            messagesPerSecond = (snapshot.received() - lastReceived) * 1e9 / (now - lastNanos);
-            lastReceived = snapshot.received();
-            lastNanos = now;
-        }
+        double messagesPerSecond = messagesPerSecond(System.nanoTime(), snapshot.received());
         Map<String, Integer> depth = new LinkedHashMap<>();
         for (Priority priority : Priority.values()) {
             depth.put(priority.wire(), queue.depth(priority));
@@ -85,6 +81,26 @@ final class MonitorSources implements MonitorHub.Sources {
                 snapshot.errorsByType(), snapshot.errorsSent(), protection.rateLimitedCount(),
                 metrics.routingPercentilesMs(), depth, runs.inFlightCount(), runs.startedCount(), ended,
                 metrics.replyPercentilesMs(), metrics.handshakePercentilesMs());
+    }
+
+    /**
+     * Frames received a second over about the last second: a window long enough that a steady 10
+     * messages a second reads as 10, not as 0 or 20 depending on which 100 ms a tick saw.
+     */
+    private synchronized double messagesPerSecond(long now, long total) {
+        received.addLast(new long[] {now, total});
+        while (received.size() > 2 && now - secondOldest()[0] >= 1_000_000_000L) {
+            received.pollFirst();
+        }
+        long[] oldest = received.peekFirst();
+        long elapsed = now - oldest[0];
+        return elapsed < 50_000_000L ? 0 : (total - oldest[1]) * 1e9 / elapsed;
+    }
+
+    private long[] secondOldest() {
+        Iterator<long[]> samples = received.iterator();
+        samples.next();
+        return samples.next();
     }
 
     @Override

@@ -5,6 +5,9 @@ import dev.switchboard.console.ui.common.SlidingWindowChart;
 import dev.switchboard.console.ui.common.StatTile;
 import dev.switchboard.console.ui.common.Tables;
 import dev.switchboard.console.ui.common.ValueCellFactory;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,9 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
 
 /**
  * Tiles with the router's headline figures (a cluster's totals), for a cluster a table of its nodes
@@ -37,10 +42,13 @@ public final class OverviewView extends BorderPane {
     private final Label clusterSummary = new Label();
     private final Label staleNote = new Label("stale: the feed is lost; these are the last figures it sent");
     private final TableView<NodeRow> nodes = new TableView<>();
-    private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
+    private final NumberAxis rateTime = SlidingWindowChart.timeAxis();
+    private final NumberAxis p99Time = SlidingWindowChart.timeAxis();
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     /** Samples further apart than this had no feed between them: the lines break there. */
     public static final double GAP_SECONDS = 3;
-    private LineChart<Number, Number> chart;
+    private LineChart<Number, Number> rateChart;
+    private LineChart<Number, Number> p99Chart;
 
     /** Which view a tile opens (the tab's id), for the tiles that have one. */
     private static final Map<String, String> OPENS = Map.of("errors-sent", "tab-errors",
@@ -91,21 +99,42 @@ public final class OverviewView extends BorderPane {
         staleNote.setVisible(false);
         staleNote.setManaged(false);
         setTop(new VBox(staleNote, grid, legend, cluster));
-        timeAxis.setForceZeroInRange(false);
-        chart = SlidingWindowChart.lineChart("overview-chart", "Last 10 minutes", timeAxis, new NumberAxis());
-        // one pair of series per stretch with a feed, so an outage is a gap and not a line across it;
-        // the legend is ours, as the chart's would list every stretch
-        chart.setLegendVisible(false);
-        Label rateKey = new Label("— messages/s");
-        rateKey.getStyleClass().add("key-rate");
-        Label p99Key = new Label("— reply p99 (ms)");
-        p99Key.getStyleClass().add("key-p99");
-        Label gapKey = new Label("a break in the lines: no feed then");
-        HBox keys = new HBox(16, rateKey, p99Key, gapKey);
+        // two small charts, each with its unit on its axis; times are local clock times; one series
+        // per stretch with a feed, so an outage is a gap and not a line across it (hence no legend)
+        rateChart = chart("overview-chart", "Last 10 minutes", rateTime, "messages/s");
+        p99Chart = chart("overview-p99-chart", null, p99Time, "reply p99, ms");
+        Label gapKey = new Label("a break in the lines: no feed then · times are this machine's clock");
+        HBox keys = new HBox(16, gapKey);
         keys.setAlignment(Pos.CENTER);
         keys.setPadding(new Insets(0, 0, 8, 0));
-        setCenter(chart);
+        VBox charts = new VBox(rateChart, p99Chart);
+        VBox.setVgrow(rateChart, Priority.ALWAYS);
+        VBox.setVgrow(p99Chart, Priority.ALWAYS);
+        setCenter(charts);
         setBottom(keys);
+    }
+
+    private LineChart<Number, Number> chart(String id, String title, NumberAxis time, String unit) {
+        time.setForceZeroInRange(false);
+        time.setLabel(null);
+        time.setTickLabelFormatter(new StringConverter<>() {
+            @Override
+            public String toString(Number seconds) {
+                return CLOCK.format(Instant.ofEpochMilli(model.startedAtMillis() + Math.round(seconds.doubleValue()
+                        * 1000)));
+            }
+
+            @Override
+            public Number fromString(String text) {
+                throw new UnsupportedOperationException("the time axis is read-only");
+            }
+        });
+        NumberAxis values = new NumberAxis();
+        values.setLabel(unit);
+        LineChart<Number, Number> chart = SlidingWindowChart.lineChart(id, title, time, values);
+        chart.setLegendVisible(false);
+        chart.setMinHeight(140);
+        return chart;
     }
 
     /** Marks the figures stale (greyed, with a note) while the feed is lost, or current again. */
@@ -136,9 +165,11 @@ public final class OverviewView extends BorderPane {
         clusterSummary.textProperty().bind(model.clusterSummaryProperty());
         model.samples().addListener((ListChangeListener<Sample>) change -> redrawChart());
         model.windowProperty().addListener((observable, before, window) -> {
-            timeAxis.setLowerBound(window.lower());
-            timeAxis.setUpperBound(window.upper());
-            timeAxis.setTickUnit(window.tickUnit());
+            for (NumberAxis time : List.of(rateTime, p99Time)) {
+                time.setLowerBound(window.lower());
+                time.setUpperBound(window.upper());
+                time.setTickUnit(window.tickUnit());
+            }
         });
     }
 
@@ -147,21 +178,22 @@ public final class OverviewView extends BorderPane {
      * bounded, so is the work).
      */
     private void redrawChart() {
-        List<XYChart.Series<Number, Number>> all = new ArrayList<>();
+        List<XYChart.Series<Number, Number>> rates = new ArrayList<>();
+        List<XYChart.Series<Number, Number>> latencies = new ArrayList<>();
         for (List<Sample> stretch : stretches(model.samples(), GAP_SECONDS)) {
-            XYChart.Series<Number, Number> rates = new XYChart.Series<>();
-            XYChart.Series<Number, Number> latencies = new XYChart.Series<>();
+            XYChart.Series<Number, Number> rate = new XYChart.Series<>();
+            XYChart.Series<Number, Number> latency = new XYChart.Series<>();
             for (Sample sample : stretch) {
-                rates.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.messagesPerSecond()));
-                latencies.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms()));
+                rate.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.messagesPerSecond()));
+                latency.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms()));
             }
-            all.add(rates);
-            all.add(latencies);
+            rates.add(rate);
+            latencies.add(latency);
         }
-        chart.getData().setAll(all);
-        for (int i = 0; i < all.size(); i++) {
-            all.get(i).getNode().getStyleClass().add(i % 2 == 0 ? "series-rate" : "series-p99");
-        }
+        rateChart.getData().setAll(rates);
+        p99Chart.getData().setAll(latencies);
+        rates.forEach(series -> series.getNode().getStyleClass().add("series-rate"));
+        latencies.forEach(series -> series.getNode().getStyleClass().add("series-p99"));
     }
 
     /** The samples cut where two in a row are more than {@code gapSeconds} apart. */

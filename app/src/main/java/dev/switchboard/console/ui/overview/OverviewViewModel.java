@@ -140,6 +140,11 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
         }
     }
 
+    /** When the console started ({@link Sample#atSeconds()} counts from it), epoch milliseconds. */
+    public long startedAtMillis() {
+        return startedAt;
+    }
+
     /** The headline figures, in the order shown. */
     public List<Figure> figures() {
         return figures;

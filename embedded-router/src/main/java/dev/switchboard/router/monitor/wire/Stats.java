@@ -8,7 +8,7 @@ import java.util.Map;
  *
  * @param connections       open client connections
  * @param users             users with at least one
- * @param messagesPerSecond messages received per second, over the last 50 ms or more, one decimal
+ * @param messagesPerSecond messages received per second, over about the last second, one decimal
  * @param received          frames received
  * @param routed            messages a handler took
  * @param unhandled         messages of a type no handler serves
