@@ -3,50 +3,24 @@ package dev.switchboard.console.ui;
 import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.console.ConsoleApp;
+import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.RemoteFeed;
 import dev.switchboard.console.ui.overview.OverviewView;
-import dev.switchboard.router.Router;
 import dev.switchboard.router.auth.Role;
-import dev.switchboard.router.auth.TokenService;
-import dev.switchboard.router.support.TestRouters;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javafx.scene.chart.LineChart;
 import javafx.scene.control.Label;
-import javafx.stage.Stage;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** When the remote router goes away, the console says so across the window and marks its figures stale. */
-@ExtendWith(ApplicationExtension.class)
-class OutageBannerUiTest {
-    private static final String SECRET = "console-ui-outage-secret-32-bytes-or-more";
-    private Router router;
-    private RemoteFeed feed;
-    private MainWindow window;
+class OutageBannerUiTest extends RemoteConsoleTest {
 
-    @Start
-    void start(Stage stage) {
-        router = TestRouters.start(config -> config.httpPort(-1).jwtSecret(SECRET));
-        String token = new TokenService(SECRET, Clock.systemUTC()).mint("oncall", Role.VIEWER, Duration.ofMinutes(5));
-        feed = new RemoteFeed(URI.create("ws://127.0.0.1:" + router.port() + "/monitor"), token);
-        window = new ConsoleApp().show(stage, feed);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.detach()).get(5, TimeUnit.SECONDS);
-        feed.close();
-        router.stop();
+    @Override
+    protected ConsoleFeed feed(URI monitor) {
+        return new RemoteFeed(monitor, token("oncall", Role.VIEWER));
     }
 
     @Test
@@ -71,7 +45,7 @@ class OutageBannerUiTest {
         long lostAt = System.nanoTime();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - lostAt
                 > Duration.ofSeconds((long) OverviewView.GAP_SECONDS + 2).toNanos());
-        router = TestRouters.start(config -> config.port(port).httpPort(-1).jwtSecret(SECRET));
+        router = startRouter(port);
 
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !onFx(banner::isVisible));
         assertThat(onFx(stale::isVisible)).isFalse();
