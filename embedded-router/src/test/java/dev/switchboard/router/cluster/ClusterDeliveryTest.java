@@ -18,29 +18,19 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Events of a user reach its connections on every node, and nobody else's, over a real Redis. */
 @ExtendWith(NoLeakedThreads.class)
 class ClusterDeliveryTest {
-    private static EmbeddedRedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final EmbeddedRedis.PerClass REDIS = new EmbeddedRedis.PerClass();
 
     @Test
     void aRunStartedOnOneNodeStreamsToTheUsersConnectionsOnBothNodesInOrder() {
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(2);
             try (WsClient onFirst = WsClient.connect(nodes.get(0).clientUri(), "alice");
                  WsClient onSecond = WsClient.connect(nodes.get(1).clientUri(), "alice");
@@ -66,7 +56,7 @@ class ClusterDeliveryTest {
 
     @Test
     void emitToUserReachesEveryNodeHoldingTheUserAndNoOtherConnection() {
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(3);
             try (WsClient carolOnSecond = WsClient.connect(nodes.get(1).clientUri(), "carol");
                  WsClient carolOnThird = WsClient.connect(nodes.get(2).clientUri(), "carol");
@@ -89,7 +79,7 @@ class ClusterDeliveryTest {
     void fiftyUsersSpreadOverThreeNodesRunConcurrentlyAndNeverSeeAForeignEvent() throws Exception {
         int users = 50;
         ExecutorService pool = Executors.newFixedThreadPool(10);
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(3);
             List<WsClient[]> clients = new ArrayList<>();
             try {

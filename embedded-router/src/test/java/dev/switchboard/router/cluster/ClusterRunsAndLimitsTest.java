@@ -14,29 +14,19 @@ import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** stop_agent across nodes, and per-user limits shared by the nodes, over a real Redis. */
 @ExtendWith(NoLeakedThreads.class)
 class ClusterRunsAndLimitsTest {
-    private static EmbeddedRedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final EmbeddedRedis.PerClass REDIS = new EmbeddedRedis.PerClass();
 
     @Test
     void stopAgentSentToAnotherNodeStopsTheRunOnItsOwner() {
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(2, TestCluster::slowAgent);
             try (WsClient starter = WsClient.connect(nodes.get(0).clientUri(), "alice");
                  WsClient other = WsClient.connect(nodes.get(1).clientUri(), "alice")) {
@@ -60,7 +50,7 @@ class ClusterRunsAndLimitsTest {
 
     @Test
     void anotherUsersStopAgentOnAnotherNodeIsNotFoundAndTheRunGoesOn() {
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(2, TestCluster::slowAgent);
             try (WsClient alice = WsClient.connect(nodes.get(0).clientUri(), "alice");
                  WsClient mallory = WsClient.connect(nodes.get(1).clientUri(), "mallory")) {
@@ -81,7 +71,7 @@ class ClusterRunsAndLimitsTest {
 
     @Test
     void aStopAgentForARunThatExistsNowhereIsNotFound() {
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(2);
             try (WsClient alice = WsClient.connect(nodes.get(1).clientUri(), "alice")) {
                 alice.send(Map.of("type", "stop_agent", "message_id", "s-1", "payload", Map.of("run_id", "r-nope")));
@@ -95,7 +85,7 @@ class ClusterRunsAndLimitsTest {
         int burst = 10;
         RateLimitPolicy limits = new RateLimitPolicy(new RateLimit(60, burst), new RateLimit(6_000, 1_000),
                 RateLimit.livenessDefaults(), Map.of());
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(2, builder -> builder.rateLimits(limits));
             try (WsClient first = WsClient.connect(nodes.get(0).clientUri(), "flooder");
                  WsClient second = WsClient.connect(nodes.get(1).clientUri(), "flooder");

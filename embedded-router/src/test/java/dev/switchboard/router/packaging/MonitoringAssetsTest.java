@@ -27,10 +27,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Grafana dashboard and the Prometheus alert rules in {@code packaging/} only name metrics and
@@ -51,24 +50,15 @@ class MonitoringAssetsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private static EmbeddedRedis redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = EmbeddedRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final EmbeddedRedis.PerClass REDIS = new EmbeddedRedis.PerClass();
 
     @Test
     void everyMetricAndLabelTheDashboardAndAlertsUseExistsInARealRoutersMetrics() throws Exception {
         List<String> expressions = new ArrayList<>(dashboardExpressions());
         expressions.addAll(alertExpressions());
         Map<String, Set<String>> exposed;
-        try (TestCluster cluster = new TestCluster(redis)) {
+        try (TestCluster cluster = new TestCluster(REDIS.redis())) {
             List<Router> nodes = cluster.start(2);
             putTrafficThrough(nodes);
             exposed = labelsByMetric(scrape(nodes.get(0)));

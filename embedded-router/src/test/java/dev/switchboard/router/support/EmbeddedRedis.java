@@ -3,6 +3,9 @@ package dev.switchboard.router.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.embedded.RedisServer;
 
 /**
@@ -23,6 +26,29 @@ public final class EmbeddedRedis implements AutoCloseable {
         EmbeddedRedis redis = new EmbeddedRedis(freePort());
         redis.startAgain();
         return redis;
+    }
+
+    /**
+     * One Redis for all the tests of a class, as a JUnit extension:
+     * {@code @RegisterExtension static final EmbeddedRedis.PerClass REDIS = new EmbeddedRedis.PerClass();}
+     */
+    public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        private EmbeddedRedis redis;
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            redis = start();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            redis.close();
+        }
+
+        /** The running Redis. */
+        public EmbeddedRedis redis() {
+            return redis;
+        }
     }
 
     /** {@code redis://127.0.0.1:<port>}. */
