@@ -8,8 +8,10 @@ import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -27,6 +29,8 @@ final class RedisBuckets implements SharedLimits {
     private final StatefulRedisConnection<String, byte[]> connection;
     private final BooleanSupplier redisUp;
     private final LongAdder unanswered = new LongAdder();
+    /** One configuration per limit (a handful): built once, not per message. */
+    private final Map<RateLimit, BucketConfiguration> configurations = new ConcurrentHashMap<>();
 
     RedisBuckets(StatefulRedisConnection<String, byte[]> connection, BooleanSupplier redisUp) {
         this.connection = connection;
@@ -44,8 +48,9 @@ final class RedisBuckets implements SharedLimits {
 
     @Override
     public CompletionStage<Long> take(String key, RateLimit limit) {
-        BucketConfiguration configuration = BucketConfiguration.builder().addLimit(bandwidth -> bandwidth
-                .capacity(limit.burst()).refillGreedy(limit.perMinute(), limit.refillPeriod())).build();
+        BucketConfiguration configuration = configurations.computeIfAbsent(limit, shared -> BucketConfiguration
+                .builder().addLimit(bandwidth -> bandwidth.capacity(shared.burst())
+                        .refillGreedy(shared.perMinute(), shared.refillPeriod())).build());
         CompletableFuture<Long> answer = buckets.builder()
                 .build(ClusterKeys.bucket(key), () -> CompletableFuture.completedFuture(configuration))
                 .tryConsumeAndReturnRemaining(1)
