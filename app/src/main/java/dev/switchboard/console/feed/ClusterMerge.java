@@ -169,6 +169,7 @@ final class ClusterMerge {
         }
         MonitorSnapshot s = (MonitorSnapshot) frame;
         return new MonitorSnapshot(s.protocol(), s.serverTime(), stats, s.protection(), s.handlers(), s.connections(),
+                s.connectionsTotal(),
                 s.runsInFlight(), s.recentRuns(), s.recentErrors(), s.role(), s.userId(), s.nodeId(), s.clusterState(),
                 s.members());
     }

@@ -12,6 +12,8 @@ import dev.switchboard.router.protocol.WireId;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +38,9 @@ final class MonitorConnection implements SideEndpoint.Session {
     /** Commands refused since the last admitted one (I/O thread only). */
     private int refusedInARow;
     private volatile RouterFeed.Subscription subscription;
+    /** Updates that came before the first snapshot was sent (guarded by this). */
+    private final List<MonitorUpdate> held = new ArrayList<>();
+    private boolean snapshotSent;
 
     MonitorConnection(MonitorEndpoint endpoint, Principal principal, ConnectionSink sink, MonitorLimits limits,
                       Executor snapshots) {
@@ -50,20 +55,24 @@ final class MonitorConnection implements SideEndpoint.Session {
                 .build();
     }
 
-    /** Sends the first snapshot (built off the I/O thread), then subscribes to updates. */
+    /**
+     * Subscribes, then sends the first snapshot (built off the I/O thread): updates that come
+     * meanwhile wait for it, so nothing between the snapshot and the first update is lost (the first
+     * update may repeat an event the snapshot already holds).
+     */
     void start() {
         endpoint.counted(principal.userId(), 1);
+        subscription = endpoint.feed().subscribe(this::update);
         Runnable first = () -> {
             try {
                 send(Json.write(endpoint.feed().snapshot().forMonitor(principal.role().wire(), principal.userId())));
-                if (!closed.get()) {
-                    subscription = endpoint.feed().subscribe(this::update);
-                    if (closed.get()) {
-                        subscription.close();
-                    }
-                }
             } finally {
                 snapshotInFlight.set(false);
+                synchronized (this) {
+                    snapshotSent = true;
+                    held.forEach(this::deliver);
+                    held.clear();
+                }
             }
         };
         try {
@@ -76,13 +85,25 @@ final class MonitorConnection implements SideEndpoint.Session {
         }
     }
 
-    private void update(MonitorUpdate update) {
+    private synchronized void update(MonitorUpdate update) {
+        if (!snapshotSent) {
+            if (held.size() < MonitorEndpoint.MAX_PENDING_UPDATES) {
+                held.add(update);
+            } else {
+                lost.addAndGet(update.events().size() + update.dropped());
+            }
+            return;
+        }
+        deliver(update);
+    }
+
+    private void deliver(MonitorUpdate update) {
         if (sink.pendingFrames() >= MonitorEndpoint.MAX_PENDING_UPDATES) {
             lost.addAndGet(update.events().size() + update.dropped());
             return;
         }
         long earlier = lost.getAndSet(0);
-        send(Json.write(earlier > 0 ? update.withDropped(update.dropped() + earlier) : update));
+        send(earlier > 0 ? Json.write(update.withDropped(update.dropped() + earlier)) : endpoint.encoded(update));
     }
 
     @Override
@@ -110,14 +131,14 @@ final class MonitorConnection implements SideEndpoint.Session {
             send(endpoint.error(ErrorCode.INVALID_JSON, "frame is not valid JSON", null).toString());
             return;
         }
-        if (!"snapshot".equals(command.path("type").asText())) {
+        if (!MonitorEndpoint.HEAVY_COMMANDS.contains(command.path("type").asText())) {
             send(endpoint.command(principal.role(), command).toString());
             return;
         }
         if (!snapshotInFlight.compareAndSet(false, true)) {
             endpoint.refused();
             send(endpoint.rateLimited(replyTo, Duration.ofMillis(100).toNanos(),
-                    "a snapshot for this connection is still being built").toString());
+                    "a snapshot or page for this connection is still being built").toString());
             return;
         }
         try {

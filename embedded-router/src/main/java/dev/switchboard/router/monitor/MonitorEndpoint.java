@@ -10,6 +10,7 @@ import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionSink;
 import dev.switchboard.router.hooks.SideEndpoint;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.Json;
@@ -37,6 +38,10 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     static final int MAX_PENDING_UPDATES = 32;
     /** How long a user whose monitor connection was closed for abuse may not open another. */
     static final java.time.Duration COOL_DOWN = java.time.Duration.ofSeconds(10);
+    /** Connections a {@code connections} page holds when the command does not say. */
+    static final int DEFAULT_PAGE = 100;
+    /** The commands built on the snapshot thread (their cost grows with the connections). */
+    static final Set<String> HEAVY_COMMANDS = Set.of("snapshot", "connections");
     /** Snapshots waiting to be built, across all monitor connections. */
     private static final int SNAPSHOT_QUEUE = 64;
     /** The commands only an operator may send. */
@@ -131,6 +136,21 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return feed;
     }
 
+    private MonitorUpdate lastUpdate;
+    private String lastEncoded;
+
+    /**
+     * The update's JSON, written once for every monitor connection (updates come one at a time from
+     * the hub's ticker; the lock is for the rare caller racing it).
+     */
+    synchronized String encoded(MonitorUpdate update) {
+        if (update != lastUpdate) {
+            lastEncoded = Json.write(update);
+            lastUpdate = update;
+        }
+        return lastEncoded;
+    }
+
     /** The command in {@code text}, or null when it is not exactly one JSON value. */
     JsonNode parse(String text) {
         try {
@@ -185,6 +205,15 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         String type = command.path("type").asText("");
         if (type.equals("snapshot")) {
             return result(replyTo, mapper.valueToTree(feed.snapshot()));
+        }
+        if (type.equals("connections")) {
+            try {
+                return result(replyTo, mapper.valueToTree(feed.connections(
+                        (int) integer(command, "offset", 0, Integer.MAX_VALUE, 0),
+                        (int) integer(command, "limit", 1, MonitorHub.MAX_PAGE, DEFAULT_PAGE), filter(command))));
+            } catch (InvalidArgument e) {
+                return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
+            }
         }
         if (type.equals("cluster_nodes")) {
             try {
@@ -310,6 +339,18 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         JsonNode value = command.get("user_id");
         if (value == null || !value.isTextual() || !Principal.isValidUserId(value.textValue())) {
             throw new InvalidArgument("user_id is required: 1 to 64 characters of [A-Za-z0-9._@-]");
+        }
+        return value.textValue();
+    }
+
+    /** {@code filter}: absent, null or empty for every user, else part of a user id. */
+    private static String filter(JsonNode command) {
+        JsonNode value = command.get("filter");
+        if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
+            return "";
+        }
+        if (!value.isTextual() || !Principal.isValidUserId(value.textValue())) {
+            throw new InvalidArgument("filter must be part of a user id: up to 64 characters of [A-Za-z0-9._@-]");
         }
         return value.textValue();
     }

@@ -9,6 +9,7 @@ import dev.switchboard.router.connections.ConnectionInfo;
 import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.hooks.TrafficListener;
+import dev.switchboard.router.monitor.wire.ConnectionPage;
 import dev.switchboard.router.monitor.wire.ConnectionSummary;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.ClusterView;
@@ -28,28 +29,44 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The router's embedded {@link RouterFeed}: hears every connection, admitted message, error, run
  * event, breaker and rollout transition; keeps bounded recent runs and errors for snapshots; and
- * delivers coalesced updates on one ticker thread at a fixed rate. Each subscriber has its own
- * bounded event buffer; when it overflows the oldest events go and the next update says how many.
- * Publishing costs one volatile read while nobody watches.
+ * delivers coalesced updates on one ticker thread at a fixed rate.
+ *
+ * <p>What an update costs does not grow with the connections: the events of one period go into one
+ * buffer shared by every subscriber, and each tick builds one update that every subscriber gets (a
+ * remote monitor's connection encodes it once for all). Traffic (messages in, run events, other
+ * events out) is listed one by one up to a limit per update; the rest is counted by type in one
+ * {@code coalesced} event. State changes (connections, runs, errors, breakers, rollouts) are always
+ * listed, up to the buffer's capacity; over it they are counted in {@code dropped}. Publishing costs
+ * one volatile read while nobody watches.
  */
 public final class MonitorHub implements RouterFeed, TrafficListener, ConnectionListener, RunListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MonitorHub.class);
+    /** Distinct types a {@code coalesced} event counts one by one; the rest count under {@code other}. */
+    private static final int COALESCED_TYPES = 64;
+    /** Connections one {@code connections} page may hold. */
+    public static final int MAX_PAGE = 1_000;
 
     /** What the hub reads from the router at each tick and for each snapshot. */
     public interface Sources {
@@ -74,20 +91,9 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     private final class Sub implements Subscription {
         final Listener listener;
-        final ArrayBlockingQueue<MonitorEvent> events;
-        final AtomicLong dropped = new AtomicLong();
 
-        Sub(Listener listener, int capacity) {
+        Sub(Listener listener) {
             this.listener = listener;
-            this.events = new ArrayBlockingQueue<>(capacity);
-        }
-
-        void offer(MonitorEvent event) {
-            while (!events.offer(event)) {
-                if (events.poll() != null) {
-                    dropped.incrementAndGet();
-                }
-            }
         }
 
         @Override
@@ -99,12 +105,22 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     private final Clock clock;
     private final Sources sources;
-    private final int bufferPerSubscriber;
+    private final int eventsPerUpdate;
+    private final int trafficPerUpdate;
+    private final int snapshotConnections;
     private final int recentRunsLimit;
     private final int recentErrorsLimit;
     private final CopyOnWriteArrayList<Sub> subscribers = new CopyOnWriteArrayList<>();
     private final ArrayDeque<RunSummary> recentRuns = new ArrayDeque<>();
     private final ArrayDeque<MonitorEvent.ErrorSent> recentErrors = new ArrayDeque<>();
+    /** This period's events, for every subscriber (bounded by {@link #listed}). */
+    private final ConcurrentLinkedQueue<MonitorEvent> pending = new ConcurrentLinkedQueue<>();
+    /** Events this period listed, and traffic events among them. */
+    private final AtomicInteger listed = new AtomicInteger();
+    private final AtomicInteger trafficListed = new AtomicInteger();
+    /** This period's traffic over the limit, by type. */
+    private final ConcurrentHashMap<String, LongAdder> coalesced = new ConcurrentHashMap<>();
+    private final AtomicLong dropped = new AtomicLong();
     private final ScheduledExecutorService ticker;
     private final AtomicLong updateSeq = new AtomicLong();
     private volatile boolean active;
@@ -113,18 +129,22 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
      * @param clock               time source
      * @param sources             the router's state
      * @param tick                the update period (at least 100 ms: at most 10 updates a second)
-     * @param bufferPerSubscriber events kept per subscriber between two ticks
+     * @param eventsPerUpdate     events one update may list (state changes and traffic)
+     * @param trafficPerUpdate    traffic events one update lists one by one; the rest are coalesced
+     * @param snapshotConnections connections a snapshot lists, the most active first
      * @param recentRuns          ended runs kept for snapshots
      * @param recentErrors        errors kept for snapshots
      */
-    public MonitorHub(Clock clock, Sources sources, Duration tick, int bufferPerSubscriber, int recentRuns,
-                      int recentErrors) {
+    public MonitorHub(Clock clock, Sources sources, Duration tick, int eventsPerUpdate, int trafficPerUpdate,
+                      int snapshotConnections, int recentRuns, int recentErrors) {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.sources = Objects.requireNonNull(sources, "sources must not be null");
         if (tick.toMillis() < 100) {
             throw new IllegalArgumentException("tick must be at least 100 ms (at most 10 updates a second)");
         }
-        this.bufferPerSubscriber = bufferPerSubscriber;
+        this.eventsPerUpdate = eventsPerUpdate;
+        this.trafficPerUpdate = trafficPerUpdate;
+        this.snapshotConnections = snapshotConnections;
         this.recentRunsLimit = recentRuns;
         this.recentErrorsLimit = recentErrors;
         this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -137,18 +157,40 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         ticker.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Subscribes {@code listener}. Its first update may repeat events from just before: subscribe,
+     * then take the snapshot, and nothing between them is lost.
+     */
     @Override
     public Subscription subscribe(Listener listener) {
-        Sub sub = new Sub(Objects.requireNonNull(listener, "listener must not be null"), bufferPerSubscriber);
+        Sub sub = new Sub(Objects.requireNonNull(listener, "listener must not be null"));
         subscribers.add(sub);
         active = true;
         return sub;
     }
 
+    /** A state change: listed unless this period already holds as many events as an update may. */
     private void publish(MonitorEvent event) {
-        for (Sub sub : subscribers) {
-            sub.offer(event);
+        if (listed.getAndIncrement() < eventsPerUpdate) {
+            pending.add(event);
+        } else {
+            dropped.incrementAndGet();
         }
+    }
+
+    /** Traffic: listed up to the per-update limit, then counted by type. */
+    private void publishTraffic(String type, Supplier<MonitorEvent> event) {
+        if (trafficListed.getAndIncrement() < trafficPerUpdate) {
+            publish(event.get());
+            return;
+        }
+        String key = type == null ? "other" : type;
+        LongAdder count = coalesced.get(key);
+        if (count == null) {
+            count = coalesced.size() < COALESCED_TYPES ? coalesced.computeIfAbsent(key, k -> new LongAdder())
+                    : coalesced.computeIfAbsent("other", k -> new LongAdder());
+        }
+        count.increment();
     }
 
     /** A circuit breaker changed state. */
@@ -171,9 +213,9 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     @Override
     public void admitted(String userId, String connectionId, ClientMessage message, Classification classification) {
         if (active) {
-            publish(new MonitorEvent.MessageIn(clock.instant(), "in", userId, connectionId, message.type(),
-                    message.messageId(), message.threadId(), classification.priority().wire(),
-                    classification.label()));
+            publishTraffic(message.type(), () -> new MonitorEvent.MessageIn(clock.instant(), "in", userId,
+                    connectionId, message.type(), message.messageId(), message.threadId(),
+                    classification.priority().wire(), classification.label()));
         }
     }
 
@@ -195,12 +237,12 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         Map<String, Object> fields = event.fields();
         // AgentRun's events (the only ones with both): run_id, thread_id, seq, timestamp, data
         if (fields.containsKey("run_id") && fields.get("seq") instanceof Number seq) {
-            publish(new MonitorEvent.RunEvent(clock.instant(), "out", userId, event.type(), text(fields.get("run_id")),
-                    text(fields.get("thread_id")), seq.intValue(), text(fields.get("timestamp")),
-                    runData(fields.get("data"))));
+            publishTraffic(event.type(), () -> new MonitorEvent.RunEvent(clock.instant(), "out", userId, event.type(),
+                    text(fields.get("run_id")), text(fields.get("thread_id")), seq.intValue(),
+                    text(fields.get("timestamp")), runData(fields.get("data"))));
         } else {
-            publish(new MonitorEvent.UserEvent(clock.instant(), "out", userId, event.type(),
-                    new LinkedHashMap<>(fields)));
+            publishTraffic(event.type(), () -> new MonitorEvent.UserEvent(clock.instant(), "out", userId,
+                    event.type(), new LinkedHashMap<>(fields)));
         }
     }
 
@@ -292,33 +334,88 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     public MonitorSnapshot snapshot() {
         Instant now = clock.instant();
         ClusterView cluster = sources.cluster();
+        List<ConnectionInfo> open = sources.connections();
+        List<ConnectionInfo> listed = open.size() <= snapshotConnections ? open
+                : open.stream().sorted(MOST_ACTIVE).limit(snapshotConnections).toList();
         return new MonitorSnapshot(MonitorSnapshot.PROTOCOL, now, sources.stats(), sources.protection(),
-                List.copyOf(sources.handlerTypes()),
-                sources.connections().stream().map(MonitorHub::summary).toList(),
+                List.copyOf(sources.handlerTypes()), listed.stream().map(MonitorHub::summary).toList(), open.size(),
                 sources.runsInFlight().stream().map(MonitorHub::summary).toList(),
                 copy(recentRuns), copy(recentErrors), null, null, cluster.nodeId(), cluster.clusterState(),
                 cluster.members());
     }
 
+    /** The most frames in and out first; the same activity, the earliest opened first. */
+    private static final Comparator<ConnectionInfo> MOST_ACTIVE = Comparator
+            .comparingLong((ConnectionInfo c) -> c.messagesIn() + c.messagesOut()).reversed()
+            .thenComparing(ConnectionInfo::connectedAt, Comparator.nullsLast(Comparator.naturalOrder()))
+            .thenComparing(ConnectionInfo::connectionId);
+
+    private static final Comparator<ConnectionInfo> BY_USER = Comparator.comparing(ConnectionInfo::userId)
+            .thenComparing(ConnectionInfo::connectionId);
+
+    @Override
+    public ConnectionPage connections(int offset, int limit, String filter) {
+        if (offset < 0 || limit < 0 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("offset must not be negative, limit from 0 to " + MAX_PAGE);
+        }
+        String wanted = filter == null ? "" : filter;
+        List<ConnectionInfo> open = sources.connections();
+        List<ConnectionInfo> matched = open.stream().filter(c -> wanted.isEmpty() || c.userId().contains(wanted))
+                .sorted(BY_USER).toList();
+        List<ConnectionSummary> page = matched.stream().skip(offset).limit(limit).map(MonitorHub::summary).toList();
+        return new ConnectionPage(open.size(), matched.size(), offset, page);
+    }
+
     private void tick() {
         if (subscribers.isEmpty()) {
+            clearPeriod(); // whatever was published while the last one left is nobody's
             return;
         }
         try {
             Stats stats = sources.stats();
             ProtectionState protection = sources.protection();
             Instant now = clock.instant();
-            long seq = updateSeq.incrementAndGet();
-            for (Sub sub : subscribers) {
-                List<MonitorEvent> batch = new ArrayList<>(sub.events.size());
-                sub.events.drainTo(batch);
-                MonitorUpdate update = new MonitorUpdate(seq, now, stats, protection, batch, sub.dropped.getAndSet(0));
-                // one subscriber's failure must not cost the others their update
-                Listeners.notifyEach(List.of(sub.listener), listener -> listener.update(update), "monitor update");
-            }
+            List<MonitorEvent> batch = takePeriod(now);
+            MonitorUpdate update = new MonitorUpdate(updateSeq.incrementAndGet(), now, stats, protection, batch,
+                    dropped.getAndSet(0));
+            // one subscriber's failure must not cost the others their update
+            Listeners.notifyEach(subscribers.stream().map(sub -> sub.listener).toList(),
+                    listener -> listener.update(update), "monitor update");
         } catch (RuntimeException e) {
             log.warn("monitor tick failed", e);
         }
+    }
+
+    /** This period's events, oldest first, then its coalesced traffic; starts the next period. */
+    private List<MonitorEvent> takePeriod(Instant now) {
+        // the counters first: an event published meanwhile counts toward the next period
+        listed.set(0);
+        trafficListed.set(0);
+        List<MonitorEvent> batch = new ArrayList<>();
+        for (MonitorEvent event = pending.poll(); event != null; event = pending.poll()) {
+            batch.add(event);
+        }
+        Map<String, Long> counted = new TreeMap<>();
+        long total = 0;
+        for (String type : List.copyOf(coalesced.keySet())) {
+            LongAdder count = coalesced.remove(type);
+            if (count != null && count.sum() > 0) {
+                counted.merge(type, count.sum(), Long::sum);
+                total += count.sum();
+            }
+        }
+        if (total > 0) {
+            batch.add(new MonitorEvent.Coalesced(now, total, counted));
+        }
+        return batch;
+    }
+
+    private void clearPeriod() {
+        listed.set(0);
+        trafficListed.set(0);
+        pending.clear();
+        coalesced.clear();
+        dropped.set(0);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.switchboard.router.monitor;
 
+import dev.switchboard.router.monitor.wire.ConnectionPage;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 
@@ -14,6 +15,12 @@ public interface RouterFeed {
 
     /** A {@code monitor_snapshot}, built now (on the caller's thread: never call it on an I/O thread). */
     MonitorSnapshot snapshot();
+
+    /**
+     * One page of the open connections whose user id contains {@code filter} (all when empty), in
+     * order of user id then connection id (on the caller's thread, like {@link #snapshot()}).
+     */
+    ConnectionPage connections(int offset, int limit, String filter);
 
     /**
      * Starts delivering {@code monitor_update}s to {@code listener}, on the feed's own thread, never

@@ -77,13 +77,16 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
     }
 
     /** The {@code monitor:} section: what each {@code /monitor} connection may ask and hold. */
-    public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes, Integer perUser) {
+    public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes, Integer perUser,
+                          Integer trafficPerUpdate, Integer snapshotConnections) {
         MonitorLimits applyTo(MonitorLimits base) {
             return new MonitorLimits(
                     commandsPerSecond != null ? commandsPerSecond : base.commandsPerSecond(),
                     commandBurst != null ? commandBurst : base.commandBurst(),
                     outboxBytes != null ? outboxBytes : base.outboxBytes(),
-                    perUser != null ? perUser : base.perUser());
+                    perUser != null ? perUser : base.perUser(),
+                    trafficPerUpdate != null ? trafficPerUpdate : base.trafficPerUpdate(),
+                    snapshotConnections != null ? snapshotConnections : base.snapshotConnections());
         }
     }
 

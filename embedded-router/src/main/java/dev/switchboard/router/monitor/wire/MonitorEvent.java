@@ -29,6 +29,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = MonitorEvent.ConnectionClosed.class, name = "connection_closed"),
         @JsonSubTypes.Type(value = MonitorEvent.BreakerTransition.class, name = "breaker"),
         @JsonSubTypes.Type(value = MonitorEvent.RolloutChange.class, name = "rollout"),
+        @JsonSubTypes.Type(value = MonitorEvent.Coalesced.class, name = "coalesced"),
         @JsonSubTypes.Type(value = MonitorEvent.Unknown.class, name = "unknown")})
 public sealed interface MonitorEvent {
 
@@ -168,6 +169,20 @@ public sealed interface MonitorEvent {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record RolloutChange(Instant at, String change, String fromMode, String toMode, String candidate, int percent,
                          String reason) implements MonitorEvent {
+    }
+
+    /**
+     * {@code coalesced}: the traffic of one update over the monitor's per-update limit, counted
+     * instead of listed (it comes last in the update's events).
+     *
+     * @param events how many traffic events it stands for
+     * @param byType those events counted by message or event type
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Coalesced(Instant at, long events, Map<String, Long> byType) implements MonitorEvent {
+        public Coalesced {
+            byType = byType == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(byType));
+        }
     }
 
     /** An event of a kind this version does not know (a newer router): kept, shown nowhere. */

@@ -14,7 +14,11 @@ import java.util.List;
  * @param stats        aggregates
  * @param protection   protection and rollout state
  * @param handlers     the message types some handler serves
- * @param connections  open client connections
+ * @param connections  open client connections: all of them up to the monitor's
+ *                     {@code snapshot_connections} (2,000 by default), else that many, the most
+ *                     active first
+ * @param connectionsTotal all open client connections (more than {@code connections} holds when
+ *                     the list was cut; the {@code connections} command pages through them)
  * @param runsInFlight runs not ended yet
  * @param recentRuns   the last ended runs, oldest first
  * @param recentErrors the last errors sent to clients, oldest first
@@ -27,7 +31,7 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, ProtectionState protection,
-                              List<String> handlers, List<ConnectionSummary> connections,
+                              List<String> handlers, List<ConnectionSummary> connections, int connectionsTotal,
                               List<RunSummary> runsInFlight, List<RunSummary> recentRuns,
                               List<MonitorEvent.ErrorSent> recentErrors,
                               @JsonInclude(JsonInclude.Include.NON_NULL) String role,
@@ -41,15 +45,22 @@ public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, Pro
     public MonitorSnapshot {
         handlers = handlers == null ? List.of() : handlers;
         connections = connections == null ? List.of() : connections;
+        connectionsTotal = Math.max(connectionsTotal, connections.size()); // a router that does not send it lists all
         runsInFlight = runsInFlight == null ? List.of() : runsInFlight;
         recentRuns = recentRuns == null ? List.of() : recentRuns;
         recentErrors = recentErrors == null ? List.of() : recentErrors;
         members = members == null ? List.of() : members;
     }
 
+    /** Whether {@code connections} holds only part of the open connections. */
+    public boolean connectionsCut() {
+        return connectionsTotal > connections.size();
+    }
+
     /** This snapshot as sent to one monitor connection: with its role and user. */
     public MonitorSnapshot forMonitor(String monitorRole, String monitorUserId) {
-        return new MonitorSnapshot(protocol, serverTime, stats, protection, handlers, connections, runsInFlight,
+        return new MonitorSnapshot(protocol, serverTime, stats, protection, handlers, connections, connectionsTotal,
+                runsInFlight,
                 recentRuns, recentErrors, monitorRole, monitorUserId, nodeId, clusterState, members);
     }
 }
