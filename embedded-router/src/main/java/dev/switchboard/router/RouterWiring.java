@@ -360,7 +360,7 @@ final class RouterWiring {
         MonitorHub hub = new MonitorHub(clock, new MonitorSources(routingStats, messageRouter.registry(),
                 connections, runs, protection, dispatcher.queue(), breakers, pool, metrics, () -> clusterView(null)),
                 Duration.ofMillis(100), 10_000, config.monitorLimits().trafficPerUpdate(),
-                config.monitorLimits().snapshotConnections(), 2_000, 1_000);
+                config.monitorLimits().runsPerUpdate(), config.monitorLimits().snapshotConnections(), 2_000, 1_000);
         connections.addListener(hub);
         runs.addListener(hub);
         breakers.onTransition(hub::breakerChanged);

@@ -38,8 +38,16 @@ final class ChildProcess implements AutoCloseable {
      */
     static ChildProcess start(List<String> command, int port, String logPrefix, Duration startup)
             throws IOException, InterruptedException {
+        return start(command, java.util.Map.of(), port, logPrefix, startup);
+    }
+
+    /** As {@link #start(List, int, String, Duration)}, with {@code env} added to this process's environment. */
+    static ChildProcess start(List<String> command, java.util.Map<String, String> env, int port, String logPrefix,
+                              Duration startup) throws IOException, InterruptedException {
         Path logFile = Files.createTempFile(logPrefix, ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         ChildProcess child = new ChildProcess(process, port, logFile);
         try {
             child.awaitListening(startup);

@@ -1,34 +1,63 @@
 package dev.switchboard.console.bench;
 
 import dev.switchboard.console.ConsoleApp;
+import dev.switchboard.console.feed.ClusterFeed;
+import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.EmbeddedFeed;
+import dev.switchboard.console.simulate.Scenario;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.agents.SimulatedAgent;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.router.protection.RateLimitPolicy;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javafx.animation.AnimationTimer;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import org.HdrHistogram.Histogram;
 
 /**
- * Measures the console under load: the console with its embedded router, a steady load from many
- * users, and on the FX thread an {@link AnimationTimer} recording the gap between pulses (a frozen
- * UI shows as long gaps). Prints one line per 10 s and a final report, then exits.
+ * Measures the console under load, with an {@link AnimationTimer} on the FX thread recording the
+ * gap between pulses (a frozen UI shows as long gaps). Prints one line per 10 s and a final report,
+ * then exits. Two loads:
+ * <ul>
+ *   <li>steady ({@code --users --rate --minutes}): the console's embedded router, many users
+ *       sending from this process;</li>
+ *   <li>a scenario ({@code --scenario=FILE}): the simulator in a process of its own, against the
+ *       console's embedded router ({@code --attach=embedded}) or a router in a third process that
+ *       the console watches as a viewer ({@code --attach=remote}). Once every user is connected it
+ *       times opening the Connections view and filtering it, and it reports this process's RSS and
+ *       CPU, as an on-call engineer's machine would see them.</li>
+ * </ul>
  *
  * <pre>
- * ./mvnw -B -q -pl app javafx:run -Dconsole.main=dev.switchboard.console.bench.ConsoleLoadCheck \
- *     -Djavafx.args="--users=500 --rate=20 --minutes=10"
+ * java -Xms64m -Xmx384m -cp app/target/switchboard-console.jar dev.switchboard.console.bench.ConsoleLoadCheck \
+ *     --scenario=src/scenarios/wide-8000.json --attach=remote
  * </pre>
  */
 public final class ConsoleLoadCheck extends Application {
@@ -36,29 +65,40 @@ public final class ConsoleLoadCheck extends Application {
     private final Histogram applyMicros = new Histogram(60_000_000L, 3);
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
-    private EmbeddedFeed feed;
+    private final long pid = ProcessHandle.current().pid();
+    private ConsoleFeed feed;
+    private EmbeddedFeed embedded;
+    private ChildRouter childRouter;
+    private Process simulator;
     private SteadyLoad load;
+    private ConsoleState state;
+    private Stage stage;
     private long lastPulse;
     private long maxHeap;
-    private long heapSamples;
-    private long heapTotal;
+    private long maxRssKb;
+    private long rssTotalKb;
+    private long rssSamples;
+    private volatile int connections;
+    private volatile long nanosPerPulseWanted = -1;
+    private final List<String> timings = new ArrayList<>();
 
     @Override
-    public void start(Stage stage) {
+    public void start(Stage primary) throws Exception {
+        this.stage = primary;
         Map<String, String> named = getParameters().getNamed();
-        int users = Integer.parseInt(named.getOrDefault("users", "500"));
-        int rate = Integer.parseInt(named.getOrDefault("rate", "20"));
-        double minutes = Double.parseDouble(named.getOrDefault("minutes", "10"));
-        RateLimit unlimited = new RateLimit(1_000_000, 100_000);
-        RouterConfig config = RouterConfig.builder().port(0).httpPort(-1).devAuth(true)
-                .rateLimits(new RateLimitPolicy(unlimited, unlimited, unlimited, Map.of()))
-                .queue(new QueuePolicy(100_000, 10_000, 2, QueuePolicy.defaults().ttl()))
-                .agent(SimulatedAgent.Settings.defaults().withStepDelay(Duration.ofMillis(20)))
-                .build();
-        feed = EmbeddedFeed.start(config);
-        ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
+        state = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
         state.onApply(nanos -> applyMicros.recordValue(Math.min(60_000_000L, nanos / 1000)));
-        new ConsoleApp().show(stage, feed, state);
+        state.addListener(batch -> {
+            MonitorFrame latest = batch.latest();
+            if (latest != null && latest.stats() != null) {
+                connections = latest.stats().connections();
+            }
+        });
+        if (named.containsKey("scenario")) {
+            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"));
+        } else {
+            startSteady(named);
+        }
         new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -68,34 +108,159 @@ public final class ConsoleLoadCheck extends Application {
                 lastPulse = now;
             }
         }.start();
+        reporter.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Many users sending from this process to the embedded router, for {@code --minutes}. */
+    private void startSteady(Map<String, String> named) {
+        int users = Integer.parseInt(named.getOrDefault("users", "500"));
+        int rate = Integer.parseInt(named.getOrDefault("rate", "20"));
+        double minutes = Double.parseDouble(named.getOrDefault("minutes", "10"));
+        RateLimit unlimited = new RateLimit(1_000_000, 100_000);
+        RouterConfig config = RouterConfig.builder().port(0).httpPort(-1).devAuth(true)
+                .rateLimits(new RateLimitPolicy(unlimited, unlimited, unlimited, Map.of()))
+                .queue(new QueuePolicy(100_000, 10_000, 2, QueuePolicy.defaults().ttl()))
+                .agent(SimulatedAgent.Settings.defaults().withStepDelay(Duration.ofMillis(20)))
+                .build();
+        embedded = EmbeddedFeed.start(config);
+        feed = embedded;
+        new ConsoleApp().show(stage, feed, state);
         Duration duration = Duration.ofMillis((long) (minutes * 60_000));
-        load = new SteadyLoad(feed.router().clientUri(), users, rate, 50, duration);
+        load = new SteadyLoad(embedded.router().clientUri(), users, rate, 50, duration);
         long startedAt = System.nanoTime();
         long[] lastReceived = {0};
         reporter.execute(load::start);
         reporter.scheduleAtFixedRate(() -> {
-            long heap = memory.getHeapMemoryUsage().getUsed();
-            maxHeap = Math.max(maxHeap, heap);
-            heapTotal += heap;
-            heapSamples++;
-        }, 1, 1, TimeUnit.SECONDS);
-        reporter.scheduleAtFixedRate(() -> {
-            long routed = feed.router().stats().received();
-            System.out.printf("t=%3ds users=%d routed/s=%.0f sent=%d skipped=%d heap=%dMB frame-gap p99=%.1fms max=%.1fms%n",
-                    (System.nanoTime() - startedAt) / 1_000_000_000L, load.connectedUsers(),
+            long routed = embedded.router().stats().received();
+            System.out.printf("t=%3ds users=%d routed/s=%.0f sent=%d skipped=%d heap=%dMB rss=%dMB frame-gap p99=%.1fms"
+                            + " max=%.1fms%n", (System.nanoTime() - startedAt) / 1_000_000_000L, load.connectedUsers(),
                     (routed - lastReceived[0]) / 10.0, load.sent(), load.skipped(),
-                    memory.getHeapMemoryUsage().getUsed() >> 20,
+                    memory.getHeapMemoryUsage().getUsed() >> 20, rssKb() >> 10,
                     frameGapsMicros.getValueAtPercentile(99) / 1000.0, frameGapsMicros.getMaxValue() / 1000.0);
             lastReceived[0] = routed;
         }, 10, 10, TimeUnit.SECONDS);
         reporter.schedule(() -> report(startedAt), duration.toMillis() + 2_000, TimeUnit.MILLISECONDS);
     }
 
+    /** The simulator in a process of its own; the console embedded or attached to a router of its own. */
+    private void startScenario(Path scenarioFile, String attach) throws IOException, InterruptedException {
+        Scenario scenario = Scenario.read(scenarioFile);
+        URI clientUri;
+        if (attach.equals("remote")) {
+            String secret = Base64.getEncoder().encodeToString(SecureRandom.getSeed(32));
+            childRouter = ChildRouter.start("1g", true, List.of(), Map.of("SWITCHBOARD_JWT_SECRET", secret));
+            clientUri = childRouter.clientUri();
+            String token = new TokenService(secret, Clock.systemUTC()).mint("oncall", Role.VIEWER, Duration.ofHours(2));
+            feed = ClusterFeed.attach(URI.create("ws://127.0.0.1:" + clientUri.getPort() + "/monitor"), token);
+        } else if (attach.equals("embedded")) {
+            // the console's own router as a developer runs it: defaults, dev auth, no HTTP port
+            embedded = EmbeddedFeed.start(RouterConfig.builder().port(0).httpPort(-1).devAuth(true).build());
+            feed = embedded;
+            clientUri = embedded.router().clientUri();
+        } else {
+            throw new IllegalArgumentException("--attach must be embedded or remote");
+        }
+        new ConsoleApp().show(stage, feed, state);
+        Path simLog = Files.createTempFile("console-load-sim-", ".log");
+        simulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+                "-cp", System.getProperty("java.class.path"), "dev.switchboard.console.Main", "simulate",
+                "--url", clientUri.toString(), "--scenario", scenarioFile.toString(), "--progress-ms", "10000")
+                .redirectErrorStream(true).redirectOutput(simLog.toFile()).start();
+        long startedAt = System.nanoTime();
+        long cpuBefore = ChildProcess.cpuMillis(pid);
+        int users = scenario.totalUsers();
+        AtomicInteger measured = new AtomicInteger();
+        reporter.scheduleAtFixedRate(() -> {
+            System.out.printf("t=%3ds connections=%d heap=%dMB rss=%dMB frame-gap p99=%.1fms max=%.1fms%n",
+                    (System.nanoTime() - startedAt) / 1_000_000_000L, connections,
+                    memory.getHeapMemoryUsage().getUsed() >> 20, rssKb() >> 10,
+                    frameGapsMicros.getValueAtPercentile(99) / 1000.0, frameGapsMicros.getMaxValue() / 1000.0);
+            if (connections >= users && measured.compareAndSet(0, 1)) {
+                reporter.schedule(() -> Platform.runLater(() -> timeConnectionsView(scenario)), 5, TimeUnit.SECONDS);
+            }
+        }, 10, 10, TimeUnit.SECONDS);
+        reporter.execute(() -> {
+            try {
+                simulator.waitFor();
+                System.out.println("simulator: " + String.join(" | ", Files.readAllLines(simLog).stream()
+                        .filter(line -> line.contains("failed") || line.contains("ack") || line.contains("PASS")
+                                || line.contains("FAIL")).toList()));
+                System.out.printf("REPORT console CPU: %.1f s over %.0f s%n",
+                        (ChildProcess.cpuMillis(pid) - cpuBefore) / 1000.0, (System.nanoTime() - startedAt) / 1e9);
+                report(startedAt);
+            } catch (InterruptedException | IOException e) {
+                Platform.runLater(Platform::exit);
+            }
+        });
+    }
+
+    /**
+     * Times what the on-call engineer does first: open the Connections view (from the click to the
+     * end of the pulse that lays it out), then type part of a user id in its filter.
+     */
+    private void timeConnectionsView(Scenario scenario) {
+        Scene scene = stage.getScene();
+        TabPane tabs = (TabPane) scene.lookup(".tab-pane");
+        Tab connectionsTab = tabs.getTabs().stream().filter(tab -> "tab-connections".equals(tab.getId())).findFirst()
+                .orElseThrow();
+        tabs.getSelectionModel().select(0);
+        Platform.runLater(() -> {
+            long began = System.nanoTime();
+            tabs.getSelectionModel().select(connectionsTab);
+            afterNextLayout(scene, () -> {
+                timings.add(String.format("Connections view opened in %.1f ms (%,d connections)",
+                        (System.nanoTime() - began) / 1e6, connections));
+                TextField filter = (TextField) scene.lookup("#connections-filter");
+                String wanted = scenario.groups().get(0).userPrefix() + "-12";
+                long filterBegan = System.nanoTime();
+                filter.setText(wanted);
+                afterNextLayout(scene, () -> {
+                    timings.add(String.format("Connections filtered to \"%s\" in %.1f ms", wanted,
+                            (System.nanoTime() - filterBegan) / 1e6));
+                    long clearBegan = System.nanoTime();
+                    filter.setText("");
+                    afterNextLayout(scene, () -> timings.add(String.format("filter cleared in %.1f ms",
+                            (System.nanoTime() - clearBegan) / 1e6)));
+                });
+            });
+        });
+    }
+
+    /** Runs {@code then} once, after the next layout pass of {@code scene}. */
+    private static void afterNextLayout(Scene scene, Runnable then) {
+        Runnable[] once = new Runnable[1];
+        once[0] = () -> {
+            scene.removePostLayoutPulseListener(once[0]);
+            then.run();
+        };
+        scene.addPostLayoutPulseListener(once[0]);
+        Platform.requestNextPulse();
+    }
+
+    private void sample() {
+        long heap = memory.getHeapMemoryUsage().getUsed();
+        maxHeap = Math.max(maxHeap, heap);
+        long rss = rssKb();
+        maxRssKb = Math.max(maxRssKb, rss);
+        rssTotalKb += rss;
+        rssSamples++;
+    }
+
+    private long rssKb() {
+        try {
+            return IdleConnections.rssKb(pid);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     private void report(long startedAt) {
         double seconds = (System.nanoTime() - startedAt) / 1e9;
-        long routed = feed.router().stats().received();
-        System.out.printf("REPORT duration=%.0fs routed=%d (%.0f msg/s) sent=%d skipped=%d%n", seconds, routed,
-                routed / seconds, load.sent(), load.skipped());
+        if (embedded != null && load != null) {
+            long routed = embedded.router().stats().received();
+            System.out.printf("REPORT duration=%.0fs routed=%d (%.0f msg/s) sent=%d skipped=%d%n", seconds, routed,
+                    routed / seconds, load.sent(), load.skipped());
+        }
         System.out.printf("REPORT fx frame gap: p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms over %d pulses%n",
                 frameGapsMicros.getValueAtPercentile(50) / 1000.0, frameGapsMicros.getValueAtPercentile(99) / 1000.0,
                 frameGapsMicros.getValueAtPercentile(99.9) / 1000.0, frameGapsMicros.getMaxValue() / 1000.0,
@@ -103,20 +268,31 @@ public final class ConsoleLoadCheck extends Application {
         System.out.printf("REPORT tick (apply feed to view models, FX thread): p50=%.2fms p99=%.2fms max=%.2fms over %d ticks%n",
                 applyMicros.getValueAtPercentile(50) / 1000.0, applyMicros.getValueAtPercentile(99) / 1000.0,
                 applyMicros.getMaxValue() / 1000.0, applyMicros.getTotalCount());
-        System.out.printf("REPORT heap used: max=%dMB mean=%dMB%n", maxHeap >> 20,
-                heapSamples == 0 ? 0 : (heapTotal / heapSamples) >> 20);
-        load.close();
+        System.out.printf("REPORT heap used: max=%dMB; RSS: max=%dMB mean=%dMB (JVM: %s)%n", maxHeap >> 20,
+                maxRssKb >> 10, rssSamples == 0 ? 0 : (rssTotalKb / rssSamples) >> 10,
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(arg -> arg.startsWith("-X")).toList()));
+        timings.forEach(line -> System.out.println("REPORT " + line));
+        if (load != null) {
+            load.close();
+        }
         Platform.runLater(Platform::exit);
     }
 
     @Override
-    public void stop() {
+    public void stop() throws Exception {
         reporter.shutdownNow();
         if (load != null) {
             load.close();
         }
+        if (simulator != null) {
+            simulator.destroy();
+        }
         if (feed != null) {
             feed.close();
+        }
+        if (childRouter != null) {
+            childRouter.close();
         }
     }
 }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
                 "                             run N router nodes of one cluster inside the console",
                 "  --open=session.jsonl       look at a saved session, offline",
                 "Shortcuts: Ctrl+1..9 views, Ctrl+S save the session, Ctrl+O open one, Ctrl+T theme."},
-        subcommands = {SimulateCommand.class, BenchCommand.class, AttackCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, BenchCommand.class, AttackCommand.class, WatchCheckCommand.class,
+                CommandLine.HelpCommand.class})
 public final class ConsoleCli implements Runnable {
 
     /** Whether {@code args} name a headless command (else the window opens). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.monitor.wire.ClusterNode;
 import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.monitor.wire.CommandReply;
+import dev.switchboard.router.monitor.wire.ConnectionPage;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.protocol.Json;
@@ -361,28 +362,22 @@ public final class ClusterFeed implements ConsoleFeed {
     }
 
     @Override
-    public CompletionStage<List<NodeFrame>> snapshots() {
+    public CompletionStage<List<NodePage>> connectionPages(String filter, int limit) {
         if (mode != Mode.CLUSTER) {
-            return seedFeed.snapshots();
+            return seedFeed.connectionPages(filter, limit);
         }
-        List<CompletableFuture<NodeFrame>> asked = new ArrayList<>();
+        List<CompletableFuture<NodePage>> asked = new ArrayList<>();
         feeds.forEach((nodeId, feed) -> {
             if (isLive(nodeId)) {
-                asked.add(feed.command(ConsoleFeed.snapshotCommand()).toCompletableFuture().thenApply(reply -> {
-                    MonitorFrame frame = MonitorFrames.read(reply);
-                    if (frame == null) {
-                        return null;
-                    }
-                    synchronized (merge) {
-                        return merge.merge(nodeId, frame);
-                    }
-                }).exceptionally(failure -> null));
+                asked.add(feed.command(ConsoleFeed.connectionsCommand(filter, limit)).toCompletableFuture()
+                        .thenApply(reply -> {
+                            ConnectionPage page = MonitorFrames.page(reply);
+                            return page == null ? null : new NodePage(nodeId, page);
+                        }).exceptionally(failure -> null));
             }
         });
-        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            publishPicture();
-            return asked.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
-        });
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new))
+                .thenApply(done -> asked.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList());
     }
 
     private boolean isLive(String nodeId) {

@@ -3,6 +3,7 @@ package dev.switchboard.console.feed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.monitor.wire.ConnectionPage;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -15,11 +16,6 @@ import java.util.function.Consumer;
  * apart. The remote one reads them from JSON on its own thread: nothing downstream parses JSON.
  */
 public interface ConsoleFeed extends AutoCloseable {
-    /** The monitor command {@code snapshot} (a new document each time: a feed may add its message id). */
-    static ObjectNode snapshotCommand() {
-        return JsonNodeFactory.instance.objectNode().put("type", "snapshot");
-    }
-
     /** Where the data comes from, for the status bar: "embedded ws://…/ws" or "remote ws://…/monitor". */
     String source();
 
@@ -61,13 +57,26 @@ public interface ConsoleFeed extends AutoCloseable {
     }
 
     /**
-     * Fresh snapshots (per-connection figures come only with them): the router's, or one per live
-     * node of a cluster, tagged and merged like the feed's frames.
+     * The monitor command {@code connections}: the first {@code limit} open connections whose user id
+     * contains {@code filter} (a new document each time).
      */
-    default CompletionStage<List<NodeFrame>> snapshots() {
-        return command(snapshotCommand()).thenApply(reply -> {
-            MonitorFrame frame = MonitorFrames.read(reply);
-            return frame == null ? List.of() : List.of(NodeFrame.alone(frame));
+    static ObjectNode connectionsCommand(String filter, int limit) {
+        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "connections").put("limit", limit);
+        if (filter != null && !filter.isEmpty()) {
+            command.put("filter", filter);
+        }
+        return command;
+    }
+
+    /**
+     * Per-connection figures for what the console shows: a page of the router's open connections,
+     * or one per live node of a cluster. A router that does not know the command (older than the
+     * monitor's paging) answers with none.
+     */
+    default CompletionStage<List<NodePage>> connectionPages(String filter, int limit) {
+        return command(connectionsCommand(filter, limit)).thenApply(reply -> {
+            ConnectionPage page = MonitorFrames.page(reply);
+            return page == null ? List.of() : List.of(new NodePage(null, page));
         });
     }
 

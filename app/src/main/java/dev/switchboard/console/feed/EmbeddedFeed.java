@@ -6,6 +6,8 @@ import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.monitor.RouterFeed;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -56,8 +58,26 @@ public final class EmbeddedFeed implements ConsoleFeed {
     @Override
     public void start(Consumer<MonitorFrame> documents, Consumer<FeedStatus> status) {
         status.accept(FeedStatus.connectedNow(note != null ? note : "router in this process on " + router.clientUri()));
-        documents.accept(router.monitor().snapshot());
-        subscription = router.monitor().subscribe(documents::accept);
+        // subscribe first, then take the snapshot: nothing between them is lost, and the updates that
+        // come meanwhile wait until the snapshot is handed over
+        List<MonitorFrame> held = new ArrayList<>();
+        boolean[] snapshotSent = {false};
+        subscription = router.monitor().subscribe(update -> {
+            synchronized (held) {
+                if (!snapshotSent[0]) {
+                    held.add(update);
+                    return;
+                }
+            }
+            documents.accept(update);
+        });
+        MonitorFrame snapshot = router.monitor().snapshot();
+        synchronized (held) {
+            documents.accept(snapshot);
+            held.forEach(documents);
+            held.clear();
+            snapshotSent[0] = true;
+        }
     }
 
     @Override

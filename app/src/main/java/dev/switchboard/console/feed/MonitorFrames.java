@@ -2,6 +2,7 @@ package dev.switchboard.console.feed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.monitor.wire.ConnectionPage;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
@@ -10,7 +11,8 @@ import dev.switchboard.router.protocol.Json;
 /**
  * Reads monitor documents into the monitor protocol's records, on the thread that received them
  * (a feed thread, never the FX thread): a {@code monitor_snapshot}, a {@code monitor_update}, or
- * the snapshot in the {@code command_result} of a {@code snapshot} command.
+ * the snapshot in the {@code command_result} of a {@code snapshot} command; and the page of a
+ * {@code connections} command.
  */
 public final class MonitorFrames {
 
@@ -30,6 +32,18 @@ public final class MonitorFrames {
         }
         try {
             return Json.mapper().treeToValue(frame, MonitorFrame.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The page in the {@code command_result} of a {@code connections} command, or null (an error, or malformed). */
+    public static ConnectionPage page(JsonNode reply) {
+        if (reply == null || !reply.path("type").asText().equals("command_result") || !reply.path("result").isObject()) {
+            return null;
+        }
+        try {
+            return Json.mapper().treeToValue(reply.path("result"), ConnectionPage.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return null;
         }

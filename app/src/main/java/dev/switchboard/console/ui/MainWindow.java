@@ -95,10 +95,20 @@ public final class MainWindow extends BorderPane {
             inject.tick();
             simulate.tick();
         }));
-        // per-connection figures (activity, messages in/out) come with snapshots: ask for one every 2 s
-        // read and merged on the threads that completed the commands, not on the FX thread
-        this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event ->
-                feed.snapshots().thenAccept(snapshots -> snapshots.forEach(state::offer))));
+        // per-connection figures (activity, messages in/out) change without an event: while the
+        // Connections view shows, ask every 2 s for a page of what it shows (never the whole snapshot:
+        // at 10,000 connections that would cost the router and the console more than everything else)
+        this.refresh = new Timeline(new KeyFrame(Duration.seconds(2), event -> {
+            Tab selected = tabs.getSelectionModel().getSelectedItem();
+            if (selected != null && "tab-connections".equals(selected.getId())) {
+                models.connections().refresh();
+            }
+        }));
+        tabs.getSelectionModel().selectedItemProperty().addListener((observable, was, now) -> {
+            if (now != null && "tab-connections".equals(now.getId())) {
+                models.connections().refresh(); // fresh figures as it opens, not 2 s later
+            }
+        });
         createView();
         initListeners();
     }

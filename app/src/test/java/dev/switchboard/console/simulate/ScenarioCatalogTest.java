@@ -23,7 +23,7 @@ class ScenarioCatalogTest {
 
         assertThat(fromApp.files()).extracting(ScenarioCatalogTest::name)
                 .containsExactly("chat-100.json", "cluster-chat.json", "flood-one-user.json", "smoke.json",
-                        "soak-1000.json");
+                        "soak-1000.json", "wide-8000.json");
         assertThat(fromRoot.files()).isEqualTo(fromApp.files());
     }
 

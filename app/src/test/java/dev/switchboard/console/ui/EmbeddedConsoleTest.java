@@ -23,8 +23,13 @@ abstract class EmbeddedConsoleTest {
 
     @BeforeEach
     void openConsole() throws Exception {
-        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        feed = EmbeddedFeed.start(routerConfig().build());
         FxToolkit.setupStage(stage -> window = new ConsoleApp().show(stage, feed));
+    }
+
+    /** The embedded router's configuration: a test router's, without HTTP endpoints. */
+    protected dev.switchboard.router.RouterConfig.Builder routerConfig() {
+        return TestRouters.config().httpPort(-1);
     }
 
     @AfterEach

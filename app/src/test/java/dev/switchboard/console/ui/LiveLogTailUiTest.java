@@ -4,6 +4,8 @@ import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.console.state.LogRow;
+import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.monitor.MonitorLimits;
 import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
 import java.util.Map;
@@ -17,6 +19,12 @@ import org.testfx.api.FxRobot;
 
 /** The live log follows new lines at the bottom; scrolled up it stays put and counts what is new. */
 class LiveLogTailUiTest extends EmbeddedConsoleTest {
+
+    /** Every ping listed: the test is about following lines, not about how a busy router counts them. */
+    @Override
+    protected RouterConfig.Builder routerConfig() {
+        return super.routerConfig().monitorLimits(new MonitorLimits(10, 20, 16L << 20, 4, 1_000, 2, 2_000));
+    }
 
     @Test
     void followsNewLinesUntilScrolledUpThenCountsThemAndTheButtonGoesBackToTheEnd(FxRobot robot) {

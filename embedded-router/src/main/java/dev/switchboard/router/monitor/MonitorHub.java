@@ -53,18 +53,22 @@ import org.slf4j.LoggerFactory;
  * event, breaker and rollout transition; keeps bounded recent runs and errors for snapshots; and
  * delivers coalesced updates on one ticker thread at a fixed rate.
  *
- * <p>What an update costs does not grow with the connections: the events of one period go into one
- * buffer shared by every subscriber, and each tick builds one update that every subscriber gets (a
- * remote monitor's connection encodes it once for all). Traffic (messages in, run events, other
- * events out) is listed one by one up to a limit per update; the rest is counted by type in one
- * {@code coalesced} event. State changes (connections, runs, errors, breakers, rollouts) are always
- * listed, up to the buffer's capacity; over it they are counted in {@code dropped}. Publishing costs
- * one volatile read while nobody watches.
+ * <p>What an update costs does not grow with the connections or the traffic: the events of one
+ * period go into one buffer shared by every subscriber, and each tick builds one update that every
+ * subscriber gets (a remote monitor's connection encodes it once for all). Messages in and events
+ * other than runs' are listed one by one up to a limit per update; runs are listed whole (start,
+ * every event, end) up to a number of new runs per update, so that a run shown is never a run with
+ * holes; the rest is counted by type in one {@code coalesced} event. Connections, errors, breakers
+ * and rollouts are always listed, up to the buffer's capacity; over it they are counted in
+ * {@code dropped}. {@code protection} goes out once a second, and at once when it changed.
+ * Publishing costs one volatile read while nobody watches.
  */
 public final class MonitorHub implements RouterFeed, TrafficListener, ConnectionListener, RunListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MonitorHub.class);
     /** Distinct types a {@code coalesced} event counts one by one; the rest count under {@code other}. */
     private static final int COALESCED_TYPES = 64;
+    /** Every this many updates carry {@code protection} (once a second at 10 updates a second). */
+    private static final int PROTECTION_EVERY = 10;
     /** Connections one {@code connections} page may hold. */
     public static final int MAX_PAGE = 1_000;
 
@@ -121,6 +125,15 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     /** This period's traffic over the limit, by type. */
     private final ConcurrentHashMap<String, LongAdder> coalesced = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
+    /** Runs in flight the monitor has heard of: listed in full (true) or counted (false). */
+    private final ConcurrentHashMap<String, Boolean> runs = new ConcurrentHashMap<>();
+    private final AtomicInteger runsFollowed = new AtomicInteger();
+    /** Runs that ended this period, and the period before (their decisions go at the next tick). */
+    private final ConcurrentLinkedQueue<String> endedRuns = new ConcurrentLinkedQueue<>();
+    private List<String> endedBefore = List.of();
+    private final int runsPerUpdate;
+    /** A breaker or the rollout changed since the last update: the next one carries {@code protection}. */
+    private volatile boolean protectionChanged = true;
     private final ScheduledExecutorService ticker;
     private final AtomicLong updateSeq = new AtomicLong();
     private volatile boolean active;
@@ -130,13 +143,15 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
      * @param sources             the router's state
      * @param tick                the update period (at least 100 ms: at most 10 updates a second)
      * @param eventsPerUpdate     events one update may list (state changes and traffic)
-     * @param trafficPerUpdate    traffic events one update lists one by one; the rest are coalesced
+     * @param trafficPerUpdate    messages and other events one update lists one by one; the rest are coalesced
+     * @param runsPerUpdate       runs first heard of in one period that are listed in full; the
+     *                            others' starts, events and ends are coalesced
      * @param snapshotConnections connections a snapshot lists, the most active first
      * @param recentRuns          ended runs kept for snapshots
      * @param recentErrors        errors kept for snapshots
      */
     public MonitorHub(Clock clock, Sources sources, Duration tick, int eventsPerUpdate, int trafficPerUpdate,
-                      int snapshotConnections, int recentRuns, int recentErrors) {
+                      int runsPerUpdate, int snapshotConnections, int recentRuns, int recentErrors) {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.sources = Objects.requireNonNull(sources, "sources must not be null");
         if (tick.toMillis() < 100) {
@@ -144,6 +159,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         }
         this.eventsPerUpdate = eventsPerUpdate;
         this.trafficPerUpdate = trafficPerUpdate;
+        this.runsPerUpdate = runsPerUpdate;
         this.snapshotConnections = snapshotConnections;
         this.recentRunsLimit = recentRuns;
         this.recentErrorsLimit = recentErrors;
@@ -165,6 +181,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     public Subscription subscribe(Listener listener) {
         Sub sub = new Sub(Objects.requireNonNull(listener, "listener must not be null"));
         subscribers.add(sub);
+        protectionChanged = true; // its first update carries protection
         active = true;
         return sub;
     }
@@ -184,6 +201,11 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
             publish(event.get());
             return;
         }
+        count(type);
+    }
+
+    /** Counts one event of {@code type} in this period's {@code coalesced}. */
+    private void count(String type) {
         String key = type == null ? "other" : type;
         LongAdder count = coalesced.get(key);
         if (count == null) {
@@ -195,6 +217,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     /** A circuit breaker changed state. */
     public void breakerChanged(Breakers.Transition transition) {
+        protectionChanged = true;
         if (active) {
             publish(new MonitorEvent.BreakerTransition(clock.instant(), transition.breaker(), transition.from(),
                     transition.to()));
@@ -203,6 +226,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     /** The rollout changed (an operator's change or the SLA guard's rollback). */
     public void rolloutChanged(Rollout.Transition transition) {
+        protectionChanged = true;
         if (active) {
             publish(new MonitorEvent.RolloutChange(clock.instant(), transition.kind(), transition.from().mode().wire(),
                     transition.to().mode().wire(), transition.to().candidate(), transition.to().percent(),
@@ -237,9 +261,13 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         Map<String, Object> fields = event.fields();
         // AgentRun's events (the only ones with both): run_id, thread_id, seq, timestamp, data
         if (fields.containsKey("run_id") && fields.get("seq") instanceof Number seq) {
-            publishTraffic(event.type(), () -> new MonitorEvent.RunEvent(clock.instant(), "out", userId, event.type(),
-                    text(fields.get("run_id")), text(fields.get("thread_id")), seq.intValue(),
-                    text(fields.get("timestamp")), runData(fields.get("data"))));
+            if (followed(text(fields.get("run_id")))) {
+                publish(new MonitorEvent.RunEvent(clock.instant(), "out", userId, event.type(),
+                        text(fields.get("run_id")), text(fields.get("thread_id")), seq.intValue(),
+                        text(fields.get("timestamp")), runData(fields.get("data"))));
+            } else {
+                count(event.type());
+            }
         } else {
             publishTraffic(event.type(), () -> new MonitorEvent.UserEvent(clock.instant(), "out", userId,
                     event.type(), new LinkedHashMap<>(fields)));
@@ -290,8 +318,13 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     @Override
     public void started(RunInfo run) {
-        if (active) {
+        if (!active) {
+            return;
+        }
+        if (followed(run.runId())) {
             publish(new MonitorEvent.RunStarted(clock.instant(), summary(run)));
+        } else {
+            count("run_started");
         }
     }
 
@@ -299,9 +332,25 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     public void ended(RunInfo run) {
         RunSummary summary = summary(run);
         remember(recentRuns, summary, recentRunsLimit);
-        if (active) {
-            publish(new MonitorEvent.RunEnded(clock.instant(), summary));
+        // the decision stays for one more period: the run's last events may go out after its end is heard
+        Boolean followed = runs.get(run.runId());
+        endedRuns.add(run.runId());
+        if (!active) {
+            return;
         }
+        if (followed == null || followed) {
+            publish(new MonitorEvent.RunEnded(clock.instant(), summary));
+        } else {
+            count("run_ended");
+        }
+    }
+
+    /**
+     * Whether the run is listed in full (its start, every event, its end) or only counted: decided
+     * when the monitor first hears of it, while this period has room for another run.
+     */
+    private boolean followed(String runId) {
+        return runId == null || runs.computeIfAbsent(runId, id -> runsFollowed.getAndIncrement() < runsPerUpdate);
     }
 
     static ConnectionSummary summary(ConnectionInfo connection) {
@@ -334,12 +383,15 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     public MonitorSnapshot snapshot() {
         Instant now = clock.instant();
         ClusterView cluster = sources.cluster();
+        List<RunInfo> inFlight = sources.runsInFlight();
+        // a run the snapshot lists is followed from now on: its end must reach whoever holds it
+        inFlight.forEach(run -> runs.put(run.runId(), Boolean.TRUE));
         List<ConnectionInfo> open = sources.connections();
         List<ConnectionInfo> listed = open.size() <= snapshotConnections ? open
                 : open.stream().sorted(MOST_ACTIVE).limit(snapshotConnections).toList();
         return new MonitorSnapshot(MonitorSnapshot.PROTOCOL, now, sources.stats(), sources.protection(),
                 List.copyOf(sources.handlerTypes()), listed.stream().map(MonitorHub::summary).toList(), open.size(),
-                sources.runsInFlight().stream().map(MonitorHub::summary).toList(),
+                inFlight.stream().map(MonitorHub::summary).toList(),
                 copy(recentRuns), copy(recentErrors), null, null, cluster.nodeId(), cluster.clusterState(),
                 cluster.members());
     }
@@ -373,11 +425,15 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         }
         try {
             Stats stats = sources.stats();
-            ProtectionState protection = sources.protection();
+            long seq = updateSeq.incrementAndGet();
+            // protection's counters move with every run: once a second is enough, and at once when a
+            // breaker or the rollout changed
+            boolean withProtection = protectionChanged || seq % PROTECTION_EVERY == 0;
+            protectionChanged = false;
+            ProtectionState protection = withProtection ? sources.protection() : null;
             Instant now = clock.instant();
             List<MonitorEvent> batch = takePeriod(now);
-            MonitorUpdate update = new MonitorUpdate(updateSeq.incrementAndGet(), now, stats, protection, batch,
-                    dropped.getAndSet(0));
+            MonitorUpdate update = new MonitorUpdate(seq, now, stats, protection, batch, dropped.getAndSet(0));
             // one subscriber's failure must not cost the others their update
             Listeners.notifyEach(subscribers.stream().map(sub -> sub.listener).toList(),
                     listener -> listener.update(update), "monitor update");
@@ -391,10 +447,10 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         // the counters first: an event published meanwhile counts toward the next period
         listed.set(0);
         trafficListed.set(0);
-        List<MonitorEvent> batch = new ArrayList<>();
-        for (MonitorEvent event = pending.poll(); event != null; event = pending.poll()) {
-            batch.add(event);
-        }
+        runsFollowed.set(0);
+        endedBefore.forEach(runs::remove);
+        endedBefore = drain(endedRuns);
+        List<MonitorEvent> batch = drain(pending);
         Map<String, Long> counted = new TreeMap<>();
         long total = 0;
         for (String type : List.copyOf(coalesced.keySet())) {
@@ -410,9 +466,22 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         return batch;
     }
 
+    private static <T> List<T> drain(ConcurrentLinkedQueue<T> queue) {
+        List<T> drained = new ArrayList<>();
+        for (T item = queue.poll(); item != null; item = queue.poll()) {
+            drained.add(item);
+        }
+        return drained;
+    }
+
     private void clearPeriod() {
         listed.set(0);
         trafficListed.set(0);
+        runsFollowed.set(0);
+        runs.clear();
+        endedRuns.clear();
+        endedBefore = List.of();
+        protectionChanged = true;
         pending.clear();
         coalesced.clear();
         dropped.set(0);

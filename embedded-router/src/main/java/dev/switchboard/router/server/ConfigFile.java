@@ -78,7 +78,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     /** The {@code monitor:} section: what each {@code /monitor} connection may ask and hold. */
     public record Monitor(Integer commandsPerSecond, Integer commandBurst, Long outboxBytes, Integer perUser,
-                          Integer trafficPerUpdate, Integer snapshotConnections) {
+                          Integer trafficPerUpdate, Integer runsPerUpdate, Integer snapshotConnections) {
         MonitorLimits applyTo(MonitorLimits base) {
             return new MonitorLimits(
                     commandsPerSecond != null ? commandsPerSecond : base.commandsPerSecond(),
@@ -86,6 +86,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                     outboxBytes != null ? outboxBytes : base.outboxBytes(),
                     perUser != null ? perUser : base.perUser(),
                     trafficPerUpdate != null ? trafficPerUpdate : base.trafficPerUpdate(),
+                    runsPerUpdate != null ? runsPerUpdate : base.runsPerUpdate(),
                     snapshotConnections != null ? snapshotConnections : base.snapshotConnections());
         }
     }

@@ -34,6 +34,7 @@ class MonitorAtScaleTest {
     private static final String SECRET = "monitor-scale-test-secret-of-32-bytes!!";
     private static final int TRAFFIC_PER_UPDATE = 5;
     private static final int SNAPSHOT_CONNECTIONS = 3;
+    private static final int RUNS_PER_UPDATE = 1;
     private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
     private final List<WsClient> clients = new ArrayList<>();
     private Router router;
@@ -43,7 +44,8 @@ class MonitorAtScaleTest {
         RateLimit plenty = new RateLimit(1_000_000, 100_000);
         router = TestRouters.start(config -> config.jwtSecret(SECRET)
                 .rateLimits(new RateLimitPolicy(plenty, plenty, plenty, Map.of()))
-                .monitorLimits(new MonitorLimits(10, 20, 16L << 20, 4, TRAFFIC_PER_UPDATE, SNAPSHOT_CONNECTIONS)));
+                .monitorLimits(new MonitorLimits(10, 20, 16L << 20, 4, TRAFFIC_PER_UPDATE, RUNS_PER_UPDATE,
+                        SNAPSHOT_CONNECTIONS)));
     }
 
     @AfterEach
@@ -63,6 +65,10 @@ class MonitorAtScaleTest {
         WsClient client = WsClient.connect(router.clientUri(), name);
         clients.add(client);
         return client;
+    }
+
+    private void awaitConnections(int count) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> router.connections().size() == count);
     }
 
     private static List<JsonNode> updates(WsClient monitor) {
@@ -126,6 +132,65 @@ class MonitorAtScaleTest {
     }
 
     @Test
+    void aRunIsListedWholeOrOnlyCountedNeverWithHoles() {
+        WsClient monitor = monitor(Role.VIEWER);
+        monitor.awaitType("monitor_snapshot");
+        WsClient alice = user("alice");
+        int runs = 12;
+        for (int i = 0; i < runs; i++) {
+            alice.send(Map.of("type", "user_message", "message_id", "m-" + i, "payload", Map.of("content", "hi " + i)));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> alice.seen().stream()
+                .filter(frame -> frame.path("type").asText().equals("agent_completed")).count() == runs);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            long ended = 0;
+            for (JsonNode update : updates(monitor)) {
+                for (JsonNode event : update.path("events")) {
+                    ended += event.path("kind").asText().equals("run_ended") ? 1
+                            : event.path("by_type").path("run_ended").asLong();
+                }
+            }
+            return ended == runs;
+        });
+        Map<String, List<String>> listed = new java.util.LinkedHashMap<>();
+        long startsCounted = 0;
+        long eventsCounted = 0;
+        for (JsonNode update : updates(monitor)) {
+            for (JsonNode event : update.path("events")) {
+                String kind = event.path("kind").asText();
+                if (kind.equals("run_started") || kind.equals("run_ended")) {
+                    listed.computeIfAbsent(event.path("run").path("run_id").asText(), id -> new ArrayList<>()).add(kind);
+                } else if (kind.equals("run_event")) {
+                    listed.computeIfAbsent(event.path("run_id").asText(), id -> new ArrayList<>())
+                            .add(event.path("type").asText());
+                } else if (kind.equals("coalesced")) {
+                    startsCounted += event.path("by_type").path("run_started").asLong();
+                    eventsCounted += event.path("by_type").path("agent_started").asLong()
+                            + event.path("by_type").path("agent_completed").asLong();
+                }
+            }
+        }
+        assertThat(listed).isNotEmpty();
+        assertThat(listed.size() + startsCounted).isEqualTo(runs);
+        assertThat(eventsCounted).isEqualTo(2L * (runs - listed.size()));
+        listed.forEach((runId, seen) -> assertThat(seen).as(runId)
+                .containsOnlyOnce("run_started", "agent_started", "tool_executing", "tool_completed", "agent_completed",
+                        "run_ended")
+                .contains("agent_thinking"));
+    }
+
+    @Test
+    void protectionComesOnceASecondNotInEveryUpdate() {
+        WsClient monitor = monitor(Role.VIEWER);
+        monitor.awaitType("monitor_snapshot");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> updates(monitor).size() >= 25);
+        List<JsonNode> updates = updates(monitor).subList(0, 25);
+        assertThat(updates.get(0).path("protection").isObject()).as("the first update carries it").isTrue();
+        long with = updates.stream().filter(update -> update.path("protection").isObject()).count();
+        assertThat(with).isBetween(2L, 5L);
+    }
+
+    @Test
     void stateChangesAreNeverCoalesced() {
         WsClient monitor = monitor(Role.VIEWER);
         monitor.awaitType("monitor_snapshot");
@@ -160,6 +225,7 @@ class MonitorAtScaleTest {
             busy.send(Map.of("type", "ping", "message_id", "p-" + i));
         }
         busy.awaitReply("p-19");
+        awaitConnections(5);
         WsClient monitor = monitor(Role.VIEWER);
         JsonNode snapshot = monitor.awaitType("monitor_snapshot");
         assertThat(snapshot.path("connections_total").asInt()).isEqualTo(5);
@@ -172,6 +238,7 @@ class MonitorAtScaleTest {
         for (String name : List.of("dan", "amy", "bob", "ann", "cat")) {
             user(name);
         }
+        awaitConnections(5);
         WsClient viewer = monitor(Role.VIEWER);
         viewer.send(Map.of("type", "connections", "message_id", "page-1", "offset", 1, "limit", 2));
         JsonNode page = viewer.awaitReply("page-1").path("result");

@@ -37,6 +37,11 @@ public final class ConnectionsView extends BorderPane {
     private final Button inject = new Button("Inject as…");
 
     private final ObservableBooleanValue operator;
+    /** Up to this many users every user's connections show; beyond, a user's show when it is expanded. */
+    static final int EXPAND_ALL_UP_TO = 200;
+    /** A change to more users than this rebuilds the tree instead. */
+    private static final int REBUILD_OVER = 500;
+    private boolean expandAll = true;
 
     /**
      * @param injectAs opens the inject panel as a user (the selected row's)
@@ -83,7 +88,7 @@ public final class ConnectionsView extends BorderPane {
         filter.textProperty().bindBidirectional(model.filterProperty());
         summary.textProperty().bind(model.summaryProperty());
         actionResult.textProperty().bind(model.actionResultProperty());
-        model.users().addListener((ListChangeListener<ConnectionsViewModel.UserConnections>) change -> rebuild());
+        model.users().addListener(this::usersChanged);
         disconnect.setOnAction(event -> {
             ConnectionRow row = selectedRow();
             if (row != null && confirmed(row)) {
@@ -115,33 +120,94 @@ public final class ConnectionsView extends BorderPane {
         return selected == null ? null : selected.getValue();
     }
 
+    /**
+     * Applies the model's change to the tree item by item (a user's connections opening or closing
+     * touch that user's row only), and rebuilds it only when most of it changed: at 10,000
+     * connections a tick costs what changed in it.
+     */
+    private void usersChanged(ListChangeListener.Change<? extends ConnectionsViewModel.UserConnections> change) {
+        TreeItem<ConnectionRow> root = tree.getRoot();
+        if (root == null || expandAll != model.users().size() <= EXPAND_ALL_UP_TO) {
+            rebuild();
+            return;
+        }
+        ConnectionRow previous = selectedRow();
+        List<TreeItem<ConnectionRow>> children = root.getChildren();
+        while (change.next()) {
+            if (change.wasPermutated() || change.getRemovedSize() + change.getAddedSize() > REBUILD_OVER) {
+                rebuild();
+                return;
+            }
+            if (change.wasRemoved()) {
+                children.subList(change.getFrom(), change.getFrom() + change.getRemovedSize()).clear();
+            }
+            if (change.wasAdded()) {
+                children.addAll(change.getFrom(), change.getAddedSubList().stream().map(this::userItem).toList());
+            }
+        }
+        if (previous != null && selectedRow() == null) {
+            reselect(key(previous));
+        }
+    }
+
     /** Rebuilds the tree from the model's groups, keeping the operator's selection. */
     private void rebuild() {
         ConnectionRow previous = selectedRow();
-        String selectedKey = previous == null ? null : key(previous);
-        List<TreeItem<ConnectionRow>> users = new ArrayList<>();
-        TreeItem<ConnectionRow> reselect = null;
-        for (ConnectionsViewModel.UserConnections group : model.users()) {
-            TreeItem<ConnectionRow> user = new TreeItem<>(new ConnectionRow("", group.userId(), "", "", "", "", 0, 0,
-                    group.nodes()));
-            user.setExpanded(true);
-            if (key(user.getValue()).equals(selectedKey)) {
-                reselect = user;
+        expandAll = model.users().size() <= EXPAND_ALL_UP_TO;
+        TreeItem<ConnectionRow> root = new TreeItem<>();
+        root.getChildren().setAll(model.users().stream().map(this::userItem).toList());
+        tree.setRoot(root);
+        if (previous != null) {
+            reselect(key(previous));
+        }
+    }
+
+    private void reselect(String selectedKey) {
+        for (TreeItem<ConnectionRow> user : tree.getRoot().getChildren()) {
+            if (!selectedKey.startsWith(user.getValue().userId() + "/")) {
+                continue;
             }
-            for (ConnectionRow row : group.connections()) {
-                TreeItem<ConnectionRow> connection = new TreeItem<>(row);
-                user.getChildren().add(connection);
-                if (key(row).equals(selectedKey)) {
-                    reselect = connection;
+            if (key(user.getValue()).equals(selectedKey)) {
+                tree.getSelectionModel().select(user);
+                return;
+            }
+            for (TreeItem<ConnectionRow> connection : user.getChildren()) {
+                if (key(connection.getValue()).equals(selectedKey)) {
+                    tree.getSelectionModel().select(connection);
+                    return;
                 }
             }
-            users.add(user);
         }
-        TreeItem<ConnectionRow> root = new TreeItem<>();
-        root.getChildren().setAll(users);
-        tree.setRoot(root);
-        if (reselect != null) {
-            tree.getSelectionModel().select(reselect);
+    }
+
+    private TreeItem<ConnectionRow> userItem(ConnectionsViewModel.UserConnections group) {
+        UserItem user = new UserItem(group);
+        user.setExpanded(expandAll);
+        return user;
+    }
+
+    /** A user's row; its connections' rows are made when it is first expanded. */
+    private static final class UserItem extends TreeItem<ConnectionRow> {
+        private final List<ConnectionRow> rows;
+        private boolean loaded;
+
+        UserItem(ConnectionsViewModel.UserConnections group) {
+            super(new ConnectionRow("", group.userId(), "", "", "", "", 0, 0, group.nodes()));
+            this.rows = group.connections();
+        }
+
+        @Override
+        public boolean isLeaf() {
+            return rows.isEmpty();
+        }
+
+        @Override
+        public javafx.collections.ObservableList<TreeItem<ConnectionRow>> getChildren() {
+            if (!loaded) {
+                loaded = true;
+                super.getChildren().setAll(rows.stream().map(TreeItem::new).toList());
+            }
+            return super.getChildren();
         }
     }
 

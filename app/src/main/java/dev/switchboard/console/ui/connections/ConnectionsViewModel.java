@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.feed.ClusterPicture;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.NodeFrame;
+import dev.switchboard.console.feed.NodePage;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.console.state.NodeFilter;
@@ -15,7 +16,9 @@ import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,7 +31,6 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
-import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
 /**
@@ -60,12 +62,16 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     private final Executor uiThread;
     private final ObservableList<ConnectionRow> connections = FXCollections.observableArrayList();
     private final ObservableList<ConnectionRow> connectionsView = FXCollections.unmodifiableObservableList(connections);
+    /** Every connection by user, users sorted: what {@link #users} is cut from (kept in step with connections). */
+    private final TreeMap<String, Map<String, ConnectionRow>> byUser = new TreeMap<>();
     private final ObservableList<UserConnections> users = FXCollections.observableArrayList();
     private final ObservableList<UserConnections> usersView = FXCollections.unmodifiableObservableList(users);
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
     private final NodeFilter nodeFilter = new NodeFilter();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
     private final ReadOnlyStringWrapper actionResult = new ReadOnlyStringWrapper(this, "actionResult", "");
+    /** Per node ("" for a router alone): connections its last snapshot did not list. */
+    private final Map<String, Integer> unlisted = new HashMap<>();
 
     /**
      * @param feed     where disconnect commands go
@@ -75,15 +81,25 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     public ConnectionsViewModel(ConsoleFeed feed, Executor uiThread) {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
         this.uiThread = Objects.requireNonNull(uiThread, "uiThread must not be null");
-        connections.addListener((ListChangeListener<ConnectionRow>) change -> regroup());
-        filter.addListener((observable, before, text) -> regroup());
+        filter.addListener((observable, before, text) -> {
+            regroup();
+            if (unlisted.values().stream().anyMatch(count -> count > 0)) {
+                refresh(); // the one the operator looks for may be among those the snapshot left out
+            }
+        });
         nodeFilter.selectedProperty().addListener((observable, before, node) -> regroup());
         regroup();
     }
 
+    /**
+     * Applies a batch at a cost that grows with what changed, not with the connections held: only
+     * the users whose connections opened or closed are regrouped (a snapshot regroups everyone).
+     */
     @Override
     public void apply(MonitorBatch batch) {
         nodeFilter.apply(batch);
+        boolean everyone = false;
+        Set<String> touched = new java.util.TreeSet<>(); // users in order: one change each, predictable
         for (NodeFrame tagged : batch.nodeFrames()) {
             String node = tagged.nodeId() == null ? "" : tagged.nodeId();
             if (tagged.frame() instanceof MonitorSnapshot snapshot) {
@@ -91,11 +107,13 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
                 List<ConnectionRow> rows = new ArrayList<>();
                 connections.stream().filter(row -> !node.isEmpty() && !row.nodeId().equals(node)).forEach(rows::add);
                 snapshot.connections().forEach(connection -> rows.add(row(connection, node)));
+                unlisted.put(node, snapshot.connectionsTotal() - snapshot.connections().size());
                 if (!rows.equals(connections)) {
                     connections.setAll(rows);
+                    everyone = true;
                 }
             } else if (tagged.frame() instanceof MonitorUpdate update) {
-                apply(update, node);
+                apply(update, node, touched);
             }
         }
         if (batch.cluster() != null) {
@@ -104,29 +122,56 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
                     .map(ClusterPicture.Node::nodeId).collect(Collectors.toSet());
             if (connections.stream().anyMatch(row -> down.contains(row.nodeId()))) {
                 connections.removeIf(row -> down.contains(row.nodeId()));
+                everyone = true;
             }
+            down.forEach(unlisted::remove);
+        }
+        if (everyone) {
+            regroup();
+        } else if (!touched.isEmpty()) {
+            touched.forEach(this::regroup);
+            summarise();
         }
     }
 
-    /** Opened and closed connections, with one change per kind. */
-    private void apply(MonitorUpdate update, String node) {
-        List<ConnectionRow> opened = new ArrayList<>();
+    /** Opened and closed connections, with one change per kind; the users they belong to go in {@code touched}. */
+    private void apply(MonitorUpdate update, String node, Set<String> touched) {
+        Map<String, ConnectionRow> opened = new LinkedHashMap<>();
         Set<String> closed = new HashSet<>();
         for (MonitorEvent event : update.events()) {
             if (event instanceof MonitorEvent.ConnectionOpened open && open.connection() != null) {
-                opened.add(row(open.connection(), node));
+                ConnectionRow row = row(open.connection(), node);
+                opened.put(row.connectionId(), row);
+                touched.add(row.userId());
             } else if (event instanceof MonitorEvent.ConnectionClosed close && close.connection() != null) {
-                String id = close.connection().connectionId();
-                if (!opened.removeIf(row -> row.connectionId().equals(id))) {
+                String id = orEmpty(close.connection().connectionId());
+                touched.add(orEmpty(close.connection().userId()));
+                if (opened.remove(id) == null) {
                     closed.add(id);
                 }
             }
         }
         if (!closed.isEmpty()) {
-            connections.removeAll(connections.stream().filter(row -> closed.contains(row.connectionId())).toList());
+            int before = connections.size();
+            connections.removeIf(row -> closed.contains(row.connectionId()));
+            // a connection closing that the console never listed was one of the snapshot's unlisted
+            int neverListed = closed.size() - (before - connections.size());
+            unlisted.computeIfPresent(node, (key, count) -> Math.max(0, count - neverListed));
+            for (MonitorEvent event : update.events()) {
+                if (event instanceof MonitorEvent.ConnectionClosed close && close.connection() != null) {
+                    Map<String, ConnectionRow> rows = byUser.get(orEmpty(close.connection().userId()));
+                    if (rows != null) {
+                        rows.remove(orEmpty(close.connection().connectionId()));
+                    }
+                }
+            }
         }
+        // the first update after a snapshot may repeat a connection the snapshot listed
+        opened.values().removeIf(row -> byUser.getOrDefault(row.userId(), Map.of()).containsKey(row.connectionId()));
         if (!opened.isEmpty()) {
-            connections.addAll(opened);
+            connections.addAll(opened.values());
+            opened.values().forEach(row -> byUser.computeIfAbsent(row.userId(), user -> new LinkedHashMap<>())
+                    .put(row.connectionId(), row));
         }
     }
 
@@ -142,20 +187,140 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         return text == null ? "" : text;
     }
 
+    /** Regroups every user (after a snapshot, or when a filter changes). */
     private void regroup() {
-        String wanted = filter.get() == null ? "" : filter.get().trim();
-        Map<String, List<ConnectionRow>> byUser = new TreeMap<>();
+        byUser.clear();
         for (ConnectionRow row : connections) {
-            if ((wanted.isEmpty() || row.userId().contains(wanted)) && nodeFilter.accepts(row.nodeId())) {
-                byUser.computeIfAbsent(row.userId(), user -> new ArrayList<>()).add(row);
-            }
+            byUser.computeIfAbsent(row.userId(), user -> new LinkedHashMap<>()).put(row.connectionId(), row);
         }
         List<UserConnections> groups = new ArrayList<>();
-        byUser.forEach((user, rows) -> groups.add(new UserConnections(user, rows)));
+        byUser.forEach((user, rows) -> {
+            UserConnections group = shown(user, rows.values());
+            if (group != null) {
+                groups.add(group);
+            }
+        });
         if (!groups.equals(users)) {
             users.setAll(groups);
         }
-        summary.set(byUser.size() + " users, " + connections.size() + " connections");
+        summarise();
+    }
+
+    /** Regroups one user, with one change to {@link #users} at most. */
+    private void regroup(String userId) {
+        Map<String, ConnectionRow> rows = byUser.get(userId);
+        if (rows != null && rows.isEmpty()) {
+            byUser.remove(userId);
+            rows = null;
+        }
+        UserConnections group = rows == null ? null : shown(userId, rows.values());
+        int index = indexOf(userId);
+        if (index >= 0) {
+            if (group == null) {
+                users.remove(index);
+            } else if (!group.equals(users.get(index))) {
+                users.set(index, group);
+            }
+        } else if (group != null) {
+            users.add(-index - 1, group);
+        }
+    }
+
+    /** Where the user is in {@link #users} (sorted by user id), or {@code -(insertion point) - 1}. */
+    private int indexOf(String userId) {
+        int low = 0;
+        int high = users.size() - 1;
+        while (low <= high) {
+            int middle = (low + high) >>> 1;
+            int order = users.get(middle).userId().compareTo(userId);
+            if (order < 0) {
+                low = middle + 1;
+            } else if (order > 0) {
+                high = middle - 1;
+            } else {
+                return middle;
+            }
+        }
+        return -(low + 1);
+    }
+
+    /** The user's group as the filters show it, or null when they hide all of it. */
+    private UserConnections shown(String userId, java.util.Collection<ConnectionRow> rows) {
+        String wanted = filter.get() == null ? "" : filter.get().trim();
+        if (!wanted.isEmpty() && !userId.contains(wanted)) {
+            return null;
+        }
+        List<ConnectionRow> kept = rows.stream().filter(row -> nodeFilter.accepts(row.nodeId())).toList();
+        return kept.isEmpty() ? null : new UserConnections(userId, kept);
+    }
+
+    private void summarise() {
+        int notListed = unlisted.values().stream().mapToInt(Integer::intValue).sum();
+        summary.set(String.format(java.util.Locale.ROOT, "%,d users, %,d connections", users.size(),
+                connections.size() + notListed) + (notListed > 0 ? String.format(java.util.Locale.ROOT,
+                " (%,d listed: the router sent the most active; filter by user to find the others)",
+                connections.size()) : ""));
+    }
+
+    /** Connections one refresh asks each node for. */
+    static final int PAGE = 1_000;
+
+    /**
+     * Asks the router (each live node) for the figures of the connections the filter shows, at most
+     * {@link #PAGE} per node: activity and messages in and out change without an event, so a visible
+     * view refreshes them. When the snapshot listed only the most active connections, the page also
+     * brings in the ones the filter finds among the rest. The answer is applied on the UI thread,
+     * once per refresh.
+     */
+    public void refresh() {
+        String wanted = filter.get() == null ? "" : filter.get().trim();
+        // the router takes part of a user id (its characters, at most 64); anything else would be refused
+        String asked = wanted.matches("[A-Za-z0-9._@-]{1,64}") ? wanted : "";
+        feed.connectionPages(asked, PAGE).whenComplete((pages, failure) -> {
+            if (failure == null && !pages.isEmpty()) {
+                uiThread.execute(() -> applyPages(pages));
+            }
+        });
+    }
+
+    /** Fresh figures for the rows the pages hold, and rows for the ones the console did not hold. */
+    void applyPages(List<NodePage> pages) {
+        Map<String, ConnectionRow> fresh = new LinkedHashMap<>();
+        Map<String, Integer> newPerNode = new HashMap<>();
+        for (NodePage page : pages) {
+            String node = page.nodeId() == null ? "" : page.nodeId();
+            page.page().connections().forEach(connection -> fresh.put(orEmpty(connection.connectionId()),
+                    row(connection, node)));
+        }
+        Set<String> touched = new java.util.TreeSet<>();
+        List<ConnectionRow> next = new ArrayList<>(connections.size());
+        for (ConnectionRow row : connections) {
+            ConnectionRow update = fresh.remove(row.connectionId());
+            if (update != null && !update.equals(row)) {
+                touched.add(row.userId());
+                next.add(update);
+            } else {
+                next.add(row);
+            }
+        }
+        // the rest the console did not hold: connections the snapshot left out
+        fresh.values().forEach(row -> {
+            next.add(row);
+            touched.add(row.userId());
+            newPerNode.merge(row.nodeId(), 1, Integer::sum);
+        });
+        if (touched.isEmpty()) {
+            return;
+        }
+        connections.setAll(next);
+        newPerNode.forEach((node, count) -> unlisted.computeIfPresent(node, (key, left) -> Math.max(0, left - count)));
+        for (ConnectionRow row : next) {
+            if (touched.contains(row.userId())) {
+                byUser.computeIfAbsent(row.userId(), user -> new LinkedHashMap<>()).put(row.connectionId(), row);
+            }
+        }
+        touched.forEach(this::regroup);
+        summarise();
     }
 
     /**

@@ -101,6 +101,16 @@ public final class LogViewModel implements MonitorBatch.Listener {
         if (event instanceof MonitorEvent.UserEvent userEvent) {
             return new LogRow(userEvent.at(), "out", orEmpty(userEvent.userId()), orEmpty(userEvent.type()), "");
         }
+        if (event instanceof MonitorEvent.Coalesced counted) {
+            // a busy router lists only so much traffic per update; what it did not list still shows, counted
+            String byType = counted.byType().entrySet().stream()
+                    .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                    .map(entry -> entry.getKey() + " " + entry.getValue())
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return new LogRow(counted.at(), "", "", "(not listed)", String.format(java.util.Locale.ROOT,
+                    "%,d more messages and events in these 100 ms, counted by the router: %s", counted.events(),
+                    byType));
+        }
         if (event instanceof MonitorEvent.ErrorSent error) {
             return new LogRow(error.at(), "out", orEmpty(error.userId()), "error", error.code() + " for " + error.type());
         }

@@ -94,6 +94,85 @@ class ConnectionsViewModelTest {
     }
 
     @Test
+    void aSnapshotThatListsOnlyTheMostActiveConnectionsSaysHowManyAreOpen() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        model.apply(batch(0, "{'type':'monitor_snapshot','connections_total':5000,'connections':["
+                + connection("c-1", "bob") + "," + connection("c-2", "alice") + "]}"));
+        assertThat(model.summaryProperty().get()).isEqualTo("2 users, 5,000 connections (2 listed: the router sent"
+                + " the most active; filter by user to find the others)");
+
+        // one the snapshot did not list closes; one opens; a listed one closes
+        model.apply(batch(0, update(closed("c-9", "zed") + "," + opened("c-3", "carol") + "," + closed("c-1", "bob"))));
+        assertThat(model.summaryProperty().get()).isEqualTo("2 users, 4,999 connections (2 listed: the router sent"
+                + " the most active; filter by user to find the others)");
+    }
+
+    @Test
+    void aPageRefreshesTheFiguresAndBringsInConnectionsTheSnapshotLeftOut() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        model.apply(batch(0, "{'type':'monitor_snapshot','connections_total':5,'connections':["
+                + connection("c-1", "bob") + "," + connection("c-2", "alice") + "]}"));
+        java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:05Z");
+        model.applyPages(List.of(new dev.switchboard.console.feed.NodePage(null,
+                new dev.switchboard.router.monitor.wire.ConnectionPage(5, 2, 0, List.of(
+                        new dev.switchboard.router.monitor.wire.ConnectionSummary("c-1", "bob", "127.0.0.1:1", "t-1",
+                                at, at, 9, 12),
+                        new dev.switchboard.router.monitor.wire.ConnectionSummary("c-9", "zed", "127.0.0.1:2", null,
+                                at, at, 1, 1))))));
+        assertThat(model.connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1", "c-2", "c-9");
+        assertThat(model.connections().get(0).messagesIn()).isEqualTo(9);
+        assertThat(model.connections().get(0).threadId()).isEqualTo("t-1");
+        assertThat(model.users()).extracting(ConnectionsViewModel.UserConnections::userId)
+                .containsExactly("alice", "bob", "zed");
+        assertThat(model.summaryProperty().get()).isEqualTo("3 users, 5 connections (3 listed: the router sent"
+                + " the most active; filter by user to find the others)");
+    }
+
+    @Test
+    void aRefreshAsksForAPageOfWhatTheFilterShows() throws Exception {
+        AnsweringFeed feed = new AnsweringFeed("{'type':'command_result','result':{'total':0,'matched':0,'offset':0,"
+                + "'connections':[]}}");
+        ConnectionsViewModel model = new ConnectionsViewModel(feed, Runnable::run);
+        model.filterProperty().set("ali");
+        model.refresh();
+        assertThat(feed.commands).extracting(JsonNode::toString)
+                .containsExactly("{\"type\":\"connections\",\"limit\":1000,\"filter\":\"ali\"}");
+    }
+
+    @Test
+    void theFirstUpdateRepeatingAConnectionOfTheSnapshotAddsNoSecondRow() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        model.apply(batch(0, "{'type':'monitor_snapshot','connections':[" + connection("c-1", "bob") + "]}"));
+        model.apply(batch(0, update(opened("c-1", "bob") + "," + opened("c-2", "bob"))));
+        assertThat(model.connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1", "c-2");
+        assertThat(model.users().get(0).connections()).extracting(ConnectionRow::connectionId)
+                .containsExactly("c-1", "c-2");
+    }
+
+    @Test
+    void atTenThousandConnectionsAnUpdateChangesOnlyTheUsersItTouches() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        StringBuilder snapshot = new StringBuilder("{'type':'monitor_snapshot','connections':[");
+        for (int i = 0; i < 10_000; i++) {
+            snapshot.append(i == 0 ? "" : ",").append(connection("c-" + i, String.format("u-%05d", i)));
+        }
+        model.apply(batch(0, snapshot.append("]}").toString()));
+        assertThat(model.users()).hasSize(10_000);
+        List<String> changes = new ArrayList<>();
+        model.users().addListener((javafx.collections.ListChangeListener<ConnectionsViewModel.UserConnections>) c -> {
+            while (c.next()) {
+                changes.add(c.getFrom() + ":-" + c.getRemovedSize() + "+" + c.getAddedSize());
+            }
+        });
+        model.apply(batch(0, update(opened("c-new", "u-00042") + "," + closed("c-7", "u-00007") + ","
+                + opened("c-x", "u-99999"))));
+        assertThat(changes).containsExactly("7:-1+0", "41:-1+1", "9999:-0+1");
+        assertThat(model.users().get(41).connections()).extracting(ConnectionRow::connectionId)
+                .containsExactly("c-42", "c-new");
+        assertThat(model.summaryProperty().get()).isEqualTo("10,000 users, 10,001 connections");
+    }
+
+    @Test
     void disconnectsAConnectionOrAUserAndSaysWhatTheRouterAnswered() throws Exception {
         AnsweringFeed done = new AnsweringFeed("{'type':'command_result','reply_to':'x','result':{'disconnected':2}}");
         ConnectionsViewModel model = new ConnectionsViewModel(done, Runnable::run);
