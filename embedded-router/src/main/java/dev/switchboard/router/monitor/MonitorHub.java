@@ -58,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * subscriber gets (a remote monitor's connection encodes it once for all). Messages in and events
  * other than runs' are listed one by one up to a limit per update; runs are listed whole (start,
  * every event, end) up to a number of new runs per update, so that a run shown is never a run with
- * holes; the rest is counted by type in one {@code coalesced} event. Connections, errors, breakers
- * and rollouts are always listed, up to the buffer's capacity; over it they are counted in
- * {@code dropped}. {@code protection} goes out once a second, and at once when it changed.
+ * holes; errors sent have a budget of their own, as large as the messages'; the rest is counted by
+ * type in one {@code coalesced} event. Connections, breakers and rollouts are always listed, up to
+ * the buffer's capacity; over it they are counted in {@code dropped}. {@code protection} goes out once a second, and at once when it changed.
  * Publishing costs one volatile read while nobody watches.
  */
 public final class MonitorHub implements RouterFeed, TrafficListener, ConnectionListener, RunListener, AutoCloseable {
@@ -122,6 +122,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     /** Events this period listed, and traffic events among them. */
     private final AtomicInteger listed = new AtomicInteger();
     private final AtomicInteger trafficListed = new AtomicInteger();
+    private final AtomicInteger errorsListed = new AtomicInteger();
     /** This period's traffic over the limit, by type. */
     private final ConcurrentHashMap<String, LongAdder> coalesced = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -248,8 +249,11 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         MonitorEvent.ErrorSent error = new MonitorEvent.ErrorSent(clock.instant(), userId, connectionId, messageType,
                 code.wire(), text);
         remember(recentErrors, error, recentErrorsLimit);
-        if (active) {
+        // a flood of bad frames must not flood the monitors too: errors have a budget of their own
+        if (active && errorsListed.getAndIncrement() < trafficPerUpdate) {
             publish(error);
+        } else if (active) {
+            count("error:" + code.wire());
         }
     }
 
@@ -447,6 +451,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         // the counters first: an event published meanwhile counts toward the next period
         listed.set(0);
         trafficListed.set(0);
+        errorsListed.set(0);
         runsFollowed.set(0);
         endedBefore.forEach(runs::remove);
         endedBefore = drain(endedRuns);
@@ -477,6 +482,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     private void clearPeriod() {
         listed.set(0);
         trafficListed.set(0);
+        errorsListed.set(0);
         runsFollowed.set(0);
         runs.clear();
         endedRuns.clear();

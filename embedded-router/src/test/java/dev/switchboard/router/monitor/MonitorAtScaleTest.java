@@ -180,6 +180,35 @@ class MonitorAtScaleTest {
     }
 
     @Test
+    void aFloodOfBadFramesReachesTheMonitorCountedNotListed() {
+        WsClient monitor = monitor(Role.VIEWER);
+        monitor.awaitType("monitor_snapshot");
+        WsClient mallory = user("mallory");
+        int bad = 200;
+        for (int i = 0; i < bad; i++) {
+            mallory.send(Map.of("type", "no_such_type", "message_id", "x-" + i));
+        }
+        mallory.awaitReply("x-" + (bad - 1));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            long seen = 0;
+            for (JsonNode update : updates(monitor)) {
+                for (JsonNode event : update.path("events")) {
+                    seen += event.path("kind").asText().equals("error") ? 1
+                            : event.path("by_type").path("error:unknown_type").asLong();
+                }
+            }
+            return seen == bad;
+        });
+        for (JsonNode update : updates(monitor)) {
+            long errors = 0;
+            for (JsonNode event : update.path("events")) {
+                errors += event.path("kind").asText().equals("error") ? 1 : 0;
+            }
+            assertThat(errors).isLessThanOrEqualTo(TRAFFIC_PER_UPDATE);
+        }
+    }
+
+    @Test
     void protectionComesOnceASecondNotInEveryUpdate() {
         WsClient monitor = monitor(Role.VIEWER);
         monitor.awaitType("monitor_snapshot");
