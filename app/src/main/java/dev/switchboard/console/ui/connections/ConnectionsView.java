@@ -42,6 +42,8 @@ public final class ConnectionsView extends BorderPane {
     /** A change to more users than this rebuilds the tree instead. */
     private static final int REBUILD_OVER = 500;
     private boolean expandAll = true;
+    /** The row made for each user, reused while the model hands the same group. */
+    private final java.util.Map<String, UserItem> items = new java.util.HashMap<>();
 
     /**
      * @param injectAs opens the inject panel as a user (the selected row's)
@@ -132,6 +134,7 @@ public final class ConnectionsView extends BorderPane {
             return;
         }
         ConnectionRow previous = selectedRow();
+        unfocusUnlessSelected();
         List<TreeItem<ConnectionRow>> children = root.getChildren();
         while (change.next()) {
             if (change.wasPermutated() || change.getRemovedSize() + change.getAddedSize() > REBUILD_OVER) {
@@ -140,6 +143,7 @@ public final class ConnectionsView extends BorderPane {
             }
             if (change.wasRemoved()) {
                 children.subList(change.getFrom(), change.getFrom() + change.getRemovedSize()).clear();
+                change.getRemoved().forEach(group -> items.remove(group.userId()));
             }
             if (change.wasAdded()) {
                 children.addAll(change.getFrom(), change.getAddedSubList().stream().map(this::userItem).toList());
@@ -154,11 +158,26 @@ public final class ConnectionsView extends BorderPane {
     private void rebuild() {
         ConnectionRow previous = selectedRow();
         expandAll = model.users().size() <= EXPAND_ALL_UP_TO;
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        model.users().forEach(group -> shown.add(group.userId()));
+        items.keySet().retainAll(shown);
         TreeItem<ConnectionRow> root = new TreeItem<>();
         root.getChildren().setAll(model.users().stream().map(this::userItem).toList());
         tree.setRoot(root);
         if (previous != null) {
             reselect(key(previous));
+        }
+        unfocusUnlessSelected();
+    }
+
+    /**
+     * No focused row unless one is selected: the tree's focus model looks up the focused row's index
+     * (a walk over every row) at each change to the tree, which at 10,000 users costs more than the
+     * change.
+     */
+    private void unfocusUnlessSelected() {
+        if (tree.getSelectionModel().getSelectedItem() == null && tree.getFocusModel().getFocusedIndex() != -1) {
+            tree.getFocusModel().focus(-1);
         }
     }
 
@@ -181,18 +200,25 @@ public final class ConnectionsView extends BorderPane {
     }
 
     private TreeItem<ConnectionRow> userItem(ConnectionsViewModel.UserConnections group) {
+        UserItem before = items.get(group.userId());
+        if (before != null && before.group == group && before.isExpanded() == expandAll) {
+            return before; // nothing in it changed: keep its row (and its children if made)
+        }
         UserItem user = new UserItem(group);
         user.setExpanded(expandAll);
+        items.put(group.userId(), user);
         return user;
     }
 
     /** A user's row; its connections' rows are made when it is first expanded. */
     private static final class UserItem extends TreeItem<ConnectionRow> {
+        private final ConnectionsViewModel.UserConnections group;
         private final List<ConnectionRow> rows;
         private boolean loaded;
 
         UserItem(ConnectionsViewModel.UserConnections group) {
             super(new ConnectionRow("", group.userId(), "", "", "", "", 0, 0, group.nodes()));
+            this.group = group;
             this.rows = group.connections();
         }
 

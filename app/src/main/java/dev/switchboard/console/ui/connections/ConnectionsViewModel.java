@@ -70,6 +70,8 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     private final NodeFilter nodeFilter = new NodeFilter();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
     private final ReadOnlyStringWrapper actionResult = new ReadOnlyStringWrapper(this, "actionResult", "");
+    /** The last group made for each user shown, reused while its connections stay the same. */
+    private final Map<String, UserConnections> groupCache = new HashMap<>();
     /** Per node ("" for a router alone): connections its last snapshot did not list. */
     private final Map<String, Integer> unlisted = new HashMap<>();
 
@@ -82,12 +84,12 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
         this.uiThread = Objects.requireNonNull(uiThread, "uiThread must not be null");
         filter.addListener((observable, before, text) -> {
-            regroup();
+            refilter();
             if (unlisted.values().stream().anyMatch(count -> count > 0)) {
                 refresh(); // the one the operator looks for may be among those the snapshot left out
             }
         });
-        nodeFilter.selectedProperty().addListener((observable, before, node) -> regroup());
+        nodeFilter.selectedProperty().addListener((observable, before, node) -> refilter());
         regroup();
     }
 
@@ -187,12 +189,18 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         return text == null ? "" : text;
     }
 
-    /** Regroups every user (after a snapshot, or when a filter changes). */
+    /** Regroups every user after the connections were replaced (a snapshot, a node gone). */
     private void regroup() {
         byUser.clear();
         for (ConnectionRow row : connections) {
             byUser.computeIfAbsent(row.userId(), user -> new LinkedHashMap<>()).put(row.connectionId(), row);
         }
+        groupCache.keySet().retainAll(byUser.keySet());
+        refilter();
+    }
+
+    /** Shows the groups the filters let through (the connections are grouped already). */
+    private void refilter() {
         List<UserConnections> groups = new ArrayList<>();
         byUser.forEach((user, rows) -> {
             UserConnections group = shown(user, rows.values());
@@ -212,6 +220,9 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         if (rows != null && rows.isEmpty()) {
             byUser.remove(userId);
             rows = null;
+        }
+        if (rows == null) {
+            groupCache.remove(userId);
         }
         UserConnections group = rows == null ? null : shown(userId, rows.values());
         int index = indexOf(userId);
@@ -244,14 +255,27 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         return -(low + 1);
     }
 
-    /** The user's group as the filters show it, or null when they hide all of it. */
+    /**
+     * The user's group as the filters show it, or null when they hide all of it: the same instance
+     * as last time when nothing in it changed, so that the view can keep that user's row.
+     */
     private UserConnections shown(String userId, java.util.Collection<ConnectionRow> rows) {
         String wanted = filter.get() == null ? "" : filter.get().trim();
         if (!wanted.isEmpty() && !userId.contains(wanted)) {
             return null;
         }
         List<ConnectionRow> kept = rows.stream().filter(row -> nodeFilter.accepts(row.nodeId())).toList();
-        return kept.isEmpty() ? null : new UserConnections(userId, kept);
+        if (kept.isEmpty()) {
+            groupCache.remove(userId);
+            return null;
+        }
+        UserConnections before = groupCache.get(userId);
+        if (before != null && before.connections().equals(kept)) {
+            return before;
+        }
+        UserConnections group = new UserConnections(userId, kept);
+        groupCache.put(userId, group);
+        return group;
     }
 
     private void summarise() {

@@ -248,6 +248,11 @@ public final class InjectView extends BorderPane {
             item.setOnAction(event -> model.userProperty().set(id));
             users.getItems().add(item);
         }
+        if (model.users().size() >= InjectViewModel.USERS_OFFERED) {
+            MenuItem more = new MenuItem("the first " + InjectViewModel.USERS_OFFERED + " users by id: type any other");
+            more.setDisable(true);
+            users.getItems().add(more);
+        }
     }
 
     private void rebuildTemplates(TemplateLibrary library) {

@@ -38,6 +38,8 @@ public final class InjectViewModel {
     /** Sent messages the history keeps. */
     static final int HISTORY_LIMIT = 200;
     private static final int DRAIN_PER_TICK = 1_000;
+    /** Connected users the user menu offers (the first by id); any other id can be typed. */
+    public static final int USERS_OFFERED = 200;
 
     private final Injector injector;
     private final ObservableList<ConnectionRow> connections;
@@ -134,8 +136,17 @@ public final class InjectViewModel {
         }
         if (usersStale) {
             usersStale = false;
+            // the first users by id, at most USERS_OFFERED: a menu of 10,000 users helps nobody, and
+            // keeping it bounded keeps this tick cheap at any size
             TreeSet<String> ids = new TreeSet<>();
-            connections.forEach(row -> ids.add(row.userId()));
+            for (ConnectionRow row : connections) {
+                String id = row.userId();
+                // once full, most ids are past the last kept: one comparison each
+                if ((ids.size() < USERS_OFFERED || id.compareTo(ids.last()) < 0) && ids.add(id)
+                        && ids.size() > USERS_OFFERED) {
+                    ids.pollLast();
+                }
+            }
             if (!users.equals(new ArrayList<>(ids))) {
                 users.setAll(ids);
             }

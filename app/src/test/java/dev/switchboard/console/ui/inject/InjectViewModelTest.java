@@ -11,6 +11,7 @@ import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javafx.collections.FXCollections;
@@ -88,6 +89,21 @@ class InjectViewModelTest {
             connections.remove(0);
             model.tick();
             assertThat(model.users()).containsExactly("alice");
+        }
+    }
+
+    @Test
+    void offersTheFirstTwoHundredUsersByIdHoweverManyAreConnected() {
+        try (Injector injector = offline()) {
+            InjectViewModel model = model(injector, null);
+            List<ConnectionRow> rows = new java.util.ArrayList<>();
+            for (int i = 9_999; i >= 0; i--) {
+                rows.add(connection("c-" + i, String.format("u-%05d", i)));
+            }
+            connections.setAll(rows);
+            model.tick();
+            assertThat(model.users()).hasSize(InjectViewModel.USERS_OFFERED).startsWith("u-00000", "u-00001")
+                    .endsWith("u-00199");
         }
     }
 
