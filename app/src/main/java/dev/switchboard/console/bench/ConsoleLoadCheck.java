@@ -62,6 +62,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class ConsoleLoadCheck extends Application {
     private final Histogram frameGapsMicros = new Histogram(60_000_000L, 3);
+    /** The frame gaps since the last 10-second line (read and reset on the reporter's thread). */
+    private final org.HdrHistogram.Recorder recentGaps = new org.HdrHistogram.Recorder(60_000_000L, 3);
     private final Histogram applyMicros = new Histogram(60_000_000L, 3);
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
@@ -103,7 +105,9 @@ public final class ConsoleLoadCheck extends Application {
             @Override
             public void handle(long now) {
                 if (lastPulse != 0) {
-                    frameGapsMicros.recordValue(Math.min(60_000_000L, (now - lastPulse) / 1000));
+                    long gap = Math.min(60_000_000L, (now - lastPulse) / 1000);
+                    frameGapsMicros.recordValue(gap);
+                    recentGaps.recordValue(gap);
                 }
                 lastPulse = now;
             }
@@ -171,10 +175,12 @@ public final class ConsoleLoadCheck extends Application {
         int users = scenario.totalUsers();
         AtomicInteger measured = new AtomicInteger();
         reporter.scheduleAtFixedRate(() -> {
-            System.out.printf("t=%3ds connections=%d heap=%dMB rss=%dMB frame-gap p99=%.1fms max=%.1fms%n",
-                    (System.nanoTime() - startedAt) / 1_000_000_000L, connections,
+            Histogram window = recentGaps.getIntervalHistogram();
+            System.out.printf("t=%3ds connections=%d heap=%dMB rss=%dMB cpu=%.1fs frame-gap in these 10 s: p99=%.1fms"
+                            + " max=%.1fms%n", (System.nanoTime() - startedAt) / 1_000_000_000L, connections,
                     memory.getHeapMemoryUsage().getUsed() >> 20, rssKb() >> 10,
-                    frameGapsMicros.getValueAtPercentile(99) / 1000.0, frameGapsMicros.getMaxValue() / 1000.0);
+                    (ChildProcess.cpuMillis(pid) - cpuBefore) / 1000.0, window.getValueAtPercentile(99) / 1000.0,
+                    window.getMaxValue() / 1000.0);
             if (connections >= users && measured.compareAndSet(0, 1)) {
                 reporter.schedule(() -> Platform.runLater(() -> timeConnectionsView(scenario)), 5, TimeUnit.SECONDS);
             }

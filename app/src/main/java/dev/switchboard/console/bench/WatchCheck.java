@@ -47,8 +47,10 @@ public final class WatchCheck {
      * @param viewers  monitors attached in the watched rounds
      * @param pairs    rounds of each setup, in alternating order (unwatched first, then watched first, …)
      * @param heap     the router's {@code -Xmx}
+     * @param parse    whether viewers read every frame into the console's records (else they are
+     *                 plain readers that count bytes, which measures the router's cost alone)
      */
-    public record Settings(Scenario scenario, int viewers, int pairs, String heap) {
+    public record Settings(Scenario scenario, int viewers, int pairs, String heap, boolean parse) {
         public Settings {
             if (viewers < 1 || pairs < 1) {
                 throw new IllegalArgumentException("viewers and pairs must be at least 1");
@@ -114,7 +116,8 @@ public final class WatchCheck {
             try {
                 URI monitorUri = URI.create("ws://127.0.0.1:" + router.clientUri().getPort() + "/monitor");
                 for (int i = 0; i < viewers; i++) {
-                    attached.add(Viewer.attach(monitorUri, tokens.mint("viewer-" + i, Role.VIEWER, Duration.ofHours(1))));
+                    attached.add(Viewer.attach(monitorUri, tokens.mint("viewer-" + i, Role.VIEWER, Duration.ofHours(1)),
+                            settings.parse()));
                 }
                 long cpuBefore = router.cpuMillis();
                 Scenario scenario = settings.scenario();
@@ -161,7 +164,8 @@ public final class WatchCheck {
         table.append("| setup | rounds | connections failed | ack p99 | router CPU | monitor per viewer |\n");
         table.append("|---|---|---|---|---|---|\n");
         table.append(row("router, nothing watching", bare));
-        table.append(row("same, " + settings.viewers() + " viewers on /monitor", watched));
+        table.append(row("same, " + settings.viewers() + (settings.parse() ? " viewers reading every frame"
+                : " plain readers") + " on /monitor", watched));
         return table.toString();
     }
 
@@ -198,16 +202,21 @@ public final class WatchCheck {
         return Math.round(value * 100) / 100.0;
     }
 
-    /** A {@code /monitor} viewer that reads every frame into the console's records, and counts. */
+    /**
+     * A {@code /monitor} viewer: counts the bytes of every frame, and reads every frame into the
+     * console's records when it parses.
+     */
     private static final class Viewer implements ClientConnection.Listener {
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong unreadable = new AtomicLong();
         final AtomicLong listed = new AtomicLong();
         final AtomicLong coalesced = new AtomicLong();
         private ClientConnection connection;
+        private boolean parse;
 
-        static Viewer attach(URI monitorUri, String token) {
+        static Viewer attach(URI monitorUri, String token, boolean parse) {
             Viewer viewer = new Viewer();
+            viewer.parse = parse;
             viewer.connection = ClientConnection.builder(HttpClient.newHttpClient()).listener(viewer).build();
             viewer.connection.open(new ClientConnection.Target(monitorUri, token)).orTimeout(10, TimeUnit.SECONDS)
                     .join();
@@ -217,6 +226,9 @@ public final class WatchCheck {
         @Override
         public void onText(String frame) {
             bytes.addAndGet(frame.getBytes(StandardCharsets.UTF_8).length);
+            if (!parse) {
+                return;
+            }
             try {
                 MonitorFrame read = MonitorFrames.read(frame);
                 if (read instanceof MonitorUpdate update) {

@@ -39,6 +39,10 @@ public final class WatchCheckCommand implements Callable<Integer> {
     @Option(names = "--heap", defaultValue = "1g", description = "The router's -Xmx (default: ${DEFAULT-VALUE}).")
     String heap;
 
+    @Option(names = "--parse", description = "Viewers read every frame into the console's records (their CPU then"
+            + " competes with the router's on this machine); without it they are plain readers that count bytes.")
+    boolean parse;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report, every round, as JSON here.")
     Path json;
 
@@ -51,7 +55,7 @@ public final class WatchCheckCommand implements Callable<Integer> {
             if (pairs > 10 || viewers > 20) {
                 throw new IllegalArgumentException("at most 10 pairs and 20 viewers");
             }
-            settings = new WatchCheck.Settings(Scenario.read(scenarioFile), viewers, pairs, heap);
+            settings = new WatchCheck.Settings(Scenario.read(scenarioFile), viewers, pairs, heap, parse);
         } catch (IllegalArgumentException | IOException e) {
             err.println("watch-check: " + e.getMessage());
             return BAD_INPUT;
