@@ -70,8 +70,8 @@ public final class ConnectionsView extends BorderPane {
         Tables.textColumn(tree, "Thread", ConnectionRow::threadId);
         Tables.textColumn(tree, "Connected at", ConnectionRow::connectedAt);
         Tables.textColumn(tree, "Last activity", ConnectionRow::lastActivity);
-        Tables.textColumn(tree, "In", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesIn()));
-        Tables.textColumn(tree, "Out", row -> row.connectionId().isEmpty() ? "" : Long.toString(row.messagesOut()));
+        Tables.textColumn(tree, "In", row -> Long.toString(row.messagesIn()));
+        Tables.textColumn(tree, "Out", row -> Long.toString(row.messagesOut()));
         filter.setId("connections-filter");
         filter.setPromptText("filter by user");
         disconnect.setId("connections-disconnect");
@@ -217,9 +217,21 @@ public final class ConnectionsView extends BorderPane {
         private boolean loaded;
 
         UserItem(ConnectionsViewModel.UserConnections group) {
-            super(new ConnectionRow("", group.userId(), "", "", "", "", 0, 0, group.nodes()));
+            super(summaryRow(group));
             this.group = group;
             this.rows = group.connections();
+        }
+
+        /**
+         * The user's row: how many connections, the latest activity and the messages of all of them,
+         * so that a collapsed user still says what it is doing.
+         */
+        private static ConnectionRow summaryRow(ConnectionsViewModel.UserConnections group) {
+            List<ConnectionRow> rows = group.connections();
+            String last = rows.stream().map(ConnectionRow::lastActivity).max(String::compareTo).orElse("");
+            return new ConnectionRow("", group.userId(), rows.size() == 1 ? "1 connection" : rows.size() + " connections",
+                    "", "", last, rows.stream().mapToLong(ConnectionRow::messagesIn).sum(),
+                    rows.stream().mapToLong(ConnectionRow::messagesOut).sum(), group.nodes());
         }
 
         @Override

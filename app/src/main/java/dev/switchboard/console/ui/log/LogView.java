@@ -56,10 +56,11 @@ public final class LogView extends BorderPane {
         setId("log");
         Tables.fill(table, "log-table", model.shownProperty().get(),
                 "Nothing yet: every message in and event out appears here as it happens (or clear the filter).");
-        Tables.timeColumn(table, "Time", LogRow::at);
-        Tables.textColumn(table, "Dir", LogRow::direction);
-        Tables.textColumn(table, "User", LogRow::userId);
-        Tables.textColumn(table, "Type", LogRow::type);
+        // the first columns keep their width: a long detail (a coalesced line's counts) must not squeeze them away
+        Tables.timeColumn(table, "Time", LogRow::at).setMinWidth(100);
+        Tables.textColumn(table, "Dir", LogRow::direction).setMinWidth(40);
+        Tables.textColumn(table, "User", LogRow::userId).setMinWidth(130);
+        Tables.textColumn(table, "Type", LogRow::type).setMinWidth(130);
         Tables.textColumn(table, "Detail", LogRow::detail);
         userFilter.setId("log-user-filter");
         userFilter.setPromptText("user");

@@ -30,6 +30,7 @@ public final class RunsView extends SplitPane {
     private final TableView<RunRow> table = new TableView<>();
     private final ListView<TimelineEvent> timeline = new ListView<>();
     private final CheckBox flaggedOnly = new CheckBox("flagged only");
+    private final javafx.scene.control.Label counted = new javafx.scene.control.Label();
     private final TextField userFilter = TextFields.createClearableTextField();
     private final Label selected = new Label();
 
@@ -54,7 +55,9 @@ public final class RunsView extends SplitPane {
         flaggedOnly.setId("runs-flagged-only");
         userFilter.setId("runs-user-filter");
         userFilter.setPromptText("filter by user");
-        HBox bar = new HBox(8, userFilter, NodeChoice.of(model.nodeFilter(), "runs-node-filter"), flaggedOnly);
+        counted.setId("runs-counted");
+        counted.textProperty().bind(model.countedNoteProperty());
+        HBox bar = new HBox(8, userFilter, NodeChoice.of(model.nodeFilter(), "runs-node-filter"), flaggedOnly, counted);
         bar.setPadding(new Insets(8));
         BorderPane left = new BorderPane(table, bar, null, null, null);
         timeline.setId("run-timeline");

@@ -6,6 +6,9 @@ import dev.switchboard.console.state.NodeFilter;
 import dev.switchboard.console.state.RunHistory;
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.state.TimelineEvent;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import java.util.List;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -44,6 +47,8 @@ public final class RunsViewModel implements MonitorBatch.Listener {
     private final ObjectProperty<RunRow> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyObjectWrapper<ObservableList<TimelineEvent>> timeline =
             new ReadOnlyObjectWrapper<>(this, "timeline");
+    private final ReadOnlyStringWrapper countedNote = new ReadOnlyStringWrapper(this, "countedNote", "");
+    private long runsCounted;
     private final ReadOnlyStringWrapper selectedSummary = new ReadOnlyStringWrapper(this, "selectedSummary",
             "select a run");
 
@@ -64,6 +69,26 @@ public final class RunsViewModel implements MonitorBatch.Listener {
     public void apply(MonitorBatch batch) {
         nodeFilter.apply(batch);
         history.apply(batch);
+        long counted = 0;
+        for (MonitorFrame frame : batch.frames()) {
+            if (frame instanceof MonitorUpdate update) {
+                for (MonitorEvent event : update.events()) {
+                    if (event instanceof MonitorEvent.Coalesced coalesced) {
+                        counted += coalesced.byType().getOrDefault("run_started", 0L);
+                    }
+                }
+            }
+        }
+        if (counted > 0) {
+            runsCounted += counted;
+            countedNote.set(String.format(java.util.Locale.ROOT, "%,d runs since attach were counted, not listed: past"
+                    + " its per-update limit the router lists new runs whole or not at all", runsCounted));
+        }
+    }
+
+    /** Says how many runs the router counted without listing them (empty while it listed every one). */
+    public ReadOnlyStringProperty countedNoteProperty() {
+        return countedNote.getReadOnlyProperty();
     }
 
     private void refilter() {

@@ -51,4 +51,16 @@ class LogViewModelTest {
         assertThat(model.pauseTextProperty().get()).isEqualTo("Pause");
         assertThat(model.shownProperty().get()).hasSize(3);
     }
+
+    @Test
+    void trafficTheRouterCountedShowsAsOneLineWithTheCountsBiggestFirst() {
+        LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults());
+        model.apply(batch(0, update("{'kind':'coalesced','at':'2026-01-01T00:00:00Z','events':1300,"
+                + "'by_type':{'ping':100,'user_message':1200}}")));
+        assertThat(model.lines()).singleElement().satisfies(line -> {
+            assertThat(line.type()).isEqualTo("(not listed)");
+            assertThat(line.detail()).isEqualTo("1,300 more messages and events in these 100 ms, counted by the router:"
+                    + " user_message 1200, ping 100");
+        });
+    }
 }

@@ -42,6 +42,18 @@ class RunsViewModelTest {
     }
 
     @Test
+    void saysHowManyRunsTheRouterCountedWithoutListingThem() {
+        RunsViewModel model = new RunsViewModel(LIMITS);
+        model.apply(batch(0, update("")));
+        assertThat(model.countedNoteProperty().get()).isEmpty();
+        String coalesced = "{'kind':'coalesced','at':'2026-01-01T00:00:00Z','events':1300,"
+                + "'by_type':{'run_started':1200,'user_message':100}}";
+        model.apply(batch(0, update(coalesced)));
+        model.apply(batch(0, update(coalesced)));
+        assertThat(model.countedNoteProperty().get()).startsWith("2,400 runs since attach were counted, not listed");
+    }
+
+    @Test
     void keepsTheNewestRunsFirstAndBounded() {
         RunsViewModel model = new RunsViewModel(LIMITS);
         StringBuilder events = new StringBuilder();
