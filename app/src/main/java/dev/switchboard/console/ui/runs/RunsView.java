@@ -57,6 +57,12 @@ public final class RunsView extends SplitPane {
         userFilter.setPromptText("filter by user");
         counted.setId("runs-counted");
         counted.textProperty().bind(model.countedNoteProperty());
+        javafx.scene.control.Tooltip why = new javafx.scene.control.Tooltip("Past its per-update limit the router lists"
+                + " new runs whole or not at all; the others are counted (the Overview's run counts include them).");
+        counted.setTooltip(why);
+        // the filter and the checkbox keep their size; the note gives way
+        userFilter.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        flaggedOnly.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         HBox bar = new HBox(8, userFilter, NodeChoice.of(model.nodeFilter(), "runs-node-filter"), flaggedOnly, counted);
         bar.setPadding(new Insets(8));
         BorderPane left = new BorderPane(table, bar, null, null, null);

@@ -81,8 +81,8 @@ public final class RunsViewModel implements MonitorBatch.Listener {
         }
         if (counted > 0) {
             runsCounted += counted;
-            countedNote.set(String.format(java.util.Locale.ROOT, "%,d runs since attach were counted, not listed: past"
-                    + " its per-update limit the router lists new runs whole or not at all", runsCounted));
+            countedNote.set(String.format(java.util.Locale.ROOT, "%,d runs counted, not listed (the router's limit per"
+                    + " update)", runsCounted));
         }
     }
 

@@ -50,7 +50,8 @@ class RunsViewModelTest {
                 + "'by_type':{'run_started':1200,'user_message':100}}";
         model.apply(batch(0, update(coalesced)));
         model.apply(batch(0, update(coalesced)));
-        assertThat(model.countedNoteProperty().get()).startsWith("2,400 runs since attach were counted, not listed");
+        assertThat(model.countedNoteProperty().get())
+                .isEqualTo("2,400 runs counted, not listed (the router's limit per update)");
     }
 
     @Test
