@@ -29,7 +29,8 @@ public final class WatchCheckCommand implements Callable<Integer> {
             description = "The load (default: ${DEFAULT-VALUE}).")
     Path scenarioFile;
 
-    @Option(names = "--viewers", defaultValue = "5", description = "Monitors attached in the watched rounds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--viewers", defaultValue = "5",
+            description = "Monitors attached in the watched rounds (default: ${DEFAULT-VALUE}).")
     int viewers;
 
     @Option(names = "--pairs", defaultValue = "2",

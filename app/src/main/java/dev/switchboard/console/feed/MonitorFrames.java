@@ -39,7 +39,8 @@ public final class MonitorFrames {
 
     /** The page in the {@code command_result} of a {@code connections} command, or null (an error, or malformed). */
     public static ConnectionPage page(JsonNode reply) {
-        if (reply == null || !reply.path("type").asText().equals("command_result") || !reply.path("result").isObject()) {
+        if (reply == null || !reply.path("type").asText().equals("command_result")
+                || !reply.path("result").isObject()) {
             return null;
         }
         try {

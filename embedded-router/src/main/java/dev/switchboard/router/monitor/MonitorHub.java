@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * every event, end) up to a number of new runs per update, so that a run shown is never a run with
  * holes; errors sent have a budget of their own, as large as the messages'; the rest is counted by
  * type in one {@code coalesced} event. Connections, breakers and rollouts are always listed, up to
- * the buffer's capacity; over it they are counted in {@code dropped}. {@code protection} goes out once a second, and at once when it changed.
- * Publishing costs one volatile read while nobody watches.
+ * the buffer's capacity; over it they are counted in {@code dropped}. {@code protection} goes out
+ * once a second, and at once when it changed. Publishing costs one volatile read while nobody
+ * watches.
  */
 public final class MonitorHub implements RouterFeed, TrafficListener, ConnectionListener, RunListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MonitorHub.class);

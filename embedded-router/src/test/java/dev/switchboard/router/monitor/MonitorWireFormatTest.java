@@ -82,10 +82,12 @@ class MonitorWireFormatTest {
 
             JsonNode first = monitor.seen().get(0);
             assertThat(names(first)).containsExactly("type", "protocol", "server_time", "stats", "protection",
-                    "handlers", "connections", "connections_total", "runs_in_flight", "recent_runs", "recent_errors", "role", "user_id",
+                    "handlers", "connections", "connections_total", "runs_in_flight", "recent_runs", "recent_errors", "role",
+                    "user_id",
                     "node_id", "cluster_state", "members");
             assertThat(names(refreshed)).containsExactly("type", "protocol", "server_time", "stats", "protection",
-                    "handlers", "connections", "connections_total", "runs_in_flight", "recent_runs", "recent_errors", "node_id", "cluster_state",
+                    "handlers", "connections", "connections_total", "runs_in_flight", "recent_runs", "recent_errors", "node_id",
+                    "cluster_state",
                     "members");
             assertThat(names(refreshed.path("stats"))).containsExactlyElementsOf(STATS);
             assertThat(names(refreshed.path("connections").get(0))).containsExactlyElementsOf(CONNECTION);

@@ -229,8 +229,9 @@ public final class ConnectionsView extends BorderPane {
         private static ConnectionRow summaryRow(ConnectionsViewModel.UserConnections group) {
             List<ConnectionRow> rows = group.connections();
             String last = rows.stream().map(ConnectionRow::lastActivity).max(String::compareTo).orElse("");
-            return new ConnectionRow("", group.userId(), rows.size() == 1 ? "1 connection" : rows.size() + " connections",
-                    "", "", last, rows.stream().mapToLong(ConnectionRow::messagesIn).sum(),
+            String count = rows.size() == 1 ? "1 connection" : rows.size() + " connections";
+            return new ConnectionRow("", group.userId(), count, "", "", last,
+                    rows.stream().mapToLong(ConnectionRow::messagesIn).sum(),
                     rows.stream().mapToLong(ConnectionRow::messagesOut).sum(), group.nodes());
         }
 
