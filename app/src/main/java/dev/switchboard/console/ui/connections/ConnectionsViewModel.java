@@ -90,7 +90,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
             }
         });
         nodeFilter.selectedProperty().addListener((observable, before, node) -> refilter());
-        regroup();
+        refilter();
     }
 
     /**
@@ -112,6 +112,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
                 unlisted.put(node, snapshot.connectionsTotal() - snapshot.connections().size());
                 if (!rows.equals(connections)) {
                     connections.setAll(rows);
+                    index(); // before the updates that follow it in this batch, which may repeat some
                     everyone = true;
                 }
             } else if (tagged.frame() instanceof MonitorUpdate update) {
@@ -124,12 +125,13 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
                     .map(ClusterPicture.Node::nodeId).collect(Collectors.toSet());
             if (connections.stream().anyMatch(row -> down.contains(row.nodeId()))) {
                 connections.removeIf(row -> down.contains(row.nodeId()));
+                index();
                 everyone = true;
             }
             down.forEach(unlisted::remove);
         }
         if (everyone) {
-            regroup();
+            refilter();
         } else if (!touched.isEmpty()) {
             touched.forEach(this::regroup);
             summarise();
@@ -189,14 +191,13 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         return text == null ? "" : text;
     }
 
-    /** Regroups every user after the connections were replaced (a snapshot, a node gone). */
-    private void regroup() {
+    /** Groups every connection by user again, after the connections were replaced (a snapshot, a node gone). */
+    private void index() {
         byUser.clear();
         for (ConnectionRow row : connections) {
             byUser.computeIfAbsent(row.userId(), user -> new LinkedHashMap<>()).put(row.connectionId(), row);
         }
         groupCache.keySet().retainAll(byUser.keySet());
-        refilter();
     }
 
     /** Shows the groups the filters let through (the connections are grouped already). */

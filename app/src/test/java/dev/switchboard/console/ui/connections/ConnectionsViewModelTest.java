@@ -145,6 +145,12 @@ class ConnectionsViewModelTest {
         model.apply(batch(0, "{'type':'monitor_snapshot','connections':[" + connection("c-1", "bob") + "]}"));
         model.apply(batch(0, update(opened("c-1", "bob") + "," + opened("c-2", "bob"))));
         assertThat(model.connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1", "c-2");
+
+        // and in the same batch as its snapshot, as it usually comes
+        ConnectionsViewModel same = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        same.apply(batch(0, "{'type':'monitor_snapshot','connections':[" + connection("c-1", "bob") + "]}",
+                update(opened("c-1", "bob"))));
+        assertThat(same.connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1");
         assertThat(model.users().get(0).connections()).extracting(ConnectionRow::connectionId)
                 .containsExactly("c-1", "c-2");
     }
