@@ -1,6 +1,7 @@
 package dev.switchboard.router.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.connections.CloseCodes;
 import dev.switchboard.router.connections.ConnectionSink;
@@ -133,6 +134,11 @@ final class MonitorConnection implements SideEndpoint.Session {
         }
         if (!MonitorEndpoint.HEAVY_COMMANDS.contains(command.path("type").asText())) {
             send(endpoint.command(principal.role(), command).toString());
+            return;
+        }
+        ObjectNode refusal = endpoint.refusalOf(command);
+        if (refusal != null) {
+            send(refusal.toString()); // wrong arguments are told at once, whatever is being built
             return;
         }
         if (!snapshotInFlight.compareAndSet(false, true)) {

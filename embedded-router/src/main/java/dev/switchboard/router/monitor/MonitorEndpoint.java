@@ -208,9 +208,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
         if (type.equals("connections")) {
             try {
-                return result(replyTo, mapper.valueToTree(feed.connections(
-                        (int) integer(command, "offset", 0, Integer.MAX_VALUE, 0),
-                        (int) integer(command, "limit", 1, MonitorHub.MAX_PAGE, DEFAULT_PAGE), filter(command))));
+                return result(replyTo, mapper.valueToTree(feed.connections(offset(command), limit(command),
+                        filter(command))));
             } catch (InvalidArgument e) {
                 return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
             }
@@ -341,6 +340,37 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             throw new InvalidArgument("user_id is required: 1 to 64 characters of [A-Za-z0-9._@-]");
         }
         return value.textValue();
+    }
+
+    /**
+     * The refusal of a command that costs a snapshot's work, when its arguments are wrong (checked
+     * on the caller's thread, before it waits for the snapshot thread); null when it may go on.
+     */
+    ObjectNode refusalOf(JsonNode command) {
+        JsonNode messageId = command.get("message_id");
+        String replyTo = messageId != null && messageId.isTextual() && WireId.isValid(messageId.textValue())
+                ? messageId.textValue() : null;
+        if (messageId != null && replyTo == null) {
+            return error(ErrorCode.INVALID_MESSAGE, WireId.problem("message_id"), null);
+        }
+        if (command.path("type").asText("").equals("connections")) {
+            try {
+                offset(command);
+                limit(command);
+                filter(command);
+            } catch (InvalidArgument e) {
+                return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
+            }
+        }
+        return null;
+    }
+
+    private static int offset(JsonNode command) {
+        return (int) integer(command, "offset", 0, Integer.MAX_VALUE, 0);
+    }
+
+    private static int limit(JsonNode command) {
+        return (int) integer(command, "limit", 1, MonitorHub.MAX_PAGE, DEFAULT_PAGE);
     }
 
     /** {@code filter}: absent, null or empty for every user, else part of a user id. */
