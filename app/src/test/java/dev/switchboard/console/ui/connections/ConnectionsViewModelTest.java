@@ -136,7 +136,7 @@ class ConnectionsViewModelTest {
         model.filterProperty().set("ali");
         model.refresh();
         assertThat(feed.commands).extracting(JsonNode::toString)
-                .containsExactly("{\"type\":\"connections\",\"limit\":1000,\"filter\":\"ali\"}");
+                .containsExactly("{\"type\":\"connections\",\"limit\":200,\"filter\":\"ali\"}");
     }
 
     @Test
