@@ -4,7 +4,6 @@ import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.ui.common.NodeChoice;
 import dev.switchboard.console.ui.common.OperatorOnly;
 import dev.switchboard.console.ui.common.Tables;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import javafx.beans.binding.BooleanBinding;
