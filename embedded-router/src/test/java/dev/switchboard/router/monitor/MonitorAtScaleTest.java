@@ -75,6 +75,17 @@ class MonitorAtScaleTest {
         return monitor.seen().stream().filter(frame -> frame.path("type").asText().equals("monitor_update")).toList();
     }
 
+    /** Events of {@code kind} the monitor got listed, plus those coalesced events counted as {@code countedAs}. */
+    private static long listedOrCounted(WsClient monitor, String kind, String countedAs) {
+        long seen = 0;
+        for (JsonNode update : updates(monitor)) {
+            for (JsonNode event : update.path("events")) {
+                seen += event.path("kind").asText().equals(kind) ? 1 : event.path("by_type").path(countedAs).asLong();
+            }
+        }
+        return seen;
+    }
+
     /** Pings seen by the monitor: listed one by one, and counted in coalesced events. */
     private static long[] pingsSeen(WsClient monitor) {
         long listed = 0;
@@ -142,16 +153,8 @@ class MonitorAtScaleTest {
         }
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> alice.seen().stream()
                 .filter(frame -> frame.path("type").asText().equals("agent_completed")).count() == runs);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            long ended = 0;
-            for (JsonNode update : updates(monitor)) {
-                for (JsonNode event : update.path("events")) {
-                    ended += event.path("kind").asText().equals("run_ended") ? 1
-                            : event.path("by_type").path("run_ended").asLong();
-                }
-            }
-            return ended == runs;
-        });
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> listedOrCounted(monitor, "run_ended", "run_ended") == runs);
         Map<String, List<String>> listed = new java.util.LinkedHashMap<>();
         long startsCounted = 0;
         long eventsCounted = 0;
@@ -190,16 +193,8 @@ class MonitorAtScaleTest {
             mallory.send(Map.of("type", "no_such_type", "message_id", "x-" + i));
         }
         mallory.awaitReply("x-" + (bad - 1));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            long seen = 0;
-            for (JsonNode update : updates(monitor)) {
-                for (JsonNode event : update.path("events")) {
-                    seen += event.path("kind").asText().equals("error") ? 1
-                            : event.path("by_type").path("error:unknown_type").asLong();
-                }
-            }
-            return seen == bad;
-        });
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> listedOrCounted(monitor, "error", "error:unknown_type") == bad);
         for (JsonNode update : updates(monitor)) {
             long errors = 0;
             for (JsonNode event : update.path("events")) {
