@@ -32,6 +32,19 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * {@code command} run by {@code nice -n nice} when {@code nice} is above 0 (every thread the
+     * child starts inherits it), else {@code command} as it is.
+     */
+    static List<String> niced(int nice, List<String> command) {
+        if (nice <= 0) {
+            return command;
+        }
+        List<String> niced = new java.util.ArrayList<>(List.of("nice", "-n", Integer.toString(nice)));
+        niced.addAll(command);
+        return niced;
+    }
+
+    /**
      * Starts {@code command} and waits until something listens on {@code port} of 127.0.0.1.
      *
      * @param logPrefix the temporary log's name prefix, e.g. {@code bench-router-}

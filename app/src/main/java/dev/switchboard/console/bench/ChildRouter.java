@@ -63,6 +63,12 @@ final class ChildRouter implements AutoCloseable {
     /** As {@link #start(String, boolean, List)}, with {@code env} added to the child's environment. */
     static ChildRouter start(String heap, boolean http, List<String> serveArgs, Map<String, String> env)
             throws IOException, InterruptedException {
+        return start(heap, http, serveArgs, env, 0);
+    }
+
+    /** As {@link #start(String, boolean, List, Map)}, run at {@code nice} ({@link ChildProcess#niced}). */
+    static ChildRouter start(String heap, boolean http, List<String> serveArgs, Map<String, String> env, int nice)
+            throws IOException, InterruptedException {
         int port = ChildProcess.freePort();
         int httpPort = http ? ChildProcess.freePort() : -1;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -70,7 +76,7 @@ final class ChildRouter implements AutoCloseable {
                 "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port",
                 Integer.toString(httpPort)));
         command.addAll(serveArgs);
-        return new ChildRouter(ChildProcess.start(command, env, port, "bench-router-", Duration.ofSeconds(30)),
+        return new ChildRouter(ChildProcess.start(ChildProcess.niced(nice, command), env, port, "bench-router-", Duration.ofSeconds(30)),
                 httpPort);
     }
 

@@ -52,7 +52,9 @@ import org.HdrHistogram.Histogram;
  *       console's embedded router ({@code --attach=embedded}) or a router in a third process that
  *       the console watches as a viewer ({@code --attach=remote}). Once every user is connected it
  *       times opening the Connections view and filtering it, and it reports this process's RSS and
- *       CPU, as an on-call engineer's machine would see them.</li>
+ *       CPU, as an on-call engineer's machine would see them. {@code --others-nice=N} runs the
+ *       simulator and that router at nice N, so that the console gets the CPU it would have on a
+ *       machine of its own.</li>
  * </ul>
  *
  * <pre>
@@ -97,7 +99,8 @@ public final class ConsoleLoadCheck extends Application {
             }
         });
         if (named.containsKey("scenario")) {
-            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"));
+            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"),
+                    Integer.parseInt(named.getOrDefault("others-nice", "0")));
         } else {
             startSteady(named);
         }
@@ -146,13 +149,19 @@ public final class ConsoleLoadCheck extends Application {
         reporter.schedule(() -> report(startedAt), duration.toMillis() + 2_000, TimeUnit.MILLISECONDS);
     }
 
-    /** The simulator in a process of its own; the console embedded or attached to a router of its own. */
-    private void startScenario(Path scenarioFile, String attach) throws IOException, InterruptedException {
+    /**
+     * The simulator in a process of its own; the console embedded or attached to a router of its own.
+     * Both run at {@code othersNice} when it is above 0: on this shared 2-core machine the console
+     * otherwise competes with the 10,000 simulated users, which an on-call engineer's laptop does not.
+     */
+    private void startScenario(Path scenarioFile, String attach, int othersNice) throws IOException,
+            InterruptedException {
         Scenario scenario = Scenario.read(scenarioFile);
         URI clientUri;
         if (attach.equals("remote")) {
             String secret = Base64.getEncoder().encodeToString(SecureRandom.getSeed(32));
-            childRouter = ChildRouter.start("1g", true, List.of(), Map.of("SWITCHBOARD_JWT_SECRET", secret));
+            childRouter = ChildRouter.start("1g", true, List.of(), Map.of("SWITCHBOARD_JWT_SECRET", secret),
+                    othersNice);
             clientUri = childRouter.clientUri();
             String token = new TokenService(secret, Clock.systemUTC()).mint("oncall", Role.VIEWER, Duration.ofHours(2));
             feed = ClusterFeed.attach(URI.create("ws://127.0.0.1:" + clientUri.getPort() + "/monitor"), token);
@@ -166,9 +175,10 @@ public final class ConsoleLoadCheck extends Application {
         }
         new ConsoleApp().show(stage, feed, state);
         Path simLog = Files.createTempFile("console-load-sim-", ".log");
-        simulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+        simulator = new ProcessBuilder(ChildProcess.niced(othersNice, List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
                 "-cp", System.getProperty("java.class.path"), "dev.switchboard.console.Main", "simulate",
-                "--url", clientUri.toString(), "--scenario", scenarioFile.toString(), "--progress-ms", "10000")
+                "--url", clientUri.toString(), "--scenario", scenarioFile.toString(), "--progress-ms", "10000")))
                 .redirectErrorStream(true).redirectOutput(simLog.toFile()).start();
         long startedAt = System.nanoTime();
         long cpuBefore = ChildProcess.cpuMillis(pid);

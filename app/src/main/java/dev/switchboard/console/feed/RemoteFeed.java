@@ -155,6 +155,14 @@ public final class RemoteFeed implements ConsoleFeed {
     }
 
     private void received(String text) {
+        if (MonitorFrames.isFrame(text)) {
+            // the feed itself (no command's answer): straight into records, without a tree in between
+            MonitorFrame frame = MonitorFrames.readFrame(text);
+            if (frame != null) {
+                documents.accept(frame);
+            }
+            return;
+        }
         ObjectNode document;
         try {
             document = (ObjectNode) Json.mapper().readTree(text);

@@ -37,10 +37,14 @@ class MonitorFramesTest {
 
             MonitorSnapshot snapshot = router.monitor().snapshot();
             assertThat(MonitorFrames.read(Json.write(snapshot))).isEqualTo(snapshot);
+            assertThat(MonitorFrames.isFrame(Json.write(snapshot))).isTrue();
+            assertThat(MonitorFrames.readFrame(Json.write(snapshot))).isEqualTo(snapshot);
             assertThat(snapshot.recentRuns()).isNotEmpty();
             assertThat(snapshot.recentErrors()).isNotEmpty();
             for (MonitorUpdate update : updates) {
                 assertThat(MonitorFrames.read(Json.write(update))).isEqualTo(update);
+                assertThat(MonitorFrames.isFrame(Json.write(update))).isTrue();
+                assertThat(MonitorFrames.readFrame(Json.write(update))).isEqualTo(update);
             }
             assertThat(updates.stream().flatMap(update -> update.events().stream()).map(Object::getClass).distinct())
                     .contains(MonitorEvent.MessageIn.class, MonitorEvent.RunEvent.class, MonitorEvent.RunStarted.class,
@@ -51,6 +55,8 @@ class MonitorFramesTest {
             assertThat(replied).isInstanceOf(MonitorSnapshot.class);
             assertThat(MonitorFrames.read("{\"type\":\"error\",\"code\":\"forbidden\"}")).isNull();
             assertThat(MonitorFrames.read("not json")).isNull();
+            assertThat(MonitorFrames.readFrame("{\"type\":\"monitor_update\",\"seq\":")).isNull();
+            assertThat(MonitorFrames.isFrame("{\"type\":\"command_result\",\"result\":{}}")).isFalse();
         } finally {
             router.stop();
         }

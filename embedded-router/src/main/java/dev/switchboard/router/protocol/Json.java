@@ -12,7 +12,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The project's one Jackson configuration: snake_case property names (a record component
- * {@code messagesIn} is {@code messages_in}), {@code java.time} values as ISO-8601 strings, nulls
+ * {@code messagesIn} is {@code messages_in}), {@code java.time} values as ISO-8601 strings (instants
+ * read by {@link IsoInstants}), nulls
  * written as {@code null}, unknown properties refused unless a type says otherwise. Every module
  * that reads or writes JSON uses {@link #mapper()} or a mapper derived from it
  * ({@code mapper().copy()}, {@code rebuild()}, or {@link #configured} for another format), so a
@@ -44,6 +45,7 @@ public final class Json {
     public static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configured(B builder) {
         return builder.propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .addModule(new JavaTimeModule())
+                .addModule(IsoInstants.module()) // after JavaTimeModule: the last registered reads instants
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 

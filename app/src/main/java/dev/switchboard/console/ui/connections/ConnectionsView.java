@@ -153,16 +153,22 @@ public final class ConnectionsView extends BorderPane {
         }
     }
 
-    /** Rebuilds the tree from the model's groups, keeping the operator's selection. */
+    /**
+     * Rebuilds the tree from the model's groups, keeping the operator's selection. Rows of users
+     * still connected are kept even when the filter hides them, so that clearing the filter at
+     * 10,000 users reuses 10,000 rows instead of making them again.
+     */
     private void rebuild() {
         ConnectionRow previous = selectedRow();
+        TreeItem<ConnectionRow> root = tree.getRoot();
+        if (root == null) {
+            root = new TreeItem<>();
+            tree.setRoot(root);
+        }
+        root.getChildren().clear(); // first: rows kept below then change their expansion without a tree to tell
         expandAll = model.users().size() <= EXPAND_ALL_UP_TO;
-        java.util.Set<String> shown = new java.util.HashSet<>();
-        model.users().forEach(group -> shown.add(group.userId()));
-        items.keySet().retainAll(shown);
-        TreeItem<ConnectionRow> root = new TreeItem<>();
+        items.keySet().removeIf(user -> !model.holds(user));
         root.getChildren().setAll(model.users().stream().map(this::userItem).toList());
-        tree.setRoot(root);
         if (previous != null) {
             reselect(key(previous));
         }
@@ -200,7 +206,8 @@ public final class ConnectionsView extends BorderPane {
 
     private TreeItem<ConnectionRow> userItem(ConnectionsViewModel.UserConnections group) {
         UserItem before = items.get(group.userId());
-        if (before != null && before.group == group && before.isExpanded() == expandAll) {
+        if (before != null && before.group == group) {
+            before.setExpanded(expandAll);
             return before; // nothing in it changed: keep its row (and its children if made)
         }
         UserItem user = new UserItem(group);

@@ -391,6 +391,11 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         return connectionsView;
     }
 
+    /** Whether {@code userId} has a connection the console holds (shown or hidden by the filters). */
+    public boolean holds(String userId) {
+        return byUser.containsKey(userId);
+    }
+
     /** The connections the filter lets through, by user (users sorted by id). */
     public ObservableList<UserConnections> users() {
         return usersView;
