@@ -124,7 +124,14 @@ final class MonitorSources implements MonitorHub.Sources {
                 backends.strategy().name(), backendStates,
                 new ProtectionState.Rollout(current.mode().wire(), current.candidate(), current.percent(),
                         current.changedAt(), current.rollbackReason(), window(rollout.candidateWindow()),
-                        window(rollout.stableWindow())));
+                        window(rollout.stableWindow())), forced());
+    }
+
+    private Map<String, ProtectionState.ForcedBreaker> forced() {
+        Map<String, ProtectionState.ForcedBreaker> forced = new java.util.TreeMap<>();
+        breakers.forced().forEach((name, state) -> forced.put(name,
+                new ProtectionState.ForcedBreaker(state.state(), state.expiresAt(), state.by())));
+        return forced;
     }
 
     private static ProtectionState.Limit limit(RateLimit limits) {

@@ -10,10 +10,13 @@ import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.monitor.MonitorCommands;
 import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.monitor.UserAccess;
+import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.RateLimit;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -31,6 +34,9 @@ final class OperatorCommands implements MonitorCommands {
     private final boolean devAuth;
     private final Clock clock;
     private final Function<String, ClusterView> cluster;
+    private final Breakers breakers;
+    /** Runs a task once after a delay (the router's scheduler). */
+    private final BiConsumer<Runnable, Duration> later;
 
     /**
      * @param tokens  the token service once the router started (null inside: no JWT secret)
@@ -38,8 +44,11 @@ final class OperatorCommands implements MonitorCommands {
      * @param cluster the cluster as this node sees it, for a user or (null) none
      */
     OperatorCommands(ConnectionRegistry connections, BackendPool pool, Protection protection,
-                     Supplier<TokenService> tokens, boolean devAuth, Clock clock, Function<String, ClusterView> cluster) {
+                     Supplier<TokenService> tokens, boolean devAuth, Clock clock, Function<String, ClusterView> cluster,
+                     Breakers breakers, BiConsumer<Runnable, Duration> later) {
         this.cluster = cluster;
+        this.breakers = breakers;
+        this.later = later;
         this.connections = connections;
         this.pool = pool;
         this.protection = protection;
@@ -71,6 +80,19 @@ final class OperatorCommands implements MonitorCommands {
     @Override
     public void rateLimit(String userId, RateLimit limits) {
         protection.overrideRateLimit(userId, limits);
+    }
+
+    @Override
+    public Breakers.Forced breaker(String name, Breakers.Force action, Duration forTime, String by) {
+        Breakers.Forced forced = breakers.force(name, action, clock.instant().plus(forTime), by);
+        if (forced != null) {
+            later.accept(() -> {
+                if (breakers.expire(name, forced)) {
+                    log.info("breaker {}: {} by {} expired, back to normal", name, forced.state(), forced.by());
+                }
+            }, forTime);
+        }
+        return forced;
     }
 
     @Override

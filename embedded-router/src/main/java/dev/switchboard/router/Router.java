@@ -6,6 +6,7 @@ import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionInfo;
+import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.monitor.RouterFeed;
 import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
@@ -314,7 +315,7 @@ public final class Router implements AutoCloseable {
      */
     public ObjectNode monitorCommand(JsonNode command) {
         started();
-        return parts.monitorEndpoint.command(Role.OPERATOR, command);
+        return parts.monitorEndpoint.command(MonitorEndpoint.EMBEDDER, Role.OPERATOR, command);
     }
 
     /**

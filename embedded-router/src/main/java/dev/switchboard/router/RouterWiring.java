@@ -367,7 +367,9 @@ final class RouterWiring {
         pool.rollout().onTransition(hub::rolloutChanged);
         socketServer.traffic(hub);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
-                config.devAuth(), clock, this::clusterView), config.monitorLimits());
+                config.devAuth(), clock, this::clusterView, breakers, this::schedule), config.monitorLimits());
+        monitorEndpoint.onOperatorAction(hub::operatorAction);
+        monitorEndpoint.onOperatorAction(metrics::operatorAction);
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);
         monitor = hub;

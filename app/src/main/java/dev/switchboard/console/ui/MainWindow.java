@@ -128,7 +128,8 @@ public final class MainWindow extends BorderPane {
         tab("Agent runs", "tab-runs", new RunsView(models.runs()));
         tab("Errors sent", "tab-errors", new ErrorsView(models.errors()));
         tab("Live log", "tab-log", new LogView(models.log()));
-        tab("Protection", "tab-protection", new ProtectionView(models.protection()));
+        tab("Protection", "tab-protection", new ProtectionView(models.protection(),
+                models.role().operatorBinding()));
         tab("Inject", "tab-inject", new InjectView(inject, models.role().operatorBinding()));
         tab("Simulate", "tab-simulate", new SimulateView(simulate));
         statusBar.setId("status-bar");

@@ -256,6 +256,17 @@ public final class RouterMetrics implements RunListener {
                 monitor, MonitorEndpoint::overflowClosed);
     }
 
+    /**
+     * Counts an operator command in {@code switchboard_operator_actions_total}, tagged with its
+     * {@code action} and {@code outcome} ({@code done} or {@code refused}).
+     */
+    public void operatorAction(String by, String action, com.fasterxml.jackson.databind.node.ObjectNode args,
+                               com.fasterxml.jackson.databind.node.ObjectNode result, boolean done) {
+        io.micrometer.core.instrument.Counter.builder("switchboard.operator.actions")
+                .description("Operator commands on the monitor, carried out or refused (a viewer's included)")
+                .tag("action", action).tag("outcome", done ? "done" : "refused").register(registry).increment();
+    }
+
     private void bindRuns(AgentRuns runs) {
         Gauge.builder("switchboard.runs.in.flight", runs, AgentRuns::inFlightCount)
                 .description("Agent runs in flight").register(registry);

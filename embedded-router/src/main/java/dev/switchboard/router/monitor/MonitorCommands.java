@@ -2,6 +2,7 @@ package dev.switchboard.router.monitor;
 
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.monitor.wire.ClusterView;
+import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.RateLimit;
 
 /** The operator actions the monitor can take on the router. */
@@ -38,4 +39,14 @@ public interface MonitorCommands {
      * @throws IllegalStateException    when the router accepts neither tokens nor dev auth
      */
     UserAccess issueToken(String userId);
+
+    /**
+     * Forces the breaker {@code name} open or closed for {@code forTime}, then back to normal; or
+     * puts it back to normal now ({@link Breakers.Force#RESET}).
+     *
+     * @param by who asked (the subject of the operator's token)
+     * @return the forced state, or null after a reset
+     * @throws IllegalArgumentException when the router has no breaker of that name
+     */
+    Breakers.Forced breaker(String name, Breakers.Force action, java.time.Duration forTime, String by);
 }

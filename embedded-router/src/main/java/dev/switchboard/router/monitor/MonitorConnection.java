@@ -133,7 +133,7 @@ final class MonitorConnection implements SideEndpoint.Session {
             return;
         }
         if (!MonitorEndpoint.HEAVY_COMMANDS.contains(command.path("type").asText())) {
-            send(endpoint.command(principal.role(), command).toString());
+            send(endpoint.command(principal, command).toString());
             return;
         }
         ObjectNode refusal = endpoint.refusalOf(command);
@@ -150,7 +150,7 @@ final class MonitorConnection implements SideEndpoint.Session {
         try {
             snapshots.execute(() -> {
                 try {
-                    send(endpoint.command(principal.role(), command).toString());
+                    send(endpoint.command(principal, command).toString());
                 } finally {
                     snapshotInFlight.set(false);
                 }

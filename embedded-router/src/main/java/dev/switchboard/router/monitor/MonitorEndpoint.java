@@ -11,6 +11,7 @@ import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionSink;
 import dev.switchboard.router.hooks.SideEndpoint;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.Json;
@@ -25,6 +26,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ws://host:port/monitor}: a snapshot on connect, then the hub's updates (at most 10 a
@@ -46,7 +49,17 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private static final int SNAPSHOT_QUEUE = 64;
     /** The commands only an operator may send. */
     private static final Set<String> OPERATOR_COMMANDS = Set.of("disconnect", "disconnect_user", "set_rollout",
-            "set_rate_limit", "issue_token");
+            "set_rate_limit", "issue_token", "breaker");
+    /** Who a command comes from when the embedding process sends it ({@code Router.monitorCommand}: no token). */
+    public static final String EMBEDDER = "embedded";
+    /** How long a breaker stays forced when the command does not say: 10 minutes. */
+    static final long DEFAULT_FORCE_MS = 600_000;
+    /** The longest an operator may force a breaker for: a day. */
+    static final long MAX_FORCE_MS = 86_400_000;
+    /** The breaker actions by their wire names. */
+    private static final Map<String, Breakers.Force> FORCES = Arrays.stream(Breakers.Force.values())
+            .collect(Collectors.toUnmodifiableMap(Breakers.Force::wire, force -> force));
+    private static final Logger log = LoggerFactory.getLogger(MonitorEndpoint.class);
     /** The highest {@code per_minute} an operator may set. */
     static final long MAX_PER_MINUTE = 1_000_000;
     /** The rollout modes by their wire names, exactly as documented (no case folding, no blanks). */
@@ -64,6 +77,28 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private final Map<String, Long> coolingDown = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> openPerUser =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.List<OperatorAudit> auditors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Hears every operator command, carried out or refused (a viewer's included): who sent it,
+     * the command, its arguments and the answer.
+     */
+    public interface OperatorAudit {
+        /**
+         * @param by     the subject of the sender's token ({@link #EMBEDDER} for the embedding process)
+         * @param action the command's {@code type}
+         * @param args   its fields but {@code type} and {@code message_id}
+         * @param result the {@code result} of a carried-out command (an issued token left out), or
+         *               {@code {"error": code, "message": …}}
+         * @param done   whether it was carried out
+         */
+        void acted(String by, String action, ObjectNode args, ObjectNode result, boolean done);
+    }
+
+    /** Adds a listener to every operator command (the monitor feed, the metrics). */
+    public void onOperatorAction(OperatorAudit auditor) {
+        auditors.add(Objects.requireNonNull(auditor, "auditor must not be null"));
+    }
 
     /**
      * @param feed     what the monitor shows
@@ -195,7 +230,48 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
      * {@code error} document the endpoint would send. Every argument is checked here; a refusal
      * names the field and what it allows and never quotes the value sent.
      */
-    public ObjectNode command(Role role, JsonNode command) {
+    public ObjectNode command(Principal sender, JsonNode command) {
+        return command(sender.userId(), sender.role(), command);
+    }
+
+    /** As {@link #command(Principal, JsonNode)}, for a sender known by name and role only. */
+    public ObjectNode command(String by, Role role, JsonNode command) {
+        ObjectNode reply = answer(by, role, command);
+        String type = command.path("type").asText("");
+        if (OPERATOR_COMMANDS.contains(type)) {
+            audit(by, type, command, reply);
+        }
+        return reply;
+    }
+
+    /** Tells every auditor, and the log, what an operator command did. */
+    private void audit(String by, String type, JsonNode command, ObjectNode reply) {
+        ObjectNode args = mapper.createObjectNode();
+        command.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("type") && !field.getKey().equals("message_id")) {
+                args.set(field.getKey(), field.getValue());
+            }
+        });
+        boolean done = reply.path("type").asText().equals("command_result");
+        ObjectNode result = mapper.createObjectNode();
+        if (done) {
+            reply.path("result").fields().forEachRemaining(field -> result.set(field.getKey(), field.getValue()));
+            result.remove("token"); // every monitor, viewers included, sees the audit: a token is the user's
+        } else {
+            result.put("error", reply.path("code").asText());
+            result.put("message", reply.path("message").asText());
+        }
+        log.info("operator action {} by {}: {} -> {}", type, by, args, result);
+        for (OperatorAudit auditor : auditors) {
+            try {
+                auditor.acted(by, type, args, result, done);
+            } catch (RuntimeException e) {
+                log.warn("an operator-action listener failed", e);
+            }
+        }
+    }
+
+    private ObjectNode answer(String by, Role role, JsonNode command) {
         JsonNode messageId = command.get("message_id");
         String replyTo = messageId != null && messageId.isTextual() && WireId.isValid(messageId.textValue())
                 ? messageId.textValue() : null;
@@ -230,7 +306,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             return error(ErrorCode.FORBIDDEN, "this command needs the operator role", replyTo);
         }
         try {
-            return result(replyTo, execute(type, command));
+            return result(replyTo, execute(type, command, by));
         } catch (InvalidArgument e) {
             return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
         } catch (IllegalArgumentException e) {
@@ -241,9 +317,10 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
     }
 
-    private ObjectNode execute(String type, JsonNode command) {
+    private ObjectNode execute(String type, JsonNode command, String by) {
         ObjectNode outcome = mapper.createObjectNode();
         switch (type) {
+            case "breaker" -> forceBreaker(command, by, outcome);
             case "disconnect" -> outcome.put("disconnected", commands.disconnect(connectionId(command)) ? 1 : 0);
             case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(userId(command)));
             case "issue_token" -> {
@@ -264,6 +341,41 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             }
         }
         return outcome;
+    }
+
+    /**
+     * {@code breaker}: {@code name} (a breaker the router has), {@code action} ({@code force_open},
+     * {@code force_closed} or {@code reset}), {@code for_ms} (how long a force lasts: 1,000 to
+     * 86,400,000, default 600,000; absent or null for a reset).
+     */
+    private void forceBreaker(JsonNode command, String by, ObjectNode outcome) {
+        JsonNode nameNode = command.get("name");
+        if (nameNode == null || !nameNode.isTextual() || nameNode.textValue().isEmpty()
+                || nameNode.textValue().length() > 200) {
+            throw new InvalidArgument("name is required: the name of one of the router's breakers");
+        }
+        JsonNode actionNode = command.get("action");
+        Breakers.Force action = actionNode != null && actionNode.isTextual() ? FORCES.get(actionNode.textValue()) : null;
+        if (action == null) {
+            throw new InvalidArgument("action must be one of force_open, force_closed, reset");
+        }
+        JsonNode forNode = command.get("for_ms");
+        if (action == Breakers.Force.RESET && forNode != null && !forNode.isNull()) {
+            throw new InvalidArgument("for_ms must be absent or null when action is reset");
+        }
+        long forMs = integer(command, "for_ms", 1_000, MAX_FORCE_MS, DEFAULT_FORCE_MS);
+        Breakers.Forced forced;
+        try {
+            forced = commands.breaker(nameNode.textValue(), action, java.time.Duration.ofMillis(forMs), by);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgument("name must be the name of one of the router's breakers (protection.breakers)");
+        }
+        outcome.put("name", nameNode.textValue());
+        outcome.put("state", action.state());
+        if (forced != null) {
+            outcome.put("expires_at", forced.expiresAt().toString());
+            outcome.put("by", forced.by());
+        }
     }
 
     /** {@code set_rollout}: mode, then a candidate for every mode but off, then percent. */

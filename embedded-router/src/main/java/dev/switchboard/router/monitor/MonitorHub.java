@@ -236,6 +236,18 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         }
     }
 
+    /**
+     * An operator command was carried out or refused: listed like a state change, never coalesced;
+     * the next update carries {@code protection}, which it may have changed.
+     */
+    public void operatorAction(String by, String action, com.fasterxml.jackson.databind.node.ObjectNode args,
+                               com.fasterxml.jackson.databind.node.ObjectNode result, boolean done) {
+        protectionChanged = true;
+        if (active) {
+            publish(new MonitorEvent.OperatorAction(clock.instant(), by, action, args, result));
+        }
+    }
+
     @Override
     public void admitted(String userId, String connectionId, ClientMessage message, Classification classification) {
         if (active) {

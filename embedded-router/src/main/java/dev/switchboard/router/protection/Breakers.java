@@ -22,6 +22,7 @@ public final class Breakers {
     private final CopyOnWriteArrayList<Consumer<Transition>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<CircuitBreaker>> creationListeners = new CopyOnWriteArrayList<>();
     private final LongAdder transitions = new LongAdder();
+    private final Map<String, Forced> forced = new java.util.HashMap<>();
 
     /**
      * One state change.
@@ -73,13 +74,103 @@ public final class Breakers {
         return states;
     }
 
+    /** What an operator may do to a breaker, by its wire name. */
+    public enum Force {
+        /** Refuse every call until reset or expiry (Resilience4j's forced-open state). */
+        FORCE_OPEN("force_open", "forced_open"),
+        /** Let every call through, whatever fails (Resilience4j's disabled state). */
+        FORCE_CLOSED("force_closed", "forced_closed"),
+        /** Back to normal: closed, with its failure counts cleared. */
+        RESET("reset", "closed");
+
+        private final String wire;
+        private final String state;
+
+        Force(String wire, String state) {
+            this.wire = wire;
+            this.state = state;
+        }
+
+        /** The action's name in the {@code breaker} command. */
+        public String wire() {
+            return wire;
+        }
+
+        /** The state the breaker is in after it. */
+        public String state() {
+            return state;
+        }
+    }
+
+    /**
+     * A state an operator forced, until it expires or is reset.
+     *
+     * @param state     {@code forced_open} or {@code forced_closed}
+     * @param expiresAt when the breaker goes back to normal by itself
+     * @param by        who forced it (the token's subject)
+     */
+    public record Forced(String state, Instant expiresAt, String by) {
+    }
+
+    /**
+     * Forces the breaker {@code name} open or closed until {@code expiresAt}, or puts it back to
+     * normal ({@link Force#RESET}, {@code expiresAt} ignored).
+     *
+     * @return the forced state, or null after a reset
+     * @throws IllegalArgumentException when the router has no breaker of that name
+     */
+    public Forced force(String name, Force action, Instant expiresAt, String by) {
+        CircuitBreaker breaker = registry.find(name).orElseThrow(() -> new IllegalArgumentException("no breaker " + name));
+        synchronized (forced) {
+            switch (action) {
+                case FORCE_OPEN -> breaker.transitionToForcedOpenState();
+                case FORCE_CLOSED -> breaker.transitionToDisabledState();
+                case RESET -> breaker.reset();
+            }
+            if (action == Force.RESET) {
+                forced.remove(name);
+                return null;
+            }
+            Forced now = new Forced(action.state(), expiresAt, by);
+            forced.put(name, now);
+            return now;
+        }
+    }
+
+    /**
+     * Puts {@code name} back to normal if {@code expected} is still what holds it (a later force or
+     * reset replaced it otherwise).
+     *
+     * @return whether it did
+     */
+    public boolean expire(String name, Forced expected) {
+        synchronized (forced) {
+            if (!forced.remove(name, expected)) {
+                return false;
+            }
+            registry.find(name).ifPresent(CircuitBreaker::reset);
+            return true;
+        }
+    }
+
+    /** The breakers an operator forced, by name. */
+    public Map<String, Forced> forced() {
+        synchronized (forced) {
+            return new TreeMap<>(forced);
+        }
+    }
+
     /** Transitions since start. */
     public long transitionCount() {
         return transitions.sum();
     }
 
-    /** A state's wire name: {@code closed}, {@code open}, {@code half_open}, {@code disabled}, {@code forced_open}. */
+    /**
+     * A state's wire name: {@code closed}, {@code open}, {@code half_open}, {@code forced_open} or
+     * {@code forced_closed} (Resilience4j's {@code DISABLED}, which only an operator's
+     * {@code force_closed} puts a breaker in).
+     */
     public static String wire(CircuitBreaker.State state) {
-        return state.name().toLowerCase(Locale.ROOT);
+        return state == CircuitBreaker.State.DISABLED ? Force.FORCE_CLOSED.state() : state.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -114,6 +114,12 @@ public final class LogViewModel implements MonitorBatch.Listener {
         if (event instanceof MonitorEvent.ErrorSent error) {
             return new LogRow(error.at(), "out", orEmpty(error.userId()), "error", error.code() + " for " + error.type());
         }
+        if (event instanceof MonitorEvent.OperatorAction action) {
+            // who did what to the router, in the log every monitor sees (a refused attempt included)
+            return new LogRow(action.at(), "", orEmpty(action.by()), "operator_action", orEmpty(action.action()) + " "
+                    + (action.args() == null ? "{}" : action.args()) + (action.done() ? " → " : " refused: ")
+                    + (action.result() == null ? "{}" : action.result()));
+        }
         return null;
     }
 

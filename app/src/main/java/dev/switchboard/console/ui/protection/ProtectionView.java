@@ -1,13 +1,24 @@
 package dev.switchboard.console.ui.protection;
 
+import dev.switchboard.console.ui.common.OperatorOnly;
 import dev.switchboard.console.ui.common.Tables;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.value.ObservableBooleanValue;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
 
-/** Rate limits and rejections, queue depth per class, breaker states, backends, rollout and SLA guard. */
+/**
+ * Rate limits and rejections, queue depth per class, breaker states, backends, rollout and SLA guard;
+ * an operator can force the selected breaker open or closed for a while, or put it back to normal.
+ */
 public final class ProtectionView extends VBox {
     private final ProtectionViewModel model;
     private final Label limits = new Label();
@@ -16,8 +27,19 @@ public final class ProtectionView extends VBox {
     private final TableView<ProtectionViewModel.BreakerRow> breakers = new TableView<>();
     private final TableView<ProtectionViewModel.BackendRow> backends = new TableView<>();
 
-    public ProtectionView(ProtectionViewModel model) {
+    private final ChoiceBox<ProtectionViewModel.ForceFor> forceFor = new ChoiceBox<>();
+    private final Button forceOpen = new Button("Force open");
+    private final Button forceClosed = new Button("Force closed");
+    private final Button reset = new Button("Back to normal");
+    private final Label actionResult = new Label();
+    private final ObservableBooleanValue operator;
+
+    /**
+     * @param operator whether this console may take operator actions (force a breaker)
+     */
+    public ProtectionView(ProtectionViewModel model, ObservableBooleanValue operator) {
         this.model = model;
+        this.operator = operator;
         createView();
         initListeners();
     }
@@ -40,6 +62,20 @@ public final class ProtectionView extends VBox {
                 "No breaker yet: one appears per handler type and backend once it is used.").setPrefHeight(160);
         Tables.textColumn(breakers, "Breaker", ProtectionViewModel.BreakerRow::name);
         Tables.textColumn(breakers, "State", ProtectionViewModel.BreakerRow::state);
+        Tables.textColumn(breakers, "Forced", ProtectionViewModel.BreakerRow::forced);
+        forceFor.setId("protection-force-for");
+        forceFor.getItems().setAll(ProtectionViewModel.ForceFor.values());
+        forceFor.setValue(ProtectionViewModel.ForceFor.TEN_MINUTES);
+        forceFor.setTooltip(new Tooltip("A forced breaker goes back to normal by itself after this long"));
+        forceOpen.setId("protection-force-open");
+        forceClosed.setId("protection-force-closed");
+        reset.setId("protection-breaker-reset");
+        actionResult.setId("protection-action-result");
+        BooleanBinding nothingSelected = breakers.getSelectionModel().selectedItemProperty().isNull();
+        HBox breakerBar = new HBox(8, OperatorOnly.guard(forceOpen, operator, nothingSelected, "Forcing a breaker"),
+                OperatorOnly.guard(forceClosed, operator, nothingSelected, "Forcing a breaker"), new Label("for"),
+                forceFor, OperatorOnly.guard(reset, operator, nothingSelected, "Resetting a breaker"), actionResult);
+        breakerBar.setAlignment(Pos.CENTER_LEFT);
         Tables.fill(backends, "protection-backends", model.backends()).setPrefHeight(160);
         Tables.textColumn(backends, "Backend", ProtectionViewModel.BackendRow::name);
         Tables.textColumn(backends, "Kind", ProtectionViewModel.BackendRow::kind);
@@ -52,12 +88,24 @@ public final class ProtectionView extends VBox {
         Tables.numberColumn(backends, "p50 ms", ProtectionViewModel.BackendRow::p50Ms);
         Tables.numberColumn(backends, "p95 ms", ProtectionViewModel.BackendRow::p95Ms);
         Tables.textColumn(backends, "Last failure", ProtectionViewModel.BackendRow::lastFailure);
-        getChildren().addAll(facts, new Label("Circuit breakers"), breakers, new Label("Agent backends"), backends);
+        getChildren().addAll(facts, new Label("Circuit breakers"), breakers, breakerBar, new Label("Agent backends"),
+                backends);
     }
 
     private void initListeners() {
         limits.textProperty().bind(model.limitsProperty());
         queue.textProperty().bind(model.queueProperty());
         rollout.textProperty().bind(model.rolloutProperty());
+        actionResult.textProperty().bind(model.actionResultProperty());
+        forceOpen.setOnAction(event -> force("force_open"));
+        forceClosed.setOnAction(event -> force("force_closed"));
+        reset.setOnAction(event -> force("reset"));
+    }
+
+    private void force(String action) {
+        ProtectionViewModel.BreakerRow row = breakers.getSelectionModel().getSelectedItem();
+        if (row != null) {
+            model.force(row.name(), action, forceFor.getValue());
+        }
     }
 }

@@ -1,13 +1,19 @@
 package dev.switchboard.console.ui.protection;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.console.ui.common.TimeOfDay;
+import dev.switchboard.router.monitor.wire.CommandReply;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.ProtectionState;
 import dev.switchboard.router.monitor.wire.Stats;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
@@ -23,10 +29,35 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     /**
      * One circuit breaker.
      *
-     * @param name  the breaker ({@code handler:<type>}, {@code backend:<name>})
-     * @param state {@code closed}, {@code open}, {@code half_open} …
+     * @param name   the breaker ({@code handler:<type>}, {@code backend:<name>})
+     * @param state  {@code closed}, {@code open}, {@code half_open}, {@code forced_open}, {@code forced_closed}
+     * @param forced who forced it and until when ("by ann until 14:05:09"), or empty
      */
-    public record BreakerRow(String name, String state) {
+    public record BreakerRow(String name, String state, String forced) {
+    }
+
+    /** How long a forced breaker stays forced, as the view offers it; the router's default first. */
+    public enum ForceFor {
+        TEN_MINUTES("10 minutes", java.time.Duration.ofMinutes(10)),
+        ONE_MINUTE("1 minute", java.time.Duration.ofMinutes(1)),
+        ONE_HOUR("1 hour", java.time.Duration.ofHours(1));
+
+        private final String text;
+        private final java.time.Duration duration;
+
+        ForceFor(String text, java.time.Duration duration) {
+            this.text = text;
+            this.duration = duration;
+        }
+
+        public java.time.Duration duration() {
+            return duration;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /**
@@ -62,6 +93,9 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
 
     private static final ProtectionState.SlaWindow NO_WINDOW = new ProtectionState.SlaWindow(0, 0, 0);
 
+    private final ConsoleFeed feed;
+    private final Executor uiThread;
+    private final ReadOnlyStringWrapper actionResult = new ReadOnlyStringWrapper(this, "actionResult", "");
     private final ReadOnlyStringWrapper limits = new ReadOnlyStringWrapper(this, "limits", "");
     private final ReadOnlyStringWrapper queue = new ReadOnlyStringWrapper(this, "queue", "");
     private final ReadOnlyStringWrapper rollout = new ReadOnlyStringWrapper(this, "rollout", "");
@@ -70,6 +104,55 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     private final ObservableList<BackendRow> backends = FXCollections.observableArrayList();
     private final ObservableList<BackendRow> backendsView =
             FXCollections.unmodifiableObservableList(backends);
+
+    /**
+     * @param feed     where breaker commands go
+     * @param uiThread runs the answer's display (the FX thread's {@code Platform::runLater}; a
+     *                 test's {@code Runnable::run})
+     */
+    public ProtectionViewModel(ConsoleFeed feed, Executor uiThread) {
+        this.feed = Objects.requireNonNull(feed, "feed must not be null");
+        this.uiThread = Objects.requireNonNull(uiThread, "uiThread must not be null");
+    }
+
+    /**
+     * Asks the router to force a breaker ({@code force_open}, {@code force_closed}, for
+     * {@code forFor}) or put it back to normal ({@code reset}); the answer shows in
+     * {@link #actionResultProperty()}, the new state with the next update's {@code protection}.
+     */
+    public void force(String breaker, String action, ForceFor forFor) {
+        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "breaker").put("name", breaker)
+                .put("action", action);
+        if (!action.equals("reset")) {
+            command.put("for_ms", forFor.duration().toMillis());
+        }
+        feed.command(command).whenComplete((reply, failure) -> {
+            String text;
+            try {
+                text = failure != null ? "failed: " + failure.getMessage() : describe(breaker, CommandReply.of(reply));
+            } catch (IllegalArgumentException unreadable) {
+                text = "failed: the router's answer could not be read";
+            }
+            String shown = text;
+            uiThread.execute(() -> actionResult.set(shown));
+        });
+    }
+
+    /** A breaker command's answer in words. */
+    static String describe(String breaker, CommandReply reply) {
+        if (reply.isError()) {
+            return "refused: " + reply.code() + " (" + reply.message() + ")";
+        }
+        String state = reply.resultText("state");
+        String until = reply.resultText("expires_at");
+        return breaker + " " + state.replace('_', ' ') + (until.isEmpty() ? "" : " until "
+                + TimeOfDay.format(Instant.parse(until)));
+    }
+
+    /** The last breaker command's answer: "handler:ping forced open until 14:05:09", "refused: forbidden (…)". */
+    public ReadOnlyStringProperty actionResultProperty() {
+        return actionResult.getReadOnlyProperty();
+    }
 
     @Override
     public void apply(MonitorBatch batch) {
@@ -90,7 +173,11 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
             rollout.set(rolloutText(protection.rollout()));
         }
         List<BreakerRow> breakerRows = new ArrayList<>();
-        protection.breakers().forEach((name, state) -> breakerRows.add(new BreakerRow(name, state)));
+        protection.breakers().forEach((name, state) -> {
+            ProtectionState.ForcedBreaker forced = protection.forced().get(name);
+            breakerRows.add(new BreakerRow(name, state, forced == null ? "" : "by " + forced.by() + " until "
+                    + (forced.expiresAt() == null ? "?" : TimeOfDay.format(forced.expiresAt()))));
+        });
         if (!breakerRows.equals(breakers)) {
             breakers.setAll(breakerRows);
         }

@@ -3,18 +3,10 @@ package dev.switchboard.console.ui.connections;
 import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.console.feed.ConsoleFeed;
-import dev.switchboard.console.feed.FeedStatus;
-import dev.switchboard.console.feed.UserEndpoint;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.ui.Frames;
-import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.console.ui.SilentFeed;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -34,32 +26,6 @@ class ConnectionsViewTest {
     private static final int USERS = 300;
     private ConnectionsViewModel model;
     private TreeTableView<ConnectionRow> tree;
-
-    /** A feed that never answers: the view is fed by hand. */
-    private static final class SilentFeed implements ConsoleFeed {
-        @Override
-        public String source() {
-            return "test";
-        }
-
-        @Override
-        public void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status) {
-        }
-
-        @Override
-        public CompletionStage<ObjectNode> command(JsonNode command) {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public CompletionStage<UserEndpoint> userEndpoint(String userId) {
-            return new CompletableFuture<>();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private static String connection(int id, String user) {
         return "{'connection_id':'c-" + id + "','user_id':'" + user + "','remote_address':'127.0.0.1:1',"

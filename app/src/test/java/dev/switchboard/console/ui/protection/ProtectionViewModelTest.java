@@ -3,7 +3,10 @@ package dev.switchboard.console.ui.protection;
 import static dev.switchboard.console.ui.Frames.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.console.ui.SilentFeed;
 import dev.switchboard.console.ui.common.TimeOfDay;
+import dev.switchboard.router.monitor.wire.CommandReply;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ProtectionViewModelTest {
     private static final String FRAME = "{'type':'monitor_update','stats':{'rate_limited':7,"
             + "'queue_depth':{'critical':0,'normal':3}},'protection':{'breakers':{'backend:a':'closed',"
-            + "'handler:ping':'open'},'rate_limits':{'user':{'per_minute':100,'burst':20},'connection':"
+            + "'handler:ping':'forced_open'},'forced':{'handler:ping':{'state':'forced_open','expires_at':"
+            + "'2026-11-30T12:10:00Z','by':'ann'}},'rate_limits':{'user':{'per_minute':100,'burst':20},'connection':"
             + "{'per_minute':60,'burst':10},'liveness':{'per_minute':120,'burst':20},'overrides':{'bob':"
             + "{'per_minute':5,'burst':5}}},'queue':{'capacity':10000,'per_user':200,'ttl_ms':{}},'strategy':"
             + "'round_robin','backends':[{'name':'a','healthy':true,'breaker':'closed','in_flight':1,'runs':9,"
@@ -25,15 +29,16 @@ class ProtectionViewModelTest {
 
     @Test
     void describesLimitsQueueAndRolloutAndListsBreakersAndBackends() {
-        ProtectionViewModel model = new ProtectionViewModel();
+        ProtectionViewModel model = new ProtectionViewModel(new SilentFeed(), Runnable::run);
         model.apply(batch(0, FRAME));
         assertThat(model.limitsProperty().get()).isEqualTo("user 100/min burst 20 · connection 60/min burst 10"
                 + " · liveness 120/min burst 20 · 1 overrides · 7 refused");
         assertThat(model.queueProperty().get()).isEqualTo("critical 0  normal 3  (capacity 10000, per user 200)");
         assertThat(model.rolloutProperty().get()).isEqualTo("partial · candidate b · 10% · candidate p95 80 ms,"
                 + " success 0.75 over 4 · stable p95 40 ms");
-        assertThat(model.breakers()).containsExactly(new ProtectionViewModel.BreakerRow("backend:a", "closed"),
-                new ProtectionViewModel.BreakerRow("handler:ping", "open"));
+        assertThat(model.breakers()).containsExactly(new ProtectionViewModel.BreakerRow("backend:a", "closed", ""),
+                new ProtectionViewModel.BreakerRow("handler:ping", "forced_open", "by ann until "
+                        + TimeOfDay.format(Instant.parse("2026-11-30T12:10:00Z"))));
         Instant failedAt = Instant.parse("2026-11-30T12:00:00Z");
         assertThat(model.backends()).containsExactly(
                 new ProtectionViewModel.BackendRow("a", "simulated", "", "healthy", "closed", 1, 9, 2, 0, 0, "", null),
@@ -44,5 +49,22 @@ class ProtectionViewModelTest {
         // a batch without frames changes nothing
         model.apply(batch(0));
         assertThat(model.breakers()).hasSize(2);
+    }
+
+    @Test
+    void describesABreakerCommandsAnswerInWords() throws Exception {
+        Instant until = Instant.parse("2026-11-30T12:10:00Z");
+        assertThat(ProtectionViewModel.describe("handler:ping", reply("{'type':'command_result','result':{'name':"
+                + "'handler:ping','state':'forced_open','expires_at':'2026-11-30T12:10:00Z','by':'ann'}}")))
+                .isEqualTo("handler:ping forced open until " + TimeOfDay.format(until));
+        assertThat(ProtectionViewModel.describe("handler:ping", reply("{'type':'command_result','result':{'name':"
+                + "'handler:ping','state':'closed'}}"))).isEqualTo("handler:ping closed");
+        assertThat(ProtectionViewModel.describe("handler:ping", reply("{'type':'error','code':'forbidden','message':"
+                + "'this command needs the operator role'}")))
+                .isEqualTo("refused: forbidden (this command needs the operator role)");
+    }
+
+    private static CommandReply reply(String json) throws Exception {
+        return CommandReply.of(new ObjectMapper().readTree(json.replace('\'', '"')));
     }
 }

@@ -33,6 +33,11 @@ public record CommandReply(String type, String replyTo, String code, String mess
         return ERROR.equals(type);
     }
 
+    /** A text field of the result ({@code state}), empty when it has none. */
+    public String resultText(String field) {
+        return result == null ? "" : result.path(field).asText("");
+    }
+
     /** A whole-number field of the result ({@code disconnected}), 0 when it has none. */
     public long resultCount(String field) {
         return result == null ? 0 : result.path(field).asLong();

@@ -29,6 +29,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = MonitorEvent.ConnectionClosed.class, name = "connection_closed"),
         @JsonSubTypes.Type(value = MonitorEvent.BreakerTransition.class, name = "breaker"),
         @JsonSubTypes.Type(value = MonitorEvent.RolloutChange.class, name = "rollout"),
+        @JsonSubTypes.Type(value = MonitorEvent.OperatorAction.class, name = "operator_action"),
         @JsonSubTypes.Type(value = MonitorEvent.Coalesced.class, name = "coalesced"),
         @JsonSubTypes.Type(value = MonitorEvent.Unknown.class, name = "unknown")})
 public sealed interface MonitorEvent {
@@ -169,6 +170,26 @@ public sealed interface MonitorEvent {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record RolloutChange(Instant at, String change, String fromMode, String toMode, String candidate, int percent,
                          String reason) implements MonitorEvent {
+    }
+
+    /**
+     * {@code operator_action}: an operator command, carried out or refused (a viewer's included),
+     * seen by every monitor.
+     *
+     * @param by     the subject of the sender's token ({@code embedded} for the embedding process)
+     * @param action the command's {@code type}: {@code disconnect}, {@code breaker}, …
+     * @param args   its fields but {@code type} and {@code message_id}
+     * @param result what it did (its {@code result}, an issued token left out), or
+     *               {@code {"error": code, "message": …}} when refused
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record OperatorAction(Instant at, String by, String action, JsonNode args, JsonNode result)
+            implements MonitorEvent {
+
+        /** Whether the router carried it out (a refusal's result has {@code error}). */
+        public boolean done() {
+            return result == null || !result.has("error");
+        }
     }
 
     /**

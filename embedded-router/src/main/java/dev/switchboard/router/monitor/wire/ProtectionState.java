@@ -10,20 +10,33 @@ import java.util.Map;
  * {@code src/docs/protocol.md}.
  *
  * @param breakers   handler and backend breakers by name: {@code closed}, {@code open},
- *                   {@code half_open}, {@code disabled} or {@code forced_open}
+ *                   {@code half_open}, {@code forced_open} or {@code forced_closed}
  * @param rateLimits the rate limits in force
  * @param queue      the dispatch queue's policy
  * @param strategy   how a backend is chosen
  * @param backends   the agent backends
  * @param rollout    the rollout of a candidate backend
+ * @param forced     the breakers an operator forced open or closed, by name (absent from older routers: empty)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProtectionState(Map<String, String> breakers, RateLimits rateLimits, Queue queue, String strategy,
-                              List<Backend> backends, Rollout rollout) {
+                              List<Backend> backends, Rollout rollout, Map<String, ForcedBreaker> forced) {
 
     public ProtectionState {
         breakers = breakers == null ? Map.of() : breakers;
         backends = backends == null ? List.of() : backends;
+        forced = forced == null ? Map.of() : forced;
+    }
+
+    /**
+     * A breaker an operator forced, until {@code expires_at} or a {@code reset}.
+     *
+     * @param state     {@code forced_open} or {@code forced_closed}
+     * @param expiresAt when it goes back to normal by itself
+     * @param by        who forced it (the subject of the operator's token)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ForcedBreaker(String state, Instant expiresAt, String by) {
     }
 
     /**

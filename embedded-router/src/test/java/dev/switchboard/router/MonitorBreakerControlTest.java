@@ -1,0 +1,165 @@
+package dev.switchboard.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.support.NoLeakedThreads;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The monitor's {@code breaker} command, over real sockets: an operator forces a handler's breaker
+ * open (its messages are refused with {@code unavailable}), closed, back to normal, or for a while;
+ * every command, a viewer's refusal included, is audited as an {@code operator_action} that every
+ * monitor sees, in the log and in {@code switchboard_operator_actions_total}.
+ */
+@ExtendWith(NoLeakedThreads.class)
+class MonitorBreakerControlTest {
+    private static final String SECRET = "breaker-control-test-secret-of-32-bytes-or-more";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
+    private final AtomicInteger ids = new AtomicInteger();
+
+    private WsClient monitor(Router router, String subject, Role role) {
+        WsClient monitor = WsClient.open(URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
+                + tokens.mint(subject, role, Duration.ofMinutes(5))), Map.of(), true);
+        monitor.awaitType("monitor_snapshot");
+        return monitor;
+    }
+
+    /** Sends a {@code breaker} command; its answer. */
+    private JsonNode breaker(WsClient monitor, String name, String action, Long forMs) {
+        String id = "b-" + ids.incrementAndGet();
+        ObjectNode command = JSON.createObjectNode().put("type", "breaker").put("message_id", id).put("name", name)
+                .put("action", action);
+        if (forMs != null) {
+            command.put("for_ms", forMs);
+        }
+        monitor.send(command.toString());
+        return monitor.awaitReply(id);
+    }
+
+    /** Pings as {@code user}; the reply's type ({@code pong} or {@code error}) and code. */
+    private String ping(WsClient user) {
+        String id = "p-" + ids.incrementAndGet();
+        user.send(Map.of("type", "ping", "message_id", id));
+        JsonNode reply = user.awaitReply(id);
+        return reply.path("type").asText() + (reply.has("code") ? ":" + reply.path("code").asText() : "");
+    }
+
+    /** The next {@code operator_action} event {@code monitor} sees with this action and args field. */
+    private static JsonNode awaitAction(WsClient monitor, String action, String argField, String argValue) {
+        JsonNode update = monitor.await(frame -> frame.path("type").asText().equals("monitor_update")
+                && events(frame, action, argField, argValue) != null);
+        return events(update, action, argField, argValue);
+    }
+
+    private static JsonNode events(JsonNode update, String action, String argField, String argValue) {
+        for (JsonNode event : update.path("events")) {
+            if (event.path("kind").asText().equals("operator_action") && event.path("action").asText().equals(action)
+                    && event.path("args").path(argField).asText().equals(argValue)) {
+                return event;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void anOperatorForcesAHandlersBreakerOpenClosedAndBackAndEveryMonitorSeesWhoDidIt() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+             WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient operator = monitor(router, "oncall-ann", Role.OPERATOR);
+             WsClient viewer = monitor(router, "watcher", Role.VIEWER)) {
+            assertThat(ping(alice)).isEqualTo("pong"); // the handler's breaker exists from its first message
+
+            Instant before = Instant.now();
+            JsonNode opened = breaker(operator, "handler:ping", "force_open", null);
+            assertThat(opened.path("type").asText()).isEqualTo("command_result");
+            assertThat(opened.path("result").path("state").asText()).isEqualTo("forced_open");
+            assertThat(opened.path("result").path("by").asText()).isEqualTo("oncall-ann");
+            // ten minutes when the command does not say
+            assertThat(Instant.parse(opened.path("result").path("expires_at").asText()))
+                    .isBetween(before.plus(Duration.ofMinutes(10)).minusSeconds(1), Instant.now().plus(Duration.ofMinutes(10)));
+            assertThat(ping(alice)).isEqualTo("error:unavailable");
+
+            JsonNode seen = awaitAction(viewer, "breaker", "action", "force_open");
+            assertThat(seen.path("by").asText()).isEqualTo("oncall-ann");
+            assertThat(seen.path("args").path("name").asText()).isEqualTo("handler:ping");
+            assertThat(seen.path("result").path("state").asText()).isEqualTo("forced_open");
+            JsonNode protection = viewer.await(frame -> frame.path("protection").path("forced").has("handler:ping"))
+                    .path("protection");
+            assertThat(protection.path("breakers").path("handler:ping").asText()).isEqualTo("forced_open");
+            assertThat(protection.path("forced").path("handler:ping").path("by").asText()).isEqualTo("oncall-ann");
+
+            assertThat(breaker(operator, "handler:ping", "force_closed", 60_000L).path("result").path("state").asText())
+                    .isEqualTo("forced_closed");
+            assertThat(ping(alice)).isEqualTo("pong");
+            assertThat(breaker(operator, "handler:ping", "reset", null).path("result").path("state").asText())
+                    .isEqualTo("closed");
+            assertThat(router.breakers().states()).containsEntry("handler:ping", "closed");
+            assertThat(router.breakers().forced()).isEmpty();
+            awaitAction(viewer, "breaker", "action", "reset");
+
+            // a viewer may watch, not act: refused, and audited as refused
+            JsonNode refused = breaker(viewer, "handler:ping", "force_open", null);
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+            assertThat(router.breakers().states()).containsEntry("handler:ping", "closed");
+            JsonNode attempt = awaitAction(operator, "breaker", "action", "force_open");
+            assertThat(attempt.path("by").asText()).isEqualTo("watcher");
+            assertThat(attempt.path("result").path("error").asText()).isEqualTo("forbidden");
+
+            String metrics = router.meterRegistry().scrape();
+            assertThat(metrics).contains("switchboard_operator_actions_total{action=\"breaker\",outcome=\"done\"} 3.0")
+                    .contains("switchboard_operator_actions_total{action=\"breaker\",outcome=\"refused\"} 1.0");
+        }
+    }
+
+    @Test
+    void aForcedBreakerGoesBackToNormalByItselfWhenItsTimeIsUp() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+             WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient operator = monitor(router, "oncall-ann", Role.OPERATOR)) {
+            ping(alice);
+            breaker(operator, "handler:ping", "force_open", 1_000L);
+            assertThat(ping(alice)).isEqualTo("error:unavailable");
+            JsonNode back = operator.await(frame -> frame.path("type").asText().equals("monitor_update")
+                    && frame.path("events").findValues("kind").stream().anyMatch(kind -> kind.asText().equals("breaker"))
+                    && frame.path("events").findValues("to").stream().anyMatch(to -> to.asText().equals("closed")));
+            assertThat(back).isNotNull();
+            assertThat(ping(alice)).isEqualTo("pong");
+            assertThat(router.breakers().forced()).isEmpty();
+        }
+    }
+
+    @Test
+    void wrongArgumentsAreRefusedNamingTheFieldAndChangeNothing() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+             WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient operator = monitor(router, "oncall-ann", Role.OPERATOR)) {
+            ping(alice);
+            assertThat(breaker(operator, "handler:no_such", "force_open", null).path("message").asText())
+                    .isEqualTo("name must be the name of one of the router's breakers (protection.breakers)");
+            assertThat(breaker(operator, "handler:ping", "open", null).path("message").asText())
+                    .isEqualTo("action must be one of force_open, force_closed, reset");
+            assertThat(breaker(operator, "handler:ping", "force_open", 10L).path("message").asText())
+                    .isEqualTo("for_ms must be an integer from 1000 to 86400000");
+            assertThat(breaker(operator, "handler:ping", "reset", 5_000L).path("message").asText())
+                    .isEqualTo("for_ms must be absent or null when action is reset");
+            assertThat(breaker(operator, "", "reset", null).path("code").asText()).isEqualTo("invalid_message");
+            assertThat(router.breakers().states()).containsEntry("handler:ping", "closed");
+            assertThat(ping(alice)).isEqualTo("pong");
+        }
+    }
+}
