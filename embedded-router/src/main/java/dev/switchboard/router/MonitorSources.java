@@ -145,7 +145,12 @@ final class MonitorSources implements MonitorHub.Sources {
                 Breakers.wire(backend.breaker().getState()), backend.inFlight(), backend.runs(), backend.failures(),
                 Math.round(backend.averageLatencyMs()), http == null ? "simulated" : "http",
                 http == null ? null : http.settings().safeUrl(), percentiles[0], percentiles[1],
-                lastFailure(backend.lastFailure(), http == null ? null : http.lastFailure()));
+                lastFailure(backend.lastFailure(), http == null ? null : http.lastFailure()), fault(backend.fault()));
+    }
+
+    private static ProtectionState.Fault fault(AgentBackend.Fault fault) {
+        return fault == null ? null : new ProtectionState.Fault(fault.paused(), fault.latencyMs(), fault.failureRate(),
+                fault.expiresAt(), fault.by());
     }
 
     /** The later of the run tracker's and the http client's last failure (the latter has the detail). */

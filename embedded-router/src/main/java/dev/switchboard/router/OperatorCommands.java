@@ -1,5 +1,6 @@
 package dev.switchboard.router;
 
+import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.BackendPool;
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.auth.Principal;
@@ -16,7 +17,10 @@ import dev.switchboard.router.protection.RateLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BiConsumer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,7 +40,9 @@ final class OperatorCommands implements MonitorCommands {
     private final Function<String, ClusterView> cluster;
     private final Breakers breakers;
     /** Runs a task once after a delay (the router's scheduler). */
-    private final BiConsumer<Runnable, Duration> later;
+    private final BiFunction<Runnable, Duration, Future<?>> later;
+    /** Each forced breaker's and injected fault's expiry, one each: a later one or an undo cancels the earlier. */
+    private final Map<String, Future<?>> expiries = new HashMap<>();
 
     /**
      * @param tokens  the token service once the router started (null inside: no JWT secret)
@@ -45,7 +51,7 @@ final class OperatorCommands implements MonitorCommands {
      */
     OperatorCommands(ConnectionRegistry connections, BackendPool pool, Protection protection,
                      Supplier<TokenService> tokens, boolean devAuth, Clock clock, Function<String, ClusterView> cluster,
-                     Breakers breakers, BiConsumer<Runnable, Duration> later) {
+                     Breakers breakers, BiFunction<Runnable, Duration, Future<?>> later) {
         this.cluster = cluster;
         this.breakers = breakers;
         this.later = later;
@@ -84,15 +90,59 @@ final class OperatorCommands implements MonitorCommands {
 
     @Override
     public Breakers.Forced breaker(String name, Breakers.Force action, Duration forTime, String by) {
-        Breakers.Forced forced = breakers.force(name, action, clock.instant().plus(forTime), by);
-        if (forced != null) {
-            later.accept(() -> {
+        synchronized (expiries) {
+            Breakers.Forced forced = breakers.force(name, action, clock.instant().plus(forTime), by);
+            expireLater("breaker " + name, forced == null ? null : () -> {
                 if (breakers.expire(name, forced)) {
                     log.info("breaker {}: {} by {} expired, back to normal", name, forced.state(), forced.by());
                 }
             }, forTime);
+            return forced;
         }
-        return forced;
+    }
+
+    @Override
+    public AgentBackend.Fault backendFault(String name, AgentBackend.Fault fault, Duration forTime, String by) {
+        AgentBackend backend = pool.backend(name);
+        if (backend == null) {
+            throw new IllegalArgumentException("no backend " + name);
+        }
+        synchronized (expiries) {
+            AgentBackend.Fault injected = fault == null ? null : new AgentBackend.Fault(fault.paused(),
+                    fault.latencyMs(), fault.failureRate(), clock.instant().plus(forTime), by);
+            backend.fault(injected);
+            expireLater("backend " + name, injected == null ? null : () -> {
+                if (backend.liftFault(injected)) {
+                    log.info("backend {}: the fault injected by {} expired, back to normal", name, injected.by());
+                }
+            }, forTime);
+            return injected;
+        }
+    }
+
+    /**
+     * Runs {@code expire} after {@code delay} in place of whatever was to expire under {@code key}
+     * (a later force or fault replaces the earlier's expiry; null {@code expire} only cancels it).
+     * Called holding {@link #expiries}.
+     */
+    private void expireLater(String key, Runnable expire, Duration delay) {
+        Future<?> earlier;
+        if (expire == null) {
+            earlier = expiries.remove(key);
+        } else {
+            Future<?>[] expiry = new Future<?>[1];
+            // the task takes the lock first, so it sees expiry[0] set even if it ran at once
+            expiry[0] = later.apply(() -> {
+                synchronized (expiries) {
+                    expiries.remove(key, expiry[0]);
+                }
+                expire.run();
+            }, delay);
+            earlier = expiries.put(key, expiry[0]);
+        }
+        if (earlier != null) {
+            earlier.cancel(false);
+        }
     }
 
     @Override

@@ -64,6 +64,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +129,9 @@ final class RouterWiring {
         this.config = config;
         this.clock = clock;
         this.breakers = new Breakers(config.breakers());
-        this.scheduler = Executors.newScheduledThreadPool(1, named("switchboard-scheduler"));
+        ScheduledThreadPoolExecutor tasks = new ScheduledThreadPoolExecutor(1, named("switchboard-scheduler"));
+        tasks.setRemoveOnCancelPolicy(true); // a cancelled task (a breaker's expiry replaced) leaves the queue at once
+        this.scheduler = tasks;
         this.pool = new BackendPool(backends(agent), BackendStrategy.named(config.strategy()),
                 new Rollout(config.rollout().initialState(clock), config.rollout().thresholds(), clock));
         this.meterRegistry = meterRegistry != null ? meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -385,8 +389,8 @@ final class RouterWiring {
     }
 
     /** Runs {@code task} once after {@code delay} on the router's scheduler. */
-    void schedule(Runnable task, Duration delay) {
-        scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -127,12 +127,13 @@ class MonitorBreakerControlTest {
     }
 
     @Test
-    void aForcedBreakerGoesBackToNormalByItselfWhenItsTimeIsUp() {
+    void aForcedBreakerGoesBackToNormalByItselfWhenItsTimeIsUp() throws InterruptedException {
         try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
              WsClient alice = WsClient.connect(router.clientUri(), "alice");
              WsClient operator = monitor(router, "oncall-ann", Role.OPERATOR)) {
             ping(alice);
-            breaker(operator, "handler:ping", "force_open", 1_000L);
+            breaker(operator, "handler:ping", "force_open", 3_600_000L);
+            breaker(operator, "handler:ping", "force_open", 1_000L); // the later force's time is the one that counts
             assertThat(ping(alice)).isEqualTo("error:unavailable");
             JsonNode back = operator.await(frame -> frame.path("type").asText().equals("monitor_update")
                     && frame.path("events").findValues("kind").stream().anyMatch(kind -> kind.asText().equals("breaker"))
@@ -140,6 +141,12 @@ class MonitorBreakerControlTest {
             assertThat(back).isNotNull();
             assertThat(ping(alice)).isEqualTo("pong");
             assertThat(router.breakers().forced()).isEmpty();
+
+            // an earlier force's time running out does not undo a later one
+            breaker(operator, "handler:ping", "force_open", 1_000L);
+            breaker(operator, "handler:ping", "force_closed", 60_000L);
+            Thread.sleep(1_500); // past the first force's time
+            assertThat(router.breakers().states()).containsEntry("handler:ping", "forced_closed");
         }
     }
 

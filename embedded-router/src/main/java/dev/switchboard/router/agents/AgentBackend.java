@@ -28,8 +28,28 @@ public final class AgentBackend {
     public record Failure(String reason, Instant at) {
     }
 
+    /**
+     * A fault an operator injected into the backend: the router applies it before calling the
+     * backend, whatever its kind.
+     *
+     * @param paused      no run goes to it (strategies skip it; a run that names it fails {@code unavailable})
+     * @param latencyMs   how long the router waits before each call
+     * @param failureRate the share of calls the router fails instead of making (0 to 1), as the
+     *                    backend failing would: {@code backend_unavailable}, counted by its breaker
+     * @param expiresAt   when it is lifted by itself
+     * @param by          who injected it (the subject of the operator's token)
+     */
+    public record Fault(boolean paused, long latencyMs, double failureRate, Instant expiresAt, String by) {
+        public Fault {
+            if (latencyMs < 0 || !(failureRate >= 0 && failureRate <= 1)) {
+                throw new IllegalArgumentException("latencyMs must be at least 0 and failureRate within 0 to 1");
+            }
+        }
+    }
+
     private final String name;
     private final AgentExecutor executor;
+    private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final int weight;
     private final Duration budget;
     private final CircuitBreaker breaker;
@@ -79,11 +99,27 @@ public final class AgentBackend {
         return breaker;
     }
 
-    /** Healthy: its breaker lets calls through and its own health check passes. */
+    /** Healthy: not paused by an operator, its breaker lets calls through and its own health check passes. */
     public boolean isHealthy() {
         CircuitBreaker.State state = breaker.getState();
-        return state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN
-                && executor.isHealthy();
+        Fault now = fault.get();
+        return (now == null || !now.paused()) && state != CircuitBreaker.State.OPEN
+                && state != CircuitBreaker.State.FORCED_OPEN && executor.isHealthy();
+    }
+
+    /** The fault an operator injected, or null. */
+    public Fault fault() {
+        return fault.get();
+    }
+
+    /** Injects {@code injected} (replacing any earlier one), or lifts the fault (null). */
+    public void fault(Fault injected) {
+        fault.set(injected);
+    }
+
+    /** Lifts {@code expected} if it is still the backend's fault (a later one replaced it otherwise). */
+    public boolean liftFault(Fault expected) {
+        return fault.compareAndSet(expected, null);
     }
 
     public int inFlight() {

@@ -1,5 +1,6 @@
 package dev.switchboard.router.monitor;
 
+import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
@@ -49,4 +50,14 @@ public interface MonitorCommands {
      * @throws IllegalArgumentException when the router has no breaker of that name
      */
     Breakers.Forced breaker(String name, Breakers.Force action, java.time.Duration forTime, String by);
+
+    /**
+     * Injects a fault into the backend {@code name} for {@code forTime}, then lifts it; or lifts it
+     * now ({@code fault} null).
+     *
+     * @param fault what to inject (its {@code expiresAt} and {@code by} are set here), or null to lift
+     * @return the fault injected, or null after a lift
+     * @throws IllegalArgumentException when the router has no backend of that name
+     */
+    AgentBackend.Fault backendFault(String name, AgentBackend.Fault fault, java.time.Duration forTime, String by);
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.router.agents.AgentBackend;
 import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.Role;
@@ -49,7 +50,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private static final int SNAPSHOT_QUEUE = 64;
     /** The commands only an operator may send. */
     private static final Set<String> OPERATOR_COMMANDS = Set.of("disconnect", "disconnect_user", "set_rollout",
-            "set_rate_limit", "issue_token", "breaker");
+            "set_rate_limit", "issue_token", "breaker", "backend_fault");
     /** Who a command comes from when the embedding process sends it ({@code Router.monitorCommand}: no token). */
     public static final String EMBEDDER = "embedded";
     /** How long a breaker stays forced when the command does not say: 10 minutes. */
@@ -321,6 +322,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         ObjectNode outcome = mapper.createObjectNode();
         switch (type) {
             case "breaker" -> forceBreaker(command, by, outcome);
+            case "backend_fault" -> backendFault(command, by, outcome);
             case "disconnect" -> outcome.put("disconnected", commands.disconnect(connectionId(command)) ? 1 : 0);
             case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(userId(command)));
             case "issue_token" -> {
@@ -375,6 +377,71 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         if (forced != null) {
             outcome.put("expires_at", forced.expiresAt().toString());
             outcome.put("by", forced.by());
+        }
+    }
+
+    /** The longest latency an operator may inject into a backend: a minute. */
+    static final long MAX_INJECTED_LATENCY_MS = 60_000;
+
+    /**
+     * {@code backend_fault}: {@code name} (a configured backend), {@code action} ({@code inject} or
+     * {@code reset}); for {@code inject}, at least one of {@code paused} (boolean),
+     * {@code latency_ms} (0 to 60,000) and {@code failure_rate} (0 to 1), and {@code for_ms} as for
+     * a breaker; for {@code reset}, none of them.
+     */
+    private void backendFault(JsonNode command, String by, ObjectNode outcome) {
+        JsonNode nameNode = command.get("name");
+        if (nameNode == null || !nameNode.isTextual() || nameNode.textValue().isEmpty()
+                || nameNode.textValue().length() > 200) {
+            throw new InvalidArgument("name is required: the name of a configured backend");
+        }
+        JsonNode actionNode = command.get("action");
+        String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : "";
+        if (!action.equals("inject") && !action.equals("reset")) {
+            throw new InvalidArgument("action must be one of inject, reset");
+        }
+        AgentBackend.Fault fault = null;
+        long forMs = DEFAULT_FORCE_MS;
+        if (action.equals("reset")) {
+            for (String field : new String[] {"paused", "latency_ms", "failure_rate", "for_ms"}) {
+                if (command.hasNonNull(field)) {
+                    throw new InvalidArgument(field + " must be absent or null when action is reset");
+                }
+            }
+        } else {
+            JsonNode pausedNode = command.get("paused");
+            if (pausedNode != null && !pausedNode.isNull() && !pausedNode.isBoolean()) {
+                throw new InvalidArgument("paused must be true or false");
+            }
+            boolean paused = pausedNode != null && pausedNode.asBoolean(false);
+            long latencyMs = integer(command, "latency_ms", 0, MAX_INJECTED_LATENCY_MS, 0);
+            JsonNode rateNode = command.get("failure_rate");
+            double failureRate = 0;
+            if (rateNode != null && !rateNode.isNull()) {
+                if (!rateNode.isNumber() || !(rateNode.doubleValue() >= 0 && rateNode.doubleValue() <= 1)) {
+                    throw new InvalidArgument("failure_rate must be a number from 0 to 1");
+                }
+                failureRate = rateNode.doubleValue();
+            }
+            if (!paused && latencyMs == 0 && failureRate == 0) {
+                throw new InvalidArgument("inject needs paused, latency_ms or failure_rate");
+            }
+            forMs = integer(command, "for_ms", 1_000, MAX_FORCE_MS, DEFAULT_FORCE_MS);
+            fault = new AgentBackend.Fault(paused, latencyMs, failureRate, null, by);
+        }
+        AgentBackend.Fault injected;
+        try {
+            injected = commands.backendFault(nameNode.textValue(), fault, java.time.Duration.ofMillis(forMs), by);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgument("name must be the name of a configured backend");
+        }
+        outcome.put("name", nameNode.textValue());
+        if (injected == null) {
+            outcome.putNull("fault");
+        } else {
+            outcome.set("fault", mapper.valueToTree(new dev.switchboard.router.monitor.wire.ProtectionState.Fault(
+                    injected.paused(), injected.latencyMs(), injected.failureRate(), injected.expiresAt(),
+                    injected.by())));
         }
     }
 

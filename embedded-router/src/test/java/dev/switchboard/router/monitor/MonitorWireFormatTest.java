@@ -104,7 +104,7 @@ class MonitorWireFormatTest {
             assertThat(names(protection.path("queue"))).containsExactlyInAnyOrder("capacity", "per_user", "ttl_ms");
             assertThat(names(protection.path("backends").get(0))).containsExactly("name", "healthy", "breaker",
                     "in_flight", "runs", "failures", "average_latency_ms", "kind", "url", "p50_latency_ms",
-                    "p95_latency_ms", "last_failure");
+                    "p95_latency_ms", "last_failure", "fault");
             assertThat(names(protection.path("rollout"))).containsExactly("mode", "candidate", "percent",
                     "changed_at", "rollback_reason", "candidate_window", "stable_window");
             assertThat(protection.path("rollout").get("candidate").isNull()).isTrue();

@@ -192,13 +192,35 @@ public final class RunTracker implements AgentRuns {
         if (run.isEnded()) {
             return;
         }
-        if (backend == null || !backend.breaker().tryAcquirePermission()) {
+        AgentBackend.Fault fault = backend == null ? null : backend.fault();
+        if (backend == null || fault != null && fault.paused() || !backend.breaker().tryAcquirePermission()) {
             run.end(RunStatus.FAILED, null, "unavailable");
             return;
         }
         long startedAt = ticker.nanoTime();
         backend.started();
         run.beforeCompletion((status, error) -> account(backend, status, error, startedAt));
+        if (fault != null && fault.latencyMs() > 0) {
+            timer.schedule(() -> call(run, backend, retriedFrom, startedAt, fault), Duration.ofMillis(fault.latencyMs()));
+        } else {
+            call(run, backend, retriedFrom, startedAt, fault);
+        }
+    }
+
+    /**
+     * Calls the backend, or fails the call as the backend would ({@code backend_unavailable}) when
+     * an operator's injected failure rate says so.
+     */
+    private void call(AgentRun run, AgentBackend backend, String retriedFrom, long startedAt, AgentBackend.Fault fault) {
+        if (run.isEnded()) {
+            return; // stopped, timed out or its user gone while the injected latency ran
+        }
+        if (fault != null && fault.failureRate() > 0
+                && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < fault.failureRate()) {
+            finished(run, backend, retriedFrom, startedAt, null, new BackendFailure(BackendFailure.UNAVAILABLE,
+                    "a failure injected by an operator", backend.executor().announcesStart()));
+            return;
+        }
         try {
             backend.executor().execute(run.request(), run).whenComplete((result, failure) ->
                     finished(run, backend, retriedFrom, startedAt, result, failure));
@@ -270,7 +292,8 @@ public final class RunTracker implements AgentRuns {
 
     /** Runs a copy of the request on the candidate; its events and result go nowhere, its timing is kept. */
     private void shadow(AgentBackend candidate, AgentRequest request) {
-        if (!candidate.breaker().tryAcquirePermission()) {
+        AgentBackend.Fault fault = candidate.fault();
+        if (fault != null && fault.paused() || !candidate.breaker().tryAcquirePermission()) {
             return;
         }
         ShadowRun shadow = new ShadowRun();

@@ -93,11 +93,25 @@ public record ProtectionState(Map<String, String> breakers, RateLimits rateLimit
      * @param p50LatencyMs     median run time over its last 512 runs
      * @param p95LatencyMs     95th percentile run time over its last 512 runs
      * @param lastFailure      its latest failed run or health check, or null
+     * @param fault            the fault an operator injected, or null
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Backend(String name, boolean healthy, String breaker, int inFlight, long runs, long failures,
                           long averageLatencyMs, String kind, String url, long p50LatencyMs, long p95LatencyMs,
-                          Failure lastFailure) {
+                          Failure lastFailure, Fault fault) {
+    }
+
+    /**
+     * A fault an operator injected into a backend, until {@code expires_at} or a {@code reset}.
+     *
+     * @param paused      no run goes to it
+     * @param latencyMs   the wait before each call
+     * @param failureRate the share of calls failed instead of made
+     * @param expiresAt   when it is lifted by itself
+     * @param by          who injected it
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Fault(boolean paused, long latencyMs, double failureRate, Instant expiresAt, String by) {
     }
 
     /**
