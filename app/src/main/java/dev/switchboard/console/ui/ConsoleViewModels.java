@@ -3,6 +3,7 @@ package dev.switchboard.console.ui;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.RoleViewModel;
+import dev.switchboard.console.ui.audit.AuditViewModel;
 import dev.switchboard.console.ui.connections.ConnectionsViewModel;
 import dev.switchboard.console.ui.errors.ErrorsViewModel;
 import dev.switchboard.console.ui.log.LogViewModel;
@@ -19,7 +20,7 @@ import java.util.concurrent.Executor;
  */
 public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel connections, TypesViewModel types,
                                 RunsViewModel runs, ErrorsViewModel errors, LogViewModel log,
-                                ProtectionViewModel protection, RoleViewModel role) {
+                                ProtectionViewModel protection, RoleViewModel role, AuditViewModel audit) {
 
     /**
      * Makes the view models and has {@code state} hand them its batches.
@@ -32,7 +33,8 @@ public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel
         ConsoleState.Limits limits = state.limits();
         ConsoleViewModels models = new ConsoleViewModels(new OverviewViewModel(limits, state.startedAtMillis()),
                 new ConnectionsViewModel(feed, uiThread), new TypesViewModel(), new RunsViewModel(limits),
-                new ErrorsViewModel(limits), new LogViewModel(limits), new ProtectionViewModel(feed, uiThread), new RoleViewModel());
+                new ErrorsViewModel(limits), new LogViewModel(limits), new ProtectionViewModel(feed, uiThread), new RoleViewModel(),
+                new AuditViewModel());
         state.addListener(models.overview());
         state.addListener(models.connections());
         state.addListener(models.types());
@@ -41,6 +43,7 @@ public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel
         state.addListener(models.log());
         state.addListener(models.protection());
         state.addListener(models.role());
+        state.addListener(models.audit());
         return models;
     }
 }

@@ -7,6 +7,7 @@ import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
 import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.console.state.ConsoleState;
+import dev.switchboard.console.ui.audit.AuditView;
 import dev.switchboard.console.ui.connections.ConnectionsView;
 import dev.switchboard.console.ui.errors.ErrorsView;
 import dev.switchboard.console.ui.inject.InjectView;
@@ -132,6 +133,7 @@ public final class MainWindow extends BorderPane {
                 models.role().operatorBinding()));
         tab("Inject", "tab-inject", new InjectView(inject, models.role().operatorBinding()));
         tab("Simulate", "tab-simulate", new SimulateView(simulate));
+        tab("Audit", "tab-audit", new AuditView(models.audit()));
         statusBar.setId("status-bar");
         statusBar.setText(feed.source());
         feedState.setId("status-feed");
@@ -257,7 +259,8 @@ public final class MainWindow extends BorderPane {
         List<Tab> all = tabs.getTabs();
         for (int i = 0; i < all.size(); i++) {
             Tab tab = all.get(i);
-            scene.getAccelerators().put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString(i + 1)),
+            // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
+            scene.getAccelerators().put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString((i + 1) % 10)),
                     KeyCombination.SHORTCUT_DOWN), () -> tabs.getSelectionModel().select(tab));
         }
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), this::toggleTheme);

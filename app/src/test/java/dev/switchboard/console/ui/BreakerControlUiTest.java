@@ -2,11 +2,14 @@ package dev.switchboard.console.ui;
 
 import static dev.switchboard.console.ui.FxReads.onFx;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.switchboard.console.state.LogRow;
+import dev.switchboard.console.ui.audit.AuditViewModel;
 import dev.switchboard.console.ui.protection.ProtectionViewModel;
 import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
@@ -15,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 
 /**
- * On the Protection view an operator forces a handler's breaker open and puts it back, as a user
- * would click it; the user's messages are refused meanwhile, and the live log names who did it.
+ * On the Protection view an operator forces a handler's breaker open and puts it back, and pauses a
+ * backend and lifts it, as a user would click it; the user's messages and runs are refused
+ * meanwhile, and the live log and the Audit view name who did it.
  */
 class BreakerControlUiTest extends EmbeddedConsoleTest {
 
@@ -64,6 +68,42 @@ class BreakerControlUiTest extends EmbeddedConsoleTest {
                     .extracting(LogRow::detail)
                     .anyMatch(detail -> detail.startsWith("breaker {\"name\":\"handler:ping\",\"action\":\"force_open\""))
                     .anyMatch(detail -> detail.contains("\"action\":\"reset\""));
+
+            // the Audit view lists both, newest first
+            robot.clickOn("#tab-audit");
+            @SuppressWarnings("unchecked")
+            TableView<AuditViewModel.ActionRow> audit = onFx(() -> robot.lookup("#audit-table").queryAs(TableView.class));
+            assertThat(onFx(() -> List.copyOf(audit.getItems()))).extracting(AuditViewModel.ActionRow::action,
+                    AuditViewModel.ActionRow::by, AuditViewModel.ActionRow::outcome)
+                    .containsExactly(tuple("breaker", "embedded", "done"), tuple("breaker", "embedded", "done"));
+            assertThat(onFx(() -> audit.getItems().get(0).args())).contains("\"action\":\"reset\"");
+        }
+    }
+
+    @Test
+    void injectsAFaultIntoTheSelectedBackendAndLiftsIt(FxRobot robot) {
+        try (WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
+            robot.clickOn("#tab-protection");
+            @SuppressWarnings("unchecked")
+            TableView<ProtectionViewModel.BackendRow> backends = onFx(() ->
+                    robot.lookup("#protection-backends").queryAs(TableView.class));
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> !backends.getItems().isEmpty()));
+            robot.interact(() -> backends.getSelectionModel().select(0));
+            robot.clickOn("#protection-fault-paused");
+            robot.clickOn("#protection-fault-inject");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() ->
+                    backends.getItems().get(0).fault().startsWith("paused, by embedded until ")));
+
+            alice.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
+            var events = alice.awaitRun(alice.awaitReply("m-1").path("run_id").asText());
+            assertThat(events.get(events.size() - 1).path("data").path("status").asText()).isEqualTo("failed");
+
+            robot.interact(() -> backends.getSelectionModel().select(0));
+            robot.clickOn("#protection-fault-lift");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() ->
+                    backends.getItems().get(0).fault().isEmpty()));
+            assertThat(onFx(() -> robot.lookup("#protection-action-result").queryAs(Label.class).getText()))
+                    .endsWith(" back to normal");
         }
     }
 }

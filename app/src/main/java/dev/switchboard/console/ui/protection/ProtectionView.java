@@ -7,8 +7,10 @@ import javafx.beans.value.ObservableBooleanValue;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.control.TableView;
@@ -17,7 +19,8 @@ import javafx.scene.layout.VBox;
 
 /**
  * Rate limits and rejections, queue depth per class, breaker states, backends, rollout and SLA guard;
- * an operator can force the selected breaker open or closed for a while, or put it back to normal.
+ * an operator can force the selected breaker open or closed for a while, or put it back to normal,
+ * and pause, slow down or fail a share of the selected backend's calls for a while.
  */
 public final class ProtectionView extends VBox {
     private final ProtectionViewModel model;
@@ -32,6 +35,12 @@ public final class ProtectionView extends VBox {
     private final Button forceClosed = new Button("Force closed");
     private final Button reset = new Button("Back to normal");
     private final Label actionResult = new Label();
+    private final CheckBox paused = new CheckBox("paused");
+    private final Spinner<Integer> latency = new Spinner<>(0, 60_000, 0, 100);
+    private final Spinner<Integer> failing = new Spinner<>(0, 100, 0, 10);
+    private final ChoiceBox<ProtectionViewModel.ForceFor> faultFor = new ChoiceBox<>();
+    private final Button inject = new Button("Inject fault");
+    private final Button lift = new Button("Back to normal");
     private final ObservableBooleanValue operator;
 
     /**
@@ -88,8 +97,26 @@ public final class ProtectionView extends VBox {
         Tables.numberColumn(backends, "p50 ms", ProtectionViewModel.BackendRow::p50Ms);
         Tables.numberColumn(backends, "p95 ms", ProtectionViewModel.BackendRow::p95Ms);
         Tables.textColumn(backends, "Last failure", ProtectionViewModel.BackendRow::lastFailure);
+        Tables.textColumn(backends, "Fault", ProtectionViewModel.BackendRow::fault);
+        paused.setId("protection-fault-paused");
+        latency.setId("protection-fault-latency");
+        latency.setEditable(true);
+        latency.setPrefWidth(100);
+        failing.setId("protection-fault-failing");
+        failing.setEditable(true);
+        failing.setPrefWidth(80);
+        faultFor.setId("protection-fault-for");
+        faultFor.getItems().setAll(ProtectionViewModel.ForceFor.values());
+        faultFor.setValue(ProtectionViewModel.ForceFor.TEN_MINUTES);
+        inject.setId("protection-fault-inject");
+        lift.setId("protection-fault-lift");
+        BooleanBinding noBackend = backends.getSelectionModel().selectedItemProperty().isNull();
+        HBox faultBar = new HBox(8, paused, new Label("latency ms"), latency, new Label("failing %"), failing,
+                new Label("for"), faultFor, OperatorOnly.guard(inject, operator, noBackend, "Injecting a fault"),
+                OperatorOnly.guard(lift, operator, noBackend, "Lifting a fault"));
+        faultBar.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(facts, new Label("Circuit breakers"), breakers, breakerBar, new Label("Agent backends"),
-                backends);
+                backends, faultBar);
     }
 
     private void initListeners() {
@@ -100,6 +127,19 @@ public final class ProtectionView extends VBox {
         forceOpen.setOnAction(event -> force("force_open"));
         forceClosed.setOnAction(event -> force("force_closed"));
         reset.setOnAction(event -> force("reset"));
+        inject.setOnAction(event -> {
+            ProtectionViewModel.BackendRow row = backends.getSelectionModel().getSelectedItem();
+            if (row != null) {
+                model.injectFault(row.name(), paused.isSelected(), latency.getValue(), failing.getValue(),
+                        faultFor.getValue());
+            }
+        });
+        lift.setOnAction(event -> {
+            ProtectionViewModel.BackendRow row = backends.getSelectionModel().getSelectedItem();
+            if (row != null) {
+                model.liftFault(row.name());
+            }
+        });
     }
 
     private void force(String action) {

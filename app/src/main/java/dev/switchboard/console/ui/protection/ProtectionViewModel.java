@@ -75,10 +75,12 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
      * @param p95Ms       95th percentile run time over its recent runs
      * @param lastFailure the last failure's reason and detail with its local time, else empty
      * @param lastFailureAt when, for a tooltip with the full time, or null
+     * @param fault       the fault an operator injected ("paused · +400 ms · 50% failing, by bo until
+     *                    14:05:09"), else empty
      */
     public record BackendRow(String name, String kind, String url, String health, String breaker, long inFlight,
                              long runs, long failures, long p50Ms, long p95Ms, String lastFailure,
-                             Instant lastFailureAt) {
+                             Instant lastFailureAt, String fault) {
 
         static BackendRow of(ProtectionState.Backend backend) {
             ProtectionState.Failure failure = backend.lastFailure();
@@ -87,7 +89,26 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
             return new BackendRow(backend.name(), backend.kind() == null ? "simulated" : backend.kind(),
                     backend.url() == null ? "" : backend.url(), backend.healthy() ? "healthy" : "unhealthy",
                     backend.breaker(), backend.inFlight(), backend.runs(), backend.failures(), backend.p50LatencyMs(),
-                    backend.p95LatencyMs(), failureText, failure == null ? null : failure.at());
+                    backend.p95LatencyMs(), failureText, failure == null ? null : failure.at(),
+                    faultText(backend.fault()));
+        }
+
+        static String faultText(ProtectionState.Fault fault) {
+            if (fault == null) {
+                return "";
+            }
+            List<String> parts = new ArrayList<>();
+            if (fault.paused()) {
+                parts.add("paused");
+            }
+            if (fault.latencyMs() > 0) {
+                parts.add("+" + fault.latencyMs() + " ms");
+            }
+            if (fault.failureRate() > 0) {
+                parts.add(Math.round(fault.failureRate() * 100) + "% failing");
+            }
+            return String.join(" · ", parts) + ", by " + fault.by() + " until "
+                    + (fault.expiresAt() == null ? "?" : TimeOfDay.format(fault.expiresAt()));
         }
     }
 
@@ -126,10 +147,41 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
         if (!action.equals("reset")) {
             command.put("for_ms", forFor.duration().toMillis());
         }
+        send(command, reply -> describe(breaker, reply));
+    }
+
+    /**
+     * Asks the router to inject a fault into a backend for {@code forFor}: paused, a latency before
+     * each call, a share of calls failed. The answer shows in {@link #actionResultProperty()}.
+     */
+    public void injectFault(String backend, boolean paused, long latencyMs, int failurePercent, ForceFor forFor) {
+        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "backend_fault").put("name", backend)
+                .put("action", "inject").put("paused", paused).put("latency_ms", latencyMs)
+                .put("failure_rate", failurePercent / 100.0).put("for_ms", forFor.duration().toMillis());
+        send(command, reply -> describeFault(backend, reply));
+    }
+
+    /** Asks the router to lift a backend's fault now. */
+    public void liftFault(String backend) {
+        send(JsonNodeFactory.instance.objectNode().put("type", "backend_fault").put("name", backend)
+                .put("action", "reset"), reply -> describeFault(backend, reply));
+    }
+
+    /** A backend_fault command's answer in words. */
+    static String describeFault(String backend, CommandReply reply) {
+        if (reply.isError()) {
+            return "refused: " + reply.code() + " (" + reply.message() + ")";
+        }
+        ProtectionState.Fault fault = reply.resultField("fault", ProtectionState.Fault.class);
+        return fault == null ? backend + " back to normal" : backend + ": " + BackendRow.faultText(fault);
+    }
+
+    /** Sends {@code command}; its answer, in {@code words}, goes to {@link #actionResultProperty()}. */
+    private void send(ObjectNode command, java.util.function.Function<CommandReply, String> words) {
         feed.command(command).whenComplete((reply, failure) -> {
             String text;
             try {
-                text = failure != null ? "failed: " + failure.getMessage() : describe(breaker, CommandReply.of(reply));
+                text = failure != null ? "failed: " + failure.getMessage() : words.apply(CommandReply.of(reply));
             } catch (IllegalArgumentException unreadable) {
                 text = "failed: the router's answer could not be read";
             }

@@ -19,7 +19,8 @@ class ProtectionViewModelTest {
             + "{'per_minute':60,'burst':10},'liveness':{'per_minute':120,'burst':20},'overrides':{'bob':"
             + "{'per_minute':5,'burst':5}}},'queue':{'capacity':10000,'per_user':200,'ttl_ms':{}},'strategy':"
             + "'round_robin','backends':[{'name':'a','healthy':true,'breaker':'closed','in_flight':1,'runs':9,"
-            + "'failures':2,'average_latency_ms':31},{'name':'research','healthy':false,'breaker':'open',"
+            + "'failures':2,'average_latency_ms':31,'fault':{'paused':true,'latency_ms':400,'failure_rate':0.5,"
+            + "'expires_at':'2026-11-30T12:10:00Z','by':'bo'}},{'name':'research','healthy':false,'breaker':'open',"
             + "'in_flight':0,'runs':5,'failures':3,'average_latency_ms':200,'kind':'http','url':"
             + "'http://127.0.0.1:9000/runs','p50_latency_ms':180,'p95_latency_ms':950,'last_failure':{'reason':"
             + "'backend_unavailable','detail':'HTTP 500 from http://127.0.0.1:9000/runs','at':'2026-11-30T12:00:00Z'}}],'rollout':{'mode':'partial','candidate':'b','percent':10,"
@@ -41,10 +42,12 @@ class ProtectionViewModelTest {
                         + TimeOfDay.format(Instant.parse("2026-11-30T12:10:00Z"))));
         Instant failedAt = Instant.parse("2026-11-30T12:00:00Z");
         assertThat(model.backends()).containsExactly(
-                new ProtectionViewModel.BackendRow("a", "simulated", "", "healthy", "closed", 1, 9, 2, 0, 0, "", null),
+                new ProtectionViewModel.BackendRow("a", "simulated", "", "healthy", "closed", 1, 9, 2, 0, 0, "", null,
+                        "paused · +400 ms · 50% failing, by bo until " + TimeOfDay.format(
+                                Instant.parse("2026-11-30T12:10:00Z"))),
                 new ProtectionViewModel.BackendRow("research", "http", "http://127.0.0.1:9000/runs", "unhealthy",
                         "open", 0, 5, 3, 180, 950, TimeOfDay.format(failedAt)
-                        + " backend_unavailable: HTTP 500 from http://127.0.0.1:9000/runs", failedAt));
+                        + " backend_unavailable: HTTP 500 from http://127.0.0.1:9000/runs", failedAt, ""));
 
         // a batch without frames changes nothing
         model.apply(batch(0));
@@ -62,6 +65,19 @@ class ProtectionViewModelTest {
         assertThat(ProtectionViewModel.describe("handler:ping", reply("{'type':'error','code':'forbidden','message':"
                 + "'this command needs the operator role'}")))
                 .isEqualTo("refused: forbidden (this command needs the operator role)");
+    }
+
+    @Test
+    void describesABackendFaultCommandsAnswerInWords() throws Exception {
+        assertThat(ProtectionViewModel.describeFault("research", reply("{'type':'command_result','result':{'name':"
+                + "'research','fault':{'paused':false,'latency_ms':400,'failure_rate':0.25,'expires_at':"
+                + "'2026-11-30T12:10:00Z','by':'bo'}}}"))).isEqualTo("research: +400 ms · 25% failing, by bo until "
+                + TimeOfDay.format(Instant.parse("2026-11-30T12:10:00Z")));
+        assertThat(ProtectionViewModel.describeFault("research", reply("{'type':'command_result','result':{'name':"
+                + "'research','fault':null}}"))).isEqualTo("research back to normal");
+        assertThat(ProtectionViewModel.describeFault("research", reply("{'type':'error','code':'invalid_message',"
+                + "'message':'inject needs paused, latency_ms or failure_rate'}")))
+                .isEqualTo("refused: invalid_message (inject needs paused, latency_ms or failure_rate)");
     }
 
     private static CommandReply reply(String json) throws Exception {

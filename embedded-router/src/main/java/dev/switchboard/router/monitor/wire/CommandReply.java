@@ -33,6 +33,12 @@ public record CommandReply(String type, String replyTo, String code, String mess
         return ERROR.equals(type);
     }
 
+    /** A field of the result read as a record ({@code fault}), or null when it is absent or null. */
+    public <T> T resultField(String field, Class<T> type) {
+        JsonNode value = result == null ? null : result.get(field);
+        return value == null || value.isNull() ? null : Json.mapper().convertValue(value, type);
+    }
+
     /** A text field of the result ({@code state}), empty when it has none. */
     public String resultText(String field) {
         return result == null ? "" : result.path(field).asText("");

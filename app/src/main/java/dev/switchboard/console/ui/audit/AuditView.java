@@ -1,0 +1,31 @@
+package dev.switchboard.console.ui.audit;
+
+import dev.switchboard.console.ui.common.Tables;
+import javafx.geometry.Insets;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.BorderPane;
+
+/** Who did what to the router: every operator action, newest first, as every monitor saw it. */
+public final class AuditView extends BorderPane {
+    private final TableView<AuditViewModel.ActionRow> table = new TableView<>();
+
+    public AuditView(AuditViewModel model) {
+        setId("audit");
+        Tables.fill(table, "audit-table", model.actions(), "No operator action since the console attached:"
+                + " disconnects, rollouts, rate limits, issued tokens, forced breakers and backend faults show here,"
+                + " whoever sent them.");
+        Tables.timeColumn(table, "Time", AuditViewModel.ActionRow::at);
+        Tables.textColumn(table, "By", AuditViewModel.ActionRow::by);
+        Tables.textColumn(table, "Action", AuditViewModel.ActionRow::action);
+        Tables.textColumn(table, "Arguments", AuditViewModel.ActionRow::args);
+        Tables.textColumn(table, "Outcome", AuditViewModel.ActionRow::outcome);
+        Tables.textColumn(table, "Result", AuditViewModel.ActionRow::result);
+        Label note = new Label("Every operator command the router carried out or refused (a viewer's attempt"
+                + " included), as every console watching it sees it; the router also logs each one.");
+        note.setPadding(new Insets(8));
+        note.setWrapText(true);
+        setTop(note);
+        setCenter(table);
+    }
+}
