@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class OperatorCommands implements MonitorCommands {
     private static final Logger log = LoggerFactory.getLogger(OperatorCommands.class);
     private static final String DISCONNECTED = "disconnected by an operator";
+    private static final String HANDLER_BREAKER = "handler:";
 
     private final ConnectionRegistry connections;
     private final BackendPool pool;
@@ -39,6 +41,8 @@ final class OperatorCommands implements MonitorCommands {
     private final Clock clock;
     private final Function<String, ClusterView> cluster;
     private final Breakers breakers;
+    /** Whether a message type has a handler (its breaker may be forced before its first message). */
+    private final Predicate<String> handles;
     /** Runs a task once after a delay (the router's scheduler). */
     private final BiFunction<Runnable, Duration, Future<?>> later;
     /** Each forced breaker's and injected fault's expiry, one each: a later one or an undo cancels the earlier. */
@@ -51,7 +55,8 @@ final class OperatorCommands implements MonitorCommands {
      */
     OperatorCommands(ConnectionRegistry connections, BackendPool pool, Protection protection,
                      Supplier<TokenService> tokens, boolean devAuth, Clock clock, Function<String, ClusterView> cluster,
-                     Breakers breakers, BiFunction<Runnable, Duration, Future<?>> later) {
+                     Breakers breakers, Predicate<String> handles, BiFunction<Runnable, Duration, Future<?>> later) {
+        this.handles = handles;
         this.cluster = cluster;
         this.breakers = breakers;
         this.later = later;
@@ -90,6 +95,9 @@ final class OperatorCommands implements MonitorCommands {
 
     @Override
     public Breakers.Forced breaker(String name, Breakers.Force action, Duration forTime, String by) {
+        if (name.startsWith(HANDLER_BREAKER) && handles.test(name.substring(HANDLER_BREAKER.length()))) {
+            breakers.breaker(name); // a handler's breaker is made at its first message: an operator may be first
+        }
         synchronized (expiries) {
             Breakers.Forced forced = breakers.force(name, action, clock.instant().plus(forTime), by);
             expireLater("breaker " + name, forced == null ? null : () -> {

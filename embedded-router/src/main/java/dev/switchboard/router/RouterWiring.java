@@ -371,7 +371,8 @@ final class RouterWiring {
         pool.rollout().onTransition(hub::rolloutChanged);
         socketServer.traffic(hub);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
-                config.devAuth(), clock, this::clusterView, breakers, this::schedule), config.monitorLimits());
+                config.devAuth(), clock, this::clusterView, breakers,
+                type -> messageRouter.registry().find(type) != null, this::schedule), config.monitorLimits());
         monitorEndpoint.onOperatorAction(hub::operatorAction);
         monitorEndpoint.onOperatorAction(metrics::operatorAction);
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);

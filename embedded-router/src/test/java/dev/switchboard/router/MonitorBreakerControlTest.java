@@ -151,6 +151,22 @@ class MonitorBreakerControlTest {
     }
 
     @Test
+    void aHandlersBreakerCanBeForcedBeforeItsFirstMessage() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+             WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient operator = monitor(router, "oncall-ann", Role.OPERATOR)) {
+            assertThat(router.breakers().states()).doesNotContainKey("handler:ping");
+            assertThat(breaker(operator, "handler:ping", "force_open", null).path("result").path("state").asText())
+                    .isEqualTo("forced_open");
+            assertThat(ping(alice)).isEqualTo("error:unavailable");
+            // a type without a handler has no breaker to force
+            assertThat(breaker(operator, "handler:no_such_type", "force_open", null).path("code").asText())
+                    .isEqualTo("invalid_message");
+            assertThat(router.breakers().states()).doesNotContainKey("handler:no_such_type");
+        }
+    }
+
+    @Test
     void wrongArgumentsAreRefusedNamingTheFieldAndChangeNothing() {
         try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
              WsClient alice = WsClient.connect(router.clientUri(), "alice");
