@@ -120,6 +120,16 @@ class MonitorBreakerControlTest {
             assertThat(attempt.path("by").asText()).isEqualTo("watcher");
             assertThat(attempt.path("result").path("error").asText()).isEqualTo("forbidden");
 
+            // a monitor that attaches later sees in its snapshot what was done before it came
+            try (WsClient late = WsClient.open(URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
+                    + tokens.mint("late", Role.VIEWER, Duration.ofMinutes(5))), Map.of(), true)) {
+                JsonNode actions = late.awaitType("monitor_snapshot").path("recent_actions");
+                assertThat(actions).hasSize(4);
+                assertThat(actions.get(0).path("args").path("action").asText()).isEqualTo("force_open");
+                assertThat(actions.get(0).path("by").asText()).isEqualTo("oncall-ann");
+                assertThat(actions.get(3).path("by").asText()).isEqualTo("watcher");
+            }
+
             String metrics = router.meterRegistry().scrape();
             assertThat(metrics).contains("switchboard_operator_actions_total{action=\"breaker\",outcome=\"done\"} 3.0")
                     .contains("switchboard_operator_actions_total{action=\"breaker\",outcome=\"refused\"} 1.0");

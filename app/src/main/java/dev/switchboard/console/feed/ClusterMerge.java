@@ -171,6 +171,6 @@ final class ClusterMerge {
         return new MonitorSnapshot(s.protocol(), s.serverTime(), stats, s.protection(), s.handlers(), s.connections(),
                 s.connectionsTotal(),
                 s.runsInFlight(), s.recentRuns(), s.recentErrors(), s.role(), s.userId(), s.nodeId(), s.clusterState(),
-                s.members());
+                s.members(), s.recentActions());
     }
 }

@@ -118,6 +118,9 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     private final CopyOnWriteArrayList<Sub> subscribers = new CopyOnWriteArrayList<>();
     private final ArrayDeque<RunSummary> recentRuns = new ArrayDeque<>();
     private final ArrayDeque<MonitorEvent.ErrorSent> recentErrors = new ArrayDeque<>();
+    /** Operator actions kept for snapshots: what changed before a monitor attached. */
+    private final ArrayDeque<MonitorEvent.OperatorAction> recentActions = new ArrayDeque<>();
+    static final int RECENT_ACTIONS = 100;
     /** This period's events, for every subscriber (bounded by {@link #listed}). */
     private final ConcurrentLinkedQueue<MonitorEvent> pending = new ConcurrentLinkedQueue<>();
     /** Events this period listed, and traffic events among them. */
@@ -243,8 +246,10 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     public void operatorAction(String by, String action, com.fasterxml.jackson.databind.node.ObjectNode args,
                                com.fasterxml.jackson.databind.node.ObjectNode result, boolean done) {
         protectionChanged = true;
+        MonitorEvent.OperatorAction event = new MonitorEvent.OperatorAction(clock.instant(), by, action, args, result);
+        remember(recentActions, event, RECENT_ACTIONS);
         if (active) {
-            publish(new MonitorEvent.OperatorAction(clock.instant(), by, action, args, result));
+            publish(event);
         }
     }
 
@@ -410,7 +415,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
                 List.copyOf(sources.handlerTypes()), listed.stream().map(MonitorHub::summary).toList(), open.size(),
                 inFlight.stream().map(MonitorHub::summary).toList(),
                 copy(recentRuns), copy(recentErrors), null, null, cluster.nodeId(), cluster.clusterState(),
-                cluster.members());
+                cluster.members(), copy(recentActions));
     }
 
     /** The most frames in and out first; the same activity, the earliest opened first. */

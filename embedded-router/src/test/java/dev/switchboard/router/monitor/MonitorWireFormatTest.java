@@ -84,11 +84,11 @@ class MonitorWireFormatTest {
             assertThat(names(first)).containsExactly("type", "protocol", "server_time", "stats", "protection",
                     "handlers", "connections", "connections_total", "runs_in_flight", "recent_runs", "recent_errors", "role",
                     "user_id",
-                    "node_id", "cluster_state", "members");
+                    "node_id", "cluster_state", "members", "recent_actions");
             assertThat(names(refreshed)).containsExactly("type", "protocol", "server_time", "stats", "protection",
                     "handlers", "connections", "connections_total", "runs_in_flight", "recent_runs", "recent_errors", "node_id",
                     "cluster_state",
-                    "members");
+                    "members", "recent_actions");
             assertThat(names(refreshed.path("stats"))).containsExactlyElementsOf(STATS);
             assertThat(names(refreshed.path("connections").get(0))).containsExactlyElementsOf(CONNECTION);
             assertThat(refreshed.path("connections").get(0).get("thread_id").isNull()).isTrue();

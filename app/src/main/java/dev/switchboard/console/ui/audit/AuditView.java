@@ -12,7 +12,7 @@ public final class AuditView extends BorderPane {
 
     public AuditView(AuditViewModel model) {
         setId("audit");
-        Tables.fill(table, "audit-table", model.actions(), "No operator action since the console attached:"
+        Tables.fill(table, "audit-table", model.actions(), "No operator action yet:"
                 + " disconnects, rollouts, rate limits, issued tokens, forced breakers and backend faults show here,"
                 + " whoever sent them.");
         Tables.timeColumn(table, "Time", AuditViewModel.ActionRow::at);
@@ -22,7 +22,8 @@ public final class AuditView extends BorderPane {
         Tables.textColumn(table, "Outcome", AuditViewModel.ActionRow::outcome);
         Tables.textColumn(table, "Result", AuditViewModel.ActionRow::result);
         Label note = new Label("Every operator command the router carried out or refused (a viewer's attempt"
-                + " included), as every console watching it sees it; the router also logs each one.");
+                + " included), as every console watching it sees it, the last 100 from before this console attached"
+                + " included; the router also logs each one.");
         note.setPadding(new Insets(8));
         note.setWrapText(true);
         setTop(note);

@@ -3,6 +3,7 @@ package dev.switchboard.console.ui.audit;
 import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,9 +12,9 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The audit view's state: every operator action the router reported since the console attached
- * (who, what, with which arguments, and the answer, refusals included), newest first, bounded. No
- * scene graph.
+ * The audit view's state: every operator action the router reported (who, what, with which
+ * arguments, and the answer, refusals included), newest first, bounded: the last 100 from before
+ * the console attached (its first snapshot's), then every one since. No scene graph.
  */
 public final class AuditViewModel implements MonitorBatch.Listener {
     /** Actions the view keeps: far more than an incident's worth. */
@@ -49,7 +50,10 @@ public final class AuditViewModel implements MonitorBatch.Listener {
     public void apply(MonitorBatch batch) {
         List<ActionRow> newest = new ArrayList<>();
         for (MonitorFrame frame : batch.frames()) {
-            if (frame instanceof MonitorUpdate update) {
+            if (frame instanceof MonitorSnapshot snapshot && actions.isEmpty() && newest.isEmpty()) {
+                // what was changed before the console attached
+                snapshot.recentActions().forEach(action -> newest.add(0, ActionRow.of(action)));
+            } else if (frame instanceof MonitorUpdate update) {
                 for (MonitorEvent event : update.events()) {
                     if (event instanceof MonitorEvent.OperatorAction action) {
                         newest.add(0, ActionRow.of(action));

@@ -28,6 +28,8 @@ import java.util.List;
  * @param nodeId       the node that sent it ({@code <host>-<port>} unless named)
  * @param clusterState {@code off}, {@code ok} or {@code degraded} (see {@link ClusterView})
  * @param members      the cluster's nodes, this one first; empty for a router alone
+ * @param recentActions the last operator actions (carried out or refused), oldest first: what was
+ *                     changed before this monitor attached
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, ProtectionState protection,
@@ -36,7 +38,8 @@ public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, Pro
                               List<MonitorEvent.ErrorSent> recentErrors,
                               @JsonInclude(JsonInclude.Include.NON_NULL) String role,
                               @JsonInclude(JsonInclude.Include.NON_NULL) String userId,
-                              String nodeId, String clusterState, List<ClusterNode> members) implements MonitorFrame {
+                              String nodeId, String clusterState, List<ClusterNode> members,
+                              List<MonitorEvent.OperatorAction> recentActions) implements MonitorFrame {
     /** The frame's {@code type}. */
     public static final String TYPE = "monitor_snapshot";
     /** The protocol version a router sends. */
@@ -50,6 +53,7 @@ public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, Pro
         recentRuns = recentRuns == null ? List.of() : recentRuns;
         recentErrors = recentErrors == null ? List.of() : recentErrors;
         members = members == null ? List.of() : members;
+        recentActions = recentActions == null ? List.of() : recentActions;
     }
 
     /** Whether {@code connections} holds only part of the open connections. */
@@ -61,6 +65,6 @@ public record MonitorSnapshot(int protocol, Instant serverTime, Stats stats, Pro
     public MonitorSnapshot forMonitor(String monitorRole, String monitorUserId) {
         return new MonitorSnapshot(protocol, serverTime, stats, protection, handlers, connections, connectionsTotal,
                 runsInFlight,
-                recentRuns, recentErrors, monitorRole, monitorUserId, nodeId, clusterState, members);
+                recentRuns, recentErrors, monitorRole, monitorUserId, nodeId, clusterState, members, recentActions);
     }
 }
