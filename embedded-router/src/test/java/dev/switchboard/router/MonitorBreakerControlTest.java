@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
@@ -191,6 +192,14 @@ class MonitorBreakerControlTest {
             assertThat(breaker(operator, "handler:ping", "reset", 5_000L).path("message").asText())
                     .isEqualTo("for_ms must be absent or null when action is reset");
             assertThat(breaker(operator, "", "reset", null).path("code").asText()).isEqualTo("invalid_message");
+            // the audit records a command's own fields, cut short: no one floods the monitors through it
+            operator.send(JSON.createObjectNode().put("type", "breaker").put("message_id", "big")
+                    .put("name", "x".repeat(5_000)).put("action", "reset").put("junk", "y".repeat(20_000)).toString());
+            assertThat(operator.awaitReply("big").path("code").asText()).isEqualTo("invalid_message");
+            String name = "x".repeat(MonitorEndpoint.AUDITED_TEXT) + "…";
+            JsonNode audited = awaitAction(operator, "breaker", "name", name);
+            assertThat(audited.path("args").has("junk")).isFalse();
+            assertThat(audited.path("args").path("name").asText()).hasSize(201).endsWith("…");
             assertThat(router.breakers().states()).containsEntry("handler:ping", "closed");
             assertThat(ping(alice)).isEqualTo("pong");
         }

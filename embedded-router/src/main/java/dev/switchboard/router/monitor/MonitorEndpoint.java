@@ -18,6 +18,7 @@ import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.WireId;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,8 +50,21 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /** Snapshots waiting to be built, across all monitor connections. */
     private static final int SNAPSHOT_QUEUE = 64;
     /** The commands only an operator may send. */
-    private static final Set<String> OPERATOR_COMMANDS = Set.of("disconnect", "disconnect_user", "set_rollout",
-            "set_rate_limit", "issue_token", "breaker", "backend_fault");
+    /**
+     * The commands only an operator may send, with the fields each takes: what an audit records (a
+     * sender's extra fields are left out, so that no one floods every monitor through the audit).
+     */
+    private static final Map<String, List<String>> OPERATOR_FIELDS = Map.of(
+            "disconnect", List.of("connection_id"),
+            "disconnect_user", List.of("user_id"),
+            "set_rollout", List.of("mode", "candidate", "percent"),
+            "set_rate_limit", List.of("user_id", "per_minute", "burst"),
+            "issue_token", List.of("user_id"),
+            "breaker", List.of("name", "action", "for_ms"),
+            "backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms"));
+    private static final Set<String> OPERATOR_COMMANDS = OPERATOR_FIELDS.keySet();
+    /** The longest text an audit records of one field; the rest is cut. */
+    public static final int AUDITED_TEXT = 200;
     /** Who a command comes from when the embedding process sends it ({@code Router.monitorCommand}: no token). */
     public static final String EMBEDDER = "embedded";
     /** How long a breaker stays forced when the command does not say: 10 minutes. */
@@ -248,11 +262,19 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /** Tells every auditor, and the log, what an operator command did. */
     private void audit(String by, String type, JsonNode command, ObjectNode reply) {
         ObjectNode args = mapper.createObjectNode();
-        command.fields().forEachRemaining(field -> {
-            if (!field.getKey().equals("type") && !field.getKey().equals("message_id")) {
-                args.set(field.getKey(), field.getValue());
+        for (String field : OPERATOR_FIELDS.get(type)) {
+            JsonNode value = command.get(field);
+            if (value == null) {
+                continue;
             }
-        });
+            if (value.isTextual() && value.textValue().length() > AUDITED_TEXT) {
+                args.put(field, value.textValue().substring(0, AUDITED_TEXT) + "…");
+            } else if (value.isContainerNode()) {
+                args.put(field, "(" + (value.isArray() ? "an array" : "an object") + ")");
+            } else {
+                args.set(field, value);
+            }
+        }
         boolean done = reply.path("type").asText().equals("command_result");
         ObjectNode result = mapper.createObjectNode();
         if (done) {
