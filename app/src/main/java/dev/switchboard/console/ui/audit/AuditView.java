@@ -15,11 +15,11 @@ public final class AuditView extends BorderPane {
         Tables.fill(table, "audit-table", model.actions(), "No operator action yet:"
                 + " disconnects, rollouts, rate limits, issued tokens, forced breakers and backend faults show here,"
                 + " whoever sent them.");
-        Tables.timeColumn(table, "Time", AuditViewModel.ActionRow::at);
-        Tables.textColumn(table, "By", AuditViewModel.ActionRow::by);
-        Tables.textColumn(table, "Action", AuditViewModel.ActionRow::action);
-        Tables.textColumn(table, "Arguments", AuditViewModel.ActionRow::args);
-        Tables.textColumn(table, "Outcome", AuditViewModel.ActionRow::outcome);
+        Tables.bounded(Tables.timeColumn(table, "Time", AuditViewModel.ActionRow::at), 100, 130);
+        Tables.bounded(Tables.textColumn(table, "By", AuditViewModel.ActionRow::by), 110, 200);
+        Tables.bounded(Tables.textColumn(table, "Action", AuditViewModel.ActionRow::action), 120, 160);
+        Tables.bounded(Tables.textColumn(table, "Outcome", AuditViewModel.ActionRow::outcome), 130, 220);
+        Tables.bounded(Tables.textColumn(table, "Arguments", AuditViewModel.ActionRow::args), 300, 600);
         Tables.textColumn(table, "Result", AuditViewModel.ActionRow::result);
         Label note = new Label("Every operator command the router carried out or refused (a viewer's attempt"
                 + " included), as every console watching it sees it, the last 100 from before this console attached"

@@ -37,6 +37,17 @@ public final class Tables {
         return fill(table, id, rows);
     }
 
+    /**
+     * Keeps {@code column} between {@code min} and {@code max} wide (starting at {@code min}): a long
+     * text in a later column must not squeeze it away.
+     */
+    public static <C extends javafx.scene.control.TableColumnBase<?, ?>> C bounded(C column, double min, double max) {
+        column.setMinWidth(min);
+        column.setPrefWidth(min);
+        column.setMaxWidth(max);
+        return column;
+    }
+
     /** What an empty table or tree says instead of JavaFX's "No content in table". */
     public static Label placeholder(String text) {
         Label label = new Label(text);

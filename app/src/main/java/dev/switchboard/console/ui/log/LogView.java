@@ -52,21 +52,15 @@ public final class LogView extends BorderPane {
         initListeners();
     }
 
-    private static void bounded(javafx.scene.control.TableColumn<?, ?> column, double min, double max) {
-        column.setMinWidth(min);
-        column.setPrefWidth(min);
-        column.setMaxWidth(max);
-    }
-
     private void createView() {
         setId("log");
         Tables.fill(table, "log-table", model.shownProperty().get(),
                 "Nothing yet: every message in and event out appears here as it happens (or clear the filter).");
         // the first columns keep their width: a long detail (a coalesced line's counts) must not squeeze them away
-        bounded(Tables.timeColumn(table, "Time", LogRow::at), 100, 130);
-        bounded(Tables.textColumn(table, "Dir", LogRow::direction), 40, 60);
-        bounded(Tables.textColumn(table, "User", LogRow::userId), 130, 220);
-        bounded(Tables.textColumn(table, "Type", LogRow::type), 130, 180);
+        Tables.bounded(Tables.timeColumn(table, "Time", LogRow::at), 100, 130);
+        Tables.bounded(Tables.textColumn(table, "Dir", LogRow::direction), 40, 60);
+        Tables.bounded(Tables.textColumn(table, "User", LogRow::userId), 130, 220);
+        Tables.bounded(Tables.textColumn(table, "Type", LogRow::type), 130, 180);
         Tables.textColumn(table, "Detail", LogRow::detail);
         userFilter.setId("log-user-filter");
         userFilter.setPromptText("user");
