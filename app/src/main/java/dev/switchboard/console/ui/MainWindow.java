@@ -9,6 +9,7 @@ import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.audit.AuditView;
 import dev.switchboard.console.ui.connections.ConnectionsView;
+import dev.switchboard.console.ui.connections.ConnectionsViewModel;
 import dev.switchboard.console.ui.errors.ErrorsView;
 import dev.switchboard.console.ui.inject.InjectView;
 import dev.switchboard.console.ui.inject.InjectViewModel;
@@ -32,6 +33,7 @@ import javafx.application.Platform;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
+import javafx.collections.ListChangeListener;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -271,7 +273,22 @@ public final class MainWindow extends BorderPane {
         refresh.setCycleCount(Timeline.INDEFINITE);
         refresh.play();
         Platform.runLater(() -> warmUp(connectionsView, scene));
+        // and once more when it holds a screenful of users: the rows' cells are made and styled then,
+        // while there are few, rather than at the first opening at 10,000 connections
+        ListChangeListener<ConnectionsViewModel.UserConnections> screenful = new ListChangeListener<>() {
+            @Override
+            public void onChanged(Change<? extends ConnectionsViewModel.UserConnections> change) {
+                if (models.connections().users().size() >= SCREENFUL) {
+                    models.connections().users().removeListener(this);
+                    Platform.runLater(() -> warmUp(connectionsView, scene));
+                }
+            }
+        };
+        models.connections().users().addListener(screenful);
     }
+
+    /** Rows that fill the Connections view on a large screen. */
+    private static final int SCREENFUL = 60;
 
     /**
      * Lays a view out once off screen, with the window's styles, while the console has just opened
