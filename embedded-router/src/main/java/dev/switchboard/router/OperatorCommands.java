@@ -110,6 +110,11 @@ final class OperatorCommands implements MonitorCommands {
     }
 
     @Override
+    public long userBucket(String userId, boolean drain) {
+        return protection.setUserBucket(userId, drain);
+    }
+
+    @Override
     public AgentBackend.Fault backendFault(String name, AgentBackend.Fault fault, Duration forTime, String by) {
         AgentBackend backend = pool.backend(name);
         if (backend == null) {

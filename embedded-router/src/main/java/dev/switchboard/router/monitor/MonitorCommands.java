@@ -59,5 +59,12 @@ public interface MonitorCommands {
      * @return the fault injected, or null after a lift
      * @throws IllegalArgumentException when the router has no backend of that name
      */
+    /**
+     * Empties ({@code drain}) or fills the per-user rate-limit bucket of {@code userId} on this node.
+     *
+     * @return the tokens left in it
+     */
+    long userBucket(String userId, boolean drain);
+
     AgentBackend.Fault backendFault(String name, AgentBackend.Fault fault, java.time.Duration forTime, String by);
 }

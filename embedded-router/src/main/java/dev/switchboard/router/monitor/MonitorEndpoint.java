@@ -61,7 +61,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             "set_rate_limit", List.of("user_id", "per_minute", "burst"),
             "issue_token", List.of("user_id"),
             "breaker", List.of("name", "action", "for_ms"),
-            "backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms"));
+            "backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms"),
+            "bucket", List.of("user_id", "action"));
     private static final Set<String> OPERATOR_COMMANDS = OPERATOR_FIELDS.keySet();
     /** The longest text an audit records of one field; the rest is cut. */
     public static final int AUDITED_TEXT = 200;
@@ -345,6 +346,16 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         switch (type) {
             case "breaker" -> forceBreaker(command, by, outcome);
             case "backend_fault" -> backendFault(command, by, outcome);
+            case "bucket" -> {
+                String userId = userId(command);
+                JsonNode actionNode = command.get("action");
+                String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : "";
+                if (!action.equals("drain") && !action.equals("refill")) {
+                    throw new InvalidArgument("action must be one of drain, refill");
+                }
+                outcome.put("user_id", userId);
+                outcome.put("tokens", commands.userBucket(userId, action.equals("drain")));
+            }
             case "disconnect" -> outcome.put("disconnected", commands.disconnect(connectionId(command)) ? 1 : 0);
             case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(userId(command)));
             case "issue_token" -> {

@@ -129,6 +129,16 @@ public final class Protection {
         rateLimiter.override(userId, limit);
     }
 
+    /**
+     * Empties ({@code drain}) or fills ({@code !drain}) the per-user bucket of {@code userId} on
+     * this node; it refills with time as usual.
+     *
+     * @return the tokens left in it
+     */
+    public long setUserBucket(String userId, boolean drain) {
+        return rateLimiter.setUserBucket(userId, drain);
+    }
+
     /** Drops a closed connection's bucket. */
     public void forgetConnection(String connectionId) {
         rateLimiter.forgetConnection(connectionId);

@@ -22,8 +22,8 @@ import javafx.scene.layout.HBox;
 import org.controlsfx.control.textfield.TextFields;
 
 /**
- * Users and their connections; an operator can disconnect one connection or all of a user's, or
- * open the inject panel as the selected user.
+ * Users and their connections; an operator can disconnect one connection or all of a user's, open
+ * the inject panel as the selected user, or drain or refill the user's rate-limit bucket.
  */
 public final class ConnectionsView extends BorderPane {
     private final ConnectionsViewModel model;
@@ -34,6 +34,8 @@ public final class ConnectionsView extends BorderPane {
     private final Label actionResult = new Label();
     private final Button disconnect = new Button("Disconnect");
     private final Button inject = new Button("Inject as…");
+    private final Button drain = new Button("Drain bucket");
+    private final Button refill = new Button("Refill bucket");
 
     private final ObservableBooleanValue operator;
     /** Up to this many users every user's connections show; beyond, a user's show when it is expanded. */
@@ -75,11 +77,17 @@ public final class ConnectionsView extends BorderPane {
         filter.setPromptText("filter by user");
         disconnect.setId("connections-disconnect");
         inject.setId("connections-inject");
+        drain.setId("connections-drain");
+        drain.setTooltip(new javafx.scene.control.Tooltip("Empty the selected user's rate-limit bucket: its next"
+                + " messages are refused with rate_limited until it refills"));
+        refill.setId("connections-refill");
         actionResult.setId("connections-action-result");
         BooleanBinding nothingSelected = tree.getSelectionModel().selectedItemProperty().isNull();
         HBox bar = new HBox(8, filter, NodeChoice.of(model.nodeFilter(), "connections-node-filter"),
                 OperatorOnly.guard(disconnect, operator, nothingSelected, "Disconnecting"),
-                OperatorOnly.guard(inject, operator, nothingSelected, "Sending as another user"), summary, actionResult);
+                OperatorOnly.guard(inject, operator, nothingSelected, "Sending as another user"),
+                OperatorOnly.guard(drain, operator, nothingSelected, "Draining a bucket"),
+                OperatorOnly.guard(refill, operator, nothingSelected, "Refilling a bucket"), summary, actionResult);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);
@@ -96,6 +104,8 @@ public final class ConnectionsView extends BorderPane {
                 model.disconnect(row);
             }
         });
+        drain.setOnAction(event -> model.bucket(selectedRow(), true));
+        refill.setOnAction(event -> model.bucket(selectedRow(), false));
         inject.setOnAction(event -> {
             ConnectionRow row = selectedRow();
             if (row != null) {

@@ -380,6 +380,37 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         });
     }
 
+    /**
+     * Asks the router to empty ({@code drain}) or fill the per-user rate-limit bucket of the row's
+     * user; the answer shows in {@link #actionResultProperty()}.
+     */
+    public void bucket(ConnectionRow row, boolean drain) {
+        if (row == null) {
+            return;
+        }
+        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "bucket").put("user_id", row.userId())
+                .put("action", drain ? "drain" : "refill");
+        String node = row.nodeId().isEmpty() ? null : row.nodeId();
+        feed.command(node, command).whenComplete((reply, failure) -> {
+            String text;
+            try {
+                text = failure != null ? "failed: " + failure.getMessage()
+                        : describeBucket(row.userId(), drain, CommandReply.of(reply));
+            } catch (IllegalArgumentException unreadable) {
+                text = "failed: the router's answer could not be read";
+            }
+            String shown = text;
+            uiThread.execute(() -> actionResult.set(shown));
+        });
+    }
+
+    /** A bucket command's answer in words: "alice's bucket drained: 0 tokens left". */
+    static String describeBucket(String userId, boolean drain, CommandReply reply) {
+        return reply.isError() ? "refused: " + reply.code() + " (" + reply.message() + ")"
+                : userId + "'s bucket " + (drain ? "drained" : "refilled") + ": " + reply.resultCount("tokens")
+                + " tokens left";
+    }
+
     /** A disconnect's answer in words. */
     static String describe(CommandReply reply) {
         return reply.isError() ? "refused: " + reply.code() + " (" + reply.message() + ")"

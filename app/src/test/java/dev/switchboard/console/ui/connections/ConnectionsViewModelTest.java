@@ -195,4 +195,21 @@ class ConnectionsViewModelTest {
         assertThat(refused.actionResultProperty().get())
                 .isEqualTo("refused: forbidden (this command needs the operator role)");
     }
+
+    @Test
+    void drainsOrRefillsAUsersBucketAndSaysWhatTheRouterAnswered() throws Exception {
+        AnsweringFeed done = new AnsweringFeed("{'type':'command_result','reply_to':'x','result':{'user_id':'bob',"
+                + "'tokens':0}}");
+        ConnectionsViewModel model = new ConnectionsViewModel(done, Runnable::run);
+        model.bucket(new ConnectionRow("c-1", "bob", "", "", "", "", 0, 0), true);
+        assertThat(done.commands).extracting(command -> command.toString())
+                .containsExactly("{\"type\":\"bucket\",\"user_id\":\"bob\",\"action\":\"drain\"}");
+        assertThat(model.actionResultProperty().get()).isEqualTo("bob's bucket drained: 0 tokens left");
+
+        ConnectionsViewModel refused = new ConnectionsViewModel(new AnsweringFeed("{'type':'error','code':'forbidden',"
+                + "'message':'this command needs the operator role','reply_to':'x'}"), Runnable::run);
+        refused.bucket(new ConnectionRow("", "bob", "", "", "", "", 0, 0), false);
+        assertThat(refused.actionResultProperty().get())
+                .isEqualTo("refused: forbidden (this command needs the operator role)");
+    }
 }

@@ -145,6 +145,22 @@ public final class RateLimiter {
         return limits;
     }
 
+    /**
+     * Empties ({@code drain}: its next messages are refused until it refills) or fills the per-user
+     * message bucket of {@code userId} (made if the user has none yet).
+     *
+     * @return the tokens left in it
+     */
+    public long setUserBucket(String userId, boolean drain) {
+        Bucket messages = byUser.computeIfAbsent(userId, this::newUserBuckets).messages();
+        if (drain) {
+            messages.tryConsumeAsMuchAsPossible();
+        } else {
+            messages.addTokens(userLimits(userId).burst());
+        }
+        return messages.getAvailableTokens();
+    }
+
     /** Drops a closed connection's bucket. */
     public void forgetConnection(String connectionId) {
         byConnection.remove(connectionId);
