@@ -19,6 +19,7 @@ import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
+import dev.switchboard.router.protection.Squeezes;
 import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.protection.RateLimit;
@@ -45,13 +46,15 @@ final class MonitorSources implements MonitorHub.Sources {
     private final BackendPool backends;
     private final RouterMetrics metrics;
     private final Supplier<ClusterView> cluster;
+    private final Squeezes squeezes;
     /** (nanoTime, frames received) samples of about the last second, oldest first: the rate's window. */
     private final ArrayDeque<long[]> received = new ArrayDeque<>();
 
     MonitorSources(RoutingStats routing, HandlerRegistry handlers, ConnectionRegistry connections, AgentRuns runs,
                 Protection protection, DispatchQueue<?> queue, Breakers breakers, BackendPool backends,
-                RouterMetrics metrics, Supplier<ClusterView> cluster) {
+                RouterMetrics metrics, Supplier<ClusterView> cluster, Squeezes squeezes) {
         this.cluster = cluster;
+        this.squeezes = squeezes;
         this.routing = routing;
         this.handlers = handlers;
         this.connections = connections;
@@ -124,7 +127,14 @@ final class MonitorSources implements MonitorHub.Sources {
                 backends.strategy().name(), backendStates,
                 new ProtectionState.Rollout(current.mode().wire(), current.candidate(), current.percent(),
                         current.changedAt(), current.rollbackReason(), window(rollout.candidateWindow()),
-                        window(rollout.stableWindow())), forced());
+                        window(rollout.stableWindow())), forced(), squeezed());
+    }
+
+    private Map<String, ProtectionState.Squeezed> squeezed() {
+        Map<String, ProtectionState.Squeezed> squeezed = new java.util.TreeMap<>();
+        squeezes.all().forEach((user, squeeze) -> squeezed.put(user, new ProtectionState.Squeezed(
+                squeeze.queuePerUser(), squeeze.outboxFrames(), squeeze.expiresAt(), squeeze.by())));
+        return squeezed;
     }
 
     private Map<String, ProtectionState.ForcedBreaker> forced() {

@@ -14,6 +14,7 @@ import dev.switchboard.router.monitor.UserAccess;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.router.protection.Squeezes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,7 @@ final class OperatorCommands implements MonitorCommands {
     private final Clock clock;
     private final Function<String, ClusterView> cluster;
     private final Breakers breakers;
+    private final Squeezes squeezes;
     /** Whether a message type has a handler (its breaker may be forced before its first message). */
     private final Predicate<String> handles;
     /** Runs a task once after a delay (the router's scheduler). */
@@ -55,7 +57,9 @@ final class OperatorCommands implements MonitorCommands {
      */
     OperatorCommands(ConnectionRegistry connections, BackendPool pool, Protection protection,
                      Supplier<TokenService> tokens, boolean devAuth, Clock clock, Function<String, ClusterView> cluster,
-                     Breakers breakers, Predicate<String> handles, BiFunction<Runnable, Duration, Future<?>> later) {
+                     Breakers breakers, Predicate<String> handles, Squeezes squeezes,
+                     BiFunction<Runnable, Duration, Future<?>> later) {
+        this.squeezes = squeezes;
         this.handles = handles;
         this.cluster = cluster;
         this.breakers = breakers;
@@ -106,6 +110,22 @@ final class OperatorCommands implements MonitorCommands {
                 }
             }, forTime);
             return forced;
+        }
+    }
+
+    @Override
+    public Squeezes.Squeeze squeeze(String userId, Integer queuePerUser, Integer outboxFrames, Duration forTime,
+                                    String by) {
+        synchronized (expiries) {
+            Squeezes.Squeeze squeeze = queuePerUser == null && outboxFrames == null ? null
+                    : new Squeezes.Squeeze(queuePerUser, outboxFrames, clock.instant().plus(forTime), by);
+            squeezes.set(userId, squeeze);
+            expireLater("user " + userId, squeeze == null ? null : () -> {
+                if (squeezes.lift(userId, squeeze)) {
+                    log.info("user {}: the squeeze set by {} expired, back to normal", userId, squeeze.by());
+                }
+            }, forTime);
+            return squeeze;
         }
     }
 

@@ -26,6 +26,7 @@ import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protection.HandlerBreakers;
+import dev.switchboard.router.protection.Squeezes;
 import dev.switchboard.router.protection.Priority;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protocol.ClientMessage;
@@ -361,8 +362,10 @@ final class RouterWiring {
     }
 
     private void startMonitor(RouterMetrics metrics) {
+        Squeezes squeezes = new Squeezes(dispatcher.queue()::limitUser, connections::limitOutbox);
         MonitorHub hub = new MonitorHub(clock, new MonitorSources(routingStats, messageRouter.registry(),
-                connections, runs, protection, dispatcher.queue(), breakers, pool, metrics, () -> clusterView(null)),
+                connections, runs, protection, dispatcher.queue(), breakers, pool, metrics, () -> clusterView(null),
+                squeezes),
                 Duration.ofMillis(100), 10_000, config.monitorLimits().trafficPerUpdate(),
                 config.monitorLimits().runsPerUpdate(), config.monitorLimits().snapshotConnections(), 2_000, 1_000);
         connections.addListener(hub);
@@ -372,7 +375,7 @@ final class RouterWiring {
         socketServer.traffic(hub);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
                 config.devAuth(), clock, this::clusterView, breakers,
-                type -> messageRouter.registry().find(type) != null, this::schedule), config.monitorLimits());
+                type -> messageRouter.registry().find(type) != null, squeezes, this::schedule), config.monitorLimits());
         monitorEndpoint.onOperatorAction(hub::operatorAction);
         monitorEndpoint.onOperatorAction(metrics::operatorAction);
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);

@@ -23,6 +23,8 @@ public final class Connection {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile long lastActivityMillis;
     private volatile String threadId;
+    /** Frames the outbox holds before the connection is closed with 1013 (an operator may lower it). */
+    private volatile int outboxFrames;
 
     Connection(String id, String userId, String remoteAddress, Instant connectedAt, ConnectionSink sink,
                ConnectionLimits limits, Executor closer) {
@@ -32,8 +34,14 @@ public final class Connection {
         this.connectedAt = connectedAt;
         this.sink = Objects.requireNonNull(sink, "sink must not be null");
         this.limits = limits;
+        this.outboxFrames = limits.outboxFrames();
         this.closer = closer;
         this.lastActivityMillis = connectedAt.toEpochMilli();
+    }
+
+    /** Bounds the outbox to {@code frames} frames from now on. */
+    void outboxFrames(int frames) {
+        this.outboxFrames = frames;
     }
 
     public String id() {
@@ -77,7 +85,7 @@ public final class Connection {
         if (closing.get()) {
             return false;
         }
-        if (sink.pendingFrames() >= limits.outboxFrames() || sink.pendingBytes() >= limits.outboxBytes()) {
+        if (sink.pendingFrames() >= outboxFrames || sink.pendingBytes() >= limits.outboxBytes()) {
             close(CloseCodes.TRY_AGAIN_LATER, "outbound queue overflow");
             return false;
         }

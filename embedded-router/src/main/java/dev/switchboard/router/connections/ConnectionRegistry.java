@@ -32,6 +32,8 @@ public final class ConnectionRegistry {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    /** Users an operator gave a smaller outbox, by user. */
+    private final Map<String, Integer> outboxOverrides = new java.util.HashMap<>();
     private final CopyOnWriteArrayList<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder framesSent = new LongAdder();
     private final LongAdder framesRefused = new LongAdder();
@@ -86,10 +88,32 @@ public final class ConnectionRegistry {
             refusedPerUser.increment();
             return null;
         }
+        synchronized (outboxOverrides) {
+            Integer squeezed = outboxOverrides.get(userId);
+            if (squeezed != null) {
+                connection.outboxFrames(squeezed);
+            }
+        }
         byId.put(connection.id(), connection);
         ConnectionInfo info = connection.info();
         Listeners.notifyEach(listeners, listener -> listener.opened(info), "connection opened");
         return connection;
+    }
+
+    /**
+     * Bounds the outbox of every connection of {@code userId}, open now or later, to {@code frames}
+     * (an operator provoking 1013); null gives them the configured bound again.
+     */
+    public void limitOutbox(String userId, Integer frames) {
+        synchronized (outboxOverrides) {
+            if (frames == null) {
+                outboxOverrides.remove(userId);
+            } else {
+                outboxOverrides.put(userId, frames);
+            }
+            int bound = frames == null ? limits.outboxFrames() : frames;
+            byUser.getOrDefault(userId, NONE).forEach(connection -> connection.outboxFrames(bound));
+        }
     }
 
     /** Forgets a closed connection; does nothing if it is already gone. */

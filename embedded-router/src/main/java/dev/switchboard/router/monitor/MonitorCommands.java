@@ -5,6 +5,7 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.router.protection.Squeezes;
 
 /** The operator actions the monitor can take on the router. */
 public interface MonitorCommands {
@@ -65,6 +66,16 @@ public interface MonitorCommands {
      * @return the tokens left in it
      */
     long userBucket(String userId, boolean drain);
+
+    /**
+     * Squeezes {@code userId} for {@code forTime}: room for {@code queuePerUser} queued messages and
+     * {@code outboxFrames} unsent frames per connection (either null: not squeezed there), then
+     * lifts it; both null lifts it now.
+     *
+     * @return the squeeze, or null after a lift
+     */
+    Squeezes.Squeeze squeeze(String userId, Integer queuePerUser, Integer outboxFrames, java.time.Duration forTime,
+                             String by);
 
     AgentBackend.Fault backendFault(String name, AgentBackend.Fault fault, java.time.Duration forTime, String by);
 }

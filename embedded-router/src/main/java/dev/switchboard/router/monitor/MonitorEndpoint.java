@@ -14,6 +14,7 @@ import dev.switchboard.router.hooks.SideEndpoint;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.router.protection.Squeezes;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.WireId;
@@ -62,7 +63,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             "issue_token", List.of("user_id"),
             "breaker", List.of("name", "action", "for_ms"),
             "backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms"),
-            "bucket", List.of("user_id", "action"));
+            "bucket", List.of("user_id", "action"),
+            "squeeze", List.of("user_id", "action", "queue_per_user", "outbox_frames", "for_ms"));
     private static final Set<String> OPERATOR_COMMANDS = OPERATOR_FIELDS.keySet();
     /** The longest text an audit records of one field; the rest is cut. */
     public static final int AUDITED_TEXT = 200;
@@ -346,6 +348,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         switch (type) {
             case "breaker" -> forceBreaker(command, by, outcome);
             case "backend_fault" -> backendFault(command, by, outcome);
+            case "squeeze" -> squeeze(command, by, outcome);
             case "bucket" -> {
                 String userId = userId(command);
                 JsonNode actionNode = command.get("action");
@@ -476,6 +479,50 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
                     injected.paused(), injected.latencyMs(), injected.failureRate(), injected.expiresAt(),
                     injected.by())));
         }
+    }
+
+    /** The most room a squeeze may leave: more would not squeeze. */
+    static final long MAX_SQUEEZE = 1_000;
+
+    /**
+     * {@code squeeze}: {@code user_id}, {@code action} ({@code set} or {@code reset}); for
+     * {@code set}, at least one of {@code queue_per_user} and {@code outbox_frames} (1 to 1,000), and
+     * {@code for_ms} as for a breaker; for {@code reset}, none of them.
+     */
+    private void squeeze(JsonNode command, String by, ObjectNode outcome) {
+        String userId = userId(command);
+        JsonNode actionNode = command.get("action");
+        String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : "";
+        if (!action.equals("set") && !action.equals("reset")) {
+            throw new InvalidArgument("action must be one of set, reset");
+        }
+        Integer queuePerUser = null;
+        Integer outboxFrames = null;
+        long forMs = DEFAULT_FORCE_MS;
+        if (action.equals("reset")) {
+            for (String field : new String[] {"queue_per_user", "outbox_frames", "for_ms"}) {
+                if (command.hasNonNull(field)) {
+                    throw new InvalidArgument(field + " must be absent or null when action is reset");
+                }
+            }
+        } else {
+            if (command.hasNonNull("queue_per_user")) {
+                queuePerUser = (int) integer(command, "queue_per_user", 1, MAX_SQUEEZE, 0);
+            }
+            if (command.hasNonNull("outbox_frames")) {
+                outboxFrames = (int) integer(command, "outbox_frames", 1, MAX_SQUEEZE, 0);
+            }
+            if (queuePerUser == null && outboxFrames == null) {
+                throw new InvalidArgument("set needs queue_per_user or outbox_frames");
+            }
+            forMs = integer(command, "for_ms", 1_000, MAX_FORCE_MS, DEFAULT_FORCE_MS);
+        }
+        Squeezes.Squeeze squeeze = commands.squeeze(userId, queuePerUser, outboxFrames,
+                java.time.Duration.ofMillis(forMs), by);
+        outcome.put("user_id", userId);
+        outcome.set("squeeze", squeeze == null ? mapper.nullNode() : mapper.valueToTree(
+                new dev.switchboard.router.monitor.wire.ProtectionState.Squeezed(squeeze.queuePerUser(),
+                        squeeze.outboxFrames(), squeeze.expiresAt(), squeeze.by())));
     }
 
     /** {@code set_rollout}: mode, then a candidate for every mode but off, then percent. */

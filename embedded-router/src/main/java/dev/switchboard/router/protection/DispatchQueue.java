@@ -60,6 +60,8 @@ public final class DispatchQueue<T> {
     private final EnumMap<Priority, ClassQueue<T>> classes = new EnumMap<>(Priority.class);
     private final EnumMap<Priority, Long> ttlNanos = new EnumMap<>(Priority.class);
     private final Map<String, Integer> queuedByUser = new HashMap<>();
+    /** Users an operator gave a smaller per-user room, by user (under the lock). */
+    private final Map<String, Integer> perUserOverrides = new HashMap<>();
     private final Set<String> busy = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
@@ -111,6 +113,23 @@ public final class DispatchQueue<T> {
         }
     }
 
+    /**
+     * Gives {@code userId} room for {@code perUser} queued messages instead of the policy's (an
+     * operator provoking {@code overloaded}); null gives it the policy's again.
+     */
+    public void limitUser(String userId, Integer perUser) {
+        lock.lock();
+        try {
+            if (perUser == null) {
+                perUserOverrides.remove(userId);
+            } else {
+                perUserOverrides.put(userId, perUser);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Queues a message of {@code userId} in class {@code priority}. */
     public Offer offer(T value, String userId, Priority priority) {
         lock.lock();
@@ -123,7 +142,9 @@ public final class DispatchQueue<T> {
                 return Offer.FULL;
             }
             int mine = queuedByUser.getOrDefault(userId, 0);
-            if (mine >= policy.perUser()) {
+            int room = perUserOverrides.isEmpty() ? policy.perUser() : perUserOverrides.getOrDefault(userId,
+                    policy.perUser());
+            if (mine >= room) {
                 refusedUserFull.increment();
                 return Offer.USER_FULL;
             }

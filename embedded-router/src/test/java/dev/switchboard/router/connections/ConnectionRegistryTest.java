@@ -73,6 +73,36 @@ class ConnectionRegistryTest {
     }
 
     @Test
+    void anOperatorMayShrinkOneUsersOutboxsNowAndForItsNextConnections() {
+        FakeSink open = new FakeSink();
+        FakeSink other = new FakeSink();
+        Connection first = registry.open("alice", "127.0.0.1:1", open);
+        registry.open("bob", "127.0.0.1:2", other);
+        registry.limitOutbox("alice", 1);
+        open.pending = 1;
+        other.pending = 1;
+        registry.emitToUser("alice", ServerEvent.of("one"));
+        registry.emitToUser("bob", ServerEvent.of("one"));
+        assertThat(open.closedWith).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+        assertThat(other.closedWith).isNull(); // bob's outbox holds 3
+        registry.remove(first); // as the transport does once the socket closed
+
+        FakeSink later = new FakeSink();
+        Connection second = registry.open("alice", "127.0.0.1:3", later);
+        later.pending = 1;
+        registry.emitToUser("alice", ServerEvent.of("two"));
+        assertThat(later.closedWith).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+        registry.remove(second);
+
+        registry.limitOutbox("alice", null);
+        FakeSink normal = new FakeSink();
+        registry.open("alice", "127.0.0.1:4", normal);
+        normal.pending = 1;
+        registry.emitToUser("alice", ServerEvent.of("three"));
+        assertThat(normal.closedWith).isNull();
+    }
+
+    @Test
     void aFullOutboxClosesTheConnectionWith1013OnceAndRefusesFrames() {
         FakeSink slow = new FakeSink();
         registry.open("slow", "x", slow);

@@ -96,7 +96,7 @@ class MonitorWireFormatTest {
             assertThat(names(refreshed.path("recent_errors").get(0))).containsExactlyElementsOf(ERROR);
             JsonNode protection = refreshed.path("protection");
             assertThat(names(protection)).containsExactly("breakers", "rate_limits", "queue", "strategy", "backends",
-                    "rollout", "forced");
+                    "rollout", "forced", "squeezed");
             assertThat(names(protection.path("rate_limits"))).containsExactly("user", "connection", "liveness",
                     "overrides");
             assertThat(names(protection.path("rate_limits").path("user"))).containsExactlyInAnyOrder("per_minute",

@@ -107,6 +107,18 @@ class DispatchQueueTest {
     }
 
     @Test
+    void anOperatorMayGiveOneUserLessRoomAndGiveItBack() {
+        DispatchQueue<String> queue = queue(policy(10, 5));
+        queue.limitUser("a", 1);
+        assertThat(queue.offer("1", "a", Priority.NORMAL)).isEqualTo(DispatchQueue.Offer.QUEUED);
+        assertThat(queue.offer("2", "a", Priority.NORMAL)).isEqualTo(DispatchQueue.Offer.USER_FULL);
+        assertThat(queue.offer("3", "b", Priority.NORMAL)).isEqualTo(DispatchQueue.Offer.QUEUED);
+        assertThat(queue.offer("4", "b", Priority.NORMAL)).isEqualTo(DispatchQueue.Offer.QUEUED);
+        queue.limitUser("a", null);
+        assertThat(queue.offer("5", "a", Priority.NORMAL)).isEqualTo(DispatchQueue.Offer.QUEUED);
+    }
+
+    @Test
     void boundsAndTtlsChangeAtRuntime() throws Exception {
         DispatchQueue<String> queue = queue(policy(10, 10));
         queue.offer("1", "a", Priority.NORMAL);

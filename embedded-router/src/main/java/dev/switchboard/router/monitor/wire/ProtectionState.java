@@ -17,15 +17,30 @@ import java.util.Map;
  * @param backends   the agent backends
  * @param rollout    the rollout of a candidate backend
  * @param forced     the breakers an operator forced open or closed, by name (absent from older routers: empty)
+ * @param squeezed   the users an operator squeezed, by user (absent from older routers: empty)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProtectionState(Map<String, String> breakers, RateLimits rateLimits, Queue queue, String strategy,
-                              List<Backend> backends, Rollout rollout, Map<String, ForcedBreaker> forced) {
+                              List<Backend> backends, Rollout rollout, Map<String, ForcedBreaker> forced,
+                              Map<String, Squeezed> squeezed) {
 
     public ProtectionState {
         breakers = breakers == null ? Map.of() : breakers;
         backends = backends == null ? List.of() : backends;
         forced = forced == null ? Map.of() : forced;
+        squeezed = squeezed == null ? Map.of() : squeezed;
+    }
+
+    /**
+     * A user an operator squeezed, until {@code expires_at} or a {@code reset}.
+     *
+     * @param queuePerUser messages it may have queued, or null when not squeezed there
+     * @param outboxFrames frames each of its connections may have unsent, or null when not squeezed there
+     * @param expiresAt    when it is lifted by itself
+     * @param by           who set it
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Squeezed(Integer queuePerUser, Integer outboxFrames, Instant expiresAt, String by) {
     }
 
     /**
