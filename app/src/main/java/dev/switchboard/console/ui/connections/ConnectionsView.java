@@ -36,6 +36,8 @@ public final class ConnectionsView extends BorderPane {
     private final Button inject = new Button("Inject as…");
     private final Button drain = new Button("Drain bucket");
     private final Button refill = new Button("Refill bucket");
+    private final Button squeeze = new Button("Squeeze");
+    private final Button unsqueeze = new Button("Unsqueeze");
 
     private final ObservableBooleanValue operator;
     /** Up to this many users every user's connections show; beyond, a user's show when it is expanded. */
@@ -81,13 +83,20 @@ public final class ConnectionsView extends BorderPane {
         drain.setTooltip(new javafx.scene.control.Tooltip("Empty the selected user's rate-limit bucket: its next"
                 + " messages are refused with rate_limited until it refills"));
         refill.setId("connections-refill");
+        squeeze.setId("connections-squeeze");
+        squeeze.setTooltip(new javafx.scene.control.Tooltip("For 10 minutes, give the selected user room for one"
+                + " queued message and one unsent frame per connection: its next burst is refused with overloaded"
+                + " or closes its connections with 1013"));
+        unsqueeze.setId("connections-unsqueeze");
         actionResult.setId("connections-action-result");
         BooleanBinding nothingSelected = tree.getSelectionModel().selectedItemProperty().isNull();
         HBox bar = new HBox(8, filter, NodeChoice.of(model.nodeFilter(), "connections-node-filter"),
                 OperatorOnly.guard(disconnect, operator, nothingSelected, "Disconnecting"),
                 OperatorOnly.guard(inject, operator, nothingSelected, "Sending as another user"),
                 OperatorOnly.guard(drain, operator, nothingSelected, "Draining a bucket"),
-                OperatorOnly.guard(refill, operator, nothingSelected, "Refilling a bucket"), summary, actionResult);
+                OperatorOnly.guard(refill, operator, nothingSelected, "Refilling a bucket"),
+                OperatorOnly.guard(squeeze, operator, nothingSelected, "Squeezing a user"),
+                OperatorOnly.guard(unsqueeze, operator, nothingSelected, "Unsqueezing a user"), summary, actionResult);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);
@@ -106,6 +115,8 @@ public final class ConnectionsView extends BorderPane {
         });
         drain.setOnAction(event -> model.bucket(selectedRow(), true));
         refill.setOnAction(event -> model.bucket(selectedRow(), false));
+        squeeze.setOnAction(event -> model.squeeze(selectedRow(), true));
+        unsqueeze.setOnAction(event -> model.squeeze(selectedRow(), false));
         inject.setOnAction(event -> {
             ConnectionRow row = selectedRow();
             if (row != null) {

@@ -366,18 +366,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         } else {
             command.put("type", "disconnect").put("connection_id", row.connectionId());
         }
-        // one answer per click, so handing it to the UI thread directly is fine
-        String node = row.connectionId().isEmpty() || row.nodeId().isEmpty() ? null : row.nodeId();
-        feed.command(node, command).whenComplete((reply, failure) -> {
-            String text;
-            try {
-                text = failure != null ? "failed: " + failure.getMessage() : describe(CommandReply.of(reply));
-            } catch (IllegalArgumentException unreadable) {
-                text = "failed: the router's answer could not be read";
-            }
-            String shown = text;
-            uiThread.execute(() -> actionResult.set(shown));
-        });
+        send(row, command, ConnectionsViewModel::describe);
     }
 
     /**
@@ -390,12 +379,41 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         }
         ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "bucket").put("user_id", row.userId())
                 .put("action", drain ? "drain" : "refill");
-        String node = row.nodeId().isEmpty() ? null : row.nodeId();
+        send(row, command, reply -> describeBucket(row.userId(), drain, reply));
+    }
+
+    /** Room a squeeze from this view leaves the user: one queued message, one unsent frame per connection. */
+    static final int SQUEEZED_TO = 1;
+
+    /**
+     * Asks the router to squeeze the row's user for 10 minutes (one queued message, one unsent frame
+     * per connection: its next burst is refused with {@code overloaded} or closes its connections with
+     * 1013), or ({@code squeeze} false) to lift it now.
+     */
+    public void squeeze(ConnectionRow row, boolean squeeze) {
+        if (row == null) {
+            return;
+        }
+        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "squeeze").put("user_id", row.userId())
+                .put("action", squeeze ? "set" : "reset");
+        if (squeeze) {
+            command.put("queue_per_user", SQUEEZED_TO).put("outbox_frames", SQUEEZED_TO);
+        }
+        send(row, command, reply -> reply.isError() ? refusal(reply) : row.userId()
+                + (squeeze ? " squeezed to 1 queued message and 1 unsent frame for 10 minutes" : " back to normal"));
+    }
+
+    /**
+     * Sends {@code command} to the node holding the row's connection (a user's row, or a router
+     * alone: whichever node the feed picks); its answer, in {@code words}, goes to
+     * {@link #actionResultProperty()}. One answer per click, so it goes to the UI thread directly.
+     */
+    private void send(ConnectionRow row, ObjectNode command, java.util.function.Function<CommandReply, String> words) {
+        String node = row.connectionId().isEmpty() || row.nodeId().isEmpty() ? null : row.nodeId();
         feed.command(node, command).whenComplete((reply, failure) -> {
             String text;
             try {
-                text = failure != null ? "failed: " + failure.getMessage()
-                        : describeBucket(row.userId(), drain, CommandReply.of(reply));
+                text = failure != null ? "failed: " + failure.getMessage() : words.apply(CommandReply.of(reply));
             } catch (IllegalArgumentException unreadable) {
                 text = "failed: the router's answer could not be read";
             }
@@ -404,17 +422,20 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         });
     }
 
+    private static String refusal(CommandReply reply) {
+        return "refused: " + reply.code() + " (" + reply.message() + ")";
+    }
+
     /** A bucket command's answer in words: "alice's bucket drained: 0 tokens left". */
     static String describeBucket(String userId, boolean drain, CommandReply reply) {
-        return reply.isError() ? "refused: " + reply.code() + " (" + reply.message() + ")"
+        return reply.isError() ? refusal(reply)
                 : userId + "'s bucket " + (drain ? "drained" : "refilled") + ": " + reply.resultCount("tokens")
                 + " tokens left";
     }
 
     /** A disconnect's answer in words. */
     static String describe(CommandReply reply) {
-        return reply.isError() ? "refused: " + reply.code() + " (" + reply.message() + ")"
-                : "disconnected " + reply.resultCount("disconnected");
+        return reply.isError() ? refusal(reply) : "disconnected " + reply.resultCount("disconnected");
     }
 
     /** Every open connection, in the router's order. */

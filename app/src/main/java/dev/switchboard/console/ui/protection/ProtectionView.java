@@ -27,6 +27,7 @@ public final class ProtectionView extends VBox {
     private final Label limits = new Label();
     private final Label queue = new Label();
     private final Label rollout = new Label();
+    private final Label squeezed = new Label();
     private final TableView<ProtectionViewModel.BreakerRow> breakers = new TableView<>();
     private final TableView<ProtectionViewModel.BackendRow> backends = new TableView<>();
 
@@ -67,6 +68,9 @@ public final class ProtectionView extends VBox {
         facts.addRow(0, new Label("Rate limits"), limits);
         facts.addRow(1, new Label("Queue"), queue);
         facts.addRow(2, new Label("Rollout"), rollout);
+        squeezed.setId("protection-squeezed");
+        squeezed.setWrapText(true);
+        facts.addRow(3, new Label("Squeezed"), squeezed);
         Tables.fill(breakers, "protection-breakers", model.breakers(),
                 "No breaker yet: one appears per handler type and backend once it is used.").setPrefHeight(160);
         Tables.textColumn(breakers, "Breaker", ProtectionViewModel.BreakerRow::name);
@@ -123,6 +127,7 @@ public final class ProtectionView extends VBox {
         limits.textProperty().bind(model.limitsProperty());
         queue.textProperty().bind(model.queueProperty());
         rollout.textProperty().bind(model.rolloutProperty());
+        squeezed.textProperty().bind(model.squeezedProperty());
         actionResult.textProperty().bind(model.actionResultProperty());
         forceOpen.setOnAction(event -> force("force_open"));
         forceClosed.setOnAction(event -> force("force_closed"));

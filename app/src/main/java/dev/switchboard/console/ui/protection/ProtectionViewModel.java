@@ -119,6 +119,7 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     private final ReadOnlyStringWrapper actionResult = new ReadOnlyStringWrapper(this, "actionResult", "");
     private final ReadOnlyStringWrapper limits = new ReadOnlyStringWrapper(this, "limits", "");
     private final ReadOnlyStringWrapper queue = new ReadOnlyStringWrapper(this, "queue", "");
+    private final ReadOnlyStringWrapper squeezed = new ReadOnlyStringWrapper(this, "squeezed", "");
     private final ReadOnlyStringWrapper rollout = new ReadOnlyStringWrapper(this, "rollout", "");
     private final ObservableList<BreakerRow> breakers = FXCollections.observableArrayList();
     private final ObservableList<BreakerRow> breakersView = FXCollections.unmodifiableObservableList(breakers);
@@ -221,6 +222,7 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
                     rateLimits.overrides().size(), stats.rateLimited()));
         }
         queue.set(queueText(stats, protection.queue()));
+        squeezed.set(squeezedText(protection.squeezed()));
         if (protection.rollout() != null) {
             rollout.set(rolloutText(protection.rollout()));
         }
@@ -237,6 +239,26 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
         if (!backendRows.equals(backends)) {
             backends.setAll(backendRows);
         }
+    }
+
+    /** "alice: queue 1 · outbox 1, by di until 14:05:09" per squeezed user, or "nobody". */
+    static String squeezedText(java.util.Map<String, ProtectionState.Squeezed> squeezed) {
+        if (squeezed.isEmpty()) {
+            return "nobody";
+        }
+        List<String> users = new ArrayList<>();
+        squeezed.forEach((user, squeeze) -> {
+            List<String> parts = new ArrayList<>();
+            if (squeeze.queuePerUser() != null) {
+                parts.add("queue " + squeeze.queuePerUser());
+            }
+            if (squeeze.outboxFrames() != null) {
+                parts.add("outbox " + squeeze.outboxFrames());
+            }
+            users.add(user + ": " + String.join(" · ", parts) + ", by " + squeeze.by() + " until "
+                    + (squeeze.expiresAt() == null ? "?" : TimeOfDay.format(squeeze.expiresAt())));
+        });
+        return String.join("; ", users);
     }
 
     static String queueText(Stats stats, ProtectionState.Queue policy) {
@@ -268,6 +290,11 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     /** Depth per priority, then capacity and per-user room. */
     public ReadOnlyStringProperty queueProperty() {
         return queue.getReadOnlyProperty();
+    }
+
+    /** The users an operator squeezed, with how much room and until when, or "nobody". */
+    public ReadOnlyStringProperty squeezedProperty() {
+        return squeezed.getReadOnlyProperty();
     }
 
     /** Mode, candidate and percentage, the SLA windows, and a rollback's reason. */

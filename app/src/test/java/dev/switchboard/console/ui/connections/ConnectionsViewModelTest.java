@@ -197,7 +197,7 @@ class ConnectionsViewModelTest {
     }
 
     @Test
-    void drainsOrRefillsAUsersBucketAndSaysWhatTheRouterAnswered() throws Exception {
+    void drainsOrRefillsAUsersBucketSqueezesItAndSaysWhatTheRouterAnswered() throws Exception {
         AnsweringFeed done = new AnsweringFeed("{'type':'command_result','reply_to':'x','result':{'user_id':'bob',"
                 + "'tokens':0}}");
         ConnectionsViewModel model = new ConnectionsViewModel(done, Runnable::run);
@@ -205,10 +205,20 @@ class ConnectionsViewModelTest {
         assertThat(done.commands).extracting(command -> command.toString())
                 .containsExactly("{\"type\":\"bucket\",\"user_id\":\"bob\",\"action\":\"drain\"}");
         assertThat(model.actionResultProperty().get()).isEqualTo("bob's bucket drained: 0 tokens left");
+        model.squeeze(new ConnectionRow("c-1", "bob", "", "", "", "", 0, 0), true);
+        model.squeeze(new ConnectionRow("c-1", "bob", "", "", "", "", 0, 0), false);
+        assertThat(done.commands.subList(1, 3)).extracting(command -> command.toString()).containsExactly(
+                "{\"type\":\"squeeze\",\"user_id\":\"bob\",\"action\":\"set\",\"queue_per_user\":1,"
+                        + "\"outbox_frames\":1}",
+                "{\"type\":\"squeeze\",\"user_id\":\"bob\",\"action\":\"reset\"}");
+        assertThat(model.actionResultProperty().get()).isEqualTo("bob back to normal");
 
         ConnectionsViewModel refused = new ConnectionsViewModel(new AnsweringFeed("{'type':'error','code':'forbidden',"
                 + "'message':'this command needs the operator role','reply_to':'x'}"), Runnable::run);
         refused.bucket(new ConnectionRow("", "bob", "", "", "", "", 0, 0), false);
+        assertThat(refused.actionResultProperty().get())
+                .isEqualTo("refused: forbidden (this command needs the operator role)");
+        refused.squeeze(new ConnectionRow("", "bob", "", "", "", "", 0, 0), true);
         assertThat(refused.actionResultProperty().get())
                 .isEqualTo("refused: forbidden (this command needs the operator role)");
     }

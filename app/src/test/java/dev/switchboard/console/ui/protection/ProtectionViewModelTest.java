@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.console.ui.SilentFeed;
 import dev.switchboard.console.ui.common.TimeOfDay;
 import dev.switchboard.router.monitor.wire.CommandReply;
+import dev.switchboard.router.monitor.wire.ProtectionState;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +66,17 @@ class ProtectionViewModelTest {
         assertThat(ProtectionViewModel.describe("handler:ping", reply("{'type':'error','code':'forbidden','message':"
                 + "'this command needs the operator role'}")))
                 .isEqualTo("refused: forbidden (this command needs the operator role)");
+    }
+
+    @Test
+    void saysWhoIsSqueezed() {
+        Instant until = Instant.parse("2026-11-30T12:10:00Z");
+        assertThat(ProtectionViewModel.squeezedText(java.util.Map.of())).isEqualTo("nobody");
+        assertThat(ProtectionViewModel.squeezedText(new java.util.TreeMap<>(java.util.Map.of(
+                "alice", new ProtectionState.Squeezed(1, null, until, "di"),
+                "bob", new ProtectionState.Squeezed(2, 3, until, "di")))))
+                .isEqualTo("alice: queue 1, by di until " + TimeOfDay.format(until) + "; bob: queue 2 · outbox 3, by di"
+                        + " until " + TimeOfDay.format(until));
     }
 
     @Test
