@@ -11,7 +11,6 @@ import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,10 +33,7 @@ class MonitorBreakerControlTest {
     private final AtomicInteger ids = new AtomicInteger();
 
     private WsClient monitor(Router router, String subject, Role role) {
-        WsClient monitor = WsClient.open(URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
-                + tokens.mint(subject, role, Duration.ofMinutes(5))), Map.of(), true);
-        monitor.awaitType("monitor_snapshot");
-        return monitor;
+        return WsClient.monitor(router.port(), tokens.mint(subject, role, Duration.ofMinutes(5)));
     }
 
     /** Sends a {@code breaker} command; its answer. */
@@ -122,9 +118,8 @@ class MonitorBreakerControlTest {
             assertThat(attempt.path("result").path("error").asText()).isEqualTo("forbidden");
 
             // a monitor that attaches later sees in its snapshot what was done before it came
-            try (WsClient late = WsClient.open(URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
-                    + tokens.mint("late", Role.VIEWER, Duration.ofMinutes(5))), Map.of(), true)) {
-                JsonNode actions = late.awaitType("monitor_snapshot").path("recent_actions");
+            try (WsClient late = monitor(router, "late", Role.VIEWER)) {
+                JsonNode actions = late.snapshot().path("recent_actions");
                 assertThat(actions).hasSize(4);
                 assertThat(actions.get(0).path("args").path("action").asText()).isEqualTo("force_open");
                 assertThat(actions.get(0).path("by").asText()).isEqualTo("oncall-ann");

@@ -9,7 +9,6 @@ import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -30,10 +29,7 @@ class MonitorBucketControlTest {
     private final AtomicInteger ids = new AtomicInteger();
 
     private WsClient monitor(Router router, Role role) {
-        WsClient monitor = WsClient.open(URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
-                + tokens.mint("oncall-cy", role, Duration.ofMinutes(5))), Map.of(), true);
-        monitor.awaitType("monitor_snapshot");
-        return monitor;
+        return WsClient.monitor(router.port(), tokens.mint("oncall-cy", role, Duration.ofMinutes(5)));
     }
 
     private JsonNode bucket(WsClient monitor, String user, String action) {

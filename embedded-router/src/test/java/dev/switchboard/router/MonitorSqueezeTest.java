@@ -10,7 +10,6 @@ import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -33,10 +32,7 @@ class MonitorSqueezeTest {
     private final AtomicInteger ids = new AtomicInteger();
 
     private WsClient monitor(Router router, Role role) {
-        WsClient monitor = WsClient.open(URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
-                + tokens.mint("oncall-di", role, Duration.ofMinutes(5))), Map.of(), true);
-        monitor.awaitType("monitor_snapshot");
-        return monitor;
+        return WsClient.monitor(router.port(), tokens.mint("oncall-di", role, Duration.ofMinutes(5)));
     }
 
     private JsonNode squeeze(WsClient monitor, UnaryOperator<ObjectNode> fields) {

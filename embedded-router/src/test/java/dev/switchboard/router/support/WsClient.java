@@ -48,6 +48,23 @@ public final class WsClient implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Opens {@code /monitor} on the router listening on {@code port} with {@code token} and waits for
+     * its snapshot (returned by {@link #snapshot()}).
+     */
+    public static WsClient monitor(int port, String token) {
+        WsClient client = open(URI.create("ws://127.0.0.1:" + port + "/monitor?token=" + token), Map.of(), true);
+        client.snapshot = client.awaitType("monitor_snapshot");
+        return client;
+    }
+
+    private JsonNode snapshot;
+
+    /** The snapshot a {@link #monitor} connection got first. */
+    public JsonNode snapshot() {
+        return snapshot;
+    }
+
     /** Opens a connection with extra headers; fails the test if the handshake fails. */
     public static WsClient open(URI uri, Map<String, String> headers, boolean autoRead) {
         try {

@@ -9,6 +9,7 @@ import dev.switchboard.console.feed.NodePage;
 import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.console.state.NodeFilter;
+import dev.switchboard.console.ui.common.CommandOutcome;
 import dev.switchboard.console.ui.common.TimeOfDay;
 import dev.switchboard.router.monitor.wire.CommandReply;
 import dev.switchboard.router.monitor.wire.ConnectionSummary;
@@ -69,7 +70,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
     private final NodeFilter nodeFilter = new NodeFilter();
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
-    private final ReadOnlyStringWrapper actionResult = new ReadOnlyStringWrapper(this, "actionResult", "");
+    private final CommandOutcome actionResult;
     /** The last group made for each user shown, reused while its connections stay the same. */
     private final Map<String, UserConnections> groupCache = new HashMap<>();
     /** Per node ("" for a router alone): connections its last snapshot did not list. */
@@ -83,6 +84,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     public ConnectionsViewModel(ConsoleFeed feed, Executor uiThread) {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
         this.uiThread = Objects.requireNonNull(uiThread, "uiThread must not be null");
+        this.actionResult = new CommandOutcome(uiThread);
         filter.addListener((observable, before, text) -> {
             refilter();
             if (unlisted.values().stream().anyMatch(count -> count > 0)) {
@@ -406,24 +408,15 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     /**
      * Sends {@code command} to the node holding the row's connection (a user's row, or a router
      * alone: whichever node the feed picks); its answer, in {@code words}, goes to
-     * {@link #actionResultProperty()}. One answer per click, so it goes to the UI thread directly.
+     * {@link #actionResultProperty()}.
      */
     private void send(ConnectionRow row, ObjectNode command, java.util.function.Function<CommandReply, String> words) {
         String node = row.connectionId().isEmpty() || row.nodeId().isEmpty() ? null : row.nodeId();
-        feed.command(node, command).whenComplete((reply, failure) -> {
-            String text;
-            try {
-                text = failure != null ? "failed: " + failure.getMessage() : words.apply(CommandReply.of(reply));
-            } catch (IllegalArgumentException unreadable) {
-                text = "failed: the router's answer could not be read";
-            }
-            String shown = text;
-            uiThread.execute(() -> actionResult.set(shown));
-        });
+        actionResult.show(feed.command(node, command), words);
     }
 
     private static String refusal(CommandReply reply) {
-        return "refused: " + reply.code() + " (" + reply.message() + ")";
+        return CommandOutcome.refusal(reply);
     }
 
     /** A bucket command's answer in words: "alice's bucket drained: 0 tokens left". */
@@ -470,6 +463,6 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
 
     /** The last disconnect's answer: "disconnected 1", "refused: forbidden (…)", "failed: …". */
     public ReadOnlyStringProperty actionResultProperty() {
-        return actionResult.getReadOnlyProperty();
+        return actionResult.textProperty();
     }
 }

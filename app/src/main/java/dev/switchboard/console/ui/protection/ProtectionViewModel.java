@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.console.ui.common.CommandOutcome;
 import dev.switchboard.console.ui.common.TimeOfDay;
 import dev.switchboard.router.monitor.wire.CommandReply;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
@@ -115,8 +116,7 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     private static final ProtectionState.SlaWindow NO_WINDOW = new ProtectionState.SlaWindow(0, 0, 0);
 
     private final ConsoleFeed feed;
-    private final Executor uiThread;
-    private final ReadOnlyStringWrapper actionResult = new ReadOnlyStringWrapper(this, "actionResult", "");
+    private final CommandOutcome actionResult;
     private final ReadOnlyStringWrapper limits = new ReadOnlyStringWrapper(this, "limits", "");
     private final ReadOnlyStringWrapper queue = new ReadOnlyStringWrapper(this, "queue", "");
     private final ReadOnlyStringWrapper squeezed = new ReadOnlyStringWrapper(this, "squeezed", "");
@@ -134,7 +134,7 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
      */
     public ProtectionViewModel(ConsoleFeed feed, Executor uiThread) {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
-        this.uiThread = Objects.requireNonNull(uiThread, "uiThread must not be null");
+        this.actionResult = new CommandOutcome(Objects.requireNonNull(uiThread, "uiThread must not be null"));
     }
 
     /**
@@ -171,7 +171,7 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
     /** A backend_fault command's answer in words. */
     static String describeFault(String backend, CommandReply reply) {
         if (reply.isError()) {
-            return "refused: " + reply.code() + " (" + reply.message() + ")";
+            return CommandOutcome.refusal(reply);
         }
         ProtectionState.Fault fault = reply.resultField("fault", ProtectionState.Fault.class);
         return fault == null ? backend + " back to normal" : backend + ": " + BackendRow.faultText(fault);
@@ -179,22 +179,13 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
 
     /** Sends {@code command}; its answer, in {@code words}, goes to {@link #actionResultProperty()}. */
     private void send(ObjectNode command, java.util.function.Function<CommandReply, String> words) {
-        feed.command(command).whenComplete((reply, failure) -> {
-            String text;
-            try {
-                text = failure != null ? "failed: " + failure.getMessage() : words.apply(CommandReply.of(reply));
-            } catch (IllegalArgumentException unreadable) {
-                text = "failed: the router's answer could not be read";
-            }
-            String shown = text;
-            uiThread.execute(() -> actionResult.set(shown));
-        });
+        actionResult.show(feed.command(command), words);
     }
 
     /** A breaker command's answer in words. */
     static String describe(String breaker, CommandReply reply) {
         if (reply.isError()) {
-            return "refused: " + reply.code() + " (" + reply.message() + ")";
+            return CommandOutcome.refusal(reply);
         }
         String state = reply.resultText("state");
         String until = reply.resultText("expires_at");
@@ -204,7 +195,7 @@ public final class ProtectionViewModel implements MonitorBatch.Listener {
 
     /** The last breaker command's answer: "handler:ping forced open until 14:05:09", "refused: forbidden (…)". */
     public ReadOnlyStringProperty actionResultProperty() {
-        return actionResult.getReadOnlyProperty();
+        return actionResult.textProperty();
     }
 
     @Override
