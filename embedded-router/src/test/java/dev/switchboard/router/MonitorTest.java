@@ -115,11 +115,31 @@ class MonitorTest {
         try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
              WsClient monitor = WsClient.open(monitorUri(Role.VIEWER), Map.of(), true)) {
             monitor.awaitType("monitor_snapshot");
-            monitor.send(Map.of("type", "disconnect_user", "message_id", "c-1", "user_id", "alice"));
-            JsonNode refused = monitor.awaitReply("c-1");
-            assertThat(refused.path("type").asText()).isEqualTo("error");
-            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+            // every operator command, with arguments an operator's would be carried out with
+            List<Map<String, Object>> commands = List.of(
+                    Map.of("type", "disconnect_user", "user_id", "alice"),
+                    Map.of("type", "disconnect", "connection_id", "c-0"),
+                    Map.of("type", "set_rollout", "mode", "off"),
+                    Map.of("type", "set_rate_limit", "user_id", "alice", "per_minute", 1),
+                    Map.of("type", "issue_token", "user_id", "alice"),
+                    Map.of("type", "breaker", "name", "backend:simulated", "action", "force_open"),
+                    Map.of("type", "backend_fault", "name", "simulated", "action", "inject", "paused", true),
+                    Map.of("type", "bucket", "user_id", "alice", "action", "drain"),
+                    Map.of("type", "squeeze", "user_id", "alice", "action", "set", "outbox_frames", 1));
+            for (int i = 0; i < commands.size(); i++) {
+                Map<String, Object> command = new java.util.HashMap<>(commands.get(i));
+                command.put("message_id", "c-" + i);
+                monitor.send(command);
+                JsonNode refused = monitor.awaitReply("c-" + i);
+                assertThat(refused.path("type").asText()).as(command.toString()).isEqualTo("error");
+                assertThat(refused.path("code").asText()).as(command.toString()).isEqualTo("forbidden");
+                assertThat(refused.has("result")).isFalse();
+            }
             alice.assertUsable();
+            alice.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
+            List<JsonNode> run = alice.awaitRun(alice.awaitReply("m-1").path("run_id").asText());
+            assertThat(run.get(run.size() - 1).path("data").path("status").asText()).isEqualTo("completed");
+            assertThat(router.meterRegistry().scrape()).doesNotContain("outcome=\"done\"");
         }
     }
 
