@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -164,13 +165,19 @@ final class OperatorCommands implements MonitorCommands {
             earlier = expiries.remove(key);
         } else {
             Future<?>[] expiry = new Future<?>[1];
-            // the task takes the lock first, so it sees expiry[0] set even if it ran at once
-            expiry[0] = later.apply(() -> {
-                synchronized (expiries) {
-                    expiries.remove(key, expiry[0]);
-                }
-                expire.run();
-            }, delay);
+            // the task (on the scheduler's thread, a second or more from now) takes the lock first,
+            // so it sees expiry[0] set
+            try {
+                expiry[0] = later.apply(() -> {
+                    synchronized (expiries) {
+                        expiries.remove(key, expiry[0]);
+                    }
+                    expire.run();
+                }, delay);
+            } catch (RejectedExecutionException e) {
+                expire.run(); // nothing may stay forced without its expiry
+                throw new IllegalStateException("the router is stopping");
+            }
             earlier = expiries.put(key, expiry[0]);
         }
         if (earlier != null) {

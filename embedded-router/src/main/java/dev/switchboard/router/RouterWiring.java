@@ -377,7 +377,6 @@ final class RouterWiring {
                 config.devAuth(), clock, this::clusterView, breakers,
                 type -> messageRouter.registry().find(type) != null, squeezes, this::schedule), config.monitorLimits());
         monitorEndpoint.onOperatorAction(hub::operatorAction);
-        monitorEndpoint.onOperatorAction(metrics::operatorAction);
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);
         monitor = hub;

@@ -139,7 +139,8 @@ class MonitorTest {
             alice.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
             List<JsonNode> run = alice.awaitRun(alice.awaitReply("m-1").path("run_id").asText());
             assertThat(run.get(run.size() - 1).path("data").path("status").asText()).isEqualTo("completed");
-            assertThat(router.meterRegistry().scrape()).doesNotContain("outcome=\"done\"");
+            assertThat(router.meterRegistry().scrape()).containsPattern("outcome=\"refused\"} 1.0")
+                    .doesNotContainPattern("outcome=\"done\"} [1-9]");
         }
     }
 

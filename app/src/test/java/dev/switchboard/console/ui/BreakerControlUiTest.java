@@ -46,7 +46,7 @@ class BreakerControlUiTest extends EmbeddedConsoleTest {
             robot.clickOn("#protection-force-open");
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> breakers.getItems().stream()
                     .anyMatch(row -> row.name().equals("handler:ping") && row.state().equals("forced_open")
-                            && row.forced().startsWith("by embedded until "))));
+                            && row.forced().startsWith("by (embedded) until "))));
             assertThat(onFx(() -> robot.lookup("#protection-action-result").queryAs(Label.class).getText()))
                     .startsWith("handler:ping forced open until ");
             assertThat(ping(alice, "p-2")).isEqualTo("error:unavailable");
@@ -64,7 +64,7 @@ class BreakerControlUiTest extends EmbeddedConsoleTest {
                     .size() == 2);
             assertThat(onFx(() -> window.models().log().lines().stream()
                     .filter(row -> row.type().equals("operator_action")).toList()))
-                    .allMatch(row -> row.userId().equals("embedded"))
+                    .allMatch(row -> row.userId().equals("(embedded)"))
                     .extracting(LogRow::detail)
                     .anyMatch(detail -> detail.startsWith("breaker {\"name\":\"handler:ping\",\"action\":\"force_open\""))
                     .anyMatch(detail -> detail.contains("\"action\":\"reset\""));
@@ -75,7 +75,7 @@ class BreakerControlUiTest extends EmbeddedConsoleTest {
             TableView<AuditViewModel.ActionRow> audit = onFx(() -> robot.lookup("#audit-table").queryAs(TableView.class));
             assertThat(onFx(() -> List.copyOf(audit.getItems()))).extracting(AuditViewModel.ActionRow::action,
                     AuditViewModel.ActionRow::by, AuditViewModel.ActionRow::outcome)
-                    .containsExactly(tuple("breaker", "embedded", "done"), tuple("breaker", "embedded", "done"));
+                    .containsExactly(tuple("breaker", "(embedded)", "done"), tuple("breaker", "(embedded)", "done"));
             assertThat(onFx(() -> audit.getItems().get(0).args())).contains("\"action\":\"reset\"");
         }
     }
@@ -92,7 +92,7 @@ class BreakerControlUiTest extends EmbeddedConsoleTest {
             robot.clickOn("#protection-fault-paused");
             robot.clickOn("#protection-fault-inject");
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() ->
-                    backends.getItems().get(0).fault().startsWith("paused, by embedded until ")));
+                    backends.getItems().get(0).fault().startsWith("paused, by (embedded) until ")));
 
             alice.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
             var events = alice.awaitRun(alice.awaitReply("m-1").path("run_id").asText());

@@ -91,7 +91,7 @@ public final class ConnectionRegistry {
         synchronized (outboxOverrides) {
             Integer squeezed = outboxOverrides.get(userId);
             if (squeezed != null) {
-                connection.outboxFrames(squeezed);
+                connection.outboxFrames(Math.min(squeezed, limits.outboxFrames()));
             }
         }
         byId.put(connection.id(), connection);
@@ -111,7 +111,7 @@ public final class ConnectionRegistry {
             } else {
                 outboxOverrides.put(userId, frames);
             }
-            int bound = frames == null ? limits.outboxFrames() : frames;
+            int bound = frames == null ? limits.outboxFrames() : Math.min(frames, limits.outboxFrames()); // never more
             byUser.getOrDefault(userId, NONE).forEach(connection -> connection.outboxFrames(bound));
         }
     }

@@ -254,17 +254,13 @@ public final class RouterMetrics implements RunListener {
                 MonitorEndpoint::commandsRefused);
         counter("switchboard.monitor.overflow.closed", "Monitor connections closed with 1013 for not reading",
                 monitor, MonitorEndpoint::overflowClosed);
-    }
-
-    /**
-     * Counts an operator command in {@code switchboard_operator_actions_total}, tagged with its
-     * {@code action} and {@code outcome} ({@code done} or {@code refused}).
-     */
-    public void operatorAction(String by, String action, com.fasterxml.jackson.databind.node.ObjectNode args,
-                               com.fasterxml.jackson.databind.node.ObjectNode result, boolean done) {
-        io.micrometer.core.instrument.Counter.builder("switchboard.operator.actions")
-                .description("Operator commands on the monitor, carried out or refused (a viewer's included)")
-                .tag("action", action).tag("outcome", done ? "done" : "refused").register(registry).increment();
+        for (String action : MonitorEndpoint.operatorCommands()) {
+            for (boolean done : new boolean[] {true, false}) {
+                FunctionCounter.builder("switchboard.operator.actions", monitor, m -> m.operatorActions(action, done))
+                        .description("Operator commands on the monitor, carried out or refused (a viewer's included)")
+                        .tag("action", action).tag("outcome", done ? "done" : "refused").register(registry);
+            }
+        }
     }
 
     private void bindRuns(AgentRuns runs) {

@@ -69,7 +69,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /** The longest text an audit records of one field; the rest is cut. */
     public static final int AUDITED_TEXT = 200;
     /** Who a command comes from when the embedding process sends it ({@code Router.monitorCommand}: no token). */
-    public static final String EMBEDDER = "embedded";
+    public static final String EMBEDDER = "(embedded)"; // not a valid user id: no token subject can pose as it
     /** How long a breaker stays forced when the command does not say: 10 minutes. */
     static final long DEFAULT_FORCE_MS = 600_000;
     /** The longest an operator may force a breaker for: a day. */
@@ -98,8 +98,9 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private final java.util.List<OperatorAudit> auditors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
-     * Hears every operator command, carried out or refused (a viewer's included): who sent it,
-     * the command, its arguments and the answer.
+     * Hears every operator command carried out, and refused ones (a viewer's included) at most one
+     * a second per sender: who sent it, the command, its arguments and the answer. (All are counted
+     * in {@link #operatorActions}.)
      */
     public interface OperatorAudit {
         /**
@@ -279,6 +280,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             }
         }
         boolean done = reply.path("type").asText().equals("command_result");
+        actionCounts.get(type)[done ? 0 : 1].increment();
         ObjectNode result = mapper.createObjectNode();
         if (done) {
             reply.path("result").fields().forEachRemaining(field -> result.set(field.getKey(), field.getValue()));
@@ -286,6 +288,10 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         } else {
             result.put("error", reply.path("code").asText());
             result.put("message", reply.path("message").asText());
+        }
+        if (!done && !refusalHeard(by)) {
+            refusedUnheard.increment(); // counted, not published: a sender cannot flood the monitors with refusals
+            return;
         }
         log.info("operator action {} by {}: {} -> {}", type, by, args, result);
         for (OperatorAudit auditor : auditors) {
@@ -295,6 +301,43 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
                 log.warn("an operator-action listener failed", e);
             }
         }
+    }
+
+    /** Operator commands by type: carried out [0] and refused [1]. */
+    private final Map<String, LongAdder[]> actionCounts = OPERATOR_COMMANDS.stream().collect(
+            Collectors.toUnmodifiableMap(type -> type, type -> new LongAdder[] {new LongAdder(), new LongAdder()}));
+
+    /** The operator commands, each by its {@code type}. */
+    public static Set<String> operatorCommands() {
+        return OPERATOR_COMMANDS;
+    }
+
+    /** Operator commands of {@code type} carried out ({@code done}) or refused since start, a viewer's included. */
+    public long operatorActions(String type, boolean done) {
+        return actionCounts.get(type)[done ? 0 : 1].sum();
+    }
+
+    /** When each sender's next refused command may be audited in full (one a second). */
+    private final Map<String, Long> nextRefusalHeard = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LongAdder refusedUnheard = new LongAdder();
+
+    /** Whether a refusal of {@code by}'s command is published now: one a second per sender. */
+    private boolean refusalHeard(String by) {
+        long now = System.nanoTime();
+        if (nextRefusalHeard.size() > 10_000) {
+            nextRefusalHeard.clear(); // senders are token subjects; a crowd of them only loses this pacing
+        }
+        Long next = nextRefusalHeard.get(by);
+        if (next != null && now - next < 0) {
+            return false;
+        }
+        nextRefusalHeard.put(by, now + TimeUnit.SECONDS.toNanos(1));
+        return true;
+    }
+
+    /** Refused operator commands counted but not published (more than one a second from a sender). */
+    public long refusedUnheard() {
+        return refusedUnheard.sum();
     }
 
     private ObjectNode answer(String by, Role role, JsonNode command) {

@@ -241,13 +241,16 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     /**
      * An operator command was carried out or refused: listed like a state change, never coalesced;
-     * the next update carries {@code protection}, which it may have changed.
+     * the next update carries {@code protection}, which it may have changed. Only carried-out ones
+     * are kept for snapshots, so that refusals cannot push them out.
      */
     public void operatorAction(String by, String action, com.fasterxml.jackson.databind.node.ObjectNode args,
                                com.fasterxml.jackson.databind.node.ObjectNode result, boolean done) {
         protectionChanged = true;
         MonitorEvent.OperatorAction event = new MonitorEvent.OperatorAction(clock.instant(), by, action, args, result);
-        remember(recentActions, event, RECENT_ACTIONS);
+        if (done) {
+            remember(recentActions, event, RECENT_ACTIONS);
+        }
         if (active) {
             publish(event);
         }

@@ -142,8 +142,9 @@ public final class DispatchQueue<T> {
                 return Offer.FULL;
             }
             int mine = queuedByUser.getOrDefault(userId, 0);
-            int room = perUserOverrides.isEmpty() ? policy.perUser() : perUserOverrides.getOrDefault(userId,
-                    policy.perUser());
+            // a squeeze never gives more room than the policy
+            int room = perUserOverrides.isEmpty() ? policy.perUser()
+                    : Math.min(policy.perUser(), perUserOverrides.getOrDefault(userId, policy.perUser()));
             if (mine >= room) {
                 refusedUserFull.increment();
                 return Offer.USER_FULL;

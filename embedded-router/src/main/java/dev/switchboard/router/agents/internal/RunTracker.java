@@ -201,7 +201,14 @@ public final class RunTracker implements AgentRuns {
         backend.started();
         run.beforeCompletion((status, error) -> account(backend, status, error, startedAt));
         if (fault != null && fault.latencyMs() > 0) {
-            timer.schedule(() -> call(run, backend, retriedFrom, startedAt, fault), Duration.ofMillis(fault.latencyMs()));
+            // the timer only waits; the call goes back to the launcher, off the timer's one thread
+            timer.schedule(() -> {
+                try {
+                    launcher.execute(() -> call(run, backend, retriedFrom, startedAt, fault));
+                } catch (RejectedExecutionException e) {
+                    run.end(RunStatus.FAILED, null, "overloaded");
+                }
+            }, Duration.ofMillis(fault.latencyMs()));
         } else {
             call(run, backend, retriedFrom, startedAt, fault);
         }
