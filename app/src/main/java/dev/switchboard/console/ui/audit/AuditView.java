@@ -21,9 +21,9 @@ public final class AuditView extends BorderPane {
         Tables.bounded(Tables.textColumn(table, "Outcome", AuditViewModel.ActionRow::outcome), 130, 220);
         Tables.bounded(Tables.textColumn(table, "Arguments", AuditViewModel.ActionRow::args), 300, 600);
         Tables.textColumn(table, "Result", AuditViewModel.ActionRow::result);
-        Label note = new Label("Every operator command the router carried out or refused (a viewer's attempt"
-                + " included), as every console watching it sees it, the last 100 from before this console attached"
-                + " included; the router also logs each one.");
+        Label note = new Label("Every operator command the router carried out (the last 100 from before this"
+                + " console attached included) and the ones it refused, a viewer's attempts included (at most one a"
+                + " second per sender), as every console watching it sees them; the router also logs each one.");
         note.setPadding(new Insets(8));
         note.setWrapText(true);
         setTop(note);
