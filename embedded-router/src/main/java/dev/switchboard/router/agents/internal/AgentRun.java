@@ -139,6 +139,21 @@ public final class AgentRun implements AgentRunEvents {
         this.completing = action;
     }
 
+    /**
+     * While the run has not ended: runs {@code first}, then sets {@code action} as in
+     * {@link #beforeCompletion}, both under the run's lock, so that the run cannot end between them.
+     *
+     * @return false, having done nothing, when the run has ended already
+     */
+    synchronized boolean beforeCompletionIfRunning(Runnable first, BiConsumer<RunStatus, String> action) {
+        if (status != RunStatus.RUNNING) {
+            return false;
+        }
+        first.run();
+        this.completing = action;
+        return true;
+    }
+
     /** The backend serving the run, or null. */
     public String backend() {
         return backend;

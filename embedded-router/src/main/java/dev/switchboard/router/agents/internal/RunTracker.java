@@ -198,8 +198,13 @@ public final class RunTracker implements AgentRuns {
             return;
         }
         long startedAt = ticker.nanoTime();
-        backend.started();
-        run.beforeCompletion((status, error) -> account(backend, status, error, startedAt));
+        // the run may have been stopped or timed out since the check above: then its permission
+        // goes back, and the backend never counts it as started
+        if (!run.beforeCompletionIfRunning(backend::started,
+                (status, error) -> account(backend, status, error, startedAt))) {
+            backend.breaker().releasePermission();
+            return;
+        }
         if (fault != null && fault.latencyMs() > 0) {
             // the timer only waits; the call goes back to the launcher, off the timer's one thread
             timer.schedule(() -> {
