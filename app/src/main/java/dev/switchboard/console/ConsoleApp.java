@@ -93,6 +93,8 @@ public final class ConsoleApp extends Application {
             state.offer(frame);
         }, state::offerStatus, state::offerCluster));
         stage.titleProperty().bind(javafx.beans.binding.Bindings.concat("Switchboard console — ", window.title()));
+        stage.getIcons().setAll(java.util.stream.IntStream.of(32, 64, 256).mapToObj(size -> new javafx.scene.image.Image(
+                ConsoleApp.class.getResourceAsStream("/dev/switchboard/console/icon-" + size + ".png"))).toList());
         stage.setScene(scene);
         stage.show();
         return window;

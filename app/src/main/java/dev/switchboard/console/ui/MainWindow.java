@@ -38,6 +38,10 @@ import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextInputDialog;
@@ -145,7 +149,7 @@ public final class MainWindow extends BorderPane {
         outage.setMaxWidth(Double.MAX_VALUE);
         outage.setVisible(false);
         outage.setManaged(false);
-        setTop(outage);
+        setTop(new javafx.scene.layout.VBox(menuBar(), outage));
         setCenter(tabs);
         setBottom(statusBar);
         getStyleClass().add("dark");
@@ -255,19 +259,69 @@ public final class MainWindow extends BorderPane {
         }
     }
 
-    /** Installs the shortcuts and the stylesheet, and starts the tick. */
-    public void attach(Scene scene) {
-        scene.getStylesheets().add(MainWindow.class.getResource("/dev/switchboard/console/console.css").toExternalForm());
+    /**
+     * File, View and Help: every shortcut is a menu item's accelerator, so the menus list them
+     * (JavaFX installs a menu item's accelerator in the scene).
+     */
+    private MenuBar menuBar() {
+        MenuItem openItem = item("Open session…", KeyCode.O, this::open);
+        MenuItem saveItem = item("Save session…", KeyCode.S, this::save);
+        MenuItem quit = item("Close window", KeyCode.W, () -> getScene().getWindow().hide());
+        Menu file = new Menu("File", null, openItem, saveItem, new SeparatorMenuItem(), quit);
+        Menu view = new Menu("View");
         List<Tab> all = tabs.getTabs();
         for (int i = 0; i < all.size(); i++) {
             Tab tab = all.get(i);
             // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
-            scene.getAccelerators().put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString((i + 1) % 10)),
-                    KeyCombination.SHORTCUT_DOWN), () -> tabs.getSelectionModel().select(tab));
+            view.getItems().add(item(tab.getText(), KeyCode.getKeyCode(Integer.toString((i + 1) % 10)),
+                    () -> tabs.getSelectionModel().select(tab)));
         }
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN), this::toggleTheme);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN), this::save);
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::open);
+        view.getItems().addAll(new SeparatorMenuItem(), item("Dark or light theme", KeyCode.T, this::toggleTheme));
+        MenuItem shortcuts = new MenuItem("Keyboard shortcuts");
+        shortcuts.setOnAction(event -> showShortcuts(file, view));
+        MenuItem about = new MenuItem("About");
+        about.setOnAction(event -> info("About Switchboard console", "Switchboard console (its version and commit:"
+                + " switchboard-console --version)\nSource: " + feed.source()
+                + "\nDocumentation: src/docs/console.md (what each view shows), src/docs/protocol.md (the wire"
+                + " protocol and the monitor's commands)"));
+        MenuBar bar = new MenuBar(file, view, new Menu("Help", null, shortcuts, about));
+        bar.setId("menu-bar");
+        return bar;
+    }
+
+    private static MenuItem item(String text, KeyCode key, Runnable action) {
+        MenuItem item = new MenuItem(text);
+        item.setAccelerator(new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN));
+        item.setOnAction(event -> action.run());
+        return item;
+    }
+
+    /** Every shortcut the menus hold, in a dialog. */
+    private void showShortcuts(Menu... menus) {
+        StringBuilder text = new StringBuilder();
+        for (Menu menu : menus) {
+            for (MenuItem item : menu.getItems()) {
+                if (item.getAccelerator() != null) {
+                    text.append(String.format("%-12s %s%n", item.getAccelerator().getDisplayText(), item.getText()));
+                }
+            }
+        }
+        info("Keyboard shortcuts", text.toString().stripTrailing());
+    }
+
+    private void info(String title, String text) {
+        javafx.scene.control.Alert alert = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType.INFORMATION,
+                text);
+        alert.setTitle(title);
+        alert.setHeaderText(title);
+        alert.getDialogPane().setId("help-dialog");
+        alert.initOwner(getScene() == null ? null : getScene().getWindow());
+        alert.show();
+    }
+
+    /** Installs the stylesheet and starts the tick (the shortcuts come with the menu bar). */
+    public void attach(Scene scene) {
+        scene.getStylesheets().add(MainWindow.class.getResource("/dev/switchboard/console/console.css").toExternalForm());
         tick.setCycleCount(Timeline.INDEFINITE);
         tick.play();
         refresh.setCycleCount(Timeline.INDEFINITE);
