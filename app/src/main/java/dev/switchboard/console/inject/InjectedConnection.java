@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -50,7 +52,37 @@ final class InjectedConnection {
     }
 
     CompletableFuture<Void> send(String text) {
-        return connection.send(text);
+        String id = idOf(text, "message_id");
+        if (id != null) {
+            if (waiting.size() >= WAITING_LIMIT) {
+                waiting.clear(); // answers that never came: their round trips are not worth holding on to
+            }
+            waiting.put(id, System.nanoTime());
+        }
+        CompletableFuture<Void> sent = connection.send(text);
+        if (id != null) {
+            // from the frame written, not from Send: the first message waits for the connection to open
+            sent.thenRun(() -> waiting.computeIfPresent(id, (key, before) -> System.nanoTime()));
+        }
+        return sent;
+    }
+
+    /** Messages sent and not answered yet, by id: when each went out. */
+    private final Map<String, Long> waiting = new ConcurrentHashMap<>();
+    private static final int WAITING_LIMIT = 1_000;
+
+    /**
+     * The id a frame carries in {@code field} ({@code message_id} in a client message, {@code
+     * reply_to} in an answer), or a JSON-RPC {@code id}; null when it has none or is not JSON.
+     */
+    private String idOf(String text, String field) {
+        try {
+            JsonNode frame = mapper.readTree(text);
+            JsonNode id = frame.has("jsonrpc") ? frame.get("id") : frame.get(field);
+            return id == null || id.isNull() || id.isContainerNode() ? null : id.asText();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     void close() {
@@ -87,7 +119,10 @@ final class InjectedConnection {
             state.updateAndGet(now -> now.phase() == ConnectionState.Phase.OPEN
                     ? new ConnectionState(userId, now.phase(), now.since(), id, 0, now.detail()) : now);
         }
-        frames.accept(new ReceivedFrame(clock.instant(), userId, type, text));
+        String answering = idOf(text, "reply_to");
+        Long sentAt = answering == null ? null : waiting.remove(answering);
+        Double roundTrip = sentAt == null ? null : (System.nanoTime() - sentAt) / 1e6;
+        frames.accept(new ReceivedFrame(clock.instant(), userId, type, text, roundTrip));
     }
 
     private final class Listener implements ClientConnection.Listener {

@@ -54,6 +54,17 @@ class InjectorTest {
     }
 
     @Test
+    void sendsTextThatIsNotJsonAsItIsAndReceivesTheRoutersError() {
+        try (EmbeddedFeed feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+             Injector injector = new Injector(feed, Clock.systemUTC())) {
+            injector.send("zoe", "{\"type\": \"ping\",");
+            List<ReceivedFrame> drained = awaitFrame(injector, new ArrayList<>(), frame -> frame.type().equals("error"));
+            assertThat(drained.get(drained.size() - 1).text()).contains("\"code\":\"invalid_json\"");
+            assertThat(awaitSent(injector).type()).startsWith("(not valid JSON");
+        }
+    }
+
+    @Test
     void sendsAPingAsANewUserOverOneReusedConnectionAndReceivesThePong() {
         try (EmbeddedFeed feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
              Injector injector = new Injector(feed, Clock.systemUTC())) {
@@ -62,6 +73,10 @@ class InjectorTest {
             assertThat(drained).extracting(ReceivedFrame::type).containsExactly("connection_established", "pong");
             assertThat(drained).allMatch(frame -> frame.userId().equals("zoe"));
             assertThat(drained.get(1).text()).contains("\"reply_to\":\"p-1\"");
+            // the pong answers p-1: its round trip is measured, the greeting's is not
+            assertThat(drained.get(0).roundTripMs()).isNull();
+            assertThat(drained.get(1).roundTripMs()).isPositive().isLessThan(10_000.0);
+            assertThat(drained.get(1).roundTrip()).endsWith(" ms");
             SentMessage sent = awaitSent(injector);
             assertThat(sent.sent()).isTrue();
             assertThat(sent.type()).isEqualTo("ping");

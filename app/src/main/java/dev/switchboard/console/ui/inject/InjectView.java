@@ -53,6 +53,7 @@ public final class InjectView extends BorderPane {
     private final Label validation = new Label();
     private final Button send = new Button("Send");
     private final Button format = new Button("Format");
+    private final javafx.scene.control.CheckBox raw = new javafx.scene.control.CheckBox("Send raw");
     private final Button saveTemplate = new Button("Save as template…");
     private final Label note = new Label();
     private final ListView<SentMessage> history = new ListView<>();
@@ -123,8 +124,11 @@ public final class InjectView extends BorderPane {
         saveTemplate.setId("inject-save-template");
         note.setId("inject-note");
         note.getStyleClass().add("inject-note");
+        raw.setId("inject-raw");
+        raw.setTooltip(new javafx.scene.control.Tooltip("Send the text as it is, even if it is not valid JSON or not"
+                + " a message: to see how the router answers bad input"));
         HBox actions = new HBox(8, OperatorOnly.guard(send, operator, model.sendableProperty().not(),
-                "Sending as another user"), format, saveTemplate);
+                "Sending as another user"), raw, format, saveTemplate);
         actions.setAlignment(Pos.CENTER_LEFT);
         history.setId("inject-history");
         history.setItems(model.history());
@@ -147,10 +151,12 @@ public final class InjectView extends BorderPane {
         Tables.textColumn(received, "Time", frame -> TimeOfDay.format(frame.at()));
         Tables.textColumn(received, "User", ReceivedFrame::userId);
         Tables.textColumn(received, "Type", ReceivedFrame::type);
+        Tables.textColumn(received, "Round trip", ReceivedFrame::roundTrip);
         Tables.textColumn(received, "Frame", ReceivedFrame::text);
         fixedWidth(0, 100);
         fixedWidth(1, 90);
         fixedWidth(2, 170);
+        fixedWidth(3, 90);
         VBox.setVgrow(received, Priority.ALWAYS);
         allUsers.setId("inject-all-users");
         receivedSummary.setId("inject-received-summary");
@@ -188,7 +194,8 @@ public final class InjectView extends BorderPane {
                 }
             }
         });
-        format.disableProperty().bind(model.sendableProperty().not());
+        raw.selectedProperty().bindBidirectional(model.rawProperty());
+        format.disableProperty().bind(model.checkProperty().map(check -> !check.sendable()));
         format.setOnAction(event -> model.format());
         saveTemplate.disableProperty().bind(model.checkProperty().map(check -> !check.sendable()));
         saveTemplate.setOnAction(event -> askAndSaveTemplate());

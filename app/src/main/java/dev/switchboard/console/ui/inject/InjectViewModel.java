@@ -50,6 +50,9 @@ public final class InjectViewModel {
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper verdict = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper sendable = new ReadOnlyBooleanWrapper(false);
+    /** Send the editor's text as it is, even when it is not a valid message (to test what the router does with it). */
+    private final javafx.beans.property.BooleanProperty raw = new javafx.beans.property.SimpleBooleanProperty(this,
+            "raw", false);
     private final ReadOnlyObjectWrapper<ConnectionState> connection = new ReadOnlyObjectWrapper<>(ConnectionState.none(""));
     private final ReadOnlyObjectWrapper<TemplateLibrary> templates;
     private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper("");
@@ -81,6 +84,7 @@ public final class InjectViewModel {
             check.set(DraftCheck.of(text));
             recheck();
         });
+        raw.addListener((observable, before, now) -> recheck());
         user.addListener((observable, before, id) -> {
             recheck();
             connection.set(injector.state(chosenUser()));
@@ -92,13 +96,16 @@ public final class InjectViewModel {
 
     private void recheck() {
         String id = chosenUser();
+        boolean asItIs = raw.get() && draft.get() != null && !draft.get().isEmpty();
         String why = unavailable != null ? "injection is unavailable: " + unavailable
-                : !check.get().sendable() ? check.get().problem()
+                : !asItIs && !check.get().sendable() ? check.get().problem()
                 : id.isEmpty() ? "choose a connected user or type a new user id"
                 : !Injector.isValidUserId(id) ? "a user id is 1 to 64 characters of A-Z a-z 0-9 . _ @ -"
                 : "";
         problem.set(why);
-        verdict.set(why.isEmpty() ? "✓ " + check.get().type() + " as " + id : "✗ " + why);
+        String what = check.get().sendable() ? check.get().type()
+                : "the text as it is (" + check.get().problem() + ": the router will answer with an error)";
+        verdict.set(why.isEmpty() ? "✓ " + what + " as " + id : "✗ " + why);
         sendable.set(why.isEmpty());
     }
 
@@ -229,6 +236,11 @@ public final class InjectViewModel {
     /** The line under the editor: "✓ ping as alice", or "✗ " and what is wrong. */
     public ReadOnlyStringProperty verdictProperty() {
         return verdict.getReadOnlyProperty();
+    }
+
+    /** Whether Send sends the editor's text as it is, valid message or not. */
+    public javafx.beans.property.BooleanProperty rawProperty() {
+        return raw;
     }
 
     public ReadOnlyBooleanProperty sendableProperty() {

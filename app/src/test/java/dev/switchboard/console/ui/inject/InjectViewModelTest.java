@@ -69,6 +69,24 @@ class InjectViewModelTest {
     }
 
     @Test
+    void sendRawLetsInvalidTextGoOutAndSaysTheRouterWillAnswerWithAnError() {
+        try (Injector injector = offline()) {
+            InjectViewModel model = model(injector, null);
+            model.userProperty().set("zoe");
+            model.draftProperty().set("{\"type\": \"ping\",");
+            assertThat(model.sendableProperty().get()).isFalse();
+            model.rawProperty().set(true);
+            assertThat(model.sendableProperty().get()).isTrue();
+            assertThat(model.verdictProperty().get()).startsWith("✓ the text as it is (not valid JSON at line 1")
+                    .endsWith("the router will answer with an error) as zoe");
+            model.draftProperty().set("");
+            assertThat(model.sendableProperty().get()).isFalse(); // an empty frame is not a test of anything
+            model.draftProperty().set("{\"type\": \"ping\"}");
+            assertThat(model.verdictProperty().get()).isEqualTo("✓ ping as zoe");
+        }
+    }
+
+    @Test
     void aSourceThatCannotInjectSaysSoAndNeverSends() {
         try (Injector injector = offline()) {
             InjectViewModel model = model(injector, "a saved session has no router to send to");
