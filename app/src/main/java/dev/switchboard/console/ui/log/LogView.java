@@ -28,6 +28,8 @@ import org.controlsfx.control.textfield.TextFields;
 public final class LogView extends BorderPane {
     private final LogViewModel model;
     private final TableView<LogRow> table = new TableView<>();
+    private final javafx.scene.control.TextArea details = new javafx.scene.control.TextArea();
+    private final javafx.scene.control.Button copy = new javafx.scene.control.Button("Copy as JSON");
     private final TextField userFilter = TextFields.createClearableTextField();
     private final TextField typeFilter = TextFields.createClearableTextField();
     private final ChoiceBox<String> direction = new ChoiceBox<>(
@@ -71,10 +73,18 @@ public final class LogView extends BorderPane {
         newLines.setId("log-new-lines");
         newLines.getStyleClass().add("new-lines");
         newLines.setVisible(false);
-        HBox bar = new HBox(8, userFilter, typeFilter, direction, pause, newLines);
+        details.setId("log-details");
+        details.setEditable(false);
+        details.setPromptText("select a line to see its event whole");
+        copy.setId("log-copy");
+        copy.disableProperty().bind(model.selectedProperty().isNull());
+        HBox bar = new HBox(8, userFilter, typeFilter, direction, pause, newLines, copy);
         bar.setPadding(new Insets(8));
+        javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(table, details);
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.75);
         setTop(bar);
-        setCenter(table);
+        setCenter(split);
     }
 
     private void initListeners() {
@@ -84,6 +94,14 @@ public final class LogView extends BorderPane {
         pause.selectedProperty().bindBidirectional(model.pausedProperty());
         pause.textProperty().bind(model.pauseTextProperty());
         table.itemsProperty().bind(model.shownProperty());
+        details.textProperty().bind(model.detailsProperty());
+        table.getSelectionModel().selectedItemProperty().addListener((observable, before, row) ->
+                model.selectedProperty().set(row));
+        copy.setOnAction(event -> {
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putString(model.detailsProperty().get());
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        });
         model.shownProperty().get().addListener(added);
         model.shownProperty().addListener((observable, before, now) -> {
             before.removeListener(added);

@@ -64,6 +64,25 @@ public final class LogViewModel implements MonitorBatch.Listener {
                 && ("both".equals(dir) || row.direction().equals(dir)));
     }
 
+    private final ObjectProperty<LogRow> selected = new SimpleObjectProperty<>(this, "selected");
+    private final javafx.beans.property.ReadOnlyStringWrapper details =
+            new javafx.beans.property.ReadOnlyStringWrapper(this, "details", "");
+
+    {
+        // the whole event, written only when a line is selected (never per event on the tick)
+        selected.addListener((observable, before, row) -> details.set(row == null ? "" : row.json()));
+    }
+
+    /** The line selected in the table, or null. */
+    public ObjectProperty<LogRow> selectedProperty() {
+        return selected;
+    }
+
+    /** The selected line's event whole, as indented JSON; empty when none is selected. */
+    public ReadOnlyStringProperty detailsProperty() {
+        return details.getReadOnlyProperty();
+    }
+
     @Override
     public void apply(MonitorBatch batch) {
         List<LogRow> added = new ArrayList<>();
@@ -92,14 +111,14 @@ public final class LogViewModel implements MonitorBatch.Listener {
         if (event instanceof MonitorEvent.MessageIn message) {
             return new LogRow(message.at(), "in", orEmpty(message.userId()), orEmpty(message.type()),
                     message.priority() + "/" + message.label()
-                            + (message.messageId() != null ? " " + message.messageId() : ""));
+                            + (message.messageId() != null ? " " + message.messageId() : ""), message);
         }
         if (event instanceof MonitorEvent.RunEvent runEvent) {
             return new LogRow(runEvent.at(), "out", orEmpty(runEvent.userId()), orEmpty(runEvent.type()),
-                    runEvent.runId() + " #" + runEvent.seq());
+                    runEvent.runId() + " #" + runEvent.seq(), runEvent);
         }
         if (event instanceof MonitorEvent.UserEvent userEvent) {
-            return new LogRow(userEvent.at(), "out", orEmpty(userEvent.userId()), orEmpty(userEvent.type()), "");
+            return new LogRow(userEvent.at(), "out", orEmpty(userEvent.userId()), orEmpty(userEvent.type()), "", userEvent);
         }
         if (event instanceof MonitorEvent.Coalesced counted) {
             // a busy router lists only so much traffic per update; what it did not list still shows, counted
@@ -109,16 +128,16 @@ public final class LogViewModel implements MonitorBatch.Listener {
                     .collect(java.util.stream.Collectors.joining(", "));
             return new LogRow(counted.at(), "", "", "(not listed)", String.format(java.util.Locale.ROOT,
                     "%,d more messages and events in these 100 ms, counted by the router: %s", counted.events(),
-                    byType));
+                    byType), counted);
         }
         if (event instanceof MonitorEvent.ErrorSent error) {
-            return new LogRow(error.at(), "out", orEmpty(error.userId()), "error", error.code() + " for " + error.type());
+            return new LogRow(error.at(), "out", orEmpty(error.userId()), "error", error.code() + " for " + error.type(), error);
         }
         if (event instanceof MonitorEvent.OperatorAction action) {
             // who did what to the router, in the log every monitor sees (a refused attempt included)
             return new LogRow(action.at(), "", orEmpty(action.by()), "operator_action", orEmpty(action.action()) + " "
                     + (action.args() == null ? "{}" : action.args()) + (action.done() ? " → " : " refused: ")
-                    + (action.result() == null ? "{}" : action.result()));
+                    + (action.result() == null ? "{}" : action.result()), action);
         }
         return null;
     }

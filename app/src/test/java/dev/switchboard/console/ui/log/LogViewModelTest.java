@@ -63,4 +63,16 @@ class LogViewModelTest {
                     + " user_message 1200, ping 100");
         });
     }
+
+    @Test
+    void aSelectedLineShowsItsEventWholeAsJson() {
+        LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults());
+        model.apply(batch(0, update(MESSAGE + "," + runEvent("tool_completed", 4, "'tool':'search','duration_ms':12"))));
+        assertThat(model.detailsProperty().get()).isEmpty();
+        model.selectedProperty().set(model.lines().get(1));
+        assertThat(model.detailsProperty().get()).contains("\"kind\" : \"run_event\"").contains("\"seq\" : 4")
+                .contains("\"tool\" : \"search\"").contains("\"duration_ms\" : 12").contains("\n");
+        model.selectedProperty().set(null);
+        assertThat(model.detailsProperty().get()).isEmpty();
+    }
 }
