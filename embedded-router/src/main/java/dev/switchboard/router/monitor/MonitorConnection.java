@@ -149,11 +149,15 @@ final class MonitorConnection implements SideEndpoint.Session {
         }
         try {
             snapshots.execute(() -> {
+                String answer;
                 try {
-                    send(endpoint.command(principal, command).toString());
+                    answer = endpoint.command(principal, command).toString();
                 } finally {
+                    // free before the answer goes out: a client that asks again as soon as it has the
+                    // answer must not find this one still in flight
                     snapshotInFlight.set(false);
                 }
+                send(answer);
             });
         } catch (RejectedExecutionException e) {
             snapshotInFlight.set(false);
