@@ -3,14 +3,12 @@ package dev.switchboard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.auth.Role;
-import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.support.Monitors;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,20 +25,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedThreads.class)
 class MonitorBackendFaultTest {
-    private static final String SECRET = "backend-fault-test-secret-of-32-bytes-or-more";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
     private final AtomicInteger ids = new AtomicInteger();
 
-    private WsClient monitor(Router router, Role role) {
-        return WsClient.monitor(router.port(), tokens.mint("oncall-bo", role, Duration.ofMinutes(5)));
+    private static WsClient monitor(Router router, Role role) {
+        return Monitors.open(router, "oncall-bo", role);
     }
 
-    private JsonNode fault(WsClient monitor, UnaryOperator<ObjectNode> fields) {
-        String id = "f-" + ids.incrementAndGet();
-        monitor.send(fields.apply(JSON.createObjectNode().put("type", "backend_fault").put("message_id", id)
-                .put("name", "simulated")).toString());
-        return monitor.awaitReply(id);
+    private static JsonNode fault(WsClient monitor, UnaryOperator<ObjectNode> fields) {
+        return Monitors.command(monitor, "backend_fault", command -> fields.apply(command.put("name", "simulated")));
     }
 
     /** Starts a run as {@code user} and returns its events, agent_started to agent_completed. */
@@ -59,7 +51,7 @@ class MonitorBackendFaultTest {
 
     @Test
     void anInjectedFailureRatePausesAndLatencyShowInTheRunsAndAResetLiftsThem() {
-        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+        try (Router router = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET));
              WsClient alice = WsClient.connect(router.clientUri(), "alice");
              WsClient operator = monitor(router, Role.OPERATOR)) {
             assertThat(outcome(run(alice))).isEqualTo("completed");
@@ -94,7 +86,7 @@ class MonitorBackendFaultTest {
 
     @Test
     void aFaultIsLiftedWhenItsTimeIsUpAndAViewerMayNotInjectOne() {
-        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+        try (Router router = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET));
              WsClient alice = WsClient.connect(router.clientUri(), "alice");
              WsClient operator = monitor(router, Role.OPERATOR);
              WsClient viewer = monitor(router, Role.VIEWER)) {
@@ -114,7 +106,7 @@ class MonitorBackendFaultTest {
 
     @Test
     void wrongArgumentsAreRefusedNamingTheField() {
-        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+        try (Router router = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET));
              WsClient operator = monitor(router, Role.OPERATOR)) {
             assertThat(fault(operator, command -> command.put("action", "inject")).path("message").asText())
                     .isEqualTo("inject needs paused, latency_ms or failure_rate");

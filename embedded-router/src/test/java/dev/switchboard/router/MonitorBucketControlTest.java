@@ -3,14 +3,11 @@ package dev.switchboard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.router.auth.Role;
-import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.support.Monitors;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -23,20 +20,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedThreads.class)
 class MonitorBucketControlTest {
-    private static final String SECRET = "bucket-control-test-secret-of-32-bytes-or-more";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
     private final AtomicInteger ids = new AtomicInteger();
 
-    private WsClient monitor(Router router, Role role) {
-        return WsClient.monitor(router.port(), tokens.mint("oncall-cy", role, Duration.ofMinutes(5)));
+    private static WsClient monitor(Router router, Role role) {
+        return Monitors.open(router, "oncall-cy", role);
     }
 
-    private JsonNode bucket(WsClient monitor, String user, String action) {
-        String id = "b-" + ids.incrementAndGet();
-        monitor.send(JSON.createObjectNode().put("type", "bucket").put("message_id", id).put("user_id", user)
-                .put("action", action).toString());
-        return monitor.awaitReply(id);
+    private static JsonNode bucket(WsClient monitor, String user, String action) {
+        return Monitors.command(monitor, "bucket", command -> command.put("user_id", user).put("action", action));
     }
 
     /** Asks for the quality metrics (an ordinary message, counted by the per-user bucket); the answer's type or code. */
@@ -49,7 +40,7 @@ class MonitorBucketControlTest {
 
     @Test
     void anOperatorDrainsOneUsersBucketAndFillsItAgain() {
-        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+        try (Router router = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET));
              WsClient alice = WsClient.connect(router.clientUri(), "alice");
              WsClient bob = WsClient.connect(router.clientUri(), "bob");
              WsClient operator = monitor(router, Role.OPERATOR);

@@ -3,17 +3,12 @@ package dev.switchboard.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.auth.Role;
-import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.support.Monitors;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,25 +21,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(NoLeakedThreads.class)
 class MonitorSqueezeTest {
-    private static final String SECRET = "squeeze-test-secret-of-32-bytes-or-more-ok";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
-    private final AtomicInteger ids = new AtomicInteger();
-
-    private WsClient monitor(Router router, Role role) {
-        return WsClient.monitor(router.port(), tokens.mint("oncall-di", role, Duration.ofMinutes(5)));
+    private static WsClient monitor(Router router, Role role) {
+        return Monitors.open(router, "oncall-di", role);
     }
 
-    private JsonNode squeeze(WsClient monitor, UnaryOperator<ObjectNode> fields) {
-        String id = "s-" + ids.incrementAndGet();
-        monitor.send(fields.apply(JSON.createObjectNode().put("type", "squeeze").put("message_id", id)
-                .put("user_id", "alice")).toString());
-        return monitor.awaitReply(id);
+    private static JsonNode squeeze(WsClient monitor, UnaryOperator<ObjectNode> fields) {
+        return Monitors.command(monitor, "squeeze", command -> fields.apply(command.put("user_id", "alice")));
     }
 
     @Test
     void anOperatorSqueezesOneUserForAWhileAndEveryMonitorSeesIt() {
-        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+        try (Router router = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET));
              WsClient alice = WsClient.connect(router.clientUri(), "alice");
              WsClient operator = monitor(router, Role.OPERATOR);
              WsClient viewer = monitor(router, Role.VIEWER)) {
@@ -74,7 +61,7 @@ class MonitorSqueezeTest {
 
     @Test
     void wrongArgumentsAreRefusedNamingTheField() {
-        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+        try (Router router = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET));
              WsClient operator = monitor(router, Role.OPERATOR)) {
             assertThat(squeeze(operator, command -> command.put("action", "set")).path("message").asText())
                     .isEqualTo("set needs queue_per_user or outbox_frames");

@@ -394,11 +394,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             case "squeeze" -> squeeze(command, by, outcome);
             case "bucket" -> {
                 String userId = userId(command);
-                JsonNode actionNode = command.get("action");
-                String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : "";
-                if (!action.equals("drain") && !action.equals("refill")) {
-                    throw new InvalidArgument("action must be one of drain, refill");
-                }
+                String action = choice(command, "action", "drain", "refill");
                 outcome.put("user_id", userId);
                 outcome.put("tokens", commands.userBucket(userId, action.equals("drain")));
             }
@@ -440,9 +436,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         if (action == null) {
             throw new InvalidArgument("action must be one of force_open, force_closed, reset");
         }
-        JsonNode forNode = command.get("for_ms");
-        if (action == Breakers.Force.RESET && forNode != null && !forNode.isNull()) {
-            throw new InvalidArgument("for_ms must be absent or null when action is reset");
+        if (action == Breakers.Force.RESET) {
+            absentOnReset(command, "for_ms");
         }
         long forMs = integer(command, "for_ms", 1_000, MAX_FORCE_MS, DEFAULT_FORCE_MS);
         Breakers.Forced forced;
@@ -474,19 +469,11 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
                 || nameNode.textValue().length() > 200) {
             throw new InvalidArgument("name is required: the name of a configured backend");
         }
-        JsonNode actionNode = command.get("action");
-        String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : "";
-        if (!action.equals("inject") && !action.equals("reset")) {
-            throw new InvalidArgument("action must be one of inject, reset");
-        }
+        String action = choice(command, "action", "inject", "reset");
         AgentBackend.Fault fault = null;
         long forMs = DEFAULT_FORCE_MS;
         if (action.equals("reset")) {
-            for (String field : new String[] {"paused", "latency_ms", "failure_rate", "for_ms"}) {
-                if (command.hasNonNull(field)) {
-                    throw new InvalidArgument(field + " must be absent or null when action is reset");
-                }
-            }
+            absentOnReset(command, "paused", "latency_ms", "failure_rate", "for_ms");
         } else {
             JsonNode pausedNode = command.get("paused");
             if (pausedNode != null && !pausedNode.isNull() && !pausedNode.isBoolean()) {
@@ -524,6 +511,24 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
     }
 
+    /** A text field that must be exactly one of {@code allowed}; the refusal lists them. */
+    private static String choice(JsonNode command, String field, String... allowed) {
+        JsonNode value = command.get(field);
+        if (value != null && value.isTextual() && Arrays.asList(allowed).contains(value.textValue())) {
+            return value.textValue();
+        }
+        throw new InvalidArgument(field + " must be one of " + String.join(", ", allowed));
+    }
+
+    /** Refuses the first of {@code fields} present (and not null) in a reset. */
+    private static void absentOnReset(JsonNode command, String... fields) {
+        for (String field : fields) {
+            if (command.hasNonNull(field)) {
+                throw new InvalidArgument(field + " must be absent or null when action is reset");
+            }
+        }
+    }
+
     /** The most room a squeeze may leave: more would not squeeze. */
     static final long MAX_SQUEEZE = 1_000;
 
@@ -534,20 +539,12 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
      */
     private void squeeze(JsonNode command, String by, ObjectNode outcome) {
         String userId = userId(command);
-        JsonNode actionNode = command.get("action");
-        String action = actionNode != null && actionNode.isTextual() ? actionNode.textValue() : "";
-        if (!action.equals("set") && !action.equals("reset")) {
-            throw new InvalidArgument("action must be one of set, reset");
-        }
+        String action = choice(command, "action", "set", "reset");
         Integer queuePerUser = null;
         Integer outboxFrames = null;
         long forMs = DEFAULT_FORCE_MS;
         if (action.equals("reset")) {
-            for (String field : new String[] {"queue_per_user", "outbox_frames", "for_ms"}) {
-                if (command.hasNonNull(field)) {
-                    throw new InvalidArgument(field + " must be absent or null when action is reset");
-                }
-            }
+            absentOnReset(command, "queue_per_user", "outbox_frames", "for_ms");
         } else {
             if (command.hasNonNull("queue_per_user")) {
                 queuePerUser = (int) integer(command, "queue_per_user", 1, MAX_SQUEEZE, 0);
