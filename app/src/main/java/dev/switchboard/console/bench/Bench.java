@@ -3,15 +3,10 @@ package dev.switchboard.console.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.router.Router;
-import dev.switchboard.router.RouterConfig;
-import dev.switchboard.router.protection.QueuePolicy;
-import dev.switchboard.router.protection.RateLimitPolicy;
-import dev.switchboard.router.protection.RateLimit;
+import dev.switchboard.console.bench.jmh.PipelineBenchmark;
 import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,18 +16,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The benchmark: a bare Java-WebSocket echo server and the full router, one after the other in this
- * process, driven by the same {@link RequestLoad} (same connections, same frame sizes) on
- * loopback — closed loop for each one's highest rate, then open loop at 50% and 80% of the echo's
- * highest rate for latency; the router's pipeline in process with no socket; and the resident
- * memory of idle connections held by a router in a child process. Every figure is measured in the
- * same run, so the ratios between them hold on any machine.
+ * The benchmark: the router against a bare Java-WebSocket echo server, each in a JVM of its own, in
+ * alternating rounds over loopback — request/reply ({@link SocketBench}) and run events pushed to
+ * users ({@link RunBench}); the router's pipeline in process with no socket; the resident memory of
+ * idle connections held by a router in a child process; http agent backends and cluster mode. Every
+ * ratio compares figures measured in the same run.
  */
 public final class Bench {
-    private static final long HUGE = 1_000_000_000L;
+    /** The benchmarks of {@link PipelineBenchmark}, in the order the report lists them. */
+    static final List<String> PIPELINE_BENCHMARKS = List.of("pipeline", "jsonOnly", "decode", "encodePong");
 
     private final Settings settings;
     private final PrintWriter log;
@@ -47,7 +49,8 @@ public final class Bench {
      * @param warmup          before each measured phase
      * @param measure         each measured phase
      * @param pipelineForks   JVMs per in-process workload
-     * @param pipelineRounds  one-second rounds per fork (after one warm-up round)
+     * @param pipelineRounds  measured iterations per fork (after three warm-up ones)
+     * @param pipelineIteration each iteration's length
      * @param idleConnections idle connections for the memory check (0: skip it)
      * @param backendRuns     the most concurrent runs on the http backend (half of them for the latency phase)
      * @param backendGapMs    the example service's pause before each event in the latency phase
@@ -55,23 +58,45 @@ public final class Bench {
      * @param cluster         the cluster phase's settings (used only when {@code phases} holds {@code cluster})
      */
     public record Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
-                           int pipelineForks, int pipelineRounds, int idleConnections, int backendRuns,
-                           long backendGapMs, Set<String> phases, ClusterSettings cluster) {
+                           int pipelineForks, int pipelineRounds, Duration pipelineIteration, int idleConnections, int backendRuns,
+                           long backendGapMs, Set<String> phases, ClusterSettings cluster, Rounds rounds) {
         /** The phases of a run without {@code --only}. */
-        public static final Set<String> ALL = Set.of("pipeline", "sockets", "idle", "backend");
+        public static final Set<String> ALL = Set.of("pipeline", "sockets", "runs", "idle", "backend");
         /** Every phase; {@code cluster} needs a Redis, so only {@code --only cluster} runs it. */
-        public static final Set<String> KNOWN = Set.of("pipeline", "sockets", "idle", "backend", "cluster");
+        public static final Set<String> KNOWN = Set.of("pipeline", "sockets", "runs", "idle", "backend", "cluster");
 
         public Settings {
+            Objects.requireNonNull(rounds, "rounds must not be null");
             phases = Set.copyOf(phases);
             for (String name : phases) {
                 if (!KNOWN.contains(name)) {
                     throw new IllegalArgumentException("no bench phase '" + name
-                            + "' (pipeline, sockets, idle, backend, cluster)");
+                            + "' (pipeline, sockets, runs, idle, backend, cluster)");
                 }
             }
             if (phases.contains("cluster")) {
                 Objects.requireNonNull(cluster, "cluster must not be null when the cluster phase runs");
+            }
+        }
+    }
+
+    /**
+     * The alternating rounds of the socket and run phases ({@code warmup} is each system's warm-up
+     * before its first round, {@code measure} each round's measured part).
+     *
+     * @param pairs     rounds of each system per phase
+     * @param leadIn    the unmeasured start of every round
+     * @param tailRate  the socket phase's fixed open-loop rate, msg/s (0: skip it)
+     * @param serverJvm options of the servers' JVMs (echo and router alike)
+     * @param runUsers  users of the run phase
+     * @param runWindow runs each user keeps in flight when the run phase saturates
+     */
+    public record Rounds(int pairs, Duration leadIn, double tailRate, List<String> serverJvm, int runUsers, int runWindow) {
+        public Rounds {
+            Objects.requireNonNull(leadIn, "leadIn must not be null");
+            serverJvm = List.copyOf(serverJvm);
+            if (pairs < 1 || runUsers < 1 || runWindow < 1) {
+                throw new IllegalArgumentException("pairs, run users and run window must be at least 1");
             }
         }
     }
@@ -106,7 +131,7 @@ public final class Bench {
     }
 
     /** Runs everything and returns the results as JSON (also printed as a table by the caller). */
-    public ObjectNode run() throws IOException, InterruptedException {
+    public ObjectNode run() throws Exception {
         ObjectNode report = mapper.createObjectNode();
         ObjectNode setup = report.putObject("setup");
         setup.put("connections", settings.connections()).put("frame_bytes", settings.frameBytes())
@@ -119,7 +144,10 @@ public final class Bench {
             report.set("pipeline", pipeline());
         }
         if (settings.phases().contains("sockets")) {
-            socketPhases(report);
+            report.set("sockets", new SocketBench(socketSettings(), log).run());
+        }
+        if (settings.phases().contains("runs")) {
+            report.set("runs", new RunBench(runSettings(), log).run());
         }
         if (settings.idleConnections() > 0 && settings.phases().contains("idle")) {
             report.set("idle", new IdleConnections(settings.idleConnections(), log).run());
@@ -151,131 +179,86 @@ public final class Bench {
                 settings.measure());
     }
 
-    private void socketPhases(ObjectNode report) throws InterruptedException {
-        EchoServer echo = new EchoServer().startAndWait();
-        ObjectNode echoJson;
-        try {
-            echoJson = sockets("echo", URI.create("ws://127.0.0.1:" + echo.getPort() + "/"), 0);
-        } finally {
-            echo.shutdown();
-        }
-        report.set("echo", echoJson);
-        double echoMax = echoJson.path("closed_loop").path("per_s").asDouble();
-
-        Router router = Router.builder().config(benchConfig().build()).build().start();
-        ObjectNode routerJson;
-        try {
-            awaitReady(router);
-            routerJson = sockets("router", router.clientUri(), echoMax);
-        } finally {
-            router.stop();
-        }
-        report.set("router", routerJson);
+    private SocketBench.Settings socketSettings() {
+        Rounds rounds = settings.rounds();
+        return new SocketBench.Settings(settings.connections(), settings.frameBytes(), settings.window(), settings.warmup(),
+                rounds.leadIn(), settings.measure(), rounds.pairs(), rounds.tailRate(), rounds.serverJvm());
     }
 
-    /** The router for the socket and pipeline phases: dev auth, default pipeline, limits raised. */
-    static RouterConfig.Builder benchConfig() {
-        RateLimit unlimited = new RateLimit(HUGE, HUGE);
-        QueuePolicy defaults = QueuePolicy.defaults();
-        return RouterConfig.builder().host("127.0.0.1").port(0).httpPort(-1).devAuth(true)
-                .rateLimits(new RateLimitPolicy(unlimited, unlimited, unlimited, Map.of()))
-                .queue(new QueuePolicy(1_000_000, 100_000, defaults.workers(), defaults.ttl()))
-                .outboxLimit(100_000);
-    }
-
-    private static void awaitReady(Router router) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!router.isReady()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("router not ready after 30 s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private ObjectNode sockets(String name, URI uri, double echoMax) {
-        ObjectNode json = mapper.createObjectNode();
-        try (RequestLoad load = new RequestLoad(uri, settings.connections(), settings.frameBytes())) {
-            load.connect();
-            json.put("frame_bytes", load.frameBytes());
-            log.printf("%s: closed loop, %d connections x %d outstanding, %d-byte frames ...%n", name,
-                    settings.connections(), settings.window(), load.frameBytes());
-            log.flush();
-            RequestLoad.Result closed = load.closedLoop(settings.window(), settings.warmup(), settings.measure());
-            json.set("closed_loop", result(closed));
-            double base = echoMax > 0 ? echoMax : closed.perSecond();
-            for (int percent : new int[] {50, 80}) {
-                log.printf("%s: open loop at %d%% of the echo's max (%,.0f msg/s) ...%n", name, percent, base * percent / 100);
-                log.flush();
-                RequestLoad.Result open = load.openLoop(base * percent / 100, settings.warmup(), settings.measure());
-                json.set("open_loop_" + percent, result(open));
-            }
-        }
-        return json;
-    }
-
-    private ObjectNode result(RequestLoad.Result result) {
-        ObjectNode json = mapper.createObjectNode();
-        json.put("offered_per_s", Math.round(result.offeredPerSecond())).put("per_s", Math.round(result.perSecond()))
-                .put("replies", result.replies()).put("errors", result.errors()).put("unanswered", result.unanswered())
-                .put("p50_ms", round(result.p50Ms())).put("p99_ms", round(result.p99Ms()))
-                .put("p999_ms", round(result.p999Ms())).put("max_ms", round(result.maxMs()));
-        return json;
+    private RunBench.Settings runSettings() {
+        Rounds rounds = settings.rounds();
+        return new RunBench.Settings(rounds.runUsers(), rounds.runWindow(), settings.warmup(), rounds.leadIn(),
+                settings.measure(), rounds.pairs(), rounds.serverJvm());
     }
 
     /**
-     * The router's pipeline in process, against a baseline of the least any JSON router must do
-     * per message (parse the frame into a tree and write a reply) measured in the same run. Each
-     * workload runs in {@code pipelineForks} JVMs of its own ({@link PipelineFork}); the figure is
-     * the median of all their rounds, and the forks' medians show the spread.
+     * The router's pipeline in process and its codec, with JMH ({@link PipelineBenchmark}): each
+     * benchmark in {@code pipelineForks} JVMs of its own, {@code pipelineRounds} iterations after
+     * three warm-up ones, the JSON-only baseline in the same run. A figure is the
+     * median of every iteration of every fork; each fork's median shows the spread.
      */
-    private ObjectNode pipeline() throws IOException, InterruptedException {
-        log.printf("pipeline: %d forks x %d rounds of one second each for the pipeline and the JSON baseline ...%n",
-                settings.pipelineForks(), settings.pipelineRounds());
+    private ObjectNode pipeline() throws RunnerException {
+        log.printf("pipeline: JMH, %d forks x (3 warm-up + %d measured) iterations of %d ms of each of %s ...%n",
+                settings.pipelineForks(), settings.pipelineRounds(), settings.pipelineIteration().toMillis(),
+                PIPELINE_BENCHMARKS);
         log.flush();
-        List<double[]> routed = new ArrayList<>();
-        List<double[]> json = new ArrayList<>();
-        for (int fork = 0; fork < settings.pipelineForks(); fork++) {
-            routed.add(fork("pipeline"));
-            json.add(fork("json"));
+        Options options = new OptionsBuilder().include(PipelineBenchmark.class.getName() + "\\.")
+                .forks(settings.pipelineForks()).warmupIterations(3).measurementIterations(settings.pipelineRounds())
+                .warmupTime(TimeValue.milliseconds(settings.pipelineIteration().toMillis()))
+                .measurementTime(TimeValue.milliseconds(settings.pipelineIteration().toMillis()))
+                .param("users", Integer.toString(settings.connections()))
+                .param("frameBytes", Integer.toString(settings.frameBytes()))
+                .verbosity(VerboseMode.SILENT).build();
+        Map<String, RunResult> byName = new java.util.HashMap<>();
+        for (RunResult result : new Runner(options).run()) {
+            String method = result.getParams().getBenchmark();
+            byName.put(method.substring(method.lastIndexOf('.') + 1), result);
         }
-        double routedMedian = median(routed.stream().flatMapToDouble(Arrays::stream).toArray());
-        double jsonMedian = median(json.stream().flatMapToDouble(Arrays::stream).toArray());
-        ObjectNode result = mapper.createObjectNode();
-        result.put("per_s", Math.round(routedMedian)).put("ns_per_message", round(1e9 / routedMedian))
-                .put("json_only_per_s", Math.round(jsonMedian)).put("ratio_to_json_only", round(routedMedian / jsonMedian))
-                .put("forks", settings.pipelineForks()).put("rounds_per_fork", settings.pipelineRounds());
-        var forks = result.putArray("fork_medians_per_s");
-        routed.forEach(rounds -> forks.add(Math.round(median(rounds))));
-        var jsonForks = result.putArray("json_fork_medians_per_s");
-        json.forEach(rounds -> jsonForks.add(Math.round(median(rounds))));
-        return result;
-    }
-
-    private double[] fork(String workload) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), PipelineFork.class.getName(), workload,
-                Integer.toString(settings.connections()), Integer.toString(settings.frameBytes()),
-                Integer.toString(settings.pipelineRounds())).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("pipeline fork (" + workload + ") failed: " + output);
+        ObjectNode json = mapper.createObjectNode();
+        json.put("tool", "JMH " + org.openjdk.jmh.util.Version.getPlainVersion())
+                .put("forks", settings.pipelineForks()).put("iterations_per_fork", settings.pipelineRounds());
+        ObjectNode benchmarks = json.putObject("benchmarks");
+        for (String name : PIPELINE_BENCHMARKS) {
+            RunResult result = byName.get(name);
+            if (result == null) {
+                throw new IllegalStateException("JMH ran no " + name + " benchmark");
+            }
+            List<Double> all = new ArrayList<>();
+            ObjectNode benchmark = benchmarks.putObject(name);
+            var forks = benchmark.putArray("fork_medians_per_s");
+            for (BenchmarkResult fork : result.getBenchmarkResults()) {
+                double[] iterations = fork.getIterationResults().stream()
+                        .mapToDouble(iteration -> iteration.getPrimaryResult().getScore()).toArray();
+                Arrays.stream(iterations).forEach(all::add);
+                forks.add(Math.round(median(iterations)));
+            }
+            double median = median(all.stream().mapToDouble(Double::doubleValue).toArray());
+            benchmark.put("per_s", Math.round(median)).put("ns_per_op", round(1e9 / median))
+                    .put("jmh_score", Math.round(result.getPrimaryResult().getScore()))
+                    .put("jmh_error", Math.round(result.getPrimaryResult().getScoreError()));
         }
-        String line = output.lines().filter(text -> text.startsWith("RESULT ")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("pipeline fork printed no result: " + output));
-        return Arrays.stream(line.substring(7).replaceFirst(" \\(sink.*", "").trim().split(" "))
-                .mapToDouble(Double::parseDouble).toArray();
+        double routed = benchmarks.path("pipeline").path("per_s").asDouble();
+        double jsonOnly = benchmarks.path("jsonOnly").path("per_s").asDouble();
+        json.put("per_s", Math.round(routed)).put("ns_per_message", round(1e9 / routed))
+                .put("json_only_per_s", Math.round(jsonOnly)).put("ratio_to_json_only", round(routed / jsonOnly));
+        json.set("fork_medians_per_s", benchmarks.path("pipeline").path("fork_medians_per_s"));
+        json.set("json_fork_medians_per_s", benchmarks.path("jsonOnly").path("fork_medians_per_s"));
+        return json;
     }
 
     private ObjectNode targets(ObjectNode report) {
         ObjectNode targets = mapper.createObjectNode();
-        if (report.has("echo")) {
-            socketTargets(report, targets);
+        if (report.has("sockets")) {
+            SocketBench.targets(report.path("sockets"), targets);
+        }
+        if (report.has("runs")) {
+            RunBench.targets(report.path("runs"), targets);
         }
         if (report.has("pipeline")) {
             double pipelinePerS = report.path("pipeline").path("per_s").asDouble();
             target(targets, "pipeline_per_s", pipelinePerS, ">= 500,000", pipelinePerS >= 500_000);
+            double ratio = report.path("pipeline").path("ratio_to_json_only").asDouble();
+            target(targets, "pipeline_ratio_to_json", ratio, ">= 0.8", ratio >= 0.8);
         }
         JsonNode idle = report.path("idle");
         if (!idle.isMissingNode()) {
@@ -304,51 +287,41 @@ public final class Bench {
         return targets;
     }
 
-    /** Socket targets; a phase with errors or unanswered requests meets none (fast refusals are not routing). */
-    private static void socketTargets(ObjectNode report, ObjectNode targets) {
-        double echoMax = report.path("echo").path("closed_loop").path("per_s").asDouble();
-        double routerMax = report.path("router").path("closed_loop").path("per_s").asDouble();
-        double echoP99 = report.path("echo").path("open_loop_50").path("p99_ms").asDouble();
-        double routerP99 = report.path("router").path("open_loop_50").path("p99_ms").asDouble();
-        boolean closedClean = clean(report, "closed_loop");
-        boolean openClean = clean(report, "open_loop_50");
-        target(targets, "throughput_ratio", round(routerMax / echoMax), ">= 0.85",
-                closedClean && routerMax / echoMax >= 0.85);
-        target(targets, "p99_ratio_at_50", round(routerP99 / Math.max(0.001, echoP99)), "<= 1.5",
-                openClean && routerP99 <= 1.5 * echoP99);
-        target(targets, "p99_ms_at_50", routerP99, "<= 2 ms", openClean && routerP99 <= 2.0);
-    }
-
-    private static boolean clean(JsonNode report, String phase) {
-        for (String system : new String[] {"echo", "router"}) {
-            JsonNode result = report.path(system).path(phase);
-            if (result.path("errors").asLong() != 0 || result.path("unanswered").asLong() != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     static void target(ObjectNode targets, String name, double value, String goal, boolean met) {
         targets.putObject(name).put("value", value).put("target", goal).put("met", met);
+    }
+
+    /**
+     * A target on the median of pairs' ratios ({@code {median, min, max}}): met when {@code clean} and the
+     * median meets it; the range goes with it.
+     */
+    static void target(ObjectNode targets, String name, JsonNode spread, String goal, boolean clean,
+                       java.util.function.DoublePredicate meets) {
+        double median = spread.path("median").asDouble();
+        targets.putObject(name).put("value", median).put("target", goal).put("met", clean && meets.test(median))
+                .put("min", spread.path("min").asDouble()).put("max", spread.path("max").asDouble());
     }
 
     /** The side-by-side table. */
     public static String table(JsonNode report) {
         StringBuilder out = new StringBuilder();
-        JsonNode echo = report.path("echo");
-        JsonNode router = report.path("router");
-        if (report.has("echo")) {
-            socketTable(out, echo, router);
+        if (report.has("sockets")) {
+            out.append(SocketBench.table(report.path("sockets")));
+        }
+        if (report.has("runs")) {
+            out.append(RunBench.table(report.path("runs")));
         }
         JsonNode pipeline = report.path("pipeline");
         if (!pipeline.isMissingNode()) {
             out.append(String.format("%nin-process pipeline: %,d msg/s (%.0f ns/message); JSON parse+reply alone: %,d msg/s (ratio %.2f)%n",
                     pipeline.path("per_s").asLong(), pipeline.path("ns_per_message").asDouble(),
                     pipeline.path("json_only_per_s").asLong(), pipeline.path("ratio_to_json_only").asDouble()));
-            out.append(String.format("  medians of the %d forks: pipeline %s, JSON alone %s msg/s%n",
-                    pipeline.path("forks").asInt(), pipeline.path("fork_medians_per_s"),
+            out.append(String.format("  %s, medians of the %d forks: pipeline %s, JSON alone %s msg/s%n",
+                    pipeline.path("tool").asText(), pipeline.path("forks").asInt(), pipeline.path("fork_medians_per_s"),
                     pipeline.path("json_fork_medians_per_s")));
+            pipeline.path("benchmarks").fields().forEachRemaining(entry -> out.append(String.format(
+                    "  %-12s %,12d ops/s (%,.0f ns/op; forks %s)%n", entry.getKey(), entry.getValue().path("per_s").asLong(),
+                    entry.getValue().path("ns_per_op").asDouble(), entry.getValue().path("fork_medians_per_s"))));
         }
         JsonNode idle = report.path("idle");
         if (!idle.isMissingNode()) {
@@ -376,45 +349,15 @@ public final class Bench {
         if (!cluster.isMissingNode()) {
             out.append(ClusterBench.table(cluster));
         }
-        out.append(String.format("%n%-24s %14s %12s %s%n", "target", "measured", "goal", "result"));
-        report.path("targets").fields().forEachRemaining(entry -> out.append(String.format("%-24s %,14.2f %12s %s%n",
-                entry.getKey(), entry.getValue().path("value").asDouble(), entry.getValue().path("target").asText(),
-                entry.getValue().path("met").asBoolean() ? "met" : "MISSED")));
+        out.append(String.format("%n%-28s %14s %12s %s%n", "target", "measured", "goal", "result"));
+        report.path("targets").fields().forEachRemaining(entry -> {
+            JsonNode target = entry.getValue();
+            out.append(String.format("%-28s %,14.2f %12s %s%s%n", entry.getKey(), target.path("value").asDouble(),
+                    target.path("target").asText(), target.path("met").asBoolean() ? "met" : "MISSED",
+                    target.has("min") ? String.format("  (median of pairs; range %.2f–%.2f)", target.path("min").asDouble(),
+                            target.path("max").asDouble()) : ""));
+        });
         return out.toString();
-    }
-
-    private static void socketTable(StringBuilder out, JsonNode echo, JsonNode router) {
-        out.append(String.format("%n%-34s %14s %14s %8s%n", "", "echo", "router", "ratio"));
-        row(out, "closed loop, msg/s", echo.path("closed_loop").path("per_s"), router.path("closed_loop").path("per_s"));
-        for (String phase : new String[] {"closed_loop", "open_loop_50", "open_loop_80"}) {
-            long bad = 0;
-            for (JsonNode system : new JsonNode[] {echo, router}) {
-                bad += system.path(phase).path("errors").asLong() + system.path(phase).path("unanswered").asLong();
-            }
-            if (bad > 0) {
-                out.append(String.format("  %s: errors %d / %d, unanswered %d / %d (echo / router)%n", phase,
-                        echo.path(phase).path("errors").asLong(), router.path(phase).path("errors").asLong(),
-                        echo.path(phase).path("unanswered").asLong(), router.path(phase).path("unanswered").asLong()));
-            }
-        }
-        for (String phase : new String[] {"open_loop_50", "open_loop_80"}) {
-            String label = phase.endsWith("50") ? "50%" : "80%";
-            out.append(String.format("%-34s %,14d %,14d%n", "open loop " + label + ", offered msg/s",
-                    echo.path(phase).path("offered_per_s").asLong(), router.path(phase).path("offered_per_s").asLong()));
-            for (String field : new String[] {"p50_ms", "p99_ms", "p999_ms", "max_ms"}) {
-                row(out, "  " + label + " latency " + field.replace("_ms", "").replace("p999", "p99.9") + ", ms",
-                        echo.path(phase).path(field), router.path(phase).path(field));
-            }
-        }
-    }
-
-    private static void row(StringBuilder out, String label, JsonNode echo, JsonNode router) {
-        double ratio = echo.asDouble() == 0 ? 0 : router.asDouble() / echo.asDouble();
-        if (echo.isIntegralNumber()) {
-            out.append(String.format("%-34s %,14d %,14d %8.2f%n", label, echo.asLong(), router.asLong(), ratio));
-        } else {
-            out.append(String.format("%-34s %14.3f %14.3f %8.2f%n", label, echo.asDouble(), router.asDouble(), ratio));
-        }
     }
 
     static double median(double[] values) {

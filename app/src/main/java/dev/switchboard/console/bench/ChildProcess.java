@@ -31,6 +31,16 @@ final class ChildProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
+    /** {@code java <jvmOptions> -cp <this class path> <mainClass> <args>}, on this process's Java. */
+    static List<String> java(List<String> jvmOptions, String mainClass, List<String> args) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        return command;
+    }
+
     /**
      * {@code command} run by {@code nice -n nice} when {@code nice} is above 0 (every thread the
      * child starts inherits it), else {@code command} as it is.

@@ -69,13 +69,18 @@ final class ChildRouter implements AutoCloseable {
     /** As {@link #start(String, boolean, List, Map)}, run at {@code nice} ({@link ChildProcess#niced}). */
     static ChildRouter start(String heap, boolean http, List<String> serveArgs, Map<String, String> env, int nice)
             throws IOException, InterruptedException {
+        return start(List.of("-Xms64m", "-Xmx" + heap), http, serveArgs, env, nice);
+    }
+
+    /** As {@link #start(String, boolean, List, Map, int)}, with these options of the child's JVM. */
+    static ChildRouter start(List<String> jvmOptions, boolean http, List<String> serveArgs, Map<String, String> env,
+                             int nice) throws IOException, InterruptedException {
         int port = ChildProcess.freePort();
         int httpPort = http ? ChildProcess.freePort() : -1;
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), "dev.switchboard.router.server.Main",
-                "serve", "--dev-auth", "--host", "127.0.0.1", "--port", Integer.toString(port), "--http-port",
-                Integer.toString(httpPort)));
-        command.addAll(serveArgs);
+        List<String> args = new ArrayList<>(List.of("serve", "--dev-auth", "--host", "127.0.0.1", "--port",
+                Integer.toString(port), "--http-port", Integer.toString(httpPort)));
+        args.addAll(serveArgs);
+        List<String> command = ChildProcess.java(jvmOptions, "dev.switchboard.router.server.Main", args);
         return new ChildRouter(ChildProcess.start(ChildProcess.niced(nice, command), env, port, "bench-router-", Duration.ofSeconds(30)),
                 httpPort);
     }

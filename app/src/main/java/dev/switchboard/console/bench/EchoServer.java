@@ -10,16 +10,32 @@ import org.java_websocket.server.WebSocketServer;
 
 /**
  * The benchmark's baseline: a bare Java-WebSocket server on loopback that sends every frame back
- * as it came — the same library, socket options and thread model as the router's transport, and
- * nothing else. Also the echo peer of {@code ClientConnectionTest}.
+ * as it came, and nothing else. Also the echo peer of {@code ClientConnectionTest}. The bench runs
+ * it in a JVM of its own ({@link #main}), as the router it is compared with runs.
  */
-public final class EchoServer extends WebSocketServer {
+public class EchoServer extends WebSocketServer {
     private final CompletableFuture<Void> started = new CompletableFuture<>();
 
     public EchoServer() {
-        super(new InetSocketAddress("127.0.0.1", 0));
+        this(0);
+    }
+
+    /** On {@code port} of 127.0.0.1 (0: any free one). */
+    public EchoServer(int port) {
+        super(new InetSocketAddress("127.0.0.1", port));
         setReuseAddr(true);
         setTcpNoDelay(true);
+    }
+
+    /**
+     * {@code EchoServer PORT}: an echo on 127.0.0.1:PORT until killed; {@code EchoServer PORT
+     * TYPE:BYTES,…}: a {@link RunEchoServer} pushing frames of those types and sizes.
+     */
+    public static void main(String[] args) {
+        int port = Integer.parseInt(args[0]);
+        EchoServer server = args.length > 1 ? new RunEchoServer(port, RunEchoServer.pushes(args[1])) : new EchoServer(port);
+        server.startAndWait();
+        System.out.println("echo listening on 127.0.0.1:" + server.getPort());
     }
 
     /** Starts and waits until it listens. */

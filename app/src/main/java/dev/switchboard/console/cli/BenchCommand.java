@@ -13,10 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code bench}: the router against a bare echo server, in one process and one run. */
+/** {@code bench}: the router against a bare echo server, each in a JVM of its own, in alternating rounds. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark the router against a bare Java-WebSocket echo server on loopback, in one run.")
+        description = "Benchmark the router against a bare Java-WebSocket echo server on loopback, each in a JVM of its own,"
+                + " in alternating rounds.")
 public final class BenchCommand implements Callable<Integer> {
+    /** {@code JAVA_OPTS} of the shipped service ({@code packaging/router/router.env}). */
+    static final String SERVER_JAVA_OPTIONS = "-XX:+ExitOnOutOfMemoryError -XX:MaxRAMPercentage=50";
 
     @Spec
     CommandSpec spec;
@@ -31,18 +34,45 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Closed loop: requests outstanding per connection (default: ${DEFAULT-VALUE}).")
     int window;
 
-    @Option(names = "--warmup-s", defaultValue = "5", description = "Warm-up before each phase, s (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-s", defaultValue = "5",
+            description = "Sockets and runs: each server's warm-up before its first round, s (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
-    @Option(names = "--measure-s", defaultValue = "15", description = "Each measured phase, s (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--measure-s", defaultValue = "3",
+            description = "Sockets and runs: each round's measured part, s (default: ${DEFAULT-VALUE}).")
     double measureSeconds;
 
+    @Option(names = "--lead-in-s", defaultValue = "1",
+            description = "Sockets and runs: each round's unmeasured start, s (default: ${DEFAULT-VALUE}).")
+    double leadInSeconds;
+
+    @Option(names = "--pairs", defaultValue = "5",
+            description = "Sockets and runs: pairs of alternating echo/router rounds per phase (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(names = "--tail-rate", defaultValue = "8000",
+            description = "Sockets: the fixed open-loop rate of the tail phase, msg/s; 0 skips it (default: ${DEFAULT-VALUE}).")
+    double tailRate;
+
+    @Option(names = "--server-java-options", defaultValue = SERVER_JAVA_OPTIONS, paramLabel = "OPTIONS",
+            description = "Sockets and runs: options of the echo's and the router's JVMs (default: the shipped"
+                    + " launcher's, \"${DEFAULT-VALUE}\").")
+    String serverJavaOptions;
+
+    @Option(names = "--run-users", defaultValue = "32", description = "Runs: users (default: ${DEFAULT-VALUE}).")
+    int runUsers;
+
+    @Option(names = "--run-window", defaultValue = "2",
+            description = "Runs: runs each user keeps in flight at saturation (default: ${DEFAULT-VALUE}).")
+    int runWindow;
+
     @Option(names = "--pipeline-forks", defaultValue = "3",
-            description = "In-process pipeline: JVMs per workload (default: ${DEFAULT-VALUE}).")
+            description = "In-process pipeline (JMH): forks, JVMs per benchmark (default: ${DEFAULT-VALUE}).")
     int pipelineForks;
 
     @Option(names = "--pipeline-rounds", defaultValue = "5",
-            description = "In-process pipeline: one-second rounds per fork; the median of all is reported"
+            description = "In-process pipeline (JMH): measured one-second iterations per fork, after three warm-up"
+                    + " ones; the median of all is reported"
                     + " (default: ${DEFAULT-VALUE}).")
     int pipelineRounds;
 
@@ -62,7 +92,7 @@ public final class BenchCommand implements Callable<Integer> {
     long backendGapMs;
 
     @Option(names = "--only", split = ",", paramLabel = "PHASE",
-            description = "Run only these phases: pipeline, sockets, idle, backend, cluster (default: all but cluster,"
+            description = "Run only these phases: pipeline, sockets, runs, idle, backend, cluster (default: all but cluster,"
                     + " which needs a Redis).")
     java.util.Set<String> only;
 
@@ -112,11 +142,16 @@ public final class BenchCommand implements Callable<Integer> {
                         Duration.ofMillis(700), Duration.ofMillis(500), Math.min(clusterSteps, 1), clusterP99LimitMs)
                 : new Bench.ClusterSettings(redis, clusterUsers, clusterRate, clusterRounds, seconds(clusterRoundSeconds),
                         seconds(clusterWarmupSeconds), clusterSteps, clusterP99LimitMs);
+        java.util.List<String> serverJvm = java.util.Arrays.stream(serverJavaOptions.trim().split("\\s+"))
+                .filter(option -> !option.isEmpty()).toList();
         Bench.Settings settings = smoke
-                ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, 1, Math.min(idle, 200),
-                        Math.min(backendRuns, 20), backendGapMs, phases, cluster)
+                ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, 1, Duration.ofMillis(200),
+                        Math.min(idle, 200),
+                        Math.min(backendRuns, 20), backendGapMs, phases, cluster,
+                        new Bench.Rounds(1, Duration.ofMillis(200), Math.min(tailRate, 500), serverJvm, 4, 2))
                 : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
-                        pipelineForks, pipelineRounds, idle, backendRuns, backendGapMs, phases, cluster);
+                        pipelineForks, pipelineRounds, Duration.ofSeconds(1), idle, backendRuns, backendGapMs, phases, cluster,
+                        new Bench.Rounds(pairs, seconds(leadInSeconds), tailRate, serverJvm, runUsers, runWindow));
         ObjectNode results;
         try {
             results = new Bench(settings, out).run();

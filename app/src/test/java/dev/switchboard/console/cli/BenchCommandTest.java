@@ -28,19 +28,41 @@ class BenchCommandTest {
 
         assertThat(exit).as(out.toString()).isZero();
         assertThat(out.toString()).contains("closed loop, msg/s", "echo", "router", "in-process pipeline",
-                "idle connections", "throughput_ratio");
+                "idle connections", "throughput_ratio", "alternating rounds");
         JsonNode json = new ObjectMapper().readTree(report.toFile());
+        JsonNode sockets = json.path("sockets");
+        JsonNode closed = sockets.path("closed_loop");
+        assertThat(closed.path("rounds")).hasSize(1);
         for (String system : new String[] {"echo", "router"}) {
-            JsonNode closed = json.path(system).path("closed_loop");
-            assertThat(closed.path("per_s").asLong()).as(system).isPositive();
-            assertThat(closed.path("errors").asLong()).as(system + " errors").isZero();
-            JsonNode open = json.path(system).path("open_loop_50");
-            // both systems are offered half the echo's highest rate (each figure rounded on its own)
+            JsonNode round = closed.path("rounds").path(0).path(system);
+            assertThat(round.path("per_s").asLong()).as(system).isPositive();
+            assertThat(round.path("errors").asLong()).as(system + " errors").isZero();
+            JsonNode open = sockets.path("open_loop_50").path("rounds").path(0).path(system);
+            // both systems are offered half the echo's highest rate
             assertThat(open.path("offered_per_s").asLong()).isCloseTo(
-                    Math.round(json.path("echo").path("closed_loop").path("per_s").asDouble() / 2), within(1L));
+                    Math.round(closed.path("echo").path("per_s").asDouble() / 2), within(1L));
             assertThat(open.path("replies").asLong()).isPositive();
             assertThat(open.path("p99_ms").asDouble()).isPositive();
         }
+        assertThat(sockets.path("open_loop_tail").path("offered_per_s").asLong()).isEqualTo(500);
+        assertThat(json.path("targets").path("tail_p999_ratio").path("value").asDouble()).isPositive();
+
+        JsonNode runs = json.path("runs");
+        assertThat(runs.path("frames")).extracting(frame -> frame.path("type").asText()).contains("message_ack",
+                "agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_completed");
+        for (String variant : new String[] {"one_connection_per_user", "3_connections_per_user"}) {
+            for (String system : new String[] {"echo", "router"}) {
+                JsonNode saturated = runs.path(variant).path("saturation").path("rounds").path(0).path(system);
+                assertThat(saturated.path("events_per_s").asLong()).as(variant + " " + system).isPositive();
+                assertThat(saturated.path("unfinished").asLong()).as(variant + " " + system + " unfinished").isZero();
+                assertThat(saturated.path("failed").asLong()).as(variant + " " + system + " failed").isZero();
+                JsonNode half = runs.path(variant).path("half").path("rounds").path(0).path(system);
+                assertThat(half.path("emit_samples").asLong()).as(variant + " " + system).isPositive();
+                assertThat(half.path("start_samples").asLong()).as(variant + " " + system).isPositive();
+            }
+        }
+        assertThat(out.toString()).contains("saturated, events/s", "run_events_ratio_3_conns");
+
         assertThat(json.path("pipeline").path("per_s").asLong()).isPositive();
         assertThat(json.path("idle").path("held").asLong()).isEqualTo(50);
         assertThat(json.path("idle").path("rss_kb_before").asLong()).isPositive();
@@ -54,5 +76,12 @@ class BenchCommandTest {
         assertThat(backend.path("saturated").path("runs_per_s").asLong()).isPositive();
         assertThat(backend.path("saturated").path("failed_runs").asLong()).isZero();
         assertThat(out.toString()).contains("http backend", "backend_added_p99_ms", "backend_thread_growth");
+    }
+
+    @Test
+    void serversRunWithTheShippedServiceJavaOptions() throws Exception {
+        String env = java.nio.file.Files.readString(Path.of("..", "packaging", "router", "router.env"));
+
+        assertThat(env).contains("JAVA_OPTS=\"" + BenchCommand.SERVER_JAVA_OPTIONS + "\"");
     }
 }
