@@ -101,7 +101,7 @@ final class OperatorCommands implements MonitorCommands {
     @Override
     public Breakers.Forced breaker(String name, Breakers.Force action, Duration forTime, String by) {
         if (name.startsWith(HANDLER_BREAKER) && handles.test(name.substring(HANDLER_BREAKER.length()))) {
-            breakers.breaker(name); // a handler's breaker is made at its first message: an operator may be first
+            breakers.watchedBreaker(name); // a handler's breaker is made at its first message: an operator may be first
         }
         synchronized (expiries) {
             Breakers.Forced forced = breakers.force(name, action, clock.instant().plus(forTime), by);

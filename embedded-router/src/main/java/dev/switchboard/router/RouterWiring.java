@@ -388,6 +388,7 @@ final class RouterWiring {
         scheduler.scheduleWithFixedDelay(() -> {
             connections.closeIdle(config.idleTimeout());
             protection.sweepRateLimits();
+            breakers.pollWatched();
         }, every, every, TimeUnit.MILLISECONDS);
     }
 

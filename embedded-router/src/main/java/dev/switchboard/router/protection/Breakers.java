@@ -8,7 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -23,6 +25,8 @@ public final class Breakers {
     private final CopyOnWriteArrayList<Consumer<CircuitBreaker>> creationListeners = new CopyOnWriteArrayList<>();
     private final LongAdder transitions = new LongAdder();
     private final Map<String, Forced> forced = new java.util.HashMap<>();
+    /** The watched breakers' states as last published, by name. */
+    private final Map<String, AtomicReference<CircuitBreaker.State>> seen = new ConcurrentHashMap<>();
 
     /**
      * One state change.
@@ -39,21 +43,67 @@ public final class Breakers {
         this.registry = CircuitBreakerRegistry.of(Objects.requireNonNull(policy, "policy must not be null").toConfig());
     }
 
-    /** The breaker with this name, created on first use. */
-    public synchronized CircuitBreaker breaker(String name) {
+    /**
+     * The breaker with this name, created on first use; its transitions are heard from Resilience4j's
+     * events. For breakers called once per run or less: with any consumer registered, Resilience4j
+     * builds an event (with a timestamp) for every call, so a breaker called for every message is a
+     * {@link #watchedBreaker} instead.
+     */
+    public CircuitBreaker breaker(String name) {
+        return breaker(name, false);
+    }
+
+    /**
+     * The breaker with this name, created on first use, with no Resilience4j event consumer (so its
+     * successful calls build no event objects): whoever calls it calls {@link #observe} after each
+     * call that may change its state, and {@link #pollWatched} catches anything else (a test or a
+     * library call). Two transitions that overlap between two observations are published as one.
+     */
+    public CircuitBreaker watchedBreaker(String name) {
+        return breaker(name, true);
+    }
+
+    private synchronized CircuitBreaker breaker(String name, boolean watched) {
         CircuitBreaker existing = registry.find(name).orElse(null);
         if (existing != null) {
             return existing;
         }
         CircuitBreaker created = registry.circuitBreaker(name);
-        created.getEventPublisher().onStateTransition(event -> {
-            transitions.increment();
-            Transition transition = new Transition(name, wire(event.getStateTransition().getFromState()),
-                    wire(event.getStateTransition().getToState()), event.getCreationTime().toInstant());
-            Listeners.notifyEach(listeners, listener -> listener.accept(transition), "breaker transition");
-        });
+        if (watched) {
+            seen.put(name, new AtomicReference<>(created.getState()));
+        } else {
+            created.getEventPublisher().onStateTransition(event -> publish(name, event.getStateTransition().getFromState(),
+                    event.getStateTransition().getToState(), event.getCreationTime().toInstant()));
+        }
         Listeners.notifyEach(creationListeners, listener -> listener.accept(created), "breaker created");
         return created;
+    }
+
+    /**
+     * Publishes a watched breaker's transition when its state is not the one last seen (a few
+     * nanoseconds when it is); nothing for other breakers.
+     */
+    public void observe(CircuitBreaker breaker) {
+        AtomicReference<CircuitBreaker.State> last = seen.get(breaker.getName());
+        if (last == null) {
+            return;
+        }
+        CircuitBreaker.State now = breaker.getState();
+        CircuitBreaker.State before = last.get();
+        if (now != before && last.compareAndSet(before, now)) {
+            publish(breaker.getName(), before, now, Instant.now());
+        }
+    }
+
+    /** Observes every watched breaker (housekeeping). */
+    public void pollWatched() {
+        seen.keySet().forEach(name -> registry.find(name).ifPresent(this::observe));
+    }
+
+    private void publish(String name, CircuitBreaker.State from, CircuitBreaker.State to, Instant at) {
+        transitions.increment();
+        Transition transition = new Transition(name, wire(from), wire(to), at);
+        Listeners.notifyEach(listeners, listener -> listener.accept(transition), "breaker transition");
     }
 
     /** Hears every state transition (the listener must not block). */
@@ -127,6 +177,7 @@ public final class Breakers {
                 case FORCE_CLOSED -> breaker.transitionToDisabledState();
                 case RESET -> breaker.reset();
             }
+            observe(breaker);
             if (action == Force.RESET) {
                 forced.remove(name);
                 return null;
@@ -148,7 +199,10 @@ public final class Breakers {
             if (!forced.remove(name, expected)) {
                 return false;
             }
-            registry.find(name).ifPresent(CircuitBreaker::reset);
+            registry.find(name).ifPresent(breaker -> {
+                breaker.reset();
+                observe(breaker);
+            });
             return true;
         }
     }

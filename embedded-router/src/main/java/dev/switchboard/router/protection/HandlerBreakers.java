@@ -20,19 +20,26 @@ public final class HandlerBreakers {
 
     private CircuitBreaker of(String type) {
         CircuitBreaker breaker = byType.get(type);
-        return breaker != null ? breaker : byType.computeIfAbsent(type, t -> breakers.breaker("handler:" + t));
+        return breaker != null ? breaker : byType.computeIfAbsent(type, t -> breakers.watchedBreaker("handler:" + t));
     }
 
     /** Whether the handler of {@code type} may be called now. */
     public boolean tryAcquire(String type) {
-        return of(type).tryAcquirePermission();
+        CircuitBreaker breaker = of(type);
+        boolean permitted = breaker.tryAcquirePermission();
+        breakers.observe(breaker);
+        return permitted;
     }
 
     public void succeeded(String type, long nanos) {
-        of(type).onSuccess(nanos, TimeUnit.NANOSECONDS);
+        CircuitBreaker breaker = of(type);
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        breakers.observe(breaker);
     }
 
     public void failed(String type, long nanos, Throwable failure) {
-        of(type).onError(nanos, TimeUnit.NANOSECONDS, failure);
+        CircuitBreaker breaker = of(type);
+        breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        breakers.observe(breaker);
     }
 }

@@ -16,7 +16,37 @@ public record ServerEvent(String type, Map<String, Object> fields) {
 
     public ServerEvent {
         Objects.requireNonNull(type, "type must not be null");
-        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        // a builder's map is handed over as it is (no one else holds it); any other map is copied
+        fields = fields instanceof Built ? fields : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    /** A builder's fields, read-only once built: every reply and run event is built once, so it is not copied. */
+    private static final class Built extends java.util.AbstractMap<String, Object> {
+        private final Map<String, Object> fields;
+
+        Built(Map<String, Object> fields) {
+            this.fields = Collections.unmodifiableMap(fields);
+        }
+
+        @Override
+        public java.util.Set<Entry<String, Object>> entrySet() {
+            return fields.entrySet();
+        }
+
+        @Override
+        public Object get(Object key) {
+            return fields.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return fields.containsKey(key);
+        }
+
+        @Override
+        public int size() {
+            return fields.size();
+        }
     }
 
     /** Starts an event of the given type. */
@@ -44,7 +74,9 @@ public record ServerEvent(String type, Map<String, Object> fields) {
     /** Builds a {@link ServerEvent}; null values are left out. */
     public static final class Builder {
         private final String type;
-        private final Map<String, Object> fields = new LinkedHashMap<>();
+        private Map<String, Object> fields = new LinkedHashMap<>();
+        /** Whether {@link #build} handed {@code fields} to an event: a later put works on a copy. */
+        private boolean handedOver;
 
         private Builder(String type) {
             this.type = Objects.requireNonNull(type, "type must not be null");
@@ -53,13 +85,18 @@ public record ServerEvent(String type, Map<String, Object> fields) {
         /** Sets a field; a null value leaves the field out. */
         public Builder put(String field, Object value) {
             if (value != null) {
+                if (handedOver) {
+                    fields = new LinkedHashMap<>(fields);
+                    handedOver = false;
+                }
                 fields.put(field, value);
             }
             return this;
         }
 
         public ServerEvent build() {
-            return new ServerEvent(type, fields);
+            handedOver = true;
+            return new ServerEvent(type, new Built(fields));
         }
     }
 }
