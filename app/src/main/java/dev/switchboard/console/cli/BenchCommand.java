@@ -35,11 +35,13 @@ public final class BenchCommand implements Callable<Integer> {
     int window;
 
     @Option(names = "--warmup-s", defaultValue = "5",
-            description = "Sockets and runs: each server's warm-up before its first round, s (default: ${DEFAULT-VALUE}).")
+            description = "Sockets and runs: each server's warm-up before its first round; backend: before each phase, s"
+                    + " (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
     @Option(names = "--measure-s", defaultValue = "3",
-            description = "Sockets and runs: each round's measured part, s (default: ${DEFAULT-VALUE}).")
+            description = "Sockets and runs: each round's measured part; backend: each measured phase, s"
+                    + " (default: ${DEFAULT-VALUE}).")
     double measureSeconds;
 
     @Option(names = "--lead-in-s", defaultValue = "1",

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -359,7 +360,8 @@ public final class JsonCodec {
     public String encode(ServerEvent event, String replyTo) {
         // Streamed field by field: the hot path of every reply and run event, so strings and
         // numbers skip the serializer lookups that writing a whole Map would do for each value.
-        StringWriter out = new StringWriter(160);
+        ReplyText text = REPLY_TEXT.get();
+        Writer out = text.take();
         try (JsonGenerator json = mapper.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("type", event.type());
@@ -375,9 +377,74 @@ public final class JsonCodec {
             }
             json.writeEndObject();
         } catch (IOException e) {
+            text.give(out);
             throw new UncheckedIOException("cannot encode a server event", e);
         }
-        return out.toString();
+        String encoded = out.toString();
+        text.give(out);
+        return encoded;
+    }
+
+    private static final ThreadLocal<ReplyText> REPLY_TEXT = ThreadLocal.withInitial(ReplyText::new);
+
+    /**
+     * Each thread's buffer for the text of the events it encodes: every reply and run event is
+     * encoded on the thread that sends it, so one buffer per thread is reused instead of a new
+     * (synchronized) {@code StringWriter} per frame. An encoding inside another one on the same
+     * thread gets a fresh writer; a buffer grown past 16 K chars by a large event is dropped.
+     */
+    private static final class ReplyText extends Writer {
+        private static final int KEEP_CHARS = 16 * 1024;
+        private StringBuilder text = new StringBuilder(256);
+        private boolean inUse;
+
+        Writer take() {
+            if (inUse) {
+                return new StringWriter(160);
+            }
+            inUse = true;
+            text.setLength(0);
+            return this;
+        }
+
+        /** Done with {@code taken} (what {@link #take} returned). */
+        void give(Writer taken) {
+            if (taken != this) {
+                return;
+            }
+            inUse = false;
+            if (text.capacity() > KEEP_CHARS) {
+                text = new StringBuilder(256);
+            }
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            text.append(chars, offset, length);
+        }
+
+        @Override
+        public void write(String string, int offset, int length) {
+            text.append(string, offset, offset + length);
+        }
+
+        @Override
+        public void write(int c) {
+            text.append((char) c);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
     }
 
     private static void writeValue(JsonGenerator json, Object value) throws IOException {

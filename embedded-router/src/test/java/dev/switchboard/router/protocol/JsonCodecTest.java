@@ -248,4 +248,46 @@ class JsonCodecTest {
         assertThat(rejected.rpcCode()).isEqualTo(-32600);
         assertThat(rejected.rpcId().isNull()).isTrue();
     }
+
+    @Test
+    void encodesEachEventWholeAndAloneWhenOneThreadEncodesManyInARow() throws Exception {
+        String large = "y".repeat(100_000);
+        java.util.List<String> encoded = new java.util.ArrayList<>();
+
+        encoded.add(codec.encode(ServerEvent.builder("pong").put("server_time", "t1").build(), "m-1"));
+        encoded.add(codec.encode(ServerEvent.builder("big").put("text", large).build()));
+        encoded.add(codec.encode(ServerEvent.builder("pong").put("server_time", "t2").build(), "m-2"));
+        // a value written by Jackson's serializers (a map) in between
+        encoded.add(codec.encode(ServerEvent.builder("nested").put("data", java.util.Map.of("k", "v")).build()));
+
+        assertThat(encoded.get(0)).isEqualTo("{\"type\":\"pong\",\"server_time\":\"t1\",\"reply_to\":\"m-1\"}");
+        assertThat(encoded.get(1)).isEqualTo("{\"type\":\"big\",\"text\":\"" + large + "\"}");
+        assertThat(encoded.get(2)).isEqualTo("{\"type\":\"pong\",\"server_time\":\"t2\",\"reply_to\":\"m-2\"}");
+        assertThat(encoded.get(3)).isEqualTo("{\"type\":\"nested\",\"data\":{\"k\":\"v\"}}");
+    }
+
+    @Test
+    void encodesOnManyThreadsAtOnceWithoutMixingTheirText() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<Boolean>> checks = new java.util.ArrayList<>();
+            for (int task = 0; task < 8; task++) {
+                int id = task;
+                checks.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        String text = codec.encode(ServerEvent.builder("pong").put("n", id * 100_000 + i).build());
+                        if (!text.equals("{\"type\":\"pong\",\"n\":" + (id * 100_000 + i) + "}")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> check : checks) {
+                assertThat(check.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
