@@ -74,8 +74,12 @@ final class Alternating {
         return done;
     }
 
-    /** The spread of each pair's ratio of {@code figure} (measured / baseline). */
+    /**
+     * The spread of each pair's ratio of {@code figure} (measured / baseline); a pair whose baseline
+     * figure is 0 has no ratio and is left out.
+     */
     static <R> Spread ratios(List<Pair<R>> pairs, ToDoubleFunction<R> figure) {
-        return Spread.of(pairs, pair -> pair.ratio(figure));
+        return Spread.of(pairs.stream().mapToDouble(pair -> pair.ratio(figure)).filter(ratio -> !Double.isNaN(ratio))
+                .toArray());
     }
 }

@@ -361,9 +361,7 @@ public final class Bench {
     }
 
     static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return Alternating.Spread.of(values).median();
     }
 
     static double round(double value) {

@@ -98,6 +98,7 @@ final class ChildRouter implements AutoCloseable {
                 "queue: {capacity: 1000000, per_user: 100000}"));
         lines.addAll(more);
         Path file = Files.createTempFile(prefix, ".yaml");
+        file.toFile().deleteOnExit();
         Files.writeString(file, String.join("\n", lines) + "\n");
         return file;
     }

@@ -114,7 +114,12 @@ public final class RequestLoad implements AutoCloseable {
             conns.add(conn);
             opening.add(conn.connection.open(new ClientConnection.Target(URI.create(target + "?user=bench-" + i), null)));
         }
-        CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        try {
+            CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         return this;
     }
 
@@ -127,8 +132,15 @@ public final class RequestLoad implements AutoCloseable {
                 conn.send(System.nanoTime());
             }
         }
-        LockSupport.parkNanos(warmup.toNanos() + measure.toNanos());
+        sleepUntil(start + warmup.toNanos() + measure.toNanos());
         return end("closed-loop", 0, measure);
+    }
+
+    /** Parks until {@code deadline} ({@link System#nanoTime()}): one park may return early. */
+    static void sleepUntil(long deadline) {
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     /** Open loop at {@code perSecond} across all connections, round robin, on a fixed schedule. */

@@ -121,7 +121,12 @@ final class RunLoad implements AutoCloseable {
                 opening.add(user.open(i));
             }
         }
-        CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        try {
+            CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         return this;
     }
 
@@ -158,7 +163,7 @@ final class RunLoad implements AutoCloseable {
                 user.start(System.nanoTime());
             }
         }
-        LockSupport.parkNanos(leadIn.toNanos() + measure.toNanos());
+        RequestLoad.sleepUntil(start + leadIn.toNanos() + measure.toNanos());
         return end(0, measure);
     }
 
@@ -242,11 +247,11 @@ final class RunLoad implements AutoCloseable {
         }
 
         synchronized void start(long scheduledNanos) {
-            long run = nextRun++;
-            if (run - phaseStart >= RING) {
+            if (nextRun - phaseStart >= RING) {
                 throw new IllegalStateException("more than " + RING + " runs of one user in one phase: use more users"
                         + " or a shorter phase");
             }
+            long run = nextRun++;
             int slot = (int) (run & (RING - 1));
             scheduled[slot] = scheduledNanos;
             ended[slot] = false;

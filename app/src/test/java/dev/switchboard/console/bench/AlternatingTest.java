@@ -44,4 +44,15 @@ class AlternatingTest {
     void anEvenCountHasTheMeanOfItsMiddleTwoAsMedian() {
         assertThat(Alternating.Spread.of(new double[] {4, 1, 3, 2}).median()).isEqualTo(2.5);
     }
+
+    @Test
+    void aPairWhoseBaselineMeasuredNothingHasNoRatio() throws Exception {
+        double[][] figures = {{100, 80}, {0, 5}, {100, 90}};
+
+        Alternating.Spread ratio = Alternating.ratios(Alternating.run(figures.length,
+                (baseline, pair) -> figures[pair][baseline ? 0 : 1]), Double::doubleValue);
+
+        assertThat(ratio.values()).containsExactly(0.8, 0.9);
+        assertThat(ratio.median()).isEqualTo(0.85, org.assertj.core.api.Assertions.within(1e-9));
+    }
 }

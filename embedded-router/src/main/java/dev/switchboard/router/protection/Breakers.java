@@ -85,13 +85,18 @@ public final class Breakers {
      */
     public void observe(CircuitBreaker breaker) {
         AtomicReference<CircuitBreaker.State> last = seen.get(breaker.getName());
-        if (last == null) {
+        if (last == null || breaker.getState() == last.get()) {
             return;
         }
-        CircuitBreaker.State now = breaker.getState();
-        CircuitBreaker.State before = last.get();
-        if (now != before && last.compareAndSet(before, now)) {
-            publish(breaker.getName(), before, now, Instant.now());
+        // a change: read both again under the lock, so that a thread holding an older state cannot
+        // publish it as a transition, and listeners hear this breaker's transitions in order
+        synchronized (last) {
+            CircuitBreaker.State before = last.get();
+            CircuitBreaker.State now = breaker.getState();
+            if (now != before) {
+                last.set(now);
+                publish(breaker.getName(), before, now, Instant.now());
+            }
         }
     }
 

@@ -362,6 +362,14 @@ public final class JsonCodec {
         // numbers skip the serializer lookups that writing a whole Map would do for each value.
         ReplyText text = REPLY_TEXT.get();
         Writer out = text.take();
+        try {
+            return encode(event, replyTo, out);
+        } finally {
+            text.give(out);
+        }
+    }
+
+    private String encode(ServerEvent event, String replyTo, Writer out) {
         try (JsonGenerator json = mapper.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("type", event.type());
@@ -377,12 +385,9 @@ public final class JsonCodec {
             }
             json.writeEndObject();
         } catch (IOException e) {
-            text.give(out);
             throw new UncheckedIOException("cannot encode a server event", e);
         }
-        String encoded = out.toString();
-        text.give(out);
-        return encoded;
+        return out.toString();
     }
 
     private static final ThreadLocal<ReplyText> REPLY_TEXT = ThreadLocal.withInitial(ReplyText::new);
