@@ -114,13 +114,22 @@ public final class RequestLoad implements AutoCloseable {
             conns.add(conn);
             opening.add(conn.connection.open(new ClientConnection.Target(URI.create(target + "?user=bench-" + i), null)));
         }
+        awaitOpen(opening, this);
+        return this;
+    }
+
+    /** Waits at most a minute for every connection of a load to open; closes {@code load} if one does not. */
+    static void awaitOpen(List<CompletableFuture<Void>> opening, AutoCloseable load) {
         try {
             CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
         } catch (RuntimeException e) {
-            close();
+            try {
+                load.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
-        return this;
     }
 
     /** Closed loop: {@code window} requests outstanding per connection; the rate is what comes back. */

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The path the router exists for: agent run events delivered to users. The router (simulated agent
@@ -114,41 +113,15 @@ final class RunBench {
         if (offered > 0) {
             json.put("offered_runs_per_s", Bench.round(offered));
         }
-        json.put("clean", pairs.stream().allMatch(pair -> pair.baseline().clean() && pair.measured().clean()));
-        ArrayNode rounds = json.putArray("rounds");
-        for (Alternating.Pair<RunLoad.Result> pair : pairs) {
-            ObjectNode round = rounds.addObject().put("pair", pair.index() + 1)
-                    .put("order", pair.baselineFirst() ? "echo,router" : "router,echo");
-            round.set("echo", result(pair.baseline()));
-            round.set("router", result(pair.measured()));
-        }
-        json.set("echo", medians(pairs, true));
-        json.set("router", medians(pairs, false));
-        ObjectNode ratios = json.putObject("ratio");
-        SocketBench.spread(ratios, "events_per_s", Alternating.ratios(pairs, RunLoad.Result::eventsPerSecond));
-        SocketBench.spread(ratios, "emit_p50", Alternating.ratios(pairs, RunLoad.Result::emitP50Ms));
-        SocketBench.spread(ratios, "emit_p99", Alternating.ratios(pairs, RunLoad.Result::emitP99Ms));
-        SocketBench.spread(ratios, "emit_p999", Alternating.ratios(pairs, RunLoad.Result::emitP999Ms));
-        SocketBench.spread(ratios, "start_p99", Alternating.ratios(pairs, RunLoad.Result::startP99Ms));
-        return json;
-    }
-
-    private static ObjectNode medians(List<Alternating.Pair<RunLoad.Result>> pairs, boolean baseline) {
-        ObjectNode json = Json.mapper().createObjectNode();
-        put(json, "events_per_s", pairs, baseline, RunLoad.Result::eventsPerSecond);
-        put(json, "runs_per_s", pairs, baseline, RunLoad.Result::runsPerSecond);
-        put(json, "emit_p50_ms", pairs, baseline, RunLoad.Result::emitP50Ms);
-        put(json, "emit_p99_ms", pairs, baseline, RunLoad.Result::emitP99Ms);
-        put(json, "emit_p999_ms", pairs, baseline, RunLoad.Result::emitP999Ms);
-        put(json, "start_p50_ms", pairs, baseline, RunLoad.Result::startP50Ms);
-        put(json, "start_p99_ms", pairs, baseline, RunLoad.Result::startP99Ms);
-        return json;
-    }
-
-    private static void put(ObjectNode json, String field, List<Alternating.Pair<RunLoad.Result>> pairs, boolean baseline,
-                            ToDoubleFunction<RunLoad.Result> figure) {
-        json.put(field, Bench.round(Alternating.Spread.of(pairs,
-                pair -> figure.applyAsDouble(baseline ? pair.baseline() : pair.measured())).median()));
+        return new PairsReport<>(RunBench::result, RunLoad.Result::clean)
+                .median("events_per_s", RunLoad.Result::eventsPerSecond).median("runs_per_s", RunLoad.Result::runsPerSecond)
+                .median("emit_p50_ms", RunLoad.Result::emitP50Ms).median("emit_p99_ms", RunLoad.Result::emitP99Ms)
+                .median("emit_p999_ms", RunLoad.Result::emitP999Ms).median("start_p50_ms", RunLoad.Result::startP50Ms)
+                .median("start_p99_ms", RunLoad.Result::startP99Ms)
+                .ratio("events_per_s", RunLoad.Result::eventsPerSecond).ratio("emit_p50", RunLoad.Result::emitP50Ms)
+                .ratio("emit_p99", RunLoad.Result::emitP99Ms).ratio("emit_p999", RunLoad.Result::emitP999Ms)
+                .ratio("start_p99", RunLoad.Result::startP99Ms)
+                .addTo(json, pairs);
     }
 
     private static ObjectNode result(RunLoad.Result result) {

@@ -121,12 +121,7 @@ final class RunLoad implements AutoCloseable {
                 opening.add(user.open(i));
             }
         }
-        try {
-            CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+        RequestLoad.awaitOpen(opening, this);
         return this;
     }
 

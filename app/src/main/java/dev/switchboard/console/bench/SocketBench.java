@@ -1,7 +1,6 @@
 package dev.switchboard.console.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.protocol.Json;
 import java.io.PrintWriter;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.ToDoubleFunction;
 
 /**
  * Request/reply over loopback: a bare Java-WebSocket echo server and the router, each in a JVM of
@@ -107,53 +105,19 @@ final class SocketBench {
     /** Every round, each system's median figures, and the spread of the pairs' ratios. */
     private static ObjectNode phaseJson(List<Alternating.Pair<RequestLoad.Result>> pairs, double offered) {
         ObjectNode json = Json.mapper().createObjectNode();
+        PairsReport<RequestLoad.Result> report = new PairsReport<>(SocketBench::result,
+                result -> result.errors() == 0 && result.unanswered() == 0)
+                .median("per_s", RequestLoad.Result::perSecond).median("p50_ms", RequestLoad.Result::p50Ms)
+                .median("p99_ms", RequestLoad.Result::p99Ms).median("p999_ms", RequestLoad.Result::p999Ms)
+                .median("max_ms", RequestLoad.Result::maxMs);
         if (offered > 0) {
             json.put("offered_per_s", Math.round(offered));
+        } else {
+            report.ratio("per_s", RequestLoad.Result::perSecond);
         }
-        boolean clean = pairs.stream().allMatch(pair -> clean(pair.baseline()) && clean(pair.measured()));
-        json.put("clean", clean);
-        ArrayNode rounds = json.putArray("rounds");
-        for (Alternating.Pair<RequestLoad.Result> pair : pairs) {
-            ObjectNode round = rounds.addObject().put("pair", pair.index() + 1)
-                    .put("order", pair.baselineFirst() ? "echo,router" : "router,echo");
-            round.set("echo", result(pair.baseline()));
-            round.set("router", result(pair.measured()));
-        }
-        json.set("echo", medians(pairs, true));
-        json.set("router", medians(pairs, false));
-        ObjectNode ratios = json.putObject("ratio");
-        if (offered == 0) {
-            spread(ratios, "per_s", Alternating.ratios(pairs, RequestLoad.Result::perSecond));
-        }
-        spread(ratios, "p50", Alternating.ratios(pairs, RequestLoad.Result::p50Ms));
-        spread(ratios, "p99", Alternating.ratios(pairs, RequestLoad.Result::p99Ms));
-        spread(ratios, "p999", Alternating.ratios(pairs, RequestLoad.Result::p999Ms));
-        return json;
-    }
-
-    private static boolean clean(RequestLoad.Result result) {
-        return result.errors() == 0 && result.unanswered() == 0;
-    }
-
-    private static ObjectNode medians(List<Alternating.Pair<RequestLoad.Result>> pairs, boolean baseline) {
-        ObjectNode json = Json.mapper().createObjectNode();
-        put(json, "per_s", pairs, baseline, RequestLoad.Result::perSecond);
-        put(json, "p50_ms", pairs, baseline, RequestLoad.Result::p50Ms);
-        put(json, "p99_ms", pairs, baseline, RequestLoad.Result::p99Ms);
-        put(json, "p999_ms", pairs, baseline, RequestLoad.Result::p999Ms);
-        put(json, "max_ms", pairs, baseline, RequestLoad.Result::maxMs);
-        return json;
-    }
-
-    private static void put(ObjectNode json, String field, List<Alternating.Pair<RequestLoad.Result>> pairs,
-                            boolean baseline, ToDoubleFunction<RequestLoad.Result> figure) {
-        json.put(field, Bench.round(Alternating.Spread.of(pairs,
-                pair -> figure.applyAsDouble(baseline ? pair.baseline() : pair.measured())).median()));
-    }
-
-    static void spread(ObjectNode json, String field, Alternating.Spread spread) {
-        json.putObject(field).put("median", Bench.round(spread.median())).put("min", Bench.round(spread.min()))
-                .put("max", Bench.round(spread.max()));
+        report.ratio("p50", RequestLoad.Result::p50Ms).ratio("p99", RequestLoad.Result::p99Ms)
+                .ratio("p999", RequestLoad.Result::p999Ms);
+        return report.addTo(json, pairs);
     }
 
     private static ObjectNode result(RequestLoad.Result result) {
