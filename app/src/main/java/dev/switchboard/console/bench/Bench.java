@@ -52,13 +52,16 @@ public final class Bench {
      * @param pipelineRounds  measured iterations per fork (after three warm-up ones)
      * @param pipelineIteration each iteration's length
      * @param idleConnections idle connections for the memory check (0: skip it)
+     * @param activeConnections connections sending one message a second for the memory check (0: skip it)
+     * @param activeBusy      how long they send before the memory is read
      * @param backendRuns     the most concurrent runs on the http backend (half of them for the latency phase)
      * @param backendGapMs    the example service's pause before each event in the latency phase
      * @param phases          which of pipeline, sockets, idle, backend, cluster to run
      * @param cluster         the cluster phase's settings (used only when {@code phases} holds {@code cluster})
      */
     public record Settings(int connections, int frameBytes, int window, Duration warmup, Duration measure,
-                           int pipelineForks, int pipelineRounds, Duration pipelineIteration, int idleConnections, int backendRuns,
+                           int pipelineForks, int pipelineRounds, Duration pipelineIteration, int idleConnections,
+                           int activeConnections, Duration activeBusy, int backendRuns,
                            long backendGapMs, Set<String> phases, ClusterSettings cluster, Rounds rounds) {
         /** The phases of a run without {@code --only}. */
         public static final Set<String> ALL = Set.of("pipeline", "sockets", "runs", "idle", "backend");
@@ -151,6 +154,9 @@ public final class Bench {
         }
         if (settings.idleConnections() > 0 && settings.phases().contains("idle")) {
             report.set("idle", new IdleConnections(settings.idleConnections(), log).run());
+        }
+        if (settings.activeConnections() > 0 && settings.phases().contains("idle")) {
+            report.set("active", new ActiveConnections(settings.activeConnections(), settings.activeBusy(), log).run());
         }
         if (settings.backendRuns() > 0 && settings.phases().contains("backend")) {
             report.set("backend", new BackendBench(backendSettings(), log).run());
@@ -330,6 +336,16 @@ public final class Bench {
                     idle.path("limited_by").isMissingNode() ? "" : ", limited by " + idle.path("limited_by").asText(),
                     idle.path("rss_kb_before").asLong(), idle.path("rss_kb_after").asLong(),
                     idle.path("rss_kb_per_connection").asDouble()));
+        }
+        JsonNode active = report.path("active");
+        if (!active.isMissingNode()) {
+            out.append(String.format("active connections: %,d held, %,d msg/s (%,d replies, %d unanswered, p99 %.1f ms);"
+                            + " router RSS %,d KB -> %,d KB: %.1f KB, live heap %,d KB -> %,d KB: %.1f KB per connection%n",
+                    active.path("held").asLong(), active.path("offered_per_s").asLong(), active.path("replies").asLong(),
+                    active.path("unanswered").asLong(), active.path("p99_ms").asDouble(), active.path("rss_kb_before").asLong(),
+                    active.path("rss_kb_after").asLong(), active.path("rss_kb_per_connection").asDouble(),
+                    active.path("heap_kb_before").asLong(), active.path("heap_kb_after").asLong(),
+                    active.path("heap_kb_per_connection").asDouble()));
         }
         JsonNode backend = report.path("backend");
         if (!backend.isMissingNode()) {

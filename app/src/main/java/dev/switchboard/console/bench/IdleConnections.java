@@ -40,7 +40,7 @@ final class IdleConnections {
 
     ObjectNode run() throws IOException, InterruptedException {
         ObjectNode json = Json.mapper().createObjectNode().put("asked", asked);
-        int count = countWithinOpenFilesLimit(json);
+        int count = countWithinOpenFilesLimit(asked, json);
         int port = freePort();
         Path logFile = Files.createTempFile("bench-router-", ".log");
         Process router = startRouter(port, count, logFile);
@@ -77,7 +77,7 @@ final class IdleConnections {
     }
 
     /** The asked count, cut (and the cut noted in {@code json}) to what the open-files limit allows. */
-    private int countWithinOpenFilesLimit(ObjectNode json) {
+    static int countWithinOpenFilesLimit(int asked, ObjectNode json) {
         long limit = openFilesLimit();
         if (limit > 0 && asked > limit - SPARE_DESCRIPTORS) {
             json.put("limited_by", "open files limit " + limit + " (ulimit -n)");

@@ -32,7 +32,10 @@ import org.HdrHistogram.Recorder;
  */
 public final class RequestLoad implements AutoCloseable {
     static final Duration SETTLE = Duration.ofSeconds(5);
-    private static final int RING = 1 << 17;
+    /** Handshakes in flight at most while connecting (a router bounds its pending handshakes). */
+    private static final int MAX_HANDSHAKES = 200;
+    /** Requests tracked per connection and phase: 2^17 for a few connections, down to 2^10 for thousands. */
+    private final int ring;
     private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final URI target;
@@ -93,6 +96,7 @@ public final class RequestLoad implements AutoCloseable {
     public RequestLoad(URI target, int connections, int messageBytes) {
         this.target = Objects.requireNonNull(target, "target must not be null");
         this.connections = connections;
+        this.ring = Integer.highestOneBit(Math.max(1 << 10, Math.min(1 << 17, (1 << 22) / Math.max(1, connections))));
         String frame = frame(0, 0, "");
         this.pad = "x".repeat(Math.max(0, messageBytes - frame.length() - 8));
     }
@@ -109,10 +113,13 @@ public final class RequestLoad implements AutoCloseable {
     /** Opens every connection (blocking, at most a minute). */
     public RequestLoad connect() {
         List<CompletableFuture<Void>> opening = new ArrayList<>();
+        java.util.concurrent.Semaphore handshakes = new java.util.concurrent.Semaphore(MAX_HANDSHAKES);
         for (int i = 0; i < connections; i++) {
             Conn conn = new Conn(i, client);
             conns.add(conn);
-            opening.add(conn.connection.open(new ClientConnection.Target(URI.create(target + "?user=bench-" + i), null)));
+            handshakes.acquireUninterruptibly();
+            opening.add(conn.connection.open(new ClientConnection.Target(URI.create(target + "?user=bench-" + i), null))
+                    .whenComplete((ok, failure) -> handshakes.release()));
         }
         awaitOpen(opening, this);
         return this;
@@ -229,9 +236,9 @@ public final class RequestLoad implements AutoCloseable {
     /** One connection: its requests' scheduled times by sequence number. */
     private final class Conn implements ClientConnection.Listener {
         final int index;
-        final long[] intended = new long[RING];
-        final boolean[] done = new boolean[RING];
-        /** A phase may queue up to {@code RING} requests on one connection (an open loop against a stalled target). */
+        final long[] intended = new long[ring];
+        final boolean[] done = new boolean[ring];
+        /** A phase may queue up to {@code ring} requests on one connection (an open loop against a stalled target). */
         final ClientConnection connection;
         private long nextSeq;
         private long phaseStart;
@@ -239,7 +246,7 @@ public final class RequestLoad implements AutoCloseable {
 
         Conn(int index, HttpClient client) {
             this.index = index;
-            this.connection = ClientConnection.builder(client).connectTimeout(Duration.ofSeconds(10)).maxQueuedSends(RING)
+            this.connection = ClientConnection.builder(client).connectTimeout(Duration.ofSeconds(10)).maxQueuedSends(ring)
                     .listener(this).build();
         }
 
@@ -254,7 +261,7 @@ public final class RequestLoad implements AutoCloseable {
 
         /** Marks {@code seq} answered; its scheduled time, or {@code Long.MIN_VALUE} to ignore it. */
         synchronized long answer(long seq) {
-            int slot = (int) (seq & (RING - 1));
+            int slot = (int) (seq & (ring - 1));
             if (seq < phaseStart || seq >= nextSeq || done[slot]) {
                 return Long.MIN_VALUE;
             }
@@ -267,7 +274,7 @@ public final class RequestLoad implements AutoCloseable {
         synchronized long chargeUnanswered(Phase ended, long now) {
             long count = 0;
             for (long seq = phaseStart; seq < nextSeq; seq++) {
-                int slot = (int) (seq & (RING - 1));
+                int slot = (int) (seq & (ring - 1));
                 if (!done[slot]) {
                     count++;
                     if (ended.scheduledInWindow(intended[slot])) {
@@ -279,13 +286,13 @@ public final class RequestLoad implements AutoCloseable {
         }
 
         synchronized void send(long intendedNanos) {
-            long seq = nextSeq++;
-            if (seq - phaseStart >= RING) {
-                throw new IllegalStateException("more than " + RING + " requests on one connection in one phase:"
+            if (nextSeq - phaseStart >= ring) {
+                throw new IllegalStateException("more than " + ring + " requests on one connection in one phase:"
                         + " use more connections or a shorter phase");
             }
-            intended[(int) (seq & (RING - 1))] = intendedNanos;
-            done[(int) (seq & (RING - 1))] = false;
+            long seq = nextSeq++;
+            intended[(int) (seq & (ring - 1))] = intendedNanos;
+            done[(int) (seq & (ring - 1))] = false;
             connection.send(frame(index, seq, pad));
         }
 

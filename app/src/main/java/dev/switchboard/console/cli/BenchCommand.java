@@ -82,6 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Idle connections for the memory check, 0 to skip (default: ${DEFAULT-VALUE}).")
     int idle;
 
+    @Option(names = "--active", defaultValue = "5000",
+            description = "Connections sending one ping a second each for the memory check (with the idle phase), 0 to"
+                    + " skip it (default: ${DEFAULT-VALUE}).")
+    int active;
+
     @Option(names = "--smoke", description = "A few seconds in all (CI): 4 connections, short phases, 200 idle connections.")
     boolean smoke;
 
@@ -148,11 +153,11 @@ public final class BenchCommand implements Callable<Integer> {
                 .filter(option -> !option.isEmpty()).toList();
         Bench.Settings settings = smoke
                 ? new Bench.Settings(4, size, 2, Duration.ofMillis(300), Duration.ofMillis(700), 1, 1, Duration.ofMillis(200),
-                        Math.min(idle, 200),
+                        Math.min(idle, 200), Math.min(active, 50), Duration.ofSeconds(1),
                         Math.min(backendRuns, 20), backendGapMs, phases, cluster,
                         new Bench.Rounds(1, Duration.ofMillis(200), Math.min(tailRate, 500), serverJvm, 4, 2))
                 : new Bench.Settings(connections, size, window, seconds(warmupSeconds), seconds(measureSeconds),
-                        pipelineForks, pipelineRounds, Duration.ofSeconds(1), idle, backendRuns, backendGapMs, phases, cluster,
+                        pipelineForks, pipelineRounds, Duration.ofSeconds(1), idle, active, Duration.ofSeconds(15), backendRuns, backendGapMs, phases, cluster,
                         new Bench.Rounds(pairs, seconds(leadInSeconds), tailRate, serverJvm, runUsers, runWindow));
         ObjectNode results;
         try {

@@ -67,6 +67,13 @@ class BenchCommandTest {
         assertThat(json.path("idle").path("held").asLong()).isEqualTo(50);
         assertThat(json.path("idle").path("rss_kb_before").asLong()).isPositive();
         assertThat(json.path("idle").path("rss_kb_after").asLong()).isPositive();
+        JsonNode active = json.path("active");
+        assertThat(active.path("held").asLong()).isEqualTo(50);
+        assertThat(active.path("replies").asLong()).isPositive();
+        assertThat(active.path("unanswered").asLong()).isZero();
+        assertThat(active.path("rss_kb_after").asLong()).isPositive();
+        assertThat(active.path("heap_kb_after").asLong()).as("live heap from jcmd").isPositive();
+        assertThat(out.toString()).contains("active connections: 50 held");
         assertThat(json.path("targets").path("throughput_ratio").path("value").asDouble()).isPositive();
         JsonNode backend = json.path("backend");
         assertThat(backend.path("threads")).extracting(level -> level.path("concurrent_runs").asInt())
