@@ -160,15 +160,13 @@ final class SocketBench {
             if (json.isMissingNode()) {
                 continue;
             }
-            String label = json.has("offered_per_s")
-                    ? String.format("open loop %,d msg/s", json.path("offered_per_s").asLong()) : "closed loop";
+            String unclean = json.path("clean").asBoolean() ? "" : "  (errors or unanswered requests: see the report)";
             if (!json.has("offered_per_s")) {
-                out.append(String.format("%-30s %,12d %,12d   %s%n", label + ", msg/s", json.path("echo").path("per_s").asLong(),
-                        json.path("router").path("per_s").asLong(), ratioText(json.path("ratio").path("per_s"))));
+                out.append(String.format("%-30s %,12d %,12d   %s%s%n", "closed loop, msg/s", json.path("echo").path("per_s").asLong(),
+                        json.path("router").path("per_s").asLong(), ratioText(json.path("ratio").path("per_s")), unclean));
                 continue;
             }
-            out.append(label).append(json.path("clean").asBoolean() ? "" : "  (errors or unanswered requests: see the report)")
-                    .append('\n');
+            out.append(String.format("open loop %,d msg/s", json.path("offered_per_s").asLong())).append(unclean).append('\n');
             for (String field : new String[] {"p50", "p99", "p999"}) {
                 out.append(String.format("  %-28s %12.3f %12.3f   %s%n", field.replace("p999", "p99.9") + ", ms",
                         json.path("echo").path(field + "_ms").asDouble(), json.path("router").path(field + "_ms").asDouble(),
