@@ -39,6 +39,7 @@ public final class JsonCodec {
 
     private final ObjectMapper mapper;
     private final StreamReadConstraints limits;
+    private final EnvelopeReader envelopes;
 
     public JsonCodec() {
         // the one mapper not derived from Json.mapper(): the client protocol writes ServerEvent
@@ -48,6 +49,7 @@ public final class JsonCodec {
         this.limits = StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build();
         mapper.getFactory().setStreamReadConstraints(limits);
+        this.envelopes = new EnvelopeReader(mapper, limits);
     }
 
     /** The shared mapper, for components that build payload nodes. */
@@ -59,8 +61,18 @@ public final class JsonCodec {
      * Decodes one text frame. Never throws for bad input: a bad frame becomes {@link Decoded.Rejected}.
      * The frame must be exactly one JSON value (whitespace around it is fine), and no string in it,
      * key or value, may hold an unpaired UTF-16 surrogate.
+     *
+     * <p>A plain frame is read with the streaming parser and its payload tree built only when a
+     * handler asks for it ({@link EnvelopeReader}); anything that one refuses to judge (bad JSON,
+     * JSON-RPC, a batch, a bad envelope) is decoded into a tree, which gives the verdict.
      */
     public Decoded decode(String frame) {
+        ClientMessage message = envelopes.read(frame);
+        return message != null ? new Decoded.Message(message) : decodeTree(frame);
+    }
+
+    /** {@link #decode(String)} through the whole tree, always: the verdict the fast path must match. */
+    Decoded decodeTree(String frame) {
         JsonNode root;
         try (JsonParser parser = mapper.createParser(frame)) {
             try {
@@ -132,7 +144,7 @@ public final class JsonCodec {
      * A lone surrogate in a parsed string comes from a {@code \\u} escape or from the frame's own
      * characters: without a backslash or a surrogate in the frame the walk can be skipped.
      */
-    private static boolean mayHoldLoneSurrogate(String frame) {
+    static boolean mayHoldLoneSurrogate(String frame) {
         for (int i = 0; i < frame.length(); i++) {
             char c = frame.charAt(i);
             if (c == '\\' || Character.isSurrogate(c)) {

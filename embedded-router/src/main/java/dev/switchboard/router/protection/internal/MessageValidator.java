@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Checks a decoded message against the {@link ValidationPolicy} and the payload rules of its type:
  * field count, string sizes, control characters, markup injection, payload field types. One walk
- * of the payload; the accepting path allocates nothing.
+ * of the payload, or none when the codec's scan of it already proves it clean; the accepting
+ * path allocates nothing.
  */
 public final class MessageValidator {
     /**
@@ -47,13 +48,28 @@ public final class MessageValidator {
             return new FrameRejection(FrameRejection.Reason.CONTROL_CHARACTERS, "an id field holds control characters");
         }
         boolean checkMarkup = policy.rejectMarkup() && !policy.markupExemptTypes().contains(message.type());
-        int[] fields = {0};
-        FrameRejection rejection = walk(message.payload(), checkMarkup, fields);
-        if (rejection != null) {
-            return rejection;
+        if (!passesScan(message.payloadScan(), checkMarkup)) {
+            int[] fields = {0};
+            FrameRejection rejection = walk(message.payload(), checkMarkup, fields);
+            if (rejection != null) {
+                return rejection;
+            }
+        }
+        if (!PayloadRules.covers(message.type())) {
+            return null;
         }
         String problem = PayloadRules.problem(message.type(), message.payload());
         return problem == null ? null : new FrameRejection(FrameRejection.Reason.PAYLOAD_TYPES, problem);
+    }
+
+    /**
+     * Whether what the codec saw while streaming the payload proves the walk would find nothing:
+     * then the payload tree is not even built. Any doubt (a control character to strip or refuse,
+     * a markup character, more fields or a longer string than allowed) leaves the verdict to the walk.
+     */
+    private boolean passesScan(ClientMessage.PayloadScan scan, boolean checkMarkup) {
+        return scan != null && scan.fields() <= policy.maxFields() && scan.longestString() <= policy.maxStringChars()
+                && !scan.control() && !(checkMarkup && scan.markupChars());
     }
 
     private FrameRejection walk(JsonNode node, boolean checkMarkup, int[] fields) {

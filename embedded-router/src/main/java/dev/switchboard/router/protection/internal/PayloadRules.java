@@ -71,6 +71,11 @@ public final class PayloadRules {
     private PayloadRules() {
     }
 
+    /** Whether {@code type} has payload rules (without one, its payload is never read here). */
+    static boolean covers(String type) {
+        return RULES.containsKey(type);
+    }
+
     /** The first problem with {@code payload} for {@code type}, or null when it fits. */
     static String problem(String type, JsonNode payload) {
         List<Field> fields = RULES.get(type);

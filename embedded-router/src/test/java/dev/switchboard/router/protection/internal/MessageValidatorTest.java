@@ -83,4 +83,36 @@ class MessageValidatorTest {
         assertThat(reasonFor("batch", payload())).isEqualTo(FrameRejection.Reason.PAYLOAD_TYPES);
         assertThat(reasonFor("my_custom_type", payload().put("anything", 1))).isNull();
     }
+
+    @Test
+    void judgesAStreamedPayloadAsItsTree() {
+        dev.switchboard.router.protocol.JsonCodec codec = new dev.switchboard.router.protocol.JsonCodec();
+        java.util.List<ValidationPolicy> policies = java.util.List.of(ValidationPolicy.defaults(),
+                new ValidationPolicy(3, 10, ValidationPolicy.ControlCharacters.STRIP, true, Set.of()),
+                new ValidationPolicy(256, 16_384, ValidationPolicy.ControlCharacters.REJECT, false, Set.of()),
+                new ValidationPolicy(2, 5, ValidationPolicy.ControlCharacters.REJECT, true, Set.of("ping")));
+        java.util.List<String> payloads = java.util.List.of("{}", "{\"content\":\"hello\"}",
+                "{\"content\":\"ten chars!\"}", "{\"content\":\"eleven char\"}", "{\"a\":1,\"b\":2,\"c\":3}",
+                "{\"a\":1,\"b\":{\"c\":3,\"d\":4}}", "{\"a\":1,\"a\":2,\"a\":3,\"a\":4}",
+                "{\"content\":\"nul\\u0000\"}", "{\"content\":\"<script>x\"}", "{\"content\":\"a=b\"}",
+                "{\"content\":\"javascript:go\"}", "{\"content\":\"x\",\"tools\":[\"b\\u0007ell\"]}",
+                "{\"content\":\"  \"}", "{\"content\":5}", "{\"state\":\"on\"}", "{\"tools\":\"no\"}");
+        for (ValidationPolicy policy : policies) {
+            MessageValidator checking = new MessageValidator(policy);
+            for (String type : java.util.List.of("ping", "user_message", "start_agent", "typing")) {
+                for (String payload : payloads) {
+                    String frame = "{\"type\":\"" + type + "\",\"payload\":" + payload + "}";
+                    ClientMessage streamed = ((dev.switchboard.router.protocol.Decoded.Message) codec.decode(frame)).message();
+                    assertThat(streamed.payloadScan()).as(frame).isNotNull();
+                    ClientMessage tree = new ClientMessage(type, null, null, null, streamed.payload().deepCopy(), null, false);
+                    ClientMessage fresh = ((dev.switchboard.router.protocol.Decoded.Message) codec.decode(frame)).message();
+                    FrameRejection expected = checking.validate(tree);
+                    FrameRejection actual = checking.validate(fresh);
+                    assertThat(actual == null ? null : actual.reason()).as(policy + " " + frame)
+                            .isEqualTo(expected == null ? null : expected.reason());
+                    assertThat(fresh.payload()).as(policy + " " + frame).isEqualTo(tree.payload());
+                }
+            }
+        }
+    }
 }

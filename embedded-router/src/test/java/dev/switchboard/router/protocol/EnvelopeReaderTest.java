@@ -1,0 +1,142 @@
+package dev.switchboard.router.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The codec's streaming decode ({@link EnvelopeReader}) against its tree decode: for every frame,
+ * the same verdict — the same message (payload tree included) or the same refusal.
+ */
+class EnvelopeReaderTest {
+    private final JsonCodec codec = new JsonCodec();
+
+    static List<String> frames() {
+        String pad = "x".repeat(186);
+        return List.of(
+                "{\"type\":\"ping\",\"message_id\":\"c1-1\",\"payload\":{\"pad\":\"" + pad + "\"}}",
+                "{\"type\":\"ping\"}",
+                " {\"type\":\"ping\"} ",
+                "{\"payload\":{\"content\":\"hi\"},\"type\":\"user_message\",\"thread_id\":\"t-1\",\"run_id\":null}",
+                "{\"type\":\"user_message\",\"payload\":{\"content\":\"a\\nb \\\"quoted\\\" \\u00e9\"}}",
+                "{\"type\":\"start_agent\",\"payload\":{\"content\":\"go\",\"tools\":[\"a\",{\"b\":[1,2.5e3,-0,true,null]}]}}",
+                "{\"type\":\"ping\",\"extra\":{\"deep\":[[{\"x\":\"y\"}]]},\"n\":12345678901234567890}",
+                "{\"type\":\"ping\",\"payload\":null}",
+                "{\"type\":\"ping\",\"payload\":{}}",
+                "{\"type\":\"ping\",\"payload\":[]}",
+                "{\"type\":\"ping\",\"payload\":\"text\"}",
+                "{\"type\":\"ping\",\"type\":\"pong\"}",
+                "{\"type\":\"x\",\"payload\":{\"a\":1},\"payload\":{\"b\":2}}",
+                "{\"type\":\"ping\",\"message_id\":null}",
+                "{\"type\":\"ping\",\"message_id\":\"has space\"}",
+                "{\"type\":\"ping\",\"message_id\":7}",
+                "{\"type\":\"ping\",\"thread_id\":5}",
+                "{\"type\":\"ping\",\"run_id\":\"" + "r".repeat(129) + "\"}",
+                "{\"type\":\"Bad Type\"}",
+                "{\"type\":\"\"}",
+                "{\"message_id\":\"m-9\",\"type\":3}",
+                "{\"payload\":{}}",
+                "{\"type\":\"ping\"} trailing",
+                "{\"type\":\"ping\"}{\"type\":\"ping\"}",
+                "{\"type\":",
+                "[]",
+                "\"just a string\"",
+                "",
+                "null",
+                "{\"type\":\"ping\",\"payload\":{\"s\":\"\\ud800 lone\"}}",
+                "{\"type\":\"ping\",\"payload\":{\"\\udc00\":\"lone key\"}}",
+                "{\"type\":\"ping\",\"other\":\"\\ud800\"}",
+                "{\"type\":\"ping\",\"payload\":{\"s\":\"\\ud83d\\ude00 paired\"}}",
+                "{\"type\":\"ping\",\"payload\":{\"s\":\"raw \ud83d\ude00 pair\"}}",
+                "{\"type\":\"ping\",\"payload\":{\"s\":\"nul\\u0000\"}}",
+                "{\"type\":\"ping\",\"payload\":{\"n\":" + "9".repeat(1001) + "}}",
+                "{\"type\":\"ping\",\"x\":" + "9".repeat(1001) + "}",
+                "{\"type\":\"ping\",\"payload\":" + "{\"a\":".repeat(40) + "1" + "}".repeat(40) + "}",
+                "{\"type\":\"batch\",\"payload\":{\"messages\":[{\"jsonrpc\":\"2.0\",\"id\":1.50,\"method\":\"ping\"}]}}",
+                "{\"type\":\"batch\",\"payload\":{\"messages\":[{\"type\":\"ping\",\"message_id\":\"b-1\"}]}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":-0,\"method\":\"ping\"}",
+                "{\"type\":\"ping\",\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+                "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}",
+                "{\"type\":\"ping\",\"payload\":{\"a\":\"<script>\",\"b\":\"k=v\",\"c\":\"x:y\"}}",
+                "{'type':'ping'}",
+                "{\"type\":\"ping\",}",
+                "{\"type\":\"ping\" \"payload\":{}}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("frames")
+    void decodesEachFrameAsTheTreeDecodeDoes(String frame) {
+        assertThat(codec.decode(frame)).isEqualTo(codec.decodeTree(frame));
+    }
+
+    @Test
+    void decodesMutatedFramesAsTheTreeDecodeDoes() {
+        Random random = new Random(20261201);
+        String alphabet = "{}[]\":,\\ u0009azAZ-.<=\u0000\ud800\udc00\u00e9tnrfe";
+        List<String> seeds = frames();
+        int judgedFast = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder frame = new StringBuilder(seeds.get(random.nextInt(seeds.size())));
+            for (int edits = 1 + random.nextInt(3); edits > 0 && frame.length() > 0; edits--) {
+                int at = random.nextInt(frame.length());
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                switch (random.nextInt(3)) {
+                    case 0 -> frame.deleteCharAt(at);
+                    case 1 -> frame.insert(at, c);
+                    default -> frame.setCharAt(at, c);
+                }
+            }
+            String text = frame.toString();
+            Decoded fast = codec.decode(text);
+            assertThat(fast).as(text).isEqualTo(codec.decodeTree(text));
+            if (fast instanceof Decoded.Message message && message.message().payloadScan() != null) {
+                judgedFast++;
+            }
+        }
+        // the mutations leave many frames valid: the fast path must have judged a good share of them
+        assertThat(judgedFast).isGreaterThan(2_000);
+    }
+
+    @Test
+    void buildsThePayloadTreeOnlyWhenAskedAndOnce() {
+        ClientMessage message = ((Decoded.Message) codec.decode(
+                "{\"type\":\"user_message\",\"payload\":{\"content\":\"hi\",\"n\":[1,{\"k\":\"v\"}]}}")).message();
+        assertThat(message.payloadScan()).isEqualTo(new ClientMessage.PayloadScan(3, 2, false, false));
+        assertThat(message.payload()).isSameAs(message.payload());
+        assertThat(message.payload().toString()).isEqualTo("{\"content\":\"hi\",\"n\":[1,{\"k\":\"v\"}]}");
+    }
+
+    @Test
+    void scansWhatValidationNeeds() {
+        ClientMessage.PayloadScan scan = scanOf("{\"type\":\"x\",\"payload\":{\"a\":\"tab\\tok\",\"b\":[\"bell\\u0007\"]}}");
+        assertThat(scan.control()).isTrue();
+        assertThat(scan.markupChars()).isFalse();
+        assertThat(scanOf("{\"type\":\"x\",\"payload\":{\"a\":\"del\u007f\"}}").control()).isTrue();
+        assertThat(scanOf("{\"type\":\"x\",\"payload\":{\"a\":\"1 < 2\"}}").markupChars()).isTrue();
+        assertThat(scanOf("{\"type\":\"x\",\"payload\":{\"k:=<\":\"names are not values\"}}").markupChars()).isFalse();
+        assertThat(scanOf("{\"type\":\"x\",\"payload\":{\"a\":\"" + "y".repeat(500) + "\",\"b\":\"z\"}}").longestString())
+                .isEqualTo(500);
+        assertThat(scanOf("{\"type\":\"x\",\"payload\":null}")).isEqualTo(ClientMessage.PayloadScan.EMPTY);
+    }
+
+    private ClientMessage.PayloadScan scanOf(String frame) {
+        return ((Decoded.Message) codec.decode(frame)).message().payloadScan();
+    }
+
+    @Test
+    void leavesJsonRpcAndBatchesToTheTreeDecode() {
+        List<String> viaTree = new ArrayList<>();
+        for (String frame : List.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}",
+                "{\"type\":\"batch\",\"payload\":{\"messages\":[]}}")) {
+            if (((Decoded.Message) codec.decode(frame)).message().payloadScan() == null) {
+                viaTree.add(frame);
+            }
+        }
+        assertThat(viaTree).hasSize(2);
+    }
+}
