@@ -34,16 +34,15 @@ final class EnvelopeReader {
 
     /** The plain message {@code frame} holds, or null when the tree decode must judge it. */
     ClientMessage read(String frame) {
-        boolean surrogatesPossible = JsonCodec.mayHoldLoneSurrogate(frame);
         try (JsonParser parser = mapper.createParser(frame)) {
-            return read(frame, parser, surrogatesPossible);
+            return read(frame, parser);
         } catch (IOException e) {
             // bad JSON or a limit: the tree decode says which, in the same words as ever
             return null;
         }
     }
 
-    private ClientMessage read(String frame, JsonParser parser, boolean surrogatesPossible) throws IOException {
+    private ClientMessage read(String frame, JsonParser parser) throws IOException {
         if (parser.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
@@ -62,7 +61,7 @@ final class EnvelopeReader {
                 return null;
             }
             String name = parser.currentName();
-            if (!isPlainName(name, surrogatesPossible)) {
+            if (!isPlainName(name)) {
                 return null;
             }
             JsonToken value = parser.nextToken();
@@ -100,7 +99,7 @@ final class EnvelopeReader {
                     payloadSeen = true;
                     if (value == JsonToken.START_OBJECT) {
                         payloadStart = (int) parser.currentTokenLocation().getCharOffset();
-                        scan = scanPayload(parser, surrogatesPossible);
+                        scan = scanPayload(parser);
                         if (scan == null) {
                             return null;
                         }
@@ -110,7 +109,7 @@ final class EnvelopeReader {
                 case "jsonrpc":
                     return null;
                 default:
-                    if (!skipValue(parser, value, surrogatesPossible)) {
+                    if (!skipValue(parser, value)) {
                         return null;
                     }
             }
@@ -148,7 +147,7 @@ final class EnvelopeReader {
      * Streams past the payload object (the parser on its {@code START_OBJECT}), leaving the parser
      * on its {@code END_OBJECT}; null when the tree decode must judge the frame.
      */
-    private ClientMessage.PayloadScan scanPayload(JsonParser parser, boolean surrogatesPossible) throws IOException {
+    private ClientMessage.PayloadScan scanPayload(JsonParser parser) throws IOException {
         int depth = 1;
         int fields = 0;
         int longest = 0;
@@ -158,7 +157,7 @@ final class EnvelopeReader {
             if (token == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 // a batch's elements may carry JSON-RPC ids the tree decode keeps as written
-                if (depth == 1 && name.equals("messages") || !isPlainName(name, surrogatesPossible)) {
+                if (depth == 1 && name.equals("messages") || !isPlainName(name)) {
                     return null;
                 }
                 fields++;
@@ -182,7 +181,7 @@ final class EnvelopeReader {
     }
 
     /** Streams past a value of a field the router does not read, checking its strings. */
-    private boolean skipValue(JsonParser parser, JsonToken value, boolean surrogatesPossible) throws IOException {
+    private boolean skipValue(JsonParser parser, JsonToken value) throws IOException {
         int depth = 0;
         JsonToken token = value;
         do {
@@ -191,13 +190,13 @@ final class EnvelopeReader {
             } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
                 depth--;
             } else if (token == JsonToken.FIELD_NAME) {
-                if (!isPlainName(parser.currentName(), surrogatesPossible)) {
+                if (!isPlainName(parser.currentName())) {
                     return false;
                 }
             } else if (token == JsonToken.VALUE_STRING) {
                 int length = parser.getTextLength();
                 if (length > limits.getMaxStringLength()
-                        || surrogatesPossible && scanText(parser.getTextCharacters(), parser.getTextOffset(), length) < 0) {
+                        || scanText(parser.getTextCharacters(), parser.getTextOffset(), length) < 0) {
                     return false;
                 }
             } else if (token == null) {
@@ -210,15 +209,27 @@ final class EnvelopeReader {
         return true;
     }
 
-    private boolean isPlainName(String name, boolean surrogatesPossible) {
-        return name.length() <= limits.getMaxNameLength() && !(surrogatesPossible && JsonCodec.hasLoneSurrogate(name));
+    private boolean isPlainName(String name) {
+        return name.length() <= limits.getMaxNameLength() && !JsonCodec.hasLoneSurrogate(name);
     }
 
     private static final int CONTROL = 1;
     private static final int MARKUP = 2;
+    /** For each 7-bit char, the {@link #CONTROL} or {@link #MARKUP} flag it raises, or 0. */
+    private static final byte[] FLAGS = new byte[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            FLAGS[c] = c == '\t' || c == '\n' || c == '\r' ? 0 : (byte) CONTROL;
+        }
+        FLAGS[0x7f] = CONTROL;
+        FLAGS['<'] = MARKUP;
+        FLAGS[':'] = MARKUP;
+        FLAGS['='] = MARKUP;
+    }
 
     /**
-     * One pass over a string value: {@link #CONTROL} and {@link #MARKUP} flags for the
+     * One pass over a string: {@link #CONTROL} and {@link #MARKUP} flags for the
      * {@link ClientMessage.PayloadScan}, or -1 for an unpaired surrogate.
      */
     private static int scanText(char[] text, int offset, int length) {
@@ -226,14 +237,8 @@ final class EnvelopeReader {
         int end = offset + length;
         for (int i = offset; i < end; i++) {
             char c = text[i];
-            if (c < 0x20) {
-                if (c != '\t' && c != '\n' && c != '\r') {
-                    flags |= CONTROL;
-                }
-            } else if (c == '<' || c == ':' || c == '=') {
-                flags |= MARKUP;
-            } else if (c == 0x7f) {
-                flags |= CONTROL;
+            if (c < 128) {
+                flags |= FLAGS[c];
             } else if (Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
                     i++;

@@ -1,6 +1,5 @@
 package dev.switchboard.router.protocol;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -40,6 +39,7 @@ public final class JsonCodec {
     private final ObjectMapper mapper;
     private final StreamReadConstraints limits;
     private final EnvelopeReader envelopes;
+    private final EventWriter events;
 
     public JsonCodec() {
         // the one mapper not derived from Json.mapper(): the client protocol writes ServerEvent
@@ -50,6 +50,7 @@ public final class JsonCodec {
                 .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build();
         mapper.getFactory().setStreamReadConstraints(limits);
         this.envelopes = new EnvelopeReader(mapper, limits);
+        this.events = new EventWriter(mapper);
     }
 
     /** The shared mapper, for components that build payload nodes. */
@@ -144,7 +145,7 @@ public final class JsonCodec {
      * A lone surrogate in a parsed string comes from a {@code \\u} escape or from the frame's own
      * characters: without a backslash or a surrogate in the frame the walk can be skipped.
      */
-    static boolean mayHoldLoneSurrogate(String frame) {
+    private static boolean mayHoldLoneSurrogate(String frame) {
         for (int i = 0; i < frame.length(); i++) {
             char c = frame.charAt(i);
             if (c == '\\' || Character.isSurrogate(c)) {
@@ -370,8 +371,7 @@ public final class JsonCodec {
      * had) when {@code replyTo} is not null — without copying the event.
      */
     public String encode(ServerEvent event, String replyTo) {
-        // Streamed field by field: the hot path of every reply and run event, so strings and
-        // numbers skip the serializer lookups that writing a whole Map would do for each value.
+        // Written field by field: the hot path of every reply and run event (EventWriter).
         ReplyText text = REPLY_TEXT.get();
         Writer out = text.take();
         try {
@@ -382,20 +382,8 @@ public final class JsonCodec {
     }
 
     private String encode(ServerEvent event, String replyTo, Writer out) {
-        try (JsonGenerator json = mapper.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("type", event.type());
-            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-                if (replyTo != null && field.getKey().equals("reply_to")) {
-                    continue;
-                }
-                json.writeFieldName(field.getKey());
-                writeValue(json, field.getValue());
-            }
-            if (replyTo != null) {
-                json.writeStringField("reply_to", replyTo);
-            }
-            json.writeEndObject();
+        try {
+            events.write(event, replyTo, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode a server event", e);
         }
@@ -461,20 +449,6 @@ public final class JsonCodec {
         @Override
         public String toString() {
             return text.toString();
-        }
-    }
-
-    private static void writeValue(JsonGenerator json, Object value) throws IOException {
-        if (value instanceof String text) {
-            json.writeString(text);
-        } else if (value instanceof Integer number) {
-            json.writeNumber(number);
-        } else if (value instanceof Long number) {
-            json.writeNumber(number);
-        } else if (value instanceof Boolean flag) {
-            json.writeBoolean(flag);
-        } else {
-            json.writeObject(value);
         }
     }
 

@@ -1,0 +1,121 @@
+package dev.switchboard.router.protocol;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+
+/**
+ * Writes a {@link ServerEvent} as one JSON object, {@code type} first: strings, whole numbers and
+ * booleans directly, with Jackson's escaping; any other value (maps, lists, records, nodes,
+ * decimals) through a Jackson generator made only when an event holds one. Every reply and run event
+ * takes this path, and most hold only simple values (a {@code pong}, an {@code ack}, an
+ * {@code error}). The text is exactly what the mapper writes: the codec's tests compare both.
+ */
+final class EventWriter {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    /** For each 7-bit char, its short escape, 'u' for a {@code \\u00XX} one, or 0 when written as it is. */
+    private static final char[] ESCAPES = new char[128];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ESCAPES[c] = 'u';
+        }
+        ESCAPES['"'] = '"';
+        ESCAPES['\\'] = '\\';
+        ESCAPES['\b'] = 'b';
+        ESCAPES['\t'] = 't';
+        ESCAPES['\f'] = 'f';
+        ESCAPES['\n'] = 'n';
+        ESCAPES['\r'] = 'r';
+    }
+
+    private final ObjectMapper mapper;
+
+    EventWriter(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Writes {@code event}, with {@code reply_to} set to {@code replyTo} (replacing the event's own) unless null. */
+    void write(ServerEvent event, String replyTo, Writer out) throws IOException {
+        JsonGenerator generator = null;
+        try {
+            out.write("{\"type\":");
+            writeString(event.type(), out);
+            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+                if (replyTo != null && field.getKey().equals("reply_to")) {
+                    continue;
+                }
+                out.write(',');
+                writeString(field.getKey(), out);
+                out.write(':');
+                if (!writeSimple(field.getValue(), out)) {
+                    if (generator == null) {
+                        generator = mapper.createGenerator(out);
+                        // each value is a root value of its own here: no separator between them
+                        generator.setRootValueSeparator(null);
+                    }
+                    generator.writeObject(field.getValue());
+                    generator.flush();
+                }
+            }
+            if (replyTo != null) {
+                out.write(",\"reply_to\":");
+                writeString(replyTo, out);
+            }
+            out.write('}');
+        } finally {
+            if (generator != null) {
+                generator.close();
+            }
+        }
+    }
+
+    private static boolean writeSimple(Object value, Writer out) throws IOException {
+        if (value instanceof String text) {
+            writeString(text, out);
+        } else if (value instanceof Integer || value instanceof Long) {
+            out.write(value.toString());
+        } else if (value instanceof Boolean flag) {
+            out.write(flag ? "true" : "false");
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A JSON string as Jackson writes it by default: {@code "} and {@code \\} escaped, control
+     * characters as short escapes or upper-case {@code \\u00XX}, everything else (DEL, non-ASCII,
+     * {@code /}) as it is.
+     */
+    static void writeString(String text, Writer out) throws IOException {
+        out.write('"');
+        int length = text.length();
+        int plain = 0;
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 128 || ESCAPES[c] == 0) {
+                continue;
+            }
+            if (i > plain) {
+                out.write(text, plain, i - plain);
+            }
+            char escape = ESCAPES[c];
+            out.write('\\');
+            if (escape == 'u') {
+                out.write("u00");
+                out.write(HEX[c >> 4]);
+                out.write(HEX[c & 0xF]);
+            } else {
+                out.write(escape);
+            }
+            plain = i + 1;
+        }
+        if (length > plain) {
+            out.write(text, plain, length - plain);
+        }
+        out.write('"');
+    }
+}
