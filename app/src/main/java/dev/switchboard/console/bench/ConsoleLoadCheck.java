@@ -15,8 +15,11 @@ import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protection.RateLimitPolicy;
 import java.io.IOException;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,8 @@ import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -75,6 +80,9 @@ public final class ConsoleLoadCheck extends Application {
     private ChildRouter childRouter;
     private Process simulator;
     private SteadyLoad load;
+    private Process loadProcess;
+    private Path loadLog;
+    private final List<String> liveHeap = new ArrayList<>();
     private ConsoleState state;
     private Stage stage;
     private long lastPulse;
@@ -98,9 +106,9 @@ public final class ConsoleLoadCheck extends Application {
                 connections = latest.stats().connections();
             }
         });
+        watchFullCollections(Integer.parseInt(named.getOrDefault("live-heap-every-s", "0")));
         if (named.containsKey("scenario")) {
-            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"),
-                    Integer.parseInt(named.getOrDefault("others-nice", "0")));
+            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"), othersNice(named));
         } else {
             startSteady(named);
         }
@@ -118,8 +126,45 @@ public final class ConsoleLoadCheck extends Application {
         reporter.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Many users sending from this process to the embedded router, for {@code --minutes}. */
-    private void startSteady(Map<String, String> named) {
+    private static int othersNice(Map<String, String> named) {
+        return Integer.parseInt(named.getOrDefault("others-nice", "0"));
+    }
+
+    /**
+     * Records the heap left after every full collection (the live set: the console's, and its
+     * embedded router's), and when {@code everySeconds} is above 0 asks for one that often, so that
+     * a run has a series even when the collector never needs a full one. Those collections pause the
+     * FX thread too: their gaps are in the frame-gap figures.
+     */
+    private void watchFullCollections(int everySeconds) {
+        long began = System.nanoTime();
+        for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!(collector instanceof NotificationEmitter emitter)) {
+                continue;
+            }
+            emitter.addNotificationListener((notification, handback) -> {
+                if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
+                    return;
+                }
+                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
+                        (CompositeData) notification.getUserData());
+                if (info.getGcAction().contains("major")) {
+                    long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                            .mapToLong(MemoryUsage::getUsed).sum();
+                    synchronized (liveHeap) {
+                        liveHeap.add(String.format("%ds %dMB", (System.nanoTime() - began) / 1_000_000_000L,
+                                after >> 20));
+                    }
+                }
+            }, null, null);
+        }
+        if (everySeconds > 0) {
+            reporter.scheduleAtFixedRate(System::gc, everySeconds, everySeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Many users sending to the embedded router for {@code --minutes}, from this process or ({@code --load=process}) another. */
+    private void startSteady(Map<String, String> named) throws IOException {
         int users = Integer.parseInt(named.getOrDefault("users", "500"));
         int rate = Integer.parseInt(named.getOrDefault("rate", "20"));
         double minutes = Double.parseDouble(named.getOrDefault("minutes", "10"));
@@ -133,17 +178,34 @@ public final class ConsoleLoadCheck extends Application {
         feed = embedded;
         new ConsoleApp().show(stage, feed, state);
         Duration duration = Duration.ofMillis((long) (minutes * 60_000));
-        load = new SteadyLoad(embedded.router().clientUri(), users, rate, 50, duration);
         long startedAt = System.nanoTime();
         long[] lastReceived = {0};
-        reporter.execute(load::start);
+        if (named.getOrDefault("load", "here").equals("process")) {
+            // the load in a JVM of its own, as the simulator runs against a developer's console
+            loadLog = Files.createTempFile("console-load-steady-", ".log");
+            loadProcess = new ProcessBuilder(ChildProcess.niced(othersNice(named), List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                    "-cp", System.getProperty("java.class.path"), SteadyLoad.class.getName(),
+                    "--url", embedded.router().clientUri().toString(), "--users", Integer.toString(users),
+                    "--rate", Integer.toString(rate), "--run-every", "50",
+                    "--seconds", Long.toString(duration.toSeconds()))))
+                    .redirectErrorStream(true).redirectOutput(loadLog.toFile()).start();
+        } else {
+            load = new SteadyLoad(embedded.router().clientUri(), users, rate, 50, duration);
+            reporter.execute(load::start);
+        }
         reporter.scheduleAtFixedRate(() -> {
             long routed = embedded.router().stats().received();
-            System.out.printf("t=%3ds users=%d routed/s=%.0f sent=%d skipped=%d heap=%dMB rss=%dMB frame-gap p99=%.1fms"
-                            + " max=%.1fms%n", (System.nanoTime() - startedAt) / 1_000_000_000L, load.connectedUsers(),
-                    (routed - lastReceived[0]) / 10.0, load.sent(), load.skipped(),
+            Histogram window = recentGaps.getIntervalHistogram();
+            System.out.printf("t=%3ds users=%d routed/s=%.0f sent=%s skipped=%s heap=%dMB rss=%dMB frame-gap p99=%.1fms"
+                            + " max=%.1fms, in these 10 s p99=%.1fms max=%.1fms%n",
+                    (System.nanoTime() - startedAt) / 1_000_000_000L,
+                    load != null ? load.connectedUsers()
+                            : embedded.router().stats().connectionsOpened() - embedded.router().stats().connectionsClosed(),
+                    (routed - lastReceived[0]) / 10.0, load != null ? load.sent() : "-", load != null ? load.skipped() : "-",
                     memory.getHeapMemoryUsage().getUsed() >> 20, rssKb() >> 10,
-                    frameGapsMicros.getValueAtPercentile(99) / 1000.0, frameGapsMicros.getMaxValue() / 1000.0);
+                    frameGapsMicros.getValueAtPercentile(99) / 1000.0, frameGapsMicros.getMaxValue() / 1000.0,
+                    window.getValueAtPercentile(99) / 1000.0, window.getMaxValue() / 1000.0);
             lastReceived[0] = routed;
         }, 10, 10, TimeUnit.SECONDS);
         reporter.schedule(() -> report(startedAt), duration.toMillis() + 2_000, TimeUnit.MILLISECONDS);
@@ -306,6 +368,18 @@ public final class ConsoleLoadCheck extends Application {
                 String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(arg -> arg.startsWith("-X")).toList()));
         timings.forEach(line -> System.out.println("REPORT " + line));
+        synchronized (liveHeap) {
+            System.out.println("REPORT heap after each full collection (live set): "
+                    + (liveHeap.isEmpty() ? "none happened" : String.join(", ", liveHeap)));
+        }
+        if (loadLog != null) {
+            try {
+                List<String> lines = Files.readAllLines(loadLog);
+                System.out.println("REPORT load process: " + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1)));
+            } catch (IOException e) {
+                System.out.println("REPORT load process: output unreadable (" + e.getMessage() + ")");
+            }
+        }
         if (load != null) {
             load.close();
         }
@@ -320,6 +394,9 @@ public final class ConsoleLoadCheck extends Application {
         }
         if (simulator != null) {
             simulator.destroy();
+        }
+        if (loadProcess != null) {
+            loadProcess.destroy();
         }
         if (feed != null) {
             feed.close();

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * A steady open-loop load: {@code users} virtual users over the JDK's WebSocket client, each sending
  * {@code perUserPerSecond} messages a second (pings, typing and content validations, and one agent
  * run every {@code runEvery} messages) until stopped. Bounded: it stops by itself after
- * {@code duration}. No JavaFX: the console's load check ({@link ConsoleLoadCheck}) drives it.
+ * {@code duration}. No JavaFX: the console's load check ({@link ConsoleLoadCheck}) drives it, in its
+ * own JVM or, through {@link #main}, in a process of its own.
  */
 public final class SteadyLoad implements AutoCloseable {
     private static final String[] CHEAP = {
@@ -98,6 +99,30 @@ public final class SteadyLoad implements AutoCloseable {
             String text = runEvery > 0 && user.count % runEvery == 0 ? RUN : CHEAP[(int) (user.count % CHEAP.length)];
             user.last = user.connection.send(text);
             sent.increment();
+        }
+    }
+
+    /**
+     * Runs the load in this process until it stops by itself, printing what it sent every 10 s and
+     * a last line {@code sent=N skipped=N}: {@code --url ws://… --users N --rate N --run-every N --seconds N}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        java.util.Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i], args[i + 1]);
+        }
+        Duration duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "600")));
+        try (SteadyLoad load = new SteadyLoad(URI.create(Objects.requireNonNull(options.get("--url"), "--url is required")),
+                Integer.parseInt(options.getOrDefault("--users", "500")),
+                Integer.parseInt(options.getOrDefault("--rate", "20")),
+                Integer.parseInt(options.getOrDefault("--run-every", "50")), duration)) {
+            load.start();
+            System.out.printf("connected=%d%n", load.connectedUsers());
+            long end = System.nanoTime() + duration.toNanos();
+            while (System.nanoTime() < end) {
+                TimeUnit.SECONDS.sleep(Math.max(1, Math.min(10, (end - System.nanoTime()) / 1_000_000_000L)));
+                System.out.printf("sent=%d skipped=%d received=%d%n", load.sent(), load.skipped(), load.received());
+            }
         }
     }
 
