@@ -8,6 +8,7 @@ import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.feed.FeedSink;
 import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.feed.ReplayFeed;
+import dev.switchboard.console.state.Replay;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.MainWindow;
 import dev.switchboard.router.RouterConfig;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
@@ -76,22 +78,58 @@ public final class ConsoleApp extends Application {
 
     /** Builds the window around a feed and shows it (used by the app and by UI tests). */
     public MainWindow show(Stage stage, ConsoleFeed consoleFeed) {
+        if (consoleFeed instanceof ReplayFeed session) {
+            return showSession(stage, session, Long.MAX_VALUE, null);
+        }
         return show(stage, consoleFeed, new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis));
+    }
+
+    /**
+     * A saved session as it was at {@code untilMillis}, on the session's own clock (moved as it
+     * plays), with the session-time slider; moving the slider builds the window again at the chosen
+     * moment, on the view that was shown.
+     */
+    private MainWindow showSession(Stage stage, ReplayFeed session, long untilMillis, String view) {
+        session.moveTo(session.firstMillis());
+        ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), session::positionMillis);
+        SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
+        MainWindow shown = build(stage, session, state, recorder);
+        Replay.play(session, state, recorder, Platform::runLater, untilMillis);
+        if (view != null) {
+            shown.select(view);
+        }
+        shown.showSessionTime(session.firstMillis(), session.lastMillis(), Math.min(untilMillis, session.lastMillis()),
+                at -> {
+                    String selected = shown.selectedView();
+                    shown.detach();
+                    showSession(stage, session, at, selected);
+                });
+        return shown;
     }
 
     /** Builds the window around a feed and given view models, and shows it. */
     public MainWindow show(Stage stage, ConsoleFeed consoleFeed, ConsoleState state) {
         SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
+        MainWindow shown = build(stage, consoleFeed, state, recorder);
+        consoleFeed.start(FeedSink.of(frame -> {
+            recorder.accept(frame.frame());
+            state.offer(frame);
+        }, status -> {
+            recorder.status(status);
+            state.offerStatus(status);
+        }, state::offerCluster));
+        return shown;
+    }
+
+    /** The window around a feed and its view models, shown in {@code stage}, before any frame arrives. */
+    private MainWindow build(Stage stage, ConsoleFeed consoleFeed, ConsoleState state, SessionRecorder recorder) {
         window = new MainWindow(state, consoleFeed, recorder, file -> {
             Stage offline = new Stage();
             new ConsoleApp().show(offline, new ReplayFeed(file));
         });
-        Scene scene = new Scene(window, 1200, 760);
+        Scene scene = stage.getScene() == null ? new Scene(window, 1200, 760)
+                : new Scene(window, stage.getScene().getWidth(), stage.getScene().getHeight());
         window.attach(scene);
-        consoleFeed.start(FeedSink.of(frame -> {
-            recorder.accept(frame.frame());
-            state.offer(frame);
-        }, state::offerStatus, state::offerCluster));
         stage.titleProperty().bind(javafx.beans.binding.Bindings.concat("Switchboard console — ", window.title()));
         stage.getIcons().setAll(java.util.stream.IntStream.of(32, 64, 256).mapToObj(size -> new javafx.scene.image.Image(
                 ConsoleApp.class.getResourceAsStream("/dev/switchboard/console/icon-" + size + ".png"))).toList());

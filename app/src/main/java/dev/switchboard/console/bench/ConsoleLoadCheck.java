@@ -19,7 +19,6 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +137,9 @@ public final class ConsoleLoadCheck extends Application {
      */
     private void watchFullCollections(int everySeconds) {
         long began = System.nanoTime();
+        java.util.Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP)
+                .map(java.lang.management.MemoryPoolMXBean::getName).collect(java.util.stream.Collectors.toSet());
         for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (!(collector instanceof NotificationEmitter emitter)) {
                 continue;
@@ -149,8 +151,10 @@ public final class ConsoleLoadCheck extends Application {
                 GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
                         (CompositeData) notification.getUserData());
                 if (info.getGcAction().contains("major")) {
-                    long after = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
-                            .mapToLong(MemoryUsage::getUsed).sum();
+                    // the heap's pools only: the map holds every pool, Metaspace and the code cache too
+                    long after = info.getGcInfo().getMemoryUsageAfterGc().entrySet().stream()
+                            .filter(pool -> heapPools.contains(pool.getKey()))
+                            .mapToLong(pool -> pool.getValue().getUsed()).sum();
                     synchronized (liveHeap) {
                         liveHeap.add(String.format("%ds %dMB", (System.nanoTime() - began) / 1_000_000_000L,
                                 after >> 20));

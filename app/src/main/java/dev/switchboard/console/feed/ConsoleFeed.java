@@ -87,6 +87,14 @@ public interface ConsoleFeed extends AutoCloseable {
      */
     CompletionStage<UserEndpoint> userEndpoint(String userId);
 
+    /**
+     * Whether a router is behind this source (false for a saved session: nothing more will come,
+     * and the console leaves out what only a live router can do).
+     */
+    default boolean live() {
+        return true;
+    }
+
     /** Why this source cannot connect as a user at all (a saved session), or null when it may. */
     default String injectionUnavailable() {
         return null;

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The feed's connection state.
  *
- * @param state  connected, reconnecting, lost, or refused (the token)
+ * @param state  connected, reconnecting, lost, refused (the token), or offline (a saved session)
  * @param since  when it entered that state
  * @param detail  a human line (the URL, the last error)
  * @param retryAt when the next reconnect attempt is due, or null (connected, or not retrying)
@@ -15,9 +15,10 @@ public record FeedStatus(State state, Instant since, String detail, Instant retr
 
     /**
      * The feed's connection states: {@code REFUSED} when the router refused the token (401 or 403),
-     * which no retry mends; the console asks for another token then.
+     * which no retry mends; the console asks for another token then. {@code OFFLINE}: a saved
+     * session, with no router behind it.
      */
-    public enum State { CONNECTED, RECONNECTING, LOST, REFUSED }
+    public enum State { CONNECTED, RECONNECTING, LOST, REFUSED, OFFLINE }
 
     public FeedStatus {
         Objects.requireNonNull(state, "state must not be null");

@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,29 +23,135 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
- * A saved session (JSON lines from {@link SessionRecorder#save}), shown offline. Commands are
- * refused. Lines that hold no monitor frame are skipped.
+ * A saved session (JSON lines from {@link SessionRecorder#save}), shown offline: its monitor frames
+ * and the feed's {@link SessionMarker}s, in the order they came. Commands are refused. Lines that
+ * hold neither are skipped.
+ *
+ * <p>The console plays it at its own times ({@link #steps()}, with {@link #positionMillis()} as the
+ * console's clock), so that the overview's chart has a point a second and an outage shows as a gap
+ * where it was; {@link #start} hands everything over at once, for a consumer without a clock.
  */
 public final class ReplayFeed implements ConsoleFeed {
     private static final int BATCH = 100;
     private final Path file;
+    private final List<Object> documents;
     private final List<MonitorFrame> frames;
+    private volatile long position;
 
-    /** Reads the file into the monitor protocol's records. */
+    /**
+     * One moment of the session: the feed's state changing ({@code status}, no frames), or the frames
+     * the router sent within one second from {@code atMillis}.
+     */
+    public record Step(long atMillis, List<MonitorFrame> frames, FeedStatus status) {
+    }
+
+    /** Reads the file into the monitor protocol's records and the console's markers. */
     public ReplayFeed(Path file) {
         this.file = file;
-        List<MonitorFrame> read = new ArrayList<>();
+        List<Object> read = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                MonitorFrame frame = line.isBlank() ? null : MonitorFrames.read(line);
-                if (frame != null) {
-                    read.add(frame);
+                Object document = line.isBlank() ? null : document(line);
+                if (document != null) {
+                    read.add(document);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        this.frames = read;
+        this.documents = read;
+        this.frames = read.stream().filter(MonitorFrame.class::isInstance).map(MonitorFrame.class::cast).toList();
+        this.position = read.isEmpty() ? System.currentTimeMillis() : millis(read.get(0));
+    }
+
+    private static Object document(String line) {
+        MonitorFrame frame = MonitorFrames.read(line);
+        if (frame != null) {
+            return frame;
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(line);
+            return node.path("type").asText().equals(SessionMarker.TYPE)
+                    ? Json.mapper().treeToValue(node, SessionMarker.class) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static long millis(Object document) {
+        Instant at = document instanceof MonitorFrame frame ? frame.serverTime() : ((SessionMarker) document).at();
+        return at == null ? 0 : at.toEpochMilli();
+    }
+
+    /** The session as the console plays it, in order: a step per second of frames, and one per marker. */
+    public List<Step> steps() {
+        List<Step> steps = new ArrayList<>();
+        List<MonitorFrame> second = new ArrayList<>();
+        long secondStart = 0;
+        long previous = firstMillis();
+        for (Object document : documents) {
+            // a frame without a time (a router that did not send one) belongs where it came
+            long at = millis(document) == 0 ? previous : millis(document);
+            previous = at;
+            if (document instanceof SessionMarker marker) {
+                if (!second.isEmpty()) {
+                    steps.add(new Step(secondStart, List.copyOf(second), null));
+                    second.clear();
+                }
+                steps.add(new Step(at, List.of(), marker.status()));
+                continue;
+            }
+            if (!second.isEmpty() && (at - secondStart >= 1000 || at < secondStart || document instanceof MonitorSnapshot)) {
+                steps.add(new Step(secondStart, List.copyOf(second), null));
+                second.clear();
+            }
+            if (second.isEmpty()) {
+                secondStart = at;
+            }
+            second.add((MonitorFrame) document);
+        }
+        if (!second.isEmpty()) {
+            steps.add(new Step(secondStart, List.copyOf(second), null));
+        }
+        return steps;
+    }
+
+    /** When the session begins, epoch milliseconds (its first line's time). */
+    public long firstMillis() {
+        return documents.isEmpty() ? position : millis(documents.get(0));
+    }
+
+    /** When the session ends, epoch milliseconds (its last line's time). */
+    public long lastMillis() {
+        return documents.isEmpty() ? position : millis(documents.get(documents.size() - 1));
+    }
+
+    /** Where the replay has got to, epoch milliseconds: the clock of a console showing this session. */
+    public long positionMillis() {
+        return position;
+    }
+
+    /** Moves the replay's clock (the console does, step by step). */
+    public void moveTo(long millis) {
+        position = millis;
+    }
+
+    /** The status once everything is shown: offline, with what the file holds. */
+    public FeedStatus offlineStatus() {
+        String span = documents.isEmpty() ? "empty" : TIME.format(Instant.ofEpochMilli(millis(documents.get(0))))
+                + "–" + TIME.format(Instant.ofEpochMilli(millis(documents.get(documents.size() - 1))));
+        long outages = documents.stream().filter(SessionMarker.class::isInstance).map(SessionMarker.class::cast)
+                .filter(marker -> !marker.feed().equals("connected")).count();
+        return new FeedStatus(FeedStatus.State.OFFLINE, Instant.ofEpochMilli(position), frames.size()
+                + " frames from " + file.getFileName() + ", " + span
+                + (outages == 0 ? "" : ", " + outages + (outages == 1 ? " outage" : " outages")));
+    }
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Override
+    public boolean live() {
+        return false;
     }
 
     @Override
@@ -50,7 +161,6 @@ public final class ReplayFeed implements ConsoleFeed {
 
     @Override
     public void start(Consumer<MonitorFrame> sink, Consumer<FeedStatus> status) {
-        status.accept(FeedStatus.connectedNow(frames.size() + " documents from " + file));
         // the console buffers a few hundred frames between ticks: hand the updates over merged,
         // BATCH at a time (their events in order, the last aggregates)
         List<MonitorUpdate> updates = new ArrayList<>();
@@ -68,6 +178,7 @@ public final class ReplayFeed implements ConsoleFeed {
         if (!updates.isEmpty()) {
             sink.accept(merge(updates));
         }
+        status.accept(offlineStatus());
     }
 
     private static MonitorUpdate merge(List<MonitorUpdate> updates) {

@@ -15,19 +15,34 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Keeps what the console holds, to save it: the latest snapshot and the updates since (the last
- * {@code maxUpdates} of them, holding at most {@code maxEvents} events). Saved as JSON lines, snapshot
- * first, the frames written as the router sends them, and replayed by {@link ReplayFeed}.
+ * Keeps what the console holds, to save it: every snapshot the feed sent (one per connection:
+ * after a router restart or an outage the feed sends a new one) with the updates after each, and
+ * where the feed was lost and came back ({@link SessionMarker}s) — the incident across reconnects,
+ * not only what came after the latest snapshot. Bounded: at most {@code maxUpdates} updates holding
+ * at most {@code maxEvents} events in all; the oldest go first, and a snapshot goes when the updates
+ * after it have gone and a later snapshot stands in for it. Saved as JSON lines in the order they
+ * came, and replayed by {@link ReplayFeed}. Thread-safe: feed threads record, the FX thread saves.
  */
 public final class SessionRecorder implements Consumer<MonitorFrame> {
     private final int maxUpdates;
     private final int maxEvents;
-    private final ArrayDeque<MonitorUpdate> updates = new ArrayDeque<>();
-    private MonitorSnapshot snapshot;
+    private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+    private int updates;
     private int events;
+    private FeedStatus.State lastState;
+
+    /** A snapshot (null for anything recorded before the first one) and what came after it. */
+    private static final class Segment {
+        final MonitorSnapshot snapshot;
+        final ArrayDeque<Object> after = new ArrayDeque<>();
+
+        Segment(MonitorSnapshot snapshot) {
+            this.snapshot = snapshot;
+        }
+    }
 
     /**
-     * @param maxUpdates updates kept after the snapshot (3,000 is five minutes at 10 a second)
+     * @param maxUpdates updates kept in all (3,000 is five minutes at 10 a second)
      * @param maxEvents  events kept in those updates, all together (the oldest updates go first)
      */
     public SessionRecorder(int maxUpdates, int maxEvents) {
@@ -37,34 +52,63 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
 
     @Override
     public synchronized void accept(MonitorFrame frame) {
-        if (frame instanceof MonitorSnapshot first) {
-            snapshot = first;
-            updates.clear();
-            events = 0;
+        if (frame instanceof MonitorSnapshot snapshot) {
+            segments.addLast(new Segment(snapshot));
         } else if (frame instanceof MonitorUpdate update) {
-            updates.addLast(update);
+            last().after.addLast(update);
+            updates++;
             events += update.events().size();
-            while (updates.size() > maxUpdates || (events > maxEvents && updates.size() > 1)) {
-                events -= updates.removeFirst().events().size();
+            trim();
+        }
+    }
+
+    /** Records a change of the feed's state (a status that keeps the state, e.g. a countdown, is not one). */
+    public synchronized void status(FeedStatus status) {
+        if (status.state() == lastState) {
+            return;
+        }
+        lastState = status.state();
+        last().after.addLast(SessionMarker.of(status));
+    }
+
+    private Segment last() {
+        if (segments.isEmpty()) {
+            segments.addLast(new Segment(null));
+        }
+        return segments.peekLast();
+    }
+
+    private void trim() {
+        while (updates > maxUpdates || (events > maxEvents && updates > 1)) {
+            Segment first = segments.peekFirst();
+            Object gone = first.after.pollFirst();
+            if (gone instanceof MonitorUpdate update) {
+                updates--;
+                events -= update.events().size();
+            }
+            if (first.after.isEmpty() && segments.size() > 1) {
+                segments.removeFirst();
             }
         }
     }
 
-    /** The frames held, snapshot first. */
-    public synchronized List<MonitorFrame> documents() {
-        List<MonitorFrame> all = new ArrayList<>(updates.size() + 1);
-        if (snapshot != null) {
-            all.add(snapshot);
+    /** What is held, in the order it came: {@link MonitorFrame}s and {@link SessionMarker}s. */
+    public synchronized List<Object> documents() {
+        List<Object> all = new ArrayList<>(updates + segments.size() * 2);
+        for (Segment segment : segments) {
+            if (segment.snapshot != null) {
+                all.add(segment.snapshot);
+            }
+            all.addAll(segment.after);
         }
-        all.addAll(updates);
         return all;
     }
 
-    /** Writes the frames held as JSON lines; returns how many lines. */
+    /** Writes what is held as JSON lines; returns how many lines. */
     public int save(Path file) throws IOException {
-        List<MonitorFrame> documents = documents();
+        List<Object> documents = documents();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (MonitorFrame document : documents) {
+            for (Object document : documents) {
                 out.write(Json.write(document));
                 out.newLine();
             }

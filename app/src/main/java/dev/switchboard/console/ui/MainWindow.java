@@ -2,6 +2,7 @@ package dev.switchboard.console.ui;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.SessionMarker;
 import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
@@ -134,11 +135,14 @@ public final class MainWindow extends BorderPane {
         tab("Message types", "tab-types", new TypesView(models.types()));
         tab("Agent runs", "tab-runs", new RunsView(models.runs()));
         tab("Errors sent", "tab-errors", new ErrorsView(models.errors()));
-        tab("Live log", "tab-log", new LogView(models.log()));
+        tab("Live log", "tab-log", new LogView(models.log(), feed.live()));
         tab("Protection", "tab-protection", new ProtectionView(models.protection(),
                 models.role().operatorBinding()));
-        tab("Inject", "tab-inject", new InjectView(inject, models.role().operatorBinding()));
-        tab("Simulate", "tab-simulate", new SimulateView(simulate));
+        if (feed.live()) {
+            // a saved session has no router to send to: no panel that would only say so
+            tab("Inject", "tab-inject", new InjectView(inject, models.role().operatorBinding()));
+            tab("Simulate", "tab-simulate", new SimulateView(simulate));
+        }
         tab("Audit", "tab-audit", new AuditView(models.audit()));
         statusBar.setId("status-bar");
         statusBar.setText(feed.source());
@@ -164,8 +168,22 @@ public final class MainWindow extends BorderPane {
         tabs.getTabs().add(tab);
     }
 
+    /**
+     * For a saved session: a slider over its time, under the menu bar; {@code seek} is called with the
+     * moment chosen (the console then shows the session as it was then).
+     */
+    public void showSessionTime(long fromMillis, long toMillis, long atMillis, java.util.function.LongConsumer seek) {
+        ((javafx.scene.layout.VBox) getTop()).getChildren().add(new SessionTimeBar(fromMillis, toMillis, atMillis, seek));
+    }
+
+    /** The id of the view shown. */
+    public String selectedView() {
+        Tab selected = tabs.getSelectionModel().getSelectedItem();
+        return selected == null ? null : selected.getId();
+    }
+
     /** Shows the view whose tab has {@code tabId}. */
-    private void select(String tabId) {
+    public void select(String tabId) {
         tabs.getTabs().stream().filter(tab -> tabId.equals(tab.getId())).findFirst()
                 .ifPresent(tab -> tabs.getSelectionModel().select(tab));
     }
@@ -200,7 +218,8 @@ public final class MainWindow extends BorderPane {
      */
     private void showOutage() {
         FeedStatus status = state.statusProperty().get();
-        boolean lost = status != null && status.state() != FeedStatus.State.CONNECTED;
+        boolean lost = status != null && status.state() != FeedStatus.State.CONNECTED
+                && status.state() != FeedStatus.State.OFFLINE;
         if (lost && status.state() == FeedStatus.State.REFUSED) {
             outage.setText((status.detail() == null ? "The router refused the token" : status.detail()) + " at "
                     + TIME.format(status.since()) + " · no feed until a token it accepts is given"
@@ -245,6 +264,7 @@ public final class MainWindow extends BorderPane {
             case RECONNECTING -> "reconnecting since " + TIME.format(status.since());
             case LOST -> "lost since " + TIME.format(status.since());
             case REFUSED -> "token refused at " + TIME.format(status.since());
+            case OFFLINE -> "offline";
         };
         if (status != null && status.state() == FeedStatus.State.REFUSED && !askingForToken) {
             askingForToken = true;
@@ -252,7 +272,8 @@ public final class MainWindow extends BorderPane {
             Platform.runLater(() -> askForToken(status.detail()));
         }
         String role = models.role().roleProperty().get();
-        feedState.setText(text + " · " + state.updatesPerSecondProperty().get() + " updates/s"
+        boolean offline = status != null && status.state() == FeedStatus.State.OFFLINE;
+        feedState.setText(text + (offline ? "" : " · " + state.updatesPerSecondProperty().get() + " updates/s")
                 + (role.isEmpty() ? "" : " · " + role));
         if (status != null && status.detail() != null) {
             statusBar.setText(feed.source() + " — " + status.detail());
@@ -324,8 +345,10 @@ public final class MainWindow extends BorderPane {
         scene.getStylesheets().add(MainWindow.class.getResource("/dev/switchboard/console/console.css").toExternalForm());
         tick.setCycleCount(Timeline.INDEFINITE);
         tick.play();
-        refresh.setCycleCount(Timeline.INDEFINITE);
-        refresh.play();
+        if (feed.live()) {
+            refresh.setCycleCount(Timeline.INDEFINITE);
+            refresh.play();
+        }
         Platform.runLater(() -> warmUp(connectionsView, scene));
         // and once more when it holds a screenful of users: the rows' cells are made and styled then,
         // while there are few, rather than at the first opening at 10,000 connections
@@ -371,13 +394,18 @@ public final class MainWindow extends BorderPane {
 
     /** Saves the snapshot and the recent updates as JSON lines (Ctrl+S). */
     private void save() {
-        java.io.File file = chooser("Save the session").showSaveDialog(getScene().getWindow());
+        FileChooser chooser = chooser("Save the session");
+        chooser.setInitialFileName("switchboard-session-" + DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")
+                .withZone(ZoneId.systemDefault()).format(Instant.now()) + ".jsonl");
+        java.io.File file = chooser.showSaveDialog(getScene().getWindow());
         if (file == null) {
             return;
         }
         try {
             int lines = recorder.save(file.toPath());
-            statusBar.setText("saved " + lines + " documents to " + file);
+            long markers = recorder.documents().stream().filter(SessionMarker.class::isInstance).count();
+            statusBar.setText("saved " + lines + " lines to " + file + (markers == 0 ? ""
+                    : " (with " + markers + " changes of the feed's state)"));
         } catch (java.io.IOException e) {
             statusBar.setText("could not save " + file + ": " + e.getMessage());
         }

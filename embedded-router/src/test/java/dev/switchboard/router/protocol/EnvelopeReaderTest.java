@@ -65,7 +65,10 @@ class EnvelopeReaderTest {
                 "{\"type\":\"ping\",\"payload\":{\"a\":\"<script>\",\"b\":\"k=v\",\"c\":\"x:y\"}}",
                 "{'type':'ping'}",
                 "{\"type\":\"ping\",}",
-                "{\"type\":\"ping\" \"payload\":{}}");
+                "{\"type\":\"ping\" \"payload\":{}}",
+                // past 32 K chars Jackson reads a String through a Reader: offsets must still hold
+                "{\"type\":\"user_message\",\"big\":\"" + "b".repeat(40_000) + "\",\"payload\":{\"content\":\""
+                        + "c".repeat(40_000) + "\",\"n\":[1,2]}}");
     }
 
     @ParameterizedTest

@@ -49,9 +49,16 @@ public final class LogView extends BorderPane {
     private int unseen;
 
     public LogView(LogViewModel model) {
+        this(model, true);
+    }
+
+    /** @param live false for a saved session: nothing more comes, so there is nothing to pause */
+    public LogView(LogViewModel model, boolean live) {
         this.model = model;
         createView();
         initListeners();
+        pause.setVisible(live);
+        pause.setManaged(live);
     }
 
     private void createView() {
