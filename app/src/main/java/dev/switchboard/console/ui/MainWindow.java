@@ -79,6 +79,7 @@ public final class MainWindow extends BorderPane {
     private final Label outage = new Label();
     private OverviewView overview;
     private boolean askingForToken;
+    private FeedStatus statusShown;
     private final Timeline tick;
     private final Timeline refresh;
     private ConnectionsView connectionsView;
@@ -275,9 +276,12 @@ public final class MainWindow extends BorderPane {
         boolean offline = status != null && status.state() == FeedStatus.State.OFFLINE;
         feedState.setText(text + (offline ? "" : " · " + state.updatesPerSecondProperty().get() + " updates/s")
                 + (role.isEmpty() ? "" : " · " + role));
-        if (status != null && status.detail() != null) {
+        // only when the status changes: the rate's second-by-second redraw must not wipe a message
+        // such as a save's confirmation
+        if (status != null && status != statusShown && status.detail() != null) {
             statusBar.setText(feed.source() + " — " + status.detail());
         }
+        statusShown = status;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.XYChart;
@@ -52,6 +53,7 @@ class OfflineSessionUiTest {
                     + ",'reply_latency_ms':{'p99':2.5}},'events':[]}"));
         }
         Path file = Files.createTempFile("offline-session-", ".jsonl");
+        file.toFile().deleteOnExit();
         recorder.save(file);
         FxToolkit.setupStage(stage -> app.show(stage, new ReplayFeed(file)));
     }
@@ -101,5 +103,9 @@ class OfflineSessionUiTest {
         double thenLastX = onFx(() -> then.getData().get(0).getData().get(then.getData().get(0).getData().size() - 1)
                 .getXValue().doubleValue());
         assertThat(thenLastX).isBetween(9.0, 10.0);
+        // a session's first minute: the window's own bounds, not the axis's 0–100 by 5
+        javafx.scene.chart.NumberAxis time = (javafx.scene.chart.NumberAxis) then.getXAxis();
+        assertThat(onFx(() -> List.of(time.getLowerBound(), time.getUpperBound(), time.getTickUnit())))
+                .containsExactly(0.0, 60.0, 10.0);
     }
 }

@@ -164,13 +164,21 @@ public final class OverviewView extends BorderPane {
         }
         clusterSummary.textProperty().bind(model.clusterSummaryProperty());
         model.samples().addListener((ListChangeListener<Sample>) change -> redrawChart());
-        model.windowProperty().addListener((observable, before, window) -> {
-            for (NumberAxis time : List.of(rateTime, p99Time)) {
-                time.setLowerBound(window.lower());
-                time.setUpperBound(window.upper());
-                time.setTickUnit(window.tickUnit());
-            }
-        });
+        // the window as it is now, then every change (a window equal to the first one is no change:
+        // without this the axes kept NumberAxis's 0–100 by 5 until the first minute had passed)
+        showWindow(model.windowProperty().get());
+        model.windowProperty().addListener((observable, before, window) -> showWindow(window));
+        if (!model.samples().isEmpty()) {
+            redrawChart();
+        }
+    }
+
+    private void showWindow(OverviewViewModel.TimeWindow window) {
+        for (NumberAxis time : List.of(rateTime, p99Time)) {
+            time.setLowerBound(window.lower());
+            time.setUpperBound(window.upper());
+            time.setTickUnit(window.tickUnit());
+        }
     }
 
     /**
