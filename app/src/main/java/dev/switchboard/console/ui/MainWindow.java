@@ -409,7 +409,7 @@ public final class MainWindow extends BorderPane {
             int lines = recorder.save(file.toPath());
             long markers = recorder.documents().stream().filter(SessionMarker.class::isInstance).count();
             statusBar.setText("saved " + lines + " lines to " + file + (markers == 0 ? ""
-                    : " (with " + markers + " changes of the feed's state)"));
+                    : " (with " + markers + (markers == 1 ? " change" : " changes") + " of the feed's state)"));
         } catch (java.io.IOException e) {
             statusBar.setText("could not save " + file + ": " + e.getMessage());
         }
