@@ -86,31 +86,37 @@ public final class ConsoleApp extends Application {
 
     /**
      * A saved session as it was at {@code untilMillis}, on the session's own clock (moved as it
-     * plays), with the session-time slider; moving the slider builds the window again at the chosen
-     * moment, on the view that was shown.
+     * plays), with the session-time slider; moving the slider stops this showing and builds the
+     * window again at the chosen moment, on the view that was shown.
      */
     private MainWindow showSession(Stage stage, ReplayFeed session, long untilMillis, String view) {
-        session.moveTo(session.firstMillis());
-        ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), session::positionMillis);
+        Replay replay = new Replay(session);
+        ConsoleState state = replay.newState();
         SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
-        MainWindow shown = build(stage, session, state, recorder);
-        Replay.play(session, state, recorder, Platform::runLater, untilMillis);
+        MainWindow shown = build(stage, session, state, recorder, view != null);
+        replay.play(state, recorder, Platform::runLater, untilMillis);
         if (view != null) {
             shown.select(view);
+            shown.focusSessionTime();
         }
         shown.showSessionTime(session.firstMillis(), session.lastMillis(), Math.min(untilMillis, session.lastMillis()),
                 at -> {
                     String selected = shown.selectedView();
+                    replay.stop();
                     shown.detach();
                     showSession(stage, session, at, selected);
                 });
+        stage.setOnHidden(event -> {
+            replay.stop();
+            shown.detach();
+        });
         return shown;
     }
 
     /** Builds the window around a feed and given view models, and shows it. */
     public MainWindow show(Stage stage, ConsoleFeed consoleFeed, ConsoleState state) {
         SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
-        MainWindow shown = build(stage, consoleFeed, state, recorder);
+        MainWindow shown = build(stage, consoleFeed, state, recorder, false);
         consoleFeed.start(FeedSink.of(frame -> {
             recorder.accept(frame.frame());
             state.offer(frame);
@@ -122,17 +128,23 @@ public final class ConsoleApp extends Application {
     }
 
     /** The window around a feed and its view models, shown in {@code stage}, before any frame arrives. */
-    private MainWindow build(Stage stage, ConsoleFeed consoleFeed, ConsoleState state, SessionRecorder recorder) {
+    private MainWindow build(Stage stage, ConsoleFeed consoleFeed, ConsoleState state, SessionRecorder recorder,
+            boolean keepSize) {
         window = new MainWindow(state, consoleFeed, recorder, file -> {
             Stage offline = new Stage();
             new ConsoleApp().show(offline, new ReplayFeed(file));
         });
-        Scene scene = stage.getScene() == null ? new Scene(window, 1200, 760)
-                : new Scene(window, stage.getScene().getWidth(), stage.getScene().getHeight());
+        // a session shown again at another moment keeps the size the user gave its window
+        Scene scene = keepSize && stage.getScene() != null
+                ? new Scene(window, stage.getScene().getWidth(), stage.getScene().getHeight())
+                : new Scene(window, 1200, 760);
         window.attach(scene);
         stage.titleProperty().bind(javafx.beans.binding.Bindings.concat("Switchboard console — ", window.title()));
         stage.getIcons().setAll(java.util.stream.IntStream.of(32, 64, 256).mapToObj(size -> new javafx.scene.image.Image(
                 ConsoleApp.class.getResourceAsStream("/dev/switchboard/console/icon-" + size + ".png"))).toList());
+        MainWindow built = window;
+        // a window closed on its own (a session opened with Ctrl+O) stops its tick and connections
+        stage.setOnHidden(event -> built.detach());
         stage.setScene(scene);
         stage.show();
         return window;

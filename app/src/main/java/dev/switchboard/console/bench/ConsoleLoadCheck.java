@@ -355,10 +355,10 @@ public final class ConsoleLoadCheck extends Application {
 
     private void report(long startedAt) {
         double seconds = (System.nanoTime() - startedAt) / 1e9;
-        if (embedded != null && load != null) {
+        if (embedded != null && (load != null || loadProcess != null)) {
             long routed = embedded.router().stats().received();
-            System.out.printf("REPORT duration=%.0fs routed=%d (%.0f msg/s) sent=%d skipped=%d%n", seconds, routed,
-                    routed / seconds, load.sent(), load.skipped());
+            System.out.printf("REPORT duration=%.0fs routed=%d (%.0f msg/s)%s%n", seconds, routed, routed / seconds,
+                    load == null ? "" : " sent=" + load.sent() + " skipped=" + load.skipped());
         }
         System.out.printf("REPORT fx frame gap: p50=%.1fms p99=%.1fms p99.9=%.1fms max=%.1fms over %d pulses%n",
                 frameGapsMicros.getValueAtPercentile(50) / 1000.0, frameGapsMicros.getValueAtPercentile(99) / 1000.0,
@@ -378,10 +378,14 @@ public final class ConsoleLoadCheck extends Application {
         }
         if (loadLog != null) {
             try {
+                // its timer started once its users had connected: let it print its last line
+                loadProcess.waitFor(30, TimeUnit.SECONDS);
                 List<String> lines = Files.readAllLines(loadLog);
                 System.out.println("REPORT load process: " + (lines.isEmpty() ? "no output" : lines.get(lines.size() - 1)));
             } catch (IOException e) {
                 System.out.println("REPORT load process: output unreadable (" + e.getMessage() + ")");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         if (load != null) {

@@ -24,9 +24,10 @@ public final class SessionReplayTime {
                 session.steps().size());
         for (int round = 1; round <= 5; round++) {
             long start = System.nanoTime();
-            ConsoleState state = new ConsoleState(ConsoleState.Limits.defaults(), session::positionMillis);
+            Replay replay = new Replay(session);
+            ConsoleState state = replay.newState();
             ConsoleViewModels models = ConsoleViewModels.attach(state, session, Runnable::run);
-            Replay.play(session, state, new SessionRecorder(3_000, 50_000), Runnable::run);
+            replay.play(state, new SessionRecorder(3_000, 50_000), Runnable::run);
             System.out.printf("play %d: %.0f ms (%d chart points, %d runs, %d log lines)%n", round,
                     (System.nanoTime() - start) / 1e6, models.overview().samples().size(), models.runs().runs().size(),
                     models.log().lines().size());

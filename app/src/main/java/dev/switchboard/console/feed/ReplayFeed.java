@@ -27,16 +27,18 @@ import java.util.function.Consumer;
  * and the feed's {@link SessionMarker}s, in the order they came. Commands are refused. Lines that
  * hold neither are skipped.
  *
- * <p>The console plays it at its own times ({@link #steps()}, with {@link #positionMillis()} as the
- * console's clock), so that the overview's chart has a point a second and an outage shows as a gap
- * where it was; {@link #start} hands everything over at once, for a consumer without a clock.
+ * <p>The console plays it at its own times ({@link #steps()}, through a
+ * {@code dev.switchboard.console.state.Replay}), so that the overview's chart has a point a second and
+ * an outage shows as a gap where it was; {@link #start} hands everything over at once, for a
+ * consumer without a clock.
  */
 public final class ReplayFeed implements ConsoleFeed {
     private static final int BATCH = 100;
     private final Path file;
     private final List<Object> documents;
     private final List<MonitorFrame> frames;
-    private volatile long position;
+    private final long firstMillis;
+    private final long lastMillis;
 
     /**
      * One moment of the session: the feed's state changing ({@code status}, no frames), or the frames
@@ -61,7 +63,10 @@ public final class ReplayFeed implements ConsoleFeed {
         }
         this.documents = read;
         this.frames = read.stream().filter(MonitorFrame.class::isInstance).map(MonitorFrame.class::cast).toList();
-        this.position = read.isEmpty() ? System.currentTimeMillis() : millis(read.get(0));
+        // from the lines that have a time (a frame from a router that sent none has 0)
+        long[] times = read.stream().mapToLong(ReplayFeed::millis).filter(at -> at > 0).toArray();
+        this.firstMillis = times.length == 0 ? System.currentTimeMillis() : times[0];
+        this.lastMillis = times.length == 0 ? firstMillis : Math.max(firstMillis, times[times.length - 1]);
     }
 
     private static Object document(String line) {
@@ -90,8 +95,10 @@ public final class ReplayFeed implements ConsoleFeed {
         long secondStart = 0;
         long previous = firstMillis();
         for (Object document : documents) {
-            // a frame without a time (a router that did not send one) belongs where it came
-            long at = millis(document) == 0 ? previous : millis(document);
+            // in the order they came, whatever the clocks say: a frame without a time (a router that
+            // did not send one), a marker stamped by the console's clock a little behind the
+            // router's, a cluster node's clock behind another's, each belongs where it came
+            long at = Math.max(previous, millis(document));
             previous = at;
             if (document instanceof SessionMarker marker) {
                 if (!second.isEmpty()) {
@@ -116,33 +123,36 @@ public final class ReplayFeed implements ConsoleFeed {
         return steps;
     }
 
-    /** When the session begins, epoch milliseconds (its first line's time). */
+    /** When the session begins, epoch milliseconds (its first timed line's time; when it was read for a file without one). */
     public long firstMillis() {
-        return documents.isEmpty() ? position : millis(documents.get(0));
+        return firstMillis;
     }
 
-    /** When the session ends, epoch milliseconds (its last line's time). */
+    /** When the session ends, epoch milliseconds (its last timed line's time). */
     public long lastMillis() {
-        return documents.isEmpty() ? position : millis(documents.get(documents.size() - 1));
-    }
-
-    /** Where the replay has got to, epoch milliseconds: the clock of a console showing this session. */
-    public long positionMillis() {
-        return position;
-    }
-
-    /** Moves the replay's clock (the console does, step by step). */
-    public void moveTo(long millis) {
-        position = millis;
+        return lastMillis;
     }
 
     /** The status once everything is shown: offline, with what the file holds. */
     public FeedStatus offlineStatus() {
+        return offlineStatus(lastMillis());
+    }
+
+    /** The status once everything up to {@code atMillis} is shown: offline, with what the file holds. */
+    public FeedStatus offlineStatus(long atMillis) {
         String span = documents.isEmpty() ? "empty" : TIME.format(Instant.ofEpochMilli(millis(documents.get(0))))
                 + "–" + TIME.format(Instant.ofEpochMilli(millis(documents.get(documents.size() - 1))));
-        long outages = documents.stream().filter(SessionMarker.class::isInstance).map(SessionMarker.class::cast)
-                .filter(marker -> !marker.feed().equals("connected")).count();
-        return new FeedStatus(FeedStatus.State.OFFLINE, Instant.ofEpochMilli(position), frames.size()
+        // an outage is the feed leaving "connected" (reconnecting, then lost, is still one)
+        long outages = 0;
+        boolean connected = true;
+        for (Object document : documents) {
+            if (document instanceof SessionMarker marker) {
+                boolean now = marker.feed().equals("connected");
+                outages += connected && !now ? 1 : 0;
+                connected = now;
+            }
+        }
+        return new FeedStatus(FeedStatus.State.OFFLINE, Instant.ofEpochMilli(atMillis), frames.size()
                 + " frames from " + file.getFileName() + ", " + span
                 + (outages == 0 ? "" : ", " + outages + (outages == 1 ? " outage" : " outages")));
     }

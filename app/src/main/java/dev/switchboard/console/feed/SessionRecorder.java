@@ -19,16 +19,23 @@ import java.util.function.Consumer;
  * after a router restart or an outage the feed sends a new one) with the updates after each, and
  * where the feed was lost and came back ({@link SessionMarker}s) — the incident across reconnects,
  * not only what came after the latest snapshot. Bounded: at most {@code maxUpdates} updates holding
- * at most {@code maxEvents} events in all; the oldest go first, and a snapshot goes when the updates
- * after it have gone and a later snapshot stands in for it. Saved as JSON lines in the order they
+ * at most {@code maxEvents} events in all, {@value #MAX_SNAPSHOTS} snapshots and {@value #MAX_MARKERS}
+ * markers; the oldest go first, and a snapshot goes when what came after it has gone and a later
+ * snapshot stands in for it. Saved as JSON lines in the order they
  * came, and replayed by {@link ReplayFeed}. Thread-safe: feed threads record, the FX thread saves.
  */
 public final class SessionRecorder implements Consumer<MonitorFrame> {
+    /** Snapshots kept: a router behind a proxy that drops idle connections sends one per reconnect. */
+    static final int MAX_SNAPSHOTS = 20;
+    /** Markers kept (a feed flapping for hours writes two a reconnect). */
+    static final int MAX_MARKERS = 1_000;
+
     private final int maxUpdates;
     private final int maxEvents;
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private int updates;
     private int events;
+    private int markers;
     private FeedStatus.State lastState;
 
     /** A snapshot (null for anything recorded before the first one) and what came after it. */
@@ -58,8 +65,8 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
             last().after.addLast(update);
             updates++;
             events += update.events().size();
-            trim();
         }
+        trim();
     }
 
     /** Records a change of the feed's state (a status that keeps the state, e.g. a countdown, is not one). */
@@ -69,6 +76,8 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
         }
         lastState = status.state();
         last().after.addLast(SessionMarker.of(status));
+        markers++;
+        trim();
     }
 
     private Segment last() {
@@ -79,16 +88,30 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     }
 
     private void trim() {
-        while (updates > maxUpdates || (events > maxEvents && updates > 1)) {
+        while (segments.size() > MAX_SNAPSHOTS) {
+            segments.removeFirst().after.forEach(this::forget);
+        }
+        while (updates > maxUpdates || (events > maxEvents && updates > 1) || markers > MAX_MARKERS) {
             Segment first = segments.peekFirst();
             Object gone = first.after.pollFirst();
-            if (gone instanceof MonitorUpdate update) {
-                updates--;
-                events -= update.events().size();
+            if (gone != null) {
+                forget(gone);
             }
             if (first.after.isEmpty() && segments.size() > 1) {
                 segments.removeFirst();
+            } else if (gone == null) {
+                return;
             }
+        }
+    }
+
+    /** Counts out an update or marker that is no longer held. */
+    private void forget(Object gone) {
+        if (gone instanceof MonitorUpdate update) {
+            updates--;
+            events -= update.events().size();
+        } else if (gone instanceof SessionMarker) {
+            markers--;
         }
     }
 

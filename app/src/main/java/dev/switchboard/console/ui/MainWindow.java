@@ -64,6 +64,9 @@ import org.controlsfx.control.StatusBar;
  */
 public final class MainWindow extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    /** Every view's tab, in the order of their shortcuts (Ctrl+1 … Ctrl+0). */
+    private static final List<String> VIEW_ORDER = List.of("tab-overview", "tab-connections", "tab-types", "tab-runs",
+            "tab-errors", "tab-log", "tab-protection", "tab-inject", "tab-simulate", "tab-audit");
 
     private final ConsoleState state;
     private final ConsoleViewModels models;
@@ -117,7 +120,7 @@ public final class MainWindow extends BorderPane {
             }
         }));
         tabs.getSelectionModel().selectedItemProperty().addListener((observable, was, now) -> {
-            if (now != null && "tab-connections".equals(now.getId())) {
+            if (now != null && "tab-connections".equals(now.getId()) && feed.live()) {
                 models.connections().refresh(); // fresh figures as it opens, not 2 s later
             }
         });
@@ -175,6 +178,14 @@ public final class MainWindow extends BorderPane {
      */
     public void showSessionTime(long fromMillis, long toMillis, long atMillis, java.util.function.LongConsumer seek) {
         ((javafx.scene.layout.VBox) getTop()).getChildren().add(new SessionTimeBar(fromMillis, toMillis, atMillis, seek));
+    }
+
+    /** Gives the session-time slider the keyboard (after a move, so that the next arrow key moves it again). */
+    public void focusSessionTime() {
+        Node slider = lookup("#session-slider");
+        if (slider != null) {
+            Platform.runLater(slider::requestFocus);
+        }
     }
 
     /** The id of the view shown. */
@@ -267,7 +278,7 @@ public final class MainWindow extends BorderPane {
             case REFUSED -> "token refused at " + TIME.format(status.since());
             case OFFLINE -> "offline";
         };
-        if (status != null && status.state() == FeedStatus.State.REFUSED && !askingForToken) {
+        if (status != null && status.state() == FeedStatus.State.REFUSED && !askingForToken && feed.live()) {
             askingForToken = true;
             // not inside the tick's pulse: a modal dialog may not wait there
             Platform.runLater(() -> askForToken(status.detail()));
@@ -294,11 +305,11 @@ public final class MainWindow extends BorderPane {
         MenuItem quit = item("Close window", KeyCode.W, () -> getScene().getWindow().hide());
         Menu file = new Menu("File", null, openItem, saveItem, new SeparatorMenuItem(), quit);
         Menu view = new Menu("View");
-        List<Tab> all = tabs.getTabs();
-        for (int i = 0; i < all.size(); i++) {
-            Tab tab = all.get(i);
-            // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth
-            view.getItems().add(item(tab.getText(), KeyCode.getKeyCode(Integer.toString((i + 1) % 10)),
+        for (Tab tab : tabs.getTabs()) {
+            // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth: each view keeps its number when a saved
+            // session leaves some out
+            int number = VIEW_ORDER.indexOf(tab.getId()) + 1;
+            view.getItems().add(item(tab.getText(), KeyCode.getKeyCode(Integer.toString(number % 10)),
                     () -> tabs.getSelectionModel().select(tab)));
         }
         view.getItems().addAll(new SeparatorMenuItem(), item("Dark or light theme", KeyCode.T, this::toggleTheme));

@@ -87,6 +87,26 @@ class SessionAcrossRestartTest {
         assertThat(times(byEvents)).containsExactly(0L, 2L);
     }
 
+    @Test
+    void keepsAtMostTwentySnapshotsOfAFeedThatKeepsReconnecting(@TempDir Path dir) throws Exception {
+        SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
+        for (int i = 0; i < 25; i++) {
+            recorder.status(new FeedStatus(FeedStatus.State.CONNECTED, T0.plusSeconds(10L * i), "ws://a"));
+            recorder.accept(snapshot(T0.plusSeconds(10L * i)));
+            recorder.status(new FeedStatus(FeedStatus.State.RECONNECTING, T0.plusSeconds(10L * i + 5), "idle timeout"));
+            recorder.status(new FeedStatus(FeedStatus.State.LOST, T0.plusSeconds(10L * i + 8), "idle timeout"));
+        }
+        List<Object> documents = recorder.documents();
+        assertThat(documents).filteredOn(MonitorSnapshot.class::isInstance).hasSize(SessionRecorder.MAX_SNAPSHOTS);
+        assertThat(((MonitorSnapshot) documents.stream().filter(MonitorSnapshot.class::isInstance).findFirst()
+                .orElseThrow()).serverTime()).isEqualTo(T0.plusSeconds(50));
+
+        Path file = dir.resolve("flapping.jsonl");
+        recorder.save(file);
+        // reconnecting then lost is one outage, not two
+        assertThat(new ReplayFeed(file).offlineStatus().detail()).endsWith(", 20 outages");
+    }
+
     private static List<Long> times(SessionRecorder recorder) {
         return recorder.documents().stream().map(d -> ((MonitorFrame) d).serverTime().getEpochSecond() - T0.getEpochSecond())
                 .toList();
@@ -115,9 +135,29 @@ class SessionAcrossRestartTest {
                 .containsExactly(0L, 1_200L, 2_000L, 30_000L, 30_000L);
         assertThat(steps).extracting(step -> step.frames().size()).containsExactly(3, 1, 0, 0, 2);
         assertThat(steps.get(2).status().state()).isEqualTo(FeedStatus.State.LOST);
-        assertThat(replay.positionMillis()).isEqualTo(T0.toEpochMilli());
+        assertThat(replay.firstMillis()).isEqualTo(T0.toEpochMilli());
+        assertThat(replay.lastMillis()).isEqualTo(T0.plusMillis(30_100).toEpochMilli());
         assertThat(replay.offlineStatus().state()).isEqualTo(FeedStatus.State.OFFLINE);
         assertThat(replay.offlineStatus().detail()).contains("6 frames from s.jsonl").endsWith("1 outage");
+    }
+
+    @Test
+    void aShowingStoppedForAnotherMomentPlaysNothingMore(@TempDir Path dir) throws Exception {
+        SessionRecorder recorder = new SessionRecorder(100, 1_000);
+        recorder.accept(snapshot(T0));
+        recorder.accept(update(1, T0.plusSeconds(5), 1));
+        Path file = dir.resolve("s.jsonl");
+        recorder.save(file);
+        Replay showing = new Replay(new ReplayFeed(file));
+        ConsoleState state = showing.newState();
+        List<Runnable> queued = new java.util.ArrayList<>();
+        showing.play(state, new SessionRecorder(100, 1_000), queued::add);
+
+        showing.stop();
+        queued.forEach(Runnable::run);
+
+        assertThat(state.statusProperty().get()).isNull();
+        assertThat(showing.clockMillis()).isEqualTo(T0.toEpochMilli());
     }
 
     @Test
@@ -169,9 +209,10 @@ class SessionAcrossRestartTest {
         }
 
         ReplayFeed replay = new ReplayFeed(file);
-        ConsoleState offline = new ConsoleState(ConsoleState.Limits.defaults(), replay::positionMillis);
+        Replay showing = new Replay(replay);
+        ConsoleState offline = showing.newState();
         ConsoleViewModels models = ConsoleViewModels.attach(offline, replay, Runnable::run);
-        Replay.play(replay, offline, new SessionRecorder(3_000, 50_000), Runnable::run);
+        showing.play(offline, new SessionRecorder(3_000, 50_000), Runnable::run);
 
         assertThat(models.errors().errors()).extracting(e -> e.code()).contains("unknown_type");
         assertThat(models.runs().runs()).anyMatch(run -> run.runId().equals(runId)

@@ -21,7 +21,7 @@ public final class ClientMessage {
     private final JsonNode rpcId;
     private final boolean jsonRpc;
     private final PayloadScan scan;
-    private Supplier<ObjectNode> source;
+    private final Supplier<ObjectNode> source;
     private volatile ObjectNode payload;
 
     /**
@@ -111,7 +111,6 @@ public final class ClientMessage {
         synchronized (this) {
             if (payload == null) {
                 payload = source.get();
-                source = null;
             }
             return payload;
         }
