@@ -16,6 +16,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import org.controlsfx.control.textfield.TextFields;
 
 /**
@@ -33,6 +34,7 @@ public final class RunsView extends SplitPane {
     private final javafx.scene.control.Label counted = new javafx.scene.control.Label();
     private final TextField userFilter = TextFields.createClearableTextField();
     private final Label selected = new Label();
+    private final Pane axis = new Pane();
 
     public RunsView(RunsViewModel model) {
         this.model = model;
@@ -70,15 +72,73 @@ public final class RunsView extends SplitPane {
         timeline.setCellFactory(list -> new TimelineCell());
         selected.setId("run-selected");
         selected.setPadding(new Insets(8));
-        BorderPane right = new BorderPane(timeline, selected, null, null, null);
+        axis.setId("run-timeline-axis");
+        axis.setMinWidth(LANE_WIDTH + 50);
+        axis.setPrefHeight(18);
+        Label axisTitle = new Label("#  event   offset from agent_started");
+        axisTitle.setMinWidth(290);
+        axisTitle.setStyle("-fx-font-family: monospace;");
+        HBox axisRow = new HBox(8, axisTitle, axis);
+        // a list cell's own left padding, so that the marks stand over the lanes
+        axisRow.setPadding(new Insets(0, 0, 2, 7));
+        BorderPane right = new BorderPane(timeline, new VBox(selected, axisRow), null, legend(), null);
         getItems().addAll(left, right);
         setDividerPositions(0.55);
+    }
+
+    /** What each bar's colour means (the classes the bars have). */
+    private static javafx.scene.layout.FlowPane legend() {
+        // wraps instead of cutting its words when the pane is narrow
+        javafx.scene.layout.FlowPane legend = new javafx.scene.layout.FlowPane(12, 4);
+        legend.setId("run-timeline-legend");
+        legend.setPadding(new Insets(6, 8, 6, 8));
+        String[][] kinds = {{"agent-started", "agent_started"}, {"agent-thinking", "agent_thinking"},
+            {"tool-executing", "tool_executing"}, {"tool-completed", "tool span (executing → completed)"},
+            {"agent-completed", "agent_completed"}};
+        for (String[] kind : kinds) {
+            Region swatch = new Region();
+            swatch.getStyleClass().addAll("timeline-bar", kind[0]);
+            double width = kind[0].equals("tool-completed") ? 20 : 6;
+            swatch.setMinSize(width, 12);
+            swatch.setMaxSize(width, 12);
+            Label text = new Label(kind[1]);
+            text.setMinWidth(Region.USE_PREF_SIZE);
+            HBox entry = new HBox(4, swatch, text);
+            entry.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            legend.getChildren().add(entry);
+        }
+        return legend;
+    }
+
+    /** The selected run's time axis, with the scale its bars use. */
+    private void drawAxis() {
+        axis.getChildren().clear();
+        java.util.List<TimelineEvent> events = timeline.getItems();
+        if (events == null || events.isEmpty()) {
+            return;
+        }
+        for (RunsViewModel.Tick tick : RunsViewModel.axisTicks(events, LANE_WIDTH)) {
+            Label mark = new Label("|" + tick.label());
+            mark.getStyleClass().add("timeline-tick");
+            mark.setLayoutX(tick.x());
+            axis.getChildren().add(mark);
+        }
     }
 
     private void initListeners() {
         table.getSelectionModel().selectedItemProperty().addListener((observable, before, run) ->
                 model.selectedProperty().set(run));
         timeline.itemsProperty().bind(model.timelineProperty());
+        javafx.collections.ListChangeListener<TimelineEvent> grown = change -> drawAxis();
+        model.timelineProperty().addListener((observable, before, events) -> {
+            if (before != null) {
+                before.removeListener(grown);
+            }
+            if (events != null) {
+                events.addListener(grown);
+            }
+            drawAxis();
+        });
         selected.textProperty().bind(model.selectedSummaryProperty());
         flaggedOnly.selectedProperty().bindBidirectional(model.flaggedOnlyProperty());
         userFilter.textProperty().bindBidirectional(model.userFilterProperty());

@@ -130,6 +130,33 @@ public final class RunsViewModel implements MonitorBatch.Listener {
         return new Bar(start, width);
     }
 
+    /** A mark of the timeline's time axis: {@code x} pixels into the lane, labelled with its offset. */
+    public record Tick(double x, String label) {
+    }
+
+    /**
+     * The time axis above a run's lanes: marks at a round step (1, 2 or 5 × a power of ten ms, at
+     * most five steps over the run), placed with the same scale as {@link #bar}.
+     */
+    public static List<Tick> axisTicks(List<TimelineEvent> runEvents, double laneWidth) {
+        long total = Math.max(1, runEvents.isEmpty() ? 1 : runEvents.get(runEvents.size() - 1).offsetMs());
+        long step = 1;
+        for (long power = 1; total / step > 5; power *= 10) {
+            for (long mantissa : new long[] {1, 2, 5}) {
+                step = mantissa * power;
+                if (total / step <= 5) {
+                    break;
+                }
+            }
+        }
+        double scale = laneWidth / total;
+        List<Tick> ticks = new java.util.ArrayList<>();
+        for (long at = 0; at <= total; at += step) {
+            ticks.add(new Tick(at * scale, at + " ms"));
+        }
+        return ticks;
+    }
+
     /** Every run kept, newest first. */
     public ObservableList<RunRow> runs() {
         return history.runs();

@@ -111,4 +111,20 @@ class RunsViewModelTest {
                 " 1 agent_started        0 ms on fallback, retried from research",
                 " 2 agent_completed   1000 ms failed · timeout");
     }
+
+    @Test
+    void marksTheTimeAxisAtRoundStepsWithTheBarsScale() {
+        TimelineEvent started = new TimelineEvent("agent_started", 1, 0, null, 0, null, null);
+        TimelineEvent done = new TimelineEvent("agent_completed", 8, 1066, null, 0, "completed", null);
+        List<RunsViewModel.Tick> ticks = RunsViewModel.axisTicks(List.of(started, done), 200);
+        assertThat(ticks).extracting(RunsViewModel.Tick::label)
+                .containsExactly("0 ms", "200 ms", "400 ms", "600 ms", "800 ms", "1000 ms");
+        assertThat(ticks.get(5).x()).isCloseTo(1000 * 200.0 / 1066, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(RunsViewModel.bar(done, List.of(started, done), 200).start()).isEqualTo(196.0);
+        assertThat(RunsViewModel.axisTicks(List.of(new TimelineEvent("agent_started", 1, 0, null, 0, null, null)), 200))
+                .extracting(RunsViewModel.Tick::label).containsExactly("0 ms", "1 ms");
+        assertThat(RunsViewModel.axisTicks(List.of(started,
+                new TimelineEvent("agent_completed", 2, 23, null, 0, "completed", null)), 200))
+                .extracting(RunsViewModel.Tick::label).containsExactly("0 ms", "5 ms", "10 ms", "15 ms", "20 ms");
+    }
 }
