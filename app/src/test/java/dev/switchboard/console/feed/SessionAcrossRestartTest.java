@@ -160,6 +160,17 @@ class SessionAcrossRestartTest {
         assertThat(showing.clockMillis()).isEqualTo(T0.toEpochMilli());
     }
 
+    /** Feeds {@code feed}'s frames and status to the recorder and the state, as the console does. */
+    private static void record(EmbeddedFeed feed, SessionRecorder recorder, ConsoleState live) {
+        feed.start(frame -> {
+            recorder.accept(frame);
+            live.offer(frame);
+        }, status -> {
+            recorder.status(status);
+            live.offerStatus(status);
+        });
+    }
+
     @Test
     void aSessionSavedAfterARouterRestartOpensWithWhatCameBeforeIt(@TempDir Path dir) throws Exception {
         SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
@@ -169,13 +180,7 @@ class SessionAcrossRestartTest {
         try (EmbeddedFeed before = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
              WsClient alice = WsClient.connect(before.router().clientUri(), "alice")) {
             ConsoleViewModels models = ConsoleViewModels.attach(live, before, Runnable::run);
-            before.start(frame -> {
-                recorder.accept(frame);
-                live.offer(frame);
-            }, status -> {
-                recorder.status(status);
-                live.offerStatus(status);
-            });
+            record(before, recorder, live);
             alice.send(Map.of("type", "no_such_type", "message_id", "x"));
             alice.awaitReply("x");
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
@@ -186,13 +191,7 @@ class SessionAcrossRestartTest {
         recorder.status(new FeedStatus(FeedStatus.State.RECONNECTING, Instant.now(), "Connection refused"));
         try (EmbeddedFeed after = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
              WsClient bob = WsClient.connect(after.router().clientUri(), "bob")) {
-            after.start(frame -> {
-                recorder.accept(frame);
-                live.offer(frame);
-            }, status -> {
-                recorder.status(status);
-                live.offerStatus(status);
-            });
+            record(after, recorder, live);
             bob.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hi")));
             runId = bob.awaitReply("m").path("run_id").asText();
             bob.awaitRun(runId);
@@ -227,6 +226,9 @@ class SessionAcrossRestartTest {
         assertThat(samples.size()).isGreaterThanOrEqualTo(2);
         assertThat(samples.get(samples.size() - 1).atSeconds() - samples.get(0).atSeconds())
                 .isBetween(span - 1.0, span + 0.001);
-        assertThat(models.overview().startedAtMillis()).isEqualTo(frameTimes.get(0).toEpochMilli());
+        // the chart's origin is the session's first line (the feed's "connected" marker, stamped just
+        // before the first frame), not the moment the file was opened
+        assertThat(models.overview().startedAtMillis()).isEqualTo(replay.firstMillis())
+                .isBetween(frameTimes.get(0).toEpochMilli() - 1_000, frameTimes.get(0).toEpochMilli());
     }
 }
