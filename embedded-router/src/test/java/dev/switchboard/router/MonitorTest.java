@@ -162,6 +162,54 @@ class MonitorTest {
     }
 
     @Test
+    void theMonitorSeesEveryReplyAndHowEachConnectionClosed() {
+        try (WsClient monitor = WsClient.open(monitorUri(Role.OPERATOR), Map.of(), true)) {
+            monitor.awaitType("monitor_snapshot");
+            WsClient alice = WsClient.connect(router.clientUri(), "alice");
+            alice.send(Map.of("type", "ping", "message_id", "p-1"));
+            alice.awaitReply("p-1");
+            alice.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
+            String runId = alice.awaitReply("m-1").path("run_id").asText();
+            alice.awaitRun(runId);
+            alice.closeWith(4001, "done here");
+
+            JsonNode greeting = awaitEvent(monitor, e -> e.path("kind").asText().equals("reply")
+                    && e.path("type").asText().equals("connection_established"));
+            assertThat(greeting.path("user_id").asText()).isEqualTo("alice");
+            assertThat(greeting.path("direction").asText()).isEqualTo("out");
+            JsonNode pong = awaitEvent(monitor, e -> e.path("kind").asText().equals("reply")
+                    && e.path("reply_to").asText().equals("p-1"));
+            assertThat(pong.path("type").asText()).isEqualTo("pong");
+            assertThat(pong.path("connection_id").asText()).isEqualTo(greeting.path("connection_id").asText());
+            JsonNode ack = awaitEvent(monitor, e -> e.path("kind").asText().equals("reply")
+                    && e.path("reply_to").asText().equals("m-1"));
+            assertThat(ack.path("type").asText()).isEqualTo("message_ack");
+            JsonNode started = awaitEvent(monitor, e -> e.path("kind").asText().equals("run_started"));
+            assertThat(started.path("run").path("queued_ms").isNumber()).isTrue();
+            assertThat(started.path("run").path("queued_ms").asDouble()).isBetween(0.0, 10_000.0);
+            JsonNode byClient = awaitEvent(monitor, e -> e.path("kind").asText().equals("connection_closed"));
+            assertThat(byClient.path("close_code").asInt()).isEqualTo(4001);
+            assertThat(byClient.path("close_reason").asText()).isEqualTo("done here");
+            assertThat(byClient.path("closed_by").asText()).isEqualTo("client");
+
+            WsClient bob = WsClient.connect(router.clientUri(), "bob");
+            monitor.send(Map.of("type", "disconnect_user", "message_id", "c-1", "user_id", "bob"));
+            assertThat(bob.awaitClose()).isEqualTo(1000);
+            JsonNode byRouter = awaitEvent(monitor, e -> e.path("kind").asText().equals("connection_closed")
+                    && e.path("connection").path("user_id").asText().equals("bob"));
+            assertThat(byRouter.path("close_code").asInt()).isEqualTo(1000);
+            assertThat(byRouter.path("closed_by").asText()).isEqualTo("router");
+
+            WsClient carol = WsClient.connect(router.clientUri(), "carol");
+            carol.abort();
+            JsonNode broken = awaitEvent(monitor, e -> e.path("kind").asText().equals("connection_closed")
+                    && e.path("connection").path("user_id").asText().equals("carol"));
+            assertThat(broken.path("close_code").asInt()).isEqualTo(1006);
+            assertThat(broken.path("closed_by").asText()).isEqualTo("network");
+        }
+    }
+
+    @Test
     void aTokenWithoutAMonitorRoleIsRefusedWith403() {
         URI userToken = URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
                 + tokens.mint("alice", Role.USER, Duration.ofMinutes(5)));

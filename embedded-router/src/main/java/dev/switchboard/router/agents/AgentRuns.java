@@ -49,12 +49,14 @@ public interface AgentRuns {
      * Starts a run. {@code acknowledge} is called with the run's request (its id and thread) before
      * anything can emit for it, so the acknowledgement always precedes the run's events.
      *
+     * @param receivedAtNanos when the frame asking for the run arrived ({@link System#nanoTime()}),
+     *                        so that the run tells how long it waited to start
      * @return the run's request, with the run id and thread id it was given
      * @throws RunRejected {@code unavailable} before warm-up or while stopping, {@code overloaded} at
      *                     the in-flight limit
      */
     AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
-                       List<String> tools, Consumer<AgentRequest> acknowledge);
+                       List<String> tools, long receivedAtNanos, Consumer<AgentRequest> acknowledge);
 
     /**
      * Cancels a run of {@code userId}.

@@ -16,7 +16,10 @@ import java.time.Instant;
  * @param durationMs   time from start to end, or to now while running
  * @param events       events emitted so far
  * @param error        the error of a failed or cancelled run, or null
+ * @param queuedMs     how long the message asking for it waited from its frame's arrival to the
+ *                     run's start (and its {@code message_ack}), in milliseconds
  */
 public record RunInfo(String runId, String userId, String connectionId, String threadId, String agent,
-                      String backend, RunStatus status, Instant startedAt, long durationMs, int events, String error) {
+                      String backend, RunStatus status, Instant startedAt, long durationMs, int events, String error,
+                      double queuedMs) {
 }

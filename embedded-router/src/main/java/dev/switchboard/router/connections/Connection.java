@@ -25,6 +25,7 @@ public final class Connection {
     private volatile String threadId;
     /** Frames the outbox holds before the connection is closed with 1013 (an operator may lower it). */
     private volatile int outboxFrames;
+    private volatile ConnectionClose ended;
 
     Connection(String id, String userId, String remoteAddress, Instant connectedAt, ConnectionSink sink,
                ConnectionLimits limits, Executor closer) {
@@ -114,9 +115,14 @@ public final class Connection {
         return true;
     }
 
+    /** Records how the connection ended (the transport calls it once, before the registry forgets it). */
+    public void ended(ConnectionClose close) {
+        this.ended = close;
+    }
+
     /** A read-only copy of this connection's state. */
     public ConnectionInfo info() {
         return new ConnectionInfo(id, userId, remoteAddress, threadId, connectedAt,
-                Instant.ofEpochMilli(lastActivityMillis), messagesIn.sum(), messagesOut.sum());
+                Instant.ofEpochMilli(lastActivityMillis), messagesIn.sum(), messagesOut.sum(), ended);
     }
 }

@@ -13,7 +13,9 @@ import java.time.Instant;
  * @param lastActivity  when the last frame arrived
  * @param messagesIn    frames received
  * @param messagesOut   frames sent
+ * @param close         how it ended, or null while it is open
  */
 public record ConnectionInfo(String connectionId, String userId, String remoteAddress, String threadId,
-                             Instant connectedAt, Instant lastActivity, long messagesIn, long messagesOut) {
+                             Instant connectedAt, Instant lastActivity, long messagesIn, long messagesOut,
+                             ConnectionClose close) {
 }

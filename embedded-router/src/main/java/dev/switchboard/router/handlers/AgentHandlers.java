@@ -86,7 +86,7 @@ final class AgentHandlers {
                        List<String> tools) {
         try {
             runs.start(context.userId(), context.connectionId(), message.threadId(), agent, content, tools,
-                    request -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
+                    context.receivedAtNanos(), request -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
                             .put("run_id", request.runId())
                             .put("thread_id", request.threadId())
                             .build()));

@@ -23,4 +23,14 @@ public interface TrafficListener {
 
     /** An error was sent to a client ({@code messageType} is the offending message's type, or "invalid"). */
     void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text);
+
+    /**
+     * A frame other than an error was sent to one connection in answer to it: a reply
+     * ({@code message_ack}, {@code pong}, …; {@code rpc_result} for a JSON-RPC result) or the
+     * {@code connection_established} greeting.
+     *
+     * @param replyTo the {@code message_id} or JSON-RPC id answered, or null
+     */
+    default void replied(String userId, String connectionId, String type, String replyTo) {
+    }
 }

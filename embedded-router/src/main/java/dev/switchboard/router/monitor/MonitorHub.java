@@ -6,6 +6,7 @@ import dev.switchboard.router.agents.Rollout;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunListener;
 import dev.switchboard.router.connections.ConnectionInfo;
+import dev.switchboard.router.connections.ConnectionClose;
 import dev.switchboard.router.connections.ConnectionListener;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.hooks.TrafficListener;
@@ -278,6 +279,14 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         }
     }
 
+    @Override
+    public void replied(String userId, String connectionId, String type, String replyTo) {
+        if (active) {
+            publishTraffic(type, () -> new MonitorEvent.Reply(clock.instant(), "out", userId, connectionId, type,
+                    replyTo));
+        }
+    }
+
     /** An event sent to a user (run events and quality alerts). */
     public void emitted(String userId, ServerEvent event) {
         if (!active) {
@@ -337,7 +346,10 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     @Override
     public void closed(ConnectionInfo connection, boolean lastOfUser) {
         if (active) {
-            publish(new MonitorEvent.ConnectionClosed(clock.instant(), summary(connection)));
+            ConnectionClose close = connection.close();
+            publish(new MonitorEvent.ConnectionClosed(clock.instant(), summary(connection),
+                    close == null ? null : close.code(), close == null ? "" : close.reason(),
+                    close == null ? null : close.by()));
         }
     }
 
@@ -386,7 +398,8 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
 
     static RunSummary summary(RunInfo run) {
         return new RunSummary(run.runId(), run.userId(), run.connectionId(), run.threadId(), run.agent(),
-                run.backend(), run.status(), run.startedAt(), run.durationMs(), run.events(), run.error());
+                run.backend(), run.status(), run.startedAt(), run.durationMs(), run.events(), run.error(),
+                run.queuedMs());
     }
 
     private static <T> void remember(ArrayDeque<T> ring, T entry, int limit) {

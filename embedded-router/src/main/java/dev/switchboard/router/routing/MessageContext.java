@@ -18,6 +18,14 @@ public interface MessageContext {
     String connectionId();
 
     /**
+     * When the message's frame arrived, on {@link System#nanoTime()}'s clock; a context that does
+     * not know says now.
+     */
+    default long receivedAtNanos() {
+        return System.nanoTime();
+    }
+
+    /**
      * Sends a direct reply to the connection the message came on. {@code reply_to} is added when the
      * message had a {@code message_id}; a JSON-RPC request gets a JSON-RPC response instead.
      */

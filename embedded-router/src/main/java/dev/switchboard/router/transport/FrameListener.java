@@ -1,5 +1,7 @@
 package dev.switchboard.router.transport;
 
+import dev.switchboard.router.connections.ConnectionClose;
+
 /** What an upgraded connection's frames go to. Called on the connection's I/O thread: must not block. */
 interface FrameListener {
 
@@ -13,6 +15,8 @@ interface FrameListener {
      * The connection ended: closed by either side, aborted, or the router decided to close it. Called
      * once, as soon as the router decides to close (not when the socket is finally gone), so that
      * nothing more is sent to it and whatever it owned is released at once.
+     *
+     * @param close the close code, its reason and which side closed
      */
-    void ended();
+    void ended(ConnectionClose close);
 }

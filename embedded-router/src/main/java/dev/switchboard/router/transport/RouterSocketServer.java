@@ -6,6 +6,7 @@ import dev.switchboard.router.auth.AuthenticationFailed;
 import dev.switchboard.router.auth.Principal;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.connections.Connection;
+import dev.switchboard.router.connections.ConnectionClose;
 import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.FrameRejection;
@@ -417,6 +418,8 @@ public final class RouterSocketServer {
     }
 
     private void established(Session session) {
+        traffic.replied(session.principal().userId(), session.connection().id(), EventType.CONNECTION_ESTABLISHED,
+                null);
         connections.sendToConnection(session.principal().userId(), session.connection().id(), codec.encode(
                 ServerEvent.builder(EventType.CONNECTION_ESTABLISHED)
                         .put("connection_id", session.connection().id())
@@ -441,7 +444,8 @@ public final class RouterSocketServer {
             }
 
             @Override
-            public void ended() {
+            public void ended(ConnectionClose close) {
+                session.connection().ended(close);
                 connections.remove(session.connection());
             }
         };
@@ -460,7 +464,7 @@ public final class RouterSocketServer {
             }
 
             @Override
-            public void ended() {
+            public void ended(ConnectionClose close) {
                 side.closed();
             }
         };

@@ -14,6 +14,8 @@ import java.util.Map;
  * request's id. Everything goes through {@link ConnectionRegistry}, to the originating connection.
  */
 final class SocketMessageContext implements MessageContext {
+    /** The monitor's {@code reply} type of a JSON-RPC result. */
+    static final String RPC_RESULT = "rpc_result";
     /** Where a context's encoded frames go: the connection's outbox, or a benchmark's counter. */
     @FunctionalInterface
     interface FrameSink {
@@ -75,14 +77,21 @@ final class SocketMessageContext implements MessageContext {
     }
 
     @Override
+    public long receivedAtNanos() {
+        return receivedAtNanos;
+    }
+
+    @Override
     public void reply(ServerEvent event) {
         answered = true;
         if (message.jsonRpc()) {
             if (message.rpcId() != null) {
+                traffic.replied(userId, connectionId, RPC_RESULT, message.rpcId().asText());
                 send(codec.encodeRpcResult(message.rpcId(), event));
             }
             return;
         }
+        traffic.replied(userId, connectionId, event.type(), message.messageId());
         send(codec.encode(event, message.messageId()));
     }
 
@@ -112,6 +121,7 @@ final class SocketMessageContext implements MessageContext {
     public void complete() {
         if (!answered && !deferred && message.expectsRpcResponse()) {
             answered = true;
+            traffic.replied(userId, connectionId, RPC_RESULT, message.rpcId().asText());
             send(codec.encodeRpcResult(message.rpcId(), null));
         }
     }

@@ -42,7 +42,7 @@ final class TransportWarmUp {
                 }
 
                 @Override
-                public void ended() {
+                public void ended(dev.switchboard.router.connections.ConnectionClose close) {
                 }
             });
             return new Upgrade.Accepted(session, () -> { });

@@ -1,5 +1,6 @@
 package dev.switchboard.router.transport;
 
+import dev.switchboard.router.connections.ConnectionClose;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -79,7 +80,7 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private void closeNow(int code, String reason, boolean drain) {
         closeFrameSent = true;
         stats.closed(code);
-        end();
+        end(new ConnectionClose(code, reason, ConnectionClose.ROUTER));
         if (!channel.isActive()) {
             return;
         }
@@ -87,12 +88,12 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
                 limits.drainBytes());
     }
 
-    private void end() {
+    private void end(ConnectionClose close) {
         if (!ended) {
             ended = true;
             FrameListener current = listener;
             if (current != null) {
-                current.ended();
+                current.ended(close);
             }
         }
     }
@@ -134,8 +135,9 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
         int code = close.statusCode();
         closing.set(true);
         closeFrameSent = true;
-        stats.closed(code < 0 ? WebSocketCloseStatus.EMPTY.code() : code);
-        end();
+        int seen = code < 0 ? WebSocketCloseStatus.EMPTY.code() : code;
+        stats.closed(seen);
+        end(new ConnectionClose(seen, close.reasonText(), ConnectionClose.CLIENT));
         CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
         // the echo may sit behind frames the peer never reads: the grace ends the socket all the same
         ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
@@ -149,7 +151,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
             closing.set(true);
             stats.closed(WebSocketCloseStatus.ABNORMAL_CLOSURE.code());
         }
-        end();
+        // a close decided or received before already ended it: this only covers a socket that broke
+        end(new ConnectionClose(WebSocketCloseStatus.ABNORMAL_CLOSURE.code(), "", ConnectionClose.NETWORK));
         ctx.fireChannelInactive();
     }
 

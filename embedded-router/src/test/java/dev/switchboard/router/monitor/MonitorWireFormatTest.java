@@ -44,7 +44,7 @@ class MonitorWireFormatTest {
     private static final List<String> CONNECTION = List.of("connection_id", "user_id", "remote_address", "thread_id",
             "connected_at", "last_activity", "messages_in", "messages_out");
     private static final List<String> RUN = List.of("run_id", "user_id", "connection_id", "thread_id", "agent",
-            "backend", "status", "started_at", "duration_ms", "events", "error");
+            "backend", "status", "started_at", "duration_ms", "events", "error", "queued_ms");
     private static final List<String> ERROR = List.of("kind", "at", "user_id", "connection_id", "type", "code",
             "message");
     private Router router;
@@ -75,10 +75,12 @@ class MonitorWireFormatTest {
             alice.awaitRun(alice.awaitReply("m").path("run_id").asText());
             alice.send(Map.of("type", "no_such_type", "message_id", "x"));
             alice.awaitReply("x");
+            WsClient.connect(router.clientUri(), "bob").closeWith(1000, "bye");
             monitor.send(Map.of("type", "snapshot", "message_id", "s"));
             JsonNode refreshed = monitor.awaitReply("s").path("result");
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> kinds(monitor).containsAll(List.of(
-                    "connection_opened", "message", "run_started", "run_event", "run_ended", "error")));
+                    "connection_opened", "message", "run_started", "run_event", "run_ended", "error", "reply",
+                    "connection_closed")));
 
             JsonNode first = monitor.seen().get(0);
             assertThat(names(first)).containsExactly("type", "protocol", "server_time", "stats", "protection",
@@ -125,6 +127,10 @@ class MonitorWireFormatTest {
             assertThat(names(event(monitor, "run_started"))).containsExactly("kind", "at", "run");
             assertThat(names(event(monitor, "run_ended").path("run"))).containsExactlyElementsOf(RUN);
             assertThat(names(event(monitor, "connection_opened"))).containsExactly("kind", "at", "connection");
+            assertThat(names(event(monitor, "connection_closed"))).containsExactly("kind", "at", "connection",
+                    "close_code", "close_reason", "closed_by");
+            assertThat(names(event(monitor, "reply"))).containsExactly("kind", "at", "direction", "user_id",
+                    "connection_id", "type", "reply_to");
             assertThat(names(event(monitor, "connection_opened").path("connection")))
                     .containsExactlyElementsOf(CONNECTION);
 

@@ -237,6 +237,17 @@ public final class WsClient implements AutoCloseable {
         return closed.isDone();
     }
 
+    /** Sends a close with {@code code} and {@code reason}, then waits for the server's answer. */
+    public void closeWith(int code, String reason) {
+        socket.sendClose(code, reason).join();
+        awaitClose();
+    }
+
+    /** Drops the socket with no close frame, as a client that crashed would. */
+    public void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (socket != null && !socket.isOutputClosed()) {

@@ -30,6 +30,7 @@ public final class AgentRun implements AgentRunEvents {
     private final String connectionId;
     private final Clock clock;
     private final Instant startedAt;
+    private final double queuedMs;
     private final RunEventSink sink;
     private final Consumer<AgentRun> onEnd;
     private final EndActions endActions = new EndActions();
@@ -44,11 +45,17 @@ public final class AgentRun implements AgentRunEvents {
     private String retriedFrom;
     private Consumer<AgentRun> onStart = run -> { };
 
-    AgentRun(AgentRequest request, String connectionId, Clock clock, RunEventSink sink, Consumer<AgentRun> onEnd) {
+    /**
+     * @param waitedNanos how long the request waited between its frame's arrival and this run
+     *                    (the router's queue and handler before the acknowledgement)
+     */
+    AgentRun(AgentRequest request, String connectionId, Clock clock, long waitedNanos, RunEventSink sink,
+             Consumer<AgentRun> onEnd) {
         this.request = request;
         this.connectionId = connectionId;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.queuedMs = Math.max(0, waitedNanos) / 1_000 / 1e3; // to the microsecond
         this.sink = sink;
         this.onEnd = onEnd;
     }
@@ -308,6 +315,6 @@ public final class AgentRun implements AgentRunEvents {
     public synchronized RunInfo info() {
         long end = status == RunStatus.RUNNING ? clock.millis() : endedAtMillis;
         return new RunInfo(request.runId(), request.userId(), connectionId, request.threadId(), agentName(),
-                backend, status, startedAt, Math.max(0, end - startedAt.toEpochMilli()), seq, error);
+                backend, status, startedAt, Math.max(0, end - startedAt.toEpochMilli()), seq, error, queuedMs);
     }
 }

@@ -114,9 +114,15 @@ public final class RunTracker implements AgentRuns {
 
     @Override
     public AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
-                              List<String> tools, Consumer<AgentRequest> acknowledge) {
-        return begin(userId, connectionId, threadId, agent, content, tools, run -> acknowledge.accept(run.request()))
-                .request();
+                              List<String> tools, long receivedAtNanos, Consumer<AgentRequest> acknowledge) {
+        return begin(userId, connectionId, threadId, agent, content, tools, receivedAtNanos,
+                run -> acknowledge.accept(run.request())).request();
+    }
+
+    /** {@link #begin(String, String, String, String, String, List, long, Consumer)} for a request made now. */
+    public AgentRun begin(String userId, String connectionId, String threadId, String agent, String content,
+                          List<String> tools, Consumer<AgentRun> acknowledge) {
+        return begin(userId, connectionId, threadId, agent, content, tools, System.nanoTime(), acknowledge);
     }
 
     /**
@@ -128,8 +134,8 @@ public final class RunTracker implements AgentRuns {
      *                     at the in-flight limit
      */
     public AgentRun begin(String userId, String connectionId, String threadId, String agent, String content,
-                          List<String> tools, Consumer<AgentRun> acknowledge) {
-        AgentRun run = create(userId, connectionId, threadId, agent, content, tools);
+                          List<String> tools, long receivedAtNanos, Consumer<AgentRun> acknowledge) {
+        AgentRun run = create(userId, connectionId, threadId, agent, content, tools, receivedAtNanos);
         synchronized (run) {
             inFlight.put(run.runId(), run);
             started.increment();
@@ -140,7 +146,7 @@ public final class RunTracker implements AgentRuns {
     }
 
     private AgentRun create(String userId, String connectionId, String threadId, String agent, String content,
-                            List<String> tools) {
+                            List<String> tools, long receivedAtNanos) {
         if (stopping) {
             throw new RunRejected(ErrorCode.UNAVAILABLE, "the router is shutting down");
         }
@@ -153,7 +159,7 @@ public final class RunTracker implements AgentRuns {
         String runId = "run-" + randomHex(8);
         String thread = threadId != null ? threadId : "t-" + randomHex(6);
         AgentRequest request = new AgentRequest(runId, userId, thread, agent, content, tools);
-        return new AgentRun(request, connectionId, clock, sink, this::ended);
+        return new AgentRun(request, connectionId, clock, System.nanoTime() - receivedAtNanos, sink, this::ended);
     }
 
     /** Emits {@code agent_started} and hands the run to the executor on the launcher. */

@@ -23,6 +23,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = MonitorEvent.RunEvent.class, name = "run_event"),
         @JsonSubTypes.Type(value = MonitorEvent.UserEvent.class, name = "event"),
         @JsonSubTypes.Type(value = MonitorEvent.ErrorSent.class, name = "error"),
+        @JsonSubTypes.Type(value = MonitorEvent.Reply.class, name = "reply"),
         @JsonSubTypes.Type(value = MonitorEvent.RunStarted.class, name = "run_started"),
         @JsonSubTypes.Type(value = MonitorEvent.RunEnded.class, name = "run_ended"),
         @JsonSubTypes.Type(value = MonitorEvent.ConnectionOpened.class, name = "connection_opened"),
@@ -141,9 +142,33 @@ public sealed interface MonitorEvent {
     record ConnectionOpened(Instant at, ConnectionSummary connection) implements MonitorEvent {
     }
 
-    /** {@code connection_closed}: a client connection closed. */
+    /**
+     * {@code connection_closed}: a client connection closed.
+     *
+     * @param closeCode   the close code (sent by whichever side closed first; 1006 when the socket
+     *                    broke with no close frame), or null from a router that does not say
+     * @param closeReason the close frame's reason text, or empty
+     * @param closedBy    {@code client}, {@code router} or {@code network}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record ConnectionClosed(Instant at, ConnectionSummary connection) implements MonitorEvent {
+    record ConnectionClosed(Instant at, ConnectionSummary connection, Integer closeCode, String closeReason,
+                            String closedBy) implements MonitorEvent {
+    }
+
+    /**
+     * {@code reply}: a frame the router sent to one connection in answer to it ({@code message_ack},
+     * {@code pong}, {@code validation_result}, {@code connection_established}, …), listed and
+     * counted like other traffic. Errors are {@code error} events, run events {@code run_event}.
+     *
+     * @param direction    always {@code out}
+     * @param userId       the connection's user
+     * @param connectionId the connection
+     * @param type         the frame's type ({@code rpc_result} for a JSON-RPC result)
+     * @param replyTo      the {@code message_id} (or JSON-RPC id) answered, or null
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Reply(Instant at, String direction, String userId, String connectionId, String type, String replyTo)
+            implements MonitorEvent {
     }
 
     /**

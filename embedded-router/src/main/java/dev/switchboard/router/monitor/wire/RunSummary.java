@@ -20,9 +20,11 @@ import java.time.Instant;
  * @param durationMs   from start to end, or to the snapshot while running
  * @param events       events emitted so far
  * @param error        the error of a failed or cancelled run, or null
+ * @param queuedMs     from the arrival of the frame that asked for it to its start and
+ *                     {@code message_ack}, in ms; null from a router that does not say
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RunSummary(String runId, String userId, String connectionId, String threadId, String agent,
                          String backend, RunStatus status, Instant startedAt, long durationMs, int events,
-                         String error) {
+                         String error, Double queuedMs) {
 }
