@@ -118,10 +118,13 @@ public final class RunHistory implements MonitorBatch.Listener {
         row.ownedBy(node);
         MonitorEvent.RunEventData data = event.data() != null ? event.data() : NO_DATA;
         row.describe(event.userId(), event.threadId(), data.backend());
-        long at = event.timestamp() != null ? Instant.parse(event.timestamp()).toEpochMilli()
-                : event.at() != null ? event.at().toEpochMilli() : receivedMillis;
+        Instant stamp = event.timestamp() != null ? Instant.parse(event.timestamp()) : event.at();
+        long at = stamp != null ? stamp.toEpochMilli() : receivedMillis;
         long offset = row.startedAtMillis() < 0 ? 0 : at - row.startedAtMillis();
         String detail = detail(data);
+        if ("agent_started".equals(event.type()) && stamp != null) {
+            row.agentStarted(stamp);
+        }
         row.event(new TimelineEvent(event.type() == null ? "" : event.type(), event.seq(), offset, data.tool(),
                 data.durationMs() == null ? 0 : data.durationMs(), data.status(), detail), at, receivedMillis);
     }
@@ -137,6 +140,7 @@ public final class RunHistory implements MonitorBatch.Listener {
         RunRow row = run(info.runId());
         row.ownedBy(node);
         row.describe(info.userId(), info.threadId(), info.backend());
+        row.requested(info.queuedMs(), info.startedAt());
         String runStatus = info.status() == null ? "running" : info.status().wire();
         if (!runStatus.equals("running")) {
             row.ended(runStatus, info.durationMs());

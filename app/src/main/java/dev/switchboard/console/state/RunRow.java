@@ -1,5 +1,8 @@
 package dev.switchboard.console.state;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
@@ -18,8 +21,12 @@ public final class RunRow {
     private final ReadOnlyLongWrapper durationMs = new ReadOnlyLongWrapper();
     private final ReadOnlyStringWrapper flags = new ReadOnlyStringWrapper("");
     private final ObservableList<TimelineEvent> timeline = FXCollections.observableArrayList();
+    private final ReadOnlyStringWrapper startPath = new ReadOnlyStringWrapper("");
     private long startedAtMillis = -1;
     private long lastEventMillis;
+    private double queuedMs = Double.NaN;
+    private Instant runStartedAt;
+    private Instant agentStartedAt;
 
     RunRow(String runId) {
         this.runId = runId;
@@ -57,6 +64,14 @@ public final class RunRow {
     /** Empty when the run looks right; else "missing: …", "out of order", "stuck". */
     public ReadOnlyStringProperty flagsProperty() {
         return flags.getReadOnlyProperty();
+    }
+
+    /**
+     * How the run began, in words: from the user's message to {@code message_ack} (the router's
+     * queue and handler) and on to {@code agent_started} (the backend's start); empty until known.
+     */
+    public ReadOnlyStringProperty startPathProperty() {
+        return startPath.getReadOnlyProperty();
     }
 
     /** The run's events in arrival order. */
@@ -97,6 +112,46 @@ public final class RunRow {
         }
         durationMs.set(Math.max(durationMs.get(), atMillis - startedAtMillis));
         flags.set(RunChecks.flags(timeline, status.get(), false));
+    }
+
+    /**
+     * @param queued    from the message's arrival to the run's start, in ms, or null when the router does not say
+     * @param startedAt when the run started (its {@code message_ack}), or null
+     */
+    void requested(Double queued, Instant startedAt) {
+        if (queued != null) {
+            queuedMs = queued;
+        }
+        if (startedAt != null) {
+            runStartedAt = startedAt;
+        }
+        startPath.set(startPath(queuedMs, runStartedAt, agentStartedAt));
+    }
+
+    /** The run's {@code agent_started} carried this timestamp. */
+    void agentStarted(Instant at) {
+        agentStartedAt = at;
+        startPath.set(startPath(queuedMs, runStartedAt, agentStartedAt));
+    }
+
+    /**
+     * "user_message → message_ack 0.42 ms (router queue and handler) → agent_started 1.30 ms later
+     * (backend start)", with what is known of it.
+     *
+     * @param queuedMs NaN when unknown
+     */
+    static String startPath(double queuedMs, Instant runStartedAt, Instant agentStartedAt) {
+        StringBuilder text = new StringBuilder();
+        if (!Double.isNaN(queuedMs)) {
+            text.append(String.format(Locale.ROOT, "user_message → message_ack %.2f ms (router queue and handler)",
+                    queuedMs));
+        }
+        if (runStartedAt != null && agentStartedAt != null) {
+            double backendMs = Math.max(0, Duration.between(runStartedAt, agentStartedAt).toNanos() / 1e6);
+            text.append(text.length() == 0 ? "message_ack" : "").append(String.format(Locale.ROOT,
+                    " → agent_started %.2f ms later (backend start)", backendMs));
+        }
+        return text.toString();
     }
 
     void ended(String finalStatus, long duration) {

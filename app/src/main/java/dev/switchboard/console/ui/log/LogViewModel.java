@@ -3,11 +3,13 @@ package dev.switchboard.console.ui.log;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.LogRow;
 import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.router.connections.ConnectionClose;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -28,6 +30,13 @@ import javafx.collections.transformation.FilteredList;
  * graph.
  */
 public final class LogViewModel implements MonitorBatch.Listener {
+    /** What the close codes a router sends or sees mean, in a few words (RFC 6455 section 7.4.1). */
+    private static final Map<Integer, String> CLOSE_MEANINGS = Map.ofEntries(Map.entry(1000, "normal"),
+            Map.entry(1001, "going away"), Map.entry(1002, "protocol error"), Map.entry(1003, "unsupported data"),
+            Map.entry(1005, "no code"), Map.entry(1006, "abnormal"), Map.entry(1007, "invalid UTF-8"),
+            Map.entry(1008, "policy violation"), Map.entry(1009, "too big"), Map.entry(1011, "server error"),
+            Map.entry(1013, "try again later"));
+
     /** The directions a user can pick. */
     public static final List<String> DIRECTIONS = List.of("both", "in", "out");
 
@@ -120,10 +129,24 @@ public final class LogViewModel implements MonitorBatch.Listener {
         if (event instanceof MonitorEvent.UserEvent userEvent) {
             return new LogRow(userEvent.at(), "out", orEmpty(userEvent.userId()), orEmpty(userEvent.type()), "", userEvent);
         }
+        if (event instanceof MonitorEvent.Reply reply) {
+            String detail = reply.replyTo() != null ? "reply to " + reply.replyTo()
+                    : "on " + orEmpty(reply.connectionId());
+            return new LogRow(reply.at(), "out", orEmpty(reply.userId()), orEmpty(reply.type()), detail, reply);
+        }
+        if (event instanceof MonitorEvent.ConnectionOpened opened && opened.connection() != null) {
+            return new LogRow(opened.at(), "", orEmpty(opened.connection().userId()), "connection_opened",
+                    opened.connection().connectionId() + " from " + orEmpty(opened.connection().remoteAddress()),
+                    opened);
+        }
+        if (event instanceof MonitorEvent.ConnectionClosed closed && closed.connection() != null) {
+            return new LogRow(closed.at(), "", orEmpty(closed.connection().userId()), "connection_closed",
+                    (closed.connection().connectionId() + " " + closeText(closed)).strip(), closed);
+        }
         if (event instanceof MonitorEvent.Coalesced counted) {
             // a busy router lists only so much traffic per update; what it did not list still shows, counted
             String byType = counted.byType().entrySet().stream()
-                    .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .map(entry -> entry.getKey() + " " + entry.getValue())
                     .collect(java.util.stream.Collectors.joining(", "));
             return new LogRow(counted.at(), "", "", "(not listed)", String.format(java.util.Locale.ROOT,
@@ -140,6 +163,27 @@ public final class LogViewModel implements MonitorBatch.Listener {
                     + (action.result() == null ? "{}" : action.result()), action);
         }
         return null;
+    }
+
+    /** "1013 try again later, closed by the router: outbox full", or "" from a router that does not say. */
+    static String closeText(MonitorEvent.ConnectionClosed closed) {
+        if (closed.closeCode() == null) {
+            return "";
+        }
+        int code = closed.closeCode();
+        String meaning = CLOSE_MEANINGS.getOrDefault(code, code >= 4000 && code <= 4999 ? "application" : "");
+        StringBuilder text = new StringBuilder().append(code);
+        if (!meaning.isEmpty()) {
+            text.append(' ').append(meaning);
+        }
+        if (closed.closedBy() != null) {
+            text.append(ConnectionClose.NETWORK.equals(closed.closedBy()) ? ", the socket broke with no close frame"
+                    : ", closed by the " + closed.closedBy());
+        }
+        if (closed.closeReason() != null && !closed.closeReason().isEmpty()) {
+            text.append(": ").append(closed.closeReason());
+        }
+        return text.toString();
     }
 
     private static String orEmpty(String text) {

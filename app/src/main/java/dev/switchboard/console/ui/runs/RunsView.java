@@ -34,6 +34,7 @@ public final class RunsView extends SplitPane {
     private final javafx.scene.control.Label counted = new javafx.scene.control.Label();
     private final TextField userFilter = TextFields.createClearableTextField();
     private final Label selected = new Label();
+    private final Label startPath = new Label();
     private final Pane axis = new Pane();
 
     public RunsView(RunsViewModel model) {
@@ -81,7 +82,11 @@ public final class RunsView extends SplitPane {
         HBox axisRow = new HBox(8, axisTitle, axis);
         // a list cell's own left padding, so that the marks stand over the lanes
         axisRow.setPadding(new Insets(0, 0, 2, 7));
-        BorderPane right = new BorderPane(timeline, new VBox(selected, axisRow), null, legend(), null);
+        startPath.setId("run-start-path");
+        startPath.setPadding(new Insets(0, 8, 6, 8));
+        startPath.setWrapText(true);
+        startPath.managedProperty().bind(startPath.textProperty().isNotEmpty());
+        BorderPane right = new BorderPane(timeline, new VBox(selected, startPath, axisRow), null, legend(), null);
         getItems().addAll(left, right);
         setDividerPositions(0.55);
     }
@@ -140,6 +145,7 @@ public final class RunsView extends SplitPane {
             drawAxis();
         });
         selected.textProperty().bind(model.selectedSummaryProperty());
+        startPath.textProperty().bind(model.selectedStartProperty());
         flaggedOnly.selectedProperty().bindBidirectional(model.flaggedOnlyProperty());
         userFilter.textProperty().bindBidirectional(model.userFilterProperty());
     }

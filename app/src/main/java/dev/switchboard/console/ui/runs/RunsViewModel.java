@@ -49,6 +49,8 @@ public final class RunsViewModel implements MonitorBatch.Listener {
             new ReadOnlyObjectWrapper<>(this, "timeline");
     private final ReadOnlyStringWrapper countedNote = new ReadOnlyStringWrapper(this, "countedNote", "");
     private long runsCounted;
+    /** How the selected run began ({@link RunRow#startPathProperty()}), empty when none is selected. */
+    private final ReadOnlyStringWrapper selectedStart = new ReadOnlyStringWrapper(this, "selectedStart", "");
     private final ReadOnlyStringWrapper selectedSummary = new ReadOnlyStringWrapper(this, "selectedSummary",
             "select a run");
 
@@ -60,6 +62,12 @@ public final class RunsViewModel implements MonitorBatch.Listener {
         nodeFilter.selectedProperty().addListener((observable, before, node) -> refilter());
         selected.addListener((observable, before, run) -> {
             timeline.set(run == null ? null : run.timeline());
+            selectedStart.unbind();
+            if (run != null) {
+                selectedStart.bind(run.startPathProperty());
+            } else {
+                selectedStart.set("");
+            }
             selectedSummary.set(run == null ? "select a run"
                     : run.runId() + " · " + run.userIdProperty().get() + " · " + run.statusProperty().get());
         });
@@ -190,6 +198,11 @@ public final class RunsViewModel implements MonitorBatch.Listener {
     /** The selected run's events in arrival order, or null when none is selected. */
     public ReadOnlyObjectProperty<ObservableList<TimelineEvent>> timelineProperty() {
         return timeline.getReadOnlyProperty();
+    }
+
+    /** How the selected run began: its message, {@code message_ack} and {@code agent_started} times. */
+    public ReadOnlyStringProperty selectedStartProperty() {
+        return selectedStart.getReadOnlyProperty();
     }
 
     /** "run · user · status", or "select a run". */

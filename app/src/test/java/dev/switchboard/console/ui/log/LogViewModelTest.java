@@ -52,6 +52,39 @@ class LogViewModelTest {
         assertThat(model.shownProperty().get()).hasSize(3);
     }
 
+    private static String connection(String kind, String id, String close) {
+        return "{'kind':'" + kind + "','at':'2026-01-01T00:00:00Z','connection':{'connection_id':'" + id + "',"
+                + "'user_id':'bob','remote_address':'127.0.0.1:5000','thread_id':null,"
+                + "'connected_at':'2026-01-01T00:00:00Z','last_activity':'2026-01-01T00:00:00Z','messages_in':1,"
+                + "'messages_out':2}" + close + "}";
+    }
+
+    private static String reply(String type, String replyTo) {
+        return "{'kind':'reply','at':'2026-01-01T00:00:00Z','direction':'out','user_id':'bob','connection_id':'c-1',"
+                + "'type':'" + type + "','reply_to':" + (replyTo == null ? "null" : "'" + replyTo + "'") + "}";
+    }
+
+    @Test
+    void everyFrameOutAndEveryConnectionShowsWithHowItClosed() {
+        LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults());
+        model.apply(batch(0, update(String.join(",", connection("connection_opened", "c-1", ""),
+                reply("connection_established", null), MESSAGE, reply("pong", "m-1"),
+                connection("connection_closed", "c-1",
+                        ",'close_code':1013,'close_reason':'outbox full','closed_by':'router'"),
+                connection("connection_closed", "c-2", ",'close_code':1006,'close_reason':'','closed_by':'network'"),
+                connection("connection_closed", "c-3", ",'close_code':4001,'close_reason':'bye','closed_by':'client'"),
+                connection("connection_closed", "c-4", "")))));
+        assertThat(model.lines()).extracting(LogRow::type).containsExactly("connection_opened",
+                "connection_established", "ping", "pong", "connection_closed", "connection_closed",
+                "connection_closed", "connection_closed");
+        assertThat(model.lines()).extracting(LogRow::direction).containsExactly("", "out", "in", "out", "", "", "",
+                "");
+        assertThat(model.lines()).extracting(LogRow::detail).containsExactly("c-1 from 127.0.0.1:5000", "on c-1",
+                "critical/liveness m-1", "reply to m-1", "c-1 1013 try again later, closed by the router: outbox full",
+                "c-2 1006 abnormal, the socket broke with no close frame",
+                "c-3 4001 application, closed by the client: bye", "c-4");
+    }
+
     @Test
     void trafficTheRouterCountedShowsAsOneLineWithTheCountsBiggestFirst() {
         LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults());

@@ -41,6 +41,33 @@ class RunsViewModelTest {
         assertThat(run(model, "run-3").flagsProperty().get()).isEqualTo("stuck");
     }
 
+    private static String runStarted(String runId, String queued) {
+        return "{'kind':'run_started','at':'2026-01-01T00:00:00.998Z','run':{'run_id':'" + runId + "',"
+                + "'user_id':'alice','connection_id':'c-1','thread_id':'t-1','agent':'a','backend':'simulated',"
+                + "'status':'running','started_at':'2026-01-01T00:00:00.998Z','duration_ms':0,'events':0,"
+                + "'error':null" + queued + "}}";
+    }
+
+    @Test
+    void aRunSaysHowLongItsMessageWaitedForTheAckAndTheBackendToStart() {
+        RunsViewModel model = new RunsViewModel(LIMITS);
+        model.apply(batch(0, update(runStarted("run-1", ",'queued_ms':0.42") + ","
+                + runEvent("agent_started", 1, "") + "," + runStarted("run-9", "") + ","
+                + runEvent("agent_started", 1, "").replace("run-1", "run-9"))));
+        assertThat(run(model, "run-1").startPathProperty().get()).isEqualTo(
+                "user_message → message_ack 0.42 ms (router queue and handler) → agent_started 2.00 ms later"
+                        + " (backend start)");
+        // a router from before queued_ms: what is known
+        assertThat(run(model, "run-9").startPathProperty().get())
+                .isEqualTo("message_ack → agent_started 2.00 ms later (backend start)");
+
+        assertThat(model.selectedStartProperty().get()).isEmpty();
+        model.selectedProperty().set(run(model, "run-1"));
+        assertThat(model.selectedStartProperty().get()).startsWith("user_message → message_ack 0.42 ms");
+        model.selectedProperty().set(null);
+        assertThat(model.selectedStartProperty().get()).isEmpty();
+    }
+
     @Test
     void saysHowManyRunsTheRouterCountedWithoutListingThem() {
         RunsViewModel model = new RunsViewModel(LIMITS);
