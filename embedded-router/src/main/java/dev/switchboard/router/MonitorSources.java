@@ -83,7 +83,7 @@ final class MonitorSources implements MonitorHub.Sources {
                 snapshot.unhandled(), snapshot.handlerErrors(), snapshot.qualityMessages(), snapshot.byType(),
                 snapshot.errorsByType(), snapshot.errorsSent(), protection.rateLimitedCount(),
                 metrics.routingPercentilesMs(), depth, runs.inFlightCount(), runs.startedCount(), ended,
-                metrics.replyPercentilesMs(), metrics.handshakePercentilesMs());
+                metrics.replyPercentilesMs(), metrics.handshakePercentilesMs(), snapshot.errorsSentByType());
     }
 
     /**

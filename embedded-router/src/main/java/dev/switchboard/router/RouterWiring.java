@@ -155,6 +155,7 @@ final class RouterWiring {
                     return node == null ? RemoteRuns.NONE : node;
                 });
         handlers.forEach(messageRouter.registry()::register);
+        routingStats.servedTypes(type -> messageRouter.registry().find(type) != null || RUN_ERROR_TYPE.equals(type));
     }
 
     private List<AgentBackend> backends(AgentExecutor custom) {
@@ -208,7 +209,7 @@ final class RouterWiring {
         connections.emitToUser(userId, event);
         ErrorCode code = EventType.ERROR.equals(event.type()) ? ErrorCode.fromWire(String.valueOf(event.get("code"))) : null;
         if (code != null) {
-            routingStats.errorSent(code); // a run's error (its backend failed): counted like every error sent
+            routingStats.errorSent(RUN_ERROR_TYPE, code); // a run's error (its backend failed): counted like every error sent
         }
         MonitorHub hub = monitor;
         if (hub == null) {

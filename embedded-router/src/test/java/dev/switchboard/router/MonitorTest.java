@@ -171,6 +171,15 @@ class MonitorTest {
             alice.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
             String runId = alice.awaitReply("m-1").path("run_id").asText();
             alice.awaitRun(runId);
+            alice.send(Map.of("type", "no_such_type", "message_id", "u-1"));
+            alice.awaitReply("u-1");
+            alice.send("{not json");
+            alice.await(frame -> frame.path("code").asText().equals("invalid_json"));
+            monitor.send(Map.of("type", "snapshot", "message_id", "s-1"));
+            JsonNode byType = monitor.awaitReply("s-1").path("result").path("stats").path("errors_sent_by_type");
+            assertThat(byType.path("(unknown type)").asLong()).isEqualTo(1);
+            assertThat(byType.path("(refused frame)").asLong()).isEqualTo(1);
+            assertThat(byType.has("no_such_type")).isFalse();
             alice.closeWith(4001, "done here");
 
             JsonNode greeting = awaitEvent(monitor, e -> e.path("kind").asText().equals("reply")

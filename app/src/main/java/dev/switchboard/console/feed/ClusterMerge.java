@@ -114,7 +114,7 @@ final class ClusterMerge {
         return new Stats(s.connections(), users, s.messagesPerSecond(), s.received(), s.routed(), s.unhandled(),
                 s.handlerErrors(), s.qualityMessages(), s.byType(), s.errorsByType(), s.errorsSent(), s.rateLimited(),
                 s.routingLatencyMs(), s.queueDepth(), s.runsInFlight(), s.runsStarted(), s.runsEnded(), s.replyLatencyMs(),
-                s.handshakeMs());
+                s.handshakeMs(), s.errorsSentByType());
     }
 
     /** The nodes and their states, for the overview's per-node table. */
@@ -147,7 +147,8 @@ final class ClusterMerge {
                     merge(total.queueDepth(), s.queueDepth(), Integer::sum), total.runsInFlight() + s.runsInFlight(),
                     total.runsStarted() + s.runsStarted(), merge(total.runsEnded(), s.runsEnded(), Long::sum),
                     merge(total.replyLatencyMs(), s.replyLatencyMs(), Math::max),
-                    merge(total.handshakeMs(), s.handshakeMs(), Math::max));
+                    merge(total.handshakeMs(), s.handshakeMs(), Math::max),
+                    merge(total.errorsSentByType(), s.errorsSentByType(), Long::sum));
         }
         return total;
     }

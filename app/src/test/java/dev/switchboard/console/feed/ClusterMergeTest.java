@@ -15,7 +15,7 @@ class ClusterMergeTest {
 
     private static Stats stats(int connections, double rate, double p99, long errors, long pings) {
         return new Stats(connections, connections, rate, 0, 0, 0, errors, 0, Map.of("ping", pings), null, null, 0,
-                Map.of("p99", p99), Map.of("normal", 1), 0, 0, null, Map.of("p99", p99 * 2), null);
+                Map.of("p99", p99), Map.of("normal", 1), 0, 0, null, Map.of("p99", p99 * 2), null, null);
     }
 
     private static MonitorUpdate update(Stats stats, MonitorEvent... events) {

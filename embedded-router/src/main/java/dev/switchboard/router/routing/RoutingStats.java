@@ -4,11 +4,13 @@ import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.MessageType;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Routing statistics, lock-free on the hot path. Per-type figures are kept only for types that some
@@ -25,7 +27,17 @@ public final class RoutingStats {
     private final LongAdder connectionsClosed = new LongAdder();
     private final Map<ErrorCode, LongAdder> errorsSent = new EnumMap<>(ErrorCode.class);
     private final Map<String, TypeStats> byType = new ConcurrentHashMap<>();
+    /** Keyed by a served type, {@link #UNKNOWN_TYPES} or {@link #REFUSED_FRAMES}: never by what a client made up. */
+    private final Map<String, LongAdder> errorsSentByType = new ConcurrentHashMap<>();
+    private volatile Predicate<String> served = type -> false;
     private final CopyOnWriteArrayList<Consumer<TypeStats>> typeListeners = new CopyOnWriteArrayList<>();
+
+    /** The row of errors sent for messages of a type no handler serves (whatever the type). */
+    public static final String UNKNOWN_TYPES = "(unknown type)";
+    /** The row of errors sent for frames refused before they had a type (bad JSON, too large, binary…). */
+    public static final String REFUSED_FRAMES = "(refused frame)";
+    /** The type a frame refused before routing stands under. */
+    public static final String UNPARSED_TYPE = "invalid";
 
     public RoutingStats() {
         for (ErrorCode code : ErrorCode.values()) {
@@ -96,9 +108,28 @@ public final class RoutingStats {
         unhandled.increment();
     }
 
-    /** Counts an error event sent to a client. */
-    public void errorSent(ErrorCode code) {
+    /**
+     * Which types count under their own name in {@link Snapshot#errorsSentByType()}: the served
+     * ones (and the router's own, such as a run's errors); every other goes under
+     * {@link #UNKNOWN_TYPES}, so a client cannot grow the map by making types up.
+     */
+    public void servedTypes(Predicate<String> types) {
+        this.served = Objects.requireNonNull(types, "types must not be null");
+    }
+
+    /**
+     * Counts an error event sent to a client, by its code and by the type of the message it
+     * answered ({@link #UNPARSED_TYPE} for a frame refused before it had one).
+     */
+    public void errorSent(String type, ErrorCode code) {
         errorsSent.get(code).increment();
+        String row = UNPARSED_TYPE.equals(type) ? REFUSED_FRAMES
+                : type != null && served.test(type) ? type : UNKNOWN_TYPES;
+        LongAdder count = errorsSentByType.get(row);
+        if (count == null) {
+            count = errorsSentByType.computeIfAbsent(row, key -> new LongAdder());
+        }
+        count.increment();
     }
 
     /** Counts a connection opened. */
@@ -154,8 +185,10 @@ public final class RoutingStats {
         });
         Map<String, Long> errors = new TreeMap<>();
         errorsSent.forEach((code, count) -> errors.put(code.wire(), count.sum()));
+        Map<String, Long> errorsByMessageType = new TreeMap<>();
+        errorsSentByType.forEach((type, count) -> errorsByMessageType.put(type, count.sum()));
         return new Snapshot(received.sum(), routed.sum(), unhandled.sum(), handlerErrors.sum(), qualityMessages.sum(),
-                connectionsOpened.sum(), connectionsClosed.sum(), types, typeErrors, errors);
+                connectionsOpened.sum(), connectionsClosed.sum(), types, typeErrors, errors, errorsByMessageType);
     }
 
     /**
@@ -171,9 +204,12 @@ public final class RoutingStats {
      * @param byType            dispatched messages per type
      * @param errorsByType      handler errors per type
      * @param errorsSent        error events sent to clients per error code
+     * @param errorsSentByType  error events sent to clients per type of the message answered: a served
+     *                          type, {@link #UNKNOWN_TYPES} or {@link #REFUSED_FRAMES}
      */
     public record Snapshot(long received, long routed, long unhandled, long handlerErrors, long qualityMessages,
                            long connectionsOpened, long connectionsClosed, Map<String, Long> byType,
-                           Map<String, Long> errorsByType, Map<String, Long> errorsSent) {
+                           Map<String, Long> errorsByType, Map<String, Long> errorsSent,
+                           Map<String, Long> errorsSentByType) {
     }
 }

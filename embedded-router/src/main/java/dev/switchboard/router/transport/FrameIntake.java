@@ -7,6 +7,7 @@ import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.Decoded;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.JsonCodec;
+import dev.switchboard.router.routing.RoutingStats;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -51,7 +52,7 @@ final class FrameIntake {
         if (decoded instanceof Decoded.Rejected rejected) {
             protection.rejected(rejected.code() == ErrorCode.INVALID_JSON
                     ? FrameRejection.Reason.INVALID_JSON : FrameRejection.Reason.INVALID_SHAPE);
-            ClientMessage stand = new ClientMessage("invalid", rejected.messageId(), null, null, null,
+            ClientMessage stand = new ClientMessage(RoutingStats.UNPARSED_TYPE, rejected.messageId(), null, null, null,
                     rejected.rpcId(), rejected.jsonRpc());
             contexts.context(stand, rejected.rpcCode()).fail(rejected.code(), rejected.reason());
             return null;
@@ -69,7 +70,7 @@ final class FrameIntake {
 
     /** Answers a frame that was never parsed (too large, binary) with {@code code}. */
     static void unparsed(Contexts contexts, ErrorCode code, String text) {
-        ClientMessage stand = new ClientMessage("invalid", null, null, null, null, null, false);
+        ClientMessage stand = new ClientMessage(RoutingStats.UNPARSED_TYPE, null, null, null, null, null, false);
         contexts.context(stand, 0).fail(code, text);
     }
 

@@ -98,7 +98,7 @@ final class SocketMessageContext implements MessageContext {
     @Override
     public void fail(ErrorCode code, String text, Map<String, Object> details) {
         answered = true;
-        stats.errorSent(code);
+        stats.errorSent(message.type(), code);
         traffic.errorSent(userId, connectionId, message.type(), code, text);
         if (message.jsonRpc()) {
             if (message.rpcId() != null) {

@@ -40,7 +40,7 @@ class MonitorWireFormatTest {
     private static final List<String> STATS = List.of("connections", "users", "messages_per_second", "received",
             "routed", "unhandled", "handler_errors", "quality_messages", "by_type", "errors_by_type", "errors_sent",
             "rate_limited", "routing_latency_ms", "queue_depth", "runs_in_flight", "runs_started", "runs_ended",
-            "reply_latency_ms", "handshake_ms");
+            "reply_latency_ms", "handshake_ms", "errors_sent_by_type");
     private static final List<String> CONNECTION = List.of("connection_id", "user_id", "remote_address", "thread_id",
             "connected_at", "last_activity", "messages_in", "messages_out");
     private static final List<String> RUN = List.of("run_id", "user_id", "connection_id", "thread_id", "agent",

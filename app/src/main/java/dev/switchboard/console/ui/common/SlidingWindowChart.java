@@ -1,5 +1,6 @@
 package dev.switchboard.console.ui.common;
 
+import javafx.geometry.Insets;
 import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
@@ -29,6 +30,8 @@ public final class SlidingWindowChart {
         chart.setTitle(title);
         chart.setAnimated(false);
         chart.setCreateSymbols(false);
+        // room on the right for half of the last time label, which is centred on the axis's end
+        chart.setPadding(new Insets(5, 30, 5, 5));
         return chart;
     }
 

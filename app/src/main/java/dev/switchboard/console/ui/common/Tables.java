@@ -81,12 +81,12 @@ public final class Tables {
                 .install(valueColumn(table, title, value));
     }
 
-    /** Adds a right-aligned column showing a count of each row. */
+    /** Adds a right-aligned column showing a count of each row, with thousands separators ("1,936"). */
     public static <T> TableColumn<T, Long> numberColumn(TableView<T> table, String title, ToLongFunction<T> value) {
-        TableColumn<T, Long> column = new TableColumn<>(title);
-        column.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(value.applyAsLong(cell.getValue())));
+        TableColumn<T, Long> column = new ValueCellFactory<T, Long>()
+                .withText(count -> String.format(java.util.Locale.ROOT, "%,d", count))
+                .install(valueColumn(table, title, value::applyAsLong));
         column.setStyle("-fx-alignment: CENTER-RIGHT;");
-        table.getColumns().add(column);
         return column;
     }
 

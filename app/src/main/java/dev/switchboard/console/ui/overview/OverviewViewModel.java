@@ -7,6 +7,7 @@ import dev.switchboard.console.state.Sample;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.Stats;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -66,9 +67,9 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
         this.sampleLimit = limits.samples();
         this.startedAt = startedAtMillis;
         this.readings = List.of(
-                reading("connections", "Connections", s -> Integer.toString(s.connections())),
-                reading("users", "Users", s -> Integer.toString(s.users())),
-                reading("rate", "Messages/s", s -> Double.toString(s.messagesPerSecond())),
+                reading("connections", "Connections", s -> count(s.connections())),
+                reading("users", "Users", s -> count(s.users())),
+                reading("rate", "Messages/s", s -> figure(s.messagesPerSecond())),
                 // the headline is what a client waits (minus the network): arrival to answer written
                 reading("reply-p50", "Reply p50 ms", s -> percentile(s.replyLatencyMs(), "p50")),
                 reading("reply-p95", "Reply p95 ms", s -> percentile(s.replyLatencyMs(), "p95")),
@@ -77,11 +78,11 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
                 reading("handshake-p99", "Handshake p99 ms", s -> percentile(s.handshakeMs(), "p99")),
                 // one meaning per word: every error frame sent to a client, and handlers that threw
                 reading("errors-sent", "Errors sent to clients",
-                        s -> Long.toString(s.errorsSent().values().stream().mapToLong(Long::longValue).sum())),
-                reading("handler-exceptions", "Handler exceptions", s -> Long.toString(s.handlerErrors())),
-                reading("rate-limited", "Rate-limited", s -> Long.toString(s.rateLimited())),
-                reading("queue-depth", "Queue depth", s -> Long.toString(s.queued())),
-                reading("runs-in-flight", "Runs in flight", s -> Integer.toString(s.runsInFlight())));
+                        s -> count(s.errorsSent().values().stream().mapToLong(Long::longValue).sum())),
+                reading("handler-exceptions", "Handler exceptions", s -> count(s.handlerErrors())),
+                reading("rate-limited", "Rate-limited", s -> count(s.rateLimited())),
+                reading("queue-depth", "Queue depth", s -> count(s.queued())),
+                reading("runs-in-flight", "Runs in flight", s -> count(s.runsInFlight())));
         this.figures = readings.stream().map(Reading::figure).toList();
     }
 
@@ -92,13 +93,29 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
 
     private static String latency(Stats stats, String percentile) {
         Double value = stats.routingLatencyMs().get(percentile);
-        return value == null ? "0" : value.toString();
+        return value == null ? "0" : figure(value);
     }
 
     /** A percentile of a timing a router may not send (older routers, saved sessions): "–" when absent. */
     private static String percentile(Map<String, Double> percentiles, String name) {
         Double value = percentiles.get(name);
-        return value == null ? "–" : value.toString();
+        return value == null ? "–" : figure(value);
+    }
+
+    /** A count with thousands separators: "1,936". */
+    static String count(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    /**
+     * A measured figure to about three significant digits, as a reader takes it in at a glance:
+     * "0.46", "2.35", "23.1", "201", "12,345" (the router's own figures have more digits than they
+     * have meaning).
+     */
+    static String figure(double value) {
+        double size = Math.abs(value);
+        String pattern = size == 0 ? "%.0f" : size < 10 ? "%.2f" : size < 100 ? "%.1f" : "%,.0f";
+        return String.format(Locale.ROOT, pattern, value);
     }
 
     @Override

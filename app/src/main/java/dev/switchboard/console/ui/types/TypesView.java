@@ -33,9 +33,10 @@ public final class TypesView extends SplitPane {
         Tables.fill(table, "types-table", model.types(),
                 "No message yet: the types clients send appear here, with their counts and errors.");
         Tables.valueColumn(table, "Type", TypeRow::type);
-        Tables.valueColumn(table, "Count", TypeRow::count);
-        Tables.valueColumn(table, "Per second", TypeRow::rate);
-        Tables.valueColumn(table, "Handler exceptions", TypeRow::errors);
+        Tables.numberColumn(table, "Routed", TypeRow::count);
+        Tables.decimalColumn(table, "Per second", TypeRow::rate);
+        Tables.numberColumn(table, "Errors sent", TypeRow::errorsSent);
+        Tables.numberColumn(table, "Handler exceptions", TypeRow::errors);
         BarChart<String, Number> chart = new BarChart<>(new CategoryAxis(), new NumberAxis());
         chart.setId("types-chart");
         chart.setAnimated(false);

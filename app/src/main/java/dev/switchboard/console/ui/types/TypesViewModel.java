@@ -4,8 +4,10 @@ import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.console.state.TypeRow;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.Stats;
+import dev.switchboard.router.routing.RoutingStats;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javafx.collections.FXCollections;
@@ -17,6 +19,9 @@ import javafx.collections.ObservableList;
  * graph.
  */
 public final class TypesViewModel implements MonitorBatch.Listener {
+    /** Where the router counts a run's errors (its backend failed): not a message type, so not a row. */
+    private static final String RUN_ERRORS = "agent_run";
+
     private final ObservableList<TypeRow> types = FXCollections.observableArrayList();
     private final ObservableList<TypeRow> typesView = FXCollections.unmodifiableObservableList(types);
     private final Map<String, Long> lastCounts = new HashMap<>();
@@ -39,8 +44,22 @@ public final class TypesViewModel implements MonitorBatch.Listener {
     private void apply(Stats stats, boolean rateDue, long elapsedMs) {
         Map<String, Double> previousRates = new HashMap<>();
         types.forEach(row -> previousRates.put(row.type(), row.rate()));
+        // the served types in the router's order, then any that only ever had errors (all refused,
+        // say by a rate limit), then what no handler serves and what never had a type
+        Map<String, Long> counts = new LinkedHashMap<>(stats.byType());
+        stats.errorsSentByType().keySet().stream()
+                .filter(type -> !type.equals(RUN_ERRORS) && !type.startsWith("("))
+                .forEach(type -> counts.putIfAbsent(type, 0L));
+        long unknown = stats.errorsSentByType().getOrDefault(RoutingStats.UNKNOWN_TYPES, 0L);
+        if (stats.unhandled() > 0 || unknown > 0) {
+            counts.put(RoutingStats.UNKNOWN_TYPES, stats.unhandled());
+        }
+        long refused = stats.errorsSentByType().getOrDefault(RoutingStats.REFUSED_FRAMES, 0L);
+        if (refused > 0) {
+            counts.put(RoutingStats.REFUSED_FRAMES, refused); // each refused frame is answered with one error
+        }
         List<TypeRow> rows = new ArrayList<>();
-        for (Map.Entry<String, Long> entry : stats.byType().entrySet()) {
+        for (Map.Entry<String, Long> entry : counts.entrySet()) {
             long count = entry.getValue() == null ? 0 : entry.getValue();
             double rate = previousRates.getOrDefault(entry.getKey(), 0.0);
             if (rateDue) {
@@ -49,7 +68,8 @@ public final class TypesViewModel implements MonitorBatch.Listener {
                 rate = elapsedMs <= 0 ? 0 : Math.round((count - before) * 10_000.0 / elapsedMs) / 10.0;
             }
             Long errors = stats.errorsByType().get(entry.getKey());
-            rows.add(new TypeRow(entry.getKey(), count, rate, errors == null ? 0 : errors));
+            rows.add(new TypeRow(entry.getKey(), count, rate, stats.errorsSentByType().getOrDefault(entry.getKey(), 0L),
+                    errors == null ? 0 : errors));
         }
         if (!rows.equals(types)) {
             types.setAll(rows);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.Sample;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +30,18 @@ class OverviewViewModelTest {
         assertThat(figures(model).values()).containsOnly("–");
         model.apply(batch(1_000, STATS));
         assertThat(figures(model)).containsExactly(Map.entry("connections", "3"), Map.entry("users", "2"),
-                Map.entry("rate", "15.5"), Map.entry("reply-p50", "0.75"), Map.entry("reply-p95", "2.5"),
-                Map.entry("reply-p99", "3.5"), Map.entry("p99", "2.25"), Map.entry("handshake-p99", "1.25"),
+                Map.entry("rate", "15.5"), Map.entry("reply-p50", "0.75"), Map.entry("reply-p95", "2.50"),
+                Map.entry("reply-p99", "3.50"), Map.entry("p99", "2.25"), Map.entry("handshake-p99", "1.25"),
                 Map.entry("errors-sent", "5"), Map.entry("handler-exceptions", "1"), Map.entry("rate-limited", "4"), Map.entry("queue-depth", "3"),
                 Map.entry("runs-in-flight", "5"));
+    }
+
+    @Test
+    void figuresShowAboutThreeSignificantDigitsAndCountsTheirThousands() {
+        assertThat(List.of(0.0, 0.457, 2.349, 23.067, 65.01, 201.261, 12_345.6))
+                .extracting(OverviewViewModel::figure)
+                .containsExactly("0", "0.46", "2.35", "23.1", "65.0", "201", "12,346");
+        assertThat(OverviewViewModel.count(1936)).isEqualTo("1,936");
     }
 
     @Test

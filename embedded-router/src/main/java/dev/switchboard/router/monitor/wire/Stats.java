@@ -28,6 +28,9 @@ import java.util.Map;
  *                          write included): what a client waits, minus the network
  * @param handshakeMs       handshake time percentiles in ms, over the last minute: a socket accepted to
  *                          its WebSocket upgrade answered
+ * @param errorsSentByType  error events sent to clients per type of the message answered: a served
+ *                          type, {@code (unknown type)} for every type no handler serves, or
+ *                          {@code (refused frame)} for frames refused before they had a type
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Stats(int connections, int users, double messagesPerSecond, long received, long routed,
@@ -35,7 +38,7 @@ public record Stats(int connections, int users, double messagesPerSecond, long r
                     Map<String, Long> errorsByType, Map<String, Long> errorsSent, long rateLimited,
                     Map<String, Double> routingLatencyMs, Map<String, Integer> queueDepth, int runsInFlight,
                     long runsStarted, Map<String, Long> runsEnded, Map<String, Double> replyLatencyMs,
-                    Map<String, Double> handshakeMs) {
+                    Map<String, Double> handshakeMs, Map<String, Long> errorsSentByType) {
 
     public Stats {
         byType = byType == null ? Map.of() : byType;
@@ -46,11 +49,12 @@ public record Stats(int connections, int users, double messagesPerSecond, long r
         runsEnded = runsEnded == null ? Map.of() : runsEnded;
         replyLatencyMs = replyLatencyMs == null ? Map.of() : replyLatencyMs;
         handshakeMs = handshakeMs == null ? Map.of() : handshakeMs;
+        errorsSentByType = errorsSentByType == null ? Map.of() : errorsSentByType;
     }
 
     /** Aggregates of a router that has seen nothing (before the first frame). */
     public static Stats none() {
-        return new Stats(0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0, null, null, 0, 0, null, null, null);
+        return new Stats(0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0, null, null, 0, 0, null, null, null, null);
     }
 
     /** A routing latency percentile ({@code "p99"}) in ms, 0 when not known. */
