@@ -7,6 +7,7 @@ import dev.switchboard.router.connections.ConnectionClose;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.routing.RoutingStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +155,11 @@ public final class LogViewModel implements MonitorBatch.Listener {
                     byType), counted);
         }
         if (event instanceof MonitorEvent.ErrorSent error) {
-            return new LogRow(error.at(), "out", orEmpty(error.userId()), "error", error.code() + " for " + error.type(), error);
+            // a frame refused before it had a type (bad JSON, no type, binary) says why instead
+            String detail = RoutingStats.UNPARSED_TYPE.equals(error.type())
+                    ? error.code() + ": " + orEmpty(error.message()) + " (refused before routing)"
+                    : error.code() + " for " + error.type();
+            return new LogRow(error.at(), "out", orEmpty(error.userId()), "error", detail, error);
         }
         if (event instanceof MonitorEvent.OperatorAction action) {
             // who did what to the router, in the log every monitor sees (a refused attempt included)

@@ -73,16 +73,19 @@ class LogViewModelTest {
                         ",'close_code':1013,'close_reason':'outbox full','closed_by':'router'"),
                 connection("connection_closed", "c-2", ",'close_code':1006,'close_reason':'','closed_by':'network'"),
                 connection("connection_closed", "c-3", ",'close_code':4001,'close_reason':'bye','closed_by':'client'"),
-                connection("connection_closed", "c-4", "")))));
+                connection("connection_closed", "c-4", ""), "{'kind':'error','at':'2026-01-01T00:00:00Z',"
+                        + "'user_id':'bob','connection_id':'c-1','type':'invalid','code':'invalid_json',"
+                        + "'message':'frame is not valid JSON'}"))));
         assertThat(model.lines()).extracting(LogRow::type).containsExactly("connection_opened",
                 "connection_established", "ping", "pong", "connection_closed", "connection_closed",
-                "connection_closed", "connection_closed");
+                "connection_closed", "connection_closed", "error");
         assertThat(model.lines()).extracting(LogRow::direction).containsExactly("", "out", "in", "out", "", "", "",
-                "");
+                "", "out");
         assertThat(model.lines()).extracting(LogRow::detail).containsExactly("c-1 from 127.0.0.1:5000", "on c-1",
                 "critical/liveness m-1", "reply to m-1", "c-1 1013 try again later, closed by the router: outbox full",
                 "c-2 1006 abnormal, the socket broke with no close frame",
-                "c-3 4001 application, closed by the client: bye", "c-4");
+                "c-3 4001 application, closed by the client: bye", "c-4",
+                "invalid_json: frame is not valid JSON (refused before routing)");
     }
 
     @Test
