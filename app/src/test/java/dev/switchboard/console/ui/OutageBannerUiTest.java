@@ -52,6 +52,6 @@ class OutageBannerUiTest extends RemoteConsoleTest {
         @SuppressWarnings("unchecked")
         LineChart<Number, Number> chart = onFx(() -> robot.lookup("#overview-chart").queryAs(LineChart.class));
         // a line before the outage and one after it: the gap stays visible
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> onFx(() -> chart.getData().size()) >= 2);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> onFx(() -> chart.getData().size()) >= 2);
     }
 }
