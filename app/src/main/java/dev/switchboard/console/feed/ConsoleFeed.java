@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.monitor.wire.ConnectionPage;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -93,6 +94,15 @@ public interface ConsoleFeed extends AutoCloseable {
      */
     default boolean live() {
         return true;
+    }
+
+    /**
+     * The client endpoints of the routers running in this process (the embedded router), so that a
+     * load generated here can say it shares the process with them; empty for a router elsewhere
+     * or a saved session.
+     */
+    default List<URI> inProcessClientUris() {
+        return List.of();
     }
 
     /** Why this source cannot connect as a user at all (a saved session), or null when it may. */

@@ -6,6 +6,7 @@ import dev.switchboard.router.Router;
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.monitor.RouterFeed;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,6 +54,11 @@ public final class EmbeddedFeed implements ConsoleFeed {
     @Override
     public String source() {
         return "embedded " + router.clientUri();
+    }
+
+    @Override
+    public List<URI> inProcessClientUris() {
+        return List.of(router.clientUri());
     }
 
     @Override
