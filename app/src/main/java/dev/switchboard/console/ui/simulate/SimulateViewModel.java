@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +50,17 @@ public final class SimulateViewModel {
     static final long PROGRESS_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long ROWS_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final Comparator<VirtualUser.UserRow> MOST_PROBLEMS_FIRST = Comparator
+    /** How long after the report the tiles keep following the users' closes. */
+    static final long CLOSES_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Says that the load and the router it measures share this process (and its CPU and heap). */
+    static final String IN_PROCESS_NOTE = "The simulator runs in this process beside the embedded router:"
+            + " its figures include the console's own load.";
+
+    /** The rows' default order: most isolation violations, then most errors, then by user id as people count. */
+    static final Comparator<VirtualUser.UserRow> MOST_PROBLEMS_FIRST = Comparator
             .comparingLong(VirtualUser.UserRow::isolationViolations).reversed()
             .thenComparing(Comparator.comparingLong(VirtualUser.UserRow::errors).reversed())
-            .thenComparing(VirtualUser.UserRow::user);
+            .thenComparing(VirtualUser.UserRow::user, NaturalOrder.INSTANCE);
 
     private final ConsoleFeed feed;
     private final LongSupplier nanos;
@@ -66,6 +74,7 @@ public final class SimulateViewModel {
     private final ReadOnlyObjectWrapper<Scenario> scenario = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper problem = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper note = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper inProcessNote = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("ready");
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyBooleanWrapper startable = new ReadOnlyBooleanWrapper(false);
@@ -74,15 +83,21 @@ public final class SimulateViewModel {
     private final ReadOnlyStringWrapper rowsCaption = new ReadOnlyStringWrapper("");
     private final ObservableList<LatencySample> latency = FXCollections.observableArrayList();
     private final ObservableList<VirtualUser.UserRow> rows = FXCollections.observableArrayList();
+    private final ObservableList<LatencyRow> latencyRows = FXCollections.observableArrayList();
     private final ObservableList<Path> scenarioFilesView = FXCollections.unmodifiableObservableList(scenarioFiles);
     private final ObservableList<LatencySample> latencyView = FXCollections.unmodifiableObservableList(latency);
     private final ObservableList<VirtualUser.UserRow> rowsView = FXCollections.unmodifiableObservableList(rows);
+    private final ObservableList<LatencyRow> latencyRowsView = FXCollections.unmodifiableObservableList(latencyRows);
     private String loadProblem = "";
     private Attempt attempt;
     private Simulation simulation;
     private boolean stopRequested;
     private long lastProgress;
     private long lastRows;
+    /** When the simulation was first seen draining, in its own ms since start; -1 before. */
+    private long drainingSinceMs = -1;
+    /** Until when (nanos) the tiles follow the closes after the report; 0 when they do not. */
+    private long closesUntil;
 
     /**
      * @param feed    the router the console is attached to (the simulation's target)
@@ -135,6 +150,7 @@ public final class SimulateViewModel {
         if (why.isEmpty()) {
             why = urlsProblem();
         }
+        inProcessNote.set(inProcess() ? IN_PROCESS_NOTE : "");
         problem.set(why);
         startable.set(why.isEmpty() && !busy.get());
     }
@@ -162,6 +178,25 @@ public final class SimulateViewModel {
         }
     }
 
+    /**
+     * Whether the users would connect to a router in this process: the attached router when no
+     * URLs are typed (and it is the embedded one), or a typed URL naming it.
+     */
+    private boolean inProcess() {
+        List<URI> here = feed.inProcessClientUris();
+        if (here.isEmpty()) {
+            return false;
+        }
+        List<URI> typed;
+        try {
+            typed = RouterUrls.parse(urls.get());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return typed.isEmpty() || typed.stream()
+                .anyMatch(url -> here.stream().anyMatch(own -> RouterUrls.sameEndpoint(url, own)));
+    }
+
     /** The scenario as it will run: the chosen file with the user count, if one is given. */
     Scenario effectiveScenario() {
         String text = users.get() == null ? "" : users.get().trim();
@@ -180,9 +215,12 @@ public final class SimulateViewModel {
         report.set(null);
         latency.clear();
         rows.clear();
+        latencyRows.clear();
         rowsCaption.set("");
         lastProgress = 0;
         lastRows = 0;
+        drainingSinceMs = -1;
+        closesUntil = 0;
         stopRequested = false;
         Attempt next = new Attempt(run, RouterUrls.parse(urls.get()));
         attempt = next;
@@ -226,7 +264,11 @@ public final class SimulateViewModel {
 
     /** Applies what the simulation did since the last call. Call on the FX thread. */
     public void tick() {
-        if (!busy.get() || attempt == null) {
+        if (!busy.get()) {
+            followCloses();
+            return;
+        }
+        if (attempt == null) {
             return;
         }
         if (simulation == null) {
@@ -257,12 +299,37 @@ public final class SimulateViewModel {
         }
     }
 
+    /**
+     * After the report the users close their connections (a clean close takes a moment): the
+     * progress keeps coming, at the same pace, until nobody is connected, so that "connected now"
+     * ends at 0 and not at the count the report was made at.
+     */
+    private void followCloses() {
+        if (closesUntil == 0 || simulation == null) {
+            return;
+        }
+        long now = nanos.getAsLong();
+        Simulation.Progress last = progress.get();
+        if (now - closesUntil > 0 || last == null || last.connectedUsers() == 0) {
+            closesUntil = 0;
+            return;
+        }
+        if (now - lastProgress >= PROGRESS_NANOS) {
+            lastProgress = now;
+            // no chart point: the run is over, and its last interval is already drawn
+            progress.set(simulation.progress());
+        }
+    }
+
     private void apply(Simulation.Progress now) {
         progress.set(now);
         if (now.phase() == Simulation.Phase.DRAINING) {
-            status.set("draining: waiting for outstanding replies and runs");
+            if (drainingSinceMs < 0) {
+                drainingSinceMs = now.elapsedMs();
+            }
+            status.set(drainingStatus(attempt.scenario.drainMs(), now.elapsedMs() - drainingSinceMs));
         } else if (now.phase() == Simulation.Phase.RUNNING) {
-            status.set("running");
+            status.set(runningStatus(now.elapsedMs(), now.fraction(), attempt.scenario.durationMs()));
         }
         double at = now.elapsedMs() / 1000.0;
         latency.add(LatencySample.of(at, now.ack(), now.firstEvent(), now.ping()));
@@ -280,7 +347,7 @@ public final class SimulateViewModel {
         List<VirtualUser.UserRow> top = all.stream().sorted(MOST_PROBLEMS_FIRST).limit(ROWS_SHOWN).toList();
         rows.setAll(top);
         rowsCaption.set(all.size() > ROWS_SHOWN
-                ? String.format(java.util.Locale.ROOT, "%d of %,d users, most isolation violations and errors first",
+                ? String.format(Locale.ROOT, "%d of %,d users, most isolation violations and errors first",
                         top.size(), all.size())
                 : all.size() + " users");
     }
@@ -290,13 +357,60 @@ public final class SimulateViewModel {
         try {
             SimReport done = simulation.report().join();
             showRows(done.userRows());
+            latencyRows.setAll(LatencyRow.of(done));
             report.set(done);
+            closesUntil = nanos.getAsLong() + CLOSES_NANOS;
             status.set("done: " + (done.passed() ? "PASS" : "FAIL"));
         } catch (CompletionException e) {
             status.set("the report failed: " + reason(e));
         }
         busy.set(false);
         recheck();
+    }
+
+    /**
+     * The status while users send: {@code running · 0:25 elapsed · 0:35 left}. A scenario that
+     * runs for a duration has that much left; one that sends a number of messages has an estimate
+     * from the share sent so far ({@code about 0:35 left}), none before the first message.
+     *
+     * @param elapsedMs  since the start
+     * @param fraction   the share of the duration or of the planned messages gone, 0 … 1
+     * @param durationMs the scenario's duration, or 0 for a number of messages
+     */
+    static String runningStatus(long elapsedMs, double fraction, long durationMs) {
+        String running = "running · " + clock(elapsedMs / 1000) + " elapsed";
+        if (durationMs > 0) {
+            return running + " · " + clock(secondsUp(durationMs - elapsedMs)) + " left";
+        }
+        if (fraction <= 0 || Double.isNaN(fraction)) {
+            return running;
+        }
+        double leftMs = elapsedMs * (1 - Math.min(1, fraction)) / fraction;
+        return running + " · about " + clock(secondsUp((long) leftMs)) + " left";
+    }
+
+    /**
+     * The status while the simulation drains: {@code draining · up to 12 s left}. Draining ends when
+     * every reply and run has come, at the latest after the scenario's drain time.
+     *
+     * @param drainMs       the scenario's drain time
+     * @param drainingForMs how long it has been draining
+     */
+    static String drainingStatus(long drainMs, long drainingForMs) {
+        long left = secondsUp(drainMs - drainingForMs);
+        return left > 0 ? "draining · up to " + left + " s left" : "draining · finishing";
+    }
+
+    /** Whole seconds, rounded up (a second left shows until it has gone), never negative. */
+    private static long secondsUp(long ms) {
+        return ms <= 0 ? 0 : (ms + 999) / 1000;
+    }
+
+    /** {@code m:ss}, or {@code h:mm:ss} from an hour. */
+    private static String clock(long seconds) {
+        return seconds >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+                : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
     }
 
     private void failed(String why) {
@@ -434,6 +548,14 @@ public final class SimulateViewModel {
         return note.getReadOnlyProperty();
     }
 
+    /**
+     * {@value #IN_PROCESS_NOTE} when the users connect to the embedded router (so that the figures
+     * are read with that in mind), else empty.
+     */
+    public ReadOnlyStringProperty inProcessNoteProperty() {
+        return inProcessNote.getReadOnlyProperty();
+    }
+
     /** Where the simulation is, in words. */
     public ReadOnlyStringProperty statusProperty() {
         return status.getReadOnlyProperty();
@@ -467,6 +589,11 @@ public final class SimulateViewModel {
     /** The per-user rows shown, most problems first, at most {@value #ROWS_SHOWN}. */
     public ObservableList<VirtualUser.UserRow> rows() {
         return rowsView;
+    }
+
+    /** The report's latency table (as the CLI prints it), one row per measure; empty until the report. */
+    public ObservableList<LatencyRow> latencyRows() {
+        return latencyRowsView;
     }
 
     /** How many users the rows are out of. */
