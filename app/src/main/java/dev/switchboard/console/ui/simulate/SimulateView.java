@@ -1,10 +1,8 @@
 package dev.switchboard.console.ui.simulate;
 
 import dev.switchboard.console.simulate.Scenario;
-import dev.switchboard.console.simulate.SimReport;
 import dev.switchboard.console.simulate.Simulation;
 import dev.switchboard.console.simulate.VirtualUser;
-import dev.switchboard.console.ui.common.SlidingWindowChart;
 import dev.switchboard.console.ui.common.StatTile;
 import dev.switchboard.console.ui.common.Tables;
 import java.io.File;
@@ -12,40 +10,46 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
+import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.collections.transformation.SortedList;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
-import javafx.scene.chart.LineChart;
-import javafx.scene.chart.NumberAxis;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
 import javafx.stage.FileChooser;
 
 /**
  * The simulate panel: choose a scenario (and a user count), start it against the router the
- * console is attached to (or against the nodes of a cluster typed as router URLs), and watch its progress, counters, interval latency and per-user rows
- * until the verdict and its checks. Everything shown comes from {@link SimulateViewModel}'s
- * properties, which change at most twice a second.
+ * console is attached to (or against the nodes of a cluster typed as router URLs), and watch its
+ * progress with the time elapsed and left, the counters, the interval latency ({@link LatencyCharts})
+ * and the per-user rows until the report ({@link ReportPane}): the verdict, its checks and the
+ * latency table. Everything shown comes from {@link SimulateViewModel}'s properties, which change
+ * at most twice a second.
  */
 public final class SimulateView extends BorderPane {
+    /** What a column header takes besides its title: its padding and the sort arrow. */
+    private static final double HEADER_ROOM = 26;
+
     private final SimulateViewModel model;
     private final ComboBox<Path> scenarioBox = new ComboBox<>();
     private final TextField usersField = new TextField();
@@ -60,29 +64,18 @@ public final class SimulateView extends BorderPane {
     private final ProgressBar progressBar = new ProgressBar(0);
     private final Label status = new Label();
     private final List<Counter> counters = new ArrayList<>();
-    private final NumberAxis timeAxis = SlidingWindowChart.timeAxis();
-    private final List<XYChart.Series<Number, Number>> series = new ArrayList<>();
+    private final Label inProcessNote = new Label();
+    private final LatencyCharts charts = new LatencyCharts();
     private final TableView<VirtualUser.UserRow> userTable = new TableView<>();
     private final Label rowsCaption = new Label();
-    private final Label verdict = new Label();
-    private final TableView<SimReport.Check> checks = new TableView<>();
-    private final Button save = new Button("Save report…");
+    private final ReportPane report;
 
     private record Counter(Label value, ToLongFunction<Simulation.Progress> read, boolean alarming) {
     }
 
-    /** One chart line: its name and which figure of a sample it draws. */
-    private record Line(String name, ToDoubleFunction<LatencySample> read) {
-    }
-
-    private static final List<Line> LINES = List.of(
-            new Line("ack p50", LatencySample::ackP50), new Line("ack p99", LatencySample::ackP99),
-            new Line("first event p50", LatencySample::firstEventP50),
-            new Line("first event p99", LatencySample::firstEventP99),
-            new Line("ping p50", LatencySample::pingP50), new Line("ping p99", LatencySample::pingP99));
-
     public SimulateView(SimulateViewModel model) {
         this.model = model;
+        this.report = new ReportPane(model);
         createView();
         initListeners();
     }
@@ -92,15 +85,18 @@ public final class SimulateView extends BorderPane {
         getStylesheets().add(SimulateView.class.getResource("/dev/switchboard/console/simulate.css").toExternalForm());
         setPadding(new Insets(8, 12, 8, 12));
         setUpMessages();
-        VBox top = new VBox(6, controls(), urlsRow(), description, problem, note, progressRow(), counterTiles());
+        FlowPane notes = new FlowPane(16, 2, note, inProcessNote);
+        VBox top = new VBox(6, controls(), urlsRow(), description, problem, notes, progressRow(), counterTiles());
         top.setPadding(new Insets(0, 0, 8, 0));
         setTop(top);
 
-        SplitPane middle = new SplitPane(chart(), users());
+        SplitPane middle = new SplitPane(charts, users());
         middle.setDividerPositions(0.5);
-        SplitPane body = new SplitPane(middle, verdictBox());
+        // the report keeps the height of its rows (its minimum); the charts and users take the rest
+        SplitPane body = new SplitPane(middle, report);
         body.setOrientation(Orientation.VERTICAL);
-        body.setDividerPositions(0.6);
+        body.setDividerPositions(1);
+        SplitPane.setResizableWithParent(report, false);
         setCenter(body);
     }
 
@@ -145,7 +141,10 @@ public final class SimulateView extends BorderPane {
         note.setId("sim-note");
         note.getStyleClass().add("sim-note");
         note.setWrapText(true);
-        for (Label label : List.of(problem, note)) {
+        inProcessNote.setId("sim-in-process");
+        inProcessNote.getStyleClass().add("sim-note");
+        inProcessNote.setWrapText(true);
+        for (Label label : List.of(problem, note, inProcessNote)) {
             // an empty line takes no room
             label.managedProperty().bind(label.textProperty().isNotEmpty());
             label.visibleProperty().bind(label.managedProperty());
@@ -163,9 +162,11 @@ public final class SimulateView extends BorderPane {
         return progressRow;
     }
 
-    private FlowPane counterTiles() {
-        FlowPane tiles = new FlowPane(10, 10);
-        counter(tiles, "connected", "Users connected", Simulation.Progress::connectedUsers, false);
+    /** The eight counters in one row, sharing its width (simulate.css lets a tile be narrower than elsewhere). */
+    private HBox counterTiles() {
+        HBox tiles = new HBox(8);
+        tiles.getStyleClass().add("sim-tiles");
+        counter(tiles, "connected", "Connected now", Simulation.Progress::connectedUsers, false);
         counter(tiles, "sent", "Sent", Simulation.Progress::sent, false);
         counter(tiles, "received", "Received", Simulation.Progress::received, false);
         counter(tiles, "runs-started", "Runs started", Simulation.Progress::runsStarted, false);
@@ -176,38 +177,37 @@ public final class SimulateView extends BorderPane {
         return tiles;
     }
 
-    private void counter(FlowPane tiles, String id, String title, ToLongFunction<Simulation.Progress> read,
+    private void counter(HBox tiles, String id, String title, ToLongFunction<Simulation.Progress> read,
                          boolean alarming) {
-        counters.add(new Counter(StatTile.addTo(tiles, "sim-" + id, title), read, alarming));
-    }
-
-    private LineChart<Number, Number> chart() {
-        timeAxis.setLowerBound(0);
-        timeAxis.setUpperBound(10);
-        timeAxis.setTickUnit(1);
-        NumberAxis msAxis = new NumberAxis();
-        msAxis.setLabel("ms");
-        LineChart<Number, Number> chart = SlidingWindowChart.lineChart("sim-latency-chart",
-                "Latency per half-second interval (last 120 s)", timeAxis, msAxis);
-        for (Line line : LINES) {
-            series.add(SlidingWindowChart.addSeries(chart, line.name()));
-        }
-        return chart;
+        Label value = StatTile.addTo(tiles, "sim-" + id, title);
+        counters.add(new Counter(value, read, alarming));
+        Region tile = (Region) value.getParent();
+        HBox.setHgrow(tile, Priority.ALWAYS);
+        tile.setMaxWidth(Double.MAX_VALUE);
     }
 
     private VBox users() {
         userTable.setId("sim-users-table");
         userTable.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         userTable.setPlaceholder(new Label("no users yet"));
-        Tables.textColumn(userTable, "user", VirtualUser.UserRow::user).setMinWidth(110);
-        Tables.textColumn(userTable, "group", VirtualUser.UserRow::group).setMinWidth(80);
-        Tables.numberColumn(userTable, "conns", VirtualUser.UserRow::openConnections);
-        Tables.numberColumn(userTable, "sent", VirtualUser.UserRow::sent);
-        Tables.numberColumn(userTable, "recv", VirtualUser.UserRow::received);
-        Tables.numberColumn(userTable, "runs", VirtualUser.UserRow::runsStarted);
-        Tables.numberColumn(userTable, "done", VirtualUser.UserRow::runsCompleted);
-        Tables.numberColumn(userTable, "errors", VirtualUser.UserRow::errors);
-        Tables.numberColumn(userTable, "isolation", VirtualUser.UserRow::isolationViolations);
+        TableColumn<VirtualUser.UserRow, String> user = Tables.textColumn(userTable, "user", VirtualUser.UserRow::user);
+        user.setId("sim-user-column");
+        user.setComparator(NaturalOrder.INSTANCE);
+        user.setMinWidth(100);
+        // one group is the scenario itself (named above): the column shows when there are more
+        TableColumn<VirtualUser.UserRow, String> group = Tables.textColumn(userTable, "group", VirtualUser.UserRow::group);
+        group.setMinWidth(70);
+        group.visibleProperty().bind(Bindings.createBooleanBinding(() -> model.scenarioProperty().get() != null
+                && model.scenarioProperty().get().groups().size() > 1, model.scenarioProperty()));
+        header(Tables.numberColumn(userTable, "conns", VirtualUser.UserRow::openConnections), "connections open now");
+        header(Tables.numberColumn(userTable, "sent", VirtualUser.UserRow::sent), "messages sent");
+        header(Tables.numberColumn(userTable, "recv", VirtualUser.UserRow::received), "frames received");
+        header(Tables.numberColumn(userTable, "runs", VirtualUser.UserRow::runsStarted), "agent runs started");
+        header(Tables.numberColumn(userTable, "done", VirtualUser.UserRow::runsCompleted), "agent runs completed");
+        header(Tables.numberColumn(userTable, "errors", VirtualUser.UserRow::errors), "error frames received");
+        header(Tables.numberColumn(userTable, "isolation", VirtualUser.UserRow::isolationViolations),
+                "isolation violations: events received for runs the user did not start")
+                .setId("sim-isolation-column");
         SortedList<VirtualUser.UserRow> sorted = new SortedList<>(model.rows());
         sorted.comparatorProperty().bind(userTable.comparatorProperty());
         userTable.setItems(sorted);
@@ -215,31 +215,6 @@ public final class SimulateView extends BorderPane {
         rowsCaption.getStyleClass().add("sim-note");
         VBox box = new VBox(4, userTable, rowsCaption);
         VBox.setVgrow(userTable, Priority.ALWAYS);
-        return box;
-    }
-
-    private VBox verdictBox() {
-        verdict.setId("sim-verdict");
-        verdict.getStyleClass().add("sim-verdict");
-        save.setId("sim-save");
-        save.setDisable(true);
-        HBox head = new HBox(16, verdict, save);
-        head.setAlignment(Pos.CENTER_LEFT);
-        checks.setId("sim-checks");
-        checks.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
-        checks.setPlaceholder(new Label("the checks appear when the simulation is done"));
-        TableColumn<SimReport.Check, String> result = Tables.textColumn(checks, "result",
-                check -> check.passed() ? "PASS" : "FAIL");
-        result.setMaxWidth(70);
-        result.setMinWidth(60);
-        result.setCellFactory(column -> new ResultCell());
-        TableColumn<SimReport.Check, String> name = Tables.textColumn(checks, "check", SimReport.Check::name);
-        name.setMinWidth(180);
-        name.setMaxWidth(240);
-        Tables.textColumn(checks, "detail", SimReport.Check::detail);
-        VBox box = new VBox(6, head, checks);
-        box.setPadding(new Insets(6, 0, 0, 0));
-        VBox.setVgrow(checks, Priority.ALWAYS);
         return box;
     }
 
@@ -251,7 +226,6 @@ public final class SimulateView extends BorderPane {
         open.setOnAction(event -> openScenario());
         start.setOnAction(event -> model.start());
         stop.setOnAction(event -> model.stop());
-        save.setOnAction(event -> saveReport());
         start.disableProperty().bind(model.startableProperty().not());
         stop.disableProperty().bind(model.busyProperty().not());
         scenarioBox.disableProperty().bind(model.busyProperty());
@@ -267,8 +241,8 @@ public final class SimulateView extends BorderPane {
         model.usersProperty().addListener((observable, before, users) -> describe(model.scenarioProperty().get()));
         describe(model.scenarioProperty().get());
         model.progressProperty().addListener((observable, before, progress) -> showProgress(progress));
-        model.latency().addListener((ListChangeListener<LatencySample>) change -> redrawChart());
-        model.reportProperty().addListener((observable, before, report) -> showReport(report));
+        inProcessNote.textProperty().bind(model.inProcessNoteProperty());
+        model.latency().addListener((ListChangeListener<LatencySample>) change -> charts.show(model.latency()));
     }
 
     /** The scenario in one line, with the user count it will run (the typed one, when valid). */
@@ -318,46 +292,21 @@ public final class SimulateView extends BorderPane {
         }
     }
 
-    /** Rebuilds every line with one setAll each (the window is bounded, so is the work). */
-    private void redrawChart() {
-        List<LatencySample> samples = model.latency();
-        for (int i = 0; i < LINES.size(); i++) {
-            ToDoubleFunction<LatencySample> read = LINES.get(i).read();
-            List<XYChart.Data<Number, Number>> points = new ArrayList<>(samples.size());
-            for (LatencySample sample : samples) {
-                double value = read.applyAsDouble(sample);
-                if (!Double.isNaN(value)) {
-                    points.add(new XYChart.Data<>(sample.atSeconds(), value));
-                }
-            }
-            XYChart.Series<Number, Number> line = series.get(i);
-            line.getData().setAll(points);
-            // a LineChart keeps drawing the old path of a series whose data became empty (seen
-            // here: the previous run's ping line under a run without pings): hide it instead
-            if (line.getNode() != null) {
-                line.getNode().setVisible(!points.isEmpty());
-            }
-        }
-        // at least 10 s wide, so that a short run such as smoke is not squeezed against the axis
-        double last = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).atSeconds();
-        double lower = Math.floor(Math.max(0, last - SimulateViewModel.CHART_SECONDS) / 5) * 5;
-        double upper = Math.max(lower + 10, Math.ceil(last / 5) * 5);
-        timeAxis.setLowerBound(lower);
-        timeAxis.setUpperBound(upper);
-        timeAxis.setTickUnit(upper - lower <= 10 ? 1 : upper - lower <= 40 ? 5 : 10);
-    }
-
-    private void showReport(SimReport report) {
-        verdict.getStyleClass().removeAll("sim-pass", "sim-fail");
-        save.setDisable(report == null);
-        if (report == null) {
-            verdict.setText("");
-            checks.getItems().clear();
-            return;
-        }
-        verdict.setText(report.passed() ? "PASS" : "FAIL");
-        verdict.getStyleClass().add(report.passed() ? "sim-pass" : "sim-fail");
-        checks.getItems().setAll(report.checks());
+    /**
+     * Gives a number column a header that is never cut: its minimum width is its title's, with room
+     * for the sort arrow, and a tooltip says what it counts.
+     */
+    private static <T> TableColumn<VirtualUser.UserRow, T> header(TableColumn<VirtualUser.UserRow, T> column,
+                                                                  String meaning) {
+        Label title = new Label(column.getText());
+        title.setTooltip(new Tooltip(meaning));
+        column.setGraphic(title);
+        column.setText(null);
+        Text measured = new Text(title.getText());
+        // headers are bold (modena.css)
+        measured.setFont(Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, Font.getDefault().getSize()));
+        column.setMinWidth(HEADER_ROOM + measured.getLayoutBounds().getWidth());
+        return column;
     }
 
     private void openScenario() {
@@ -374,37 +323,12 @@ public final class SimulateView extends BorderPane {
         }
     }
 
-    private void saveReport() {
-        SimReport report = model.reportProperty().get();
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Save the report (JSON, with the per-user table as CSV beside it)");
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Reports (*.json)", "*.json"));
-        chooser.setInitialFileName(report == null ? "report.json" : report.scenario() + "-report.json");
-        File file = chooser.showSaveDialog(getScene().getWindow());
-        if (file != null) {
-            model.saveReport(file.toPath());
-        }
-    }
-
     /** Shows a scenario file by its name. */
     private static final class FileNameCell extends ListCell<Path> {
         @Override
         protected void updateItem(Path file, boolean empty) {
             super.updateItem(file, empty);
             setText(empty || file == null ? null : file.getFileName().toString().replaceFirst("\\.json$", ""));
-        }
-    }
-
-    /** PASS in green, FAIL in red. */
-    private static final class ResultCell extends TableCell<SimReport.Check, String> {
-        @Override
-        protected void updateItem(String result, boolean empty) {
-            super.updateItem(result, empty);
-            getStyleClass().removeAll("sim-pass-text", "sim-fail-text");
-            setText(empty ? null : result);
-            if (!empty && result != null) {
-                getStyleClass().add("PASS".equals(result) ? "sim-pass-text" : "sim-fail-text");
-            }
         }
     }
 }
