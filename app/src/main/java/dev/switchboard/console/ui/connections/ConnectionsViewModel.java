@@ -10,6 +10,7 @@ import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.console.state.NodeFilter;
 import dev.switchboard.console.ui.common.CommandOutcome;
+import dev.switchboard.console.ui.common.NaturalOrder;
 import dev.switchboard.console.ui.common.TimeOfDay;
 import dev.switchboard.router.monitor.wire.CommandReply;
 import dev.switchboard.router.monitor.wire.ConnectionSummary;
@@ -63,8 +64,8 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
     private final Executor uiThread;
     private final ObservableList<ConnectionRow> connections = FXCollections.observableArrayList();
     private final ObservableList<ConnectionRow> connectionsView = FXCollections.unmodifiableObservableList(connections);
-    /** Every connection by user, users sorted: what {@link #users} is cut from (kept in step with connections). */
-    private final TreeMap<String, Map<String, ConnectionRow>> byUser = new TreeMap<>();
+    /** Every connection by user, users in natural order (user-2 before user-10): what {@link #users} is cut from (kept in step with connections). */
+    private final TreeMap<String, Map<String, ConnectionRow>> byUser = new TreeMap<>(NaturalOrder.INSTANCE);
     private final ObservableList<UserConnections> users = FXCollections.observableArrayList();
     private final ObservableList<UserConnections> usersView = FXCollections.unmodifiableObservableList(users);
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
@@ -240,13 +241,13 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         }
     }
 
-    /** Where the user is in {@link #users} (sorted by user id), or {@code -(insertion point) - 1}. */
+    /** Where the user is in {@link #users} (in natural order of user ids), or {@code -(insertion point) - 1}. */
     private int indexOf(String userId) {
         int low = 0;
         int high = users.size() - 1;
         while (low <= high) {
             int middle = (low + high) >>> 1;
-            int order = users.get(middle).userId().compareTo(userId);
+            int order = NaturalOrder.INSTANCE.compare(users.get(middle).userId(), userId);
             if (order < 0) {
                 low = middle + 1;
             } else if (order > 0) {

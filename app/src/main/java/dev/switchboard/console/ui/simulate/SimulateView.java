@@ -3,6 +3,7 @@ package dev.switchboard.console.ui.simulate;
 import dev.switchboard.console.simulate.Scenario;
 import dev.switchboard.console.simulate.Simulation;
 import dev.switchboard.console.simulate.VirtualUser;
+import dev.switchboard.console.ui.common.NaturalOrder;
 import dev.switchboard.console.ui.common.StatTile;
 import dev.switchboard.console.ui.common.Tables;
 import java.io.File;

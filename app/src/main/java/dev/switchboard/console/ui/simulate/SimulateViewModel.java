@@ -5,6 +5,7 @@ import dev.switchboard.console.simulate.Scenario;
 import dev.switchboard.console.simulate.SimReport;
 import dev.switchboard.console.simulate.Simulation;
 import dev.switchboard.console.simulate.VirtualUser;
+import dev.switchboard.console.ui.common.NaturalOrder;
 import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.console.simulate.SimulationTarget;
 import java.io.IOException;

@@ -94,6 +94,16 @@ class ConnectionsViewModelTest {
     }
 
     @Test
+    void usersAreInTheOrderPeopleCountThem() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        model.apply(batch(0, "{'type':'monitor_snapshot','connections':[" + connection("c-1", "u-10") + ","
+                + connection("c-2", "u-2") + "," + connection("c-3", "u-1") + "]}"));
+        model.apply(batch(0, update(opened("c-4", "u-9"))));
+        assertThat(model.users()).extracting(ConnectionsViewModel.UserConnections::userId)
+                .containsExactly("u-1", "u-2", "u-9", "u-10");
+    }
+
+    @Test
     void aSnapshotThatListsOnlyTheMostActiveConnectionsSaysHowManyAreOpen() throws Exception {
         ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
         model.apply(batch(0, "{'type':'monitor_snapshot','connections_total':5000,'connections':["

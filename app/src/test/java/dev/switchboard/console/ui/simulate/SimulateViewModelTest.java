@@ -8,12 +8,15 @@ import dev.switchboard.console.simulate.Measure;
 import dev.switchboard.console.simulate.SimReport;
 import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.console.simulate.Simulation;
+import dev.switchboard.console.simulate.VirtualUser;
 import dev.switchboard.router.Router;
 import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.support.TestRouters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -277,5 +280,20 @@ class SimulateViewModelTest {
         assertThat(model.noteProperty().get())
                 .isEqualTo("Simulation needs a live router: a saved session has no router to send to.");
         assertThat(model.inProcessNoteProperty().get()).isEmpty();
+    }
+
+    @Test
+    void theDefaultOrderPutsProblemsFirstThenUsersAsPeopleCountThem() {
+        List<VirtualUser.UserRow> rows = new ArrayList<>(List.of(row("chat-100-10", 0, 0), row("chat-100-2", 0, 0),
+                row("chat-100-11", 0, 3), row("chat-100-3", 1, 0), row("chat-100-1", 0, 3)));
+
+        rows.sort(SimulateViewModel.MOST_PROBLEMS_FIRST);
+
+        assertThat(rows).extracting(VirtualUser.UserRow::user)
+                .containsExactly("chat-100-3", "chat-100-1", "chat-100-11", "chat-100-2", "chat-100-10");
+    }
+
+    private static VirtualUser.UserRow row(String user, long violations, long errors) {
+        return new VirtualUser.UserRow(user, "chat-100", 1, 10, 10, 0, 0, errors, violations);
     }
 }

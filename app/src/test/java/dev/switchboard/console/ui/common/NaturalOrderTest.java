@@ -1,13 +1,12 @@
-package dev.switchboard.console.ui.simulate;
+package dev.switchboard.console.ui.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.console.simulate.VirtualUser;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** User ids in the order people count them: the per-user table's user column and its default tie-break. */
+/** Ids in the order people count them: the simulate panel's user column and the Connections view. */
 class NaturalOrderTest {
 
     @Test
@@ -43,20 +42,5 @@ class NaturalOrderTest {
     void handlesNumbersLongerThanALong() {
         assertThat(NaturalOrder.INSTANCE.compare("u-99999999999999999999999", "u-100000000000000000000000")).isNegative();
         assertThat(NaturalOrder.INSTANCE.compare("u-100000000000000000000001", "u-100000000000000000000000")).isPositive();
-    }
-
-    @Test
-    void theDefaultOrderPutsProblemsFirstThenUsersAsPeopleCountThem() {
-        List<VirtualUser.UserRow> rows = new ArrayList<>(List.of(row("chat-100-10", 0, 0), row("chat-100-2", 0, 0),
-                row("chat-100-11", 0, 3), row("chat-100-3", 1, 0), row("chat-100-1", 0, 3)));
-
-        rows.sort(SimulateViewModel.MOST_PROBLEMS_FIRST);
-
-        assertThat(rows).extracting(VirtualUser.UserRow::user)
-                .containsExactly("chat-100-3", "chat-100-1", "chat-100-11", "chat-100-2", "chat-100-10");
-    }
-
-    private static VirtualUser.UserRow row(String user, long violations, long errors) {
-        return new VirtualUser.UserRow(user, "chat-100", 1, 10, 10, 0, 0, errors, violations);
     }
 }

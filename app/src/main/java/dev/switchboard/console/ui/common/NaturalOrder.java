@@ -1,4 +1,4 @@
-package dev.switchboard.console.ui.simulate;
+package dev.switchboard.console.ui.common;
 
 import java.util.Comparator;
 
@@ -8,8 +8,8 @@ import java.util.Comparator;
  * rest compares character by character; a tie between equal numbers written differently
  * ({@code 7} and {@code 007}) goes to the shorter text, so that only equal texts compare as equal.
  */
-final class NaturalOrder implements Comparator<String> {
-    static final NaturalOrder INSTANCE = new NaturalOrder();
+public final class NaturalOrder implements Comparator<String> {
+    public static final NaturalOrder INSTANCE = new NaturalOrder();
 
     private NaturalOrder() {
     }
