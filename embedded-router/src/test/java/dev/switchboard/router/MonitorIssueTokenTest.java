@@ -80,6 +80,49 @@ class MonitorIssueTokenTest {
     }
 
     @Test
+    void oneCommandIssuesTheTokensOfManyUsersWhichTheAuditCountsButNeverShows() throws Exception {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET).devAuth(false));
+             WsClient monitor = WsClient.open(monitorUri(router, Role.OPERATOR), Map.of(), true)) {
+            monitor.awaitType("monitor_snapshot");
+            ObjectNode many = JSON.createObjectNode().put("type", "issue_token").put("message_id", "t-many");
+            for (int i = 0; i < 1_000; i++) {
+                many.withArray("user_ids").add("sim-" + i);
+            }
+            monitor.send(many.toString());
+            JsonNode result = monitor.awaitReply("t-many").path("result");
+            assertThat(result.path("tokens").size()).isEqualTo(1_000);
+            assertThat(tokens.verify(result.path("tokens").path("sim-999").asText()))
+                    .isEqualTo(new Principal("sim-999", Role.USER));
+            assertThat(Instant.parse(result.path("expires_at").asText())).isAfter(Instant.now());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> monitor.seen().stream()
+                    .anyMatch(frame -> frame.path("events").toString().contains("issue_token")));
+            JsonNode audited = monitor.seen().stream()
+                    .filter(frame -> frame.path("events").toString().contains("issue_token")).findFirst().orElseThrow();
+            assertThat(audited.toString()).doesNotContain(result.path("tokens").path("sim-0").asText())
+                    .contains("\"tokens\":1000");
+
+            many.withArray("user_ids").add("one-too-many");
+            many.put("message_id", "t-over");
+            monitor.send(many.toString());
+            assertThat(monitor.awaitReply("t-over").path("code").asText()).isEqualTo("invalid_message");
+            monitor.send(JSON.createObjectNode().put("type", "issue_token").put("message_id", "t-bad")
+                    .set("user_ids", JSON.createArrayNode().add("ok").add("not ok")).toString());
+            assertThat(monitor.awaitReply("t-bad").path("code").asText()).isEqualTo("invalid_message");
+        }
+    }
+
+    @Test
+    void aRouterWithDevAuthAnswersDevAuthForManyUsersToo() {
+        try (Router router = TestRouters.start()) {
+            ObjectNode many = JSON.createObjectNode().put("type", "issue_token");
+            many.withArray("user_ids").add("a").add("b");
+            JsonNode result = router.monitorCommand(many).path("result");
+            assertThat(result.path("dev_auth").asBoolean()).isTrue();
+            assertThat(result.has("tokens")).isFalse();
+        }
+    }
+
+    @Test
     void anIssuedUserTokenCannotWatchTheMonitor() {
         try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET))) {
             String token = router.monitorCommand(command("alice")).path("result").path("token").asText();

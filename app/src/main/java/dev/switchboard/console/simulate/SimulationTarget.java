@@ -1,5 +1,8 @@
 package dev.switchboard.console.simulate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
@@ -8,6 +11,7 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,8 +32,8 @@ import java.util.function.UnaryOperator;
  *       {@code ?user=};</li>
  *   <li>a router with a JWT secret answers with a token: each user gets its own, minted here with
  *       the secret from the named environment variable when one is given (valid 12 hours), else
- *       issued by the router (valid 5 minutes: a connection opened later than that, such as a
- *       reconnect late in a long run, is refused);</li>
+ *       issued by the router, a thousand to a command (valid 5 minutes: all are fetched again when
+ *       a connection opens later than 270 s after they were);</li>
  *   <li>a saved session, or a router that refuses ({@code forbidden} for a viewer's token), cannot
  *       be simulated against; the failure says why.</li>
  * </ul>
@@ -42,7 +46,8 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
     private static final Duration MINTED_TTL = Duration.ofHours(12);
     /** Router-issued tokens live 5 minutes; one older than this is fetched again before use. */
     private static final long ISSUED_FRESH_NANOS = TimeUnit.SECONDS.toNanos(270);
-    private static final int ISSUE_BATCH = 64;
+    /** Users per {@code issue_token} command: the router takes at most 1,000. */
+    private static final int ISSUE_BATCH = 1_000;
 
     public SimulationTarget {
         Objects.requireNonNull(clientUri, "clientUri must not be null");
@@ -93,44 +98,90 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
                 "a token each, minted with $" + secretEnv + " (valid 12 h)");
     }
 
-    /** Asks the router for every user's token before the start, in batches, so connecting waits on none. */
+    /**
+     * Asks the router for every user's token before the start, {@value #ISSUE_BATCH} users to a
+     * command (one command each would pass the monitor's command rate, 10 a second, at once), so
+     * connecting waits on none; a token older than 270 s is fetched again, with all the others.
+     */
     private static CompletionStage<SimulationTarget> issued(ConsoleFeed feed, URI clientUri, List<String> users) {
-        Map<String, Issued> cache = new ConcurrentHashMap<>();
-        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
-        for (int from = 0; from < users.size(); from += ISSUE_BATCH) {
-            List<String> batch = users.subList(from, Math.min(users.size(), from + ISSUE_BATCH));
-            all = all.thenCompose(done -> CompletableFuture.allOf(batch.stream()
-                    .map(user -> feed.userEndpoint(user).toCompletableFuture()
-                            .thenAccept(endpoint -> cache.put(user, new Issued(endpoint.bearerToken(), System.nanoTime()))))
-                    .toArray(CompletableFuture[]::new)));
-        }
-        Function<String, String> tokens = user -> {
-            Issued issued = cache.get(user);
-            if (issued == null || System.nanoTime() - issued.atNanos() > ISSUED_FRESH_NANOS) {
-                // a user the prefetch did not know, or a reconnect after the token's lifetime: ask again
-                issued = new Issued(fetch(feed, user), System.nanoTime());
-                cache.put(user, issued);
-            }
-            return issued.token();
-        };
-        return all.handle((done, failure) -> {
+        IssuedTokens issued = new IssuedTokens(feed, users);
+        return issued.refresh().handle((done, failure) -> {
             if (failure != null) {
                 throw new IllegalStateException("the router did not issue the users' tokens: " + reason(failure), failure);
             }
-            return new SimulationTarget(clientUri, tokens, "a token each, issued by the router (valid 5 min;"
+            return new SimulationTarget(clientUri, issued::token, "a token each, issued by the router (valid 5 min;"
                     + " for longer runs name the JWT secret's environment variable)");
         });
     }
 
-    private static String fetch(ConsoleFeed feed, String user) {
-        try {
-            return feed.userEndpoint(user).toCompletableFuture().get(10, TimeUnit.SECONDS).bearerToken();
-        } catch (Exception e) {
-            throw new IllegalStateException("no token for " + user + ": " + reason(e), e);
-        }
-    }
+    /** The users' router-issued tokens, fetched in batches and all again once they get old. */
+    private static final class IssuedTokens {
+        private final ConsoleFeed feed;
+        private final List<String> users;
+        private volatile Map<String, String> tokens = Map.of();
+        private volatile long fetchedAtNanos;
 
-    private record Issued(String token, long atNanos) {
+        IssuedTokens(ConsoleFeed feed, List<String> users) {
+            this.feed = feed;
+            this.users = new ArrayList<>(users);
+        }
+
+        /** Fetches every user's token, one command per batch, one batch after the other. */
+        CompletionStage<Void> refresh() {
+            List<String> all;
+            synchronized (this) {
+                all = List.copyOf(users);
+            }
+            Map<String, String> fresh = new ConcurrentHashMap<>();
+            long startedAt = System.nanoTime();
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int from = 0; from < all.size(); from += ISSUE_BATCH) {
+                List<String> batch = all.subList(from, Math.min(all.size(), from + ISSUE_BATCH));
+                chain = chain.thenCompose(done -> feed.command(issueTokens(batch))
+                        .thenAccept(reply -> fresh.putAll(tokensOf(reply, batch))));
+            }
+            return chain.thenRun(() -> {
+                tokens = fresh;
+                fetchedAtNanos = startedAt;
+            });
+        }
+
+        /** The user's token, fetching all of them again first when they are old or the user is new. */
+        synchronized String token(String user) {
+            if (!tokens.containsKey(user) || System.nanoTime() - fetchedAtNanos > ISSUED_FRESH_NANOS) {
+                if (!users.contains(user)) {
+                    users.add(user);
+                }
+                try {
+                    refresh().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("no token for " + user + ": " + reason(e), e);
+                }
+            }
+            return tokens.get(user);
+        }
+
+        private static ObjectNode issueTokens(List<String> batch) {
+            ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "issue_token");
+            batch.forEach(command.putArray("user_ids")::add);
+            return command;
+        }
+
+        private static Map<String, String> tokensOf(JsonNode reply, List<String> batch) {
+            if (reply.path("type").asText().equals("error")) {
+                throw new IllegalStateException("the router refused: " + reply.path("code").asText() + " ("
+                        + reply.path("message").asText() + ")");
+            }
+            JsonNode issued = reply.path("result").path("tokens");
+            Map<String, String> tokens = new HashMap<>();
+            for (String user : batch) {
+                if (!issued.path(user).isTextual()) {
+                    throw new IllegalStateException("the router issued no token for " + user);
+                }
+                tokens.put(user, issued.path(user).asText());
+            }
+            return tokens;
+        }
     }
 
     /**

@@ -8,18 +8,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.feed.FeedStatus;
+import dev.switchboard.console.feed.RemoteFeed;
 import dev.switchboard.console.feed.UserEndpoint;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
-import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.support.TestRouters;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +78,29 @@ class SimulationTargetTest {
                 .isEqualTo("smoke-3");
         assertThat(report.passed()).as(report.table()).isTrue();
         assertThat(report.userRows()).hasSize(5);
+    }
+
+    @Test
+    void aRemoteConsoleGetsTheTokensOfManyUsersWithinTheMonitorsCommandRate() throws Exception {
+        // one issue_token per user took a remote console past 10 commands a second: refused at 11 users
+        try (Router router = TestRouters.start(config -> config.httpPort(-1).devAuth(false).jwtSecret(SECRET));
+             RemoteFeed remote = new RemoteFeed(URI.create("ws://127.0.0.1:" + router.port() + "/monitor"),
+                     new TokenService(SECRET, Clock.systemUTC()).mint("oncall", Role.OPERATOR, Duration.ofMinutes(5)))) {
+            List<FeedStatus> statuses = new CopyOnWriteArrayList<>();
+            remote.start(document -> { }, statuses::add);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> statuses.stream()
+                    .anyMatch(status -> status.state() == FeedStatus.State.CONNECTED));
+            Scenario many = ScenarioCatalog.withUsers(smoke(), 1_500);
+
+            SimulationTarget target = SimulationTarget.resolve(remote, many, "", name -> null)
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            TokenService verifier = new TokenService(SECRET, Clock.systemUTC());
+            assertThat(verifier.verify(target.tokens().apply("smoke-0")).userId()).isEqualTo("smoke-0");
+            assertThat(verifier.verify(target.tokens().apply("smoke-1499")).userId()).isEqualTo("smoke-1499");
+            // a user the scenario did not name is fetched with the others
+            assertThat(verifier.verify(target.tokens().apply("late-1")).userId()).isEqualTo("late-1");
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.protocol.WireId;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +61,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             "disconnect_user", List.of("user_id"),
             "set_rollout", List.of("mode", "candidate", "percent"),
             "set_rate_limit", List.of("user_id", "per_minute", "burst"),
-            "issue_token", List.of("user_id"),
+            "issue_token", List.of("user_id", "user_ids"),
             "breaker", List.of("name", "action", "for_ms"),
             "backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms"),
             "bucket", List.of("user_id", "action"),
@@ -285,6 +286,9 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         if (done) {
             reply.path("result").fields().forEachRemaining(field -> result.set(field.getKey(), field.getValue()));
             result.remove("token"); // every monitor, viewers included, sees the audit: a token is the user's
+            if (result.path("tokens").isObject()) {
+                result.put("tokens", result.path("tokens").size()); // how many, not what they are
+            }
         } else {
             result.put("error", reply.path("code").asText());
             result.put("message", reply.path("message").asText());
@@ -401,13 +405,18 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             case "disconnect" -> outcome.put("disconnected", commands.disconnect(connectionId(command)) ? 1 : 0);
             case "disconnect_user" -> outcome.put("disconnected", commands.disconnectUser(userId(command)));
             case "issue_token" -> {
-                UserAccess access = commands.issueToken(userId(command));
-                outcome.put("user_id", access.userId());
-                if (access.devAuth()) {
-                    outcome.put("dev_auth", true);
+                List<String> users = userIds(command);
+                if (users == null) {
+                    UserAccess access = commands.issueToken(userId(command));
+                    outcome.put("user_id", access.userId());
+                    if (access.devAuth()) {
+                        outcome.put("dev_auth", true);
+                    } else {
+                        outcome.put("token", access.token());
+                        outcome.put("expires_at", access.expiresAt().toString());
+                    }
                 } else {
-                    outcome.put("token", access.token());
-                    outcome.put("expires_at", access.expiresAt().toString());
+                    issueTokens(users, outcome);
                 }
             }
             case "set_rollout" -> outcome.put("mode", setRollout(command).wire());
@@ -631,6 +640,50 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             throw new InvalidArgument(field + " must be an integer from " + min + " to " + max);
         }
         return value.longValue();
+    }
+
+    /**
+     * One command's tokens for many users (the simulate panel's users, which one command each would
+     * take past the command rate): {@code tokens} by user and their {@code expires_at}, or
+     * {@code dev_auth}.
+     */
+    private void issueTokens(List<String> users, ObjectNode outcome) {
+        ObjectNode tokens = mapper.createObjectNode();
+        String expiresAt = null;
+        for (String user : users) {
+            UserAccess access = commands.issueToken(user);
+            if (access.devAuth()) {
+                outcome.put("dev_auth", true);
+                return;
+            }
+            tokens.put(user, access.token());
+            expiresAt = access.expiresAt().toString();
+        }
+        outcome.set("tokens", tokens);
+        outcome.put("expires_at", expiresAt);
+    }
+
+    /** The most users one {@code issue_token} may name in {@code user_ids}. */
+    public static final int MAX_TOKENS_PER_COMMAND = 1_000;
+
+    /** The command's {@code user_ids}, or null when it names one {@code user_id} instead. */
+    private static List<String> userIds(JsonNode command) {
+        JsonNode value = command.get("user_ids");
+        if (value == null) {
+            return null;
+        }
+        if (!value.isArray() || value.isEmpty() || value.size() > MAX_TOKENS_PER_COMMAND
+                || command.has("user_id")) {
+            throw new InvalidArgument("user_ids must be an array of 1 to 1,000 user ids, without user_id");
+        }
+        List<String> users = new ArrayList<>(value.size());
+        for (JsonNode user : value) {
+            if (!user.isTextual() || !Principal.isValidUserId(user.textValue())) {
+                throw new InvalidArgument("user_ids must hold user ids: 1 to 64 characters of [A-Za-z0-9._@-]");
+            }
+            users.add(user.textValue());
+        }
+        return users;
     }
 
     private static String userId(JsonNode command) {
