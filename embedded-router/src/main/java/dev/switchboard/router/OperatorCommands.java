@@ -15,10 +15,13 @@ import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Protection;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protection.Squeezes;
+import dev.switchboard.router.trace.TraceRecord;
+import dev.switchboard.router.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,6 +53,7 @@ final class OperatorCommands implements MonitorCommands {
     private final BiFunction<Runnable, Duration, Future<?>> later;
     /** Each forced breaker's and injected fault's expiry, one each: a later one or an undo cancels the earlier. */
     private final Map<String, Future<?>> expiries = new HashMap<>();
+    private final Tracer tracer;
 
     /**
      * @param tokens  the token service once the router started (null inside: no JWT secret)
@@ -59,7 +63,8 @@ final class OperatorCommands implements MonitorCommands {
     OperatorCommands(ConnectionRegistry connections, BackendPool pool, Protection protection,
                      Supplier<TokenService> tokens, boolean devAuth, Clock clock, Function<String, ClusterView> cluster,
                      Breakers breakers, Predicate<String> handles, Squeezes squeezes,
-                     BiFunction<Runnable, Duration, Future<?>> later) {
+                     BiFunction<Runnable, Duration, Future<?>> later, Tracer tracer) {
+        this.tracer = tracer;
         this.squeezes = squeezes;
         this.handles = handles;
         this.cluster = cluster;
@@ -187,6 +192,36 @@ final class OperatorCommands implements MonitorCommands {
 
     @Override
     public UserAccess issueToken(String userId) {
+        UserAccess access = access(userId);
+        if (access.token() != null) {
+            log.info("monitor issue_token: a {} token for user {}", UserAccess.TOKEN_TTL, userId);
+        }
+        return access;
+    }
+
+    @Override
+    public List<UserAccess> issueTokens(List<String> userIds) {
+        List<UserAccess> issued = userIds.stream().map(this::access).toList();
+        if (!issued.isEmpty() && issued.get(0).token() != null) {
+            log.info("monitor issue_token: {} tokens of {} for users {} … {}", issued.size(), UserAccess.TOKEN_TTL,
+                    userIds.get(0), userIds.get(userIds.size() - 1));
+        }
+        return issued;
+    }
+
+    @Override
+    public List<TraceRecord> traces(String userId, String messageId, String runId) {
+        return tracer.find(userId, messageId, runId);
+    }
+
+    @Override
+    public Instant traceUser(String userId, Duration forTime) {
+        Instant until = tracer.traceUser(userId, forTime);
+        log.info("monitor trace_user: {} {}", userId, until == null ? "no longer traced" : "traced until " + until);
+        return until;
+    }
+
+    private UserAccess access(String userId) {
         if (!Principal.isValidUserId(userId)) {
             throw new IllegalArgumentException("user_id must be 1 to 64 characters of [A-Za-z0-9._@-]");
         }
@@ -194,7 +229,6 @@ final class OperatorCommands implements MonitorCommands {
         if (service != null) {
             Instant expiresAt = clock.instant().plus(UserAccess.TOKEN_TTL);
             String token = service.mint(userId, Role.USER, UserAccess.TOKEN_TTL);
-            log.info("monitor issue_token: a {} token for user {}", UserAccess.TOKEN_TTL, userId);
             return UserAccess.token(userId, token, expiresAt);
         }
         if (devAuth) {

@@ -64,12 +64,22 @@ public final class RouterConfig {
     private final Duration tokenClockSkew;
     private final Duration maxTokenLifetime;
     private final ClusterSettings cluster;
+    private final double traceSample;
+    private final int traceRing;
 
     private RouterConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host must not be null");
         this.port = requirePort(b.port, "port");
         this.httpPort = b.httpPort == -1 ? -1 : requirePort(b.httpPort, "httpPort");
         this.devAuth = b.devAuth != null ? b.devAuth : isLoopback(host);
+        this.traceSample = b.traceSample != null ? b.traceSample : devAuth ? 1.0 : 0.01;
+        if (!(traceSample >= 0 && traceSample <= 1)) {
+            throw new IllegalArgumentException("traceSample must be between 0 and 1");
+        }
+        this.traceRing = b.traceRing;
+        if (traceRing < 1 || traceRing > 1_000_000) {
+            throw new IllegalArgumentException("traceRing must be 1 to 1,000,000");
+        }
         this.jwtSecret = b.jwtSecret;
         this.idleTimeout = requirePositive(b.idleTimeout, "idleTimeout");
         this.softFrameLimit = b.softFrameLimit;
@@ -134,7 +144,8 @@ public final class RouterConfig {
                 .maxPendingHandshakes(maxPendingHandshakes).handshakeTimeout(handshakeTimeout)
                 .maxRequestLineBytes(maxRequestLineBytes).maxHeaderBytes(maxHeaderBytes).outboxBytes(outboxBytes)
                 .socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
-                .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime).cluster(cluster);
+                .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime).cluster(cluster)
+                .traceSample(traceSample).traceRing(traceRing);
     }
 
     private static boolean isLoopback(String host) {
@@ -356,6 +367,16 @@ public final class RouterConfig {
         return monitorLimits;
     }
 
+    /** The share of messages traced (0 to 1): by default 1 with dev auth, else 0.01. */
+    public double traceSample() {
+        return traceSample;
+    }
+
+    /** Traces kept, the oldest dropped first. Default 10,000. */
+    public int traceRing() {
+        return traceRing;
+    }
+
     /** How far a token's {@code nbf} and {@code exp} may be off the router's clock. Default 60 s. */
     public Duration tokenClockSkew() {
         return tokenClockSkew;
@@ -409,6 +430,8 @@ public final class RouterConfig {
         private Duration closeGrace = Duration.ofSeconds(2);
         private int ioThreads;
         private MonitorLimits monitorLimits = MonitorLimits.defaults();
+        private Double traceSample;
+        private int traceRing = 10_000;
         private Duration tokenClockSkew = TokenService.DEFAULT_CLOCK_SKEW;
         private Duration maxTokenLifetime = TokenService.DEFAULT_MAX_USER_LIFETIME;
         private ClusterSettings cluster;
@@ -487,6 +510,17 @@ public final class RouterConfig {
 
         public Builder monitorLimits(MonitorLimits value) {
             this.monitorLimits = value;
+            return this;
+        }
+
+        /** The share of messages traced, 0 to 1; null for the default (1 with dev auth, else 0.01). */
+        public Builder traceSample(Double value) {
+            this.traceSample = value;
+            return this;
+        }
+
+        public Builder traceRing(int value) {
+            this.traceRing = value;
             return this;
         }
 

@@ -49,6 +49,7 @@ import dev.switchboard.router.transport.HttpEndpoints;
 import dev.switchboard.router.transport.NettyHttpStreams;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportLimits;
+import dev.switchboard.router.trace.Tracer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -87,7 +88,6 @@ final class RouterWiring {
     private static final Logger log = LoggerFactory.getLogger(RouterWiring.class);
     private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
     /** The {@code type} the monitor shows for an error a run sent (its backend failed). */
-    private static final String RUN_ERROR_TYPE = "agent_run";
     /** Bytes read and discarded after a refusal or protocol error, so the peer reads the answer; then reading stops. */
     private static final int DRAIN_BYTES = 64 * 1024;
     private static final Classification DEFAULT_CLASS = new Classification(Priority.NORMAL, Classification.TACTICAL, -1);
@@ -96,6 +96,8 @@ final class RouterWiring {
     final Clock clock;
     final JsonCodec codec = new JsonCodec();
     final RoutingStats routingStats = new RoutingStats();
+    /** Which messages are traced, and the last traces. */
+    final Tracer tracer;
     final MessageRouter messageRouter = new MessageRouter(new HandlerRegistry(), routingStats);
     final ConnectionRegistry connections;
     final BackendPool pool;
@@ -129,6 +131,7 @@ final class RouterWiring {
                  Map<String, MessageHandler> handlers) {
         this.config = config;
         this.clock = clock;
+        this.tracer = new Tracer(config.traceSample(), config.traceRing(), clock);
         this.breakers = new Breakers(config.breakers());
         ScheduledThreadPoolExecutor tasks = new ScheduledThreadPoolExecutor(1, named("switchboard-scheduler"));
         tasks.setRemoveOnCancelPolicy(true); // a cancelled task (a breaker's expiry replaced) leaves the queue at once
@@ -155,7 +158,8 @@ final class RouterWiring {
                     return node == null ? RemoteRuns.NONE : node;
                 });
         handlers.forEach(messageRouter.registry()::register);
-        routingStats.servedTypes(type -> messageRouter.registry().find(type) != null || RUN_ERROR_TYPE.equals(type));
+        routingStats.servedTypes(type -> messageRouter.registry().find(type) != null
+                || RoutingStats.RUN_ERRORS.equals(type));
     }
 
     private List<AgentBackend> backends(AgentExecutor custom) {
@@ -201,6 +205,11 @@ final class RouterWiring {
             public void failed(String type, long nanos, Throwable failure) {
                 handlerBreakers.failed(type, nanos, failure);
             }
+
+            @Override
+            public String state(String type) {
+                return handlerBreakers.state(type);
+            }
         };
     }
 
@@ -209,14 +218,14 @@ final class RouterWiring {
         connections.emitToUser(userId, event);
         ErrorCode code = EventType.ERROR.equals(event.type()) ? ErrorCode.fromWire(String.valueOf(event.get("code"))) : null;
         if (code != null) {
-            routingStats.errorSent(RUN_ERROR_TYPE, code); // a run's error (its backend failed): counted like every error sent
+            routingStats.errorSent(RoutingStats.RUN_ERRORS, code); // a run's error (its backend failed): counted like every error sent
         }
         MonitorHub hub = monitor;
         if (hub == null) {
             return;
         }
         if (code != null) {
-            Listeners.notifyEach(List.of(hub), observer -> observer.errorSent(userId, "", RUN_ERROR_TYPE, code,
+            Listeners.notifyEach(List.of(hub), observer -> observer.errorSent(userId, "", RoutingStats.RUN_ERRORS, code,
                     String.valueOf(event.get("message"))), "error sent");
         } else {
             Listeners.notifyEach(List.of(hub), observer -> observer.emitted(userId, event), "event emitted");
@@ -272,6 +281,7 @@ final class RouterWiring {
         runs.addListener(metrics);
         RouterMetrics timed = metrics;
         socketServer.timers(timed::recordReply, timed::recordHandshake);
+        socketServer.tracer(tracer);
         startMonitor(metrics);
         // a class first loaded while descriptors are exhausted fails for good (and opening its jar takes a
         // descriptor): load what a scrape and the health report use before anyone can connect
@@ -376,7 +386,8 @@ final class RouterWiring {
         socketServer.traffic(hub);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
                 config.devAuth(), clock, this::clusterView, breakers,
-                type -> messageRouter.registry().find(type) != null, squeezes, this::schedule), config.monitorLimits());
+                type -> messageRouter.registry().find(type) != null, squeezes, this::schedule, tracer),
+                config.monitorLimits());
         monitorEndpoint.onOperatorAction(hub::operatorAction);
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);

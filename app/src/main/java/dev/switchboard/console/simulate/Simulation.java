@@ -138,7 +138,7 @@ public final class Simulation implements AutoCloseable {
             return;
         }
         try {
-            user.connect(client, urls, index, tokens == null ? null : tokens.apply(user.id()), scheduler)
+            user.connect(client, urls, index, tokens, scheduler)
                     .whenComplete((ok, failure) -> scheduleNext(user));
         } catch (RuntimeException e) {
             // before any connection was tried (no token, say): counted in the totals, under no URL

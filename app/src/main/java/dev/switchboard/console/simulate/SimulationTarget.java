@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -32,8 +33,8 @@ import java.util.function.UnaryOperator;
  *       {@code ?user=};</li>
  *   <li>a router with a JWT secret answers with a token: each user gets its own, minted here with
  *       the secret from the named environment variable when one is given (valid 12 hours), else
- *       issued by the router, a thousand to a command (valid 5 minutes: all are fetched again when
- *       a connection opens later than 270 s after they were);</li>
+ *       issued by the router, a thousand to a command (valid 5 minutes: all are fetched again in
+ *       the background once 240 s old, and every reconnect asks for its user's token anew);</li>
  *   <li>a saved session, or a router that refuses ({@code forbidden} for a viewer's token), cannot
  *       be simulated against; the failure says why.</li>
  * </ul>
@@ -44,8 +45,8 @@ import java.util.function.UnaryOperator;
  */
 public record SimulationTarget(URI clientUri, Function<String, String> tokens, String how) {
     private static final Duration MINTED_TTL = Duration.ofHours(12);
-    /** Router-issued tokens live 5 minutes; one older than this is fetched again before use. */
-    private static final long ISSUED_FRESH_NANOS = TimeUnit.SECONDS.toNanos(270);
+    /** Router-issued tokens live 5 minutes; once they are this old, all are fetched again in the background. */
+    private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(240);
     /** Users per {@code issue_token} command: the router takes at most 1,000. */
     private static final int ISSUE_BATCH = 1_000;
 
@@ -101,7 +102,7 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
     /**
      * Asks the router for every user's token before the start, {@value #ISSUE_BATCH} users to a
      * command (one command each would pass the monitor's command rate, 10 a second, at once), so
-     * connecting waits on none; a token older than 270 s is fetched again, with all the others.
+     * connecting waits on none; at 240 s all are fetched again in the background.
      */
     private static CompletionStage<SimulationTarget> issued(ConsoleFeed feed, URI clientUri, List<String> users) {
         IssuedTokens issued = new IssuedTokens(feed, users);
@@ -114,51 +115,80 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
         });
     }
 
-    /** The users' router-issued tokens, fetched in batches and all again once they get old. */
+    /**
+     * The users' router-issued tokens, fetched in batches; once they are 240 s old (they live 300 s)
+     * all are fetched again in the background while the old ones are still handed out, so no
+     * connect waits for it. A user the batches did not name is fetched alone.
+     */
     private static final class IssuedTokens {
         private final ConsoleFeed feed;
         private final List<String> users;
+        private final AtomicBoolean refreshing = new AtomicBoolean();
+        /** Users fetched alone (the scenario's ids did not name them), refreshed with the others. */
+        private final java.util.Set<String> extra = ConcurrentHashMap.newKeySet();
         private volatile Map<String, String> tokens = Map.of();
         private volatile long fetchedAtNanos;
 
         IssuedTokens(ConsoleFeed feed, List<String> users) {
             this.feed = feed;
-            this.users = new ArrayList<>(users);
+            this.users = List.copyOf(users);
         }
 
         /** Fetches every user's token, one command per batch, one batch after the other. */
         CompletionStage<Void> refresh() {
-            List<String> all;
-            synchronized (this) {
-                all = List.copyOf(users);
-            }
             Map<String, String> fresh = new ConcurrentHashMap<>();
             long startedAt = System.nanoTime();
+            List<String> all = new ArrayList<>(users);
+            all.addAll(extra);
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (int from = 0; from < all.size(); from += ISSUE_BATCH) {
                 List<String> batch = all.subList(from, Math.min(all.size(), from + ISSUE_BATCH));
-                chain = chain.thenCompose(done -> feed.command(issueTokens(batch))
-                        .thenAccept(reply -> fresh.putAll(tokensOf(reply, batch))));
+                chain = chain.thenCompose(done -> issue(batch, 0)).thenAccept(fresh::putAll);
             }
             return chain.thenRun(() -> {
-                tokens = fresh;
-                fetchedAtNanos = startedAt;
+                synchronized (this) {
+                    Map<String, String> merged = new HashMap<>(tokens);
+                    merged.putAll(fresh);
+                    tokens = merged;
+                    fetchedAtNanos = startedAt;
+                }
             });
         }
 
-        /** The user's token, fetching all of them again first when they are old or the user is new. */
-        synchronized String token(String user) {
-            if (!tokens.containsKey(user) || System.nanoTime() - fetchedAtNanos > ISSUED_FRESH_NANOS) {
-                if (!users.contains(user)) {
-                    users.add(user);
+        /** One batch's tokens; a monitor that is busy (a snapshot in flight, the command rate) is asked again. */
+        private CompletableFuture<Map<String, String>> issue(List<String> batch, int attempt) {
+            return feed.command(issueTokens(batch)).toCompletableFuture().thenCompose(reply -> {
+                if (reply.path("code").asText().equals("rate_limited") && attempt < 5) {
+                    long waitMs = Math.max(100, reply.path("retry_after_ms").asLong(200));
+                    return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS))
+                            .thenCompose(waited -> issue(batch, attempt + 1));
                 }
-                try {
-                    refresh().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException("no token for " + user + ": " + reason(e), e);
+                return CompletableFuture.completedFuture(tokensOf(reply, batch));
+            });
+        }
+
+        /** The user's token: the one fetched last (refreshed in the background when old), or fetched now. */
+        String token(String user) {
+            String token = tokens.get(user);
+            if (token != null) {
+                if (System.nanoTime() - fetchedAtNanos > REFRESH_NANOS && refreshing.compareAndSet(false, true)) {
+                    refresh().whenComplete((done, failure) -> refreshing.set(false));
                 }
+                return token;
             }
-            return tokens.get(user);
+            try {
+                String fetched = issue(List.of(user), 0).get(30, TimeUnit.SECONDS).get(user);
+                extra.add(user);
+                synchronized (this) {
+                    Map<String, String> merged = new HashMap<>(tokens);
+                    merged.put(user, fetched);
+                    tokens = merged;
+                }
+                return fetched;
+            } catch (Exception e) {
+                throw new IllegalStateException("no token for " + user + ": " + reason(e), e);
+            }
         }
 
         private static ObjectNode issueTokens(List<String> batch) {

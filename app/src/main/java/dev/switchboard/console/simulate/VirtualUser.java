@@ -76,9 +76,11 @@ public final class VirtualUser {
      * the same router; a group that reconnects retries on {@code scheduler}.
      *
      * @param urls  the client endpoints, {@code ws://host:port/ws}
-     * @param index this user's place in the scenario (counted over every group)
+     * @param index  this user's place in the scenario (counted over every group)
+     * @param tokens user id → bearer token, asked again before every reconnect; null for dev auth
      */
-    CompletableFuture<Void> connect(HttpClient client, List<URI> urls, int index, String token,
+    CompletableFuture<Void> connect(HttpClient client, List<URI> urls, int index,
+                                    java.util.function.Function<String, String> tokens,
                                     ScheduledExecutorService scheduler) {
         List<CompletableFuture<?>> opening = new ArrayList<>();
         for (int k = 0; k < group.connectionsPerUser(); k++) {
@@ -90,7 +92,12 @@ public final class VirtualUser {
             URI target = URI.create(base + (base.getQuery() == null ? "?" : "&") + "user="
                     + URLEncoder.encode(id, StandardCharsets.UTF_8));
             // a failed connect is reported through the listener; the user goes on with the others
-            opening.add(conn.connection.open(new ClientConnection.Target(target, token)).exceptionally(failure -> null));
+            if (tokens != null) {
+                // a router-issued token lives 5 minutes: a reconnect later than that needs a fresh one
+                conn.connection.renewTargetWith(last -> new ClientConnection.Target(last.uri(), tokens.apply(id)));
+            }
+            opening.add(conn.connection.open(new ClientConnection.Target(target, tokens == null ? null
+                    : tokens.apply(id))).exceptionally(failure -> null));
         }
         return CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new));
     }

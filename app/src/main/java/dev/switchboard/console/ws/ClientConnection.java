@@ -111,6 +111,8 @@ public final class ClientConnection {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private volatile Target target;
+    /** What a reconnect connects to (a fresh token, say), or null to reuse the last target. */
+    private volatile java.util.function.UnaryOperator<Target> renew;
     private volatile WebSocket socket;
     private volatile SerialSender sender;
     private volatile Future<?> retry;
@@ -136,6 +138,15 @@ public final class ClientConnection {
     /** A connection over {@code client} (its executor runs the listener). */
     public static Builder builder(HttpClient client) {
         return new Builder(client);
+    }
+
+    /**
+     * Has every reconnect ask {@code renewal} for its target first (given the last one): a token
+     * that expires meanwhile is replaced. Runs on the retry scheduler.
+     */
+    public ClientConnection renewTargetWith(java.util.function.UnaryOperator<Target> renewal) {
+        this.renew = renewal;
+        return this;
     }
 
     /** Connects to {@code target}; completes when it opened, or exceptionally when this first connect failed. */
@@ -316,6 +327,10 @@ public final class ClientConnection {
         nextRetryAt = null;
         callListener(listener::onReconnect);
         try {
+            java.util.function.UnaryOperator<Target> renewal = renew;
+            if (renewal != null) {
+                target = renewal.apply(target);
+            }
             connect(target);
         } catch (RuntimeException e) {
             down(new Down(Cause.CONNECT_FAILED, -1, "", e));

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.console.bench.EchoServer;
 import dev.switchboard.router.Router;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.TestRouters;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -134,6 +137,39 @@ class ClientConnectionTest {
             connection.send("{\"type\":\"ping\",\"message_id\":\"again\"}").get(5, TimeUnit.SECONDS);
             Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> recording.texts.stream().anyMatch(text -> text.contains("\"again\"")));
+        } finally {
+            connection.abort();
+            first.stop();
+            if (second != null) {
+                second.stop();
+            }
+        }
+    }
+
+    @Test
+    void aReconnectAsksForItsTargetAgainSoAnExpiredTokenIsReplaced() throws Exception {
+        String secret = "client-connection-test-secret-of-32-bytes";
+        TokenService tokens = new TokenService(secret, Clock.systemUTC());
+        Router first = TestRouters.start(config -> config.httpPort(-1).devAuth(false).jwtSecret(secret));
+        int port = first.port();
+        Router second = null;
+        AtomicInteger renewals = new AtomicInteger();
+        ClientConnection connection = ClientConnection.builder(client).listener(recording)
+                .reconnect(Duration.ofMillis(50), Duration.ofMillis(400), scheduler, down -> true).build()
+                .renewTargetWith(last -> {
+                    renewals.incrementAndGet();
+                    return new ClientConnection.Target(last.uri(), tokens.mint("renewed", Role.USER,
+                            Duration.ofMinutes(5)));
+                });
+        try {
+            connection.open(new ClientConnection.Target(first.clientUri(), tokens.mint("alice", Role.USER,
+                    Duration.ofMinutes(5)))).get(10, TimeUnit.SECONDS);
+            first.stop();
+            second = TestRouters.start(config -> config.port(port).httpPort(-1).devAuth(false).jwtSecret(secret));
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> recording.opens.get() == 2);
+            assertThat(renewals.get()).isPositive();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> recording.texts.stream()
+                    .anyMatch(text -> text.contains("connection_established") && text.contains("\"renewed\"")));
         } finally {
             connection.abort();
             first.stop();

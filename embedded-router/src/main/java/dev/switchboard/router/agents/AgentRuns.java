@@ -58,6 +58,12 @@ public interface AgentRuns {
     AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
                        List<String> tools, long receivedAtNanos, Consumer<AgentRequest> acknowledge);
 
+    /** {@link #start(String, String, String, String, String, List, long, Consumer)} for a request made now. */
+    default AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
+                               List<String> tools, Consumer<AgentRequest> acknowledge) {
+        return start(userId, connectionId, threadId, agent, content, tools, System.nanoTime(), acknowledge);
+    }
+
     /**
      * Cancels a run of {@code userId}.
      *

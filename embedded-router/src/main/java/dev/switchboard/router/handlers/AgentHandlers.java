@@ -12,8 +12,10 @@ import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.HandlerRegistry;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageRejected;
+import dev.switchboard.router.trace.MessageTrace;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -85,11 +87,20 @@ final class AgentHandlers {
     private void start(MessageContext context, ClientMessage message, String content, String agent,
                        List<String> tools) {
         try {
+            long startedNanos = System.nanoTime();
             runs.start(context.userId(), context.connectionId(), message.threadId(), agent, content, tools,
-                    context.receivedAtNanos(), request -> context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
-                            .put("run_id", request.runId())
-                            .put("thread_id", request.threadId())
-                            .build()));
+                    context.receivedAtNanos(), request -> {
+                        MessageTrace trace = context.trace();
+                        if (trace != null) {
+                            trace.run(request.runId());
+                            trace.step("run", startedNanos, Map.of("run_id", request.runId(), "agent",
+                                    agent == null ? "(the strategy's choice)" : agent, "tools", tools.size()));
+                        }
+                        context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
+                                .put("run_id", request.runId())
+                                .put("thread_id", request.threadId())
+                                .build());
+                    });
         } catch (RunRejected rejected) {
             throw new MessageRejected(rejected.code(), rejected.getMessage());
         }

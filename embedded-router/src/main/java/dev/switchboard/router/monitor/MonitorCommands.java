@@ -6,6 +6,10 @@ import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protection.Squeezes;
+import dev.switchboard.router.trace.TraceRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
 /** The operator actions the monitor can take on the router. */
 public interface MonitorCommands {
@@ -41,6 +45,27 @@ public interface MonitorCommands {
      * @throws IllegalStateException    when the router accepts neither tokens nor dev auth
      */
     UserAccess issueToken(String userId);
+
+    /**
+     * {@link #issueToken} for many users, logged once: in the order given; every one dev auth when
+     * the router has no JWT secret but accepts {@code ?user=}.
+     */
+    List<UserAccess> issueTokens(List<String> userIds);
+
+    /**
+     * The kept traces of {@code userId}'s message {@code messageId}, or (messageId null) of the run
+     * {@code runId}, newest first; empty when none was sampled or all were dropped from the ring.
+     */
+    List<TraceRecord> traces(String userId, String messageId, String runId);
+
+    /**
+     * Traces every message of {@code userId} for {@code forTime} (at most an hour), whatever the
+     * sample; a zero time stops it.
+     *
+     * @return until when, or null when stopped
+     * @throws IllegalStateException when too many users are traced already
+     */
+    Instant traceUser(String userId, Duration forTime);
 
     /**
      * Forces the breaker {@code name} open or closed for {@code forTime}, then back to normal; or

@@ -132,7 +132,7 @@ final class MonitorConnection implements SideEndpoint.Session {
             send(endpoint.error(ErrorCode.INVALID_JSON, "frame is not valid JSON", null).toString());
             return;
         }
-        if (!MonitorEndpoint.HEAVY_COMMANDS.contains(command.path("type").asText())) {
+        if (!MonitorEndpoint.isHeavy(command)) {
             send(endpoint.command(principal, command).toString());
             return;
         }

@@ -49,6 +49,15 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     static final int DEFAULT_PAGE = 100;
     /** The commands built on the snapshot thread (their cost grows with the connections). */
     static final Set<String> HEAVY_COMMANDS = Set.of("snapshot", "connections");
+
+    /**
+     * Whether {@code command} is answered off the socket's I/O thread: a snapshot, a page, or the
+     * tokens of many users at once (a thousand signatures).
+     */
+    static boolean isHeavy(JsonNode command) {
+        String type = command.path("type").asText();
+        return HEAVY_COMMANDS.contains(type) || type.equals("issue_token") && command.has("user_ids");
+    }
     /** Snapshots waiting to be built, across all monitor connections. */
     private static final int SNAPSHOT_QUEUE = 64;
     /** The commands only an operator may send. */
@@ -65,7 +74,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             "breaker", List.of("name", "action", "for_ms"),
             "backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms"),
             "bucket", List.of("user_id", "action"),
-            "squeeze", List.of("user_id", "action", "queue_per_user", "outbox_frames", "for_ms"));
+            "squeeze", List.of("user_id", "action", "queue_per_user", "outbox_frames", "for_ms"),
+            "trace_user", List.of("user_id", "for_ms"));
     private static final Set<String> OPERATOR_COMMANDS = OPERATOR_FIELDS.keySet();
     /** The longest text an audit records of one field; the rest is cut. */
     public static final int AUDITED_TEXT = 200;
@@ -372,6 +382,13 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
                 return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
             }
         }
+        if (type.equals("trace")) {
+            try {
+                return result(replyTo, traces(command));
+            } catch (InvalidArgument e) {
+                return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
+            }
+        }
         if (!OPERATOR_COMMANDS.contains(type)) {
             return error(ErrorCode.UNKNOWN_TYPE, "no monitor command of this type", replyTo);
         }
@@ -390,9 +407,44 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         }
     }
 
+    /**
+     * {@code trace}: {@code user_id} and either {@code trace_message_id} (a message of that user)
+     * or {@code run_id} (a run of that user): the kept traces, newest first.
+     */
+    private ObjectNode traces(JsonNode command) {
+        String userId = userId(command);
+        JsonNode message = command.get("trace_message_id");
+        JsonNode run = command.get("run_id");
+        if ((message == null) == (run == null)) {
+            throw new InvalidArgument("trace needs exactly one of trace_message_id and run_id");
+        }
+        JsonNode id = message != null ? message : run;
+        if (!id.isTextual() || !WireId.isValid(id.textValue())) {
+            throw new InvalidArgument((message != null ? "trace_message_id" : "run_id")
+                    + " must be a string of 1 to 128 characters");
+        }
+        ObjectNode result = mapper.createObjectNode();
+        result.put("user_id", userId);
+        result.set("traces", mapper.valueToTree(commands.traces(userId, message != null ? id.textValue() : null,
+                run != null ? id.textValue() : null)));
+        return result;
+    }
+
+    /** The longest an operator may trace a user for: an hour. */
+    static final long MAX_TRACE_USER_MS = 3_600_000;
+    /** How long {@code trace_user} traces when {@code for_ms} is not given: 10 minutes. */
+    static final long DEFAULT_TRACE_USER_MS = 600_000;
+
     private ObjectNode execute(String type, JsonNode command, String by) {
         ObjectNode outcome = mapper.createObjectNode();
         switch (type) {
+            case "trace_user" -> {
+                String userId = userId(command);
+                long forMs = integer(command, "for_ms", 0, MAX_TRACE_USER_MS, DEFAULT_TRACE_USER_MS);
+                java.time.Instant until = commands.traceUser(userId, java.time.Duration.ofMillis(forMs));
+                outcome.put("user_id", userId);
+                outcome.put("until", until == null ? null : until.toString());
+            }
             case "breaker" -> forceBreaker(command, by, outcome);
             case "backend_fault" -> backendFault(command, by, outcome);
             case "squeeze" -> squeeze(command, by, outcome);
@@ -650,14 +702,16 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private void issueTokens(List<String> users, ObjectNode outcome) {
         ObjectNode tokens = mapper.createObjectNode();
         String expiresAt = null;
-        for (String user : users) {
-            UserAccess access = commands.issueToken(user);
+        for (UserAccess access : commands.issueTokens(users)) {
+            String user = access.userId();
             if (access.devAuth()) {
                 outcome.put("dev_auth", true);
                 return;
             }
             tokens.put(user, access.token());
-            expiresAt = access.expiresAt().toString();
+            if (expiresAt == null) {
+                expiresAt = access.expiresAt().toString(); // the first minted: none expires before it
+            }
         }
         outcome.set("tokens", tokens);
         outcome.put("expires_at", expiresAt);

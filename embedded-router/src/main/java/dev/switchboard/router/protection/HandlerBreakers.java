@@ -31,6 +31,11 @@ public final class HandlerBreakers {
         return permitted;
     }
 
+    /** The state of the breaker around {@code type}'s handler, as the monitor names it. */
+    public String state(String type) {
+        return Breakers.wire(of(type).getState());
+    }
+
     public void succeeded(String type, long nanos) {
         CircuitBreaker breaker = of(type);
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);

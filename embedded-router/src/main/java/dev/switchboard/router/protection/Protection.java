@@ -73,6 +73,11 @@ public final class Protection {
         return new Verdict(classification, null, null, 0);
     }
 
+    /** For a trace: the tokens left in the buckets {@code message} took from (or was refused by). */
+    public java.util.Map<String, Long> tokensLeft(String userId, String connectionId, ClientMessage message) {
+        return rateLimiter.tokensLeft(userId, connectionId, MessageType.LIVENESS.contains(message.type()));
+    }
+
     /** Makes per-user limits cluster-wide: {@link #admitShared} asks {@code limits} too; null undoes it. */
     public void share(SharedLimits limits) {
         this.shared = limits;

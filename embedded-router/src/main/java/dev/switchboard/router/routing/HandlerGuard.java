@@ -29,4 +29,9 @@ public interface HandlerGuard {
     void succeeded(String type, long nanos);
 
     void failed(String type, long nanos, Throwable failure);
+
+    /** The state of the breaker around {@code type}'s handler ({@code closed}, {@code open}, …), for a trace; null without one. */
+    default String state(String type) {
+        return null;
+    }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.router.routing;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.trace.MessageTrace;
 import java.util.Map;
 
 /**
@@ -23,6 +24,11 @@ public interface MessageContext {
      */
     default long receivedAtNanos() {
         return System.nanoTime();
+    }
+
+    /** The message's trace when it is sampled (see {@code Tracer}), else null. */
+    default MessageTrace trace() {
+        return null;
     }
 
     /**

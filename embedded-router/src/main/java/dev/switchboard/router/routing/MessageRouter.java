@@ -3,6 +3,9 @@ package dev.switchboard.router.routing;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.time.Ticker;
+import dev.switchboard.router.trace.MessageTrace;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,39 +47,60 @@ public final class MessageRouter {
         return stats;
     }
 
+    /** The handler step of a sampled message: which handler, its breaker's state after it, what came of it. */
+    private static void traceHandler(MessageTrace trace, long startedNanos, String type, String breaker,
+                                     String outcome) {
+        if (trace == null) {
+            return;
+        }
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("handler", type);
+        detail.put("breaker", breaker == null ? "none" : breaker);
+        detail.put("outcome", outcome);
+        trace.step("handler", startedNanos, detail);
+    }
+
     /**
      * Routes one message. Never throws: a refused message gets its error code, an unknown type gets
      * {@code unknown_type}, and a failing handler gets {@code handler_failed} (logged, not echoed).
      */
     public void route(MessageContext context, ClientMessage message) {
         stats.countReceived();
+        MessageTrace trace = context.trace();
+        long traceStart = trace != null ? System.nanoTime() : 0;
         MessageHandler handler = registry.find(message.type());
         if (handler == null) {
             stats.unhandled();
+            traceHandler(trace, traceStart, message.type(), null, "unknown_type");
             context.fail(ErrorCode.UNKNOWN_TYPE, "no handler for this message type");
             context.complete();
             return;
         }
         RoutingStats.TypeStats typeStats = stats.dispatched(message.type());
         if (!guard.tryAcquire(message.type())) {
+            traceHandler(trace, traceStart, message.type(), guard.state(message.type()), "refused by its breaker");
             context.fail(ErrorCode.UNAVAILABLE, "this message type is temporarily unavailable; retry later");
             context.complete();
             return;
         }
         long startedAt = ticker.nanoTime();
+        String outcome = "ok";
         try {
             handler.handle(context, message);
             guard.succeeded(message.type(), ticker.nanoTime() - startedAt);
         } catch (MessageRejected rejection) {
             guard.succeeded(message.type(), ticker.nanoTime() - startedAt);
+            outcome = "refused: " + rejection.code().wire();
             context.fail(rejection.code(), rejection.getMessage(), rejection.details());
         } catch (Exception | LinkageError | AssertionError e) {
             guard.failed(message.type(), ticker.nanoTime() - startedAt, e);
             stats.handlerFailed(typeStats);
+            outcome = "failed: " + e.getClass().getSimpleName();
             log.warn("handler for type {} failed for user {} on {}", message.type(), context.userId(),
                     context.connectionId(), e);
             context.fail(ErrorCode.HANDLER_FAILED, "the handler failed; the server log has the details");
         }
+        traceHandler(trace, traceStart, message.type(), guard.state(message.type()), outcome);
         context.complete();
     }
 }

@@ -36,6 +36,8 @@ public final class RoutingStats {
     public static final String UNKNOWN_TYPES = "(unknown type)";
     /** The row of errors sent for frames refused before they had a type (bad JSON, too large, binary…). */
     public static final String REFUSED_FRAMES = "(refused frame)";
+    /** The row of a run's errors (its backend failed): not a message type. */
+    public static final String RUN_ERRORS = "agent_run";
     /** The type a frame refused before routing stands under. */
     public static final String UNPARSED_TYPE = "invalid";
 
@@ -123,7 +125,8 @@ public final class RoutingStats {
      */
     public void errorSent(String type, ErrorCode code) {
         errorsSent.get(code).increment();
-        String row = UNPARSED_TYPE.equals(type) ? REFUSED_FRAMES
+        // unknown_type first: a message a client named "invalid" is an unknown type, not a refused frame
+        String row = code == ErrorCode.UNKNOWN_TYPE ? UNKNOWN_TYPES : UNPARSED_TYPE.equals(type) ? REFUSED_FRAMES
                 : type != null && served.test(type) ? type : UNKNOWN_TYPES;
         LongAdder count = errorsSentByType.get(row);
         if (count == null) {

@@ -48,7 +48,11 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          Integer maxPendingHandshakes, Integer handshakeTimeoutMs, Integer maxRequestLineBytes,
                          Integer maxHeaderBytes, Long outboxBytes, Integer socketSendBufferBytes, Integer closeGraceMs,
                          Integer ioThreads, Monitor monitor, Integer tokenClockSkewSeconds,
-                         Integer maxTokenLifetimeSeconds, Cluster cluster) {
+                         Integer maxTokenLifetimeSeconds, Cluster cluster, Trace trace) {
+
+    /** The {@code trace:} section: which messages are traced, how many traces are kept. */
+    public record Trace(Double sample, Integer ring) {
+    }
 
     /**
      * The {@code cluster:} section: join a cluster of nodes over Redis. The password comes from
@@ -309,7 +313,8 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
 
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /**
@@ -354,6 +359,14 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         set(closeGraceMs, ms -> builder.closeGrace(Duration.ofMillis(ms)));
         set(ioThreads, builder::ioThreads);
         set(monitor, section -> builder.monitorLimits(section.applyTo(base.monitorLimits())));
+        set(trace, section -> {
+            if (section.sample() != null) {
+                builder.traceSample(section.sample());
+            }
+            if (section.ring() != null) {
+                builder.traceRing(section.ring());
+            }
+        });
         set(tokenClockSkewSeconds, seconds -> builder.tokenClockSkew(Duration.ofSeconds(seconds)));
         set(maxTokenLifetimeSeconds, seconds -> builder.maxTokenLifetime(Duration.ofSeconds(seconds)));
         set(cluster, section -> builder.cluster(section.applyTo(base.cluster())));

@@ -96,7 +96,8 @@ final class ServeCommand implements Callable<Integer> {
                 null, null, agent, null, null, null, null, null, null, maxConnections, maxConnectionsPerUser,
                 maxPendingHandshakes, handshakeTimeout == null ? null : Math.toIntExact(handshakeTimeout.toMillis()),
                 null, maxHeaderBytes, null, null, null, null, null, null, null,
-                cluster == null && nodeId == null ? null : new ConfigFile.Cluster(cluster, nodeId, null, null, null));
+                cluster == null && nodeId == null ? null : new ConfigFile.Cluster(cluster, nodeId, null, null, null),
+                null);
     }
 
     @Override

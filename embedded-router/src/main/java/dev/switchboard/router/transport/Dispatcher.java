@@ -7,6 +7,7 @@ import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageRouter;
+import dev.switchboard.router.trace.MessageTrace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,22 @@ public final class Dispatcher {
 
     /** Queues an admitted message, or answers {@code overloaded} when there is no room. */
     void submit(MessageContext context, ClientMessage message, Classification classification, long receivedAtNanos) {
-        refuse(context, queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
-                classification.priority()));
+        MessageTrace trace = context.trace();
+        if (trace == null) {
+            refuse(context, queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
+                    classification.priority()));
+            return;
+        }
+        long start = System.nanoTime();
+        int depth = queue.depth(classification.priority());
+        DispatchQueue.Offer offer = queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
+                classification.priority());
+        trace.step("enqueued", start, Map.of("class", classification.priority().wire(), "depth", depth,
+                "offer", offer.name().toLowerCase(java.util.Locale.ROOT)));
+        refuse(context, offer);
+        if (offer != DispatchQueue.Offer.QUEUED) {
+            trace.done();
+        }
     }
 
     /** Answers a message the dispatch queue did not take ({@code QUEUED}: nothing to say). */
@@ -98,8 +113,14 @@ public final class Dispatcher {
                 continue;
             }
             Job job = taken.value();
+            MessageTrace trace = job.context().trace();
             try {
                 queueWaitNanos.accept(taken.waitedNanos());
+                if (trace != null) {
+                    trace.step("dequeued", System.nanoTime() - taken.waitedNanos(), Map.of("waited_ms",
+                            taken.waitedNanos() / 1e6, "expired", taken.expired(), "worker",
+                            Thread.currentThread().getName()));
+                }
                 if (taken.expired()) {
                     job.context().fail(ErrorCode.EXPIRED, "the message waited longer than its "
                             + taken.priority().wire() + " time to live");
@@ -111,6 +132,9 @@ public final class Dispatcher {
                 log.error("dispatch of a {} message failed", job.message().type(), e);
             } finally {
                 queue.done(taken.userId());
+                if (trace != null) {
+                    trace.done();
+                }
             }
         }
     }

@@ -8,7 +8,9 @@ import dev.switchboard.router.protocol.Decoded;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.trace.MessageTrace;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -41,14 +43,26 @@ final class FrameIntake {
         this.softFrameLimit = softFrameLimit;
     }
 
-    /** Admits {@code text} from {@code userId} on {@code connectionId}, or answers it and returns null. */
-    Admitted admit(String userId, String connectionId, String text, Contexts contexts) {
+    /**
+     * Admits {@code text} from {@code userId} on {@code connectionId}, or answers it and returns null.
+     *
+     * @param trace the frame's trace when it is sampled, else null (then nothing here costs more)
+     */
+    Admitted admit(String userId, String connectionId, String text, Contexts contexts, MessageTrace trace) {
+        long decodeStart = trace != null ? System.nanoTime() : 0;
         if (isOverSoftLimit(text)) {
             protection.rejected(FrameRejection.Reason.FRAME_TOO_LARGE);
+            if (trace != null) {
+                trace.message(RoutingStats.UNPARSED_TYPE, null);
+                trace.step("decode", decodeStart, Map.of("verdict", ErrorCode.TOO_LARGE.wire()));
+            }
             unparsed(contexts, ErrorCode.TOO_LARGE, "frame is over the " + softFrameLimit + "-byte limit");
             return null;
         }
         Decoded decoded = codec.decode(text);
+        if (trace != null) {
+            traceDecode(trace, decodeStart, decoded);
+        }
         if (decoded instanceof Decoded.Rejected rejected) {
             protection.rejected(rejected.code() == ErrorCode.INVALID_JSON
                     ? FrameRejection.Reason.INVALID_JSON : FrameRejection.Reason.INVALID_SHAPE);
@@ -59,13 +73,53 @@ final class FrameIntake {
         }
         ClientMessage message = ((Decoded.Message) decoded).message();
         SocketMessageContext context = contexts.context(message, 0);
+        long protectionStart = trace != null ? System.nanoTime() : 0;
         Protection.Verdict verdict = protection.admit(userId, connectionId, message);
+        if (trace != null) {
+            traceProtection(trace, protectionStart, userId, connectionId, message, verdict);
+        }
         if (!verdict.admitted()) {
             context.fail(verdict.code(), verdict.text(),
                     verdict.retryAfterMs() > 0 ? Map.of("retry_after_ms", verdict.retryAfterMs()) : Map.of());
             return null;
         }
         return new Admitted(message, context, verdict);
+    }
+
+    private static void traceDecode(MessageTrace trace, long startedNanos, Decoded decoded) {
+        if (decoded instanceof Decoded.Rejected rejected) {
+            trace.message(RoutingStats.UNPARSED_TYPE, rejected.messageId());
+            trace.step("decode", startedNanos, Map.of("verdict", rejected.code().wire(), "reason", String.valueOf(rejected.reason())));
+        } else {
+            ClientMessage message = ((Decoded.Message) decoded).message();
+            trace.message(message.type(), message.messageId());
+            trace.step("decode", startedNanos, Map.of("verdict", "ok", "json_rpc", message.jsonRpc()));
+        }
+    }
+
+    /** Validation, classification and the rate limits, as one step: what each decided. */
+    private void traceProtection(MessageTrace trace, long startedNanos, String userId, String connectionId,
+                                 ClientMessage message, Protection.Verdict verdict) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        Classification classification = verdict.classification();
+        // no classification: validation refused it before anything else looked
+        detail.put("validation", classification == null ? verdict.code().wire() + ": " + verdict.text() : "passed");
+        if (classification != null) {
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("rule", classification.rule());
+            rule.put("type", message.type());
+            rule.put("priority", classification.priority().wire());
+            rule.put("label", classification.label());
+            detail.put("classification", rule);
+            Map<String, Object> limits = new LinkedHashMap<>();
+            limits.put("admitted", verdict.admitted());
+            limits.put("tokens_left", protection.tokensLeft(userId, connectionId, message));
+            if (!verdict.admitted()) {
+                limits.put("retry_after_ms", verdict.retryAfterMs());
+            }
+            detail.put("rate_limit", limits);
+        }
+        trace.step("protection", startedNanos, detail);
     }
 
     /** Answers a frame that was never parsed (too large, binary) with {@code code}. */

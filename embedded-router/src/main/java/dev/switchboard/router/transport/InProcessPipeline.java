@@ -43,7 +43,7 @@ public final class InProcessPipeline {
     public void accept(String userId, String connectionId, String text) {
         FrameIntake.Admitted admitted = admission.admit(userId, connectionId, text,
                 (message, rpcCode) -> new SocketMessageContext(sink, codec, messageRouter.stats(), TrafficListener.NONE,
-                        userId, connectionId, message, rpcCode, 0, SocketMessageContext.AnswerTimer.NONE));
+                        userId, connectionId, message, rpcCode, 0, SocketMessageContext.AnswerTimer.NONE, null), null);
         if (admitted == null) {
             return;
         }

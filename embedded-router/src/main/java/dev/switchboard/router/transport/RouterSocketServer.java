@@ -16,6 +16,8 @@ import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.MessageRouter;
+import dev.switchboard.router.trace.MessageTrace;
+import dev.switchboard.router.trace.Tracer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -37,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -94,6 +97,7 @@ public final class RouterSocketServer {
     private final TransportStats stats = new TransportStats();
     private final CompletableFuture<Integer> started = new CompletableFuture<>();
     private volatile TrafficListener traffic = TrafficListener.NONE;
+    private volatile Tracer tracer = Tracer.OFF;
     private volatile ListenerStatus status;
     private volatile Channel listener;
     private EventLoopGroup acceptor;
@@ -170,6 +174,11 @@ public final class RouterSocketServer {
      */
     public void sideEndpoint(String path, SideEndpoint endpoint) {
         sideEndpoints.put(path, endpoint);
+    }
+
+    /** Sets which messages are traced and where their traces are kept. */
+    public void tracer(Tracer messageTracer) {
+        this.tracer = Objects.requireNonNull(messageTracer, "messageTracer must not be null");
     }
 
     /** Sets who hears about client traffic. */
@@ -473,9 +482,14 @@ public final class RouterSocketServer {
     private void onText(Session session, String text) {
         long receivedAt = System.nanoTime();
         session.connection().received(clock.millis());
+        MessageTrace trace = tracer.start(session.principal().userId(), session.connection().id(), text.length(),
+                receivedAt);
         FrameIntake.Admitted admitted = admission.admit(session.principal().userId(), session.connection().id(), text,
-                (message, rpcCode) -> context(session, message, rpcCode, receivedAt));
+                (message, rpcCode) -> context(session, message, rpcCode, receivedAt, trace), trace);
         if (admitted == null) {
+            if (trace != null) {
+                trace.done();
+            }
             return;
         }
         CompletionStage<Protection.Verdict> shared = protection.admitShared(session.principal().userId(),
@@ -495,6 +509,9 @@ public final class RouterSocketServer {
                     } else {
                         admitted.context().fail(decided.code(), decided.text(),
                                 Map.of("retry_after_ms", decided.retryAfterMs()));
+                        if (admitted.context().trace() != null) {
+                            admitted.context().trace().done();
+                        }
                     }
                 }, session.io)
                 .exceptionally(failure -> {
@@ -513,12 +530,14 @@ public final class RouterSocketServer {
 
     private void answerUnparsed(Session session, ErrorCode code, String text) {
         long receivedAt = System.nanoTime();
-        FrameIntake.unparsed((message, rpcCode) -> context(session, message, rpcCode, receivedAt), code, text);
+        FrameIntake.unparsed((message, rpcCode) -> context(session, message, rpcCode, receivedAt, null), code, text);
     }
 
-    private SocketMessageContext context(Session session, ClientMessage message, int rpcCode, long receivedAt) {
+    private SocketMessageContext context(Session session, ClientMessage message, int rpcCode, long receivedAt,
+                                         MessageTrace trace) {
         return new SocketMessageContext(connections::sendToConnection, codec, messageRouter.stats(), traffic,
-                session.principal().userId(), session.connection().id(), message, rpcCode, receivedAt, answerTimer);
+                session.principal().userId(), session.connection().id(), message, rpcCode, receivedAt, answerTimer,
+                trace);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.trace.MessageTrace;
 import java.util.Map;
 
 /**
@@ -41,6 +42,8 @@ final class SocketMessageContext implements MessageContext {
     private final TrafficListener traffic;
     private final long receivedAtNanos;
     private final AnswerTimer timer;
+    /** The message's trace when it is sampled, else null. */
+    private final MessageTrace trace;
     private volatile boolean answered;
     /** A frame of the answer went out already (only the first is timed). */
     private volatile boolean sentOne;
@@ -50,10 +53,12 @@ final class SocketMessageContext implements MessageContext {
     /**
      * @param receivedAtNanos when the message's frame arrived ({@link System#nanoTime()})
      * @param timer           hears the time from then to the first answer written
+     * @param trace           the message's trace when it is sampled, else null
      */
     SocketMessageContext(FrameSink registry, JsonCodec codec, RoutingStats stats, TrafficListener traffic,
                          String userId, String connectionId, ClientMessage message, int rpcErrorCode,
-                         long receivedAtNanos, AnswerTimer timer) {
+                         long receivedAtNanos, AnswerTimer timer, MessageTrace trace) {
+        this.trace = trace;
         this.receivedAtNanos = receivedAtNanos;
         this.timer = timer;
         this.registry = registry;
@@ -82,8 +87,16 @@ final class SocketMessageContext implements MessageContext {
     }
 
     @Override
+    public MessageTrace trace() {
+        return trace;
+    }
+
+    @Override
     public void reply(ServerEvent event) {
         answered = true;
+        if (trace != null) {
+            trace.step("reply", System.nanoTime(), Map.of("type", event.type()));
+        }
         if (message.jsonRpc()) {
             if (message.rpcId() != null) {
                 traffic.replied(userId, connectionId, RPC_RESULT, message.rpcId().asText());
@@ -98,6 +111,9 @@ final class SocketMessageContext implements MessageContext {
     @Override
     public void fail(ErrorCode code, String text, Map<String, Object> details) {
         answered = true;
+        if (trace != null) {
+            trace.step("error", System.nanoTime(), Map.of("code", code.wire(), "message", String.valueOf(text)));
+        }
         stats.errorSent(message.type(), code);
         traffic.errorSent(userId, connectionId, message.type(), code, text);
         if (message.jsonRpc()) {
@@ -114,7 +130,7 @@ final class SocketMessageContext implements MessageContext {
     public MessageContext answerLater() {
         deferred = true;
         return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, message, rpcErrorCode,
-                receivedAtNanos, timer);
+                receivedAtNanos, timer, trace);
     }
 
     @Override
@@ -139,7 +155,7 @@ final class SocketMessageContext implements MessageContext {
     @Override
     public MessageContext forMessage(ClientMessage other, int rpcErrorCode) {
         return new SocketMessageContext(registry, codec, stats, traffic, userId, connectionId, other, rpcErrorCode,
-                receivedAtNanos, timer);
+                receivedAtNanos, timer, trace);
     }
 
     /** Sends a frame of this message's answer; the first one written is timed. */

@@ -22,11 +22,13 @@ class RoutingStatsTest {
         }
         stats.errorSent(null, ErrorCode.UNKNOWN_TYPE);
         stats.errorSent(RoutingStats.UNPARSED_TYPE, ErrorCode.INVALID_JSON);
+        // a message a client named "invalid" is an unknown type, not a refused frame
+        stats.errorSent(RoutingStats.UNPARSED_TYPE, ErrorCode.UNKNOWN_TYPE);
 
         RoutingStats.Snapshot snapshot = stats.snapshot();
         assertThat(snapshot.errorsSentByType()).isEqualTo(Map.of("ping", 2L, "user_message", 1L,
-                RoutingStats.UNKNOWN_TYPES, 1_001L, RoutingStats.REFUSED_FRAMES, 1L));
-        assertThat(snapshot.errorsSent()).containsEntry("rate_limited", 2L).containsEntry("unknown_type", 1_001L)
+                RoutingStats.UNKNOWN_TYPES, 1_002L, RoutingStats.REFUSED_FRAMES, 1L));
+        assertThat(snapshot.errorsSent()).containsEntry("rate_limited", 2L).containsEntry("unknown_type", 1_002L)
                 .containsEntry("invalid_json", 1L).containsEntry("invalid_message", 1L);
     }
 }

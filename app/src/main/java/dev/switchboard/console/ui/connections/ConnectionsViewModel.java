@@ -442,7 +442,7 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         return byUser.containsKey(userId);
     }
 
-    /** The connections the filter lets through, by user (users sorted by id). */
+    /** The connections the filter lets through, by user (users in natural order of their ids). */
     public ObservableList<UserConnections> users() {
         return usersView;
     }

@@ -190,13 +190,15 @@ public final class OverviewView extends BorderPane {
         List<XYChart.Series<Number, Number>> latencies = new ArrayList<>();
         for (List<Sample> stretch : stretches(model.samples(), GAP_SECONDS)) {
             XYChart.Series<Number, Number> rate = new XYChart.Series<>();
-            XYChart.Series<Number, Number> latency = new XYChart.Series<>();
             for (Sample sample : stretch) {
                 rate.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.messagesPerSecond()));
-                latency.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms()));
             }
             rates.add(rate);
-            latencies.add(latency);
+            for (List<Sample> measured : withReplies(stretch)) {
+                XYChart.Series<Number, Number> latency = new XYChart.Series<>();
+                measured.forEach(sample -> latency.getData().add(new XYChart.Data<>(sample.atSeconds(), sample.p99Ms())));
+                latencies.add(latency);
+            }
         }
         rateChart.getData().setAll(rates);
         p99Chart.getData().setAll(latencies);
@@ -205,6 +207,27 @@ public final class OverviewView extends BorderPane {
     }
 
     /** The samples cut where two in a row are more than {@code gapSeconds} apart. */
+    /**
+     * The runs of a stretch whose reply p99 is known: a p99 of 0 means no reply in the router's last
+     * minute, which the chart leaves empty (no line at 0 ms, nor one across the quiet time).
+     */
+    static List<List<Sample>> withReplies(List<Sample> stretch) {
+        List<List<Sample>> runs = new ArrayList<>();
+        List<Sample> current = new ArrayList<>();
+        for (Sample sample : stretch) {
+            if (sample.p99Ms() > 0) {
+                current.add(sample);
+            } else if (!current.isEmpty()) {
+                runs.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            runs.add(current);
+        }
+        return runs;
+    }
+
     static List<List<Sample>> stretches(List<Sample> samples, double gapSeconds) {
         List<List<Sample>> stretches = new ArrayList<>();
         List<Sample> current = new ArrayList<>();

@@ -93,13 +93,14 @@ public final class OverviewViewModel implements MonitorBatch.Listener {
 
     private static String latency(Stats stats, String percentile) {
         Double value = stats.routingLatencyMs().get(percentile);
-        return value == null ? "0" : figure(value);
+        return value == null || value <= 0 ? "–" : figure(value); // 0: nothing routed in the last minute
     }
 
     /** A percentile of a timing a router may not send (older routers, saved sessions): "–" when absent. */
     private static String percentile(Map<String, Double> percentiles, String name) {
         Double value = percentiles.get(name);
-        return value == null ? "–" : figure(value);
+        // 0: no reply in the router's last minute, so no percentile to show
+        return value == null || value <= 0 ? "–" : figure(value);
     }
 
     /** A count with thousands separators: "1,936". */

@@ -51,8 +51,12 @@ public final class SimulateViewModel {
     static final long PROGRESS_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long ROWS_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** How long after the report the tiles keep following the users' closes. */
-    static final long CLOSES_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * How long after the report the tiles keep following the users' closes, at most: each close
+     * is bounded (2 s for the router's answer, then the socket is dropped), so this is a bound for
+     * a machine too busy to run them, not the usual time.
+     */
+    static final long CLOSES_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** Says that the load and the router it measures share this process (and its CPU and heap). */
     static final String IN_PROCESS_NOTE = "The simulator runs in this process beside the embedded router:"
             + " its figures include the console's own load.";

@@ -19,8 +19,6 @@ import javafx.collections.ObservableList;
  * graph.
  */
 public final class TypesViewModel implements MonitorBatch.Listener {
-    /** Where the router counts a run's errors (its backend failed): not a message type, so not a row. */
-    private static final String RUN_ERRORS = "agent_run";
 
     private final ObservableList<TypeRow> types = FXCollections.observableArrayList();
     private final ObservableList<TypeRow> typesView = FXCollections.unmodifiableObservableList(types);
@@ -48,7 +46,7 @@ public final class TypesViewModel implements MonitorBatch.Listener {
         // say by a rate limit), then what no handler serves and what never had a type
         Map<String, Long> counts = new LinkedHashMap<>(stats.byType());
         stats.errorsSentByType().keySet().stream()
-                .filter(type -> !type.equals(RUN_ERRORS) && !type.startsWith("("))
+                .filter(type -> !type.equals(RoutingStats.RUN_ERRORS) && !type.startsWith("("))
                 .forEach(type -> counts.putIfAbsent(type, 0L));
         long unknown = stats.errorsSentByType().getOrDefault(RoutingStats.UNKNOWN_TYPES, 0L);
         if (stats.unhandled() > 0 || unknown > 0) {

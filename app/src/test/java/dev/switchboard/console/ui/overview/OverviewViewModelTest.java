@@ -37,6 +37,14 @@ class OverviewViewModelTest {
     }
 
     @Test
+    void aPercentileOfZeroIsNoTrafficInTheLastMinuteAndShowsAsADash() {
+        OverviewViewModel model = new OverviewViewModel(ConsoleState.Limits.defaults(), 0);
+        model.apply(batch(1_000, STATS.replace("'p99':3.5", "'p99':0.0").replace("'p99':2.25", "'p99':0.0")));
+        assertThat(figures(model)).containsEntry("reply-p99", "–").containsEntry("p99", "–")
+                .containsEntry("reply-p50", "0.75");
+    }
+
+    @Test
     void figuresShowAboutThreeSignificantDigitsAndCountsTheirThousands() {
         assertThat(List.of(0.0, 0.457, 2.349, 23.067, 65.01, 201.261, 12_345.6))
                 .extracting(OverviewViewModel::figure)

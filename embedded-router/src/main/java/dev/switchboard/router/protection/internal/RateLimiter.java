@@ -63,6 +63,24 @@ public final class RateLimiter {
         };
     }
 
+    /**
+     * The tokens left now in the buckets a message of {@code userId} on {@code connectionId} takes
+     * from ({@code liveness}, or {@code connection} and {@code user}), for a trace; -1 for a bucket
+     * not made yet.
+     */
+    public java.util.Map<String, Long> tokensLeft(String userId, String connectionId, boolean livenessMessage) {
+        UserBuckets buckets = byUser.get(userId);
+        java.util.Map<String, Long> left = new java.util.LinkedHashMap<>();
+        if (livenessMessage) {
+            left.put("liveness", buckets == null ? -1 : buckets.liveness().getAvailableTokens());
+        } else {
+            Bucket connection = byConnection.get(connectionId);
+            left.put("connection", connection == null ? -1 : connection.getAvailableTokens());
+            left.put("user", buckets == null ? -1 : buckets.messages().getAvailableTokens());
+        }
+        return left;
+    }
+
     /** Takes one token for a message of {@code userId} on {@code connectionId}. */
     public Decision tryAcquire(String userId, String connectionId, boolean livenessMessage) {
         UserBuckets buckets = byUser.computeIfAbsent(userId, this::newUserBuckets);

@@ -1,0 +1,104 @@
+package dev.switchboard.router.trace;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sampled message's path while it is under way: each stage it passes adds a step, on whichever
+ * thread runs that stage (the socket's I/O thread, a dispatch worker, a handler); {@link Tracer#finish}
+ * keeps it. Only sampled messages have one, so an unsampled message pays for none of this.
+ */
+public final class MessageTrace {
+    private final Tracer tracer;
+    private final Instant at;
+    private final long startNanos;
+    private final String userId;
+    private final String connectionId;
+    private final int frameBytes;
+    private final List<TraceStep> steps = new ArrayList<>(8);
+    private String type;
+    private String messageId;
+    private String runId;
+    private boolean finished;
+
+    MessageTrace(Tracer tracer, Instant at, long startNanos, String userId, String connectionId, int frameBytes) {
+        this.tracer = tracer;
+        this.at = at;
+        this.startNanos = startNanos;
+        this.userId = userId;
+        this.connectionId = connectionId;
+        this.frameBytes = frameBytes;
+    }
+
+    /** When the frame arrived, on {@link System#nanoTime()}'s clock. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Adds a step that began at {@code startedNanos} and ends now. */
+    public void step(String name, long startedNanos, Map<String, Object> detail) {
+        long now = System.nanoTime();
+        TraceStep step = new TraceStep(name, ms(startedNanos - startNanos), ms(now - startedNanos), detail);
+        synchronized (this) {
+            steps.add(step);
+        }
+    }
+
+    /** The message the frame turned out to be. */
+    public synchronized void message(String messageType, String id) {
+        this.type = messageType;
+        this.messageId = id;
+    }
+
+    /** The run the message started. */
+    public synchronized void run(String id) {
+        this.runId = id;
+    }
+
+    /** The message is done (answered, refused, or handled): the trace is kept; later calls do nothing. */
+    public void done() {
+        tracer.finish(this);
+    }
+
+    synchronized boolean finish() {
+        boolean first = !finished;
+        finished = true;
+        return first;
+    }
+
+    synchronized String userId() {
+        return userId;
+    }
+
+    synchronized String messageId() {
+        return messageId;
+    }
+
+    synchronized String runId() {
+        return runId;
+    }
+
+    /** What the trace holds now. */
+    public synchronized TraceRecord record() {
+        double total = 0;
+        for (TraceStep step : steps) {
+            total = Math.max(total, step.atMs() + step.ms());
+        }
+        // stages on different threads may add their steps a little out of order: by when each began
+        List<TraceStep> ordered = new ArrayList<>(steps);
+        ordered.sort(java.util.Comparator.comparingDouble(TraceStep::atMs));
+        return new TraceRecord(at, userId, connectionId, messageId, type, runId, frameBytes, round(total),
+                List.copyOf(ordered));
+    }
+
+    private static double ms(long nanos) {
+        return round(Math.max(0, nanos) / 1e6);
+    }
+
+    /** To the microsecond. */
+    private static double round(double ms) {
+        return Math.round(ms * 1_000) / 1_000.0;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.switchboard.router.trace;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Decides which messages are traced and keeps the last traces in a bounded ring: a share of every
+ * message ({@code trace.sample}), plus every message of a user an operator asked to trace for a
+ * while. Answers the monitor's {@code trace} command. Thread-safe.
+ */
+public final class Tracer {
+    /** Traces nothing and keeps nothing. */
+    public static final Tracer OFF = new Tracer(0, 1, Clock.systemUTC());
+    /** The longest an operator may trace one user for. */
+    public static final Duration MAX_USER_TRACE = Duration.ofHours(1);
+    /** Users traced at once, at most (a command per user; this bounds the map). */
+    public static final int MAX_TRACED_USERS = 100;
+
+    private final double sample;
+    private final int capacity;
+    private final Clock clock;
+    private final ArrayDeque<MessageTrace> ring;
+    private final Map<String, Instant> tracedUsers = new ConcurrentHashMap<>();
+
+    /**
+     * @param sample   the share of messages traced, 0 to 1
+     * @param capacity traces kept, the oldest dropped first
+     * @param clock    the clock of the traces' times and of the users' trace expiry
+     */
+    public Tracer(double sample, int capacity, Clock clock) {
+        if (!(sample >= 0 && sample <= 1)) {
+            throw new IllegalArgumentException("sample must be between 0 and 1");
+        }
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+        this.sample = sample;
+        this.capacity = capacity;
+        this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.ring = new ArrayDeque<>(Math.min(capacity, 1_024));
+    }
+
+    public double sample() {
+        return sample;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** A trace for a frame that just arrived, or null when this one is not traced. */
+    public MessageTrace start(String userId, String connectionId, int frameBytes, long arrivedNanos) {
+        if (!sampled(userId)) {
+            return null;
+        }
+        return new MessageTrace(this, clock.instant(), arrivedNanos, userId, connectionId, frameBytes);
+    }
+
+    private boolean sampled(String userId) {
+        if (!tracedUsers.isEmpty()) {
+            Instant until = tracedUsers.get(userId);
+            if (until != null) {
+                if (clock.instant().isBefore(until)) {
+                    return true;
+                }
+                tracedUsers.remove(userId, until);
+            }
+        }
+        return sample >= 1 || (sample > 0 && ThreadLocalRandom.current().nextDouble() < sample);
+    }
+
+    /** Keeps a trace whose message is done (later calls for the same trace do nothing). */
+    void finish(MessageTrace trace) {
+        if (trace == null || !trace.finish()) {
+            return;
+        }
+        synchronized (ring) {
+            if (ring.size() == capacity) {
+                ring.pollFirst();
+            }
+            ring.addLast(trace);
+        }
+    }
+
+    /**
+     * Traces every message of {@code userId} for {@code forTime} (at most {@link #MAX_USER_TRACE}),
+     * whatever the sample; a zero time stops it.
+     *
+     * @return until when, or null when stopped
+     * @throws IllegalStateException when {@link #MAX_TRACED_USERS} users are traced already
+     */
+    public Instant traceUser(String userId, Duration forTime) {
+        if (forTime.isZero()) {
+            tracedUsers.remove(userId);
+            return null;
+        }
+        Instant now = clock.instant();
+        tracedUsers.values().removeIf(until -> !now.isBefore(until));
+        if (!tracedUsers.containsKey(userId) && tracedUsers.size() >= MAX_TRACED_USERS) {
+            throw new IllegalStateException("already tracing " + MAX_TRACED_USERS + " users");
+        }
+        Instant until = now.plus(forTime.compareTo(MAX_USER_TRACE) > 0 ? MAX_USER_TRACE : forTime);
+        tracedUsers.put(userId, until);
+        return until;
+    }
+
+    /** The users traced now, with until when. */
+    public Map<String, Instant> tracedUsers() {
+        Instant now = clock.instant();
+        Map<String, Instant> traced = new TreeMap<>();
+        tracedUsers.forEach((user, until) -> {
+            if (now.isBefore(until)) {
+                traced.put(user, until);
+            }
+        });
+        return traced;
+    }
+
+    /**
+     * The kept traces of {@code userId}'s message {@code messageId}, or of the run {@code runId}
+     * (another user's run finds nothing), newest first.
+     */
+    public List<TraceRecord> find(String userId, String messageId, String runId) {
+        List<MessageTrace> found = new ArrayList<>();
+        synchronized (ring) {
+            Iterator<MessageTrace> newestFirst = ring.descendingIterator();
+            while (newestFirst.hasNext() && found.size() < 20) {
+                MessageTrace trace = newestFirst.next();
+                if (trace.userId().equals(userId) && (messageId != null ? messageId.equals(trace.messageId())
+                        : runId != null && runId.equals(trace.runId()))) {
+                    found.add(trace);
+                }
+            }
+        }
+        return found.stream().map(MessageTrace::record).toList();
+    }
+
+    /** Traces kept now. */
+    public int size() {
+        synchronized (ring) {
+            return ring.size();
+        }
+    }
+}

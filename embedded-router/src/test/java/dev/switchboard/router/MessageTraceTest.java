@@ -1,0 +1,121 @@
+package dev.switchboard.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.support.NoLeakedThreads;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Why a message got its answer: the monitor's {@code trace} and {@code trace_user} over a real socket. */
+@ExtendWith(NoLeakedThreads.class)
+class MessageTraceTest {
+    private static final String SECRET = "message-trace-test-secret-of-32-bytes";
+    private final TokenService tokens = new TokenService(SECRET, Clock.systemUTC());
+
+    private WsClient monitor(Router router, Role role) {
+        return WsClient.open(URI.create("ws://127.0.0.1:" + router.port() + "/monitor?token="
+                + tokens.mint("oncall", role, Duration.ofMinutes(5))), Map.of(), true);
+    }
+
+    private static JsonNode traces(WsClient monitor, String id, String field, String value) {
+        monitor.send(Map.of("type", "trace", "message_id", id, "user_id", "alice", field, value));
+        JsonNode reply = monitor.awaitReply(id);
+        assertThat(reply.path("type").asText()).as(reply.toString()).isEqualTo("command_result");
+        return reply.path("result").path("traces");
+    }
+
+    private static List<String> steps(JsonNode trace) {
+        List<String> names = new ArrayList<>();
+        trace.path("steps").forEach(step -> names.add(step.path("step").asText()));
+        return names;
+    }
+
+    private static JsonNode step(JsonNode trace, String name) {
+        for (JsonNode step : trace.path("steps")) {
+            if (step.path("step").asText().equals(name)) {
+                return step;
+            }
+        }
+        throw new AssertionError("no step " + name + " in " + trace);
+    }
+
+    @Test
+    void withDevAuthEveryMessageIsTracedFromItsFrameToItsAnswer() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+             WsClient monitor = monitor(router, Role.VIEWER);
+             WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
+            assertThat(router.config().traceSample()).isEqualTo(1.0);
+            alice.send(Map.of("type", "user_message", "message_id", "m-1", "payload", Map.of("content", "hi")));
+            String runId = alice.awaitReply("m-1").path("run_id").asText();
+            alice.send(Map.of("type", "no_such_type", "message_id", "m-2"));
+            alice.awaitReply("m-2");
+
+            JsonNode trace = traces(monitor, "t-1", "trace_message_id", "m-1").get(0);
+            assertThat(trace.path("type").asText()).isEqualTo("user_message");
+            assertThat(trace.path("run_id").asText()).isEqualTo(runId);
+            // by when each began: the handler's step spans the run's start and the ack it sent
+            assertThat(steps(trace)).containsExactly("decode", "protection", "enqueued", "dequeued", "handler", "run",
+                    "reply");
+            JsonNode protection = step(trace, "protection").path("detail");
+            assertThat(protection.path("validation").asText()).isEqualTo("passed");
+            assertThat(protection.path("classification").path("priority").asText()).isEqualTo("normal");
+            assertThat(protection.path("classification").path("label").asText()).isEqualTo("tactical");
+            assertThat(protection.path("rate_limit").path("admitted").asBoolean()).isTrue();
+            assertThat(protection.path("rate_limit").path("tokens_left").path("user").asLong()).isPositive();
+            assertThat(step(trace, "enqueued").path("detail").path("class").asText()).isEqualTo("normal");
+            assertThat(step(trace, "handler").path("detail").path("breaker").asText()).isEqualTo("closed");
+            assertThat(step(trace, "handler").path("detail").path("outcome").asText()).isEqualTo("ok");
+            assertThat(step(trace, "reply").path("detail").path("type").asText()).isEqualTo("message_ack");
+            assertThat(trace.path("total_ms").asDouble()).isPositive();
+            assertThat(traces(monitor, "t-2", "run_id", runId)).hasSize(1);
+
+            JsonNode unknown = traces(monitor, "t-3", "trace_message_id", "m-2").get(0);
+            assertThat(step(unknown, "handler").path("detail").path("outcome").asText()).isEqualTo("unknown_type");
+            assertThat(step(unknown, "error").path("detail").path("code").asText()).isEqualTo("unknown_type");
+        }
+    }
+
+    @Test
+    void unsampledMessagesLeaveNoTraceUntilAnOperatorTracesTheUser() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET).traceSample(0.0));
+             WsClient viewer = monitor(router, Role.VIEWER);
+             WsClient operator = monitor(router, Role.OPERATOR);
+             WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
+            alice.send(Map.of("type", "ping", "message_id", "p-1"));
+            alice.awaitReply("p-1");
+            assertThat(traces(viewer, "t-1", "trace_message_id", "p-1")).isEmpty();
+
+            viewer.send(Map.of("type", "trace_user", "message_id", "v-1", "user_id", "alice"));
+            assertThat(viewer.awaitReply("v-1").path("code").asText()).isEqualTo("forbidden");
+            operator.send(Map.of("type", "trace_user", "message_id", "o-1", "user_id", "alice", "for_ms", 60_000));
+            assertThat(operator.awaitReply("o-1").path("result").path("until").asText()).isNotEmpty();
+
+            alice.send(Map.of("type", "ping", "message_id", "p-2"));
+            alice.awaitReply("p-2");
+            JsonNode trace = traces(viewer, "t-2", "trace_message_id", "p-2").get(0);
+            assertThat(step(trace, "protection").path("detail").path("classification").path("priority").asText())
+                    .isEqualTo("critical");
+            assertThat(step(trace, "reply").path("detail").path("type").asText()).isEqualTo("pong");
+
+            operator.send(Map.of("type", "trace_user", "message_id", "o-2", "user_id", "alice", "for_ms", 0));
+            assertThat(operator.awaitReply("o-2").path("result").path("until").isNull()).isTrue();
+            alice.send(Map.of("type", "ping", "message_id", "p-3"));
+            alice.awaitReply("p-3");
+            assertThat(traces(viewer, "t-3", "trace_message_id", "p-3")).isEmpty();
+
+            viewer.send(Map.of("type", "trace", "message_id", "bad", "user_id", "alice"));
+            assertThat(viewer.awaitReply("bad").path("code").asText()).isEqualTo("invalid_message");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.switchboard.router.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Which messages are traced, how many traces are kept, and what a trace says. */
+class TracerTest {
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+
+    private static MessageTrace traced(Tracer tracer, String user, String messageId) {
+        MessageTrace trace = tracer.start(user, "c-1", 20, System.nanoTime());
+        trace.message("ping", messageId);
+        trace.step("decode", trace.startNanos(), Map.of("verdict", "ok"));
+        trace.done();
+        return trace;
+    }
+
+    @Test
+    void keepsTheLastTracesOnlyAndFindsAUsersMessageNewestFirst() {
+        Tracer tracer = new Tracer(1.0, 3, clock);
+        for (int i = 1; i <= 5; i++) {
+            traced(tracer, "alice", "m-" + i);
+        }
+        traced(tracer, "bob", "m-5");
+
+        assertThat(tracer.size()).isEqualTo(3);
+        assertThat(tracer.find("alice", "m-1", null)).isEmpty(); // dropped from the ring
+        assertThat(tracer.find("alice", "m-5", null)).singleElement().satisfies(record -> {
+            assertThat(record.userId()).isEqualTo("alice");
+            assertThat(record.type()).isEqualTo("ping");
+            assertThat(record.steps()).extracting(TraceStep::step).containsExactly("decode");
+        });
+        assertThat(tracer.find("carol", "m-5", null)).isEmpty(); // another user's message: nothing
+    }
+
+    @Test
+    void aTraceIsKeptOnceHoweverOftenItsMessageSaysItIsDone() {
+        Tracer tracer = new Tracer(1.0, 10, clock);
+        MessageTrace trace = traced(tracer, "alice", "m-1");
+        trace.done();
+        trace.run("run-1");
+        assertThat(tracer.size()).isEqualTo(1);
+        assertThat(tracer.find("alice", null, "run-1")).hasSize(1); // what came after done is still there
+    }
+
+    @Test
+    void nothingIsSampledAtZeroButAUserAnOperatorTracesIsUntilItsTimeRunsOut() {
+        Tracer tracer = new Tracer(0.0, 10, clock);
+        assertThat(tracer.start("alice", "c-1", 10, System.nanoTime())).isNull();
+
+        Instant until = tracer.traceUser("alice", Duration.ofMinutes(10));
+        assertThat(until).isEqualTo(now.get().plus(Duration.ofMinutes(10)));
+        assertThat(tracer.start("alice", "c-1", 10, System.nanoTime())).isNotNull();
+        assertThat(tracer.start("bob", "c-2", 10, System.nanoTime())).isNull();
+        assertThat(tracer.tracedUsers()).containsOnlyKeys("alice");
+
+        now.set(until);
+        assertThat(tracer.start("alice", "c-1", 10, System.nanoTime())).isNull();
+        assertThat(tracer.tracedUsers()).isEmpty();
+
+        assertThat(tracer.traceUser("bob", Duration.ofDays(1))).isEqualTo(now.get().plus(Tracer.MAX_USER_TRACE));
+        assertThat(tracer.traceUser("bob", Duration.ZERO)).isNull();
+        assertThat(tracer.start("bob", "c-2", 10, System.nanoTime())).isNull();
+    }
+
+    @Test
+    void atMostAHundredUsersAreTracedAtOnce() {
+        Tracer tracer = new Tracer(0.0, 10, clock);
+        for (int i = 0; i < Tracer.MAX_TRACED_USERS; i++) {
+            tracer.traceUser("u-" + i, Duration.ofMinutes(1));
+        }
+        assertThatThrownBy(() -> tracer.traceUser("one-more", Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalStateException.class);
+        tracer.traceUser("u-0", Duration.ofMinutes(2)); // a user traced already may be traced longer
+        now.set(now.get().plus(Duration.ofMinutes(1)));
+        assertThat(tracer.traceUser("one-more", Duration.ofMinutes(1))).isNotNull(); // the expired ones went
+    }
+
+    @Test
+    void stepsAreInTheOrderTheyBeganWhicheverThreadAddedThemFirst() {
+        Tracer tracer = new Tracer(1.0, 10, clock);
+        MessageTrace trace = tracer.start("alice", "c-1", 10, System.nanoTime());
+        long later = System.nanoTime() + 1_000_000;
+        trace.step("dequeued", later, Map.of());
+        trace.step("enqueued", trace.startNanos(), Map.of());
+        assertThat(trace.record().steps()).extracting(TraceStep::step).containsExactly("enqueued", "dequeued");
+    }
+}
