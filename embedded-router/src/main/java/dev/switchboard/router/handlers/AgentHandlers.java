@@ -93,8 +93,11 @@ final class AgentHandlers {
                         MessageTrace trace = context.trace();
                         if (trace != null) {
                             trace.run(request.runId());
-                            trace.step("run", startedNanos, Map.of("run_id", request.runId(), "agent",
-                                    agent == null ? "(the strategy's choice)" : agent, "tools", tools.size()));
+                            Map<String, Object> detail = new java.util.LinkedHashMap<>();
+                            detail.put("run_id", request.runId());
+                            detail.put("agent", agent == null ? "(the strategy's choice)" : agent);
+                            detail.put("tools", tools.size());
+                            trace.step("run", startedNanos, detail);
                         }
                         context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
                                 .put("run_id", request.runId())

@@ -9,6 +9,7 @@ import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageRouter;
 import dev.switchboard.router.trace.MessageTrace;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +74,11 @@ public final class Dispatcher {
         int depth = queue.depth(classification.priority());
         DispatchQueue.Offer offer = queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
                 classification.priority());
-        trace.step("enqueued", start, Map.of("class", classification.priority().wire(), "depth", depth,
-                "offer", offer.name().toLowerCase(java.util.Locale.ROOT)));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("class", classification.priority().wire());
+        detail.put("depth", depth);
+        detail.put("offer", offer.name().toLowerCase(java.util.Locale.ROOT));
+        trace.step("enqueued", start, detail);
         refuse(context, offer);
         if (offer != DispatchQueue.Offer.QUEUED) {
             trace.done();
@@ -117,9 +121,11 @@ public final class Dispatcher {
             try {
                 queueWaitNanos.accept(taken.waitedNanos());
                 if (trace != null) {
-                    trace.step("dequeued", System.nanoTime() - taken.waitedNanos(), Map.of("waited_ms",
-                            taken.waitedNanos() / 1e6, "expired", taken.expired(), "worker",
-                            Thread.currentThread().getName()));
+                    Map<String, Object> detail = new LinkedHashMap<>();
+                    detail.put("waited_ms", Math.round(taken.waitedNanos() / 1e3) / 1e3);
+                    detail.put("expired", taken.expired());
+                    detail.put("worker", Thread.currentThread().getName());
+                    trace.step("dequeued", System.nanoTime() - taken.waitedNanos(), detail);
                 }
                 if (taken.expired()) {
                     job.context().fail(ErrorCode.EXPIRED, "the message waited longer than its "

@@ -89,11 +89,17 @@ final class FrameIntake {
     private static void traceDecode(MessageTrace trace, long startedNanos, Decoded decoded) {
         if (decoded instanceof Decoded.Rejected rejected) {
             trace.message(RoutingStats.UNPARSED_TYPE, rejected.messageId());
-            trace.step("decode", startedNanos, Map.of("verdict", rejected.code().wire(), "reason", String.valueOf(rejected.reason())));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("verdict", rejected.code().wire());
+            detail.put("reason", String.valueOf(rejected.reason()));
+            trace.step("decode", startedNanos, detail);
         } else {
             ClientMessage message = ((Decoded.Message) decoded).message();
             trace.message(message.type(), message.messageId());
-            trace.step("decode", startedNanos, Map.of("verdict", "ok", "json_rpc", message.jsonRpc()));
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("verdict", "ok");
+            detail.put("json_rpc", message.jsonRpc());
+            trace.step("decode", startedNanos, detail);
         }
     }
 

@@ -112,7 +112,10 @@ final class SocketMessageContext implements MessageContext {
     public void fail(ErrorCode code, String text, Map<String, Object> details) {
         answered = true;
         if (trace != null) {
-            trace.step("error", System.nanoTime(), Map.of("code", code.wire(), "message", String.valueOf(text)));
+            Map<String, Object> detail = new java.util.LinkedHashMap<>();
+            detail.put("code", code.wire());
+            detail.put("message", String.valueOf(text));
+            trace.step("error", System.nanoTime(), detail);
         }
         stats.errorSent(message.type(), code);
         traffic.errorSent(userId, connectionId, message.type(), code, text);

@@ -35,6 +35,7 @@ public final class ConnectionsView extends BorderPane {
     private final Button disconnect = new Button("Disconnect");
     private final Button inject = new Button("Inject as…");
     private final Button drain = new Button("Drain bucket");
+    private final Button trace = new Button("Trace user");
     private final Button refill = new Button("Refill bucket");
     private final Button squeeze = new Button("Squeeze");
     private final Button unsqueeze = new Button("Unsqueeze");
@@ -88,6 +89,13 @@ public final class ConnectionsView extends BorderPane {
                 + " queued message and one unsent frame per connection: its next burst is refused with overloaded"
                 + " or closes its connections with 1013"));
         unsqueeze.setId("connections-unsqueeze");
+        trace.setId("connections-trace");
+        trace.setTooltip(new javafx.scene.control.Tooltip("For 10 minutes, have the router trace every message of"
+                + " the selected user, whatever its sampling: the Live log's Why? then shows each one's path"));
+        for (Button button : java.util.List.of(disconnect, inject, drain, refill, squeeze, unsqueeze, trace)) {
+            // the buttons keep their words; the summary and the last answer give way
+            button.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
         actionResult.setId("connections-action-result");
         BooleanBinding nothingSelected = tree.getSelectionModel().selectedItemProperty().isNull();
         HBox bar = new HBox(8, filter, NodeChoice.of(model.nodeFilter(), "connections-node-filter"),
@@ -96,7 +104,8 @@ public final class ConnectionsView extends BorderPane {
                 OperatorOnly.guard(drain, operator, nothingSelected, "Draining a bucket"),
                 OperatorOnly.guard(refill, operator, nothingSelected, "Refilling a bucket"),
                 OperatorOnly.guard(squeeze, operator, nothingSelected, "Squeezing a user"),
-                OperatorOnly.guard(unsqueeze, operator, nothingSelected, "Unsqueezing a user"), summary, actionResult);
+                OperatorOnly.guard(unsqueeze, operator, nothingSelected, "Unsqueezing a user"),
+                OperatorOnly.guard(trace, operator, nothingSelected, "Tracing a user"), summary, actionResult);
         bar.setPadding(new Insets(8));
         setTop(bar);
         setCenter(tree);
@@ -117,6 +126,7 @@ public final class ConnectionsView extends BorderPane {
         refill.setOnAction(event -> model.bucket(selectedRow(), false));
         squeeze.setOnAction(event -> model.squeeze(selectedRow(), true));
         unsqueeze.setOnAction(event -> model.squeeze(selectedRow(), false));
+        trace.setOnAction(event -> model.traceUser(selectedRow()));
         inject.setOnAction(event -> {
             ConnectionRow row = selectedRow();
             if (row != null) {

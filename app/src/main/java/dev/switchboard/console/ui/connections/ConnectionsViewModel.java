@@ -385,6 +385,24 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
         send(row, command, reply -> describeBucket(row.userId(), drain, reply));
     }
 
+    /** How long "Trace user" traces every message of the user. */
+    static final long TRACE_USER_MS = 600_000;
+
+    /**
+     * Asks the router to trace every message of the row's user for 10 minutes, whatever its
+     * sampling, so that the live log's Why? finds each of them.
+     */
+    public void traceUser(ConnectionRow row) {
+        if (row == null) {
+            return;
+        }
+        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "trace_user")
+                .put("user_id", row.userId()).put("for_ms", TRACE_USER_MS);
+        send(row, command, reply -> reply.isError() ? refusal(reply) : row.userId() + " traced until "
+                + TimeOfDay.format(java.time.Instant.parse(reply.resultText("until")))
+                + ": every message (Live log, Why?)");
+    }
+
     /** Room a squeeze from this view leaves the user: one queued message, one unsent frame per connection. */
     static final int SQUEEZED_TO = 1;
 

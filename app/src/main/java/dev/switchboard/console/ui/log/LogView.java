@@ -30,6 +30,7 @@ public final class LogView extends BorderPane {
     private final TableView<LogRow> table = new TableView<>();
     private final javafx.scene.control.TextArea details = new javafx.scene.control.TextArea();
     private final javafx.scene.control.Button copy = new javafx.scene.control.Button("Copy as JSON");
+    private final Button why = new Button("Why?");
     private final TextField userFilter = TextFields.createClearableTextField();
     private final TextField typeFilter = TextFields.createClearableTextField();
     private final ChoiceBox<String> direction = new ChoiceBox<>(
@@ -82,10 +83,15 @@ public final class LogView extends BorderPane {
         newLines.setVisible(false);
         details.setId("log-details");
         details.setEditable(false);
+        details.setStyle("-fx-font-family: monospace;"); // the Why steps line up in columns
         details.setPromptText("select a line to see its event whole");
         copy.setId("log-copy");
         copy.disableProperty().bind(model.selectedProperty().isNull());
-        HBox bar = new HBox(8, userFilter, typeFilter, direction, pause, newLines, copy);
+        why.setId("log-why");
+        why.disableProperty().bind(model.whyableProperty().not());
+        why.setTooltip(new javafx.scene.control.Tooltip("Ask the router why the selected message (or the run of the"
+                + " selected event) went where it went: each step it took, with its time"));
+        HBox bar = new HBox(8, userFilter, typeFilter, direction, pause, newLines, copy, why);
         bar.setPadding(new Insets(8));
         javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(table, details);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
@@ -104,6 +110,7 @@ public final class LogView extends BorderPane {
         details.textProperty().bind(model.detailsProperty());
         table.getSelectionModel().selectedItemProperty().addListener((observable, before, row) ->
                 model.selectedProperty().set(row));
+        why.setOnAction(event -> model.why());
         copy.setOnAction(event -> {
             javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
             content.putString(model.detailsProperty().get());

@@ -1,5 +1,9 @@
 package dev.switchboard.console.ui.log;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.LogRow;
 import dev.switchboard.console.state.MonitorBatch;
@@ -10,9 +14,13 @@ import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.routing.RoutingStats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -53,8 +61,28 @@ public final class LogViewModel implements MonitorBatch.Listener {
             filtered);
     private final ReadOnlyStringWrapper pauseText = new ReadOnlyStringWrapper(this, "pauseText", "Pause");
 
+    private final ConsoleFeed feed;
+    private final Executor uiThread;
+    private final ReadOnlyBooleanWrapper whyable = new ReadOnlyBooleanWrapper(this, "whyable");
+
+    /** A log without a router to ask why (a test, a saved session's replay). */
     public LogViewModel(ConsoleState.Limits limits) {
+        this(limits, null, Runnable::run);
+    }
+
+    /**
+     * @param feed     where the {@code trace} command goes (Why), or null for none
+     * @param uiThread runs the command's answer on the FX thread
+     */
+    public LogViewModel(ConsoleState.Limits limits, ConsoleFeed feed, Executor uiThread) {
+        this.feed = feed;
+        this.uiThread = uiThread;
         this.limit = limits.logLines();
+        // the whole event, written only when a line is selected (never per event on the tick)
+        selected.addListener((observable, before, row) -> {
+            details.set(row == null ? "" : row.json());
+            whyable.set(feed != null && feed.live() && traceCommand(row) != null);
+        });
         userFilter.addListener((observable, before, text) -> refilter());
         typeFilter.addListener((observable, before, text) -> refilter());
         direction.addListener((observable, before, value) -> refilter());
@@ -78,14 +106,99 @@ public final class LogViewModel implements MonitorBatch.Listener {
     private final javafx.beans.property.ReadOnlyStringWrapper details =
             new javafx.beans.property.ReadOnlyStringWrapper(this, "details", "");
 
-    {
-        // the whole event, written only when a line is selected (never per event on the tick)
-        selected.addListener((observable, before, row) -> details.set(row == null ? "" : row.json()));
-    }
 
     /** The line selected in the table, or null. */
     public ObjectProperty<LogRow> selectedProperty() {
         return selected;
+    }
+
+    /** Whether the selected line can be asked why (a message, a reply, a run event) of a live router. */
+    public ReadOnlyBooleanProperty whyableProperty() {
+        return whyable.getReadOnlyProperty();
+    }
+
+    /**
+     * Asks the router why the selected line's message went where it went (the monitor's
+     * {@code trace} command) and shows the answer, step by step, where the event was shown.
+     */
+    public void why() {
+        LogRow row = selected.get();
+        ObjectNode command = traceCommand(row);
+        if (feed == null || command == null) {
+            return;
+        }
+        String what = describe(row);
+        details.set("asking the router why " + what + " went where it went…");
+        feed.command(command).whenComplete((reply, failure) -> uiThread.execute(() -> {
+            if (selected.get() != row) {
+                return; // another line was selected meanwhile: its event stays shown
+            }
+            details.set(failure != null ? "the router did not answer: " + failure.getMessage()
+                    : whyText(reply, what, row.userId()));
+        }));
+    }
+
+    /** The {@code trace} command for a line, or null when the line names no message nor run. */
+    static ObjectNode traceCommand(LogRow row) {
+        if (row == null || row.userId().isEmpty() || row.source() == null) {
+            return null;
+        }
+        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "trace").put("user_id", row.userId());
+        if (row.source() instanceof MonitorEvent.MessageIn message && message.messageId() != null) {
+            return command.put("trace_message_id", message.messageId());
+        }
+        if (row.source() instanceof MonitorEvent.Reply reply && reply.replyTo() != null
+                && !reply.type().equals("rpc_result")) {
+            return command.put("trace_message_id", reply.replyTo());
+        }
+        if (row.source() instanceof MonitorEvent.RunEvent run && run.runId() != null) {
+            return command.put("run_id", run.runId());
+        }
+        return null;
+    }
+
+    private static String describe(LogRow row) {
+        if (row.source() instanceof MonitorEvent.RunEvent run) {
+            return row.userId() + "'s run " + run.runId();
+        }
+        String id = row.source() instanceof MonitorEvent.Reply reply ? reply.replyTo()
+                : ((MonitorEvent.MessageIn) row.source()).messageId();
+        return row.userId() + "'s message " + id;
+    }
+
+    /** The router's answer to {@code trace}, as lines a reader follows step by step. */
+    static String whyText(JsonNode reply, String what, String userId) {
+        if (reply.path("type").asText().equals("error")) {
+            return "the router refused: " + reply.path("code").asText() + " (" + reply.path("message").asText() + ")";
+        }
+        JsonNode traces = reply.path("result").path("traces");
+        if (!traces.isArray() || traces.isEmpty()) {
+            return "No trace of " + what + ": the router traces a share of the messages (trace.sample in its"
+                    + " router.yaml: all of them with dev auth, 1 in 100 otherwise) and keeps the last 10,000. To see"
+                    + " the next ones, an operator can trace every message of " + userId + " for a while"
+                    + " (the monitor command trace_user).";
+        }
+        JsonNode trace = traces.get(0);
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "Why %s (%s) got its answer: %.3f ms in"
+                + " the router, from its frame (%d characters) to its last step%n%n", what,
+                trace.path("type").asText(), trace.path("total_ms").asDouble(), trace.path("frame_bytes").asInt()));
+        for (JsonNode step : trace.path("steps")) {
+            text.append(String.format(Locale.ROOT, "%+10.3f ms  %-11s %9.3f ms  %s%n", step.path("at_ms").asDouble(),
+                    step.path("step").asText(), step.path("ms").asDouble(), fields(step.path("detail"))));
+        }
+        if (traces.size() > 1) {
+            text.append(String.format(Locale.ROOT, "%n(%d traces kept for it; the newest is shown)%n", traces.size()));
+        }
+        return text.toString();
+    }
+
+    /** A step's detail in one line: "validation passed · classification {rule 3, priority normal}". */
+    private static String fields(JsonNode detail) {
+        List<String> parts = new ArrayList<>();
+        detail.fields().forEachRemaining(field -> parts.add(field.getKey().replace('_', ' ') + " "
+                + (field.getValue().isContainerNode() ? "{" + fields(field.getValue()).replace(" · ", ", ") + "}"
+                        : field.getValue().asText())));
+        return String.join(" · ", parts);
     }
 
     /** The selected line's event whole, as indented JSON; empty when none is selected. */

@@ -11,6 +11,7 @@ import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.feed.UserEndpoint;
 import dev.switchboard.console.state.ConnectionRow;
+import dev.switchboard.console.ui.common.TimeOfDay;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import java.util.ArrayList;
 import java.util.List;
@@ -231,5 +232,17 @@ class ConnectionsViewModelTest {
         refused.squeeze(new ConnectionRow("", "bob", "", "", "", "", 0, 0), true);
         assertThat(refused.actionResultProperty().get())
                 .isEqualTo("refused: forbidden (this command needs the operator role)");
+    }
+
+    @Test
+    void traceUserAsksTheRouterToTraceEveryMessageOfTheUserForTenMinutes() throws Exception {
+        AnsweringFeed done = new AnsweringFeed("{'type':'command_result','reply_to':'x','result':{'user_id':'bob',"
+                + "'until':'2026-01-01T00:10:00Z'}}");
+        ConnectionsViewModel model = new ConnectionsViewModel(done, Runnable::run);
+        model.traceUser(new ConnectionRow("c-1", "bob", "", "", "", "", 0, 0));
+        assertThat(done.commands).extracting(command -> command.toString())
+                .containsExactly("{\"type\":\"trace_user\",\"user_id\":\"bob\",\"for_ms\":600000}");
+        assertThat(model.actionResultProperty().get()).isEqualTo("bob traced until "
+                + TimeOfDay.format(java.time.Instant.parse("2026-01-01T00:10:00Z")) + ": every message (Live log, Why?)");
     }
 }

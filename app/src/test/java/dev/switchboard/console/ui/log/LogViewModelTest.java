@@ -6,8 +6,15 @@ import static dev.switchboard.console.ui.Frames.runEvent;
 import static dev.switchboard.console.ui.Frames.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.console.feed.EmbeddedFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.LogRow;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.time.Duration;
+import java.time.Instant;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The live log's view model, fed by hand, without a window. */
@@ -86,6 +93,38 @@ class LogViewModelTest {
                 "c-2 1006 abnormal, the socket broke with no close frame",
                 "c-3 4001 application, closed by the client: bye", "c-4",
                 "invalid_json: frame is not valid JSON (refused before routing)");
+    }
+
+    @Test
+    void whyAsksTheRouterForTheSelectedMessagesTraceAndShowsItStepByStep() {
+        try (EmbeddedFeed feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+             WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
+            alice.send(java.util.Map.of("type", "ping", "message_id", "p-1"));
+            alice.awaitReply("p-1");
+            LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults(), feed, Runnable::run);
+            model.selectedProperty().set(messageIn("p-1"));
+            assertThat(model.whyableProperty().get()).isTrue();
+
+            model.why();
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> model.detailsProperty().get().startsWith("Why alice's message p-1 (ping)"));
+            assertThat(model.detailsProperty().get()).contains("decode", "protection", "priority critical",
+                    "handler", "breaker closed", "reply", "type pong");
+
+            model.selectedProperty().set(messageIn("p-404"));
+            model.why();
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> model.detailsProperty().get().startsWith("No trace of alice's message p-404"));
+
+            LogRow breaker = new LogRow(Instant.now(), "", "", "breaker", "", null);
+            model.selectedProperty().set(breaker);
+            assertThat(model.whyableProperty().get()).isFalse();
+        }
+    }
+
+    private static LogRow messageIn(String messageId) {
+        return LogViewModel.line(new MonitorEvent.MessageIn(Instant.now(), "in", "alice", "c-1", "ping", messageId,
+                null, "critical", "liveness"));
     }
 
     @Test
