@@ -105,9 +105,13 @@ public final class ConnectionsView extends BorderPane {
                 OperatorOnly.guard(refill, operator, nothingSelected, "Refilling a bucket"),
                 OperatorOnly.guard(squeeze, operator, nothingSelected, "Squeezing a user"),
                 OperatorOnly.guard(unsqueeze, operator, nothingSelected, "Unsqueezing a user"),
-                OperatorOnly.guard(trace, operator, nothingSelected, "Tracing a user"), summary, actionResult);
-        bar.setPadding(new Insets(8));
-        setTop(bar);
+                OperatorOnly.guard(trace, operator, nothingSelected, "Tracing a user"));
+        bar.setPadding(new Insets(8, 8, 4, 8));
+        filter.setMinWidth(140);
+        // what the list holds and what the last action did, on a line of their own: never cut
+        HBox status = new HBox(16, summary, actionResult);
+        status.setPadding(new Insets(0, 8, 6, 8));
+        setTop(new javafx.scene.layout.VBox(bar, status));
         setCenter(tree);
     }
 
