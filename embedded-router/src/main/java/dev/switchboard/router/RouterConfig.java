@@ -65,6 +65,8 @@ public final class RouterConfig {
     private final Duration maxTokenLifetime;
     private final ClusterSettings cluster;
     private final double traceSample;
+    /** The sample as given, or null: a copy through {@link #toBuilder()} derives it again from its dev auth. */
+    private final Double traceSampleGiven;
     private final int traceRing;
 
     private RouterConfig(Builder b) {
@@ -72,6 +74,7 @@ public final class RouterConfig {
         this.port = requirePort(b.port, "port");
         this.httpPort = b.httpPort == -1 ? -1 : requirePort(b.httpPort, "httpPort");
         this.devAuth = b.devAuth != null ? b.devAuth : isLoopback(host);
+        this.traceSampleGiven = b.traceSample;
         this.traceSample = b.traceSample != null ? b.traceSample : devAuth ? 1.0 : 0.01;
         if (!(traceSample >= 0 && traceSample <= 1)) {
             throw new IllegalArgumentException("traceSample must be between 0 and 1");
@@ -145,7 +148,7 @@ public final class RouterConfig {
                 .maxRequestLineBytes(maxRequestLineBytes).maxHeaderBytes(maxHeaderBytes).outboxBytes(outboxBytes)
                 .socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
                 .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime).cluster(cluster)
-                .traceSample(traceSample).traceRing(traceRing);
+                .traceSample(traceSampleGiven).traceRing(traceRing);
     }
 
     private static boolean isLoopback(String host) {

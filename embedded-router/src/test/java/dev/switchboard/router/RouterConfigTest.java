@@ -36,4 +36,16 @@ class RouterConfigTest {
         assertThatThrownBy(() -> RouterConfig.builder().idleTimeout(Duration.ZERO).build())
                 .hasMessageContaining("idleTimeout");
     }
+
+    @Test
+    void theTraceSampleFollowsDevAuthUnlessGivenEvenThroughACopy() {
+        assertThat(RouterConfig.builder().devAuth(true).build().traceSample()).isEqualTo(1.0);
+        assertThat(RouterConfig.builder().devAuth(false).build().traceSample()).isEqualTo(0.01);
+        // serve layers its flags over a copy: dev auth turned on later still traces everything
+        assertThat(RouterConfig.builder().devAuth(false).build().toBuilder().devAuth(true).build().traceSample())
+                .isEqualTo(1.0);
+        assertThat(RouterConfig.builder().traceSample(0.5).build().toBuilder().devAuth(true).build().traceSample())
+                .isEqualTo(0.5);
+        assertThat(RouterConfig.builder().build().traceRing()).isEqualTo(10_000);
+    }
 }
