@@ -80,8 +80,9 @@ public final class RouterConfig {
             throw new IllegalArgumentException("traceSample must be between 0 and 1");
         }
         this.traceRing = b.traceRing;
-        if (traceRing < 1 || traceRing > 1_000_000) {
-            throw new IllegalArgumentException("traceRing must be 1 to 1,000,000");
+        if (traceRing < 1 || traceRing > 100_000) {
+            // a trace holds about 3 KB: 100,000 is some 300 MB of heap already
+            throw new IllegalArgumentException("traceRing must be 1 to 100,000");
         }
         this.jwtSecret = b.jwtSecret;
         this.idleTimeout = requirePositive(b.idleTimeout, "idleTimeout");

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -28,11 +30,24 @@ class MessageTraceTest {
                 + tokens.mint("oncall", role, Duration.ofMinutes(5))), Map.of(), true);
     }
 
+    /** The traces kept now (a message's trace is kept from its frame's arrival, before any answer). */
     private static JsonNode traces(WsClient monitor, String id, String field, String value) {
         monitor.send(Map.of("type", "trace", "message_id", id, "user_id", "alice", field, value));
         JsonNode reply = monitor.awaitReply(id);
         assertThat(reply.path("type").asText()).as(reply.toString()).isEqualTo("command_result");
         return reply.path("result").path("traces");
+    }
+
+    /** The newest trace once its message is done (its last steps come after the answer the client saw). */
+    private static JsonNode doneTrace(WsClient monitor, String id, String field, String value) {
+        JsonNode[] found = new JsonNode[1];
+        AtomicInteger asked = new AtomicInteger();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode traces = traces(monitor, id + "-" + asked.incrementAndGet(), field, value);
+            found[0] = traces.isEmpty() ? null : traces.get(0);
+            return found[0] != null && found[0].path("done").asBoolean();
+        });
+        return found[0];
     }
 
     private static List<String> steps(JsonNode trace) {
@@ -61,7 +76,7 @@ class MessageTraceTest {
             alice.send(Map.of("type", "no_such_type", "message_id", "m-2"));
             alice.awaitReply("m-2");
 
-            JsonNode trace = traces(monitor, "t-1", "trace_message_id", "m-1").get(0);
+            JsonNode trace = doneTrace(monitor, "t-1", "trace_message_id", "m-1");
             assertThat(trace.path("type").asText()).isEqualTo("user_message");
             assertThat(trace.path("run_id").asText()).isEqualTo(runId);
             // by when each began: the handler's step spans the run's start and the ack it sent
@@ -80,7 +95,7 @@ class MessageTraceTest {
             assertThat(trace.path("total_ms").asDouble()).isPositive();
             assertThat(traces(monitor, "t-2", "run_id", runId)).hasSize(1);
 
-            JsonNode unknown = traces(monitor, "t-3", "trace_message_id", "m-2").get(0);
+            JsonNode unknown = doneTrace(monitor, "t-3", "trace_message_id", "m-2");
             assertThat(step(unknown, "handler").path("detail").path("outcome").asText()).isEqualTo("unknown_type");
             assertThat(step(unknown, "error").path("detail").path("code").asText()).isEqualTo("unknown_type");
         }
@@ -94,6 +109,7 @@ class MessageTraceTest {
              WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
             alice.send(Map.of("type", "ping", "message_id", "p-1"));
             alice.awaitReply("p-1");
+            // a traced message is kept from its arrival, before its answer: none now means never
             assertThat(traces(viewer, "t-1", "trace_message_id", "p-1")).isEmpty();
 
             viewer.send(Map.of("type", "trace_user", "message_id", "v-1", "user_id", "alice"));
@@ -103,7 +119,7 @@ class MessageTraceTest {
 
             alice.send(Map.of("type", "ping", "message_id", "p-2"));
             alice.awaitReply("p-2");
-            JsonNode trace = traces(viewer, "t-2", "trace_message_id", "p-2").get(0);
+            JsonNode trace = doneTrace(viewer, "t-2", "trace_message_id", "p-2");
             assertThat(step(trace, "protection").path("detail").path("classification").path("priority").asText())
                     .isEqualTo("critical");
             assertThat(step(trace, "reply").path("detail").path("type").asText()).isEqualTo("pong");

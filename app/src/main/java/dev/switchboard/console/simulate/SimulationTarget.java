@@ -20,7 +20,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -47,6 +46,8 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
     private static final Duration MINTED_TTL = Duration.ofHours(12);
     /** Router-issued tokens live 5 minutes; once they are this old, all are fetched again in the background. */
     private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(240);
+    /** Past this age a token may expire before its handshake is done: the fresh ones are waited for. */
+    private static final long STALE_NANOS = TimeUnit.SECONDS.toNanos(285);
     /** Users per {@code issue_token} command: the router takes at most 1,000. */
     private static final int ISSUE_BATCH = 1_000;
 
@@ -123,7 +124,8 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
     private static final class IssuedTokens {
         private final ConsoleFeed feed;
         private final List<String> users;
-        private final AtomicBoolean refreshing = new AtomicBoolean();
+        /** The background refresh under way, or null. */
+        private CompletableFuture<Void> inFlight;
         /** Users fetched alone (the scenario's ids did not name them), refreshed with the others. */
         private final java.util.Set<String> extra = ConcurrentHashMap.newKeySet();
         private volatile Map<String, String> tokens = Map.of();
@@ -172,10 +174,21 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
         String token(String user) {
             String token = tokens.get(user);
             if (token != null) {
-                if (System.nanoTime() - fetchedAtNanos > REFRESH_NANOS && refreshing.compareAndSet(false, true)) {
-                    refresh().whenComplete((done, failure) -> refreshing.set(false));
+                long age = System.nanoTime() - fetchedAtNanos;
+                if (age <= REFRESH_NANOS) {
+                    return token;
                 }
-                return token;
+                CompletableFuture<Void> refreshing = refreshing();
+                if (age <= STALE_NANOS) {
+                    return token; // valid a while yet: the refresh goes on in the background
+                }
+                try {
+                    // about to expire (nobody asked since the refresh was due): wait for the fresh ones
+                    refreshing.get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("no fresh token for " + user + ": " + reason(e), e);
+                }
+                return tokens.get(user);
             }
             try {
                 String fetched = issue(List.of(user), 0).get(30, TimeUnit.SECONDS).get(user);
@@ -189,6 +202,14 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
             } catch (Exception e) {
                 throw new IllegalStateException("no token for " + user + ": " + reason(e), e);
             }
+        }
+
+        /** The refresh under way, started now if none is. */
+        private synchronized CompletableFuture<Void> refreshing() {
+            if (inFlight == null || inFlight.isDone()) {
+                inFlight = refresh().toCompletableFuture();
+            }
+            return inFlight;
         }
 
         private static ObjectNode issueTokens(List<String> batch) {

@@ -87,7 +87,7 @@ final class AgentHandlers {
     private void start(MessageContext context, ClientMessage message, String content, String agent,
                        List<String> tools) {
         try {
-            long startedNanos = System.nanoTime();
+            long startedNanos = context.trace() != null ? System.nanoTime() : 0;
             runs.start(context.userId(), context.connectionId(), message.threadId(), agent, content, tools,
                     context.receivedAtNanos(), request -> {
                         MessageTrace trace = context.trace();

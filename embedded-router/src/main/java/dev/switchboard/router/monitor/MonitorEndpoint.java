@@ -413,8 +413,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
      */
     private ObjectNode traces(JsonNode command) {
         String userId = userId(command);
-        JsonNode message = command.get("trace_message_id");
-        JsonNode run = command.get("run_id");
+        JsonNode message = command.hasNonNull("trace_message_id") ? command.get("trace_message_id") : null;
+        JsonNode run = command.hasNonNull("run_id") ? command.get("run_id") : null;
         if ((message == null) == (run == null)) {
             throw new InvalidArgument("trace needs exactly one of trace_message_id and run_id");
         }

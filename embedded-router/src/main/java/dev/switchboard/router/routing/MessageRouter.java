@@ -50,9 +50,6 @@ public final class MessageRouter {
     /** The handler step of a sampled message: which handler, its breaker's state after it, what came of it. */
     private static void traceHandler(MessageTrace trace, long startedNanos, String type, String breaker,
                                      String outcome) {
-        if (trace == null) {
-            return;
-        }
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("handler", type);
         detail.put("breaker", breaker == null ? "none" : breaker);
@@ -71,36 +68,45 @@ public final class MessageRouter {
         MessageHandler handler = registry.find(message.type());
         if (handler == null) {
             stats.unhandled();
-            traceHandler(trace, traceStart, message.type(), null, "unknown_type");
+            if (trace != null) {
+                traceHandler(trace, traceStart, message.type(), null, "unknown_type");
+            }
             context.fail(ErrorCode.UNKNOWN_TYPE, "no handler for this message type");
             context.complete();
             return;
         }
         RoutingStats.TypeStats typeStats = stats.dispatched(message.type());
         if (!guard.tryAcquire(message.type())) {
-            traceHandler(trace, traceStart, message.type(), guard.state(message.type()), "refused by its breaker");
+            if (trace != null) {
+                traceHandler(trace, traceStart, message.type(), guard.state(message.type()), "refused by its breaker");
+            }
             context.fail(ErrorCode.UNAVAILABLE, "this message type is temporarily unavailable; retry later");
             context.complete();
             return;
         }
         long startedAt = ticker.nanoTime();
-        String outcome = "ok";
+        Object outcome = "ok"; // the wording only for a traced message: an unsampled one builds no string
         try {
             handler.handle(context, message);
             guard.succeeded(message.type(), ticker.nanoTime() - startedAt);
         } catch (MessageRejected rejection) {
             guard.succeeded(message.type(), ticker.nanoTime() - startedAt);
-            outcome = "refused: " + rejection.code().wire();
+            outcome = rejection.code();
             context.fail(rejection.code(), rejection.getMessage(), rejection.details());
         } catch (Exception | LinkageError | AssertionError e) {
             guard.failed(message.type(), ticker.nanoTime() - startedAt, e);
             stats.handlerFailed(typeStats);
-            outcome = "failed: " + e.getClass().getSimpleName();
+            outcome = e;
             log.warn("handler for type {} failed for user {} on {}", message.type(), context.userId(),
                     context.connectionId(), e);
             context.fail(ErrorCode.HANDLER_FAILED, "the handler failed; the server log has the details");
         }
-        traceHandler(trace, traceStart, message.type(), guard.state(message.type()), outcome);
+        if (trace != null) {
+            traceHandler(trace, traceStart, message.type(), guard.state(message.type()),
+                    outcome instanceof ErrorCode code ? "refused: " + code.wire()
+                            : outcome instanceof Throwable failure ? "failed: " + failure.getClass().getSimpleName()
+                            : "ok");
+        }
         context.complete();
     }
 }

@@ -7,11 +7,10 @@ import java.util.Map;
 
 /**
  * A sampled message's path while it is under way: each stage it passes adds a step, on whichever
- * thread runs that stage (the socket's I/O thread, a dispatch worker, a handler); {@link Tracer#finish}
- * keeps it. Only sampled messages have one, so an unsampled message pays for none of this.
+ * thread runs that stage (the socket's I/O thread, a dispatch worker, a handler). {@link Tracer} keeps
+ * it from the frame's arrival, so a trace asked for while its message is under way shows the steps so far. Only sampled messages have one, so an unsampled message pays for none of this.
  */
 public final class MessageTrace {
-    private final Tracer tracer;
     private final Instant at;
     private final long startNanos;
     private final String userId;
@@ -22,9 +21,12 @@ public final class MessageTrace {
     private String messageId;
     private String runId;
     private boolean finished;
+    private int droppedSteps;
 
-    MessageTrace(Tracer tracer, Instant at, long startNanos, String userId, String connectionId, int frameBytes) {
-        this.tracer = tracer;
+    /** Steps one trace keeps (a batch's elements each add theirs); the rest are counted. */
+    public static final int MAX_STEPS = 32;
+
+    MessageTrace(Instant at, long startNanos, String userId, String connectionId, int frameBytes) {
         this.at = at;
         this.startNanos = startNanos;
         this.userId = userId;
@@ -42,7 +44,11 @@ public final class MessageTrace {
         long now = System.nanoTime();
         TraceStep step = new TraceStep(name, ms(startedNanos - startNanos), ms(now - startedNanos), detail);
         synchronized (this) {
-            steps.add(step);
+            if (steps.size() < MAX_STEPS) {
+                steps.add(step);
+            } else {
+                droppedSteps++; // a batch of 50: its first steps tell the story, the count the rest
+            }
         }
     }
 
@@ -57,15 +63,9 @@ public final class MessageTrace {
         this.runId = id;
     }
 
-    /** The message is done (answered, refused, or handled): the trace is kept; later calls do nothing. */
-    public void done() {
-        tracer.finish(this);
-    }
-
-    synchronized boolean finish() {
-        boolean first = !finished;
+    /** The message is done (answered, refused, or handled): its trace says so from now on. */
+    public synchronized void done() {
         finished = true;
-        return first;
     }
 
     synchronized String userId() {
@@ -89,8 +89,8 @@ public final class MessageTrace {
         // stages on different threads may add their steps a little out of order: by when each began
         List<TraceStep> ordered = new ArrayList<>(steps);
         ordered.sort(java.util.Comparator.comparingDouble(TraceStep::atMs));
-        return new TraceRecord(at, userId, connectionId, messageId, type, runId, frameBytes, round(total),
-                List.copyOf(ordered));
+        return new TraceRecord(at, userId, connectionId, messageId, type, runId, frameBytes, round(total), finished,
+                droppedSteps, List.copyOf(ordered));
     }
 
     private static double ms(long nanos) {

@@ -12,10 +12,13 @@ import java.util.List;
  * @param messageId    its {@code message_id}, or null (a frame refused before it had one)
  * @param type         its type, or {@code invalid} for a frame refused before it had one
  * @param runId        the run it started, or null
- * @param frameBytes   the frame's length in characters
+ * @param frameBytes   the frame's length in characters (UTF-16 units, as the router read it)
  * @param totalMs      from the frame's arrival to the end of its last step
- * @param steps        the steps, in the order they happened
+ * @param done         whether the message is done (else it is under way, and more steps may come)
+ * @param droppedSteps steps past {@link MessageTrace#MAX_STEPS}, counted, not kept
+ * @param steps        the steps, in the order they began
  */
 public record TraceRecord(Instant at, String userId, String connectionId, String messageId, String type,
-                          String runId, int frameBytes, double totalMs, List<TraceStep> steps) {
+                          String runId, int frameBytes, double totalMs, boolean done, int droppedSteps,
+                          List<TraceStep> steps) {
 }

@@ -63,7 +63,15 @@ public final class Tracer {
         if (!sampled(userId)) {
             return null;
         }
-        return new MessageTrace(this, clock.instant(), arrivedNanos, userId, connectionId, frameBytes);
+        MessageTrace trace = new MessageTrace(clock.instant(), arrivedNanos, userId, connectionId, frameBytes);
+        // kept from its first moment: a trace asked for while its message is under way shows the steps so far
+        synchronized (ring) {
+            if (ring.size() == capacity) {
+                ring.pollFirst();
+            }
+            ring.addLast(trace);
+        }
+        return trace;
     }
 
     private boolean sampled(String userId) {
@@ -79,18 +87,6 @@ public final class Tracer {
         return sample >= 1 || (sample > 0 && ThreadLocalRandom.current().nextDouble() < sample);
     }
 
-    /** Keeps a trace whose message is done (later calls for the same trace do nothing). */
-    void finish(MessageTrace trace) {
-        if (trace == null || !trace.finish()) {
-            return;
-        }
-        synchronized (ring) {
-            if (ring.size() == capacity) {
-                ring.pollFirst();
-            }
-            ring.addLast(trace);
-        }
-    }
 
     /**
      * Traces every message of {@code userId} for {@code forTime} (at most {@link #MAX_USER_TRACE}),
@@ -99,7 +95,7 @@ public final class Tracer {
      * @return until when, or null when stopped
      * @throws IllegalStateException when {@link #MAX_TRACED_USERS} users are traced already
      */
-    public Instant traceUser(String userId, Duration forTime) {
+    public synchronized Instant traceUser(String userId, Duration forTime) {
         if (forTime.isZero()) {
             tracedUsers.remove(userId);
             return null;

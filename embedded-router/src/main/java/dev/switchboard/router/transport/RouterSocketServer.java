@@ -507,10 +507,15 @@ public final class RouterSocketServer {
                     if (decided.admitted()) {
                         dispatch(session, admitted, receivedAt);
                     } else {
+                        if (trace != null) {
+                            // the node's own buckets let it through; the cluster's shared bucket did not
+                            trace.step("shared_rate_limit", System.nanoTime(), Map.of("admitted", false,
+                                    "retry_after_ms", decided.retryAfterMs()));
+                        }
                         admitted.context().fail(decided.code(), decided.text(),
                                 Map.of("retry_after_ms", decided.retryAfterMs()));
-                        if (admitted.context().trace() != null) {
-                            admitted.context().trace().done();
+                        if (trace != null) {
+                            trace.done();
                         }
                     }
                 }, session.io)

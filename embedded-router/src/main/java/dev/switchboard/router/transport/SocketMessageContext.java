@@ -140,6 +140,9 @@ final class SocketMessageContext implements MessageContext {
     public void complete() {
         if (!answered && !deferred && message.expectsRpcResponse()) {
             answered = true;
+            if (trace != null) {
+                trace.step("reply", System.nanoTime(), Map.of("type", RPC_RESULT));
+            }
             traffic.replied(userId, connectionId, RPC_RESULT, message.rpcId().asText());
             send(codec.encodeRpcResult(message.rpcId(), null));
         }

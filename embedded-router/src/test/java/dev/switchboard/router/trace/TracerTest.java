@@ -58,13 +58,29 @@ class TracerTest {
     }
 
     @Test
-    void aTraceIsKeptOnceHoweverOftenItsMessageSaysItIsDone() {
+    void aTraceIsKeptFromItsArrivalAndSaysWhetherItsMessageIsDone() {
         Tracer tracer = new Tracer(1.0, 10, clock);
-        MessageTrace trace = traced(tracer, "alice", "m-1");
-        trace.done();
+        MessageTrace trace = tracer.start("alice", "c-1", 20, System.nanoTime());
+        trace.message("user_message", "m-1");
+        assertThat(tracer.find("alice", "m-1", null)).singleElement()
+                .satisfies(record -> assertThat(record.done()).isFalse());
         trace.run("run-1");
+        trace.done();
+        trace.done();
         assertThat(tracer.size()).isEqualTo(1);
-        assertThat(tracer.find("alice", null, "run-1")).hasSize(1); // what came after done is still there
+        assertThat(tracer.find("alice", null, "run-1")).singleElement()
+                .satisfies(record -> assertThat(record.done()).isTrue());
+    }
+
+    @Test
+    void aTraceKeepsItsFirstStepsAndCountsTheRest() {
+        Tracer tracer = new Tracer(1.0, 10, clock);
+        MessageTrace trace = tracer.start("alice", "c-1", 20, System.nanoTime());
+        for (int i = 0; i < MessageTrace.MAX_STEPS + 5; i++) {
+            trace.step("reply", trace.startNanos(), Map.of());
+        }
+        assertThat(trace.record().steps()).hasSize(MessageTrace.MAX_STEPS);
+        assertThat(trace.record().droppedSteps()).isEqualTo(5);
     }
 
     @Test

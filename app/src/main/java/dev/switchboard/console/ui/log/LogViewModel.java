@@ -174,14 +174,16 @@ public final class LogViewModel implements MonitorBatch.Listener {
         JsonNode traces = reply.path("result").path("traces");
         if (!traces.isArray() || traces.isEmpty()) {
             return "No trace of " + what + ": the router traces a share of the messages (trace.sample in its"
-                    + " router.yaml: all of them with dev auth, 1 in 100 otherwise) and keeps the last 10,000. To see"
-                    + " the next ones, an operator can trace every message of " + userId + " for a while"
-                    + " (the monitor command trace_user).";
+                    + " router.yaml; by default all of them with dev auth, 1 in 100 otherwise) and keeps the last"
+                    + " trace.ring of them (10,000 by default). To see the next ones, an operator can trace every"
+                    + " message of " + userId + " for a while: Trace user in Connections (the monitor command"
+                    + " trace_user). In a cluster, the trace is on the node the message came to.";
         }
         JsonNode trace = traces.get(0);
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "Why %s (%s) got its answer: %.3f ms in"
-                + " the router, from its frame (%d characters) to its last step%n%n", what,
-                trace.path("type").asText(), trace.path("total_ms").asDouble(), trace.path("frame_bytes").asInt()));
+                + " the router, from its frame (%d characters) to its last step%s%n%n", what,
+                trace.path("type").asText(), trace.path("total_ms").asDouble(), trace.path("frame_bytes").asInt(),
+                trace.path("done").asBoolean(true) ? "" : " so far (it is still under way: ask again)"));
         for (JsonNode step : trace.path("steps")) {
             text.append(String.format(Locale.ROOT, "%+10.3f ms  %-11s %9.3f ms  %s%n", step.path("at_ms").asDouble(),
                     step.path("step").asText(), step.path("ms").asDouble(), fields(step.path("detail"))));
