@@ -247,7 +247,7 @@ public final class Router implements AutoCloseable {
      */
     public InProcessPipeline inProcessPipeline(Consumer<String> replies) {
         return new InProcessPipeline(parts.codec, parts.protection, parts.messageRouter, parts.config.queue(),
-                parts.config.softFrameLimit(), replies);
+                parts.config.softFrameLimit(), replies).tracer(parts.tracer);
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.routing.MessageRouter;
+import dev.switchboard.router.trace.MessageTrace;
+import dev.switchboard.router.trace.Tracer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -25,6 +27,7 @@ public final class InProcessPipeline {
     private final JsonCodec codec;
     private final DispatchQueue<FrameIntake.Admitted> queue;
     private final SocketMessageContext.FrameSink sink;
+    private Tracer tracer = Tracer.OFF;
 
     /**
      * @param replies receives every frame the pipeline would have sent to the connection
@@ -39,17 +42,27 @@ public final class InProcessPipeline {
         this.sink = (userId, connectionId, frame, written) -> replies.accept(frame);
     }
 
+    /** Samples and keeps traces as the router's sockets do ({@code trace.sample}); off by default. */
+    public InProcessPipeline tracer(Tracer messageTracer) {
+        this.tracer = Objects.requireNonNull(messageTracer, "messageTracer must not be null");
+        return this;
+    }
+
     /** Runs one text frame from {@code userId} on {@code connectionId} through the pipeline. */
     public void accept(String userId, String connectionId, String text) {
+        MessageTrace trace = tracer.start(userId, connectionId, text.length(), System.nanoTime());
         FrameIntake.Admitted admitted = admission.admit(userId, connectionId, text,
                 (message, rpcCode) -> new SocketMessageContext(sink, codec, messageRouter.stats(), TrafficListener.NONE,
-                        userId, connectionId, message, rpcCode, 0, SocketMessageContext.AnswerTimer.NONE, null), null);
+                        userId, connectionId, message, rpcCode, 0, SocketMessageContext.AnswerTimer.NONE, trace),
+                trace);
         if (admitted == null) {
+            done(trace);
             return;
         }
         DispatchQueue.Offer offer = queue.offer(admitted, userId, admitted.classification().priority());
         if (offer != DispatchQueue.Offer.QUEUED) {
             Dispatcher.refuse(admitted.context(), offer);
+            done(trace);
             return;
         }
         DispatchQueue.Taken<FrameIntake.Admitted> taken;
@@ -70,6 +83,13 @@ public final class InProcessPipeline {
             }
         } finally {
             queue.done(taken.userId());
+            done(trace);
+        }
+    }
+
+    private static void done(MessageTrace trace) {
+        if (trace != null) {
+            trace.done();
         }
     }
 }

@@ -57,6 +57,18 @@ public class PipelineBenchmark {
     @Param("256")
     int frameBytes;
 
+    /**
+     * The share of messages the pipeline traces: 0 by default, so that the figure stays the
+     * pipeline's own and comparable across stops; {@code -p traceSample=0,0.01,1} shows what
+     * tracing costs (src/docs/performance.md, "What tracing costs").
+     */
+    @Param("0")
+    double traceSample;
+
+    /** Traces the router keeps: its default; {@code -p traceRing=10} shows what keeping them costs. */
+    @Param("10000")
+    int traceRing;
+
     private String[] frames;
     private String[] userIds;
     private String[] connectionIds;
@@ -88,7 +100,7 @@ public class PipelineBenchmark {
             userIds[i] = "bench-" + i;
             connectionIds[i] = "c-bench-" + i;
         }
-        Router router = Router.builder().config(config().build()).build();
+        Router router = Router.builder().config(config().traceSample(traceSample).traceRing(traceRing).build()).build();
         pipeline = router.inProcessPipeline(frame -> replied += frame.length());
         mapper = Json.mapper();
         codec = new JsonCodec();
