@@ -33,8 +33,8 @@ public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel
         ConsoleState.Limits limits = state.limits();
         ConsoleViewModels models = new ConsoleViewModels(new OverviewViewModel(limits, state.startedAtMillis()),
                 new ConnectionsViewModel(feed, uiThread), new TypesViewModel(), new RunsViewModel(limits),
-                new ErrorsViewModel(limits), new LogViewModel(limits, feed, uiThread), new ProtectionViewModel(feed, uiThread), new RoleViewModel(),
-                new AuditViewModel());
+                new ErrorsViewModel(limits), new LogViewModel(limits, feed, uiThread),
+                new ProtectionViewModel(feed, uiThread), new RoleViewModel(), new AuditViewModel());
         state.addListener(models.overview());
         state.addListener(models.connections());
         state.addListener(models.types());

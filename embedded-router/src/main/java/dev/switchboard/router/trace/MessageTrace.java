@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * A sampled message's path while it is under way: each stage it passes adds a step, on whichever
- * thread runs that stage (the socket's I/O thread, a dispatch worker, a handler). {@link Tracer} keeps
- * it from the frame's arrival, so a trace asked for while its message is under way shows the steps so far. Only sampled messages have one, so an unsampled message pays for none of this.
+ * thread runs that stage (the socket's I/O thread, a dispatch worker, a handler). {@link Tracer}
+ * keeps it from the frame's arrival, so a trace asked for while its message is under way shows the
+ * steps so far. Only sampled messages have one, so an unsampled message pays for none of this.
  */
 public final class MessageTrace {
     private final Instant at;

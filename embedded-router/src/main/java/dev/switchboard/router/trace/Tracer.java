@@ -87,7 +87,6 @@ public final class Tracer {
         return sample >= 1 || (sample > 0 && ThreadLocalRandom.current().nextDouble() < sample);
     }
 
-
     /**
      * Traces every message of {@code userId} for {@code forTime} (at most {@link #MAX_USER_TRACE}),
      * whatever the sample; a zero time stops it.
