@@ -23,10 +23,16 @@ public final class BackendPool {
     /**
      * Where one run goes.
      *
-     * @param primary the backend that serves the run, or null when none is healthy
-     * @param shadow  a candidate that also runs it, output discarded, or null
+     * @param primary  the backend that serves the run, or null when none is healthy
+     * @param shadow   a candidate that also runs it, output discarded, or null
+     * @param decision why, when the choice was asked to explain itself, else null
      */
-    public record Selection(AgentBackend primary, AgentBackend shadow) {
+    public record Selection(AgentBackend primary, AgentBackend shadow, BackendDecision decision) {
+
+        /** A selection that does not explain itself. */
+        public Selection(AgentBackend primary, AgentBackend shadow) {
+            this(primary, shadow, null);
+        }
     }
 
     public BackendPool(List<AgentBackend> backends, BackendStrategy strategy, Rollout rollout) {
@@ -94,8 +100,32 @@ public final class BackendPool {
 
     /** Chooses the backends of one run. */
     public Selection select(String userId, String runId, String requestedAgent) {
+        return select(userId, runId, requestedAgent, null);
+    }
+
+    /**
+     * Chooses the backends of one run as {@link #select(String, String, String)} does and, when
+     * {@code explain}, says why in {@link Selection#decision()} (for a traced run; without it,
+     * nothing more is built).
+     */
+    public Selection select(String userId, String runId, String requestedAgent, boolean explain) {
+        if (!explain) {
+            return select(userId, runId, requestedAgent, null);
+        }
+        BackendDecision.Builder why = new BackendDecision.Builder();
+        Selection chosen = select(userId, runId, requestedAgent, why);
+        return new Selection(chosen.primary(), chosen.shadow(), why.build(chosen.primary(), chosen.shadow()));
+    }
+
+    /** The one way a run is routed; {@code why}, when not null, hears each thing that decided it. */
+    private Selection select(String userId, String runId, String requestedAgent, BackendDecision.Builder why) {
         AgentBackend named = requestedAgent == null ? null : byName.get(requestedAgent);
-        if (named != null && named.isHealthy()) {
+        boolean namedUp = named != null && named.isHealthy();
+        if (why != null && requestedAgent != null) {
+            why.requested(requestedAgent, named != null, namedUp);
+        }
+        if (namedUp) {
+            explained(why, BackendDecision.REQUESTED);
             return new Selection(named, null);
         }
         Rollout.State state = rollout.state();
@@ -104,21 +134,54 @@ public final class BackendPool {
         switch (state.mode()) {
             case PARTIAL:
                 if (candidateUp && bucket(userId) < state.percent()) {
+                    explained(why, state, true, "user", userId, "candidate");
+                    explained(why, BackendDecision.ROLLOUT);
                     return new Selection(candidate, null);
                 }
+                explained(why, state, candidateUp, "user", userId, null);
                 break;
             case FULL:
                 if (candidateUp) {
+                    explained(why, state, true, null, null, "candidate");
+                    explained(why, BackendDecision.ROLLOUT);
                     return new Selection(candidate, null);
                 }
+                explained(why, state, false, null, null, "candidate_down");
                 break;
             case SHADOW:
                 AgentBackend shadow = candidateUp && bucket(runId) < state.percent() ? candidate : null;
-                return new Selection(stable(candidate, userId), shadow);
+                explained(why, state, candidateUp, "run", runId, shadow != null ? "shadow" : null);
+                return new Selection(stable(candidate, userId, why), shadow);
             default:
+                explained(why, state, candidateUp, null, null, "off");
                 break;
         }
-        return new Selection(stable(candidate, userId), null);
+        return new Selection(stable(candidate, userId, why), null);
+    }
+
+    private static void explained(BackendDecision.Builder why, String reason) {
+        if (why != null) {
+            why.why(reason);
+        }
+    }
+
+    /**
+     * Tells {@code why} what the rollout decided; a null {@code decision} is the share's: out of it
+     * ({@code stable}, {@code no_shadow}), or in it with the candidate down ({@code candidate_down}).
+     */
+    private static void explained(BackendDecision.Builder why, Rollout.State state, boolean candidateUp,
+                                  String bucketOf, String key, String decision) {
+        if (why == null) {
+            return;
+        }
+        Integer bucket = key == null ? null : bucket(key);
+        String outcome = decision;
+        if (outcome == null) {
+            boolean inShare = bucket != null && bucket < state.percent();
+            outcome = inShare && !candidateUp ? "candidate_down"
+                    : state.mode() == Rollout.Mode.SHADOW ? "no_shadow" : "stable";
+        }
+        why.rollout(state, candidateUp, bucketOf, bucket, outcome);
     }
 
     /**
@@ -126,26 +189,59 @@ public final class BackendPool {
      * the rollout's candidate only when it serves everyone (mode full). Null when there is none.
      */
     public AgentBackend retryFor(String userId, AgentBackend failed) {
+        return retryFor(userId, failed, null);
+    }
+
+    /**
+     * {@link #retryFor(String, AgentBackend)}, explained: the backend (or null) as the selection's
+     * primary, and why as its decision. For a traced run.
+     */
+    public Selection explainRetry(String userId, AgentBackend failed) {
+        BackendDecision.Builder why = new BackendDecision.Builder();
+        AgentBackend other = retryFor(userId, failed, why);
+        return new Selection(other, null, why.build(other, null));
+    }
+
+    private AgentBackend retryFor(String userId, AgentBackend failed, BackendDecision.Builder why) {
         Rollout.State state = rollout.state();
         AgentBackend candidate = state.mode() == Rollout.Mode.FULL || state.candidate() == null
                 ? null : byName.get(state.candidate());
-        List<AgentBackend> healthy = new ArrayList<>(all.size());
-        for (AgentBackend backend : all) {
-            if (backend != failed && backend != candidate && backend.isHealthy()) {
-                healthy.add(backend);
-            }
-        }
-        return healthy.isEmpty() ? null : strategy.choose(healthy, all, userId);
+        return choose(healthyBut(failed, candidate, why), userId, why);
     }
 
-    private AgentBackend stable(AgentBackend candidate, String userId) {
+    private AgentBackend stable(AgentBackend candidate, String userId, BackendDecision.Builder why) {
+        return choose(healthyBut(null, candidate, why), userId, why);
+    }
+
+    /** The healthy backends but {@code failed} and {@code candidate}; {@code why} hears each one offered. */
+    private List<AgentBackend> healthyBut(AgentBackend failed, AgentBackend candidate, BackendDecision.Builder why) {
         List<AgentBackend> healthy = new ArrayList<>(all.size());
         for (AgentBackend backend : all) {
-            if (backend != candidate && backend.isHealthy()) {
-                healthy.add(backend);
+            if (backend != failed && backend != candidate) {
+                boolean up = backend.isHealthy();
+                if (up) {
+                    healthy.add(backend);
+                }
+                if (why != null) {
+                    why.candidate(backend, up);
+                }
             }
         }
-        return healthy.isEmpty() ? null : strategy.choose(healthy, all, userId);
+        return healthy;
+    }
+
+    private AgentBackend choose(List<AgentBackend> healthy, String userId, BackendDecision.Builder why) {
+        BackendStrategy current = strategy;
+        if (why != null) {
+            why.why(BackendDecision.STRATEGY);
+            BackendDecision.Sticky place = null;
+            if (current instanceof BackendStrategy.UserSticky sticky) {
+                int hash = BackendStrategy.UserSticky.hash(userId);
+                place = new BackendDecision.Sticky(hash, sticky.home(all, userId).name());
+            }
+            why.strategy(current.name(), place);
+        }
+        return healthy.isEmpty() ? null : current.choose(healthy, all, userId);
     }
 
     /** A stable 0-99 bucket of a key (user ids for partial rollouts, run ids for shadow sampling). */

@@ -2,6 +2,7 @@ package dev.switchboard.router.agents;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -126,18 +127,8 @@ public interface BackendStrategy {
 
         @Override
         public AgentBackend choose(List<AgentBackend> healthy, List<AgentBackend> all, String userId) {
-            Ring current = ring;
-            if (!current.backends().equals(all)) {
-                TreeMap<Integer, AgentBackend> points = new TreeMap<>();
-                for (AgentBackend backend : all) {
-                    for (int i = 0; i < POINTS; i++) {
-                        points.put(mix((backend.name() + "#" + i).hashCode()), backend);
-                    }
-                }
-                current = new Ring(List.copyOf(all), points);
-                ring = current;
-            }
-            int hash = mix(userId.hashCode());
+            Ring current = ring(all);
+            int hash = hash(userId);
             for (AgentBackend backend : current.points().tailMap(hash).values()) {
                 if (healthy.contains(backend)) {
                     return backend;
@@ -149,6 +140,36 @@ public interface BackendStrategy {
                 }
             }
             return healthy.get(0);
+        }
+
+        /**
+         * The backend owning the user's position on the ring of {@code all}, healthy or not: the one
+         * {@link #choose} picks while it is healthy and offered.
+         */
+        public AgentBackend home(List<AgentBackend> all, String userId) {
+            TreeMap<Integer, AgentBackend> points = ring(all).points();
+            Map.Entry<Integer, AgentBackend> owner = points.ceilingEntry(hash(userId));
+            return (owner != null ? owner : points.firstEntry()).getValue(); // the ring wraps around
+        }
+
+        /** The user's position on the ring. */
+        public static int hash(String userId) {
+            return mix(userId.hashCode());
+        }
+
+        private Ring ring(List<AgentBackend> all) {
+            Ring current = ring;
+            if (!current.backends().equals(all)) {
+                TreeMap<Integer, AgentBackend> points = new TreeMap<>();
+                for (AgentBackend backend : all) {
+                    for (int i = 0; i < POINTS; i++) {
+                        points.put(mix((backend.name() + "#" + i).hashCode()), backend);
+                    }
+                }
+                current = new Ring(List.copyOf(all), points);
+                ring = current;
+            }
+            return current;
         }
 
         /** Spreads String.hashCode bits (murmur3 finaliser). */

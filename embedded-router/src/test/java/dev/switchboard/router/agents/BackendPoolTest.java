@@ -91,6 +91,54 @@ class BackendPoolTest {
     }
 
     @Test
+    void anExplainedChoiceIsTheSameChoiceAndSaysWhy() {
+        BackendPool sticky = new BackendPool(List.of(stable, canary), new BackendStrategy.UserSticky(), rollout);
+        for (Rollout.Mode mode : Rollout.Mode.values()) { // off first: no candidate yet
+            sticky.rollout(mode, "canary", 30);
+            for (int i = 0; i < 200; i++) {
+                String user = "user-" + i;
+                BackendPool.Selection plain = sticky.select(user, "run-" + i, null);
+                BackendPool.Selection explained = sticky.select(user, "run-" + i, null, true);
+                assertThat(plain.decision()).isNull();
+                assertThat(explained.primary()).isSameAs(plain.primary());
+                assertThat(explained.shadow()).isSameAs(plain.shadow());
+                BackendDecision why = explained.decision();
+                assertThat(why.chosen()).isEqualTo(plain.primary().name());
+                assertThat(why.rollout().mode()).isEqualTo(mode.wire());
+                String decision = why.rollout().decision();
+                // off, before any candidate was named: canary is then one of the stable backends
+                boolean toCandidate = mode != Rollout.Mode.OFF && plain.primary() == canary;
+                assertThat(decision.equals("candidate")).isEqualTo(toCandidate);
+                assertThat(decision.equals("shadow")).isEqualTo(plain.shadow() != null);
+                assertThat(why.why()).isEqualTo(toCandidate ? BackendDecision.ROLLOUT : BackendDecision.STRATEGY);
+                if (mode == Rollout.Mode.PARTIAL || mode == Rollout.Mode.SHADOW) {
+                    String key = mode == Rollout.Mode.PARTIAL ? user : "run-" + i;
+                    assertThat(why.rollout().bucket()).isEqualTo(BackendPool.bucket(key));
+                }
+            }
+        }
+    }
+
+    @Test
+    void anExplainedChoiceNamesTheCandidatesAndTheStickyHome() {
+        BackendPool sticky = new BackendPool(List.of(stable, canary), new BackendStrategy.UserSticky(), rollout);
+        stable.started();
+        BackendDecision why = sticky.select("alice", "r", null, true).decision();
+        assertThat(why.strategy()).isEqualTo("user_sticky");
+        assertThat(why.candidates()).containsExactly(new BackendDecision.Candidate("stable", true, 1, 0.0, 1),
+                new BackendDecision.Candidate("canary", true, 0, 0.0, 1));
+        assertThat(why.sticky().hash()).isEqualTo(BackendStrategy.UserSticky.hash("alice"));
+        assertThat(why.sticky().mapsTo()).isEqualTo(why.chosen());
+
+        canary.breaker().transitionToOpenState();
+        BackendDecision retry = sticky.explainRetry("alice", stable).decision();
+        assertThat(retry.chosen()).isNull();
+        assertThat(retry.why()).isEqualTo(BackendDecision.NONE_HEALTHY);
+        assertThat(retry.candidates()).extracting(BackendDecision.Candidate::name).containsExactly("canary");
+        assertThat(sticky.retryFor("alice", stable)).isNull();
+    }
+
+    @Test
     void refusesAnUnknownCandidate() {
         assertThatThrownBy(() -> pool.rollout(Rollout.Mode.PARTIAL, "nope", 10))
                 .hasMessageContaining("no backend named nope");
