@@ -40,12 +40,21 @@ class MessageTraceTest {
 
     /** The newest trace once its message is done (its last steps come after the answer the client saw). */
     private static JsonNode doneTrace(WsClient monitor, String id, String field, String value) {
+        return doneTrace(monitor, id, field, value, null);
+    }
+
+    /**
+     * The newest trace once its message is done and, unless {@code step} is null, it has that step (a
+     * run's {@code backend} step comes from the launcher that starts the run, possibly after done).
+     */
+    private static JsonNode doneTrace(WsClient monitor, String id, String field, String value, String step) {
         JsonNode[] found = new JsonNode[1];
         AtomicInteger asked = new AtomicInteger();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
             JsonNode traces = traces(monitor, id + "-" + asked.incrementAndGet(), field, value);
             found[0] = traces.isEmpty() ? null : traces.get(0);
-            return found[0] != null && found[0].path("done").asBoolean();
+            return found[0] != null && found[0].path("done").asBoolean()
+                    && (step == null || steps(found[0]).contains(step));
         });
         return found[0];
     }
@@ -76,12 +85,17 @@ class MessageTraceTest {
             alice.send(Map.of("type", "no_such_type", "message_id", "m-2"));
             alice.awaitReply("m-2");
 
-            JsonNode trace = doneTrace(monitor, "t-1", "trace_message_id", "m-1");
+            JsonNode trace = doneTrace(monitor, "t-1", "trace_message_id", "m-1", "backend");
             assertThat(trace.path("type").asText()).isEqualTo("user_message");
             assertThat(trace.path("run_id").asText()).isEqualTo(runId);
-            // by when each began: the handler's step spans the run's start and the ack it sent
-            assertThat(steps(trace)).containsExactly("decode", "protection", "enqueued", "dequeued", "handler", "run",
-                    "reply");
+            // by when each began: the handler's step spans the run's start and the ack it sent; the
+            // backend is chosen after the ack, on the launcher, so its step may begin before the reply's or after
+            List<String> steps = steps(trace);
+            assertThat(steps.stream().filter(step -> !step.equals("backend")))
+                    .containsExactly("decode", "protection", "enqueued", "dequeued", "handler", "run", "reply");
+            assertThat(steps.indexOf("backend")).isGreaterThan(steps.indexOf("run"));
+            assertThat(step(trace, "backend").path("detail").path("chosen").asText()).isEqualTo("simulated");
+            assertThat(step(trace, "backend").path("detail").path("why").asText()).isEqualTo("strategy");
             JsonNode protection = step(trace, "protection").path("detail");
             assertThat(protection.path("validation").asText()).isEqualTo("passed");
             assertThat(protection.path("classification").path("priority").asText()).isEqualTo("normal");

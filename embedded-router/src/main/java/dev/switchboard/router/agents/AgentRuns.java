@@ -51,12 +51,22 @@ public interface AgentRuns {
      *
      * @param receivedAtNanos when the frame asking for the run arrived ({@link System#nanoTime()}),
      *                        so that the run tells how long it waited to start
+     * @param trace           hears how the run's backend is chosen, after the acknowledgement (the
+     *                        choice is made as the run starts, on the launcher), and of a retry; null
+     *                        for an untraced run, whose choice then builds no explanation at all
      * @return the run's request, with the run id and thread id it was given
      * @throws RunRejected {@code unavailable} before warm-up or while stopping, {@code overloaded} at
      *                     the in-flight limit
      */
     AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
-                       List<String> tools, long receivedAtNanos, Consumer<AgentRequest> acknowledge);
+                       List<String> tools, long receivedAtNanos, BackendTrace trace,
+                       Consumer<AgentRequest> acknowledge);
+
+    /** {@link #start(String, String, String, String, String, List, long, BackendTrace, Consumer)} untraced. */
+    default AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
+                               List<String> tools, long receivedAtNanos, Consumer<AgentRequest> acknowledge) {
+        return start(userId, connectionId, threadId, agent, content, tools, receivedAtNanos, null, acknowledge);
+    }
 
     /** {@link #start(String, String, String, String, String, List, long, Consumer)} for a request made now. */
     default AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,

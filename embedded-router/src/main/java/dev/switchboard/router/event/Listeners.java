@@ -15,6 +15,15 @@ public final class Listeners {
     private Listeners() {
     }
 
+    /** Calls {@code call} on one listener; if it throws, that is logged and the caller goes on. */
+    public static <L> void notifyOne(L listener, Consumer<? super L> call, String event) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("a listener of {} failed; the router went on", event, e);
+        }
+    }
+
     /** Calls {@code call} on every listener; a listener that throws is logged and skipped. */
     public static <L> void notifyEach(Iterable<? extends L> listeners, Consumer<? super L> call, String event) {
         for (L listener : listeners) {

@@ -87,9 +87,11 @@ final class AgentHandlers {
     private void start(MessageContext context, ClientMessage message, String content, String agent,
                        List<String> tools) {
         try {
-            long startedNanos = context.trace() != null ? System.nanoTime() : 0;
+            MessageTrace traced = context.trace();
+            long startedNanos = traced != null ? System.nanoTime() : 0;
+            // the backend is chosen later, on the launcher: a traced run tells its trace then
             runs.start(context.userId(), context.connectionId(), message.threadId(), agent, content, tools,
-                    context.receivedAtNanos(), request -> {
+                    context.receivedAtNanos(), traced == null ? null : new BackendSteps(traced), request -> {
                         MessageTrace trace = context.trace();
                         if (trace != null) {
                             trace.run(request.runId());

@@ -40,7 +40,10 @@ public final class MessageTrace {
         return startNanos;
     }
 
-    /** Adds a step that began at {@code startedNanos} and ends now. */
+    /**
+     * Adds a step that began at {@code startedNanos} and ends now; also after {@link #done()} (the
+     * run a message started adds its {@code backend} and {@code retry} steps from the launcher).
+     */
     public void step(String name, long startedNanos, Map<String, Object> detail) {
         long now = System.nanoTime();
         TraceStep step = new TraceStep(name, ms(startedNanos - startNanos), ms(now - startedNanos), detail);

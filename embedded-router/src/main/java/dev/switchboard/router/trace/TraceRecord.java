@@ -14,7 +14,8 @@ import java.util.List;
  * @param runId        the run it started, or null
  * @param frameBytes   the frame's length in characters (UTF-16 units, as the router read it)
  * @param totalMs      from the frame's arrival to the end of its last step
- * @param done         whether the message is done (else it is under way, and more steps may come)
+ * @param done         whether the message is done (else it is under way, and more steps may come); the
+ *                     run it started may still add its {@code backend} and {@code retry} steps
  * @param droppedSteps steps past {@link MessageTrace#MAX_STEPS}, counted, not kept
  * @param steps        the steps, in the order they began
  */

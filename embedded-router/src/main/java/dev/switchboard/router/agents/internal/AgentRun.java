@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.router.agents.AgentRequest;
 import dev.switchboard.router.agents.AgentResult;
 import dev.switchboard.router.agents.AgentRunEvents;
+import dev.switchboard.router.agents.BackendTrace;
 import dev.switchboard.router.agents.RunEventSink;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunStatus;
@@ -31,6 +32,7 @@ public final class AgentRun implements AgentRunEvents {
     private final Clock clock;
     private final Instant startedAt;
     private final double queuedMs;
+    private final BackendTrace trace;
     private final RunEventSink sink;
     private final Consumer<AgentRun> onEnd;
     private final EndActions endActions = new EndActions();
@@ -48,14 +50,16 @@ public final class AgentRun implements AgentRunEvents {
     /**
      * @param waitedNanos how long the request waited between its frame's arrival and this run
      *                    (the router's queue and handler before the acknowledgement)
+     * @param trace       hears how the run's backend is chosen, or null for an untraced run
      */
-    AgentRun(AgentRequest request, String connectionId, Clock clock, long waitedNanos, RunEventSink sink,
-             Consumer<AgentRun> onEnd) {
+    AgentRun(AgentRequest request, String connectionId, Clock clock, long waitedNanos, BackendTrace trace,
+             RunEventSink sink, Consumer<AgentRun> onEnd) {
         this.request = request;
         this.connectionId = connectionId;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.queuedMs = Math.max(0, waitedNanos) / 1_000 / 1e3; // to the microsecond
+        this.trace = trace;
         this.sink = sink;
         this.onEnd = onEnd;
     }
@@ -78,6 +82,11 @@ public final class AgentRun implements AgentRunEvents {
 
     public RunStatus status() {
         return status;
+    }
+
+    /** Hears how the run's backend is chosen; null for an untraced run. */
+    BackendTrace trace() {
+        return trace;
     }
 
     /** Emits {@code agent_started} naming the backend that serves the run (null: none could). */

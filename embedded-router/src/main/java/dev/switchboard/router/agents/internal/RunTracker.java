@@ -7,6 +7,7 @@ import dev.switchboard.router.agents.AgentResult;
 import dev.switchboard.router.agents.BackendFailure;
 import dev.switchboard.router.agents.AgentRuns;
 import dev.switchboard.router.agents.BackendPool;
+import dev.switchboard.router.agents.BackendTrace;
 import dev.switchboard.router.agents.RunEventSink;
 import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunListener;
@@ -114,15 +115,19 @@ public final class RunTracker implements AgentRuns {
 
     @Override
     public AgentRequest start(String userId, String connectionId, String threadId, String agent, String content,
-                              List<String> tools, long receivedAtNanos, Consumer<AgentRequest> acknowledge) {
-        return begin(userId, connectionId, threadId, agent, content, tools, receivedAtNanos,
+                              List<String> tools, long receivedAtNanos, BackendTrace trace,
+                              Consumer<AgentRequest> acknowledge) {
+        return begin(userId, connectionId, threadId, agent, content, tools, receivedAtNanos, trace,
                 run -> acknowledge.accept(run.request())).request();
     }
 
-    /** {@link #begin(String, String, String, String, String, List, long, Consumer)} for a request made now. */
+    /**
+     * {@link #begin(String, String, String, String, String, List, long, BackendTrace, Consumer)} for an
+     * untraced request made now.
+     */
     public AgentRun begin(String userId, String connectionId, String threadId, String agent, String content,
                           List<String> tools, Consumer<AgentRun> acknowledge) {
-        return begin(userId, connectionId, threadId, agent, content, tools, System.nanoTime(), acknowledge);
+        return begin(userId, connectionId, threadId, agent, content, tools, System.nanoTime(), null, acknowledge);
     }
 
     /**
@@ -130,12 +135,14 @@ public final class RunTracker implements AgentRuns {
      * anything can emit for it (not even a concurrent stop or shutdown), so the acknowledgement
      * always precedes the run's events; then the run is handed to the executor.
      *
+     * @param trace hears how the run's backend is chosen, or null for an untraced run
      * @throws RunRejected {@code unavailable} before warm-up or while stopping, {@code overloaded}
      *                     at the in-flight limit
      */
     public AgentRun begin(String userId, String connectionId, String threadId, String agent, String content,
-                          List<String> tools, long receivedAtNanos, Consumer<AgentRun> acknowledge) {
-        AgentRun run = create(userId, connectionId, threadId, agent, content, tools, receivedAtNanos);
+                          List<String> tools, long receivedAtNanos, BackendTrace trace,
+                          Consumer<AgentRun> acknowledge) {
+        AgentRun run = create(userId, connectionId, threadId, agent, content, tools, receivedAtNanos, trace);
         synchronized (run) {
             inFlight.put(run.runId(), run);
             started.increment();
@@ -146,7 +153,7 @@ public final class RunTracker implements AgentRuns {
     }
 
     private AgentRun create(String userId, String connectionId, String threadId, String agent, String content,
-                            List<String> tools, long receivedAtNanos) {
+                            List<String> tools, long receivedAtNanos, BackendTrace trace) {
         if (stopping) {
             throw new RunRejected(ErrorCode.UNAVAILABLE, "the router is shutting down");
         }
@@ -159,7 +166,8 @@ public final class RunTracker implements AgentRuns {
         String runId = "run-" + randomHex(8);
         String thread = threadId != null ? threadId : "t-" + randomHex(6);
         AgentRequest request = new AgentRequest(runId, userId, thread, agent, content, tools);
-        return new AgentRun(request, connectionId, clock, System.nanoTime() - receivedAtNanos, sink, this::ended);
+        return new AgentRun(request, connectionId, clock, System.nanoTime() - receivedAtNanos, trace, sink,
+                this::ended);
     }
 
     /** Emits {@code agent_started} and hands the run to the executor on the launcher. */
@@ -172,7 +180,7 @@ public final class RunTracker implements AgentRuns {
     }
 
     private void execute(AgentRun run) {
-        BackendPool.Selection selection = pool.select(run.userId(), run.runId(), run.request().agent());
+        BackendPool.Selection selection = select(run);
         run.onStart(started -> {
             RunInfo info = started.info();
             Listeners.notifyEach(listeners, listener -> listener.started(info), "run started");
@@ -183,6 +191,22 @@ public final class RunTracker implements AgentRuns {
         if (selection.shadow() != null) {
             shadow(selection.shadow(), run.request());
         }
+    }
+
+    /**
+     * The run's backends; a traced run's choice explains itself to its trace, before the run starts
+     * (chosen here, on the launcher, just before the backend counts the run in flight, so that
+     * {@code least_loaded} sees the runs it sent).
+     */
+    private BackendPool.Selection select(AgentRun run) {
+        BackendTrace trace = run.trace();
+        if (trace == null) {
+            return pool.select(run.userId(), run.runId(), run.request().agent());
+        }
+        long startedNanos = System.nanoTime();
+        BackendPool.Selection selection = pool.select(run.userId(), run.runId(), run.request().agent(), true);
+        Listeners.notifyOne(trace, heard -> heard.chosen(selection.decision(), startedNanos), "backend chosen");
+        return selection;
     }
 
     /**
@@ -265,8 +289,17 @@ public final class RunTracker implements AgentRuns {
         log.debug("agent backend {} failed run {}: {} ({})", backend.name(), run.runId(), backendFailure.reason(),
                 backendFailure.getMessage());
         if (backendFailure.beforeStart() && retriedFrom == null) {
-            AgentBackend other = pool.retryFor(run.userId(), backend);
-            if (other != null && handOver(run)) {
+            BackendTrace trace = run.trace();
+            long retryNanos = trace == null ? 0 : System.nanoTime();
+            BackendPool.Selection retry = trace == null ? null : pool.explainRetry(run.userId(), backend);
+            AgentBackend other = retry == null ? pool.retryFor(run.userId(), backend) : retry.primary();
+            boolean handedOver = other != null && handOver(run);
+            if (retry != null && (handedOver || other == null)) {
+                // not when the run ended or started meanwhile: then there was no retry to tell of
+                Listeners.notifyOne(trace, heard -> heard.retried(backend.name(), backendFailure.reason(),
+                        retry.decision(), retryNanos), "backend retried");
+            }
+            if (handedOver) {
                 account(backend, RunStatus.FAILED, backendFailure.reason(), startedAt);
                 attempt(run, other, backend.name());
                 return;

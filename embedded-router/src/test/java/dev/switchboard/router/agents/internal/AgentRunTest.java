@@ -18,14 +18,14 @@ class AgentRunTest {
         List<ServerEvent> sent = new ArrayList<>();
         List<String> heard = new ArrayList<>();
         AgentRun running = new AgentRun(new AgentRequest("run-1", "alice", "t", "a", "hi", List.of()), "c-1",
-                Clock.systemUTC(), 0, (user, event) -> sent.add(event), run -> { });
+                Clock.systemUTC(), 0, null, (user, event) -> sent.add(event), run -> { });
         assertThat(running.beforeCompletionIfRunning(() -> heard.add("started"),
                 (status, error) -> heard.add("ended " + status.wire()))).isTrue();
         running.end(RunStatus.CANCELLED, null, "stopped");
         assertThat(heard).containsExactly("started", "ended cancelled");
 
         AgentRun ended = new AgentRun(new AgentRequest("run-2", "alice", "t", "a", "hi", List.of()), "c-1",
-                Clock.systemUTC(), 0, (user, event) -> sent.add(event), run -> { });
+                Clock.systemUTC(), 0, null, (user, event) -> sent.add(event), run -> { });
         ended.end(RunStatus.CANCELLED, null, "stopped");
         heard.clear();
         assertThat(ended.beforeCompletionIfRunning(() -> heard.add("started"),
