@@ -19,9 +19,11 @@ import dev.switchboard.router.connections.ConnectionRegistry;
 import dev.switchboard.router.connections.RemoteDelivery;
 import dev.switchboard.router.event.Listeners;
 import dev.switchboard.router.handlers.BuiltInHandlers;
+import dev.switchboard.router.hooks.TrafficListener;
 import dev.switchboard.router.metrics.RouterMetrics;
 import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.monitor.MonitorHub;
+import dev.switchboard.router.monitor.TrafficRecorder;
 import dev.switchboard.router.monitor.wire.ClusterView;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
@@ -383,11 +385,14 @@ final class RouterWiring {
         runs.addListener(hub);
         breakers.onTransition(hub::breakerChanged);
         pool.rollout().onTransition(hub::rolloutChanged);
-        socketServer.traffic(hub);
+        TrafficRecorder recorder = new TrafficRecorder(clock, Ticker.system());
+        runs.addListener(recorder);
+        socketServer.traffic(TrafficListener.both(hub, recorder));
+        socketServer.frameTap(recorder);
         monitorEndpoint = new MonitorEndpoint(hub, new OperatorCommands(connections, pool, protection, () -> tokens,
                 config.devAuth(), clock, this::clusterView, breakers,
                 type -> messageRouter.registry().find(type) != null, squeezes, this::schedule, tracer),
-                config.monitorLimits());
+                recorder, config.monitorLimits());
         monitorEndpoint.onOperatorAction(hub::operatorAction);
         socketServer.sideEndpoint(MonitorEndpoint.PATH, monitorEndpoint);
         metrics.bindMonitor(monitorEndpoint);

@@ -18,6 +18,14 @@ public interface TrafficListener {
         }
     };
 
+    /**
+     * Tells {@code first}, then {@code second}; one that throws is logged and does not stop the other
+     * (no allocation per call: these run for every message).
+     */
+    static TrafficListener both(TrafficListener first, TrafficListener second) {
+        return new Both(first, second);
+    }
+
     /** A message passed validation, classification and rate limits. */
     void admitted(String userId, String connectionId, ClientMessage message, Classification classification);
 
@@ -32,5 +40,59 @@ public interface TrafficListener {
      * @param replyTo the {@code message_id} or JSON-RPC id answered, or null
      */
     default void replied(String userId, String connectionId, String type, String replyTo) {
+    }
+
+    /** {@link #both}. */
+    final class Both implements TrafficListener {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TrafficListener.class);
+        private final TrafficListener first;
+        private final TrafficListener second;
+
+        private Both(TrafficListener first, TrafficListener second) {
+            this.first = java.util.Objects.requireNonNull(first, "first must not be null");
+            this.second = java.util.Objects.requireNonNull(second, "second must not be null");
+        }
+
+        @Override
+        public void admitted(String userId, String connectionId, ClientMessage message, Classification classification) {
+            try {
+                first.admitted(userId, connectionId, message, classification);
+            } catch (RuntimeException e) {
+                log.warn("a traffic listener failed; the other was told", e);
+            }
+            try {
+                second.admitted(userId, connectionId, message, classification);
+            } catch (RuntimeException e) {
+                log.warn("a traffic listener failed; the other was told", e);
+            }
+        }
+
+        @Override
+        public void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text) {
+            try {
+                first.errorSent(userId, connectionId, messageType, code, text);
+            } catch (RuntimeException e) {
+                log.warn("a traffic listener failed; the other was told", e);
+            }
+            try {
+                second.errorSent(userId, connectionId, messageType, code, text);
+            } catch (RuntimeException e) {
+                log.warn("a traffic listener failed; the other was told", e);
+            }
+        }
+
+        @Override
+        public void replied(String userId, String connectionId, String type, String replyTo) {
+            try {
+                first.replied(userId, connectionId, type, replyTo);
+            } catch (RuntimeException e) {
+                log.warn("a traffic listener failed; the other was told", e);
+            }
+            try {
+                second.replied(userId, connectionId, type, replyTo);
+            } catch (RuntimeException e) {
+                log.warn("a traffic listener failed; the other was told", e);
+            }
+        }
     }
 }

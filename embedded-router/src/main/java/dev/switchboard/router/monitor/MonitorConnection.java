@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * at most one at a time for this connection; and everything queued to it is counted in bytes, so
  * a monitor that does not read is closed with 1013 instead of filling the heap.
  */
-final class MonitorConnection implements SideEndpoint.Session {
+final class MonitorConnection implements SideEndpoint.Session, TrafficRecorder.Recipient {
     private final MonitorEndpoint endpoint;
     private final Principal principal;
     private final ConnectionSink sink;
@@ -133,7 +133,7 @@ final class MonitorConnection implements SideEndpoint.Session {
             return;
         }
         if (!MonitorEndpoint.isHeavy(command)) {
-            send(endpoint.command(principal, command).toString());
+            send(endpoint.command(principal, command, this).toString());
             return;
         }
         ObjectNode refusal = endpoint.refusalOf(command);
@@ -165,6 +165,25 @@ final class MonitorConnection implements SideEndpoint.Session {
             send(endpoint.error(ErrorCode.OVERLOADED, "the monitor is building too many snapshots; try again",
                     replyTo).toString());
         }
+    }
+
+    /**
+     * A recording's frame: queued only while half the outbox is free (the updates keep their room, and
+     * a connection behind is not closed for a recording: its entries are counted as dropped); its
+     * last frame whatever the backlog, within the byte limit.
+     */
+    @Override
+    public boolean offer(String frame, boolean last) {
+        if (closed.get()) {
+            return false;
+        }
+        long pending = sink.pendingBytes();
+        if (!last && (sink.pendingFrames() >= MonitorEndpoint.MAX_PENDING_UPDATES
+                || pending + frame.length() > limits.outboxBytes() / 2)) {
+            return false;
+        }
+        send(frame);
+        return true;
     }
 
     /** Queues a frame, or closes the connection with 1013 when its outbox is over the byte limit. */
@@ -210,6 +229,7 @@ final class MonitorConnection implements SideEndpoint.Session {
     /** Gives back this connection's place and its subscription (once: the caller won the close). */
     private void release() {
         endpoint.counted(principal.userId(), -1);
+        endpoint.recorder().forget(this);
         RouterFeed.Subscription current = subscription;
         if (current != null) {
             current.close();

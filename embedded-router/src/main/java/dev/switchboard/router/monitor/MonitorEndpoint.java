@@ -60,22 +60,22 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     }
     /** Snapshots waiting to be built, across all monitor connections. */
     private static final int SNAPSHOT_QUEUE = 64;
-    /** The commands only an operator may send. */
     /**
      * The commands only an operator may send, with the fields each takes: what an audit records (a
      * sender's extra fields are left out, so that no one floods every monitor through the audit).
      */
-    private static final Map<String, List<String>> OPERATOR_FIELDS = Map.of(
-            "disconnect", List.of("connection_id"),
-            "disconnect_user", List.of("user_id"),
-            "set_rollout", List.of("mode", "candidate", "percent"),
-            "set_rate_limit", List.of("user_id", "per_minute", "burst"),
-            "issue_token", List.of("user_id", "user_ids"),
-            "breaker", List.of("name", "action", "for_ms"),
-            "backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms"),
-            "bucket", List.of("user_id", "action"),
-            "squeeze", List.of("user_id", "action", "queue_per_user", "outbox_frames", "for_ms"),
-            "trace_user", List.of("user_id", "for_ms"));
+    private static final Map<String, List<String>> OPERATOR_FIELDS = Map.ofEntries(
+            Map.entry("disconnect", List.of("connection_id")),
+            Map.entry("disconnect_user", List.of("user_id")),
+            Map.entry("set_rollout", List.of("mode", "candidate", "percent")),
+            Map.entry("set_rate_limit", List.of("user_id", "per_minute", "burst")),
+            Map.entry("issue_token", List.of("user_id", "user_ids")),
+            Map.entry("breaker", List.of("name", "action", "for_ms")),
+            Map.entry("backend_fault", List.of("name", "action", "paused", "latency_ms", "failure_rate", "for_ms")),
+            Map.entry("bucket", List.of("user_id", "action")),
+            Map.entry("squeeze", List.of("user_id", "action", "queue_per_user", "outbox_frames", "for_ms")),
+            Map.entry("trace_user", List.of("user_id", "for_ms")),
+            Map.entry("record", List.of("action", "keep_content", "for_ms")));
     private static final Set<String> OPERATOR_COMMANDS = OPERATOR_FIELDS.keySet();
     /** The longest text an audit records of one field; the rest is cut. */
     public static final int AUDITED_TEXT = 200;
@@ -97,6 +97,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
 
     private final RouterFeed feed;
     private final MonitorCommands commands;
+    private final TrafficRecorder recorder;
     private final ObjectMapper mapper = Json.mapper();
     private final MonitorLimits limits;
     private final ThreadPoolExecutor snapshotThread;
@@ -133,11 +134,13 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /**
      * @param feed     what the monitor shows
      * @param commands the operator commands' effects
+     * @param recorder what {@code record} sends
      * @param limits   what each monitor connection may ask and hold
      */
-    public MonitorEndpoint(RouterFeed feed, MonitorCommands commands, MonitorLimits limits) {
+    public MonitorEndpoint(RouterFeed feed, MonitorCommands commands, TrafficRecorder recorder, MonitorLimits limits) {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
         this.commands = Objects.requireNonNull(commands, "commands must not be null");
+        this.recorder = Objects.requireNonNull(recorder, "recorder must not be null");
         this.limits = Objects.requireNonNull(limits, "limits must not be null");
         // one thread builds every snapshot, with a short queue: snapshots never run on an I/O thread,
         // and a crowd of monitors asking for them waits or is told to try again
@@ -201,6 +204,10 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return feed;
     }
 
+    TrafficRecorder recorder() {
+        return recorder;
+    }
+
     private MonitorUpdate lastUpdate;
     private String lastEncoded;
 
@@ -249,10 +256,11 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return overflowClosed.sum();
     }
 
-    /** Stops the snapshot thread. */
+    /** Stops the snapshot thread and the recorder's. */
     @Override
     public void close() {
         snapshotThread.shutdownNow();
+        recorder.close();
     }
 
     /**
@@ -264,9 +272,21 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return command(sender.userId(), sender.role(), command);
     }
 
-    /** As {@link #command(Principal, JsonNode)}, for a sender known by name and role only. */
+    /**
+     * As {@link #command(Principal, JsonNode)}, for a sender known by name and role only (and so
+     * with no connection to record to: {@code record} is refused).
+     */
     public ObjectNode command(String by, Role role, JsonNode command) {
-        ObjectNode reply = answer(by, role, command);
+        return command(by, role, command, null);
+    }
+
+    /** As {@link #command(Principal, JsonNode)}, from a monitor connection ({@code record} records to it). */
+    ObjectNode command(Principal sender, JsonNode command, TrafficRecorder.Recipient connection) {
+        return command(sender.userId(), sender.role(), command, connection);
+    }
+
+    private ObjectNode command(String by, Role role, JsonNode command, TrafficRecorder.Recipient connection) {
+        ObjectNode reply = answer(by, role, command, connection);
         String type = command.path("type").asText("");
         if (OPERATOR_COMMANDS.contains(type)) {
             audit(by, type, command, reply);
@@ -354,7 +374,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return refusedUnheard.sum();
     }
 
-    private ObjectNode answer(String by, Role role, JsonNode command) {
+    private ObjectNode answer(String by, Role role, JsonNode command, TrafficRecorder.Recipient connection) {
         JsonNode messageId = command.get("message_id");
         String replyTo = messageId != null && messageId.isTextual() && WireId.isValid(messageId.textValue())
                 ? messageId.textValue() : null;
@@ -396,7 +416,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             return error(ErrorCode.FORBIDDEN, "this command needs the operator role", replyTo);
         }
         try {
-            return result(replyTo, execute(type, command, by));
+            return result(replyTo, execute(type, command, by, connection));
         } catch (InvalidArgument e) {
             return error(ErrorCode.INVALID_MESSAGE, e.getMessage(), replyTo);
         } catch (IllegalArgumentException e) {
@@ -435,9 +455,10 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /** How long {@code trace_user} traces when {@code for_ms} is not given: 10 minutes. */
     static final long DEFAULT_TRACE_USER_MS = 600_000;
 
-    private ObjectNode execute(String type, JsonNode command, String by) {
+    private ObjectNode execute(String type, JsonNode command, String by, TrafficRecorder.Recipient connection) {
         ObjectNode outcome = mapper.createObjectNode();
         switch (type) {
+            case "record" -> record(command, connection, outcome);
             case "trace_user" -> {
                 String userId = userId(command);
                 long forMs = integer(command, "for_ms", 0, MAX_TRACE_USER_MS, DEFAULT_TRACE_USER_MS);
@@ -479,6 +500,44 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             }
         }
         return outcome;
+    }
+
+    /** The longest an operator may record for: an hour. */
+    static final long MAX_RECORD_MS = 3_600_000;
+    /** How long {@code record} records when {@code for_ms} is not given: 10 minutes. */
+    static final long DEFAULT_RECORD_MS = 600_000;
+
+    /**
+     * {@code record}: {@code action} {@code start} (with {@code keep_content}, default false, and
+     * {@code for_ms}, 1,000 to 3,600,000, default 600,000) or {@code stop}; the entries go to the
+     * connection that asked.
+     */
+    private void record(JsonNode command, TrafficRecorder.Recipient connection, ObjectNode outcome) {
+        String action = choice(command, "action", "start", "stop");
+        if (connection == null) {
+            throw new IllegalStateException("record needs a /monitor connection: the entries go to the connection"
+                    + " that asked");
+        }
+        if (action.equals("stop")) {
+            for (String field : List.of("for_ms", "keep_content")) {
+                if (command.hasNonNull(field)) {
+                    throw new InvalidArgument(field + " must be absent or null when action is stop");
+                }
+            }
+            outcome.put("recording", false);
+            outcome.put("stopped", recorder.stop(connection));
+            return;
+        }
+        JsonNode keep = command.get("keep_content");
+        if (keep != null && !keep.isNull() && !keep.isBoolean()) {
+            throw new InvalidArgument("keep_content must be true or false");
+        }
+        boolean keepContent = keep != null && keep.booleanValue();
+        long forMs = integer(command, "for_ms", 1_000, MAX_RECORD_MS, DEFAULT_RECORD_MS);
+        java.time.Instant until = recorder.start(connection, keepContent, java.time.Duration.ofMillis(forMs));
+        outcome.put("recording", true);
+        outcome.put("keep_content", keepContent);
+        outcome.put("until", until.toString());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.switchboard.router.transport;
 
+import dev.switchboard.router.hooks.FrameTap;
 import dev.switchboard.router.hooks.SideEndpoint;
 import dev.switchboard.router.hooks.TrafficListener;
 import dev.switchboard.router.auth.AuthenticationFailed;
@@ -97,6 +98,7 @@ public final class RouterSocketServer {
     private final TransportStats stats = new TransportStats();
     private final CompletableFuture<Integer> started = new CompletableFuture<>();
     private volatile TrafficListener traffic = TrafficListener.NONE;
+    private volatile FrameTap frameTap = FrameTap.NONE;
     private volatile Tracer tracer = Tracer.OFF;
     private volatile ListenerStatus status;
     private volatile Channel listener;
@@ -179,6 +181,11 @@ public final class RouterSocketServer {
     /** Sets which messages are traced and where their traces are kept. */
     public void tracer(Tracer messageTracer) {
         this.tracer = Objects.requireNonNull(messageTracer, "messageTracer must not be null");
+    }
+
+    /** Sets who hears every text frame a client sends, before anything checks it. */
+    public void frameTap(FrameTap tap) {
+        this.frameTap = tap;
     }
 
     /** Sets who hears about client traffic. */
@@ -482,6 +489,7 @@ public final class RouterSocketServer {
     private void onText(Session session, String text) {
         long receivedAt = System.nanoTime();
         session.connection().received(clock.millis());
+        frameTap.frame(session.principal().userId(), session.connection().id(), text);
         MessageTrace trace = tracer.start(session.principal().userId(), session.connection().id(), text.length(),
                 receivedAt);
         FrameIntake.Admitted admitted = admission.admit(session.principal().userId(), session.connection().id(), text,
