@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
  * {@code simulate}: runs a scenario of virtual users against a router, prints a progress line a
  * second and a final table, writes JSON and CSV reports, and exits 1 when a check fails.
  */
-@Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = "Simulate many concurrent users against a router and check what each receives.",
+@Command(name = "simulate", mixinStandardHelpOptions = true, subcommands = RecordCommand.class,
+        description = "Simulate many concurrent users against a router and check what each receives; replay a"
+                + " recording (simulate record).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every check passed", "1:a check failed", "2:bad arguments or scenario",
             "3:the simulation could not run"})
@@ -44,8 +45,17 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " cluster: connection k of user i goes to the ((i + k) mod N)-th URL.")
     List<URI> urls;
 
-    @Option(names = "--scenario", required = true, description = "Scenario file (JSON), e.g. src/scenarios/smoke.json.")
+    @Option(names = "--scenario", description = "Scenario file (JSON), e.g. src/scenarios/smoke.json, or a recording"
+            + " (simulate record). Required.")
     Path scenarioFile;
+
+    @Option(names = "--speed", paramLabel = "X", description = "Replay a recording X times as fast (0.01 to 1000;"
+            + " 2: in half the time).")
+    Double speed;
+
+    @Option(names = "--users-scale", paramLabel = "N", description = "Replay each recorded user N times, each clone"
+            + " with its own id (1 to 1000).")
+    Integer usersScale;
 
     @Option(names = "--token-secret-env", paramLabel = "NAME",
             description = "Name of an environment variable holding the router's JWT secret: each virtual user then"
@@ -69,9 +79,15 @@ public final class SimulateCommand implements Callable<Integer> {
         List<URI> targets;
         try {
             targets = Simulation.checkUrls(urls);
+            if (scenarioFile == null) {
+                throw new IllegalArgumentException("give --scenario FILE (or simulate record … to make one)");
+            }
             scenario = Scenario.read(scenarioFile);
+            if (speed != null || usersScale != null) {
+                scenario = scenario.replayed(speed != null ? speed : 1, usersScale != null ? usersScale : 1);
+            }
             tokens = tokens();
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             err.println("simulate: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -19,9 +19,11 @@ import java.util.random.RandomGenerator;
  * @param description what the scenario is for
  * @param durationMs  how long users send (0: until every user has sent {@code messages_per_user})
  * @param drainMs     after sending stops, how long to wait for outstanding replies and runs
- * @param groups      the user groups, at least one
+ * @param groups      the user groups, at least one (a replay's one group holds its users' expectations)
+ * @param replay      a recording replayed instead of the groups' mix, or null
  */
-public record Scenario(String name, String description, long durationMs, long drainMs, List<Group> groups) {
+public record Scenario(String name, String description, long durationMs, long drainMs, List<Group> groups,
+                       Replay replay) {
 
     /** Message types the simulator can send, each with the reply it expects (null: none). */
     public static final Map<String, String> REPLIES = Map.ofEntries(
@@ -48,9 +50,83 @@ public record Scenario(String name, String description, long durationMs, long dr
         }
     }
 
+    /** A scenario of groups sending their mix. */
+    public Scenario(String name, String description, long durationMs, long drainMs, List<Group> groups) {
+        this(name, description, durationMs, drainMs, groups, null);
+    }
+
     /** Every virtual user across the groups. */
     public int totalUsers() {
         return groups.stream().mapToInt(Group::users).sum();
+    }
+
+    /** Every virtual user's id, in the order they are started (a replay's: the recording's, cloned). */
+    public List<String> userIds() {
+        List<String> ids = new java.util.ArrayList<>();
+        if (replay != null) {
+            for (Recording.User user : replay.recording().users()) {
+                for (int clone = 0; clone < replay.usersScale(); clone++) {
+                    ids.add(replay.userId(user, clone));
+                }
+            }
+            return ids;
+        }
+        for (Group group : groups) {
+            for (int i = 0; i < group.users(); i++) {
+                ids.add(group.userPrefix() + "-" + i);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * This recording's scenario replayed {@code speed} times as fast (2: in half the time), each
+     * recorded user cloned {@code usersScale} times.
+     *
+     * @throws IllegalStateException when this scenario is no recording
+     */
+    public Scenario replayed(double speed, int usersScale) {
+        if (replay == null) {
+            throw new IllegalStateException("scenario " + name + " is no recording: --speed and --users-scale replay"
+                    + " recordings only");
+        }
+        return of(name, description, drainMs, new Replay(replay.recording(), speed, usersScale));
+    }
+
+    /** The scenario that replays {@code replay}: sending for the recording's time at its speed. */
+    static Scenario of(String name, String description, long drainMs, Replay replay) {
+        Recording recording = replay.recording();
+        int users = Math.max(1, recording.users().size() * replay.usersScale());
+        long closed = recording.original().connectionsClosedByRouter() * replay.usersScale();
+        Group group = new Group("replay", users, 1, 0, 0, new ThinkTime("fixed", 1_000, 0, 1_000),
+                Map.of("user_message", 1), false, "rec", 0, recording.errorCodes(), 0,
+                (int) Math.min(Integer.MAX_VALUE, closed));
+        return new Scenario(name, description, Math.max(1, (long) Math.ceil(recording.durationMs() / replay.speed())),
+                drainMs, List.of(group), replay);
+    }
+
+    /**
+     * A recording as replayed.
+     *
+     * @param speed      how much faster than recorded (0.01 to 1,000; 1: as recorded)
+     * @param usersScale how many times each recorded user is cloned (1 to 1,000), each clone with
+     *                   its own id ({@code <id>.<k>} when more than one)
+     */
+    public record Replay(Recording recording, double speed, int usersScale) {
+        public Replay {
+            java.util.Objects.requireNonNull(recording, "recording must not be null");
+            if (!(speed >= 0.01 && speed <= 1_000)) {
+                throw new IllegalArgumentException("speed must be from 0.01 to 1000");
+            }
+            if (usersScale < 1 || usersScale > 1_000) {
+                throw new IllegalArgumentException("users-scale must be from 1 to 1000");
+            }
+        }
+
+        /** The id of clone {@code clone} (0-based) of {@code user}. */
+        public String userId(Recording.User user, int clone) {
+            return usersScale == 1 ? user.userId() : user.userId() + "." + (clone + 1);
+        }
     }
 
     /**

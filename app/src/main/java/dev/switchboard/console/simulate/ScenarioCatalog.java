@@ -56,6 +56,13 @@ public record ScenarioCatalog(Path directory, List<Path> files) {
      */
     public static Scenario withUsers(Scenario scenario, int users) {
         Objects.requireNonNull(scenario, "scenario must not be null");
+        if (scenario.replay() != null) {
+            // a recording's users are cloned as a whole: the nearest whole number of times
+            int recorded = Math.max(1, scenario.replay().recording().users().size());
+            int scale = (int) Math.max(1, Math.min(1_000, Math.round((double) users / recorded)));
+            return scale == scenario.replay().usersScale() ? scenario
+                    : scenario.replayed(scenario.replay().speed(), scale);
+        }
         if (users < scenario.groups().size()) {
             throw new IllegalArgumentException("this scenario needs at least " + scenario.groups().size()
                     + " users (one per group)");

@@ -26,7 +26,7 @@ import java.util.Map;
 record ScenarioFile(String name, String description, Long durationMs, Long drainMs, List<GroupFile> groups,
                     Integer users, Integer connectionsPerUser, Long rampUpMs, Integer messagesPerUser,
                     ThinkTimeFile thinkTime, Map<String, Integer> mix, Boolean reconnect, String userPrefix,
-                    Integer contentChars, ExpectFile expect) {
+                    Integer contentChars, ExpectFile expect, Recording recording) {
 
     /** One group as written. */
     record GroupFile(String name, Integer users, Integer connectionsPerUser, Long rampUpMs, Integer messagesPerUser,
@@ -83,6 +83,9 @@ record ScenarioFile(String name, String description, Long durationMs, Long drain
     static Scenario parse(String json, String fallbackName) {
         try {
             return MAPPER.readValue(json, ScenarioFile.class).toScenario(fallbackName);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // a record's own check (a recording's, say) refused what it was given: its words
+            throw new IllegalArgumentException(e.getCause() != null ? e.getCause().getMessage() : describe(e), e);
         } catch (JsonMappingException e) {
             throw new IllegalArgumentException(describe(e), e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -96,6 +99,16 @@ record ScenarioFile(String name, String description, Long durationMs, Long drain
 
     private Scenario toScenario(String fallbackName) {
         String scenarioName = name != null ? name : fallbackName.replaceFirst("\\.json$", "");
+        if (recording != null) {
+            if (groups != null || users != null || connectionsPerUser != null || rampUpMs != null
+                    || messagesPerUser != null || thinkTime != null || mix != null || reconnect != null
+                    || userPrefix != null || contentChars != null || expect != null || durationMs != null) {
+                throw new IllegalArgumentException("a recording replays its own users and timing: leave out groups,"
+                        + " duration_ms and the group keys");
+            }
+            return Scenario.of(scenarioName, description != null ? description : "", or(drainMs, 10_000L),
+                    new Scenario.Replay(recording, 1, 1));
+        }
         List<Scenario.Group> built = new ArrayList<>();
         if (groups != null) {
             if (users != null || connectionsPerUser != null || rampUpMs != null || messagesPerUser != null

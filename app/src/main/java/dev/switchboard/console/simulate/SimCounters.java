@@ -10,6 +10,12 @@ interface SimCounters {
 
     void sent();
 
+    /** A replayed frame of {@code type} ({@code (unparsed)} for one that is no message) went out. */
+    void sentType(String type);
+
+    /** An {@code error} with {@code code} answered a replayed frame of {@code type}. */
+    void errorOfType(String type, String code);
+
     void received();
 
     /** An answer to a {@code ping}, after {@code nanos}. */

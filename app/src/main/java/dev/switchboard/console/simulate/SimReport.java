@@ -26,6 +26,7 @@ import java.util.Map;
  * @param runsNotOnEveryConnection runs that ended on the connection that started them but not on
  *                                 every other connection of their user (on another router, say)
  * @param connectionsByUrl         connections opened, failed and closed per client endpoint
+ * @param replay                   a replay against its recording, per type (null for a scenario of groups)
  */
 public record SimReport(String scenario, List<String> urls, Instant startedAt, Duration sendingTime,
                         Duration totalTime, int users, long sent, long received, Map<String, Measure.Figures> latency,
@@ -34,7 +35,7 @@ public record SimReport(String scenario, List<String> urls, Instant startedAt, D
                         long isolationViolations, Map<String, Long> errorsByCode, long unexpectedErrors,
                         long connectionsOpened, long connectionFailures, long connectionsLost, long reconnects,
                         List<UrlConnections> connectionsByUrl, List<Check> checks, List<String> problems,
-                        List<VirtualUser.UserRow> userRows) {
+                        List<VirtualUser.UserRow> userRows, ReplayComparison replay) {
 
     /**
      * One pass/fail check.
@@ -104,7 +105,8 @@ public record SimReport(String scenario, List<String> urls, Instant startedAt, D
                 unanswered, totals.interrupted.sum(), violations, totals.errorsByCode(), totals.unexpectedErrors(),
                 totals.connectionsOpened(), totals.connectionFailures(), totals.connectionsLost(),
                 totals.reconnects.sum(), totals.connectionsByUrl(), List.copyOf(checks), totals.problems(),
-                sim.userRows());
+                sim.userRows(), sim.scenario().replay() == null ? null : ReplayComparison.of(sim.scenario().replay(),
+                        totals.sentByType(), totals.errorsByType(), totals.runsStarted.sum(), totals.runsByStatus()));
     }
 
     /** Whether every check passed. */
@@ -159,6 +161,9 @@ public record SimReport(String scenario, List<String> urls, Instant startedAt, D
                     "  %-" + width + "s  opened %,d  failed %,d  closed by the router %,d%n",
                     row.url(), row.opened(), row.failed(), row.closedByRouter())));
         }
+        if (replay != null) {
+            out.append(replay.table());
+        }
         out.append(String.format(Locale.ROOT, "%n%-24s %-6s %s%n", "check", "result", "detail"));
         for (Check check : checks) {
             out.append(String.format(Locale.ROOT, "%-24s %-6s %s%n", check.name, check.passed ? "PASS" : "FAIL", check.detail));
@@ -199,6 +204,12 @@ public record SimReport(String scenario, List<String> urls, Instant startedAt, D
         checks.forEach(check -> checksJson.addObject().put("name", check.name).put("passed", check.passed)
                 .put("detail", check.detail));
         json.set("problems", mapper.valueToTree(problems));
+        if (replay != null) {
+            ObjectNode comparison = json.putObject("replay").put("users_scale", replay.usersScale())
+                    .put("matches", replay.matches());
+            comparison.set("types", mapper.valueToTree(replay.types()));
+            comparison.set("runs", mapper.valueToTree(replay.runs()));
+        }
         var usersJson = json.putArray("per_user");
         userRows.forEach(row -> usersJson.addObject().put("user", row.user()).put("group", row.group())
                 .put("sent", row.sent()).put("received", row.received()).put("runs_started", row.runsStarted())

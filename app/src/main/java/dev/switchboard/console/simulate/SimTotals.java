@@ -38,6 +38,9 @@ final class SimTotals implements SimCounters {
     private final Map<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> runsByStatus = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> failuresByGroup = new ConcurrentHashMap<>();
+    /** A replay's frames by type, and their errors by type and code ({@code type code}). */
+    private final Map<String, LongAdder> sentByType = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, LongAdder>> errorsByType = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> lostByGroup = new ConcurrentHashMap<>();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     /** Per client endpoint, in the order given; fixed at construction, so read without a lock. */
@@ -55,6 +58,29 @@ final class SimTotals implements SimCounters {
         Map<URI, UrlCounters> counters = new LinkedHashMap<>();
         urls.forEach(url -> counters.put(url, new UrlCounters()));
         byUrl = Collections.unmodifiableMap(counters);
+    }
+
+    @Override
+    public void sentType(String type) {
+        sentByType.computeIfAbsent(type, key -> new LongAdder()).increment();
+    }
+
+    @Override
+    public void errorOfType(String type, String code) {
+        errorsByType.computeIfAbsent(type, key -> new ConcurrentHashMap<>())
+                .computeIfAbsent(code, key -> new LongAdder()).increment();
+    }
+
+    /** A replay's frames sent, by type. */
+    Map<String, Long> sentByType() {
+        return counts(sentByType);
+    }
+
+    /** A replay's errors, by the type they answered, then by code. */
+    Map<String, Map<String, Long>> errorsByType() {
+        Map<String, Map<String, Long>> errors = new LinkedHashMap<>();
+        new TreeMap<>(errorsByType).forEach((type, codes) -> errors.put(type, counts(codes)));
+        return errors;
     }
 
     long runsEnded() {

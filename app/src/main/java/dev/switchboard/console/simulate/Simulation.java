@@ -113,6 +113,43 @@ public final class Simulation implements AutoCloseable {
         startedAt = Instant.now();
         startNanos = System.nanoTime();
         phase = Phase.RUNNING;
+        if (scenario.replay() != null) {
+            startReplay(scenario.replay());
+        } else {
+            startGroups();
+        }
+        if (scenario.durationMs() > 0) {
+            scheduler.schedule(this::drain, scenario.durationMs(), TimeUnit.MILLISECONDS);
+        }
+        scheduler.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** How long before its first recorded frame a replayed user connects (at the replay's speed). */
+    private static final long REPLAY_LEAD_MS = 1_000;
+
+    /**
+     * Each recorded user (and its clones) connects shortly before its first frame was recorded, and
+     * sends every frame when it was recorded, from the replay's start at its speed.
+     */
+    private void startReplay(Scenario.Replay replay) {
+        Scenario.Group group = scenario.groups().get(0);
+        usersSending.set(replay.recording().users().size() * replay.usersScale());
+        int index = 0;
+        for (Recording.User recorded : replay.recording().users()) {
+            long firstAt = recorded.messages().isEmpty() ? 0 : recorded.messages().get(0).atMs();
+            long connectAt = (long) (Math.max(0, firstAt - REPLAY_LEAD_MS) / replay.speed());
+            for (int clone = 0; clone < replay.usersScale(); clone++) {
+                VirtualUser user = new VirtualUser(replay.userId(recorded, clone), group, totals, recorded);
+                users.add(user);
+                int spread = index++;
+                // clones a millisecond apart: a thousand of one user do not all knock at once
+                scheduler.schedule(() -> connect(user, spread), connectAt + clone, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void startGroups() {
         usersSending.set(scenario.totalUsers());
         int index = 0;
         for (Scenario.Group group : scenario.groups()) {
@@ -125,11 +162,6 @@ public final class Simulation implements AutoCloseable {
                 scheduler.schedule(() -> connect(user, spread), offset, TimeUnit.MILLISECONDS);
             }
         }
-        if (scenario.durationMs() > 0) {
-            scheduler.schedule(this::drain, scenario.durationMs(), TimeUnit.MILLISECONDS);
-        }
-        scheduler.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
-        return this;
     }
 
     private void connect(VirtualUser user, int index) {
@@ -149,6 +181,10 @@ public final class Simulation implements AutoCloseable {
     }
 
     private void scheduleNext(VirtualUser user) {
+        if (scenario.replay() != null) {
+            scheduleRecorded(user, scenario.replay().speed());
+            return;
+        }
         long pause = user.group().thinkTime().nextMs(ThreadLocalRandom.current());
         scheduler.schedule(() -> {
             if (phase != Phase.RUNNING) {
@@ -164,6 +200,30 @@ public final class Simulation implements AutoCloseable {
             }
             userDone();
         }, pause, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends a replayed user's next frame when it is due (from the start, at {@code speed}). */
+    private void scheduleRecorded(VirtualUser user, double speed) {
+        long due = user.nextDueMs();
+        if (due < 0) {
+            userDone();
+            return;
+        }
+        long delay = startNanos + (long) (due * 1e6 / speed) - System.nanoTime();
+        scheduler.schedule(() -> {
+            if (phase != Phase.RUNNING) {
+                return;
+            }
+            try {
+                if (user.sendScripted()) {
+                    scheduleRecorded(user, speed);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                totals.problem(user.id() + ": " + e);
+            }
+            userDone();
+        }, Math.max(0, delay), TimeUnit.NANOSECONDS);
     }
 
     private void userDone() {

@@ -240,13 +240,7 @@ public record SimulationTarget(URI clientUri, Function<String, String> tokens, S
      * ({@code <prefix>-<n>}); a mismatch costs only a token fetched at connect time.
      */
     static List<String> userIds(Scenario scenario) {
-        List<String> ids = new ArrayList<>();
-        for (Scenario.Group group : scenario.groups()) {
-            for (int i = 0; i < group.users(); i++) {
-                ids.add(group.userPrefix() + "-" + i);
-            }
-        }
-        return ids;
+        return scenario.userIds();
     }
 
     private static URI withoutQuery(URI uri) {

@@ -50,14 +50,36 @@ public final class VirtualUser {
     private long errors;
     private long violations;
     private volatile boolean sending = true;
+    /** A replayed user's recorded frames (null for a user sending the group's mix). */
+    private final Recording.User script;
+    /** The next of {@link #script}'s frames (guarded by this). */
+    private int scriptNext;
+    /** The runs started, in order: a replayed {@code stop_agent} names the run of its recorded ordinal. */
+    private final List<String> runIds = new ArrayList<>();
+    /** A replayed frame's type by its message id, until answered: the report's errors per type. */
+    private final Map<String, String> typeOf = new HashMap<>();
+
+    /** Replayed message ids still waiting for any answer (a reply or an error): the user is not settled before. */
+    private final java.util.Set<String> awaited = new java.util.HashSet<>();
+    /** Types the router answers only when it refuses them: a replay waits for nothing else of them. */
+    private static final java.util.Set<String> SILENT_TYPES = java.util.Set.of("typing", "stop_agent");
+
+    /** The type under which a replay counts frames that are no message, and the errors refusing them. */
+    static final String UNPARSED = "(unparsed)";
 
     private record Pending(long sentNanos, String type, Conn conn) {
     }
 
     VirtualUser(String id, Scenario.Group group, SimCounters counters) {
+        this(id, group, counters, null);
+    }
+
+    /** A user that replays {@code script} (null: sends the group's mix). */
+    VirtualUser(String id, Scenario.Group group, SimCounters counters, Recording.User script) {
         this.id = id;
         this.group = group;
         this.counters = counters;
+        this.script = script;
         this.runs = new UserRuns(id, counters, this::leak);
     }
 
@@ -83,7 +105,8 @@ public final class VirtualUser {
                                     java.util.function.Function<String, String> tokens,
                                     ScheduledExecutorService scheduler) {
         List<CompletableFuture<?>> opening = new ArrayList<>();
-        for (int k = 0; k < group.connectionsPerUser(); k++) {
+        int count = script != null ? script.connections() : group.connectionsPerUser();
+        for (int k = 0; k < count; k++) {
             URI base = urls.get(Math.floorMod(index + k, urls.size()));
             Conn conn = new Conn(client, base, scheduler);
             synchronized (this) {
@@ -134,6 +157,76 @@ public final class VirtualUser {
         return group.messagesPerUser() == 0 || sentCount < group.messagesPerUser();
     }
 
+    /** When a replayed user's next frame is due, in ms from the recording's start; -1 when all went out. */
+    synchronized long nextDueMs() {
+        return script == null || scriptNext >= script.messages().size() ? -1 : script.messages().get(scriptNext).atMs();
+    }
+
+    /**
+     * Sends a replayed user's next frame, on the connection it was recorded on (another open one when
+     * that one is closed); returns false when the user has no more to send.
+     */
+    boolean sendScripted() {
+        Conn conn;
+        String text;
+        String type;
+        synchronized (this) {
+            if (!sending || scriptNext >= script.messages().size()) {
+                return false;
+            }
+            Recording.Step step = script.messages().get(scriptNext++);
+            conn = step.connection() < conns.size() && conns.get(step.connection()).open ? conns.get(step.connection())
+                    : openConn(scriptNext);
+            if (conn == null) {
+                counters.problem(id + ": a recorded frame was not sent: no connection open");
+                return scriptNext < script.messages().size();
+            }
+            sentCount++;
+            if (step.message() == null) {
+                type = UNPARSED;
+                text = "#".repeat(Math.max(1, step.unparsedChars()));
+            } else {
+                com.fasterxml.jackson.databind.node.ObjectNode message = step.message().deepCopy();
+                type = message.get("type").textValue();
+                JsonNode recordedId = message.get("message_id");
+                // a valid id (or none) becomes this user's own, so that replies are checked and told
+                // apart; an invalid one stays, to be refused as it was
+                if (recordedId == null || recordedId.isNull() || recordedId.isTextual()
+                        && dev.switchboard.router.protocol.WireId.isValid(recordedId.textValue())) {
+                    String messageId = id + "-" + (++messageSeq);
+                    message.put("message_id", messageId);
+                    typeOf.put(messageId, type);
+                    String reply = Scenario.REPLIES.get(type);
+                    if (reply != null && !reply.isEmpty()) {
+                        pending.put(messageId, new Pending(System.nanoTime(), type, conn));
+                    } else if (reply == null && !SILENT_TYPES.contains(type)) {
+                        awaited.add(messageId); // a type the simulator does not know: its answer (an error, say) is waited for
+                    }
+                }
+                if (step.run() != null && step.run() >= 1 && step.run() <= runIds.size()) {
+                    renameRun(message, runIds.get(step.run() - 1));
+                }
+                text = message.toString();
+            }
+        }
+        conn.connection.send(text);
+        counters.sent();
+        counters.sentType(type);
+        synchronized (this) {
+            return scriptNext < script.messages().size();
+        }
+    }
+
+    /** Points a recorded {@code run_id} (top level or in the payload) at this user's run of the same ordinal. */
+    private static void renameRun(com.fasterxml.jackson.databind.node.ObjectNode message, String runId) {
+        if (message.has("run_id")) {
+            message.put("run_id", runId);
+        }
+        if (message.path("payload").has("run_id")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) message.get("payload")).put("run_id", runId);
+        }
+    }
+
     private Conn openConn(int turn) {
         List<Conn> open = conns.stream().filter(conn -> conn.open).toList();
         return open.isEmpty() ? null : open.get(turn % open.size());
@@ -146,7 +239,7 @@ public final class VirtualUser {
 
     /** Whether nothing is outstanding: every reply and every run's end has arrived. */
     synchronized boolean settled() {
-        return pending.isEmpty() && runs.allEnded();
+        return pending.isEmpty() && awaited.isEmpty() && runs.allEnded();
     }
 
     private void onText(Conn conn, String text) {
@@ -173,8 +266,16 @@ public final class VirtualUser {
                 return;
             }
             Pending request = replyTo == null ? null : pending.remove(replyTo);
+            String sentType = replyTo == null ? null : typeOf.remove(replyTo);
+            if (replyTo != null) {
+                awaited.remove(replyTo);
+            }
             if (type.equals(EventType.ERROR)) {
                 onError(frame.path("code").asText("?"));
+                if (script != null) {
+                    // no reply_to: refused before it had an id, as a frame that is no message is
+                    counters.errorOfType(sentType != null ? sentType : UNPARSED, frame.path("code").asText("?"));
+                }
                 return;
             }
             if (request == null) {
@@ -200,6 +301,7 @@ public final class VirtualUser {
         if (runId == null) {
             return;
         }
+        runIds.add(runId);
         runs.started(runId, request.sentNanos, request.conn, conns);
     }
 
@@ -216,8 +318,10 @@ public final class VirtualUser {
     /** At the end: what is still outstanding is unanswered or incomplete. */
     synchronized void finish() {
         runs.finish();
-        counters.unanswered(pending.size());
+        counters.unanswered(pending.size() + awaited.size());
         pending.clear();
+        awaited.clear();
+        typeOf.clear();
     }
 
     /** Closes every connection cleanly; completes when all are gone (at most about 2 s). */

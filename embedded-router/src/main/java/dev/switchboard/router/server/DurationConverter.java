@@ -5,7 +5,7 @@ import java.util.Locale;
 import picocli.CommandLine;
 
 /** Reads {@code 90s}, {@code 15m}, {@code 1h}, {@code 2d}, {@code 250ms} or ISO-8601 ({@code PT1H}). */
-final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {

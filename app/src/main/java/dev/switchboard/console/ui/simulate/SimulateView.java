@@ -260,6 +260,14 @@ public final class SimulateView extends BorderPane {
                         run.groups().stream().mapToLong(group -> (long) group.users() * group.messagesPerUser()).sum());
         String users = run.totalUsers() == scenario.totalUsers() ? run.totalUsers() + " users"
                 : run.totalUsers() + " users (the file has " + scenario.totalUsers() + ")";
+        if (run.replay() != null) {
+            description.setText(String.format(Locale.ROOT, "%s — a recording: %s replaying %,d recorded messages%s"
+                    + " over %s, then up to %.0f s draining. %s", scenario.name(), users,
+                    run.replay().recording().messages() * run.replay().usersScale(),
+                    run.replay().usersScale() == 1 ? "" : " (each recorded user " + run.replay().usersScale()
+                            + " times)", length, scenario.drainMs() / 1000.0, scenario.description()));
+            return;
+        }
         description.setText(String.format(Locale.ROOT, "%s — %s in %d group(s), %s, then up to %.0f s draining. %s",
                 scenario.name(), users, scenario.groups().size(), length, scenario.drainMs() / 1000.0,
                 scenario.description()));
