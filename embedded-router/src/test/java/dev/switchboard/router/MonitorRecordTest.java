@@ -71,6 +71,8 @@ class MonitorRecordTest {
             alice.awaitType("error");
             bob.send(Map.of("type", "no_such_type", "message_id", "b-1"));
             assertThat(bob.awaitReply("b-1").path("code").asText()).isEqualTo("unknown_type");
+            bob.send("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":7}");
+            bob.awaitRpc(7);
 
             JsonNode stopped = record(operator, Map.of("action", "stop"));
             assertThat(stopped.path("result").path("stopped").asBoolean()).isTrue();
@@ -97,8 +99,11 @@ class MonitorRecordTest {
                     .satisfies(frame -> assertThat(frame.path("chars").asInt()).isEqualTo("not json".length()));
             assertThat(of(entries, "error", "alice")).singleElement()
                     .satisfies(error -> assertThat(error.path("code").asText()).isEqualTo("invalid_json"));
-            assertThat(of(entries, "message", "bob")).singleElement()
-                    .satisfies(frame -> assertThat(frame.path("message").path("type").asText()).isEqualTo("no_such_type"));
+            assertThat(of(entries, "message", "bob")).hasSize(2).satisfies(frames -> {
+                assertThat(frames.get(0).path("message").path("type").asText()).isEqualTo("no_such_type");
+                assertThat(frames.get(1).path("message").path("method").asText()).isEqualTo("ping");
+                assertThat(frames.get(1).path("message").path("id").asInt()).isEqualTo(7);
+            });
             assertThat(of(entries, "error", "bob")).singleElement().satisfies(error -> {
                 assertThat(error.path("code").asText()).isEqualTo("unknown_type");
                 assertThat(error.path("type").asText()).isEqualTo("no_such_type");

@@ -338,8 +338,8 @@ public final class Recorder implements AutoCloseable {
             JsonNode message = entry.get("message");
             Integer run = null;
             String type = VirtualUser.UNPARSED;
-            if (message != null && message.isObject()) {
-                type = message.path("type").asText();
+            if (Recording.typeOf(message) != null) {
+                type = Recording.typeOf(message);
                 if (!keepUserIds) {
                     message = anonymous((com.fasterxml.jackson.databind.node.ObjectNode) message);
                 }
@@ -347,9 +347,9 @@ public final class Recorder implements AutoCloseable {
                 int ordinal = runs.getOrDefault(user, List.of()).indexOf(runId);
                 run = runId.isEmpty() || ordinal < 0 ? null : ordinal + 1;
             }
+            boolean parsed = Recording.typeOf(message) != null;
             steps.computeIfAbsent(id, key -> new ArrayList<>()).add(new Recording.Step(at, connection,
-                    message != null && message.isObject() ? message : null,
-                    message != null && message.isObject() ? null : entry.path("chars").asInt(1), run));
+                    parsed ? message : null, parsed ? null : entry.path("chars").asInt(1), run));
             sent.computeIfAbsent(type, key -> new long[1])[0]++;
         }
 

@@ -50,9 +50,9 @@ public record Recording(String recordedAt, long durationMs, List<String> sources
                     throw new IllegalArgumentException("recording.users[" + user.userId() + "]: a message needs"
                             + " exactly one of message and unparsed_chars");
                 }
-                if (step.message() != null && !step.message().path("type").isTextual()) {
+                if (step.message() != null && typeOf(step.message()) == null) {
                     throw new IllegalArgumentException("recording.users[" + user.userId() + "]: a message must be a"
-                            + " JSON object with a text type");
+                            + " JSON object with a text type (or a JSON-RPC request with a text method)");
                 }
             }
         }
@@ -75,6 +75,18 @@ public record Recording(String recordedAt, long durationMs, List<String> sources
             java.nio.file.Files.createDirectories(parent);
         }
         java.nio.file.Files.writeString(file, dev.switchboard.router.protocol.Json.writePretty(scenario) + "\n");
+    }
+
+    /**
+     * A recorded message's type as the router counts it: its {@code type}, or a JSON-RPC request's
+     * {@code method}; null for neither.
+     */
+    static String typeOf(JsonNode message) {
+        if (message == null || !message.isObject()) {
+            return null;
+        }
+        JsonNode type = message.path("type").isTextual() ? message.get("type") : message.get("method");
+        return type != null && type.isTextual() ? type.textValue() : null;
     }
 
     /** Every message recorded. */

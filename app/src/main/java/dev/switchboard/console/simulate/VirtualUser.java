@@ -187,12 +187,13 @@ public final class VirtualUser {
                 text = "#".repeat(Math.max(1, step.unparsedChars()));
             } else {
                 com.fasterxml.jackson.databind.node.ObjectNode message = step.message().deepCopy();
-                type = message.get("type").textValue();
+                type = Recording.typeOf(message);
+                boolean jsonRpc = !message.path("type").isTextual(); // sent as recorded, its id too
                 JsonNode recordedId = message.get("message_id");
                 // a valid id (or none) becomes this user's own, so that replies are checked and told
                 // apart; an invalid one stays, to be refused as it was
-                if (recordedId == null || recordedId.isNull() || recordedId.isTextual()
-                        && dev.switchboard.router.protocol.WireId.isValid(recordedId.textValue())) {
+                if (!jsonRpc && (recordedId == null || recordedId.isNull() || recordedId.isTextual()
+                        && dev.switchboard.router.protocol.WireId.isValid(recordedId.textValue()))) {
                     String messageId = id + "-" + (++messageSeq);
                     message.put("message_id", messageId);
                     typeOf.put(messageId, type);

@@ -320,11 +320,12 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
                 keepContent ? parsed : ContentMask.mask((ObjectNode) parsed), null, null, null, null, null);
     }
 
-    /** The frame's object when it is one with a text {@code type}, else null. */
+    /** The frame's object when it is one with a text {@code type} (or a JSON-RPC {@code method}), else null. */
     private static JsonNode parse(String text) {
         try {
             JsonNode node = Json.mapper().readTree(text);
-            return node != null && node.isObject() && node.path("type").isTextual() ? node : null;
+            return node != null && node.isObject() && (node.path("type").isTextual() || node.path("method").isTextual())
+                    ? node : null;
         } catch (java.io.IOException e) {
             return null;
         }

@@ -9,7 +9,8 @@ import java.time.Instant;
  * One entry of a {@code recording} frame: what a client sent, or what came of it. Fields that do not
  * belong to the entry's {@code kind} are left out.
  *
- * @param kind         {@code message} (a frame holding a JSON object with a string {@code type}),
+ * @param kind         {@code message} (a frame holding a JSON object with a text {@code type}, or
+ *                     a JSON-RPC request with a text {@code method}),
  *                     {@code unparsed} (any other text frame), {@code error} (an error sent to a
  *                     client), {@code run_started} or {@code run_ended}
  * @param at           when the router saw it
