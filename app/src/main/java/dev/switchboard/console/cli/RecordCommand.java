@@ -86,8 +86,8 @@ public final class RecordCommand implements Callable<Integer> {
                         : "no answer in 30 s"));
                 return SimulateCommand.COULD_NOT_RUN;
             }
-            console.printf(Locale.ROOT, "recording %d node(s) for %s (Ctrl-C stops early and writes what came)%n",
-                    recorder.progress().nodes(), duration);
+            console.printf(Locale.ROOT, "recording %d node(s) for %,d s (Ctrl-C stops early and writes what came)%n",
+                    recorder.progress().nodes(), duration.toSeconds());
             console.flush();
             AtomicBoolean written = new AtomicBoolean();
             Thread early = new Thread(() -> finish(recorder, written, console, err), "record-ctrl-c");

@@ -89,7 +89,7 @@ public record ReplayComparison(int usersScale, List<Row> types, List<Row> runs) 
                     row.replay(), row.matches() ? "" : "  *"));
         }
         out.append(matches() ? "every figure as recorded\n" : "* differs from the recording\n");
-        return out.toString();
+        return out.toString().replaceAll(" +\n", "\n");
     }
 
     private static String codes(Map<String, Long> errors) {
