@@ -385,6 +385,7 @@ final class RouterWiring {
         runs.addListener(hub);
         breakers.onTransition(hub::breakerChanged);
         pool.rollout().onTransition(hub::rolloutChanged);
+        tracer.onDone(hub::traced);
         TrafficRecorder recorder = new TrafficRecorder(clock, Ticker.system());
         runs.addListener(recorder);
         socketServer.traffic(TrafficListener.both(hub, recorder));

@@ -75,6 +75,47 @@ class MessageTraceTest {
     }
 
     @Test
+    void everyMonitorSeesAMessageTraceOnceItsMessageIsDone() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+             WsClient viewer = monitor(router, Role.VIEWER);
+             WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
+            alice.send(Map.of("type", "ping", "message_id", "p-seen"));
+            alice.awaitReply("p-seen");
+            alice.send("{not json");
+            alice.awaitType("error");
+
+            JsonNode event = awaitTraceEvent(viewer, "p-seen");
+            JsonNode trace = event.path("trace");
+            assertThat(trace.path("user_id").asText()).isEqualTo("alice");
+            assertThat(trace.path("type").asText()).isEqualTo("ping");
+            assertThat(trace.path("done").asBoolean()).isTrue();
+            assertThat(steps(trace)).contains("decode", "protection", "handler", "reply");
+            JsonNode refused = awaitTraceEvent(viewer, null);
+            assertThat(refused.path("trace").path("type").asText()).isEqualTo("invalid");
+            assertThat(steps(refused.path("trace"))).contains("decode", "error");
+        }
+    }
+
+    /** The first {@code message_trace} event of message {@code messageId} (null: of a frame refused before it had one). */
+    private static JsonNode awaitTraceEvent(WsClient monitor, String messageId) {
+        JsonNode[] found = new JsonNode[1];
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (JsonNode frame : monitor.seen()) {
+                for (JsonNode event : frame.path("events")) {
+                    if (event.path("kind").asText().equals("message_trace")
+                            && (messageId == null ? event.path("trace").path("message_id").isNull()
+                            : event.path("trace").path("message_id").asText().equals(messageId))) {
+                        found[0] = event;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    @Test
     void withDevAuthEveryMessageIsTracedFromItsFrameToItsAnswer() {
         try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
              WsClient monitor = monitor(router, Role.VIEWER);

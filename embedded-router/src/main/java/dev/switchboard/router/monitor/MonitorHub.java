@@ -128,6 +128,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     private final AtomicInteger listed = new AtomicInteger();
     private final AtomicInteger trafficListed = new AtomicInteger();
     private final AtomicInteger errorsListed = new AtomicInteger();
+    private final AtomicInteger tracesListed = new AtomicInteger();
     /** This period's traffic over the limit, by type. */
     private final ConcurrentHashMap<String, LongAdder> coalesced = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -276,6 +277,21 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
             publish(error);
         } else if (active) {
             count("error:" + code.wire());
+        }
+    }
+
+    /**
+     * A sampled message is done: its trace is listed within a budget of its own (as many as the
+     * traffic's), the rest counted as {@code message_trace}.
+     */
+    public void traced(dev.switchboard.router.trace.MessageTrace trace) {
+        if (!active) {
+            return;
+        }
+        if (tracesListed.getAndIncrement() < trafficPerUpdate) {
+            publish(new MonitorEvent.MessageTraced(clock.instant(), trace.record()));
+        } else {
+            count("message_trace");
         }
     }
 
@@ -486,6 +502,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         listed.set(0);
         trafficListed.set(0);
         errorsListed.set(0);
+        tracesListed.set(0);
         runsFollowed.set(0);
         endedBefore.forEach(runs::remove);
         endedBefore = drain(endedRuns);
@@ -517,6 +534,7 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
         listed.set(0);
         trafficListed.set(0);
         errorsListed.set(0);
+        tracesListed.set(0);
         runsFollowed.set(0);
         runs.clear();
         endedRuns.clear();

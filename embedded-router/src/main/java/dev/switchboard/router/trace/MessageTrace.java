@@ -23,11 +23,15 @@ public final class MessageTrace {
     private String runId;
     private boolean finished;
     private int droppedSteps;
+    /** Told once, when the message is done (the monitor's {@code message_trace}). */
+    private final java.util.function.Consumer<MessageTrace> whenDone;
 
     /** Steps one trace keeps (a batch's elements each add theirs); the rest are counted. */
     public static final int MAX_STEPS = 32;
 
-    MessageTrace(Instant at, long startNanos, String userId, String connectionId, int frameBytes) {
+    MessageTrace(Instant at, long startNanos, String userId, String connectionId, int frameBytes,
+                 java.util.function.Consumer<MessageTrace> whenDone) {
+        this.whenDone = whenDone;
         this.at = at;
         this.startNanos = startNanos;
         this.userId = userId;
@@ -67,9 +71,19 @@ public final class MessageTrace {
         this.runId = id;
     }
 
-    /** The message is done (answered, refused, or handled): its trace says so from now on. */
-    public synchronized void done() {
-        finished = true;
+    /**
+     * The message is done (answered, refused, or handled): its trace says so from now on, and the
+     * first call tells the tracer's listener.
+     */
+    public void done() {
+        boolean first;
+        synchronized (this) {
+            first = !finished;
+            finished = true;
+        }
+        if (first) {
+            whenDone.accept(this);
+        }
     }
 
     synchronized String userId() {

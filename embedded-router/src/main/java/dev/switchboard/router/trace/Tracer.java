@@ -31,6 +31,8 @@ public final class Tracer {
     private final Clock clock;
     private final ArrayDeque<MessageTrace> ring;
     private final Map<String, Instant> tracedUsers = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<MessageTrace> doneListener;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Tracer.class);
 
     /**
      * @param sample   the share of messages traced, 0 to 1
@@ -50,6 +52,27 @@ public final class Tracer {
         this.ring = new ArrayDeque<>(Math.min(capacity, 1_024));
     }
 
+    /**
+     * Sets who hears of each trace once its message is done (the monitor's {@code message_trace}
+     * events; {@link MessageTrace#record()} is the trace as it is then); called on the thread that
+     * finished the message, so it must be cheap.
+     */
+    public void onDone(java.util.function.Consumer<MessageTrace> listener) {
+        this.doneListener = listener;
+    }
+
+    private void finished(MessageTrace trace) {
+        java.util.function.Consumer<MessageTrace> listener = doneListener;
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.accept(trace);
+        } catch (RuntimeException e) {
+            log.warn("a listener of finished traces failed; the message went on", e);
+        }
+    }
+
     public double sample() {
         return sample;
     }
@@ -63,7 +86,8 @@ public final class Tracer {
         if (!sampled(userId)) {
             return null;
         }
-        MessageTrace trace = new MessageTrace(clock.instant(), arrivedNanos, userId, connectionId, frameBytes);
+        MessageTrace trace = new MessageTrace(clock.instant(), arrivedNanos, userId, connectionId, frameBytes,
+                this::finished);
         // kept from its first moment: a trace asked for while its message is under way shows the steps so far
         synchronized (ring) {
             if (ring.size() == capacity) {

@@ -11,7 +11,9 @@ import dev.switchboard.router.connections.ConnectionClose;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
+import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.routing.RoutingStats;
+import dev.switchboard.router.trace.TraceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -81,7 +83,7 @@ public final class LogViewModel implements MonitorBatch.Listener {
         // the whole event, written only when a line is selected (never per event on the tick)
         selected.addListener((observable, before, row) -> {
             details.set(row == null ? "" : row.json());
-            whyable.set(feed != null && feed.live() && traceCommand(row) != null);
+            whyable.set(traceCommand(row) != null && (feed != null && feed.live() || heard(row) != null));
         });
         userFilter.addListener((observable, before, text) -> refilter());
         typeFilter.addListener((observable, before, text) -> refilter());
@@ -124,7 +126,18 @@ public final class LogViewModel implements MonitorBatch.Listener {
     public void why() {
         LogRow row = selected.get();
         ObjectNode command = traceCommand(row);
-        if (feed == null || command == null) {
+        if (command == null) {
+            return;
+        }
+        if (feed == null || !feed.live()) {
+            // no router to ask (a saved session): the trace the router sent when the message was done
+            TraceRecord trace = heard(row);
+            if (trace != null) {
+                ObjectNode reply = JsonNodeFactory.instance.objectNode().put("type", "command_result");
+                reply.putObject("result").set("traces", JsonNodeFactory.instance.arrayNode()
+                        .add(Json.mapper().valueToTree(trace)));
+                details.set(whyText(reply, describe(row), row.userId()));
+            }
             return;
         }
         String what = describe(row);
@@ -198,9 +211,51 @@ public final class LogViewModel implements MonitorBatch.Listener {
     private static String fields(JsonNode detail) {
         List<String> parts = new ArrayList<>();
         detail.fields().forEachRemaining(field -> parts.add(field.getKey().replace('_', ' ') + " "
-                + (field.getValue().isContainerNode() ? "{" + fields(field.getValue()).replace(" · ", ", ") + "}"
-                        : field.getValue().asText())));
+                + value(field.getValue())));
         return String.join(" · ", parts);
+    }
+
+    /** A detail's value: text as it is, an object as {…}, a list (a backend's candidates) as […]. */
+    private static String value(JsonNode value) {
+        if (value.isArray()) {
+            List<String> elements = new ArrayList<>();
+            value.forEach(element -> elements.add(value(element)));
+            return "[" + String.join(", ", elements) + "]";
+        }
+        return value.isObject() ? "{" + fields(value).replace(" · ", ", ") + "}" : value.asText();
+    }
+
+    /** Traces the router sent ({@code message_trace}) kept for Why without a router to ask. */
+    static final int TRACES_HEARD = 2_000;
+    /** The last {@link #TRACES_HEARD} traces heard, by user and message id or run id (FX thread only). */
+    private final Map<String, TraceRecord> heardTraces = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TraceRecord> eldest) {
+            return size() > TRACES_HEARD;
+        }
+    };
+
+    private void hear(TraceRecord trace) {
+        if (trace.userId() == null) {
+            return;
+        }
+        if (trace.messageId() != null) {
+            heardTraces.put(trace.userId() + "\n" + "m:" + trace.messageId(), trace);
+        }
+        if (trace.runId() != null) {
+            heardTraces.put(trace.userId() + "\n" + "r:" + trace.runId(), trace);
+        }
+    }
+
+    /** The trace heard for a line's message or run, or null. */
+    TraceRecord heard(LogRow row) {
+        ObjectNode command = traceCommand(row);
+        if (command == null) {
+            return null;
+        }
+        String key = command.has("run_id") ? "r:" + command.path("run_id").asText()
+                : "m:" + command.path("trace_message_id").asText();
+        return heardTraces.get(row.userId() + "\n" + key);
     }
 
     /** The selected line's event whole, as indented JSON; empty when none is selected. */
@@ -214,6 +269,10 @@ public final class LogViewModel implements MonitorBatch.Listener {
         for (MonitorFrame frame : batch.frames()) {
             if (frame instanceof MonitorUpdate update) {
                 for (MonitorEvent event : update.events()) {
+                    if (event instanceof MonitorEvent.MessageTraced traced && traced.trace() != null) {
+                        hear(traced.trace());
+                        continue;
+                    }
                     LogRow line = line(event);
                     if (line != null) {
                         added.add(line);

@@ -125,6 +125,28 @@ class LogViewModelTest {
         }
     }
 
+    @Test
+    void withoutARouterToAskWhyAnswersFromTheTracesTheRouterSent() {
+        // a saved session's replay: no router, but the message_trace events it recorded
+        LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults());
+        model.apply(batch(0, update(MESSAGE.replace("'bob'", "'alice'").replace("'m-1'", "'p-7'") + ","
+                + "{'kind':'message_trace','at':'2026-01-01T00:00:00Z','trace':{'at':'2026-01-01T00:00:00Z',"
+                + "'user_id':'alice','connection_id':'c-1','message_id':'p-7','type':'ping','run_id':null,"
+                + "'frame_bytes':40,'total_ms':0.5,'done':true,'dropped_steps':0,'steps':["
+                + "{'step':'decode','at_ms':0.001,'ms':0.02,'detail':{'verdict':'ok'}},"
+                + "{'step':'backend','at_ms':0.3,'ms':0.01,'detail':{'candidates':[{'name':'a','in_flight':0},"
+                + "{'name':'b','in_flight':2}]}}]}}")));
+        assertThat(model.lines()).extracting(LogRow::type).containsExactly("ping"); // a trace is no line of its own
+        model.selectedProperty().set(model.lines().get(0));
+        assertThat(model.whyableProperty().get()).isTrue();
+        model.why();
+        assertThat(model.detailsProperty().get()).startsWith("Why alice's message p-7 (ping)")
+                .contains("verdict ok").contains("candidates [{name a, in flight 0}, {name b, in flight 2}]");
+
+        model.selectedProperty().set(messageIn("p-8"));
+        assertThat(model.whyableProperty().get()).as("no trace heard, no router to ask").isFalse();
+    }
+
     private static LogRow messageIn(String messageId) {
         return LogViewModel.line(new MonitorEvent.MessageIn(Instant.now(), "in", "alice", "c-1", "ping", messageId,
                 null, "critical", "liveness"));

@@ -32,6 +32,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = MonitorEvent.RolloutChange.class, name = "rollout"),
         @JsonSubTypes.Type(value = MonitorEvent.OperatorAction.class, name = "operator_action"),
         @JsonSubTypes.Type(value = MonitorEvent.Coalesced.class, name = "coalesced"),
+        @JsonSubTypes.Type(value = MonitorEvent.MessageTraced.class, name = "message_trace"),
         @JsonSubTypes.Type(value = MonitorEvent.Unknown.class, name = "unknown")})
 public sealed interface MonitorEvent {
 
@@ -215,6 +216,17 @@ public sealed interface MonitorEvent {
         public boolean done() {
             return result == null || !result.has("error");
         }
+    }
+
+    /**
+     * {@code message_trace}: a sampled message is done, with its trace as it was then (listed within
+     * a budget of its own; the {@code trace} command has every later step, a run's {@code backend}
+     * and {@code retry} included).
+     *
+     * @param trace the trace
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record MessageTraced(Instant at, dev.switchboard.router.trace.TraceRecord trace) implements MonitorEvent {
     }
 
     /**
