@@ -227,7 +227,7 @@ final class RouterWiring {
             return;
         }
         if (code != null) {
-            Listeners.notifyEach(List.of(hub), observer -> observer.errorSent(userId, "", RoutingStats.RUN_ERRORS, code,
+            Listeners.notifyEach(List.of(hub), observer -> observer.errorSent(userId, "", RoutingStats.RUN_ERRORS, null, code,
                     String.valueOf(event.get("message"))), "error sent");
         } else {
             Listeners.notifyEach(List.of(hub), observer -> observer.emitted(userId, event), "event emitted");

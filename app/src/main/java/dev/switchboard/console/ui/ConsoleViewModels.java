@@ -11,6 +11,7 @@ import dev.switchboard.console.ui.overview.OverviewViewModel;
 import dev.switchboard.console.ui.protection.ProtectionViewModel;
 import dev.switchboard.console.ui.runs.RunsViewModel;
 import dev.switchboard.console.ui.types.TypesViewModel;
+import dev.switchboard.console.ui.why.WhyViewModel;
 import java.util.concurrent.Executor;
 
 /**
@@ -20,7 +21,8 @@ import java.util.concurrent.Executor;
  */
 public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel connections, TypesViewModel types,
                                 RunsViewModel runs, ErrorsViewModel errors, LogViewModel log,
-                                ProtectionViewModel protection, RoleViewModel role, AuditViewModel audit) {
+                                ProtectionViewModel protection, RoleViewModel role, AuditViewModel audit,
+                                WhyViewModel why) {
 
     /**
      * Makes the view models and has {@code state} hand them its batches.
@@ -31,10 +33,11 @@ public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel
      */
     public static ConsoleViewModels attach(ConsoleState state, ConsoleFeed feed, Executor uiThread) {
         ConsoleState.Limits limits = state.limits();
+        WhyViewModel why = new WhyViewModel(feed, uiThread);
         ConsoleViewModels models = new ConsoleViewModels(new OverviewViewModel(limits, state.startedAtMillis()),
                 new ConnectionsViewModel(feed, uiThread), new TypesViewModel(), new RunsViewModel(limits),
-                new ErrorsViewModel(limits), new LogViewModel(limits, feed, uiThread),
-                new ProtectionViewModel(feed, uiThread), new RoleViewModel(), new AuditViewModel());
+                new ErrorsViewModel(limits), new LogViewModel(limits, why),
+                new ProtectionViewModel(feed, uiThread), new RoleViewModel(), new AuditViewModel(), why);
         state.addListener(models.overview());
         state.addListener(models.connections());
         state.addListener(models.types());
@@ -44,6 +47,7 @@ public record ConsoleViewModels(OverviewViewModel overview, ConnectionsViewModel
         state.addListener(models.protection());
         state.addListener(models.role());
         state.addListener(models.audit());
+        state.addListener(models.why());
         return models;
     }
 }

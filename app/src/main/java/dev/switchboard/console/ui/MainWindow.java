@@ -21,6 +21,7 @@ import dev.switchboard.console.ui.runs.RunsView;
 import dev.switchboard.console.ui.simulate.SimulateView;
 import dev.switchboard.console.ui.simulate.SimulateViewModel;
 import dev.switchboard.console.ui.types.TypesView;
+import dev.switchboard.console.ui.why.WhyPane;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneId;
 import java.nio.file.Path;
@@ -137,8 +138,8 @@ public final class MainWindow extends BorderPane {
         connectionsView = new ConnectionsView(models.connections(), this::injectAs, models.role().operatorBinding());
         tab("Connections", "tab-connections", connectionsView);
         tab("Message types", "tab-types", new TypesView(models.types()));
-        tab("Agent runs", "tab-runs", new RunsView(models.runs()));
-        tab("Errors sent", "tab-errors", new ErrorsView(models.errors()));
+        tab("Agent runs", "tab-runs", new RunsView(models.runs(), models.why()));
+        tab("Errors sent", "tab-errors", new ErrorsView(models.errors(), models.why()));
         tab("Live log", "tab-log", new LogView(models.log(), feed.live()));
         tab("Protection", "tab-protection", new ProtectionView(models.protection(),
                 models.role().operatorBinding()));
@@ -159,7 +160,8 @@ public final class MainWindow extends BorderPane {
         outage.setManaged(false);
         setTop(new javafx.scene.layout.VBox(menuBar(), outage));
         setCenter(tabs);
-        setBottom(statusBar);
+        // under every view: the Why pane, shown when a Why button asks
+        setBottom(new javafx.scene.layout.VBox(new WhyPane(models.why()), statusBar));
         getStyleClass().add("dark");
     }
 

@@ -37,7 +37,7 @@ class ClusterMergeTest {
     void tagsEachFrameWithItsNodeAndCarriesTheClusterTotals() {
         ClusterMerge merge = twoNodesUp();
         merge.merge("n1", update(stats(2, 10.5, 3.0, 1, 7)));
-        MonitorEvent.ErrorSent error = new MonitorEvent.ErrorSent(Instant.now(), "bob", "c-1", "x", "unknown_type", "no");
+        MonitorEvent.ErrorSent error = new MonitorEvent.ErrorSent(Instant.now(), "bob", "c-1", "x", "unknown_type", "no", null);
 
         NodeFrame merged = merge.merge("n2", update(stats(3, 4.0, 9.5, 2, 5), error));
 

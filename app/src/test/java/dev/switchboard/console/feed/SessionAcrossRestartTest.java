@@ -38,7 +38,7 @@ class SessionAcrossRestartTest {
     private static MonitorUpdate update(long seq, Instant at, int events) {
         List<MonitorEvent> list = new java.util.ArrayList<>();
         for (int i = 0; i < events; i++) {
-            list.add(new MonitorEvent.ErrorSent(at, "u", "c-1", "m-" + seq + "-" + i, "unknown_type", "no"));
+            list.add(new MonitorEvent.ErrorSent(at, "u", "c-1", "m-" + seq + "-" + i, "unknown_type", "no", null));
         }
         return new MonitorUpdate(seq, at, null, null, list, 0);
     }

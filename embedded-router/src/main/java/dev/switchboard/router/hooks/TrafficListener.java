@@ -14,7 +14,8 @@ public interface TrafficListener {
         }
 
         @Override
-        public void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text) {
+        public void errorSent(String userId, String connectionId, String messageType, String messageId, ErrorCode code,
+                              String text) {
         }
     };
 
@@ -29,8 +30,12 @@ public interface TrafficListener {
     /** A message passed validation, classification and rate limits. */
     void admitted(String userId, String connectionId, ClientMessage message, Classification classification);
 
-    /** An error was sent to a client ({@code messageType} is the offending message's type, or "invalid"). */
-    void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text);
+    /**
+     * An error was sent to a client ({@code messageType} is the offending message's type, or
+     * "invalid"; {@code messageId} its {@code message_id}, or null).
+     */
+    void errorSent(String userId, String connectionId, String messageType, String messageId, ErrorCode code,
+                   String text);
 
     /**
      * A frame other than an error was sent to one connection in answer to it: a reply
@@ -68,14 +73,15 @@ public interface TrafficListener {
         }
 
         @Override
-        public void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text) {
+        public void errorSent(String userId, String connectionId, String messageType, String messageId, ErrorCode code,
+                              String text) {
             try {
-                first.errorSent(userId, connectionId, messageType, code, text);
+                first.errorSent(userId, connectionId, messageType, messageId, code, text);
             } catch (RuntimeException e) {
                 log.warn("a traffic listener failed; the other was told", e);
             }
             try {
-                second.errorSent(userId, connectionId, messageType, code, text);
+                second.errorSent(userId, connectionId, messageType, messageId, code, text);
             } catch (RuntimeException e) {
                 log.warn("a traffic listener failed; the other was told", e);
             }

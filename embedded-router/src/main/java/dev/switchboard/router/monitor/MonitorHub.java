@@ -268,9 +268,10 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     }
 
     @Override
-    public void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text) {
+    public void errorSent(String userId, String connectionId, String messageType, String messageId, ErrorCode code,
+                          String text) {
         MonitorEvent.ErrorSent error = new MonitorEvent.ErrorSent(clock.instant(), userId, connectionId, messageType,
-                code.wire(), text);
+                code.wire(), text, messageId);
         remember(recentErrors, error, recentErrorsLimit);
         // a flood of bad frames must not flood the monitors too: errors have a budget of their own
         if (active && errorsListed.getAndIncrement() < trafficPerUpdate) {

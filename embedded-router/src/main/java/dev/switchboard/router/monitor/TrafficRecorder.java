@@ -184,7 +184,8 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
     }
 
     @Override
-    public void errorSent(String userId, String connectionId, String messageType, ErrorCode code, String text) {
+    public void errorSent(String userId, String connectionId, String messageType, String messageId, ErrorCode code,
+                          String text) {
         if (recording) {
             add(new RecordedEntry(RecordedEntry.ERROR, clock.instant(), userId, connectionId, null, null, messageType,
                     code.wire(), null, null));

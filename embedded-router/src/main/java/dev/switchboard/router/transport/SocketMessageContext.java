@@ -118,7 +118,7 @@ final class SocketMessageContext implements MessageContext {
             trace.step("error", System.nanoTime(), detail);
         }
         stats.errorSent(message.type(), code);
-        traffic.errorSent(userId, connectionId, message.type(), code, text);
+        traffic.errorSent(userId, connectionId, message.type(), message.messageId(), code, text);
         if (message.jsonRpc()) {
             if (message.rpcId() != null) {
                 int rpcCode = rpcErrorCode != 0 ? rpcErrorCode : code.jsonRpcCode();

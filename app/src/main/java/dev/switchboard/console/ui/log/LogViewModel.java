@@ -3,17 +3,16 @@ package dev.switchboard.console.ui.log;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.LogRow;
 import dev.switchboard.console.state.MonitorBatch;
+import dev.switchboard.console.ui.why.WhyViewModel;
 import dev.switchboard.router.connections.ConnectionClose;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.protocol.Json;
 import dev.switchboard.router.routing.RoutingStats;
-import dev.switchboard.router.trace.TraceRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,27 +62,22 @@ public final class LogViewModel implements MonitorBatch.Listener {
             filtered);
     private final ReadOnlyStringWrapper pauseText = new ReadOnlyStringWrapper(this, "pauseText", "Pause");
 
-    private final ConsoleFeed feed;
-    private final Executor uiThread;
+    private final WhyViewModel why;
     private final ReadOnlyBooleanWrapper whyable = new ReadOnlyBooleanWrapper(this, "whyable");
 
-    /** A log without a router to ask why (a test, a saved session's replay). */
+    /** A log with no one to ask why (a test). */
     public LogViewModel(ConsoleState.Limits limits) {
-        this(limits, null, Runnable::run);
+        this(limits, new WhyViewModel(null, Runnable::run));
     }
 
-    /**
-     * @param feed     where the {@code trace} command goes (Why), or null for none
-     * @param uiThread runs the command's answer on the FX thread
-     */
-    public LogViewModel(ConsoleState.Limits limits, ConsoleFeed feed, Executor uiThread) {
-        this.feed = feed;
-        this.uiThread = uiThread;
+    /** @param why answers Why for the selected line (asks the router, or the traces it sent) */
+    public LogViewModel(ConsoleState.Limits limits, WhyViewModel why) {
+        this.why = why;
         this.limit = limits.logLines();
         // the whole event, written only when a line is selected (never per event on the tick)
         selected.addListener((observable, before, row) -> {
             details.set(row == null ? "" : row.json());
-            whyable.set(traceCommand(row) != null && (feed != null && feed.live() || heard(row) != null));
+            whyable.set(why.canAsk(question(row)));
         });
         userFilter.addListener((observable, before, text) -> refilter());
         typeFilter.addListener((observable, before, text) -> refilter());
@@ -120,142 +114,40 @@ public final class LogViewModel implements MonitorBatch.Listener {
     }
 
     /**
-     * Asks the router why the selected line's message went where it went (the monitor's
-     * {@code trace} command) and shows the answer, step by step, where the event was shown.
+     * Asks why the selected line's message went where it went (the router's {@code trace}, or the
+     * trace it sent) and shows the answer, step by step, where the event was shown (and in the Why
+     * pane).
      */
     public void why() {
         LogRow row = selected.get();
-        ObjectNode command = traceCommand(row);
-        if (command == null) {
+        WhyViewModel.Question question = question(row);
+        if (!why.canAsk(question)) {
             return;
         }
-        if (feed == null || !feed.live()) {
-            // no router to ask (a saved session): the trace the router sent when the message was done
-            TraceRecord trace = heard(row);
-            if (trace != null) {
-                ObjectNode reply = JsonNodeFactory.instance.objectNode().put("type", "command_result");
-                reply.putObject("result").set("traces", JsonNodeFactory.instance.arrayNode()
-                        .add(Json.mapper().valueToTree(trace)));
-                details.set(whyText(reply, describe(row), row.userId()));
+        details.set("asking the router why " + question.what() + " went where it went…");
+        why.ask(question).thenAccept(answer -> {
+            if (selected.get() == row) {
+                details.set(answer.text()); // another line selected meanwhile: its event stays shown
             }
-            return;
-        }
-        String what = describe(row);
-        details.set("asking the router why " + what + " went where it went…");
-        feed.command(command).whenComplete((reply, failure) -> uiThread.execute(() -> {
-            if (selected.get() != row) {
-                return; // another line was selected meanwhile: its event stays shown
-            }
-            details.set(failure != null ? "the router did not answer: " + failure.getMessage()
-                    : whyText(reply, what, row.userId()));
-        }));
+        });
     }
 
-    /** The {@code trace} command for a line, or null when the line names no message nor run. */
-    static ObjectNode traceCommand(LogRow row) {
+    /** The question a line asks Why, or null when it names no message nor run. */
+    static WhyViewModel.Question question(LogRow row) {
         if (row == null || row.userId().isEmpty() || row.source() == null) {
             return null;
         }
-        ObjectNode command = JsonNodeFactory.instance.objectNode().put("type", "trace").put("user_id", row.userId());
         if (row.source() instanceof MonitorEvent.MessageIn message && message.messageId() != null) {
-            return command.put("trace_message_id", message.messageId());
+            return WhyViewModel.Question.message(row.userId(), message.messageId());
         }
         if (row.source() instanceof MonitorEvent.Reply reply && reply.replyTo() != null
                 && !reply.type().equals("rpc_result")) {
-            return command.put("trace_message_id", reply.replyTo());
+            return WhyViewModel.Question.message(row.userId(), reply.replyTo());
         }
         if (row.source() instanceof MonitorEvent.RunEvent run && run.runId() != null) {
-            return command.put("run_id", run.runId());
+            return WhyViewModel.Question.run(row.userId(), run.runId());
         }
         return null;
-    }
-
-    private static String describe(LogRow row) {
-        if (row.source() instanceof MonitorEvent.RunEvent run) {
-            return row.userId() + "'s run " + run.runId();
-        }
-        String id = row.source() instanceof MonitorEvent.Reply reply ? reply.replyTo()
-                : ((MonitorEvent.MessageIn) row.source()).messageId();
-        return row.userId() + "'s message " + id;
-    }
-
-    /** The router's answer to {@code trace}, as lines a reader follows step by step. */
-    static String whyText(JsonNode reply, String what, String userId) {
-        if (reply.path("type").asText().equals("error")) {
-            return "the router refused: " + reply.path("code").asText() + " (" + reply.path("message").asText() + ")";
-        }
-        JsonNode traces = reply.path("result").path("traces");
-        if (!traces.isArray() || traces.isEmpty()) {
-            return "No trace of " + what + ": the router traces a share of the messages (trace.sample in its"
-                    + " router.yaml; by default all of them with dev auth, 1 in 100 otherwise) and keeps the last"
-                    + " trace.ring of them (10,000 by default). To see the next ones, an operator can trace every"
-                    + " message of " + userId + " for a while: Trace user in Connections (the monitor command"
-                    + " trace_user). In a cluster, the trace is on the node the message came to.";
-        }
-        JsonNode trace = traces.get(0);
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "Why %s (%s) got its answer: %.3f ms in"
-                + " the router, from its frame (%d characters) to its last step%s%n%n", what,
-                trace.path("type").asText(), trace.path("total_ms").asDouble(), trace.path("frame_bytes").asInt(),
-                trace.path("done").asBoolean(true) ? "" : " so far (it is still under way: ask again)"));
-        for (JsonNode step : trace.path("steps")) {
-            text.append(String.format(Locale.ROOT, "%+10.3f ms  %-11s %9.3f ms  %s%n", step.path("at_ms").asDouble(),
-                    step.path("step").asText(), step.path("ms").asDouble(), fields(step.path("detail"))));
-        }
-        if (traces.size() > 1) {
-            text.append(String.format(Locale.ROOT, "%n(%d traces kept for it; the newest is shown)%n", traces.size()));
-        }
-        return text.toString();
-    }
-
-    /** A step's detail in one line: "validation passed · classification {rule 3, priority normal}". */
-    private static String fields(JsonNode detail) {
-        List<String> parts = new ArrayList<>();
-        detail.fields().forEachRemaining(field -> parts.add(field.getKey().replace('_', ' ') + " "
-                + value(field.getValue())));
-        return String.join(" · ", parts);
-    }
-
-    /** A detail's value: text as it is, an object as {…}, a list (a backend's candidates) as […]. */
-    private static String value(JsonNode value) {
-        if (value.isArray()) {
-            List<String> elements = new ArrayList<>();
-            value.forEach(element -> elements.add(value(element)));
-            return "[" + String.join(", ", elements) + "]";
-        }
-        return value.isObject() ? "{" + fields(value).replace(" · ", ", ") + "}" : value.asText();
-    }
-
-    /** Traces the router sent ({@code message_trace}) kept for Why without a router to ask. */
-    static final int TRACES_HEARD = 2_000;
-    /** The last {@link #TRACES_HEARD} traces heard, by user and message id or run id (FX thread only). */
-    private final Map<String, TraceRecord> heardTraces = new java.util.LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, TraceRecord> eldest) {
-            return size() > TRACES_HEARD;
-        }
-    };
-
-    private void hear(TraceRecord trace) {
-        if (trace.userId() == null) {
-            return;
-        }
-        if (trace.messageId() != null) {
-            heardTraces.put(trace.userId() + "\n" + "m:" + trace.messageId(), trace);
-        }
-        if (trace.runId() != null) {
-            heardTraces.put(trace.userId() + "\n" + "r:" + trace.runId(), trace);
-        }
-    }
-
-    /** The trace heard for a line's message or run, or null. */
-    TraceRecord heard(LogRow row) {
-        ObjectNode command = traceCommand(row);
-        if (command == null) {
-            return null;
-        }
-        String key = command.has("run_id") ? "r:" + command.path("run_id").asText()
-                : "m:" + command.path("trace_message_id").asText();
-        return heardTraces.get(row.userId() + "\n" + key);
     }
 
     /** The selected line's event whole, as indented JSON; empty when none is selected. */
@@ -269,10 +161,6 @@ public final class LogViewModel implements MonitorBatch.Listener {
         for (MonitorFrame frame : batch.frames()) {
             if (frame instanceof MonitorUpdate update) {
                 for (MonitorEvent event : update.events()) {
-                    if (event instanceof MonitorEvent.MessageTraced traced && traced.trace() != null) {
-                        hear(traced.trace());
-                        continue;
-                    }
                     LogRow line = line(event);
                     if (line != null) {
                         added.add(line);

@@ -1,6 +1,7 @@
 package dev.switchboard.console.ui.runs;
 
 import dev.switchboard.console.state.RunRow;
+import dev.switchboard.console.ui.why.WhyViewModel;
 import dev.switchboard.console.state.TimelineEvent;
 import dev.switchboard.console.ui.common.NodeChoice;
 import dev.switchboard.console.ui.common.Tables;
@@ -37,8 +38,13 @@ public final class RunsView extends SplitPane {
     private final Label startPath = new Label();
     private final Pane axis = new Pane();
 
-    public RunsView(RunsViewModel model) {
+    private final WhyViewModel why;
+    private final javafx.scene.control.Button whyButton = new javafx.scene.control.Button("Why?");
+
+    /** @param why answers the Why button: which backend the selected run went to, and why */
+    public RunsView(RunsViewModel model, WhyViewModel why) {
         this.model = model;
+        this.why = why;
         createView();
         initListeners();
     }
@@ -86,7 +92,17 @@ public final class RunsView extends SplitPane {
         startPath.setPadding(new Insets(0, 8, 6, 8));
         startPath.setWrapText(true);
         startPath.managedProperty().bind(startPath.textProperty().isNotEmpty());
-        BorderPane right = new BorderPane(timeline, new VBox(selected, startPath, axisRow), null, legend(), null);
+        whyButton.setId("run-why");
+        whyButton.setTooltip(new javafx.scene.control.Tooltip("Why this run went where it went: the path of the"
+                + " message that started it, the backend chosen and why (strategy, candidates, rollout), a retry"));
+        whyButton.setDisable(true);
+        whyButton.setMinWidth(Region.USE_PREF_SIZE);
+        HBox.setHgrow(selected, javafx.scene.layout.Priority.ALWAYS);
+        selected.setMaxWidth(Double.MAX_VALUE);
+        HBox selectedRow = new HBox(8, selected, whyButton);
+        selectedRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        selectedRow.setPadding(new Insets(0, 8, 0, 0));
+        BorderPane right = new BorderPane(timeline, new VBox(selectedRow, startPath, axisRow), null, legend(), null);
         getItems().addAll(left, right);
         setDividerPositions(0.55);
     }
@@ -131,8 +147,16 @@ public final class RunsView extends SplitPane {
     }
 
     private void initListeners() {
-        table.getSelectionModel().selectedItemProperty().addListener((observable, before, run) ->
-                model.selectedProperty().set(run));
+        table.getSelectionModel().selectedItemProperty().addListener((observable, before, run) -> {
+            model.selectedProperty().set(run);
+            whyButton.setDisable(!why.canAsk(question(run)));
+        });
+        whyButton.setOnAction(event -> {
+            WhyViewModel.Question question = question(model.selectedProperty().get());
+            if (question != null) {
+                why.ask(question);
+            }
+        });
         timeline.itemsProperty().bind(model.timelineProperty());
         javafx.collections.ListChangeListener<TimelineEvent> grown = change -> drawAxis();
         model.timelineProperty().addListener((observable, before, events) -> {
@@ -175,5 +199,10 @@ public final class RunsView extends SplitPane {
             setText(null);
             setGraphic(new HBox(8, name, lane));
         }
+    }
+
+    private static WhyViewModel.Question question(RunRow run) {
+        return run == null || run.userIdProperty().get().isEmpty() ? null
+                : WhyViewModel.Question.run(run.userIdProperty().get(), run.runId());
     }
 }

@@ -101,7 +101,8 @@ class LogViewModelTest {
              WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
             alice.send(java.util.Map.of("type", "ping", "message_id", "p-1"));
             alice.awaitReply("p-1");
-            LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults(), feed, Runnable::run);
+            LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults(),
+                    new dev.switchboard.console.ui.why.WhyViewModel(feed, Runnable::run));
             model.selectedProperty().set(messageIn("p-1"));
             assertThat(model.whyableProperty().get()).isTrue();
 
@@ -128,20 +129,28 @@ class LogViewModelTest {
     @Test
     void withoutARouterToAskWhyAnswersFromTheTracesTheRouterSent() {
         // a saved session's replay: no router, but the message_trace events it recorded
-        LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults());
-        model.apply(batch(0, update(MESSAGE.replace("'bob'", "'alice'").replace("'m-1'", "'p-7'") + ","
+        dev.switchboard.console.ui.why.WhyViewModel why = new dev.switchboard.console.ui.why.WhyViewModel(null,
+                Runnable::run);
+        LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults(), why);
+        var traced = batch(0, update(MESSAGE.replace("'bob'", "'alice'").replace("'m-1'", "'p-7'") + ","
                 + "{'kind':'message_trace','at':'2026-01-01T00:00:00Z','trace':{'at':'2026-01-01T00:00:00Z',"
                 + "'user_id':'alice','connection_id':'c-1','message_id':'p-7','type':'ping','run_id':null,"
                 + "'frame_bytes':40,'total_ms':0.5,'done':true,'dropped_steps':0,'steps':["
                 + "{'step':'decode','at_ms':0.001,'ms':0.02,'detail':{'verdict':'ok'}},"
                 + "{'step':'backend','at_ms':0.3,'ms':0.01,'detail':{'candidates':[{'name':'a','in_flight':0},"
-                + "{'name':'b','in_flight':2}]}}]}}")));
+                + "{'name':'b','in_flight':2}]}}]}}"));
+        model.apply(traced);
+        why.apply(traced);
+        assertThat(why.answerProperty().get()).isNull();
         assertThat(model.lines()).extracting(LogRow::type).containsExactly("ping"); // a trace is no line of its own
         model.selectedProperty().set(model.lines().get(0));
         assertThat(model.whyableProperty().get()).isTrue();
         model.why();
         assertThat(model.detailsProperty().get()).startsWith("Why alice's message p-7 (ping)")
                 .contains("verdict ok").contains("candidates [{name a, in flight 0}, {name b, in flight 2}]");
+        assertThat(why.showingProperty().get()).as("the Why pane shows the same answer").isTrue();
+        assertThat(why.answerProperty().get().trace().steps()).extracting(step -> step.step())
+                .containsExactly("decode", "backend");
 
         model.selectedProperty().set(messageIn("p-8"));
         assertThat(model.whyableProperty().get()).as("no trace heard, no router to ask").isFalse();

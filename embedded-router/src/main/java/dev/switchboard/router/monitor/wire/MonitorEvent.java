@@ -122,10 +122,12 @@ public sealed interface MonitorEvent {
      * @param type         the offending message's type, or {@code invalid}
      * @param code         the error code
      * @param message      the error's text
+     * @param messageId    the offending message's {@code message_id} (what the error's {@code reply_to}
+     *                     says), or null; left out when null
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record ErrorSent(Instant at, String userId, String connectionId, String type, String code, String message)
-            implements MonitorEvent {
+    record ErrorSent(Instant at, String userId, String connectionId, String type, String code, String message,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) String messageId) implements MonitorEvent {
     }
 
     /** {@code run_started}: a run began. */
