@@ -46,7 +46,7 @@ class MonitorWireFormatTest {
     private static final List<String> RUN = List.of("run_id", "user_id", "connection_id", "thread_id", "agent",
             "backend", "status", "started_at", "duration_ms", "events", "error", "queued_ms");
     private static final List<String> ERROR = List.of("kind", "at", "user_id", "connection_id", "type", "code",
-            "message");
+            "message", "message_id");
     private Router router;
 
     @BeforeEach
@@ -96,6 +96,7 @@ class MonitorWireFormatTest {
             assertThat(refreshed.path("connections").get(0).get("thread_id").isNull()).isTrue();
             assertThat(names(refreshed.path("recent_runs").get(0))).containsExactlyElementsOf(RUN);
             assertThat(names(refreshed.path("recent_errors").get(0))).containsExactlyElementsOf(ERROR);
+            assertThat(refreshed.path("recent_errors").get(0).path("message_id").asText()).isEqualTo("x");
             JsonNode protection = refreshed.path("protection");
             assertThat(names(protection)).containsExactly("breakers", "rate_limits", "queue", "strategy", "backends",
                     "rollout", "forced", "squeezed");
