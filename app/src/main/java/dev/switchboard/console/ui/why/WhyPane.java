@@ -115,7 +115,11 @@ public final class WhyPane extends VBox {
             detail.getStyleClass().add("why-detail");
             detail.setWrapText(true);
             detail.setTooltip(new Tooltip(detail.getText()));
-            steps.addRow(row++, at, name, bar(step, total), took, detail);
+            Pane bar = bar(step, total);
+            for (javafx.scene.Node cell : new javafx.scene.Node[] {at, name, bar, took, detail}) {
+                GridPane.setValignment(cell, javafx.geometry.VPos.TOP); // a long detail wraps below, the step stays level
+            }
+            steps.addRow(row++, at, name, bar, took, detail);
         }
         if (trace.droppedSteps() > 0) {
             steps.add(new Label(trace.droppedSteps() + " more steps, counted, not kept"), 1, row, 4, 1);

@@ -213,8 +213,11 @@ public final class WhyViewModel implements MonitorBatch.Listener {
 
     private static String fields(JsonNode detail) {
         List<String> parts = new ArrayList<>();
-        detail.fields().forEachRemaining(field -> parts.add(field.getKey().replace('_', ' ') + " "
-                + value(field.getValue())));
+        detail.fields().forEachRemaining(field -> {
+            if (!field.getValue().isNull()) { // "requested null" says nothing a reader needs
+                parts.add(field.getKey().replace('_', ' ') + " " + value(field.getValue()));
+            }
+        });
         return String.join(" · ", parts);
     }
 
