@@ -37,6 +37,26 @@ public final class MonitorFrames {
         }
     }
 
+    /**
+     * The traces in the {@code command_result} of a {@code trace} command, newest first; empty for an
+     * error, none kept, or a malformed answer.
+     */
+    public static java.util.List<dev.switchboard.router.monitor.wire.TraceRecord> traces(JsonNode reply) {
+        JsonNode traces = reply == null ? null : reply.path("result").path("traces");
+        if (traces == null || !traces.isArray()) {
+            return java.util.List.of();
+        }
+        java.util.List<dev.switchboard.router.monitor.wire.TraceRecord> read = new java.util.ArrayList<>();
+        for (JsonNode trace : traces) {
+            try {
+                read.add(Json.mapper().treeToValue(trace, dev.switchboard.router.monitor.wire.TraceRecord.class));
+            } catch (JsonProcessingException | IllegalArgumentException e) {
+                return java.util.List.of();
+            }
+        }
+        return read;
+    }
+
     /** The page in the {@code command_result} of a {@code connections} command, or null (an error, or malformed). */
     public static ConnectionPage page(JsonNode reply) {
         if (reply == null || !reply.path("type").asText().equals("command_result")

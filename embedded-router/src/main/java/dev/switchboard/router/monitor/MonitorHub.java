@@ -19,6 +19,7 @@ import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.monitor.wire.ProtectionState;
 import dev.switchboard.router.monitor.wire.RunSummary;
 import dev.switchboard.router.monitor.wire.Stats;
+import dev.switchboard.router.monitor.wire.TraceRecord;
 import dev.switchboard.router.protection.Breakers;
 import dev.switchboard.router.protection.Classification;
 import dev.switchboard.router.protocol.ClientMessage;
@@ -290,7 +291,15 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
             return;
         }
         if (tracesListed.getAndIncrement() < trafficPerUpdate) {
-            publish(new MonitorEvent.MessageTraced(clock.instant(), trace.record()));
+            // as a remote monitor reads it (a step's detail holds the router's own values): the embedded
+            // feed hands over the same record, equal to what the JSON reads back into
+            TraceRecord record;
+            try {
+                record = Json.mapper().readValue(Json.write(trace.record()), TraceRecord.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a trace did not read back from its own JSON", e);
+            }
+            publish(new MonitorEvent.MessageTraced(clock.instant(), record));
         } else {
             count("message_trace");
         }

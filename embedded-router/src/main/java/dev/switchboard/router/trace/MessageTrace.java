@@ -1,5 +1,7 @@
 package dev.switchboard.router.trace;
 
+import dev.switchboard.router.monitor.wire.TraceRecord;
+import dev.switchboard.router.monitor.wire.TraceStep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

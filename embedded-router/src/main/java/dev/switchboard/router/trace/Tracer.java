@@ -1,5 +1,6 @@
 package dev.switchboard.router.trace;
 
+import dev.switchboard.router.monitor.wire.TraceRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.switchboard.router.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.router.monitor.wire.TraceStep;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

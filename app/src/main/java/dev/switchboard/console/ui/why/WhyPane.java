@@ -1,7 +1,7 @@
 package dev.switchboard.console.ui.why;
 
-import dev.switchboard.router.trace.TraceRecord;
-import dev.switchboard.router.trace.TraceStep;
+import dev.switchboard.router.monitor.wire.TraceRecord;
+import dev.switchboard.router.monitor.wire.TraceStep;
 import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;

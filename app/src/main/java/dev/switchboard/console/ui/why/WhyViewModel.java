@@ -8,9 +8,8 @@ import dev.switchboard.console.state.MonitorBatch;
 import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
-import dev.switchboard.router.protocol.Json;
-import dev.switchboard.router.trace.TraceRecord;
-import dev.switchboard.router.trace.TraceStep;
+import dev.switchboard.router.monitor.wire.TraceRecord;
+import dev.switchboard.router.monitor.wire.TraceStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,9 +92,16 @@ public final class WhyViewModel implements MonitorBatch.Listener {
         this.uiThread = uiThread;
     }
 
+    /** The cluster nodes heard from (none for a router alone): a message's trace is on the node it came to. */
+    private final java.util.Set<String> nodes = new java.util.LinkedHashSet<>();
+
     @Override
     public void apply(MonitorBatch batch) {
-        for (MonitorFrame frame : batch.frames()) {
+        for (dev.switchboard.console.feed.NodeFrame tagged : batch.nodeFrames()) {
+            if (tagged.nodeId() != null && nodes.size() < 64) {
+                nodes.add(tagged.nodeId());
+            }
+            MonitorFrame frame = tagged.frame();
             if (frame instanceof MonitorUpdate update) {
                 for (MonitorEvent event : update.events()) {
                     if (event instanceof MonitorEvent.MessageTraced traced && traced.trace() != null) {
@@ -140,7 +146,7 @@ public final class WhyViewModel implements MonitorBatch.Listener {
         }
         show(new Answer(question, null, "asking the router why " + question.what() + " went where it went…"));
         CompletableFuture<Answer> done = new CompletableFuture<>();
-        feed.command(question.command()).whenComplete((reply, failure) -> uiThread.execute(() -> {
+        ask(question.command()).whenComplete((reply, failure) -> uiThread.execute(() -> {
             Answer next = failure != null
                     ? new Answer(question, null, "the router did not answer: " + failure.getMessage())
                     : answer(reply, question);
@@ -149,6 +155,36 @@ public final class WhyViewModel implements MonitorBatch.Listener {
             done.complete(current == null || current.question().equals(question) ? show(next) : next);
         }));
         return done;
+    }
+
+    /**
+     * The router's answer; in a cluster, every node's, the first that kept a trace (the trace is on the
+     * node the message came to, which the console cannot always tell).
+     */
+    private CompletionStage<ObjectNode> ask(ObjectNode command) {
+        List<String> asked = List.copyOf(nodes);
+        if (asked.size() <= 1) {
+            return feed.command(command);
+        }
+        List<CompletableFuture<ObjectNode>> replies = new ArrayList<>();
+        for (String node : asked) {
+            replies.add(feed.command(node, command).toCompletableFuture()
+                    .exceptionally(failure -> null)); // a node down: the others may have it
+        }
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            ObjectNode empty = null;
+            for (CompletableFuture<ObjectNode> reply : replies) {
+                ObjectNode answer = reply.join();
+                if (answer != null && answer.path("result").path("traces").size() > 0) {
+                    return answer;
+                }
+                empty = empty != null || answer == null ? empty : answer;
+            }
+            if (empty == null) {
+                throw new IllegalStateException("no node of the cluster answered");
+            }
+            return empty;
+        });
     }
 
     private Answer show(Answer next) {
@@ -177,8 +213,8 @@ public final class WhyViewModel implements MonitorBatch.Listener {
             return new Answer(question, null, "the router refused: " + reply.path("code").asText() + " ("
                     + reply.path("message").asText() + ")");
         }
-        JsonNode traces = reply.path("result").path("traces");
-        if (!traces.isArray() || traces.isEmpty()) {
+        List<TraceRecord> traces = dev.switchboard.console.feed.MonitorFrames.traces(reply);
+        if (traces.isEmpty()) {
             return new Answer(question, null, "No trace of " + question.what() + ": the router traces a share of the"
                     + " messages (trace.sample in its router.yaml; by default all of them with dev auth, 1 in 100"
                     + " otherwise) and keeps the last trace.ring of them (10,000 by default). To see the next ones,"
@@ -186,7 +222,7 @@ public final class WhyViewModel implements MonitorBatch.Listener {
                     + " Connections (the monitor command trace_user). In a cluster, the trace is on the node the"
                     + " message came to.");
         }
-        TraceRecord trace = Json.mapper().convertValue(traces.get(0), TraceRecord.class);
+        TraceRecord trace = traces.get(0);
         String text = text(trace, question);
         if (traces.size() > 1) {
             text += String.format(Locale.ROOT, "%n(%d traces kept for it; the newest is shown)%n", traces.size());
@@ -208,26 +244,26 @@ public final class WhyViewModel implements MonitorBatch.Listener {
 
     /** A step's detail in one line: "validation passed · classification {rule 3, priority normal}". */
     public static String detail(TraceStep step) {
-        return step.detail() == null ? "" : fields(Json.mapper().valueToTree(step.detail()));
+        return step.detail() == null ? "" : fields(step.detail());
     }
 
-    private static String fields(JsonNode detail) {
+    private static String fields(Map<?, ?> detail) {
         List<String> parts = new ArrayList<>();
-        detail.fields().forEachRemaining(field -> {
-            if (!field.getValue().isNull()) { // "requested null" says nothing a reader needs
-                parts.add(field.getKey().replace('_', ' ') + " " + value(field.getValue()));
+        detail.forEach((key, value) -> {
+            if (value != null) { // "requested null" says nothing a reader needs
+                parts.add(String.valueOf(key).replace('_', ' ') + " " + value(value));
             }
         });
         return String.join(" · ", parts);
     }
 
     /** A detail's value: text as it is, an object as {…}, a list (a backend's candidates) as […]. */
-    private static String value(JsonNode value) {
-        if (value.isArray()) {
+    private static String value(Object value) {
+        if (value instanceof List<?> list) {
             List<String> elements = new ArrayList<>();
-            value.forEach(element -> elements.add(value(element)));
+            list.forEach(element -> elements.add(value(element)));
             return "[" + String.join(", ", elements) + "]";
         }
-        return value.isObject() ? "{" + fields(value).replace(" · ", ", ") + "}" : value.asText();
+        return value instanceof Map<?, ?> map ? "{" + fields(map).replace(" · ", ", ") + "}" : String.valueOf(value);
     }
 }

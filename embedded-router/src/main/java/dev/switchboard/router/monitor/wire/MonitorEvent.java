@@ -228,7 +228,7 @@ public sealed interface MonitorEvent {
      * @param trace the trace
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record MessageTraced(Instant at, dev.switchboard.router.trace.TraceRecord trace) implements MonitorEvent {
+    record MessageTraced(Instant at, TraceRecord trace) implements MonitorEvent {
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.switchboard.router.trace;
+package dev.switchboard.router.monitor.wire;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.router.trace;
+package dev.switchboard.router.monitor.wire;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.List;
  * @param totalMs      from the frame's arrival to the end of its last step
  * @param done         whether the message is done (else it is under way, and more steps may come); the
  *                     run it started may still add its {@code backend} and {@code retry} steps
- * @param droppedSteps steps past {@link MessageTrace#MAX_STEPS}, counted, not kept
+ * @param droppedSteps steps past {@code MessageTrace.MAX_STEPS} (32), counted, not kept
  * @param steps        the steps, in the order they began
  */
 public record TraceRecord(Instant at, String userId, String connectionId, String messageId, String type,
