@@ -142,4 +142,26 @@ class TraceOutcomesTest {
             router.stop();
         }
     }
+
+    @Test
+    void underLoadTheRingKeepsOnlyTheLastTraces() {
+        Router router = TestRouters.start(config -> config.traceRing(100).rateLimits(new RateLimitPolicy(
+                new RateLimit(1_000_000, 10_000), new RateLimit(1_000_000, 10_000), new RateLimit(1_000_000, 10_000),
+                Map.of())));
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
+            for (int i = 1; i <= 1_000; i++) {
+                alice.send(Map.of("type", "ping", "message_id", "p-" + i));
+            }
+            alice.awaitReply("p-1000");
+            doneTrace(router, "p-1000");
+            JsonNode first = router.monitorCommand(JsonNodeFactory.instance.objectNode().put("type", "trace")
+                    .put("user_id", "alice").put("trace_message_id", "p-1"));
+            assertThat(first.path("result").path("traces")).as("dropped from the ring of 100").isEmpty();
+            JsonNode kept = router.monitorCommand(JsonNodeFactory.instance.objectNode().put("type", "trace")
+                    .put("user_id", "alice").put("trace_message_id", "p-901"));
+            assertThat(kept.path("result").path("traces")).hasSize(1);
+        } finally {
+            router.stop();
+        }
+    }
 }
