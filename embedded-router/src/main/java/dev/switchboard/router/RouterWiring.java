@@ -118,6 +118,8 @@ final class RouterWiring {
     volatile Dispatcher dispatcher;
     volatile RouterSocketServer socketServer;
     volatile MonitorHub monitor;
+    /** The monitor's {@code record} (null until the monitor starts). */
+    private volatile TrafficRecorder recorder;
     volatile MonitorEndpoint monitorEndpoint;
     volatile HttpEndpoints http;
     private volatile RouterMetrics metrics;
@@ -229,6 +231,10 @@ final class RouterWiring {
         if (code != null) {
             Listeners.notifyEach(List.of(hub), observer -> observer.errorSent(userId, "", RoutingStats.RUN_ERRORS, null, code,
                     String.valueOf(event.get("message"))), "error sent");
+            TrafficRecorder recording = recorder;
+            if (recording != null) {
+                recording.runError(userId, event.get("run_id") == null ? null : String.valueOf(event.get("run_id")), code);
+            }
         } else {
             Listeners.notifyEach(List.of(hub), observer -> observer.emitted(userId, event), "event emitted");
         }
@@ -386,7 +392,8 @@ final class RouterWiring {
         breakers.onTransition(hub::breakerChanged);
         pool.rollout().onTransition(hub::rolloutChanged);
         tracer.onDone(hub::traced);
-        TrafficRecorder recorder = new TrafficRecorder(clock, Ticker.system());
+        TrafficRecorder recorder = new TrafficRecorder(clock, Ticker.system(), config.softFrameLimit());
+        this.recorder = recorder;
         runs.addListener(recorder);
         socketServer.traffic(TrafficListener.both(hub, recorder));
         socketServer.frameTap(recorder);

@@ -114,6 +114,17 @@ class MonitorRecordTest {
                     .isLessThan(entries.indexOf(of(entries, "unparsed", "alice").get(0)));
             assertThat(viewer.seenText()).noneMatch(frame -> frame.contains("\"type\":\"recording"));
 
+            // every monitor, the viewer included, sees who recorded, with what
+            JsonNode audited = viewer.await(frame -> {
+                for (JsonNode event : frame.path("events")) {
+                    if (event.path("kind").asText().equals("operator_action") && event.path("by").asText()
+                            .equals("oncall-ann") && event.path("args").path("action").asText().equals("start")) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+            assertThat(audited.toString()).contains("\"keep_content\":false");
             assertThat(router.meterRegistry().scrape())
                     .contains("switchboard_operator_actions_total{action=\"record\",outcome=\"done\"} 2.0")
                     .contains("switchboard_operator_actions_total{action=\"record\",outcome=\"refused\"} 2.0");

@@ -186,6 +186,11 @@ final class MonitorConnection implements SideEndpoint.Session, TrafficRecorder.R
         return true;
     }
 
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
     /** Queues a frame, or closes the connection with 1013 when its outbox is over the byte limit. */
     private void send(String frame) {
         if (closed.get()) {

@@ -40,8 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class TrafficRecorder implements FrameTap, TrafficListener, RunListener, AutoCloseable {
     /** Entries waiting to be sent, across every recording, before further ones are dropped. */
     static final int QUEUE = 50_000;
+    /** Characters of frames waiting to be sent, across every recording, before further ones are dropped. */
+    static final long QUEUE_CHARS = 16L * 1024 * 1024;
     /** Entries one {@code recording} frame holds at most. */
     static final int PER_FRAME = 2_000;
+    /** About the most characters one {@code recording} frame holds: a bigger batch goes as several frames. */
+    static final int FRAME_CHARS = 1024 * 1024;
+    /** What an entry other than a frame's text counts for, in characters. */
+    private static final int ENTRY_CHARS = 160;
     /** Recordings a router runs at once. */
     static final int MAX_RECORDINGS = 4;
     /** How often the entries go out. */
@@ -57,20 +63,30 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
          * @return whether it was queued
          */
         boolean offer(String frame, boolean last);
+
+        /** Whether the connection is still there (a recording of a closed one is forgotten). */
+        default boolean isOpen() {
+            return true;
+        }
     }
 
     /** A recording's figures when it stops. */
     record Totals(long entries, long dropped) {
     }
 
-    /** A frame as it arrived: parsed (and masked) on the recorder's thread, not the I/O thread. */
-    private record Arrived(Instant at, String userId, String connectionId, String text) {
+    /**
+     * A frame as it arrived: parsed (and masked) on the recorder's thread, not the I/O thread; a
+     * frame over the router's frame limit keeps only its length ({@code text} null).
+     */
+    private record Arrived(Instant at, String userId, String connectionId, String text, int chars) {
     }
 
     private final Clock clock;
     private final Ticker ticker;
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedChars = new AtomicLong();
+    private final int maxFrameChars;
     /** Entries the full queue refused since the last tick. */
     private final AtomicLong overflowed = new AtomicLong();
     private final List<Session> sessions = new CopyOnWriteArrayList<>();
@@ -78,19 +94,32 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
     private ScheduledExecutorService thread;
 
     /**
-     * @param clock  when entries were seen
-     * @param ticker when recordings expire
+     * @param clock         when entries were seen
+     * @param ticker        when recordings expire
+     * @param maxFrameChars frames longer than this (the router's soft frame limit, refused as
+     *                      {@code too_large}) are recorded by their length only
      */
-    public TrafficRecorder(Clock clock, Ticker ticker) {
+    public TrafficRecorder(Clock clock, Ticker ticker, int maxFrameChars) {
+        this(clock, ticker, maxFrameChars, true);
+    }
+
+    /** @param ticking whether its own thread calls {@link #tick()} (tests call it themselves) */
+    TrafficRecorder(Clock clock, Ticker ticker, int maxFrameChars, boolean ticking) {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+        this.maxFrameChars = maxFrameChars;
+        this.ticking = ticking;
     }
+
+    private final boolean ticking;
 
     /** One recording: its connection, what it keeps and how far it got. */
     private static final class Session {
         final Recipient recipient;
         final boolean keepContent;
         final long untilNanos;
+        /** Entries seen before are not this recording's. */
+        final Instant startedAt;
         long seq;
         long entries;
         /** Entries lost and not yet told (guarded by the recorder's thread). */
@@ -98,10 +127,11 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
         long droppedTotal;
         volatile String ending;
 
-        Session(Recipient recipient, boolean keepContent, long untilNanos) {
+        Session(Recipient recipient, boolean keepContent, long untilNanos, Instant startedAt) {
             this.recipient = recipient;
             this.keepContent = keepContent;
             this.untilNanos = untilNanos;
+            this.startedAt = startedAt;
         }
     }
 
@@ -113,14 +143,18 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
      * @throws IllegalStateException when the recipient records already, or {@link #MAX_RECORDINGS} run
      */
     synchronized Instant start(Recipient recipient, boolean keepContent, Duration forTime) {
-        if (find(recipient) != null) {
+        if (!recipient.isOpen()) {
+            throw new IllegalStateException("the connection closed");
+        }
+        Session running = find(recipient);
+        if (running != null && running.ending == null) {
             throw new IllegalStateException("this connection is recording already; send record stop first");
         }
         if (sessions.size() >= MAX_RECORDINGS) {
             throw new IllegalStateException("the router runs " + MAX_RECORDINGS + " recordings already, the most it"
                     + " runs at once");
         }
-        if (thread == null) {
+        if (thread == null && ticking) {
             thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread named = new Thread(runnable, "switchboard-recorder");
                 named.setDaemon(true);
@@ -128,9 +162,10 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
             });
             thread.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
         }
-        sessions.add(new Session(recipient, keepContent, ticker.nanoTime() + forTime.toNanos()));
+        Instant now = clock.instant();
+        sessions.add(new Session(recipient, keepContent, ticker.nanoTime() + forTime.toNanos(), now));
         recording = true;
-        return clock.instant().plus(forTime);
+        return now.plus(forTime);
     }
 
     /**
@@ -139,42 +174,40 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
      * @return whether it was recording
      */
     boolean stop(Recipient recipient) {
-        Session session = find(recipient);
-        if (session == null || session.ending != null) {
-            return false;
-        }
-        session.ending = "stopped";
-        return true;
-    }
-
-    /** Forgets the recording of {@code recipient} at once (its connection closed). */
-    synchronized void forget(Recipient recipient) {
-        Session session = find(recipient);
-        if (session != null) {
-            sessions.remove(session);
-            recording = !sessions.isEmpty();
-        }
-    }
-
-    /** Whether {@code recipient} is recording now. */
-    boolean isRecording(Recipient recipient) {
-        Session session = find(recipient);
-        return session != null && session.ending == null;
-    }
-
-    private Session find(Recipient recipient) {
         for (Session session : sessions) {
-            if (session.recipient == recipient) {
-                return session;
+            if (session.recipient == recipient && session.ending == null) {
+                session.ending = "stopped";
+                return true;
             }
         }
-        return null;
+        return false;
+    }
+
+    /** Forgets the recordings of {@code recipient} at once (its connection closed). */
+    synchronized void forget(Recipient recipient) {
+        sessions.removeIf(session -> session.recipient == recipient);
+        recording = !sessions.isEmpty();
+    }
+
+    /** The recording of {@code recipient} still running, else one ending, else null. */
+    private Session find(Recipient recipient) {
+        Session found = null;
+        for (Session session : sessions) {
+            if (session.recipient == recipient && (found == null || session.ending == null)) {
+                found = session;
+            }
+        }
+        return found;
     }
 
     @Override
     public void frame(String userId, String connectionId, String text) {
         if (recording) {
-            add(new Arrived(clock.instant(), userId, connectionId, text));
+            // a frame the router refuses for its size is recorded by its length: a flood of them must
+            // not fill the queue with their text
+            int chars = text.length();
+            add(new Arrived(clock.instant(), userId, connectionId, chars > maxFrameChars ? null : text, chars),
+                    chars > maxFrameChars ? ENTRY_CHARS : chars + ENTRY_CHARS);
         }
     }
 
@@ -187,16 +220,27 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
     public void errorSent(String userId, String connectionId, String messageType, String messageId, ErrorCode code,
                           String text) {
         if (recording) {
-            add(new RecordedEntry(RecordedEntry.ERROR, clock.instant(), userId, connectionId, null, null, messageType,
-                    code.wire(), null, null));
+            add(new RecordedEntry(RecordedEntry.ERROR, clock.instant(), userId, connectionId, null, null, null,
+                    messageType, code.wire(), messageId, null, null), ENTRY_CHARS);
         }
     }
+
+    /** A run's error (its backend failed): sent to every connection of the user, answering no message. */
+    public void runError(String userId, String runId, ErrorCode code) {
+        if (recording) {
+            add(new RecordedEntry(RecordedEntry.ERROR, clock.instant(), userId, null, null, null, null,
+                    RUN_ERRORS, code.wire(), null, runId, null), ENTRY_CHARS);
+        }
+    }
+
+    /** The {@code type} of a run's error entry. */
+    static final String RUN_ERRORS = dev.switchboard.router.routing.RoutingStats.RUN_ERRORS;
 
     @Override
     public void started(RunInfo run) {
         if (recording) {
             add(new RecordedEntry(RecordedEntry.RUN_STARTED, clock.instant(), run.userId(), run.connectionId(), null,
-                    null, null, null, run.runId(), null));
+                    null, null, null, null, null, run.runId(), null), ENTRY_CHARS);
         }
     }
 
@@ -204,47 +248,58 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
     public void ended(RunInfo run) {
         if (recording) {
             add(new RecordedEntry(RecordedEntry.RUN_ENDED, clock.instant(), run.userId(), null, null, null, null, null,
-                    run.runId(), run.status().wire()));
+                    null, null, run.runId(), run.status().wire()), ENTRY_CHARS);
         }
     }
 
-    private void add(Object entry) {
-        if (queued.incrementAndGet() > QUEUE) {
+    private void add(Object entry, int chars) {
+        if (queued.incrementAndGet() > QUEUE || queuedChars.addAndGet(chars) > QUEUE_CHARS) {
             queued.decrementAndGet();
+            queuedChars.addAndGet(-chars);
             overflowed.incrementAndGet();
             return;
         }
         queue.add(entry);
     }
 
-    /** Sends what was seen: one frame per recording, or (a recording ending) everything queued, then its end. */
+    /** What an entry counts for in the queue's character budget. */
+    private static int charsOf(Object entry) {
+        return entry instanceof Arrived arrived && arrived.text() != null ? arrived.chars() + ENTRY_CHARS : ENTRY_CHARS;
+    }
+
+    /**
+     * Sends what was seen: a frame (or a few, when the entries are big) per recording; for a
+     * recording ending, everything queued, then its end. Whatever goes wrong, the next tick runs.
+     */
     void tick() {
         try {
             long lost = overflowed.getAndSet(0);
+            sessions.removeIf(session -> !session.recipient.isOpen());
             if (sessions.isEmpty()) {
-                drop(Integer.MAX_VALUE);
+                recording = false;
+                drop();
                 return;
             }
+            List<Session> ending = new ArrayList<>();
             for (Session session : sessions) {
                 session.dropped += lost;
                 if (session.ending == null && ticker.nanoTime() - session.untilNanos >= 0) {
                     session.ending = "expired";
                 }
+                if (session.ending != null) {
+                    ending.add(session); // decided once per tick: a stop arriving now ends at the next
+                }
             }
-            boolean ending = sessions.stream().anyMatch(session -> session.ending != null);
             do {
                 List<Object> batch = take();
                 send(batch);
                 if (batch.size() < PER_FRAME) {
                     break;
                 }
-            } while (ending);
-            for (Session session : sessions) {
-                if (session.ending != null) {
-                    end(session);
-                }
-            }
-        } catch (RuntimeException e) {
+            } while (!ending.isEmpty());
+            ending.forEach(this::end);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // an entry that could not be handled is lost, the recordings go on
             log.warn("the recorder failed to send a frame", e);
         }
     }
@@ -254,14 +309,17 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
         Object next;
         while (batch.size() < PER_FRAME && (next = queue.poll()) != null) {
             queued.decrementAndGet();
+            queuedChars.addAndGet(-charsOf(next));
             batch.add(next);
         }
         return batch;
     }
 
-    private void drop(int most) {
-        for (int i = 0; i < most && queue.poll() != null; i++) {
+    private void drop() {
+        Object next;
+        while ((next = queue.poll()) != null) {
             queued.decrementAndGet();
+            queuedChars.addAndGet(-charsOf(next));
         }
     }
 
@@ -277,20 +335,41 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
                 masked = masked != null ? masked : entries(batch, false);
                 entries = masked;
             }
+            if (!entries.isEmpty() && entries.get(0).at().isBefore(session.startedAt)) {
+                // queued before this recording started (another one was running): not its own
+                entries = entries.stream().filter(entry -> !entry.at().isBefore(session.startedAt)).toList();
+            }
             if (entries.isEmpty() && session.dropped == 0) {
                 continue;
             }
-            String frame = Json.write(new RecordingFrame(RecordingFrame.RECORDING, session.seq + 1, entries,
-                    session.dropped, null));
-            if (session.recipient.offer(frame, false)) {
-                session.seq++;
-                session.entries += entries.size();
-                session.droppedTotal += session.dropped;
-                session.dropped = 0;
-            } else {
-                session.dropped += entries.size();
-            }
+            int from = 0;
+            do {
+                int to = frameEnd(entries, from);
+                List<RecordedEntry> part = entries.subList(from, to);
+                String frame = Json.write(new RecordingFrame(RecordingFrame.RECORDING, session.seq + 1, part,
+                        session.dropped, null));
+                if (session.recipient.offer(frame, false)) {
+                    session.seq++;
+                    session.entries += part.size();
+                    session.droppedTotal += session.dropped;
+                    session.dropped = 0;
+                } else {
+                    session.dropped += part.size();
+                }
+                from = to;
+            } while (from < entries.size());
         }
+    }
+
+    /** Where the frame that begins at {@code from} ends: after about {@link #FRAME_CHARS} characters. */
+    private static int frameEnd(List<RecordedEntry> entries, int from) {
+        long chars = 0;
+        int to = from;
+        while (to < entries.size() && (to == from || chars < FRAME_CHARS)) {
+            RecordedEntry entry = entries.get(to++);
+            chars += ENTRY_CHARS + (entry.message() != null ? entry.message().toString().length() : 0);
+        }
+        return to;
     }
 
     private synchronized void end(Session session) {
@@ -312,21 +391,25 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
     }
 
     private static RecordedEntry entry(Arrived arrived, boolean keepContent) {
-        JsonNode parsed = parse(arrived.text());
-        if (parsed == null) {
+        JsonNode parsed = arrived.text() == null ? null : parse(arrived.text());
+        if (parsed == null || !isMessage(parsed)) {
+            JsonNode value = parsed == null ? null : keepContent ? parsed : ContentMask.maskValue(parsed);
             return new RecordedEntry(RecordedEntry.UNPARSED, arrived.at(), arrived.userId(), arrived.connectionId(),
-                    null, arrived.text().length(), null, null, null, null);
+                    null, arrived.chars(), value, null, null, null, null, null);
         }
         return new RecordedEntry(RecordedEntry.MESSAGE, arrived.at(), arrived.userId(), arrived.connectionId(),
-                keepContent ? parsed : ContentMask.mask((ObjectNode) parsed), null, null, null, null, null);
+                keepContent ? parsed : ContentMask.mask((ObjectNode) parsed), null, null, null, null, null, null, null);
     }
 
-    /** The frame's object when it is one with a text {@code type} (or a JSON-RPC {@code method}), else null. */
+    /** Whether a frame's JSON is a message: an object with a text {@code type} (or a JSON-RPC {@code method}). */
+    private static boolean isMessage(JsonNode node) {
+        return node.isObject() && (node.path("type").isTextual() || node.path("method").isTextual());
+    }
+
+    /** The frame's JSON, or null when it is no JSON. */
     private static JsonNode parse(String text) {
         try {
-            JsonNode node = Json.mapper().readTree(text);
-            return node != null && node.isObject() && (node.path("type").isTextual() || node.path("method").isTextual())
-                    ? node : null;
+            return Json.mapper().readTree(text);
         } catch (java.io.IOException e) {
             return null;
         }

@@ -16,19 +16,24 @@ import java.time.Instant;
  * @param at           when the router saw it
  * @param userId       whose it is
  * @param connectionId the connection (null for {@code run_ended})
- * @param message      ({@code message}) the frame's object: every text under a key other than the
- *                     structural ones replaced by filler of the same length, unless the recording
- *                     keeps content
+ * @param message      ({@code message}) the frame's object: every text but those that route it
+ *                     replaced by filler of the same length, unless the recording keeps content
  * @param chars        ({@code unparsed}) the frame's length in characters
- * @param type         ({@code error}) the type of the message answered
+ * @param value        ({@code unparsed}) a frame that is valid JSON but no message (an array, an
+ *                     object without a text {@code type}), masked like a message; absent for text
+ *                     that is no JSON, or a frame over the router's frame limit
+ * @param type         ({@code error}) the type of the message answered ({@code invalid} for a frame
+ *                     refused before it had one, {@code agent_run} for a run's error)
  * @param code         ({@code error}) the error code
- * @param runId        ({@code run_started}, {@code run_ended}) the run
+ * @param messageId    ({@code error}) the {@code message_id} of the message answered, if it had one
+ * @param runId        ({@code run_started}, {@code run_ended}; a run's {@code error}) the run
  * @param status       ({@code run_ended}) {@code completed}, {@code failed} or {@code cancelled}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RecordedEntry(String kind, Instant at, String userId, String connectionId, JsonNode message,
-                            Integer chars, String type, String code, String runId, String status) {
+                            Integer chars, JsonNode value, String type, String code, String messageId, String runId,
+                            String status) {
 
     /** {@code kind} of a frame holding a message. */
     public static final String MESSAGE = "message";
