@@ -349,7 +349,8 @@ public final class Recorder implements AutoCloseable {
             }
             boolean parsed = Recording.typeOf(message) != null;
             steps.computeIfAbsent(id, key -> new ArrayList<>()).add(new Recording.Step(at, connection,
-                    parsed ? message : null, parsed ? null : entry.path("chars").asInt(1), run));
+                    parsed ? message : null, parsed ? null : entry.path("chars").asInt(1),
+                    parsed ? null : entry.get("value"), run));
             sent.computeIfAbsent(type, key -> new long[1])[0]++;
         }
 

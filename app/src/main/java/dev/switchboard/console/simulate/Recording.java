@@ -42,9 +42,10 @@ public record Recording(String recordedAt, long durationMs, List<String> sources
                 throw new IllegalArgumentException("recording.users[" + user.userId() + "].connections must be 1 to 64");
             }
             for (Step step : user.messages()) {
-                if (step.atMs() < 0 || step.connection() < 0 || step.connection() >= user.connections()) {
+                if (step.atMs() < 0 || step.atMs() > durationMs || step.connection() < 0
+                        || step.connection() >= user.connections()) {
                     throw new IllegalArgumentException("recording.users[" + user.userId() + "]: a message's at_ms must"
-                            + " not be negative and its connection must be below connections");
+                            + " be from 0 to duration_ms and its connection below connections");
                 }
                 if ((step.message() == null) == (step.unparsedChars() == null)) {
                     throw new IllegalArgumentException("recording.users[" + user.userId() + "]: a message needs"
@@ -121,11 +122,14 @@ public record Recording(String recordedAt, long durationMs, List<String> sources
      * @param connection    which of the user's connections (0 … connections - 1, in order of first use)
      * @param message       the frame's JSON object, or null for a frame that was none
      * @param unparsedChars the length of a frame that was no JSON object with a type, else null
+     * @param value         such a frame's JSON when it was valid JSON (masked unless content was
+     *                      kept), sent as it is; null for text that was no JSON (sent as filler)
      * @param run           for a message naming a run ({@code stop_agent}): the ordinal (1, 2, …) of
      *                      that run among the user's runs, so that a replay names its own; else null
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Step(long atMs, int connection, JsonNode message, Integer unparsedChars, Integer run) {
+    public record Step(long atMs, int connection, JsonNode message, Integer unparsedChars, JsonNode value,
+                       Integer run) {
     }
 
     /**

@@ -96,6 +96,9 @@ public record Scenario(String name, String description, long durationMs, long dr
     /** The scenario that replays {@code replay}: sending for the recording's time at its speed. */
     static Scenario of(String name, String description, long drainMs, Replay replay) {
         Recording recording = replay.recording();
+        if (recording.users().isEmpty()) {
+            throw new IllegalArgumentException("the recording holds no traffic: nothing to replay");
+        }
         int users = Math.max(1, recording.users().size() * replay.usersScale());
         long closed = recording.original().connectionsClosedByRouter() * replay.usersScale();
         Group group = new Group("replay", users, 1, 0, 0, new ThinkTime("fixed", 1_000, 0, 1_000),
@@ -120,6 +123,13 @@ public record Scenario(String name, String description, long durationMs, long dr
             }
             if (usersScale < 1 || usersScale > 1_000) {
                 throw new IllegalArgumentException("users-scale must be from 1 to 1000");
+            }
+            for (Recording.User user : recording.users()) {
+                if (!dev.switchboard.router.auth.Principal.isValidUserId(userId(user, usersScale - 1))) {
+                    throw new IllegalArgumentException("users-scale " + usersScale + " makes '" + userId(user,
+                            usersScale - 1) + "' of recorded user '" + user.userId() + "', no valid user id (1 to 64"
+                            + " characters of [A-Za-z0-9._@-])");
+                }
             }
         }
 

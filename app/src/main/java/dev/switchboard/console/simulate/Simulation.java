@@ -125,7 +125,7 @@ public final class Simulation implements AutoCloseable {
         return this;
     }
 
-    /** How long before its first recorded frame a replayed user connects (at the replay's speed). */
+    /** How long before its first recorded frame is due a replayed user connects. */
     private static final long REPLAY_LEAD_MS = 1_000;
 
     /**
@@ -138,7 +138,8 @@ public final class Simulation implements AutoCloseable {
         int index = 0;
         for (Recording.User recorded : replay.recording().users()) {
             long firstAt = recorded.messages().isEmpty() ? 0 : recorded.messages().get(0).atMs();
-            long connectAt = (long) (Math.max(0, firstAt - REPLAY_LEAD_MS) / replay.speed());
+            // a second (real time, whatever the speed) before its first frame is due
+            long connectAt = Math.max(0, (long) (firstAt / replay.speed()) - REPLAY_LEAD_MS);
             for (int clone = 0; clone < replay.usersScale(); clone++) {
                 VirtualUser user = new VirtualUser(replay.userId(recorded, clone), group, totals, recorded);
                 users.add(user);

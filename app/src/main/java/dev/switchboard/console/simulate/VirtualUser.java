@@ -59,10 +59,18 @@ public final class VirtualUser {
     /** A replayed frame's type by its message id, until answered: the report's errors per type. */
     private final Map<String, String> typeOf = new HashMap<>();
 
-    /** Replayed message ids still waiting for any answer (a reply or an error): the user is not settled before. */
-    private final java.util.Set<String> awaited = new java.util.HashSet<>();
+    /**
+     * Replayed messages still waiting for any answer (a reply or an error; a JSON-RPC request's
+     * response, keyed {@code rpc:<id>}), with the connection they went on: the user is not settled
+     * before.
+     */
+    private final Map<String, Conn> awaited = new HashMap<>();
+    /** A replayed JSON-RPC request's method and when it went, by {@code rpc:<id>} (its response names no type). */
+    private final Map<String, Pending> rpcSent = new HashMap<>();
     /** Types the router answers only when it refuses them: a replay waits for nothing else of them. */
-    private static final java.util.Set<String> SILENT_TYPES = java.util.Set.of("typing", "stop_agent");
+    private static final java.util.Set<String> SILENT_TYPES = java.util.Set.of("stop_agent", "batch");
+    /** The error of a run (its backend failed), which answers no message. */
+    static final String RUN_ERRORS = "agent_run";
 
     /** The type under which a replay counts frames that are no message, and the errors refusing them. */
     static final String UNPARSED = "(unparsed)";
@@ -184,25 +192,26 @@ public final class VirtualUser {
             sentCount++;
             if (step.message() == null) {
                 type = UNPARSED;
-                text = "#".repeat(Math.max(1, step.unparsedChars()));
+                // JSON that was no message goes as recorded (masked); text that was no JSON as filler
+                text = step.value() != null ? step.value().toString() : "#".repeat(Math.max(1, step.unparsedChars()));
             } else {
                 com.fasterxml.jackson.databind.node.ObjectNode message = step.message().deepCopy();
                 type = Recording.typeOf(message);
-                boolean jsonRpc = !message.path("type").isTextual(); // sent as recorded, its id too
-                JsonNode recordedId = message.get("message_id");
-                // a valid id (or none) becomes this user's own, so that replies are checked and told
-                // apart; an invalid one stays, to be refused as it was
-                if (!jsonRpc && (recordedId == null || recordedId.isNull() || recordedId.isTextual()
-                        && dev.switchboard.router.protocol.WireId.isValid(recordedId.textValue()))) {
-                    String messageId = id + "-" + (++messageSeq);
-                    message.put("message_id", messageId);
-                    typeOf.put(messageId, type);
-                    String reply = Scenario.REPLIES.get(type);
-                    if (reply != null && !reply.isEmpty()) {
-                        pending.put(messageId, new Pending(System.nanoTime(), type, conn));
-                    } else if (reply == null && !SILENT_TYPES.contains(type)) {
-                        awaited.add(messageId); // a type the simulator does not know: its answer (an error, say) is waited for
+                if (message.path("type").isTextual()) {
+                    own(message, type, conn);
+                    if (type.equals("batch") && message.path("payload").path("messages").isArray()) {
+                        for (JsonNode inner : message.path("payload").path("messages")) {
+                            if (inner instanceof com.fasterxml.jackson.databind.node.ObjectNode element
+                                    && element.path("type").isTextual()) {
+                                own(element, element.path("type").textValue(), conn); // each answered on its own
+                            }
+                        }
                     }
+                } else if (message.hasNonNull("id")) {
+                    // a JSON-RPC request goes as recorded, its id too: its response is matched by that id
+                    String key = "rpc:" + message.get("id");
+                    rpcSent.put(key, new Pending(System.nanoTime(), type, conn));
+                    awaited.put(key, conn);
                 }
                 if (step.run() != null && step.run() >= 1 && step.run() <= runIds.size()) {
                     renameRun(message, runIds.get(step.run() - 1));
@@ -215,6 +224,28 @@ public final class VirtualUser {
         counters.sentType(type);
         synchronized (this) {
             return scriptNext < script.messages().size();
+        }
+    }
+
+    /**
+     * Gives a replayed message this user's own id when it had a valid one (or none), so that replies
+     * are checked and told apart; an invalid one stays, to be refused as it was. Then waits for its
+     * reply, or any answer of a type the simulator does not know.
+     */
+    private void own(com.fasterxml.jackson.databind.node.ObjectNode message, String type, Conn conn) {
+        JsonNode recordedId = message.get("message_id");
+        if (recordedId != null && !recordedId.isNull() && !(recordedId.isTextual()
+                && dev.switchboard.router.protocol.WireId.isValid(recordedId.textValue()))) {
+            return;
+        }
+        String messageId = id + "-" + (++messageSeq);
+        message.put("message_id", messageId);
+        typeOf.put(messageId, type);
+        String reply = Scenario.REPLIES.get(type);
+        if (reply != null && !reply.isEmpty()) {
+            pending.put(messageId, new Pending(System.nanoTime(), type, conn));
+        } else if (reply == null && !SILENT_TYPES.contains(type)) {
+            awaited.put(messageId, conn); // a type the simulator does not know: its answer (an error, say) is waited for
         }
     }
 
@@ -256,6 +287,10 @@ public final class VirtualUser {
         String type = frame.path("type").asText("");
         synchronized (this) {
             received++;
+            if (script != null && frame.has("jsonrpc") && !frame.has("type")) {
+                onRpcResponse(conn, frame, now);
+                return;
+            }
             if (RunContract.isRunEvent(type)) {
                 runs.event(conn, frame, now, conns.size() == 1);
                 return;
@@ -274,8 +309,9 @@ public final class VirtualUser {
             if (type.equals(EventType.ERROR)) {
                 onError(frame.path("code").asText("?"));
                 if (script != null) {
-                    // no reply_to: refused before it had an id, as a frame that is no message is
-                    counters.errorOfType(sentType != null ? sentType : UNPARSED, frame.path("code").asText("?"));
+                    // no reply_to: a run's error (it names the run), or a frame refused before it had an id
+                    counters.errorOfType(sentType != null ? sentType : frame.hasNonNull("run_id") ? RUN_ERRORS
+                            : UNPARSED, frame.path("code").asText("?"));
                 }
                 return;
             }
@@ -288,6 +324,24 @@ public final class VirtualUser {
                 case "user_message", "start_agent" -> onAck(frame, request, elapsed);
                 default -> counters.reply(elapsed);
             }
+        }
+    }
+
+    /** A replayed JSON-RPC request's response: its error counted under its method, a run it started followed. */
+    private void onRpcResponse(Conn conn, JsonNode frame, long now) {
+        String key = "rpc:" + frame.get("id");
+        awaited.remove(key);
+        Pending request = rpcSent.remove(key);
+        if (frame.has("error")) {
+            String code = frame.path("error").path("data").path("code").asText("?");
+            onError(code);
+            counters.errorOfType(request != null ? request.type : UNPARSED, code);
+            return;
+        }
+        String runId = frame.path("result").path("run_id").asText(null);
+        if (request != null && runId != null) {
+            runIds.add(runId);
+            runs.started(runId, request.sentNanos, request.conn, conns);
         }
     }
 
@@ -323,6 +377,7 @@ public final class VirtualUser {
         pending.clear();
         awaited.clear();
         typeOf.clear();
+        rpcSent.clear();
     }
 
     /** Closes every connection cleanly; completes when all are gone (at most about 2 s). */
@@ -348,6 +403,13 @@ public final class VirtualUser {
                 counters.interrupted();
             }
         }
+        for (Iterator<Conn> it = awaited.values().iterator(); it.hasNext(); ) {
+            if (it.next() == conn) {
+                it.remove();
+                counters.interrupted();
+            }
+        }
+        rpcSent.values().removeIf(request -> request.conn == conn);
         runs.closed(conn);
     }
 

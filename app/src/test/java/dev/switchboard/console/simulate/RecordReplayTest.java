@@ -95,8 +95,9 @@ class RecordReplayTest {
         Router router = TestRouters.start(config -> config.httpPort(-1)
                 .agent(SimulatedAgent.Settings.defaults().withStepDelay(Duration.ofMillis(400))));
         try {
-            // a user starts a run and stops it while it runs, sends a frame that is no JSON and a type
-            // no handler serves: the recording says what the router did with each
+            // a user starts a run and stops it while it runs, sends a frame that is no JSON, JSON that
+            // is no message, a type no handler serves, a batch and a JSON-RPC request that starts a run:
+            // the recording says what the router did with each
             Map<String, Object> recording = Map.of("recorded_at", "2026-12-01T10:00:00Z", "duration_ms", 1500,
                     "sources", List.of("ws://127.0.0.1:1/monitor"), "user_ids", "mapped", "content", "masked",
                     "dropped", 0,
@@ -106,21 +107,34 @@ class RecordReplayTest {
                             Map.of("at_ms", 300, "connection", 0, "message", Map.of("type", "stop_agent",
                                     "message_id", "m-2", "payload", Map.of("run_id", "run-of-the-recording")), "run", 1),
                             Map.of("at_ms", 350, "connection", 0, "unparsed_chars", 5),
+                            Map.of("at_ms", 360, "connection", 0, "unparsed_chars", 3, "value", List.of(1)),
                             Map.of("at_ms", 400, "connection", 0, "message", Map.of("type", "nope",
-                                    "message_id", "m-3"))))),
+                                    "message_id", "m-3")),
+                            Map.of("at_ms", 450, "connection", 0, "message", Map.of("type", "batch",
+                                    "message_id", "m-4", "payload", Map.of("messages", List.of(
+                                            Map.of("type", "ping", "message_id", "m-5"),
+                                            Map.of("type", "user_message", "message_id", "m-6",
+                                                    "payload", Map.of("content", "lorem")))))),
+                            Map.of("at_ms", 500, "connection", 0, "message", Map.of("jsonrpc", "2.0", "id", 7,
+                                    "method", "user_message", "params", Map.of("content", "ipsum")))))),
                     "original", Map.of("by_type", Map.of(
                             "start_agent", Map.of("sent", 1, "errors", Map.of()),
                             "stop_agent", Map.of("sent", 1, "errors", Map.of()),
-                            "(unparsed)", Map.of("sent", 1, "errors", Map.of("invalid_json", 1)),
-                            "nope", Map.of("sent", 1, "errors", Map.of("unknown_type", 1))),
-                            "runs", Map.of("started", 1, "cancelled", 1), "connections_closed_by_router", 0));
+                            "(unparsed)", Map.of("sent", 2, "errors", Map.of("invalid_json", 1, "invalid_message", 1)),
+                            "nope", Map.of("sent", 1, "errors", Map.of("unknown_type", 1)),
+                            "batch", Map.of("sent", 1, "errors", Map.of()),
+                            "user_message", Map.of("sent", 1, "errors", Map.of())),
+                            "runs", Map.of("started", 3, "cancelled", 1, "completed", 2),
+                            "connections_closed_by_router", 0));
             JsonNode file = JSON.valueToTree(Map.of("name", "stop", "drain_ms", 5000, "recording", recording));
             Scenario scenario = Scenario.parse(file, "stop.rec.json");
 
             SimReport report = run(router, scenario);
             assertThat(report.replay().matches()).as(report.table()).isTrue();
-            assertThat(report.runsByStatus()).containsEntry("cancelled", 1L);
+            assertThat(report.runsByStatus()).containsEntry("cancelled", 1L).containsEntry("completed", 2L);
             assertThat(report.passed()).as(report.table()).isTrue();
+            assertThat(report.isolationViolations()).isZero();
+            assertThat(report.unanswered()).isZero();
         } finally {
             router.stop();
         }
@@ -135,8 +149,8 @@ class RecordReplayTest {
                    "message":{"type":"ping"}}]}],
                  "original":{"by_type":{},"runs":{},"connections_closed_by_router":0}}}""");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scenario.parse(file, "bad.rec.json"))
-                .hasMessage("recording.users[rec-1]: a message's at_ms must not be negative and its connection must be"
-                        + " below connections");
+                .hasMessage("recording.users[rec-1]: a message's at_ms must be from 0 to duration_ms and its"
+                        + " connection below connections");
         JsonNode mixed = JSON.readTree(file.toString().replace("\"connection\":3", "\"connection\":0"));
         assertThat(Scenario.parse(mixed, "fine.rec.json").userIds()).containsExactly("rec-1");
         ((com.fasterxml.jackson.databind.node.ObjectNode) mixed).put("users", 5);
