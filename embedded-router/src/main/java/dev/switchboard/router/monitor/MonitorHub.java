@@ -283,14 +283,20 @@ public final class MonitorHub implements RouterFeed, TrafficListener, Connection
     }
 
     /**
-     * A sampled message is done: its trace is listed within a budget of its own (as many as the
-     * traffic's), the rest counted as {@code message_trace}.
+     * Traces an update lists: a trace is a kilobyte or two, so two an update (twenty a second) keep
+     * a viewer's bandwidth within tens of kilobytes a second whatever the sample.
+     */
+    static final int TRACES_PER_UPDATE = 2;
+
+    /**
+     * A sampled message is done: its trace is listed within a budget of its own
+     * ({@link #TRACES_PER_UPDATE}), the rest counted as {@code message_trace}.
      */
     public void traced(dev.switchboard.router.trace.MessageTrace trace) {
         if (!active) {
             return;
         }
-        if (tracesListed.getAndIncrement() < trafficPerUpdate) {
+        if (tracesListed.getAndIncrement() < TRACES_PER_UPDATE) {
             // as a remote monitor reads it (a step's detail holds the router's own values): the embedded
             // feed hands over the same record, equal to what the JSON reads back into
             TraceRecord record;
