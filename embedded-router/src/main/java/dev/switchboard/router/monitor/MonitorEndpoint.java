@@ -108,7 +108,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> openPerUser =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.List<OperatorAudit> auditors = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** The recordings the embedding process runs ({@link #record(String, boolean, java.time.Duration, java.util.function.Consumer)}). */
+    /** The recordings the embedding process runs (its {@code record}, without a connection). */
     private final Set<EmbeddedRecording> embeddedRecordings = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
