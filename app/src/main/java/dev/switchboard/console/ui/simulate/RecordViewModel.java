@@ -15,7 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -70,7 +70,7 @@ public final class RecordViewModel {
     private final LongSupplier nanos;
     private final Clock clock;
     private final Executor background;
-    private final Consumer<Path> recorded;
+    private final Function<Path, String> recorded;
     private final StringProperty duration = new SimpleStringProperty(this, "duration", DEFAULT_DURATION);
     private final BooleanProperty keepUserIds = new SimpleBooleanProperty(this, "keepUserIds");
     private final BooleanProperty keepContent = new SimpleBooleanProperty(this, "keepContent");
@@ -96,10 +96,11 @@ public final class RecordViewModel {
      * @param nanos            a monotonic clock ({@code System::nanoTime})
      * @param clock            the wall clock that names the files
      * @param background       where starting, stopping and writing run (never the FX thread)
-     * @param recorded         told each file written, on the FX thread (the panel selects it)
+     * @param recorded         told each file written, on the FX thread (the panel chooses it); answers
+     *                         what became of it, for the status ({@code now the chosen scenario})
      */
     public RecordViewModel(ConsoleFeed feed, Path defaultDirectory, LongSupplier nanos, Clock clock,
-                           Executor background, Consumer<Path> recorded) {
+                           Executor background, Function<Path, String> recorded) {
         this.feed = Objects.requireNonNull(feed, "feed must not be null");
         this.defaultDirectory = Objects.requireNonNull(defaultDirectory, "defaultDirectory must not be null");
         this.nanos = Objects.requireNonNull(nanos, "nanos must not be null");
@@ -216,7 +217,10 @@ public final class RecordViewModel {
         }
     }
 
-    /** Applies what happened since the last call: the start's answer, the progress, the file written. Call on the FX thread. */
+    /**
+     * Applies what happened since the last call: the start's answer, the progress, the file
+     * written. Call on the FX thread.
+     */
     public void tick() {
         switch (phase.get()) {
             case STARTING -> started();
@@ -310,11 +314,11 @@ public final class RecordViewModel {
             Recording done = saved.recording();
             fraction.set(1);
             phase.set(Phase.IDLE);
+            String chosen = recorded.apply(saved.file());
             status.set(String.format(Locale.ROOT, "recorded %,d messages from %,d user%s over %.0f s, %,d entries"
-                    + " dropped%s: saved as %s, now the chosen scenario", done.messages(), done.users().size(),
-                    done.users().size() == 1 ? "" : "s", done.durationMs() / 1000.0, done.dropped(), saved.full() ? " (more came than a recording keeps)" : "",
-                    shown(saved.file())));
-            recorded.accept(saved.file());
+                    + " dropped%s: saved as %s, %s", done.messages(), done.users().size(),
+                    done.users().size() == 1 ? "" : "s", done.durationMs() / 1000.0, done.dropped(),
+                    saved.full() ? " (more came than a recording keeps)" : "", shown(saved.file()), chosen));
         } else {
             Throwable failure = (Throwable) outcome;
             fail("could not write the recording: " + (failure.getMessage() != null ? failure.getMessage()

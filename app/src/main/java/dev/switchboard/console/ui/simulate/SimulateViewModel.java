@@ -147,17 +147,26 @@ public final class SimulateViewModel {
         return recording;
     }
 
-    /** A recording was written: it becomes the chosen scenario (after the simulation running now, if one is). */
-    private void recorded(Path file) {
+    /** What the panel says once a recording is the chosen scenario. */
+    static final String CHOSEN = "now the chosen scenario";
+    /** What it says when a simulation runs as the recording is written. */
+    static final String CHOSEN_AFTER = "the chosen scenario once this simulation is done";
+
+    /**
+     * A recording was written: it becomes the chosen scenario (after the simulation running now, if
+     * one is); says which.
+     */
+    private String recorded(Path file) {
         // listed before it is chosen: a combo box whose value comes before its item shows it blank
         if (!scenarioFiles.contains(file)) {
             scenarioFiles.add(file);
         }
         if (busy.get()) {
             recordedWhileBusy = file;
-            return;
+            return CHOSEN_AFTER;
         }
         choose(file);
+        return CHOSEN;
     }
 
     private void choose(Path file) {

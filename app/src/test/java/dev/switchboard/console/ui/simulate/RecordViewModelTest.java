@@ -43,6 +43,12 @@ class RecordViewModelTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final List<Path> recorded = new ArrayList<>();
+
+    /** The panel's answer: what became of the file. */
+    private String chosen(Path file) {
+        recorded.add(file);
+        return "now the chosen scenario";
+    }
     private final ExecutorService background = Executors.newSingleThreadExecutor();
     private RecordViewModel model;
 
@@ -56,7 +62,7 @@ class RecordViewModelTest {
     }
 
     private RecordViewModel model(dev.switchboard.console.feed.ConsoleFeed feed) {
-        model = new RecordViewModel(feed, dir.resolve("recordings"), nanos::get, NOON, background, recorded::add);
+        model = new RecordViewModel(feed, dir.resolve("recordings"), nanos::get, NOON, background, this::chosen);
         return model;
     }
 

@@ -129,7 +129,8 @@ class SimulateViewModelTest {
             model.tick();
             return model.scenarioFiles().contains(file);
         });
-        assertThat(recording.statusProperty().get()).startsWith("recorded ").contains(" from 2 users ");
+        assertThat(recording.statusProperty().get()).startsWith("recorded ").contains(" from 2 users ")
+                .endsWith(", the chosen scenario once this simulation is done");
         assertThat(model.busyProperty().get()).isTrue();
         assertThat(model.scenarioFileProperty().get()).as("not while the simulation runs").isEqualTo(stay);
 
