@@ -9,12 +9,15 @@ import dev.switchboard.router.support.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
+import javafx.scene.text.Text;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +36,20 @@ class RecordUiTest extends EmbeddedConsoleTest {
 
     private static String text(FxRobot robot, String id) {
         return onFx(() -> robot.lookup(id).queryAs(Label.class).getText());
+    }
+
+    /** Record… made the row of controls wider than a 1200-pixel window: "Scenario" showed as "Scena…". */
+    @Test
+    void everyLabelAndButtonOfTheControlsShowsWholeInTheDefaultWindow(FxRobot robot) {
+        robot.push(KeyCode.SHORTCUT, KeyCode.DIGIT9);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> robot.lookup("#sim-record").query().getScene().getWidth())).isEqualTo(1200);
+        List<String[]> shown = onFx(() -> robot.lookup("#sim-record").query().getParent().getChildrenUnmodifiable()
+                .stream().filter(Labeled.class::isInstance).map(Labeled.class::cast)
+                .map(labeled -> new String[] {labeled.getText(), ((Text) labeled.lookup(".text")).getText()}).toList());
+        assertThat(shown).extracting(pair -> pair[0])
+                .contains("Scenario", "Open…", "Record…", "Users", "JWT secret env var", "Start", "Stop");
+        assertThat(shown).allSatisfy(pair -> assertThat(pair[1]).as(pair[0]).isEqualTo(pair[0]));
     }
 
     @Test

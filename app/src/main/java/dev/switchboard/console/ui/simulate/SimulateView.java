@@ -22,6 +22,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
@@ -114,7 +115,7 @@ public final class SimulateView extends BorderPane {
         scenarioBox.setItems(model.scenarioFiles());
         scenarioBox.setCellFactory(list -> new FileNameCell());
         scenarioBox.setButtonCell(new FileNameCell());
-        scenarioBox.setPrefWidth(250); // a recording's name: recording-20261201-114014.rec
+        scenarioBox.setPrefWidth(280); // a recording's name whole: recording-20261201-114014.rec
         open.setId("sim-open");
         usersField.setId("sim-users");
         usersField.setPrefColumnCount(6);
@@ -129,6 +130,10 @@ public final class SimulateView extends BorderPane {
         HBox controls = new HBox(8, new Label("Scenario"), scenarioBox, open, record, new Label("Users"), usersField,
                 new Label("JWT secret env var"), secretEnvField, start, stop);
         controls.setAlignment(Pos.CENTER_LEFT);
+        // in a narrow window the fields give up room, never a label or a button (seen: "Scena…" at 1200 px)
+        controls.getChildren().stream().filter(Labeled.class::isInstance)
+                .forEach(node -> ((Labeled) node).setMinWidth(Region.USE_PREF_SIZE));
+        scenarioBox.setMinWidth(160);
         return controls;
     }
 
