@@ -46,8 +46,9 @@ import javafx.stage.FileChooser;
  * console is attached to (or against the nodes of a cluster typed as router URLs), and watch its
  * progress with the time elapsed and left, the counters, the interval latency ({@link LatencyCharts})
  * and the per-user rows until the report ({@link ReportPane}): the verdict, its checks and the
- * latency table. Everything shown comes from {@link SimulateViewModel}'s properties, which change
- * at most twice a second.
+ * latency table. Record… ({@link RecordDialog}) records the router's traffic into a scenario file,
+ * its progress in a row of its own, and the file becomes the chosen scenario. Everything shown
+ * comes from {@link SimulateViewModel}'s properties, which change at most twice a second.
  */
 public final class SimulateView extends BorderPane {
     /** What a column header takes besides its title: its padding and the sort arrow. */

@@ -39,7 +39,8 @@ import javafx.collections.ObservableList;
  * through {@link #tick()}. The window's 10 Hz tick calls it on the FX thread; it polls the
  * simulation's progress at most twice a second (the one place that does, since every poll ends
  * a latency interval) and its per-user rows at most once a second, so the simulation's traffic
- * never reaches the FX thread message by message. No scene graph.
+ * never reaches the FX thread message by message. It owns the panel's recording
+ * ({@link #recording()}), ticked with it, whose file becomes the chosen scenario. No scene graph.
  */
 public final class SimulateViewModel {
     /** Chart points kept: 120 s at two a second. */
