@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * has {@value #MAX_WAITING} frames waiting, further ones are refused and their entries counted as
  * dropped in the next frame, as for a monitor connection that does not read.
  */
-public final class EmbeddedRecording implements TrafficRecorder.Recipient, AutoCloseable {
+public final class EmbeddedRecording implements AutoCloseable {
     /** Frames waiting for the consumer before further ones are refused (the last one is always taken). */
     public static final int MAX_WAITING = 32;
     /** What {@link #ended()} completes with when the recording was closed before its end came. */
@@ -37,6 +37,8 @@ public final class EmbeddedRecording implements TrafficRecorder.Recipient, AutoC
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread delivery;
+    /** What the recorder sends to (not this class: an embedder must not be able to offer frames). */
+    private final TrafficRecorder.Recipient recipient = this::offer;
 
     EmbeddedRecording(MonitorEndpoint endpoint, String by, Consumer<String> frames) {
         this.endpoint = endpoint;
@@ -51,8 +53,12 @@ public final class EmbeddedRecording implements TrafficRecorder.Recipient, AutoC
         delivery.start();
     }
 
-    @Override
-    public boolean offer(String frame, boolean last) {
+    /** Where the recorder sends this recording's frames. */
+    TrafficRecorder.Recipient recipient() {
+        return recipient;
+    }
+
+    private boolean offer(String frame, boolean last) {
         if (closed.get() || !last && waiting.size() >= MAX_WAITING) {
             return false;
         }

@@ -286,7 +286,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         EmbeddedRecording recording = new EmbeddedRecording(this, by, frames);
         ObjectNode start = mapper.createObjectNode().put("type", "record").put("action", "start")
                 .put("keep_content", keepContent).put("for_ms", forTime.toMillis());
-        ObjectNode reply = command(by, Role.OPERATOR, start, recording);
+        ObjectNode reply = command(by, Role.OPERATOR, start, recording.recipient());
         if (reply.path("type").asText().equals("error")) {
             recording.close();
             String why = reply.path("message").asText();
@@ -301,14 +301,14 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     /** {@code record stop} for an embedded recording, audited as the command; whether it was recording. */
     boolean stopRecording(String by, EmbeddedRecording recording) {
         ObjectNode reply = command(by, Role.OPERATOR, mapper.createObjectNode().put("type", "record")
-                .put("action", "stop"), recording);
+                .put("action", "stop"), recording.recipient());
         return reply.path("result").path("stopped").asBoolean(false);
     }
 
     /** An embedded recording ended or was closed: the recorder and this endpoint forget it. */
     void forget(EmbeddedRecording recording) {
         embeddedRecordings.remove(recording);
-        recorder.forget(recording);
+        recorder.forget(recording.recipient());
     }
 
     /**
