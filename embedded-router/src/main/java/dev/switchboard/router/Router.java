@@ -6,6 +6,7 @@ import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.connections.ConnectionInfo;
+import dev.switchboard.router.monitor.EmbeddedRecording;
 import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.monitor.RouterFeed;
 import dev.switchboard.router.monitor.wire.ClusterView;
@@ -25,6 +26,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * ({@link #emitToUser}), read-only views of what is happening ({@link #stats()},
  * {@link #connections()}, {@link #runsInFlight()}, {@link #transportStats()},
  * {@link #listenerStatus()}), the monitor feed and its commands ({@link #monitor()},
- * {@link #monitorCommand}), the metrics registry and the socket-less pipeline for benchmarks.
+ * {@link #monitorCommand}), recording the traffic ({@link #record}), the metrics registry and the
+ * socket-less pipeline for benchmarks.
  * Runtime changes to limits, rollouts and connections go through {@link #monitorCommand}, as an
  * operator's would; the parts themselves stay inside.
  *
@@ -316,6 +319,37 @@ public final class Router implements AutoCloseable {
     public ObjectNode monitorCommand(JsonNode command) {
         started();
         return parts.monitorEndpoint.command(MonitorEndpoint.EMBEDDER, Role.OPERATOR, command);
+    }
+
+    /**
+     * Records the router's traffic for the embedding process, as the monitor command {@code record}
+     * does for a {@code /monitor} connection (see {@code protocol.md}): every text frame clients
+     * send (its text masked to same-length filler, but ids, types and names, unless
+     * {@code keepContent}), every error sent back and every run's start and end, in the order the
+     * router saw them. {@code frames} receives the {@code recording} frames' JSON (at most ten a
+     * second), then one {@code recording_ended}, on a thread of the recording's own; a consumer
+     * that falls {@value EmbeddedRecording#MAX_WAITING} frames behind loses entries, counted in the
+     * next frame's {@code dropped}. Audited as an operator action of {@value MonitorEndpoint#EMBEDDER}
+     * and counted in {@code switchboard_operator_actions_total{action="record"}}, like the command.
+     *
+     * <pre>{@code
+     * EmbeddedRecording recording = router.record(false, Duration.ofMinutes(10), frames::add);
+     * ...
+     * recording.stop();              // the rest comes, then recording_ended
+     * recording.ended().join();      // "stopped"
+     * }</pre>
+     *
+     * @param keepContent whether text is handed over as it was
+     * @param forTime     how long, 1 s to 1 h: the recording ends by itself then ({@code expired})
+     * @param frames      receives each frame's JSON; may be slow, but frames behind it are dropped
+     * @return the recording, to stop (or close at once)
+     * @throws IllegalArgumentException when {@code forTime} is outside 1 s to 1 h
+     * @throws IllegalStateException    before {@link #start()}, or when the router runs the most
+     *                                  recordings it runs at once (4)
+     */
+    public EmbeddedRecording record(boolean keepContent, Duration forTime, Consumer<String> frames) {
+        started();
+        return parts.monitorEndpoint.record(MonitorEndpoint.EMBEDDER, keepContent, forTime, frames);
     }
 
     /**

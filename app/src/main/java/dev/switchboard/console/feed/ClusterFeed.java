@@ -361,6 +361,32 @@ public final class ClusterFeed implements ConsoleFeed {
                 : feed.userEndpoint(userId);
     }
 
+    /**
+     * A router alone: its monitor. A cluster: the monitors of the nodes connected now, the one
+     * attached to first, with the token the nodes are watched with.
+     */
+    @Override
+    public RecordingSource recordingSource() {
+        if (mode != Mode.CLUSTER) {
+            return seedFeed.recordingSource();
+        }
+        List<URI> live = new ArrayList<>();
+        String token = null;
+        for (Map.Entry<String, ConsoleFeed> node : feeds.entrySet()) {
+            if (!isLive(node.getKey()) || !(node.getValue().recordingSource() instanceof RecordingSource.Monitors one)) {
+                continue;
+            }
+            token = token != null ? token : one.token();
+            if (node.getValue() == seedFeed) {
+                live.addAll(0, one.monitors());
+            } else {
+                live.addAll(one.monitors());
+            }
+        }
+        return live.isEmpty() ? new RecordingSource.Unavailable("no node of the cluster is connected")
+                : new RecordingSource.Monitors(live, token);
+    }
+
     @Override
     public CompletionStage<List<NodePage>> connectionPages(String filter, int limit) {
         if (mode != Mode.CLUSTER) {

@@ -105,6 +105,14 @@ public interface ConsoleFeed extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Where this source's traffic can be recorded from (the simulate panel's Record…): the router
+     * in this process, or the monitors watched with the console's token; by default nowhere.
+     */
+    default RecordingSource recordingSource() {
+        return new RecordingSource.Unavailable("this source has no router to record");
+    }
+
     /** Why this source cannot connect as a user at all (a saved session), or null when it may. */
     default String injectionUnavailable() {
         return null;

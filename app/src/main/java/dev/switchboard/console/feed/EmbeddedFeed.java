@@ -61,6 +61,12 @@ public final class EmbeddedFeed implements ConsoleFeed {
         return List.of(router.clientUri());
     }
 
+    /** The router itself, recorded through {@link Router#record} without a socket. */
+    @Override
+    public RecordingSource recordingSource() {
+        return new RecordingSource.InProcess(router);
+    }
+
     @Override
     public void start(Consumer<MonitorFrame> documents, Consumer<FeedStatus> status) {
         status.accept(FeedStatus.connectedNow(note != null ? note : "router in this process on " + router.clientUri()));

@@ -209,6 +209,12 @@ public final class RemoteFeed implements ConsoleFeed {
         }
     }
 
+    /** This router's monitor, with the token the feed uses now. */
+    @Override
+    public RecordingSource recordingSource() {
+        return new RecordingSource.Monitors(java.util.List.of(uri), token);
+    }
+
     @Override
     public boolean useToken(String newToken) {
         token = Objects.requireNonNull(newToken, "token must not be null");

@@ -215,6 +215,11 @@ public final class ReplayFeed implements ConsoleFeed {
     }
 
     @Override
+    public RecordingSource recordingSource() {
+        return new RecordingSource.Unavailable("a saved session has no router to record");
+    }
+
+    @Override
     public String injectionUnavailable() {
         return "a saved session has no router to send to";
     }

@@ -2,7 +2,12 @@ package dev.switchboard.console.simulate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.console.feed.RecordingSource;
 import dev.switchboard.console.ws.ClientConnection;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.monitor.EmbeddedRecording;
+import dev.switchboard.router.monitor.RouterFeed;
+import dev.switchboard.router.monitor.wire.MonitorEvent;
 import dev.switchboard.router.protocol.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,16 +27,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Records real traffic from routers' monitors into a {@link Recording}: sends {@code record start}
- * on each monitor connection (with an operator's token), gathers the {@code recording} frames and
- * the routers' closes from the updates, and on {@link #stop()} sends {@code record stop}, waits for
- * every {@code recording_ended} and builds the recording (user ids mapped to {@code rec-N} unless
- * kept). A cluster's other nodes are recorded too when the first monitor lists them. No JavaFX: the
- * {@code simulate record} CLI and the console share it.
+ * Records real traffic into a {@link Recording}, from routers' monitors or from the router in this
+ * process. Through a monitor it sends {@code record start} on each monitor connection (with an
+ * operator's token), gathers the {@code recording} frames and the routers' closes from the updates,
+ * and on {@link #stop} sends {@code record stop}; a cluster's other nodes are recorded too when
+ * the first monitor lists them. The router in this process records through {@link Router#record}
+ * instead, the same frames without a socket. Either way {@link #stop} waits for every
+ * {@code recording_ended} and builds the recording (user ids mapped to {@code rec-N} unless kept).
+ * No JavaFX: the {@code simulate record} CLI and the console share it.
  */
 public final class Recorder implements AutoCloseable {
     /** Entries kept at most: a recording beyond it stops gathering and says so. */
     static final int MAX_ENTRIES = 2_000_000;
+    /** The shortest recording. */
+    public static final Duration SHORTEST = Duration.ofSeconds(1);
+    /** The longest recording (the router's limit). */
+    public static final Duration LONGEST = Duration.ofHours(1);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper MAPPER = Json.mapper();
 
@@ -53,9 +64,7 @@ public final class Recorder implements AutoCloseable {
             if (monitors.isEmpty()) {
                 throw new IllegalArgumentException("no monitor URL given");
             }
-            if (duration.toMillis() < 1_000 || duration.toMillis() > 3_600_000) {
-                throw new IllegalArgumentException("duration must be from 1 s to 1 h");
-            }
+            checkDuration(duration);
         }
     }
 
@@ -63,13 +72,34 @@ public final class Recorder implements AutoCloseable {
     public record Progress(int nodes, long entries, int users, long dropped, boolean ended) {
     }
 
+    /** A router refused to record: its error {@code code} ({@code forbidden} for a viewer's token) and text. */
+    public static final class Refused extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final String code;
+
+        Refused(String where, String code, String message) {
+            super(where + " refused to record: " + code + ": " + message);
+            this.code = code;
+        }
+
+        /** The router's error code: {@code forbidden}, {@code unavailable}, {@code invalid_message}. */
+        public String code() {
+            return code;
+        }
+    }
+
     private final Options options;
+    /** The router in this process to record, or null for monitors. */
+    private final Router router;
+    private final Duration duration;
+    private final boolean keepUserIds;
+    private final boolean keepContent;
     private final ExecutorService io = Executors.newFixedThreadPool(1, runnable -> {
         Thread thread = new Thread(runnable, "recorder-io");
         thread.setDaemon(true);
         return thread;
     });
-    private final HttpClient client = HttpClient.newBuilder().executor(io).build();
+    private HttpClient client;
     private final List<Node> nodes = new ArrayList<>();
     private final Set<URI> asked = new LinkedHashSet<>();
     private final Set<String> nodeIds = new java.util.HashSet<>();
@@ -82,41 +112,137 @@ public final class Recorder implements AutoCloseable {
     private boolean full;
     private volatile Instant startedAt;
 
+    /** Records through the monitors of {@code options}. */
     public Recorder(Options options) {
         this.options = Objects.requireNonNull(options, "options must not be null");
+        this.router = null;
+        this.duration = options.duration();
+        this.keepUserIds = options.keepUserIds();
+        this.keepContent = options.keepContent();
     }
 
-    /** One monitor connection recording. */
-    private final class Node implements ClientConnection.Listener {
-        final URI uri;
-        final ClientConnection connection;
+    private Recorder(Router router, Duration duration, boolean keepUserIds, boolean keepContent) {
+        this.options = null;
+        this.router = Objects.requireNonNull(router, "router must not be null");
+        this.duration = checkDuration(duration);
+        this.keepUserIds = keepUserIds;
+        this.keepContent = keepContent;
+    }
+
+    /**
+     * Records the router running in this process, through {@link Router#record} (no socket, no
+     * token: audited as the embedding process).
+     *
+     * @throws IllegalArgumentException for a duration outside 1 s to 1 h
+     */
+    public static Recorder inProcess(Router router, Duration duration, boolean keepUserIds, boolean keepContent) {
+        return new Recorder(router, duration, keepUserIds, keepContent);
+    }
+
+    /**
+     * Records what a console feed is attached to ({@code ConsoleFeed.recordingSource()}): the
+     * router in this process, or the monitors it watches with its token (a cluster's nodes
+     * followed).
+     *
+     * @throws IllegalArgumentException when the source has nothing to record (its reason as the
+     *                                  message) or for a duration outside 1 s to 1 h
+     */
+    public static Recorder of(RecordingSource source, Duration duration, boolean keepUserIds, boolean keepContent) {
+        Objects.requireNonNull(source, "source must not be null");
+        if (source instanceof RecordingSource.InProcess here) {
+            return inProcess(here.router(), duration, keepUserIds, keepContent);
+        }
+        if (source instanceof RecordingSource.Monitors monitors) {
+            return new Recorder(new Options(monitors.monitors(), monitors.token(), duration, keepUserIds, keepContent,
+                    true));
+        }
+        throw new IllegalArgumentException(((RecordingSource.Unavailable) source).why());
+    }
+
+    private static Duration checkDuration(Duration duration) {
+        Objects.requireNonNull(duration, "duration must not be null");
+        if (duration.compareTo(SHORTEST) < 0 || duration.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("duration must be from 1 s to 1 h");
+        }
+        return duration;
+    }
+
+    /** How long it records at most. */
+    public Duration duration() {
+        return duration;
+    }
+
+    /** One router recording: its frames, whether it started and whether it ended. */
+    private abstract class Node {
+        final String source;
         final CompletableFuture<Void> recording = new CompletableFuture<>();
         final CompletableFuture<Void> ended = new CompletableFuture<>();
-        final String startId = "record-" + ids.incrementAndGet();
         /** Another URL of a node already recorded: closed at once, not recorded twice. */
         volatile boolean duplicate;
 
-        Node(URI uri) {
-            this.uri = uri;
-            this.connection = ClientConnection.builder(client).connectTimeout(CONNECT_TIMEOUT).listener(this).build();
+        Node(String source) {
+            this.source = source;
         }
 
-        @Override
-        public void onText(String text) {
-            JsonNode frame;
-            try {
-                frame = MAPPER.readTree(text);
-            } catch (java.io.IOException e) {
-                return;
-            }
+        /** Connects and starts recording. */
+        abstract void open();
+
+        /** Asks the router to stop; the rest of the entries and the end follow. */
+        abstract void askToStop();
+
+        /** Lets go of the router; completes once it did. */
+        abstract CompletableFuture<Void> release();
+
+        /** One frame from the router: its entries gathered, its end noted; true when the frame was one of those. */
+        boolean recordingFrame(JsonNode frame) {
             switch (frame.path("type").asText()) {
-                case "monitor_snapshot" -> snapshot(this, frame);
-                case "monitor_update" -> update(frame);
                 case "recording" -> gather(frame);
                 case "recording_ended" -> {
                     gather(frame);
                     ended.complete(null);
                 }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        static JsonNode parse(String text) {
+            try {
+                return MAPPER.readTree(text);
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+    }
+
+    /** One monitor connection recording. */
+    private final class MonitorNode extends Node implements ClientConnection.Listener {
+        final URI uri;
+        final ClientConnection connection;
+        final String startId = "record-" + ids.incrementAndGet();
+
+        MonitorNode(URI uri) {
+            super(uri.toString());
+            this.uri = uri;
+            this.connection = ClientConnection.builder(client()).connectTimeout(CONNECT_TIMEOUT).listener(this).build();
+        }
+
+        @Override
+        void open() {
+            connection.open(new ClientConnection.Target(uri, options.token()));
+        }
+
+        @Override
+        public void onText(String text) {
+            JsonNode frame = parse(text);
+            if (frame == null || recordingFrame(frame)) {
+                return;
+            }
+            switch (frame.path("type").asText()) {
+                case "monitor_snapshot" -> snapshot(this, frame);
+                case "monitor_update" -> update(frame);
                 case "command_result" -> {
                     if (frame.path("reply_to").asText().equals(startId)) {
                         recording.complete(null);
@@ -124,8 +250,8 @@ public final class Recorder implements AutoCloseable {
                 }
                 case "error" -> {
                     if (frame.path("reply_to").asText().equals(startId)) {
-                        recording.completeExceptionally(new IllegalStateException(uri + " refused to record: "
-                                + frame.path("code").asText() + ": " + frame.path("message").asText()));
+                        recording.completeExceptionally(new Refused(uri.toString(), frame.path("code").asText(),
+                                frame.path("message").asText()));
                     }
                 }
                 default -> {
@@ -141,15 +267,97 @@ public final class Recorder implements AutoCloseable {
             recording.completeExceptionally(why);
             ended.complete(null); // what came before the close is kept
         }
+
+        @Override
+        void askToStop() {
+            if (connection.isOpen()) {
+                connection.send(MAPPER.createObjectNode().put("type", "record")
+                        .put("message_id", "record-" + ids.incrementAndGet()).put("action", "stop").toString());
+            }
+        }
+
+        @Override
+        CompletableFuture<Void> release() {
+            return connection.closeCleanly("recording over", Duration.ofSeconds(2));
+        }
+    }
+
+    /** The router in this process recording, through {@link Router#record}. */
+    private final class InProcessNode extends Node {
+        private volatile EmbeddedRecording handle;
+        private volatile RouterFeed.Subscription closes;
+
+        InProcessNode() {
+            super(router.clientUri() + " (in process)");
+        }
+
+        @Override
+        void open() {
+            try {
+                // the router's closes, as a monitor's updates tell them
+                closes = router.monitor().subscribe(update -> closedByRouter(update.events().stream()
+                        .filter(event -> event instanceof MonitorEvent.ConnectionClosed closed
+                                && "router".equals(closed.closedBy())).count()));
+                handle = router.record(keepContent, duration, text -> {
+                    JsonNode frame = parse(text);
+                    if (frame != null) {
+                        recordingFrame(frame);
+                    }
+                });
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                recording.completeExceptionally(new Refused("the router in this process",
+                        e instanceof IllegalArgumentException ? "invalid_message" : "unavailable", e.getMessage()));
+                ended.complete(null);
+                return;
+            }
+            // the router stopping ends it too, without recording_ended
+            handle.ended().whenComplete((reason, failure) -> ended.complete(null));
+            recording.complete(null);
+        }
+
+        @Override
+        void askToStop() {
+            if (handle != null) {
+                handle.stop();
+            }
+        }
+
+        @Override
+        CompletableFuture<Void> release() {
+            if (handle != null) {
+                handle.close();
+            }
+            if (closes != null) {
+                closes.close();
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder().executor(io).build();
+        }
+        return client;
     }
 
     /**
      * Connects and starts recording on every monitor (and, following the cluster, on every member the
-     * first one lists); completes once each has confirmed, or fails with the first refusal.
+     * first one lists), or on the router in this process; completes once each has confirmed, or
+     * fails with the first refusal ({@link Refused}) or connection failure.
      */
     public CompletableFuture<Void> start() {
         startedAt = Instant.now();
-        options.monitors().forEach(this::record);
+        if (router != null) {
+            Node node = new InProcessNode();
+            synchronized (this) {
+                nodes.add(node);
+            }
+            node.open();
+            follow(node);
+        } else {
+            options.monitors().forEach(this::record);
+        }
         return started;
     }
 
@@ -157,9 +365,13 @@ public final class Recorder implements AutoCloseable {
         if (!asked.add(uri)) {
             return;
         }
-        Node node = new Node(uri);
+        Node node = new MonitorNode(uri);
         nodes.add(node);
-        node.connection.open(new ClientConnection.Target(uri, options.token()));
+        node.open();
+        follow(node);
+    }
+
+    private void follow(Node node) {
         node.recording.whenComplete((ok, failure) -> {
             if (failure != null) {
                 started.completeExceptionally(failure);
@@ -173,7 +385,7 @@ public final class Recorder implements AutoCloseable {
         return nodes.stream().allMatch(node -> node.recording.isDone() && !node.recording.isCompletedExceptionally());
     }
 
-    private void snapshot(Node node, JsonNode snapshot) {
+    private void snapshot(MonitorNode node, JsonNode snapshot) {
         String nodeId = snapshot.path("node_id").asText();
         synchronized (this) {
             if (!nodeIds.add(nodeId)) {
@@ -194,17 +406,23 @@ public final class Recorder implements AutoCloseable {
             }
         }
         node.connection.send(MAPPER.createObjectNode().put("type", "record").put("message_id", node.startId)
-                .put("action", "start").put("keep_content", options.keepContent())
-                .put("for_ms", options.duration().toMillis()).toString());
+                .put("action", "start").put("keep_content", keepContent)
+                .put("for_ms", duration.toMillis()).toString());
     }
 
-    private synchronized void update(JsonNode update) {
+    private void update(JsonNode update) {
+        long closes = 0;
         for (JsonNode event : update.path("events")) {
             if (event.path("kind").asText().equals("connection_closed")
                     && event.path("closed_by").asText().equals("router")) {
-                closedByRouter++;
+                closes++;
             }
         }
+        closedByRouter(closes);
+    }
+
+    private synchronized void closedByRouter(long closes) {
+        closedByRouter += closes;
     }
 
     private synchronized void gather(JsonNode frame) {
@@ -243,9 +461,8 @@ public final class Recorder implements AutoCloseable {
             all = List.copyOf(nodes);
         }
         for (Node node : all) {
-            if (!node.ended.isDone() && node.connection.isOpen()) {
-                node.connection.send(MAPPER.createObjectNode().put("type", "record")
-                        .put("message_id", "record-" + ids.incrementAndGet()).put("action", "stop").toString());
+            if (!node.ended.isDone()) {
+                node.askToStop();
             }
         }
         try {
@@ -256,7 +473,7 @@ public final class Recorder implements AutoCloseable {
             // what arrived is kept; the entries missing are unknown, so say it in the description
         }
         synchronized (this) {
-            return build(all.stream().filter(node -> !node.duplicate).map(node -> node.uri.toString()).toList());
+            return build(all.stream().filter(node -> !node.duplicate).map(node -> node.source).toList());
         }
     }
 
@@ -272,22 +489,21 @@ public final class Recorder implements AutoCloseable {
             // several nodes' entries interleave by when each router saw them (one node's come in its order)
             ordered.sort(java.util.Comparator.comparing(entry -> Instant.parse(entry.path("at").asText())));
         }
-        RecordingBook book = new RecordingBook(startedAt, options.keepUserIds());
+        RecordingBook book = new RecordingBook(startedAt, keepUserIds);
         ordered.forEach(book::add);
-        return new Recording(startedAt.toString(), durationMs, sources, options.keepUserIds() ? "kept" : "mapped",
-                options.keepContent() ? "kept" : "masked", dropped, book.users(), book.original(closedByRouter));
+        return new Recording(startedAt.toString(), durationMs, sources, keepUserIds ? "kept" : "mapped",
+                keepContent ? "kept" : "masked", dropped, book.users(), book.original(closedByRouter));
     }
 
-    /** Closes every monitor connection. */
+    /** Closes every monitor connection (ends a recording of the router in this process at once). */
     @Override
     public void close() {
         List<Node> all;
         synchronized (this) {
             all = List.copyOf(nodes);
         }
-        CompletableFuture.allOf(all.stream().map(node -> node.connection.closeCleanly("recording over",
-                Duration.ofSeconds(2))).toArray(CompletableFuture[]::new)).orTimeout(3, TimeUnit.SECONDS)
-                .exceptionally(failure -> null).join();
+        CompletableFuture.allOf(all.stream().map(Node::release).toArray(CompletableFuture[]::new))
+                .orTimeout(3, TimeUnit.SECONDS).exceptionally(failure -> null).join();
         io.shutdownNow();
     }
 

@@ -11,13 +11,16 @@ import java.util.Objects;
 /**
  * The scenario files the simulate panel offers: the {@code *.json} in {@code src/scenarios} of
  * the working directory or its parent (the console runs from the repository root or from
- * {@code app/}), sorted by name.
+ * {@code app/}), sorted by name, then those in its {@code recordings/} (where the panel's Record…
+ * saves by default).
  *
  * @param directory where they were found, or null when neither place has one
- * @param files     the scenario files, sorted by name
+ * @param files     the scenario files, sorted by name, the recordings last
  */
 public record ScenarioCatalog(Path directory, List<Path> files) {
     static final Path DIRECTORY = Path.of("src", "scenarios");
+    /** Where the console saves recordings, inside {@link #directory()}. */
+    public static final String RECORDINGS = "recordings";
 
     public ScenarioCatalog {
         files = List.copyOf(files);
@@ -34,8 +37,18 @@ public record ScenarioCatalog(Path directory, List<Path> files) {
         return new ScenarioCatalog(null, List.of());
     }
 
+    /** The shipped scenarios sorted by name, then the recordings made from the console ({@code recordings/}). */
     private static List<Path> list(Path directory) {
+        List<Path> found = jsonFiles(directory);
+        found.addAll(jsonFiles(directory.resolve(RECORDINGS)));
+        return found;
+    }
+
+    private static List<Path> jsonFiles(Path directory) {
         List<Path> found = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return found;
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
             files.forEach(file -> {
                 if (Files.isRegularFile(file)) {
@@ -43,7 +56,7 @@ public record ScenarioCatalog(Path directory, List<Path> files) {
                 }
             });
         } catch (IOException e) {
-            return List.of();
+            return new ArrayList<>();
         }
         found.sort(null);
         return found;

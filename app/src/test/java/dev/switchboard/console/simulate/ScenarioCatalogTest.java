@@ -21,7 +21,9 @@ class ScenarioCatalogTest {
         ScenarioCatalog fromApp = ScenarioCatalog.find(APP);
         ScenarioCatalog fromRoot = ScenarioCatalog.find(APP.toAbsolutePath().getParent());
 
-        assertThat(fromApp.files()).extracting(ScenarioCatalogTest::name)
+        // (recordings a developer made from the console, in recordings/, come after these)
+        assertThat(fromApp.files()).filteredOn(file -> file.getParent().equals(fromApp.directory()))
+                .extracting(ScenarioCatalogTest::name)
                 .containsExactly("chat-100.json", "cluster-chat.json", "flood-one-user.json", "smoke.json",
                         "soak-1000.json", "wide-8000.json");
         assertThat(fromRoot.files()).isEqualTo(fromApp.files());
@@ -37,6 +39,20 @@ class ScenarioCatalogTest {
             assertThat(group.connectionsPerUser()).isEqualTo(2);
             assertThat(group.mix()).containsKey("user_message");
         });
+    }
+
+    @Test
+    void listsTheRecordingsSavedFromTheConsoleAfterTheScenarios(@TempDir Path root) throws Exception {
+        Path scenarios = Files.createDirectories(root.resolve("src").resolve("scenarios"));
+        Files.writeString(scenarios.resolve("zeta.json"), "{}");
+        Files.writeString(scenarios.resolve("alpha.json"), "{}");
+        Path recordings = Files.createDirectories(scenarios.resolve(ScenarioCatalog.RECORDINGS));
+        Files.writeString(recordings.resolve("recording-2.rec.json"), "{}");
+        Files.writeString(recordings.resolve("recording-1.rec.json"), "{}");
+        Files.writeString(recordings.resolve("notes.txt"), "");
+
+        assertThat(ScenarioCatalog.find(root).files()).extracting(ScenarioCatalogTest::name)
+                .containsExactly("alpha.json", "zeta.json", "recording-1.rec.json", "recording-2.rec.json");
     }
 
     @Test

@@ -108,6 +108,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> openPerUser =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.List<OperatorAudit> auditors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The recordings the embedding process runs (its {@code record}, without a connection). */
+    private final Set<EmbeddedRecording> embeddedRecordings = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Hears every operator command carried out, and refused ones (a viewer's included) at most one
@@ -256,11 +258,57 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return overflowClosed.sum();
     }
 
-    /** Stops the snapshot thread and the recorder's. */
+    /** Stops the snapshot thread and the recorder's, and closes the embedding process's recordings. */
     @Override
     public void close() {
         snapshotThread.shutdownNow();
+        List.copyOf(embeddedRecordings).forEach(EmbeddedRecording::close);
         recorder.close();
+    }
+
+    /**
+     * Starts a recording for a sender without a monitor connection (the embedding process, with the
+     * operator role): the command {@code record start} with {@code keep_content} and {@code for_ms},
+     * audited and counted as one, whose frames go to {@code frames} (see {@link EmbeddedRecording}).
+     *
+     * @param by          who asks, as the audit names it ({@link #EMBEDDER})
+     * @param keepContent whether text is handed over as it was, not masked
+     * @param forTime     how long (1 s to 1 h): the recording ends by itself then
+     * @param frames      receives each frame's JSON, on the recording's own thread
+     * @return the recording, to stop or close
+     * @throws IllegalArgumentException when {@code forTime} is outside 1 s to 1 h
+     * @throws IllegalStateException    when the router runs the most recordings it runs at once
+     */
+    public EmbeddedRecording record(String by, boolean keepContent, java.time.Duration forTime,
+                                    java.util.function.Consumer<String> frames) {
+        Objects.requireNonNull(by, "by must not be null");
+        Objects.requireNonNull(forTime, "forTime must not be null");
+        EmbeddedRecording recording = new EmbeddedRecording(this, by, frames);
+        ObjectNode start = mapper.createObjectNode().put("type", "record").put("action", "start")
+                .put("keep_content", keepContent).put("for_ms", forTime.toMillis());
+        ObjectNode reply = command(by, Role.OPERATOR, start, recording.recipient());
+        if (reply.path("type").asText().equals("error")) {
+            recording.close();
+            String why = reply.path("message").asText();
+            throw ErrorCode.INVALID_MESSAGE.wire().equals(reply.path("code").asText())
+                    ? new IllegalArgumentException(why) : new IllegalStateException(why);
+        }
+        embeddedRecordings.add(recording);
+        recording.deliverFrames();
+        return recording;
+    }
+
+    /** {@code record stop} for an embedded recording, audited as the command; whether it was recording. */
+    boolean stopRecording(String by, EmbeddedRecording recording) {
+        ObjectNode reply = command(by, Role.OPERATOR, mapper.createObjectNode().put("type", "record")
+                .put("action", "stop"), recording.recipient());
+        return reply.path("result").path("stopped").asBoolean(false);
+    }
+
+    /** An embedded recording ended or was closed: the recorder and this endpoint forget it. */
+    void forget(EmbeddedRecording recording) {
+        embeddedRecordings.remove(recording);
+        recorder.forget(recording.recipient());
     }
 
     /**
@@ -516,7 +564,7 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         String action = choice(command, "action", "start", "stop");
         if (connection == null) {
             throw new IllegalStateException("record needs a /monitor connection: the entries go to the connection"
-                    + " that asked");
+                    + " that asked (an embedding process records with Router.record)");
         }
         if (action.equals("stop")) {
             for (String field : List.of("for_ms", "keep_content")) {

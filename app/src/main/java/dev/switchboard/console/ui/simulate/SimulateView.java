@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToLongFunction;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.collections.ListChangeListener;
 import javafx.collections.transformation.SortedList;
 import javafx.geometry.Insets;
@@ -21,6 +22,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
@@ -44,8 +46,9 @@ import javafx.stage.FileChooser;
  * console is attached to (or against the nodes of a cluster typed as router URLs), and watch its
  * progress with the time elapsed and left, the counters, the interval latency ({@link LatencyCharts})
  * and the per-user rows until the report ({@link ReportPane}): the verdict, its checks and the
- * latency table. Everything shown comes from {@link SimulateViewModel}'s properties, which change
- * at most twice a second.
+ * latency table. Record… ({@link RecordDialog}) records the router's traffic into a scenario file,
+ * its progress in a row of its own, and the file becomes the chosen scenario. Everything shown
+ * comes from {@link SimulateViewModel}'s properties, which change at most twice a second.
  */
 public final class SimulateView extends BorderPane {
     /** What a column header takes besides its title: its padding and the sort arrow. */
@@ -57,6 +60,11 @@ public final class SimulateView extends BorderPane {
     private final TextField secretEnvField = new TextField();
     private final TextField urlsField = new TextField();
     private final Button open = new Button("Open…");
+    private final Button record = new Button("Record…");
+    private final ProgressBar recordProgress = new ProgressBar(0);
+    private final Label recordStatus = new Label();
+    private final Label recordDot = new Label("●");
+    private final Button recordStop = new Button("Stop recording");
     private final Button start = new Button("Start");
     private final Button stop = new Button("Stop");
     private final Label description = new Label();
@@ -87,7 +95,8 @@ public final class SimulateView extends BorderPane {
         setPadding(new Insets(8, 12, 8, 12));
         setUpMessages();
         FlowPane notes = new FlowPane(16, 2, note, inProcessNote);
-        VBox top = new VBox(6, controls(), urlsRow(), description, problem, notes, progressRow(), counterTiles());
+        VBox top = new VBox(6, controls(), urlsRow(), description, problem, notes, recordRow(), progressRow(),
+                counterTiles());
         top.setPadding(new Insets(0, 0, 8, 0));
         setTop(top);
 
@@ -107,7 +116,7 @@ public final class SimulateView extends BorderPane {
         scenarioBox.setItems(model.scenarioFiles());
         scenarioBox.setCellFactory(list -> new FileNameCell());
         scenarioBox.setButtonCell(new FileNameCell());
-        scenarioBox.setPrefWidth(180);
+        scenarioBox.setPrefWidth(280); // a recording's name whole: recording-20261201-114014.rec
         open.setId("sim-open");
         usersField.setId("sim-users");
         usersField.setPrefColumnCount(6);
@@ -117,9 +126,15 @@ public final class SimulateView extends BorderPane {
         start.setId("sim-start");
         start.setDefaultButton(true);
         stop.setId("sim-stop");
-        HBox controls = new HBox(8, new Label("Scenario"), scenarioBox, open, new Label("Users"), usersField,
+        record.setId("sim-record");
+        record.setTooltip(new Tooltip("Record the traffic users send to the router into a scenario file"));
+        HBox controls = new HBox(8, new Label("Scenario"), scenarioBox, open, record, new Label("Users"), usersField,
                 new Label("JWT secret env var"), secretEnvField, start, stop);
         controls.setAlignment(Pos.CENTER_LEFT);
+        // in a narrow window the fields give up room, never a label or a button (seen: "Scena…" at 1200 px)
+        controls.getChildren().stream().filter(Labeled.class::isInstance)
+                .forEach(node -> ((Labeled) node).setMinWidth(Region.USE_PREF_SIZE));
+        scenarioBox.setMinWidth(160);
         return controls;
     }
 
@@ -150,6 +165,27 @@ public final class SimulateView extends BorderPane {
             label.managedProperty().bind(label.textProperty().isNotEmpty());
             label.visibleProperty().bind(label.managedProperty());
         }
+    }
+
+    /** A recording's progress and its Stop, or how the last one ended; no room taken before the first. */
+    private HBox recordRow() {
+        recordProgress.setId("sim-record-progress");
+        recordProgress.setPrefWidth(160);
+        recordProgress.setMinWidth(Region.USE_PREF_SIZE);
+        recordStatus.setId("sim-record-status");
+        recordStatus.setMaxWidth(Double.MAX_VALUE);
+        recordStatus.setMinWidth(0);
+        HBox.setHgrow(recordStatus, Priority.ALWAYS);
+        recordStop.setId("sim-record-stop");
+        recordStop.setMinWidth(Region.USE_PREF_SIZE);
+        recordDot.setId("sim-record-dot");
+        recordDot.getStyleClass().add("sim-record-dot");
+        HBox row = new HBox(10, recordDot, recordProgress, recordStatus, recordStop);
+        row.setId("sim-record-row");
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.managedProperty().bind(recordStatus.textProperty().isNotEmpty());
+        row.visibleProperty().bind(row.managedProperty());
+        return row;
     }
 
     private HBox progressRow() {
@@ -225,6 +261,7 @@ public final class SimulateView extends BorderPane {
         secretEnvField.textProperty().bindBidirectional(model.secretEnvProperty());
         urlsField.textProperty().bindBidirectional(model.urlsProperty());
         open.setOnAction(event -> openScenario());
+        initRecording(model.recording());
         start.setOnAction(event -> model.start());
         stop.setOnAction(event -> model.stop());
         start.disableProperty().bind(model.startableProperty().not());
@@ -244,6 +281,33 @@ public final class SimulateView extends BorderPane {
         model.progressProperty().addListener((observable, before, progress) -> showProgress(progress));
         inProcessNote.textProperty().bind(model.inProcessNoteProperty());
         model.latency().addListener((ListChangeListener<LatencySample>) change -> charts.show(model.latency()));
+    }
+
+    private void initRecording(RecordViewModel recording) {
+        record.setOnAction(event -> RecordDialog.show(recording, this));
+        record.disableProperty().bind(recording.busyProperty());
+        recordStop.setOnAction(event -> recording.stop());
+        BooleanBinding running = Bindings.createBooleanBinding(() -> recording.phaseProperty().get()
+                == RecordViewModel.Phase.STARTING || recording.phaseProperty().get() == RecordViewModel.Phase.RECORDING,
+                recording.phaseProperty());
+        recordStop.visibleProperty().bind(running);
+        recordStop.managedProperty().bind(running);
+        recordDot.visibleProperty().bind(running);
+        recordDot.managedProperty().bind(running);
+        recordProgress.visibleProperty().bind(recording.busyProperty());
+        recordProgress.managedProperty().bind(recording.busyProperty());
+        recordProgress.progressProperty().bind(Bindings.when(recording.phaseProperty()
+                .isEqualTo(RecordViewModel.Phase.RECORDING)).then(recording.fractionProperty()).otherwise(-1.0));
+        recordStatus.textProperty().bind(recording.statusProperty());
+        recordStatus.setTooltip(new Tooltip());
+        recordStatus.getTooltip().textProperty().bind(recording.statusProperty());
+        recording.failedProperty().addListener((observable, was, failed) -> {
+            if (failed) {
+                recordStatus.getStyleClass().add("sim-problem");
+            } else {
+                recordStatus.getStyleClass().remove("sim-problem");
+            }
+        });
     }
 
     /** The scenario in one line, with the user count it will run (the typed one, when valid). */

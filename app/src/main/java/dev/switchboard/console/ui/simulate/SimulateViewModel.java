@@ -39,7 +39,8 @@ import javafx.collections.ObservableList;
  * through {@link #tick()}. The window's 10 Hz tick calls it on the FX thread; it polls the
  * simulation's progress at most twice a second (the one place that does, since every poll ends
  * a latency interval) and its per-user rows at most once a second, so the simulation's traffic
- * never reaches the FX thread message by message. No scene graph.
+ * never reaches the FX thread message by message. It owns the panel's recording
+ * ({@link #recording()}), ticked with it, whose file becomes the chosen scenario. No scene graph.
  */
 public final class SimulateViewModel {
     /** Chart points kept: 120 s at two a second. */
@@ -93,6 +94,10 @@ public final class SimulateViewModel {
     private final ObservableList<LatencySample> latencyView = FXCollections.unmodifiableObservableList(latency);
     private final ObservableList<VirtualUser.UserRow> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final ObservableList<LatencyRow> latencyRowsView = FXCollections.unmodifiableObservableList(latencyRows);
+    private final java.util.concurrent.ExecutorService recordingThread;
+    private final RecordViewModel recording;
+    /** A recording written while a simulation ran: chosen as the scenario once it is done. */
+    private Path recordedWhileBusy;
     private String loadProblem = "";
     private Attempt attempt;
     private Simulation simulation;
@@ -127,7 +132,50 @@ public final class SimulateViewModel {
         catalog.files().stream().filter(file -> file.getFileName().toString().equals("smoke.json")).findFirst()
                 .or(() -> catalog.files().stream().findFirst())
                 .ifPresent(scenarioFile::set);
+        this.recordingThread = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "console-recording");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.recording = new RecordViewModel(feed, catalog.directory() != null
+                ? catalog.directory().resolve(ScenarioCatalog.RECORDINGS) : Path.of(System.getProperty("user.home")),
+                nanos, java.time.Clock.systemDefaultZone(), recordingThread, this::recorded);
         recheck();
+    }
+
+    /** The panel's Record…: its settings, progress and outcome. */
+    public RecordViewModel recording() {
+        return recording;
+    }
+
+    /** What the panel says once a recording is the chosen scenario. */
+    static final String CHOSEN = "now the chosen scenario";
+    /** What it says when a simulation runs as the recording is written. */
+    static final String CHOSEN_AFTER = "the chosen scenario once this simulation is done";
+
+    /**
+     * A recording was written: it becomes the chosen scenario (after the simulation running now, if
+     * one is); says which.
+     */
+    private String recorded(Path file) {
+        // listed before it is chosen: a combo box whose value comes before its item shows it blank
+        if (!scenarioFiles.contains(file)) {
+            scenarioFiles.add(file);
+        }
+        if (busy.get()) {
+            recordedWhileBusy = file;
+            return CHOSEN_AFTER;
+        }
+        choose(file);
+        return CHOSEN;
+    }
+
+    private void choose(Path file) {
+        if (file.equals(scenarioFile.get())) {
+            load(file); // written again under the same name: read anew
+        } else {
+            scenarioFile.set(file);
+        }
     }
 
     private void load(Path file) {
@@ -269,6 +317,11 @@ public final class SimulateViewModel {
 
     /** Applies what the simulation did since the last call. Call on the FX thread. */
     public void tick() {
+        recording.tick();
+        if (!busy.get() && recordedWhileBusy != null) {
+            choose(recordedWhileBusy);
+            recordedWhileBusy = null;
+        }
         if (!busy.get()) {
             followCloses();
             return;
@@ -438,12 +491,14 @@ public final class SimulateViewModel {
         }
     }
 
-    /** Stops any simulation at once (the window is closing). */
+    /** Stops any simulation and recording at once (the window is closing). */
     public void close() {
         if (attempt != null) {
             attempt.cancel();
         }
         closeSimulation();
+        recording.close();
+        recordingThread.shutdown(); // after what it was given: a recorder being closed or written
     }
 
     private void closeSimulation() {

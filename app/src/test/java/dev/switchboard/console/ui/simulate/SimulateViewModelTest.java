@@ -108,6 +108,45 @@ class SimulateViewModelTest {
     }
 
     @Test
+    void aRecordingMadeWhileASimulationRunsBecomesTheChosenScenarioOnceItIsDoneReadyToStart(@TempDir Path dir)
+            throws Exception {
+        feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
+        Path stay = Files.writeString(dir.resolve("stay.json"), """
+                {"name":"stay","users":2,"user_prefix":"stay","duration_ms":60000,"drain_ms":2000,
+                 "think_time":{"distribution":"fixed","mean_ms":100},"mix":{"ping":1}}""");
+        model = new SimulateViewModel(feed, SHIPPED, System::nanoTime, name -> null);
+        model.scenarioFileProperty().set(stay);
+        model.start();
+        awaitConnected(2);
+
+        // the simulation's own traffic, recorded for two seconds (the router ends it)
+        RecordViewModel recording = model.recording();
+        Path file = dir.resolve("stay.rec.json");
+        recording.fileProperty().set(file.toString());
+        recording.durationProperty().set("2s");
+        recording.start();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            model.tick();
+            return model.scenarioFiles().contains(file);
+        });
+        assertThat(recording.statusProperty().get()).startsWith("recorded ").contains(" from 2 users ")
+                .endsWith(", the chosen scenario once this simulation is done");
+        assertThat(model.busyProperty().get()).isTrue();
+        assertThat(model.scenarioFileProperty().get()).as("not while the simulation runs").isEqualTo(stay);
+
+        model.stop();
+        model.stop();
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            model.tick();
+            return file.equals(model.scenarioFileProperty().get());
+        });
+        assertThat(model.busyProperty().get()).isFalse();
+        assertThat(model.scenarioProperty().get().replay().recording().users()).extracting(user -> user.userId())
+                .containsExactlyInAnyOrder("rec-1", "rec-2");
+        assertThat(model.startableProperty().get()).isTrue();
+    }
+
+    @Test
     void connectedNowFollowsTheUsersClosesAfterTheReportDownToZeroAndEveryCloseIsClean() {
         feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
         model = new SimulateViewModel(feed, SHIPPED, System::nanoTime, name -> null);
