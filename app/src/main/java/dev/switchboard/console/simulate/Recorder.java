@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Recorder implements AutoCloseable {
     /** Entries kept at most: a recording beyond it stops gathering and says so. */
-    static final int MAX_ENTRIES = 2_000_000;
+    static final int MAX_ENTRIES = 500_000;
     /** The shortest recording. */
     public static final Duration SHORTEST = Duration.ofSeconds(1);
     /** The longest recording (the router's limit). */
@@ -179,6 +179,8 @@ public final class Recorder implements AutoCloseable {
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         /** Another URL of a node already recorded: closed at once, not recorded twice. */
         volatile boolean duplicate;
+        /** When the router started recording, on its own clock (the entries' times are on it too). */
+        volatile Instant routerStart;
 
         Node(String source) {
             this.source = source;
@@ -245,6 +247,11 @@ public final class Recorder implements AutoCloseable {
                 case "monitor_update" -> update(frame);
                 case "command_result" -> {
                     if (frame.path("reply_to").asText().equals(startId)) {
+                        try {
+                            routerStart = Instant.parse(frame.path("result").path("until").asText()).minus(duration);
+                        } catch (java.time.format.DateTimeParseException e) {
+                            routerStart = null; // an older router: the console's clock stands in
+                        }
                         recording.complete(null);
                     }
                 }
@@ -312,6 +319,7 @@ public final class Recorder implements AutoCloseable {
             }
             // the router stopping ends it too, without recording_ended
             handle.ended().whenComplete((reason, failure) -> ended.complete(null));
+            routerStart = Instant.now(); // this process's clock is the router's
             recording.complete(null);
         }
 
@@ -483,16 +491,22 @@ public final class Recorder implements AutoCloseable {
     }
 
     private Recording build(List<String> sources) {
-        long durationMs = Math.max(1, Duration.between(startedAt, Instant.now()).toMillis());
+        // the entries' times are the routers': the recording starts when the first router started it
+        Instant start = nodes.stream().map(node -> node.routerStart).filter(java.util.Objects::nonNull)
+                .min(java.util.Comparator.naturalOrder()).orElse(startedAt);
         List<JsonNode> ordered = new ArrayList<>(entries);
         if (sources.size() > 1) {
             // several nodes' entries interleave by when each router saw them (one node's come in its order)
             ordered.sort(java.util.Comparator.comparing(entry -> Instant.parse(entry.path("at").asText())));
         }
-        RecordingBook book = new RecordingBook(startedAt, keepUserIds);
+        RecordingBook book = new RecordingBook(start, keepUserIds);
         ordered.forEach(book::add);
-        return new Recording(startedAt.toString(), durationMs, sources, keepUserIds ? "kept" : "mapped",
-                keepContent ? "kept" : "masked", dropped, book.users(), book.original(closedByRouter));
+        List<Recording.User> users = book.users();
+        long lastAt = users.stream().flatMap(user -> user.messages().stream()).mapToLong(Recording.Step::atMs).max()
+                .orElse(0);
+        long durationMs = Math.max(lastAt + 1, Duration.between(startedAt, Instant.now()).toMillis());
+        return new Recording(start.toString(), durationMs, sources, keepUserIds ? "kept" : "mapped",
+                keepContent ? "kept" : "masked", dropped, users, book.original(closedByRouter));
     }
 
     /** Closes every monitor connection (ends a recording of the router in this process at once). */
@@ -519,7 +533,10 @@ public final class Recorder implements AutoCloseable {
         private final Map<String, Map<String, Long>> errors = new java.util.TreeMap<>();
         private final Map<String, Long> runFigures = new java.util.TreeMap<>();
         private final Map<String, String> threadIds = new java.util.HashMap<>();
+        /** The type of each message recorded, by its user and {@code message_id}: what its errors answered. */
+        private final Map<String, String> messageTypes = new java.util.HashMap<>();
         private long messageIds;
+        private long rpcIds;
 
         RecordingBook(Instant start, boolean keepUserIds) {
             this.start = start;
@@ -531,8 +548,12 @@ public final class Recorder implements AutoCloseable {
             switch (entry.path("kind").asText()) {
                 case "message", "unparsed" -> step(user, entry);
                 case "error" -> {
+                    // the message it answered, by its id, as the replay tells them apart; else as the router
+                    // said ("invalid": refused before it had a type; "agent_run": a run's; a JSON-RPC method)
                     String type = entry.path("type").asText();
-                    String key = type.equals("invalid") ? VirtualUser.UNPARSED : type; // refused before it had a type
+                    String answered = entry.hasNonNull("message_id")
+                            ? messageTypes.get(user + "\n" + entry.path("message_id").asText()) : null;
+                    String key = answered != null ? answered : type.equals("invalid") ? VirtualUser.UNPARSED : type;
                     errors.computeIfAbsent(key, k -> new java.util.TreeMap<>())
                             .merge(entry.path("code").asText(), 1L, Long::sum);
                 }
@@ -556,6 +577,7 @@ public final class Recorder implements AutoCloseable {
             String type = VirtualUser.UNPARSED;
             if (Recording.typeOf(message) != null) {
                 type = Recording.typeOf(message);
+                remember(user, message, type);
                 if (!keepUserIds) {
                     message = anonymous((com.fasterxml.jackson.databind.node.ObjectNode) message);
                 }
@@ -570,26 +592,65 @@ public final class Recorder implements AutoCloseable {
             sent.computeIfAbsent(type, key -> new long[1])[0]++;
         }
 
+        /** The types of a message and, for a batch, of its elements, by their ids. */
+        private void remember(String user, JsonNode message, String type) {
+            if (message.path("message_id").isTextual()) {
+                messageTypes.put(user + "\n" + message.path("message_id").textValue(), type);
+            }
+            if (type.equals("batch")) {
+                for (JsonNode inner : message.path("payload").path("messages")) {
+                    if (inner.path("message_id").isTextual() && inner.path("type").isTextual()) {
+                        messageTypes.put(user + "\n" + inner.path("message_id").textValue(), inner.path("type").textValue());
+                    }
+                }
+            }
+        }
+
         /**
-         * The message with ids that could name its user (clients often build message and thread ids
-         * from the user id) replaced: {@code m-N} and {@code t-N}, each thread always the same; an
-         * id the router refused stays as refused (same length, no content).
+         * The message with every id that could name its user (clients often build message, thread and
+         * request ids from the user id) replaced: {@code m-N}, {@code t-N} (each thread always the same),
+         * a JSON-RPC request's text {@code id} {@code r-N}; a batch's elements too. An id the router
+         * refused stays refused: blanks of the same length (outside the id rule, so refused the same way).
          */
         private com.fasterxml.jackson.databind.node.ObjectNode anonymous(
                 com.fasterxml.jackson.databind.node.ObjectNode message) {
             com.fasterxml.jackson.databind.node.ObjectNode copy = message.deepCopy();
-            JsonNode messageId = copy.get("message_id");
-            if (messageId != null && messageId.isTextual()) {
-                copy.put("message_id", dev.switchboard.router.protocol.WireId.isValid(messageId.textValue())
-                        ? "m-" + (++messageIds) : "x".repeat(messageId.textValue().length()));
-            }
-            JsonNode threadId = copy.get("thread_id");
-            if (threadId != null && threadId.isTextual()) {
-                copy.put("thread_id", dev.switchboard.router.protocol.WireId.isValid(threadId.textValue())
-                        ? threadIds.computeIfAbsent(threadId.textValue(), key -> "t-" + (threadIds.size() + 1))
-                        : "x".repeat(threadId.textValue().length()));
+            anonymize(copy);
+            if (copy.path("type").asText().equals("batch")) {
+                for (JsonNode inner : copy.path("payload").path("messages")) {
+                    if (inner instanceof com.fasterxml.jackson.databind.node.ObjectNode element) {
+                        anonymize(element);
+                    }
+                }
             }
             return copy;
+        }
+
+        private void anonymize(com.fasterxml.jackson.databind.node.ObjectNode message) {
+            JsonNode messageId = message.get("message_id");
+            if (messageId != null && messageId.isTextual()) {
+                message.put("message_id", dev.switchboard.router.protocol.WireId.isValid(messageId.textValue())
+                        ? "m-" + (++messageIds) : " ".repeat(messageId.textValue().length()));
+            }
+            thread(message);
+            JsonNode payload = message.has("payload") ? message.get("payload") : message.get("params");
+            if (payload instanceof com.fasterxml.jackson.databind.node.ObjectNode fields) {
+                thread(fields);
+            }
+            JsonNode rpcId = message.get("id");
+            if (message.has("jsonrpc") && rpcId != null && rpcId.isTextual()) {
+                message.put("id", rpcId.textValue().length() <= 128 ? "r-" + (++rpcIds)
+                        : " ".repeat(rpcId.textValue().length()));
+            }
+        }
+
+        private void thread(com.fasterxml.jackson.databind.node.ObjectNode fields) {
+            JsonNode threadId = fields.get("thread_id");
+            if (threadId != null && threadId.isTextual()) {
+                fields.put("thread_id", dev.switchboard.router.protocol.WireId.isValid(threadId.textValue())
+                        ? threadIds.computeIfAbsent(threadId.textValue(), key -> "t-" + (threadIds.size() + 1))
+                        : " ".repeat(threadId.textValue().length()));
+            }
         }
 
         List<Recording.User> users() {
