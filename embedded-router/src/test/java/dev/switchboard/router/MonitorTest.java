@@ -125,7 +125,12 @@ class MonitorTest {
                     Map.of("type", "breaker", "name", "backend:simulated", "action", "force_open"),
                     Map.of("type", "backend_fault", "name", "simulated", "action", "inject", "paused", true),
                     Map.of("type", "bucket", "user_id", "alice", "action", "drain"),
-                    Map.of("type", "squeeze", "user_id", "alice", "action", "set", "outbox_frames", 1));
+                    Map.of("type", "squeeze", "user_id", "alice", "action", "set", "outbox_frames", 1),
+                    Map.of("type", "trace_user", "user_id", "alice"),
+                    Map.of("type", "record", "action", "start"));
+            // a command added later without a line here fails this test
+            assertThat(commands.stream().map(command -> command.get("type"))).containsExactlyInAnyOrderElementsOf(
+                    dev.switchboard.router.monitor.MonitorEndpoint.operatorCommands());
             for (int i = 0; i < commands.size(); i++) {
                 Map<String, Object> command = new java.util.HashMap<>(commands.get(i));
                 command.put("message_id", "c-" + i);

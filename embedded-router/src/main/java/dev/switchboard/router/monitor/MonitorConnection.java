@@ -66,7 +66,12 @@ final class MonitorConnection implements SideEndpoint.Session, TrafficRecorder.R
         subscription = endpoint.feed().subscribe(this::update);
         Runnable first = () -> {
             try {
-                send(Json.write(endpoint.feed().snapshot().forMonitor(principal.role().wire(), principal.userId())));
+                String snapshot = Json.write(endpoint.feed().snapshot().forMonitor(principal.role().wire(),
+                        principal.userId()));
+                // free before it goes out: a client that asks for a page as soon as it has the
+                // snapshot must not find this one still in flight (and be told rate_limited)
+                snapshotInFlight.set(false);
+                send(snapshot);
             } finally {
                 snapshotInFlight.set(false);
                 synchronized (this) {
