@@ -14,6 +14,7 @@ import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.TraceSteps;
 import dev.switchboard.router.support.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,28 +90,13 @@ class BackendTraceTest {
             assertThat(reply.path("type").asText()).as(reply.toString()).isEqualTo("command_result");
             JsonNode traces = reply.path("result").path("traces");
             found[0] = traces.isEmpty() ? null : traces.get(0);
-            return found[0] != null && steps(found[0]).contains(step);
+            return found[0] != null && TraceSteps.names(found[0]).contains(step);
         });
         return found[0];
     }
 
     private JsonNode backendStep(WsClient monitor, String userId, String runId) {
-        return step(runTrace(monitor, userId, runId, "backend"), "backend").path("detail");
-    }
-
-    private static List<String> steps(JsonNode trace) {
-        List<String> names = new ArrayList<>();
-        trace.path("steps").forEach(step -> names.add(step.path("step").asText()));
-        return names;
-    }
-
-    private static JsonNode step(JsonNode trace, String name) {
-        for (JsonNode step : trace.path("steps")) {
-            if (step.path("step").asText().equals(name)) {
-                return step;
-            }
-        }
-        throw new AssertionError("no step " + name + " in " + trace);
+        return TraceSteps.step(runTrace(monitor, userId, runId, "backend"), "backend").path("detail");
     }
 
     private static List<String> candidates(JsonNode detail, String field) {
@@ -340,17 +326,17 @@ class BackendTraceTest {
             String runId = run(alice, "m-1", "dead");
 
             JsonNode trace = runTrace(monitor, "alice", runId, "retry");
-            JsonNode chosen = step(trace, "backend").path("detail");
+            JsonNode chosen = TraceSteps.step(trace, "backend").path("detail");
             assertThat(chosen.path("chosen").asText()).isEqualTo("dead");
             assertThat(chosen.path("why").asText()).isEqualTo("requested");
-            JsonNode retry = step(trace, "retry").path("detail");
+            JsonNode retry = TraceSteps.step(trace, "retry").path("detail");
             assertThat(retry.path("from").asText()).isEqualTo("dead");
             assertThat(retry.path("failure").asText()).isEqualTo("backend_unavailable");
             assertThat(retry.path("to").asText()).isEqualTo("good");
             assertThat(retry.path("why").asText()).isEqualTo("strategy");
             assertThat(retry.path("strategy").asText()).isEqualTo("round_robin");
             assertThat(candidates(retry, "name")).containsExactly("good");
-            assertThat(steps(trace).indexOf("retry")).isGreaterThan(steps(trace).indexOf("backend"));
+            assertThat(TraceSteps.names(trace).indexOf("retry")).isGreaterThan(TraceSteps.names(trace).indexOf("backend"));
         }
     }
 

@@ -7,11 +7,11 @@ import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.TraceSteps;
 import dev.switchboard.router.support.WsClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,24 +54,9 @@ class MessageTraceTest {
             JsonNode traces = traces(monitor, id + "-" + asked.incrementAndGet(), field, value);
             found[0] = traces.isEmpty() ? null : traces.get(0);
             return found[0] != null && found[0].path("done").asBoolean()
-                    && (step == null || steps(found[0]).contains(step));
+                    && (step == null || TraceSteps.names(found[0]).contains(step));
         });
         return found[0];
-    }
-
-    private static List<String> steps(JsonNode trace) {
-        List<String> names = new ArrayList<>();
-        trace.path("steps").forEach(step -> names.add(step.path("step").asText()));
-        return names;
-    }
-
-    private static JsonNode step(JsonNode trace, String name) {
-        for (JsonNode step : trace.path("steps")) {
-            if (step.path("step").asText().equals(name)) {
-                return step;
-            }
-        }
-        throw new AssertionError("no step " + name + " in " + trace);
     }
 
     @Test
@@ -89,10 +74,10 @@ class MessageTraceTest {
             assertThat(trace.path("user_id").asText()).isEqualTo("alice");
             assertThat(trace.path("type").asText()).isEqualTo("ping");
             assertThat(trace.path("done").asBoolean()).isTrue();
-            assertThat(steps(trace)).contains("decode", "protection", "handler", "reply");
+            assertThat(TraceSteps.names(trace)).contains("decode", "protection", "handler", "reply");
             JsonNode refused = awaitTraceEvent(viewer, null);
             assertThat(refused.path("trace").path("type").asText()).isEqualTo("invalid");
-            assertThat(steps(refused.path("trace"))).contains("decode", "error");
+            assertThat(TraceSteps.names(refused.path("trace"))).contains("decode", "error");
         }
     }
 
@@ -131,28 +116,28 @@ class MessageTraceTest {
             assertThat(trace.path("run_id").asText()).isEqualTo(runId);
             // by when each began: the handler's step spans the run's start and the ack it sent; the
             // backend is chosen after the ack, on the launcher, so its step may begin before the reply's or after
-            List<String> steps = steps(trace);
+            List<String> steps = TraceSteps.names(trace);
             assertThat(steps.stream().filter(step -> !step.equals("backend")))
                     .containsExactly("decode", "protection", "enqueued", "dequeued", "handler", "run", "reply");
             assertThat(steps.indexOf("backend")).isGreaterThan(steps.indexOf("run"));
-            assertThat(step(trace, "backend").path("detail").path("chosen").asText()).isEqualTo("simulated");
-            assertThat(step(trace, "backend").path("detail").path("why").asText()).isEqualTo("strategy");
-            JsonNode protection = step(trace, "protection").path("detail");
+            assertThat(TraceSteps.step(trace, "backend").path("detail").path("chosen").asText()).isEqualTo("simulated");
+            assertThat(TraceSteps.step(trace, "backend").path("detail").path("why").asText()).isEqualTo("strategy");
+            JsonNode protection = TraceSteps.step(trace, "protection").path("detail");
             assertThat(protection.path("validation").asText()).isEqualTo("passed");
             assertThat(protection.path("classification").path("priority").asText()).isEqualTo("normal");
             assertThat(protection.path("classification").path("label").asText()).isEqualTo("tactical");
             assertThat(protection.path("rate_limit").path("admitted").asBoolean()).isTrue();
             assertThat(protection.path("rate_limit").path("tokens_left").path("user").asLong()).isPositive();
-            assertThat(step(trace, "enqueued").path("detail").path("class").asText()).isEqualTo("normal");
-            assertThat(step(trace, "handler").path("detail").path("breaker").asText()).isEqualTo("closed");
-            assertThat(step(trace, "handler").path("detail").path("outcome").asText()).isEqualTo("ok");
-            assertThat(step(trace, "reply").path("detail").path("type").asText()).isEqualTo("message_ack");
+            assertThat(TraceSteps.step(trace, "enqueued").path("detail").path("class").asText()).isEqualTo("normal");
+            assertThat(TraceSteps.step(trace, "handler").path("detail").path("breaker").asText()).isEqualTo("closed");
+            assertThat(TraceSteps.step(trace, "handler").path("detail").path("outcome").asText()).isEqualTo("ok");
+            assertThat(TraceSteps.step(trace, "reply").path("detail").path("type").asText()).isEqualTo("message_ack");
             assertThat(trace.path("total_ms").asDouble()).isPositive();
             assertThat(traces(monitor, "t-2", "run_id", runId)).hasSize(1);
 
             JsonNode unknown = doneTrace(monitor, "t-3", "trace_message_id", "m-2");
-            assertThat(step(unknown, "handler").path("detail").path("outcome").asText()).isEqualTo("unknown_type");
-            assertThat(step(unknown, "error").path("detail").path("code").asText()).isEqualTo("unknown_type");
+            assertThat(TraceSteps.step(unknown, "handler").path("detail").path("outcome").asText()).isEqualTo("unknown_type");
+            assertThat(TraceSteps.step(unknown, "error").path("detail").path("code").asText()).isEqualTo("unknown_type");
         }
     }
 
@@ -175,9 +160,9 @@ class MessageTraceTest {
             alice.send(Map.of("type", "ping", "message_id", "p-2"));
             alice.awaitReply("p-2");
             JsonNode trace = doneTrace(viewer, "t-2", "trace_message_id", "p-2");
-            assertThat(step(trace, "protection").path("detail").path("classification").path("priority").asText())
+            assertThat(TraceSteps.step(trace, "protection").path("detail").path("classification").path("priority").asText())
                     .isEqualTo("critical");
-            assertThat(step(trace, "reply").path("detail").path("type").asText()).isEqualTo("pong");
+            assertThat(TraceSteps.step(trace, "reply").path("detail").path("type").asText()).isEqualTo("pong");
 
             operator.send(Map.of("type", "trace_user", "message_id", "o-2", "user_id", "alice", "for_ms", 0));
             assertThat(operator.awaitReply("o-2").path("result").path("until").isNull()).isTrue();

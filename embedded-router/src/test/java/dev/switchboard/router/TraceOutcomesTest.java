@@ -15,6 +15,7 @@ import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protection.RateLimitPolicy;
 import dev.switchboard.router.support.NoLeakedThreads;
 import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.TraceSteps;
 import dev.switchboard.router.support.WsClient;
 import java.time.Duration;
 import java.util.List;
@@ -45,18 +46,11 @@ class TraceOutcomesTest {
     }
 
     private static JsonNode step(JsonNode trace, String name) {
-        for (JsonNode step : trace.path("steps")) {
-            if (step.path("step").asText().equals(name)) {
-                return step.path("detail");
-            }
-        }
-        throw new AssertionError("no step " + name + " in " + trace);
+        return TraceSteps.step(trace, name).path("detail");
     }
 
     private static List<String> steps(JsonNode trace) {
-        List<String> names = new java.util.ArrayList<>();
-        trace.path("steps").forEach(step -> names.add(step.path("step").asText()));
-        return names;
+        return TraceSteps.names(trace);
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /** A feed for view models fed by hand: it sends no frame and never answers a command. */
-public final class SilentFeed implements ConsoleFeed {
+public class SilentFeed implements ConsoleFeed {
     @Override
     public String source() {
         return "test";

@@ -6,36 +6,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.console.feed.ConsoleFeed;
-import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.feed.NodeFrame;
-import dev.switchboard.console.feed.UserEndpoint;
 import dev.switchboard.console.state.MonitorBatch;
-import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.console.ui.SilentFeed;
 import dev.switchboard.router.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Why, without a window: which router it asks, and what it answers from. */
 class WhyViewModelTest {
 
     /** A cluster of two nodes where only {@code n2} kept alice's trace; records who was asked. */
-    private static final class TwoNodes implements ConsoleFeed {
+    private static final class TwoNodes extends SilentFeed {
         final List<String> asked = new ArrayList<>();
-
-        @Override
-        public String source() {
-            return "test";
-        }
-
-        @Override
-        public void start(Consumer<MonitorFrame> frames, Consumer<FeedStatus> status) {
-        }
 
         @Override
         public CompletionStage<ObjectNode> command(JsonNode command) {
@@ -54,15 +41,6 @@ class WhyViewModelTest {
                                 "at_ms", 0.0, "ms", 0.1, "detail", Map.of("verdict", "ok"))))));
             }
             return CompletableFuture.completedFuture(reply);
-        }
-
-        @Override
-        public CompletionStage<UserEndpoint> userEndpoint(String userId) {
-            return CompletableFuture.failedFuture(new IllegalStateException("not here"));
-        }
-
-        @Override
-        public void close() {
         }
     }
 
