@@ -138,31 +138,15 @@ class TrafficRecorderTest {
 
     @Test
     void aRecordingStartedLaterGetsOnlyWhatCameAfterItsStart() {
-        AtomicLong millis = new AtomicLong(Instant.parse("2026-12-01T10:00:00Z").toEpochMilli());
-        Clock moving = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(millis.get());
-            }
-        };
+        dev.switchboard.router.support.ManualClock moving = new dev.switchboard.router.support.ManualClock();
         TrafficRecorder recorder = new TrafficRecorder(moving, nanos::get, 1_024, false);
         Connection early = new Connection();
         recorder.start(early, false, Duration.ofMinutes(1));
         recorder.frame("alice", "c-1", "{\"type\":\"ping\",\"message_id\":\"before\"}");
-        millis.addAndGet(10);
+        moving.advance(Duration.ofMillis(10));
         Connection late = new Connection();
         recorder.start(late, false, Duration.ofMinutes(1));
-        millis.addAndGet(10);
+        moving.advance(Duration.ofMillis(10));
         recorder.frame("alice", "c-1", "{\"type\":\"ping\",\"message_id\":\"after\"}");
         recorder.tick();
         assertThat(early.entries()).isEqualTo(2);
