@@ -274,9 +274,16 @@ public final class TrafficRecorder implements FrameTap, TrafficListener, RunList
     void tick() {
         try {
             long lost = overflowed.getAndSet(0);
-            sessions.removeIf(session -> !session.recipient.isOpen());
-            if (sessions.isEmpty()) {
-                recording = false;
+            boolean idle;
+            synchronized (this) {
+                // under the lock: a start between the check and the flag would otherwise record nothing
+                sessions.removeIf(session -> !session.recipient.isOpen());
+                idle = sessions.isEmpty();
+                if (idle) {
+                    recording = false;
+                }
+            }
+            if (idle) {
                 drop();
                 return;
             }
