@@ -246,15 +246,32 @@ public final class Simulation implements AutoCloseable {
         sendingEndedNanos = System.nanoTime();
         users.forEach(VirtualUser::stopSending);
         long deadline = sendingEndedNanos + TimeUnit.MILLISECONDS.toNanos(scenario.drainMs());
-        scheduler.execute(() -> awaitSettled(deadline));
+        scheduler.execute(() -> awaitSettled(deadline, -1));
     }
 
-    private void awaitSettled(long deadline) {
-        if (System.nanoTime() < deadline && !users.stream().allMatch(VirtualUser::settled)) {
-            scheduler.schedule(() -> awaitSettled(deadline), 50, TimeUnit.MILLISECONDS);
+    /** How long every user must have been settled, with no frame arriving, before the report. */
+    private static final long QUIET_MS = 200;
+
+    /**
+     * Finishes once every user is settled and no frame arrived for {@link #QUIET_MS} (a frame still on
+     * its way to another connection, such as an event leaked to another user, is counted), or at
+     * {@code deadline}.
+     *
+     * @param receivedWhenSettled frames received when all were last seen settled, or -1
+     */
+    private void awaitSettled(long deadline, long receivedWhenSettled) {
+        if (System.nanoTime() >= deadline) {
+            finish();
             return;
         }
-        finish();
+        boolean settled = users.stream().allMatch(VirtualUser::settled);
+        long received = totals.received.sum();
+        if (settled && received == receivedWhenSettled) {
+            finish();
+            return;
+        }
+        scheduler.schedule(() -> awaitSettled(deadline, settled ? received : -1), settled ? QUIET_MS : 50,
+                TimeUnit.MILLISECONDS);
     }
 
     private void finish() {
