@@ -83,8 +83,23 @@ final class RunEchoServer extends EchoServer {
             String frame = frame(push, "\"run_id\":\"" + runId + "\",\"thread_id\":\"" + threadId + "\",\"seq\":" + seq
                     + ",\"timestamp\":\"" + Instant.now() + "\"");
             for (WebSocket each : user) {
-                each.send(frame);
+                push(each, frame);
             }
+        }
+    }
+
+    /**
+     * Sends to one of the user's connections; one closing (its close not yet heard) is skipped, so
+     * the user's other connections still get the run's every event.
+     */
+    private static void push(WebSocket connection, String frame) {
+        if (!connection.isOpen()) {
+            return;
+        }
+        try {
+            connection.send(frame);
+        } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
+            // closed between the check and the send: the same
         }
     }
 
