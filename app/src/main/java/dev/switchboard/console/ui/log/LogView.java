@@ -83,7 +83,7 @@ public final class LogView extends BorderPane {
         newLines.setVisible(false);
         details.setId("log-details");
         details.setEditable(false);
-        details.setStyle("-fx-font-family: monospace;"); // the Why steps line up in columns
+        details.setStyle("-fx-font-family: monospace;"); // the event's JSON, indented
         details.setPromptText("select a line to see its event whole");
         copy.setId("log-copy");
         copy.disableProperty().bind(model.selectedProperty().isNull());

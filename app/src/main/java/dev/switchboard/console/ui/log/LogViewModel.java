@@ -115,21 +115,13 @@ public final class LogViewModel implements MonitorBatch.Listener {
 
     /**
      * Asks why the selected line's message went where it went (the router's {@code trace}, or the
-     * trace it sent) and shows the answer, step by step, where the event was shown (and in the Why
-     * pane).
+     * trace it sent); the answer shows in the Why pane, the event stays where it is shown.
      */
     public void why() {
-        LogRow row = selected.get();
-        WhyViewModel.Question question = question(row);
-        if (!why.canAsk(question)) {
-            return;
+        WhyViewModel.Question question = question(selected.get());
+        if (why.canAsk(question)) {
+            why.ask(question);
         }
-        details.set("asking the router why " + question.what() + " went where it went…");
-        why.ask(question).thenAccept(answer -> {
-            if (selected.get() == row) {
-                details.set(answer.text()); // another line selected meanwhile: its event stays shown
-            }
-        });
     }
 
     /** The question a line asks Why, or null when it names no message nor run. */

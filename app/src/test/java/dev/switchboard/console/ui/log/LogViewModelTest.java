@@ -101,24 +101,26 @@ class LogViewModelTest {
              WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
             alice.send(java.util.Map.of("type", "ping", "message_id", "p-1"));
             alice.awaitReply("p-1");
-            LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults(),
-                    new dev.switchboard.console.ui.why.WhyViewModel(feed, Runnable::run));
+            dev.switchboard.console.ui.why.WhyViewModel why = new dev.switchboard.console.ui.why.WhyViewModel(feed,
+                    Runnable::run);
+            LogViewModel model = new LogViewModel(ConsoleState.Limits.defaults(), why);
             model.selectedProperty().set(messageIn("p-1"));
             assertThat(model.whyableProperty().get()).isTrue();
 
             // asked until the message is done: its handler's step comes after the pong alice saw
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
                 model.why();
-                return model.detailsProperty().get().contains("breaker closed");
+                return why.answerProperty().get() != null && why.answerProperty().get().text().contains("breaker closed");
             });
-            assertThat(model.detailsProperty().get()).startsWith("Why alice's message p-1 (ping)")
+            assertThat(model.detailsProperty().get()).as("the event stays shown").contains("\"message_id\" : \"p-1\"");
+            assertThat(why.answerProperty().get().text()).startsWith("Why alice's message p-1 (ping)")
                     .contains("decode", "protection", "priority critical", "handler", "reply", "type pong")
                     .doesNotContain("still under way");
 
             model.selectedProperty().set(messageIn("p-404"));
             model.why();
             Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> model.detailsProperty().get().startsWith("No trace of alice's message p-404"));
+                    .until(() -> why.answerProperty().get().text().startsWith("No trace of alice's message p-404"));
 
             LogRow breaker = new LogRow(Instant.now(), "", "", "breaker", "", null);
             model.selectedProperty().set(breaker);
@@ -146,7 +148,7 @@ class LogViewModelTest {
         model.selectedProperty().set(model.lines().get(0));
         assertThat(model.whyableProperty().get()).isTrue();
         model.why();
-        assertThat(model.detailsProperty().get()).startsWith("Why alice's message p-7 (ping)")
+        assertThat(why.answerProperty().get().text()).startsWith("Why alice's message p-7 (ping)")
                 .contains("verdict ok").contains("candidates [{name a, in flight 0}, {name b, in flight 2}]");
         assertThat(why.showingProperty().get()).as("the Why pane shows the same answer").isTrue();
         assertThat(why.answerProperty().get().trace().steps()).extracting(step -> step.step())
