@@ -1,5 +1,7 @@
 package dev.switchboard.console.cli;
 
+import dev.switchboard.console.feed.ReplayFeed;
+import dev.switchboard.console.feed.SessionTraffic;
 import dev.switchboard.console.simulate.Recorder;
 import dev.switchboard.console.simulate.Recording;
 import dev.switchboard.router.server.DurationConverter;
@@ -23,11 +25,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code simulate record}: records a router's real traffic through its monitor into a scenario file
- * that {@code simulate --scenario} replays. Ctrl-C stops early and writes what came.
+ * that {@code simulate --scenario} replays. Ctrl-C stops early and writes what came. With
+ * {@code --session}, writes the traffic a saved console session kept instead.
  */
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = "Record a router's real traffic (through its monitor, with an operator's token) into a"
-                + " scenario file that simulate --scenario replays.",
+                + " scenario file that simulate --scenario replays; or, with --session, write the traffic a saved"
+                + " console session kept.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:recorded", "2:bad arguments", "3:the recording could not run"})
 public final class RecordCommand implements Callable<Integer> {
@@ -63,6 +67,12 @@ public final class RecordCommand implements Callable<Integer> {
             + " but ids, types and names with filler of the same length before it leaves the router).")
     boolean keepContent;
 
+    @Option(names = "--session", paramLabel = "FILE",
+            description = "A saved console session (.jsonl) that kept traffic (File > Keep traffic in the session):"
+                    + " write its traffic instead of recording a router. --monitor, --token-file and --duration do"
+                    + " not apply.")
+    Path session;
+
     @Option(names = "--no-follow-cluster", negatable = false,
             description = "Record only the monitors given, not the cluster members the first one lists.")
     boolean noFollowCluster;
@@ -71,6 +81,9 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter console = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (session != null) {
+            return fromSession(console, err);
+        }
         Recorder.Options options;
         try {
             options = new Recorder.Options(monitors, token(), duration, keepUserIds, keepContent, !noFollowCluster);
@@ -118,7 +131,40 @@ public final class RecordCommand implements Callable<Integer> {
         if (!written.compareAndSet(false, true)) {
             return 0;
         }
-        Recording recording = recorder.stop(Duration.ofSeconds(10));
+        return write(recorder.stop(Duration.ofSeconds(10)), recorder.full()
+                ? " (more came than a recording keeps: it stopped gathering)" : "", console, err);
+    }
+
+    /** Writes the traffic a saved session kept. */
+    private int fromSession(PrintWriter console, PrintWriter err) {
+        if (!Files.isRegularFile(session)) {
+            err.println("simulate record: no session file " + session);
+            return SimulateCommand.BAD_INPUT;
+        }
+        SessionTraffic traffic;
+        try {
+            traffic = new ReplayFeed(session).traffic();
+        } catch (java.io.UncheckedIOException e) {
+            err.println("simulate record: cannot read " + session + ": " + e.getCause().getMessage());
+            return SimulateCommand.BAD_INPUT;
+        }
+        if (traffic == null) {
+            err.println("simulate record: " + session + " kept no traffic: a session holds traffic only when the"
+                    + " console kept it (File > Keep traffic in the session, with an operator's token)");
+            return SimulateCommand.BAD_INPUT;
+        }
+        if (keepContent && !traffic.content().equals("kept")) {
+            err.println("simulate record: the session kept the traffic with its content masked by the router:"
+                    + " --keep-content cannot bring it back");
+            return SimulateCommand.BAD_INPUT;
+        }
+        return write(Recording.of(traffic, keepUserIds), String.format(Locale.ROOT, " (the session's traffic from"
+                + " %s to %s%s)", traffic.from(), traffic.to(), traffic.trimmed() == 0 ? ""
+                : String.format(Locale.ROOT, "; %,d older entries had gone for the session's bound",
+                        traffic.trimmed())), console, err);
+    }
+
+    private int write(Recording recording, String note, PrintWriter console, PrintWriter err) {
         String name = out.getFileName().toString().replaceFirst("\\.json$", "").replaceFirst("\\.rec$", "");
         try {
             recording.write(out, name);
@@ -129,8 +175,7 @@ public final class RecordCommand implements Callable<Integer> {
         }
         console.printf(Locale.ROOT, "wrote %s: %,d messages from %,d users over %.1f s, %,d runs, %,d entries dropped%s%n",
                 out, recording.messages(), recording.users().size(), recording.durationMs() / 1000.0,
-                recording.original().runs().getOrDefault("started", 0L), recording.dropped(),
-                recorder.full() ? " (more came than a recording keeps: " + "it stopped gathering)" : "");
+                recording.original().runs().getOrDefault("started", 0L), recording.dropped(), note);
         console.printf("replay it: switchboard-console simulate --scenario %s [--speed 2] [--users-scale 10]%n", out);
         console.flush();
         return 0;

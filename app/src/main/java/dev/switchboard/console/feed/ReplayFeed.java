@@ -39,6 +39,7 @@ public final class ReplayFeed implements ConsoleFeed {
     private final List<MonitorFrame> frames;
     private final long firstMillis;
     private final long lastMillis;
+    private final SessionTraffic traffic;
 
     /**
      * One moment of the session: the feed's state changing ({@code status}, no frames), or the frames
@@ -51,8 +52,16 @@ public final class ReplayFeed implements ConsoleFeed {
     public ReplayFeed(Path file) {
         this.file = file;
         List<Object> read = new ArrayList<>();
+        List<JsonNode> trafficLines = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith("{\"type\":\"" + SessionTraffic.TYPE + "\"")) {
+                    JsonNode traffic = trafficLine(line);
+                    if (traffic != null) {
+                        trafficLines.add(traffic);
+                    }
+                    continue;
+                }
                 Object document = line.isBlank() ? null : document(line);
                 if (document != null) {
                     read.add(document);
@@ -62,11 +71,44 @@ public final class ReplayFeed implements ConsoleFeed {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         this.documents = read;
+        this.traffic = traffic(trafficLines);
         this.frames = read.stream().filter(MonitorFrame.class::isInstance).map(MonitorFrame.class::cast).toList();
         // from the lines that have a time (a frame from a router that sent none has 0)
         long[] times = read.stream().mapToLong(ReplayFeed::millis).filter(at -> at > 0).toArray();
         this.firstMillis = times.length == 0 ? System.currentTimeMillis() : times[0];
         this.lastMillis = times.length == 0 ? firstMillis : Math.max(firstMillis, times[times.length - 1]);
+    }
+
+    private static JsonNode trafficLine(String line) {
+        try {
+            return Json.mapper().readTree(line);
+        } catch (IOException e) {
+            return null; // a line cut short (a disk full while saving): the others still count
+        }
+    }
+
+    /** The traffic lines as one {@link SessionTraffic} (what it is, from the first), or null for none. */
+    private static SessionTraffic traffic(List<JsonNode> lines) {
+        if (lines.isEmpty()) {
+            return null;
+        }
+        JsonNode first = lines.get(0);
+        try {
+            List<String> sources = new ArrayList<>();
+            first.path("sources").forEach(source -> sources.add(source.asText()));
+            List<JsonNode> entries = new ArrayList<>();
+            lines.forEach(line -> line.path("entries").forEach(entries::add));
+            return new SessionTraffic(Instant.parse(first.path("from").asText()), Instant.parse(first.path("to")
+                    .asText()), sources, first.path("content").asText("masked"), first.path("dropped").asLong(),
+                    first.path("trimmed").asLong(), entries);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // not a console's traffic line
+        }
+    }
+
+    /** The traffic the session kept ("Keep traffic in the session"), or null when it kept none. */
+    public SessionTraffic traffic() {
+        return traffic;
     }
 
     private static Object document(String line) {

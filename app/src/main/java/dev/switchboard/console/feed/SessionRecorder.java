@@ -1,5 +1,6 @@
 package dev.switchboard.console.feed;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,10 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     static final int MAX_SNAPSHOTS = 20;
     /** Markers kept (a feed flapping for hours writes two a reconnect). */
     static final int MAX_MARKERS = 1_000;
+    /** Characters of traffic kept by default: about 32 MB of heap, some 100,000 masked chat messages. */
+    public static final long MAX_TRAFFIC_CHARS = 16_000_000;
+    /** Traffic entries per saved line. */
+    static final int TRAFFIC_LINE = 500;
 
     private final int maxUpdates;
     private final int maxEvents;
@@ -37,6 +43,21 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     private int events;
     private int markers;
     private FeedStatus.State lastState;
+    private final long maxTrafficChars;
+    /** The traffic kept, as it came: null until traffic was first kept. */
+    private ArrayDeque<Kept> traffic;
+    private long trafficChars;
+    private Instant trafficFrom;
+    /** When keeping stopped; null while it goes on. */
+    private Instant trafficTo;
+    private List<String> trafficSources = List.of();
+    private String trafficContent = "masked";
+    private long trafficDropped;
+    private long trafficTrimmed;
+
+    /** One traffic entry: its time (epoch ms) and its JSON. */
+    private record Kept(long atMillis, String json) {
+    }
 
     /** A snapshot (null for anything recorded before the first one) and what came after it. */
     private static final class Segment {
@@ -53,8 +74,114 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
      * @param maxEvents  events kept in those updates, all together (the oldest updates go first)
      */
     public SessionRecorder(int maxUpdates, int maxEvents) {
+        this(maxUpdates, maxEvents, MAX_TRAFFIC_CHARS);
+    }
+
+    /** As above, keeping at most {@code maxTrafficChars} characters of traffic. */
+    public SessionRecorder(int maxUpdates, int maxEvents, long maxTrafficChars) {
         this.maxUpdates = maxUpdates;
         this.maxEvents = maxEvents;
+        this.maxTrafficChars = maxTrafficChars;
+    }
+
+    /**
+     * Starts keeping traffic afresh (what an earlier keeping held goes: a replay of both would hide
+     * the gap between them).
+     *
+     * @param from    when the routers started recording, on their clock
+     * @param sources the routers recorded
+     * @param content {@code masked} or {@code kept}
+     */
+    public synchronized void keepTraffic(Instant from, List<String> sources, String content) {
+        traffic = new ArrayDeque<>();
+        trafficChars = 0;
+        trafficFrom = from;
+        trafficTo = null;
+        trafficSources = List.copyOf(sources);
+        trafficContent = content;
+        trafficDropped = 0;
+        trafficTrimmed = 0;
+    }
+
+    /** One of the routers' recording entries (with its {@code at}); ignored while traffic is not kept. */
+    public void traffic(JsonNode entry) {
+        long at;
+        try {
+            at = Instant.parse(entry.path("at").asText()).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            at = System.currentTimeMillis();
+        }
+        Kept kept = new Kept(at, entry.toString());
+        synchronized (this) {
+            if (traffic == null || trafficTo != null) {
+                return;
+            }
+            traffic.addLast(kept);
+            trafficChars += kept.json().length();
+            while (trafficChars > maxTrafficChars && traffic.size() > 1) {
+                trafficChars -= traffic.removeFirst().json().length();
+                trafficTrimmed++;
+                trafficFrom = Instant.ofEpochMilli(traffic.peekFirst().atMillis());
+            }
+        }
+    }
+
+    /** Entries the routers could not send since keeping started, in all. */
+    public synchronized void trafficDropped(long dropped) {
+        trafficDropped = dropped;
+    }
+
+    /** Keeping stopped at {@code to}: what is kept stays, and is saved with the session. */
+    public synchronized void trafficStopped(Instant to) {
+        if (traffic != null && trafficTo == null) {
+            trafficTo = to;
+        }
+    }
+
+    /**
+     * The traffic kept, as a session saved now would hold it (while keeping goes on, up to now), or
+     * null when none is kept. Reads every entry: call off the FX thread.
+     */
+    public SessionTraffic trafficNow() {
+        List<Kept> kept;
+        Instant from;
+        Instant to;
+        List<String> sources;
+        String content;
+        long dropped;
+        long trimmed;
+        synchronized (this) {
+            if (traffic == null) {
+                return null;
+            }
+            kept = List.copyOf(traffic);
+            from = trafficFrom;
+            to = trafficTo != null ? trafficTo : Instant.now();
+            sources = trafficSources;
+            content = trafficContent;
+            dropped = trafficDropped;
+            trimmed = trafficTrimmed;
+        }
+        List<JsonNode> entries = new ArrayList<>(kept.size());
+        for (Kept entry : kept) {
+            try {
+                entries.add(Json.mapper().readTree(entry.json()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e); // written by Jackson a moment ago
+            }
+        }
+        return new SessionTraffic(from, to, sources, content, dropped, trimmed, entries);
+    }
+
+    /** Forgets the traffic kept: a saved session then holds none. */
+    public synchronized void forgetTraffic() {
+        traffic = null;
+        trafficChars = 0;
+    }
+
+    /** Traffic entries held now. */
+    public synchronized int trafficEntries() {
+        return traffic == null ? 0 : traffic.size();
     }
 
     @Override
@@ -127,15 +254,52 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
         return all;
     }
 
-    /** Writes what is held as JSON lines; returns how many lines. */
+    /** Writes what is held as JSON lines, the traffic kept last; returns how many lines. */
     public int save(Path file) throws IOException {
         List<Object> documents = documents();
+        List<String> trafficLines = trafficLines(Instant.now());
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Object document : documents) {
                 out.write(Json.write(document));
                 out.newLine();
             }
+            for (String line : trafficLines) {
+                out.write(line);
+                out.newLine();
+            }
         }
-        return documents.size();
+        return documents.size() + trafficLines.size();
+    }
+
+    /**
+     * The traffic as {@value SessionTraffic#TYPE} lines of {@value #TRAFFIC_LINE} entries, each with
+     * what the traffic is (a line without entries when none came): {@code to} is {@code now} while
+     * keeping goes on.
+     */
+    private synchronized List<String> trafficLines(Instant now) {
+        if (traffic == null) {
+            return List.of();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode header = Json.mapper().createObjectNode()
+                .put("type", SessionTraffic.TYPE).put("from", trafficFrom.toString())
+                .put("to", (trafficTo != null ? trafficTo : now).toString()).put("content", trafficContent)
+                .put("dropped", trafficDropped).put("trimmed", trafficTrimmed);
+        trafficSources.forEach(header.putArray("sources")::add);
+        String head = header.toString();
+        String open = head.substring(0, head.length() - 1) + ",\"entries\":[";
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(open);
+        int inLine = 0;
+        for (Kept kept : traffic) {
+            if (inLine == TRAFFIC_LINE) {
+                lines.add(line.append("]}").toString());
+                line = new StringBuilder(open);
+                inLine = 0;
+            }
+            line.append(inLine == 0 ? "" : ",").append(kept.json());
+            inLine++;
+        }
+        lines.add(line.append("]}").toString());
+        return lines;
     }
 }

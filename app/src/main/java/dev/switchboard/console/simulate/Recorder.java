@@ -14,10 +14,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +70,22 @@ public final class Recorder implements AutoCloseable {
     public record Progress(int nodes, long entries, int users, long dropped, boolean ended) {
     }
 
+    /** What a console says when a router refuses a viewer's token. */
+    public static final String FORBIDDEN = "cannot record: the router answered forbidden — recording needs a token"
+            + " with role operator, and the console's token is a viewer's";
+
+    /** Why a recording could not start, in words: a viewer's token is told what it needs. */
+    public static String whyNot(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof Refused refused && refused.code().equals("forbidden")) {
+            return FORBIDDEN;
+        }
+        return "cannot record: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString());
+    }
+
     /** A router refused to record: its error {@code code} ({@code forbidden} for a viewer's token) and text. */
     public static final class Refused extends IllegalStateException {
         private static final long serialVersionUID = 1L;
@@ -104,6 +118,9 @@ public final class Recorder implements AutoCloseable {
     private final Set<URI> asked = new LinkedHashSet<>();
     private final Set<String> nodeIds = new java.util.HashSet<>();
     private final List<JsonNode> entries = new ArrayList<>();
+    /** Where the entries go instead of {@link #entries}, or null ({@link #streamTo}). */
+    private volatile java.util.function.Consumer<JsonNode> stream;
+    private long gathered;
     private final Set<String> usersSeen = new LinkedHashSet<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -304,7 +321,8 @@ public final class Recorder implements AutoCloseable {
                 // the router's closes, as a monitor's updates tell them
                 closes = router.monitor().subscribe(update -> closedByRouter(update.events().stream()
                         .filter(event -> event instanceof MonitorEvent.ConnectionClosed closed
-                                && "router".equals(closed.closedBy())).count()));
+                                && "router".equals(closed.closedBy()))
+                        .map(event -> String.valueOf(event.at() != null ? event.at() : Instant.now())).toList()));
                 handle = router.record(keepContent, duration, text -> {
                     JsonNode frame = parse(text);
                     if (frame != null) {
@@ -347,6 +365,18 @@ public final class Recorder implements AutoCloseable {
             client = HttpClient.newBuilder().executor(io).build();
         }
         return client;
+    }
+
+    /**
+     * Hands every entry to {@code sink} as it comes (on the recorder's threads, in each router's
+     * order), instead of keeping them for {@link #stop}, whose recording then holds none: for a
+     * console session, which keeps the traffic within its own bound. A connection the router closed
+     * comes as an entry of kind {@code connection_closed_by_router} with its {@code at}. Call before
+     * {@link #start}.
+     */
+    public Recorder streamTo(java.util.function.Consumer<JsonNode> sink) {
+        this.stream = Objects.requireNonNull(sink, "sink must not be null");
+        return this;
     }
 
     /**
@@ -419,29 +449,42 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void update(JsonNode update) {
-        long closes = 0;
+        List<String> closes = new ArrayList<>();
         for (JsonNode event : update.path("events")) {
             if (event.path("kind").asText().equals("connection_closed")
                     && event.path("closed_by").asText().equals("router")) {
-                closes++;
+                closes.add(event.path("at").asText(Instant.now().toString()));
             }
         }
         closedByRouter(closes);
     }
 
-    private synchronized void closedByRouter(long closes) {
-        closedByRouter += closes;
+    /** Connections the router closed, by when (its clock): counted, or streamed as entries of their own. */
+    private synchronized void closedByRouter(List<String> closes) {
+        java.util.function.Consumer<JsonNode> sink = stream;
+        if (sink == null) {
+            closedByRouter += closes.size();
+            return;
+        }
+        for (String at : closes) {
+            sink.accept(MAPPER.createObjectNode().put("kind", RecordingBook.CLOSED_BY_ROUTER).put("at", at));
+        }
     }
 
     private synchronized void gather(JsonNode frame) {
         dropped += frame.path("dropped").asLong();
+        java.util.function.Consumer<JsonNode> sink = stream;
         for (JsonNode entry : frame.path("entries")) {
-            if (entries.size() >= MAX_ENTRIES) {
+            if (sink != null) {
+                sink.accept(entry);
+            } else if (entries.size() >= MAX_ENTRIES) {
                 full = true;
                 dropped++;
                 continue;
+            } else {
+                entries.add(entry);
             }
-            entries.add(entry);
+            gathered++;
             if (entry.path("kind").asText().equals("message") || entry.path("kind").asText().equals("unparsed")) {
                 usersSeen.add(entry.path("user_id").asText());
             }
@@ -450,7 +493,7 @@ public final class Recorder implements AutoCloseable {
 
     /** Where it is. */
     public synchronized Progress progress() {
-        return new Progress(nodes.size(), entries.size(), usersSeen.size(), dropped,
+        return new Progress(nodes.size(), gathered, usersSeen.size(), dropped,
                 nodes.stream().allMatch(node -> node.ended.isDone()));
     }
 
@@ -494,19 +537,8 @@ public final class Recorder implements AutoCloseable {
         // the entries' times are the routers': the recording starts when the first router started it
         Instant start = nodes.stream().map(node -> node.routerStart).filter(java.util.Objects::nonNull)
                 .min(java.util.Comparator.naturalOrder()).orElse(startedAt);
-        List<JsonNode> ordered = new ArrayList<>(entries);
-        if (sources.size() > 1) {
-            // several nodes' entries interleave by when each router saw them (one node's come in its order)
-            ordered.sort(java.util.Comparator.comparing(entry -> Instant.parse(entry.path("at").asText())));
-        }
-        RecordingBook book = new RecordingBook(start, keepUserIds);
-        ordered.forEach(book::add);
-        List<Recording.User> users = book.users();
-        long lastAt = users.stream().flatMap(user -> user.messages().stream()).mapToLong(Recording.Step::atMs).max()
-                .orElse(0);
-        long durationMs = Math.max(lastAt + 1, Duration.between(startedAt, Instant.now()).toMillis());
-        return new Recording(start.toString(), durationMs, sources, keepUserIds ? "kept" : "mapped",
-                keepContent ? "kept" : "masked", dropped, users, book.original(closedByRouter));
+        return RecordingBook.build(start, Duration.between(startedAt, Instant.now()).toMillis(), entries, sources,
+                keepUserIds, keepContent ? "kept" : "masked", dropped, closedByRouter);
     }
 
     /** Closes every monitor connection (ends a recording of the router in this process at once). */
@@ -519,156 +551,5 @@ public final class Recorder implements AutoCloseable {
         CompletableFuture.allOf(all.stream().map(Node::release).toArray(CompletableFuture[]::new))
                 .orTimeout(3, TimeUnit.SECONDS).exceptionally(failure -> null).join();
         io.shutdownNow();
-    }
-
-    /** The entries, sorted into users, steps and the original's figures. */
-    private static final class RecordingBook {
-        private final Instant start;
-        private final boolean keepUserIds;
-        private final Map<String, String> userIds = new LinkedHashMap<>();
-        private final Map<String, Map<String, Integer>> connections = new LinkedHashMap<>();
-        private final Map<String, List<Recording.Step>> steps = new LinkedHashMap<>();
-        private final Map<String, List<String>> runs = new LinkedHashMap<>();
-        private final Map<String, long[]> sent = new java.util.TreeMap<>();
-        private final Map<String, Map<String, Long>> errors = new java.util.TreeMap<>();
-        private final Map<String, Long> runFigures = new java.util.TreeMap<>();
-        private final Map<String, String> threadIds = new java.util.HashMap<>();
-        /** The type of each message recorded, by its user and {@code message_id}: what its errors answered. */
-        private final Map<String, String> messageTypes = new java.util.HashMap<>();
-        private long messageIds;
-        private long rpcIds;
-
-        RecordingBook(Instant start, boolean keepUserIds) {
-            this.start = start;
-            this.keepUserIds = keepUserIds;
-        }
-
-        void add(JsonNode entry) {
-            String user = entry.path("user_id").asText();
-            switch (entry.path("kind").asText()) {
-                case "message", "unparsed" -> step(user, entry);
-                case "error" -> {
-                    // the message it answered, by its id, as the replay tells them apart; else as the router
-                    // said ("invalid": refused before it had a type; "agent_run": a run's; a JSON-RPC method)
-                    String type = entry.path("type").asText();
-                    String answered = entry.hasNonNull("message_id")
-                            ? messageTypes.get(user + "\n" + entry.path("message_id").asText()) : null;
-                    String key = answered != null ? answered : type.equals("invalid") ? VirtualUser.UNPARSED : type;
-                    errors.computeIfAbsent(key, k -> new java.util.TreeMap<>())
-                            .merge(entry.path("code").asText(), 1L, Long::sum);
-                }
-                case "run_started" -> {
-                    runs.computeIfAbsent(user, k -> new ArrayList<>()).add(entry.path("run_id").asText());
-                    runFigures.merge("started", 1L, Long::sum);
-                }
-                case "run_ended" -> runFigures.merge(entry.path("status").asText(), 1L, Long::sum);
-                default -> {
-                }
-            }
-        }
-
-        private void step(String user, JsonNode entry) {
-            String id = userIds.computeIfAbsent(user, key -> keepUserIds ? key : "rec-" + (userIds.size() + 1));
-            int connection = connections.computeIfAbsent(user, key -> new LinkedHashMap<>())
-                    .computeIfAbsent(entry.path("connection_id").asText(), key -> connections.get(user).size());
-            long at = Math.max(0, Duration.between(start, Instant.parse(entry.path("at").asText())).toMillis());
-            JsonNode message = entry.get("message");
-            Integer run = null;
-            String type = VirtualUser.UNPARSED;
-            if (Recording.typeOf(message) != null) {
-                type = Recording.typeOf(message);
-                remember(user, message, type);
-                if (!keepUserIds) {
-                    message = anonymous((com.fasterxml.jackson.databind.node.ObjectNode) message);
-                }
-                String runId = message.path("payload").path("run_id").asText(message.path("run_id").asText(""));
-                int ordinal = runs.getOrDefault(user, List.of()).indexOf(runId);
-                run = runId.isEmpty() || ordinal < 0 ? null : ordinal + 1;
-            }
-            boolean parsed = Recording.typeOf(message) != null;
-            steps.computeIfAbsent(id, key -> new ArrayList<>()).add(new Recording.Step(at, connection,
-                    parsed ? message : null, parsed ? null : entry.path("chars").asInt(1),
-                    parsed ? null : entry.get("value"), run));
-            sent.computeIfAbsent(type, key -> new long[1])[0]++;
-        }
-
-        /** The types of a message and, for a batch, of its elements, by their ids. */
-        private void remember(String user, JsonNode message, String type) {
-            if (message.path("message_id").isTextual()) {
-                messageTypes.put(user + "\n" + message.path("message_id").textValue(), type);
-            }
-            if (type.equals("batch")) {
-                for (JsonNode inner : message.path("payload").path("messages")) {
-                    if (inner.path("message_id").isTextual() && inner.path("type").isTextual()) {
-                        messageTypes.put(user + "\n" + inner.path("message_id").textValue(), inner.path("type").textValue());
-                    }
-                }
-            }
-        }
-
-        /**
-         * The message with every id that could name its user (clients often build message, thread and
-         * request ids from the user id) replaced: {@code m-N}, {@code t-N} (each thread always the same),
-         * a JSON-RPC request's text {@code id} {@code r-N}; a batch's elements too. An id the router
-         * refused stays refused: blanks of the same length (outside the id rule, so refused the same way).
-         */
-        private com.fasterxml.jackson.databind.node.ObjectNode anonymous(
-                com.fasterxml.jackson.databind.node.ObjectNode message) {
-            com.fasterxml.jackson.databind.node.ObjectNode copy = message.deepCopy();
-            anonymize(copy);
-            if (copy.path("type").asText().equals("batch")) {
-                for (JsonNode inner : copy.path("payload").path("messages")) {
-                    if (inner instanceof com.fasterxml.jackson.databind.node.ObjectNode element) {
-                        anonymize(element);
-                    }
-                }
-            }
-            return copy;
-        }
-
-        private void anonymize(com.fasterxml.jackson.databind.node.ObjectNode message) {
-            JsonNode messageId = message.get("message_id");
-            if (messageId != null && messageId.isTextual()) {
-                message.put("message_id", dev.switchboard.router.protocol.WireId.isValid(messageId.textValue())
-                        ? "m-" + (++messageIds) : " ".repeat(messageId.textValue().length()));
-            }
-            thread(message);
-            JsonNode payload = message.has("payload") ? message.get("payload") : message.get("params");
-            if (payload instanceof com.fasterxml.jackson.databind.node.ObjectNode fields) {
-                thread(fields);
-            }
-            JsonNode rpcId = message.get("id");
-            if (message.has("jsonrpc") && rpcId != null && rpcId.isTextual()) {
-                message.put("id", rpcId.textValue().length() <= 128 ? "r-" + (++rpcIds)
-                        : " ".repeat(rpcId.textValue().length()));
-            }
-        }
-
-        private void thread(com.fasterxml.jackson.databind.node.ObjectNode fields) {
-            JsonNode threadId = fields.get("thread_id");
-            if (threadId != null && threadId.isTextual()) {
-                fields.put("thread_id", dev.switchboard.router.protocol.WireId.isValid(threadId.textValue())
-                        ? threadIds.computeIfAbsent(threadId.textValue(), key -> "t-" + (threadIds.size() + 1))
-                        : " ".repeat(threadId.textValue().length()));
-            }
-        }
-
-        List<Recording.User> users() {
-            List<Recording.User> users = new ArrayList<>();
-            userIds.forEach((original, id) -> users.add(new Recording.User(id, connections.get(original).size(),
-                    steps.get(id))));
-            return users;
-        }
-
-        Recording.Original original(long closedByRouter) {
-            Map<String, Recording.TypeFigures> byType = new java.util.TreeMap<>();
-            Set<String> types = new java.util.TreeSet<>(sent.keySet());
-            types.addAll(errors.keySet());
-            for (String type : types) {
-                byType.put(type, new Recording.TypeFigures(sent.containsKey(type) ? sent.get(type)[0] : 0,
-                        errors.getOrDefault(type, Map.of())));
-            }
-            return new Recording.Original(byType, runFigures, closedByRouter);
-        }
     }
 }

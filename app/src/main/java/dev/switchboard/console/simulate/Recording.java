@@ -60,6 +60,16 @@ public record Recording(String recordedAt, long durationMs, List<String> sources
     }
 
     /**
+     * The recording of the traffic a console session kept: its users' frames from the session's
+     * {@code from} to its {@code to}, user ids mapped to {@code rec-N} unless kept, the content as
+     * the session kept it.
+     */
+    public static Recording of(dev.switchboard.console.feed.SessionTraffic traffic, boolean keepUserIds) {
+        return RecordingBook.build(traffic.from(), java.time.Duration.between(traffic.from(), traffic.to()).toMillis(),
+                traffic.entries(), traffic.sources(), keepUserIds, traffic.content(), traffic.dropped(), 0);
+    }
+
+    /**
      * Writes the scenario file of this recording ({@code simulate --scenario} replays it): its
      * {@code name}, a description of where and when it was recorded and the recording.
      */

@@ -92,4 +92,42 @@ class SessionRecorderReplayTest {
         assertThat(models.protection().limitsProperty().get()).startsWith("user 100/min burst 20");
         assertThat(models.protection().breakers()).isEmpty();
     }
+
+    @Test
+    void trafficKeptIsBoundedOldestFirstAndSavedAfterTheFramesInLinesOfFiveHundred(@TempDir Path dir)
+            throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.time.Instant start = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        String one = json.createObjectNode().put("kind", "message").put("at", start.toString()).put("user_id", "u")
+                .put("connection_id", "c").toString();
+        // room for about 1,200 entries of this size
+        SessionRecorder recorder = new SessionRecorder(3_000, 50_000, one.length() * 1_200L);
+        recorder.traffic(json.readTree(one)); // not kept: keeping has not started
+        assertThat(recorder.trafficEntries()).isZero();
+        recorder.keepTraffic(start, java.util.List.of("ws://127.0.0.1:1/monitor"), "masked");
+        for (int i = 0; i < 1_500; i++) {
+            recorder.traffic(json.createObjectNode().put("kind", "message").put("at", start.plusMillis(i).toString())
+                    .put("user_id", "u").put("connection_id", "c"));
+        }
+        assertThat(recorder.trafficEntries()).isBetween(1_100, 1_200);
+        recorder.trafficDropped(7);
+        recorder.trafficStopped(start.plusSeconds(2));
+        recorder.traffic(json.readTree(one)); // after the stop: not kept
+        int kept = recorder.trafficEntries();
+
+        Path file = dir.resolve("traffic.jsonl");
+        int lines = recorder.save(file);
+        java.util.List<String> written = Files.readAllLines(file);
+        assertThat(lines).isEqualTo(written.size()).isEqualTo((kept + 499) / 500);
+        SessionTraffic traffic = new ReplayFeed(file).traffic();
+        assertThat(traffic.entries()).hasSize(kept);
+        assertThat(traffic.trimmed()).isEqualTo(1_500 - kept);
+        // the oldest went: what is kept begins at its first entry
+        assertThat(traffic.from()).isEqualTo(start.plusMillis(1_500 - kept));
+        assertThat(traffic.entries().get(0).path("at").asText()).isEqualTo(traffic.from().toString());
+        assertThat(traffic.to()).isEqualTo(start.plusSeconds(2));
+        assertThat(traffic.dropped()).isEqualTo(7);
+        assertThat(traffic.sources()).containsExactly("ws://127.0.0.1:1/monitor");
+        assertThat(traffic).isEqualTo(recorder.trafficNow());
+    }
 }

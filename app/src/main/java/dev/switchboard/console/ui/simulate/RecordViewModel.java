@@ -11,7 +11,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,8 +54,7 @@ public final class RecordViewModel {
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
     /** What the panel says when the router refuses a viewer's token. */
-    public static final String FORBIDDEN = "cannot record: the router answered forbidden — recording needs a token"
-            + " with role operator, and the console's token is a viewer's";
+    public static final String FORBIDDEN = Recorder.FORBIDDEN;
 
     /** Where a recording is. */
     public enum Phase { IDLE, STARTING, RECORDING, SAVING }
@@ -253,14 +251,7 @@ public final class RecordViewModel {
 
     /** Why it could not start, in words: a viewer's token is told what it needs. */
     static String refusal(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof Recorder.Refused refused && refused.code().equals("forbidden")) {
-            return FORBIDDEN;
-        }
-        return "cannot record: " + (cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        return Recorder.whyNot(failure);
     }
 
     private void recording() {

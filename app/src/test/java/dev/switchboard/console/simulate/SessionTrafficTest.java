@@ -1,0 +1,149 @@
+package dev.switchboard.console.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.console.cli.ConsoleCli;
+import dev.switchboard.console.feed.RecordingSource;
+import dev.switchboard.console.feed.ReplayFeed;
+import dev.switchboard.console.feed.SessionRecorder;
+import dev.switchboard.router.Router;
+import dev.switchboard.router.auth.Role;
+import dev.switchboard.router.auth.TokenService;
+import dev.switchboard.router.support.Monitors;
+import dev.switchboard.router.support.TestRouters;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Recording from a saved console session: the console keeps the traffic of the router it watches in
+ * its session, the session is saved, {@code simulate record --session} turns it into a scenario
+ * file, and the scenario replays against a second router with the counts the first one saw.
+ */
+class SessionTrafficTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ExecutorService background = Executors.newSingleThreadExecutor();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stopBackground() {
+        background.shutdownNow();
+    }
+
+    private static SimReport run(Router router, Scenario scenario) throws Exception {
+        try (Simulation simulation = new Simulation(List.of(router.clientUri()), scenario, null)) {
+            return simulation.start().report().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private int record(StringWriter out, StringWriter err, String... args) {
+        return new CommandLine(new ConsoleCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+    }
+
+    @Test
+    void aSessionThatKeptTrafficBecomesARecordingThatReplaysWithTheSameCounts() throws Exception {
+        Router watched = TestRouters.start(config -> config.httpPort(-1));
+        Router second = TestRouters.start(config -> config.httpPort(-1));
+        try {
+            SessionRecorder session = new SessionRecorder(3_000, 50_000);
+            TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.InProcess(watched), session, background,
+                    Clock.systemUTC());
+            keeper.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+            Scenario chat = Scenario.parse(JSON.readTree("""
+                    {"name":"chat","users":3,"user_prefix":"bob","messages_per_user":10,"drain_ms":5000,
+                     "think_time":{"distribution":"fixed","mean_ms":20},
+                     "mix":{"user_message":3,"start_agent":1,"ping":2,"typing":1}}"""), "test");
+            assertThat(run(watched, chat).passed()).isTrue();
+            // the runs' last events are on their way to the session while the report comes
+            await().atMost(Duration.ofSeconds(10)).until(() -> Recording.of(session.trafficNow(), false).original()
+                    .runs().getOrDefault("started", 0L).equals(Recording.of(session.trafficNow(), false).original()
+                            .runs().getOrDefault("completed", -1L)));
+            TrafficKeeper.State kept = keeper.state();
+            assertThat(kept.text()).startsWith("keeping traffic: ").endsWith(", 0 dropped");
+            keeper.stop();
+            assertThat(keeper.state().phase()).isEqualTo(TrafficKeeper.Phase.OFF);
+            Path saved = dir.resolve("incident.jsonl");
+            session.save(saved);
+            assertThat(Files.readAllLines(saved)).anyMatch(line -> line.startsWith("{\"type\":\"session_traffic\""));
+            assertThat(new ReplayFeed(saved).traffic().entries()).hasSize(kept.entries());
+
+            Path out = dir.resolve("incident.rec.json");
+            StringWriter said = new StringWriter();
+            StringWriter err = new StringWriter();
+            assertThat(record(said, err, "simulate", "record", "--session", saved.toString(), "--out", out.toString()))
+                    .as(err.toString()).isZero();
+            assertThat(said.toString()).contains("wrote " + out + ": 30 messages from 3 users")
+                    .contains("the session's traffic from");
+            String written = Files.readString(out);
+            assertThat(written).doesNotContain("bob"); // ids mapped
+            Scenario replay = Scenario.read(out);
+            assertThat(replay.replay().recording().users()).extracting(Recording.User::userId)
+                    .containsExactlyInAnyOrder("rec-1", "rec-2", "rec-3");
+
+            SimReport report = run(second, replay);
+            assertThat(report.passed()).as(report.table()).isTrue();
+            assertThat(report.sent()).isEqualTo(30);
+            assertThat(report.replay().matches()).as(report.table()).isTrue();
+            assertThat(report.replay().runs().get(0).replay()).isEqualTo(replay.replay().recording().original().runs()
+                    .get("started")).isPositive();
+        } finally {
+            watched.stop();
+            second.stop();
+        }
+    }
+
+    @Test
+    void aViewersConsoleKeepsNoTrafficAndSaysWhy() throws Exception {
+        Router watched = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET).httpPort(-1));
+        try {
+            String viewer = new TokenService(Monitors.SECRET, Clock.systemUTC()).mint("viewer-vic", Role.VIEWER,
+                    Duration.ofMinutes(5));
+            SessionRecorder session = new SessionRecorder(3_000, 50_000);
+            TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.Monitors(List.of(
+                    URI.create("ws://127.0.0.1:" + watched.port() + "/monitor")), viewer), session, background,
+                    Clock.systemUTC());
+            keeper.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.FAILED);
+            assertThat(keeper.state().text()).isEqualTo("not keeping traffic: " + Recorder.FORBIDDEN);
+            Path saved = dir.resolve("viewer.jsonl");
+            session.save(saved);
+            assertThat(new ReplayFeed(saved).traffic()).isNull();
+
+            StringWriter said = new StringWriter();
+            StringWriter err = new StringWriter();
+            assertThat(record(said, err, "simulate", "record", "--session", saved.toString(), "--out",
+                    dir.resolve("none.rec.json").toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("kept no traffic");
+            assertThat(dir.resolve("none.rec.json")).doesNotExist();
+        } finally {
+            watched.stop();
+        }
+    }
+
+    @Test
+    void aMissingSessionFileIsRefused() {
+        StringWriter said = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(record(said, err, "simulate", "record", "--session", dir.resolve("missing.jsonl").toString(),
+                "--out", dir.resolve("x.rec.json").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no session file");
+    }
+}
