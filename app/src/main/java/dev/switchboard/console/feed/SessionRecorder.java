@@ -103,6 +103,18 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
         trafficTrimmed = 0;
     }
 
+    /** Holds the traffic a saved session kept, as it was (a session opened again is saved with it). */
+    public void restoreTraffic(SessionTraffic kept) {
+        keepTraffic(kept.from(), kept.sources(), kept.content());
+        kept.entries().forEach(this::traffic);
+        synchronized (this) {
+            trafficFrom = kept.from();
+            trafficDropped = kept.dropped();
+            trafficTrimmed += kept.trimmed();
+            trafficTo = kept.to();
+        }
+    }
+
     /** One of the routers' recording entries (with its {@code at}); ignored while traffic is not kept. */
     public void traffic(JsonNode entry) {
         long at;

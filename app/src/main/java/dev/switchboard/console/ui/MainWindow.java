@@ -3,7 +3,10 @@ package dev.switchboard.console.ui;
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
 import dev.switchboard.console.feed.SessionMarker;
+import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.feed.SessionRecorder;
+import dev.switchboard.console.simulate.TrafficKeeper;
+import dev.switchboard.console.ui.session.TrafficViewModel;
 import dev.switchboard.console.inject.Injector;
 import dev.switchboard.console.inject.TemplateLibrary;
 import dev.switchboard.console.simulate.ScenarioCatalog;
@@ -61,7 +64,8 @@ import org.controlsfx.control.StatusBar;
  * state and its update rate, and the one fixed-rate tick (10 Hz) that applies the feed to the
  * state, what the inject panel's connections received and the simulate panel's progress. Ctrl+T
  * toggles the dark and light themes; Ctrl+S saves the session as JSON lines, Ctrl+O opens a saved
- * one in a new window.
+ * one in a new window. File › Keep traffic in the session keeps the routers' traffic with the
+ * session, and Ctrl+E saves the traffic kept (live, or in a saved session) as a replayable recording.
  */
 public final class MainWindow extends BorderPane {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -76,10 +80,18 @@ public final class MainWindow extends BorderPane {
     private final Injector injector;
     private final InjectViewModel inject;
     private final SimulateViewModel simulate;
+    private final TrafficViewModel traffic;
+    private final java.util.concurrent.ExecutorService trafficThread = java.util.concurrent.Executors
+            .newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "console-traffic");
+                thread.setDaemon(true);
+                return thread;
+            });
     private final Consumer<Path> openRecording;
     private final TabPane tabs = new TabPane();
     private final StatusBar statusBar = new StatusBar();
     private final Label feedState = new Label();
+    private final Label trafficState = new Label();
     private final Label outage = new Label();
     private OverviewView overview;
     private boolean askingForToken;
@@ -105,11 +117,20 @@ public final class MainWindow extends BorderPane {
         this.inject = new InjectViewModel(injector, TemplateLibrary.load(Path.of("")), models.connections().connections(),
                 feed.injectionUnavailable());
         this.simulate = new SimulateViewModel(feed, ScenarioCatalog.find(Path.of("")), System::nanoTime, System::getenv);
+        if (feed instanceof ReplayFeed session) {
+            this.traffic = new TrafficViewModel(null, session::traffic, session.traffic() != null, trafficThread,
+                    System::nanoTime);
+        } else {
+            this.traffic = new TrafficViewModel(feed.live() ? new TrafficKeeper(feed::recordingSource, recorder,
+                    trafficThread, Clock.systemUTC()) : null, recorder::trafficNow, false, trafficThread,
+                    System::nanoTime);
+        }
         this.tick = new Timeline(new KeyFrame(Duration.millis(100), event -> {
             state.applyPending();
             showOutage();
             inject.tick();
             simulate.tick();
+            traffic.tick();
         }));
         // per-connection figures (activity, messages in/out) change without an event: while the
         // Connections view shows, ask every 2 s for a page of what it shows (never the whole snapshot:
@@ -152,7 +173,10 @@ public final class MainWindow extends BorderPane {
         statusBar.setId("status-bar");
         statusBar.setText(feed.source());
         feedState.setId("status-feed");
-        statusBar.getRightItems().add(feedState);
+        trafficState.setId("status-traffic");
+        trafficState.textProperty().bind(traffic.statusProperty());
+        trafficState.setPadding(new javafx.geometry.Insets(0, 12, 0, 0));
+        statusBar.getRightItems().addAll(trafficState, feedState);
         outage.setId("outage-banner");
         outage.getStyleClass().add("outage-banner");
         outage.setMaxWidth(Double.MAX_VALUE);
@@ -305,7 +329,18 @@ public final class MainWindow extends BorderPane {
         MenuItem openItem = item("Open session…", KeyCode.O, this::open);
         MenuItem saveItem = item("Save session…", KeyCode.S, this::save);
         MenuItem quit = item("Close window", KeyCode.W, () -> getScene().getWindow().hide());
-        Menu file = new Menu("File", null, openItem, saveItem, new SeparatorMenuItem(), quit);
+        MenuItem saveTraffic = item("Save traffic as a recording…", KeyCode.E, this::saveTraffic);
+        saveTraffic.setId("menu-save-traffic");
+        saveTraffic.disableProperty().bind(traffic.saveableProperty().not().or(traffic.savingProperty()));
+        Menu file = new Menu("File", null, openItem, saveItem, new SeparatorMenuItem());
+        if (traffic.live()) {
+            javafx.scene.control.CheckMenuItem keep = new javafx.scene.control.CheckMenuItem(
+                    "Keep traffic in the session");
+            keep.setId("menu-keep-traffic");
+            keep.selectedProperty().bindBidirectional(traffic.keepingProperty());
+            file.getItems().add(keep);
+        }
+        file.getItems().addAll(saveTraffic, new SeparatorMenuItem(), quit);
         Menu view = new Menu("View");
         for (Tab tab : tabs.getTabs()) {
             // Ctrl+1 … Ctrl+9, then Ctrl+0 for the tenth: each view keeps its number when a saved
@@ -415,16 +450,43 @@ public final class MainWindow extends BorderPane {
         chooser.setInitialFileName("switchboard-session-" + DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")
                 .withZone(ZoneId.systemDefault()).format(Instant.now()) + ".jsonl");
         java.io.File file = chooser.showSaveDialog(getScene().getWindow());
-        if (file == null) {
-            return;
+        if (file != null) {
+            saveSession(file.toPath());
         }
+    }
+
+    /** Saves the session to {@code file} and says so in the status bar (what Ctrl+S does once a file is chosen). */
+    public void saveSession(Path file) {
         try {
-            int lines = recorder.save(file.toPath());
+            int lines = recorder.save(file);
             long markers = recorder.documents().stream().filter(SessionMarker.class::isInstance).count();
+            int kept = recorder.trafficEntries();
             statusBar.setText("saved " + lines + " lines to " + file + (markers == 0 ? ""
-                    : " (with " + markers + (markers == 1 ? " change" : " changes") + " of the feed's state)"));
+                    : " (with " + markers + (markers == 1 ? " change" : " changes") + " of the feed's state)")
+                    + (kept == 0 ? "" : String.format(java.util.Locale.ROOT, ", with %,d traffic entries", kept)));
         } catch (java.io.IOException e) {
             statusBar.setText("could not save " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The File menu's traffic: keeping it, saving it as a recording. */
+    public TrafficViewModel traffic() {
+        return traffic;
+    }
+
+    /** Saves the traffic kept as a recording, a scenario file that simulate --scenario replays (Ctrl+E). */
+    private void saveTraffic() {
+        if (!traffic.saveableProperty().get() || traffic.savingProperty().get()) {
+            return; // the shortcut works while the menu item is disabled
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Save the traffic as a recording (user ids mapped to rec-N)");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Recordings (*.rec.json)", "*.rec.json"));
+        chooser.setInitialFileName("traffic-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneId.systemDefault()).format(Instant.now()) + ".rec.json");
+        java.io.File file = chooser.showSaveDialog(getScene().getWindow());
+        if (file != null) {
+            traffic.save(file.toPath());
         }
     }
 
@@ -448,5 +510,7 @@ public final class MainWindow extends BorderPane {
         refresh.stop();
         injector.close();
         simulate.close();
+        traffic.close();
+        trafficThread.shutdown();
     }
 }
