@@ -175,7 +175,12 @@ public final class MainWindow extends BorderPane {
         feedState.setId("status-feed");
         trafficState.setId("status-traffic");
         trafficState.textProperty().bind(traffic.statusProperty());
+        traffic.savedToProperty().addListener((observable, was, text) -> trafficState.setTooltip(text.isEmpty()
+                ? null : new javafx.scene.control.Tooltip(text)));
         trafficState.setPadding(new javafx.geometry.Insets(0, 12, 0, 0));
+        // what changes on the right stays whole; the source on the left gives way
+        trafficState.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        feedState.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         statusBar.getRightItems().addAll(trafficState, feedState);
         outage.setId("outage-banner");
         outage.getStyleClass().add("outage-banner");
@@ -461,9 +466,10 @@ public final class MainWindow extends BorderPane {
             int lines = recorder.save(file);
             long markers = recorder.documents().stream().filter(SessionMarker.class::isInstance).count();
             int kept = recorder.trafficEntries();
-            statusBar.setText("saved " + lines + " lines to " + file + (markers == 0 ? ""
-                    : " (with " + markers + (markers == 1 ? " change" : " changes") + " of the feed's state)")
-                    + (kept == 0 ? "" : String.format(java.util.Locale.ROOT, ", with %,d traffic entries", kept)));
+            statusBar.setText("saved " + lines + " lines" + (kept == 0 ? ""
+                    : String.format(java.util.Locale.ROOT, " (%,d traffic entries)", kept)) + " to " + file
+                    + (markers == 0 ? "" : " (with " + markers + (markers == 1 ? " change" : " changes")
+                    + " of the feed's state)"));
         } catch (java.io.IOException e) {
             statusBar.setText("could not save " + file + ": " + e.getMessage());
         }

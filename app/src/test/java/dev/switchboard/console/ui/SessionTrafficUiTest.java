@@ -62,7 +62,9 @@ class SessionTrafficUiTest extends EmbeddedConsoleTest {
         Path recording = dir.resolve("live.rec.json");
         robot.interact(() -> window.traffic().save(recording));
         await().atMost(Duration.ofSeconds(10)).until(() -> onFx(status::getText).startsWith("wrote live.rec.json"));
-        assertThat(onFx(status::getText)).contains("5 messages from 1 user");
+        assertThat(onFx(status::getText)).isEqualTo("wrote live.rec.json: 5 messages");
+        assertThat(onFx(() -> status.getTooltip().getText())).contains("5 messages from 1 user")
+                .contains("simulate --scenario " + recording.toAbsolutePath());
         assertThat(Scenario.read(recording).replay().recording().users()).hasSize(1);
 
         robot.interact(() -> keep.setSelected(false)); // off: what was kept stays
@@ -79,6 +81,8 @@ class SessionTrafficUiTest extends EmbeddedConsoleTest {
             MenuBar offlineBar = (MenuBar) onFx(() -> reopened.lookup("#menu-bar"));
             assertThat(item(offlineBar, "menu-keep-traffic")).isNull();
             assertThat(onFx(() -> item(offlineBar, "menu-save-traffic").isDisable())).isFalse();
+            assertThat(onFx(() -> reopened.traffic().statusProperty().get())).matches("traffic kept: \\d+ entries"
+                    + " \\(Ctrl\\+E saves them as a recording\\)");
             Path again = dir.resolve("again.rec.json");
             robot.interact(() -> reopened.traffic().save(again));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(again)

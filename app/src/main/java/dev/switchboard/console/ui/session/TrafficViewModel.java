@@ -42,6 +42,7 @@ public final class TrafficViewModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
     private final ReadOnlyBooleanWrapper saveable = new ReadOnlyBooleanWrapper(this, "saveable");
     private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper(this, "saving");
+    private final ReadOnlyStringWrapper savedTo = new ReadOnlyStringWrapper(this, "savedTo", "");
     private final AtomicReference<Written> written = new AtomicReference<>();
     private String said = "";
     private long lastRead;
@@ -49,6 +50,7 @@ public final class TrafficViewModel {
     /**
      * @param keeper     keeps the traffic of a live feed; null for a saved session
      * @param traffic    the traffic kept now (the session's; null when none is kept), read on {@code background}
+     *                   (and once here for a saved session, whose traffic is read already)
      * @param saveable   whether there is traffic to save at once (a saved session that kept some)
      * @param background where the recording is built and written
      * @param nanos      a monotonic clock
@@ -60,6 +62,11 @@ public final class TrafficViewModel {
         this.background = Objects.requireNonNull(background, "background must not be null");
         this.nanos = Objects.requireNonNull(nanos, "nanos must not be null");
         this.saveable.set(saveable);
+        if (keeper == null && saveable) {
+            SessionTraffic kept = traffic.get();
+            status.set(String.format(Locale.ROOT, "traffic kept: %,d entries (Ctrl+E saves them as a recording)",
+                    kept == null ? 0 : kept.entries().size()));
+        }
         keeping.addListener((observable, was, on) -> {
             if (keeper == null) {
                 return;
@@ -84,10 +91,13 @@ public final class TrafficViewModel {
         if (done != null) {
             saving.set(false);
             said = done.failure() != null ? "could not write the recording: " + done.failure()
-                    : String.format(Locale.ROOT, "wrote %s: %,d messages from %,d user%s over %.0f s (replay it with"
-                    + " simulate --scenario)", done.file().getFileName(), done.recording().messages(),
-                    done.recording().users().size(), done.recording().users().size() == 1 ? "" : "s",
-                    done.recording().durationMs() / 1000.0);
+                    : String.format(Locale.ROOT, "wrote %s: %,d messages", done.file().getFileName(),
+                    done.recording().messages());
+            savedTo.set(done.failure() != null ? "" : String.format(Locale.ROOT, "%s: %,d messages from %,d user%s"
+                    + " over %.0f s%nreplay it: switchboard-console simulate --scenario %s", done.file().toAbsolutePath(),
+                    done.recording().messages(), done.recording().users().size(),
+                    done.recording().users().size() == 1 ? "" : "s", done.recording().durationMs() / 1000.0,
+                    done.file().toAbsolutePath()));
             status.set(said);
             lastRead = nanos.getAsLong(); // the outcome stays a moment before the keeper's count
             return;
@@ -145,6 +155,11 @@ public final class TrafficViewModel {
     /** What keeping or the last save says; empty when nothing is kept. */
     public ReadOnlyStringProperty statusProperty() {
         return status.getReadOnlyProperty();
+    }
+
+    /** The last recording written, in full, with how to replay it (the status's tooltip); empty before. */
+    public ReadOnlyStringProperty savedToProperty() {
+        return savedTo.getReadOnlyProperty();
     }
 
     /** Whether traffic was kept, so that it can be saved as a recording. */
