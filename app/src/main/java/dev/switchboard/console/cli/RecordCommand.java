@@ -158,7 +158,14 @@ public final class RecordCommand implements Callable<Integer> {
                     + " --keep-content cannot bring it back");
             return SimulateCommand.BAD_INPUT;
         }
-        return write(Recording.of(traffic, keepUserIds), String.format(Locale.ROOT, " (the session's traffic from"
+        Recording recording;
+        try {
+            recording = Recording.of(traffic, keepUserIds);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            err.println("simulate record: " + session + " holds traffic no recording can be made of: " + e.getMessage());
+            return SimulateCommand.BAD_INPUT;
+        }
+        return write(recording, String.format(Locale.ROOT, " (the session's traffic from"
                 + " %s to %s%s)", traffic.from(), traffic.to(), traffic.trimmed() == 0 ? ""
                 : String.format(Locale.ROOT, "; %,d older entries had gone for the session's bound",
                         traffic.trimmed())), console, err);

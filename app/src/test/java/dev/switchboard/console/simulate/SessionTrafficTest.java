@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -145,5 +146,56 @@ class SessionTrafficTest {
         assertThat(record(said, err, "simulate", "record", "--session", dir.resolve("missing.jsonl").toString(),
                 "--out", dir.resolve("x.rec.json").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("no session file");
+    }
+
+    @Test
+    void aDamagedSessionIsRefusedWithWhatIsWrong() throws Exception {
+        Path damaged = dir.resolve("damaged.jsonl");
+        Files.writeString(damaged, "{\"type\":\"session_traffic\",\"from\":\"2026-12-01T10:00:00Z\","
+                + "\"to\":\"2026-12-01T10:00:05Z\",\"content\":\"masked\",\"dropped\":0,\"trimmed\":0,"
+                + "\"sources\":[\"x\"],\"entries\":[{\"kind\":\"message\",\"at\":\"yesterday\","
+                + "\"user_id\":\"u\",\"connection_id\":\"c\",\"message\":{\"type\":\"ping\"}}]}\n"
+                + "{\"type\":\"session_traffic\",\"entries\":[cut sh\n");
+        StringWriter said = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(record(said, err, "simulate", "record", "--session", damaged.toString(), "--out",
+                dir.resolve("d.rec.json").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("holds traffic no recording can be made of").contains("yesterday");
+        assertThat(dir.resolve("d.rec.json")).doesNotExist();
+    }
+
+    @Test
+    void anOperatorsConsoleKeepsARemoteRoutersTrafficWithTheConnectionsItClosed() throws Exception {
+        Router watched = TestRouters.start(config -> config.jwtSecret(Monitors.SECRET).httpPort(-1));
+        try {
+            String operator = new TokenService(Monitors.SECRET, Clock.systemUTC()).mint("oncall-ann", Role.OPERATOR,
+                    Duration.ofMinutes(5));
+            SessionRecorder session = new SessionRecorder(3_000, 50_000);
+            TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.Monitors(List.of(
+                    URI.create("ws://127.0.0.1:" + watched.port() + "/monitor")), operator), session, background,
+                    Clock.systemUTC());
+            keeper.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+            String token = new TokenService(Monitors.SECRET, Clock.systemUTC()).mint("carol", Role.USER,
+                    Duration.ofMinutes(5));
+            try (dev.switchboard.router.support.WsClient carol = dev.switchboard.router.support.WsClient.open(
+                    watched.clientUri(), Map.of("Authorization", "Bearer " + token), true);
+                 dev.switchboard.router.support.WsClient monitor = Monitors.open(watched, "oncall-ann", Role.OPERATOR)) {
+                carol.send(Map.of("type", "ping", "message_id", "p-1"));
+                carol.awaitReply("p-1");
+                Monitors.command(monitor, "disconnect_user", fields -> fields.put("user_id", "carol"));
+                carol.awaitClose();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> session.trafficNow().entries().stream()
+                    .anyMatch(entry -> entry.path("kind").asText().equals("connection_closed_by_router")));
+            keeper.stop();
+            Recording recording = Recording.of(session.trafficNow(), true);
+            assertThat(recording.users()).extracting(Recording.User::userId).containsExactly("carol");
+            assertThat(recording.messages()).isEqualTo(1);
+            assertThat(recording.original().connectionsClosedByRouter()).isEqualTo(1);
+            assertThat(recording.sources()).containsExactly("ws://127.0.0.1:" + watched.port() + "/monitor");
+        } finally {
+            watched.stop();
+        }
     }
 }
