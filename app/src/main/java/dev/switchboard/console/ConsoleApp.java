@@ -93,8 +93,8 @@ public final class ConsoleApp extends Application {
         Replay replay = new Replay(session);
         ConsoleState state = replay.newState();
         SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
-        if (session.traffic() != null) {
-            recorder.restoreTraffic(session.traffic()); // saved again, the session keeps its traffic
+        if (session.hasTraffic()) {
+            recorder.restoreTraffic(session::traffic); // saved again, the session keeps its traffic
         }
         MainWindow shown = build(stage, session, state, recorder, view != null);
         replay.play(state, recorder, Platform::runLater, untilMillis);

@@ -39,7 +39,10 @@ public final class ReplayFeed implements ConsoleFeed {
     private final List<MonitorFrame> frames;
     private final long firstMillis;
     private final long lastMillis;
-    private final SessionTraffic traffic;
+    /** The session's traffic lines as they are in the file, parsed when first asked for. */
+    private final List<String> trafficLines;
+    private SessionTraffic traffic;
+    private boolean trafficRead;
 
     /**
      * One moment of the session: the feed's state changing ({@code status}, no frames), or the frames
@@ -52,14 +55,11 @@ public final class ReplayFeed implements ConsoleFeed {
     public ReplayFeed(Path file) {
         this.file = file;
         List<Object> read = new ArrayList<>();
-        List<JsonNode> trafficLines = new ArrayList<>();
+        List<String> trafficLines = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 if (line.startsWith("{\"type\":\"" + SessionTraffic.TYPE + "\"")) {
-                    JsonNode traffic = trafficLine(line);
-                    if (traffic != null) {
-                        trafficLines.add(traffic);
-                    }
+                    trafficLines.add(line);
                     continue;
                 }
                 Object document = line.isBlank() ? null : document(line);
@@ -71,7 +71,7 @@ public final class ReplayFeed implements ConsoleFeed {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         this.documents = read;
-        this.traffic = traffic(trafficLines);
+        this.trafficLines = List.copyOf(trafficLines);
         this.frames = read.stream().filter(MonitorFrame.class::isInstance).map(MonitorFrame.class::cast).toList();
         // from the lines that have a time (a frame from a router that sent none has 0)
         long[] times = read.stream().mapToLong(ReplayFeed::millis).filter(at -> at > 0).toArray();
@@ -79,36 +79,52 @@ public final class ReplayFeed implements ConsoleFeed {
         this.lastMillis = times.length == 0 ? firstMillis : Math.max(firstMillis, times[times.length - 1]);
     }
 
-    private static JsonNode trafficLine(String line) {
-        try {
-            return Json.mapper().readTree(line);
-        } catch (IOException e) {
-            return null; // a line cut short (a disk full while saving): the others still count
-        }
+    /** Whether the session kept traffic (without reading it). */
+    public boolean hasTraffic() {
+        return !trafficLines.isEmpty();
     }
 
-    /** The traffic lines as one {@link SessionTraffic} (what it is, from the first), or null for none. */
-    private static SessionTraffic traffic(List<JsonNode> lines) {
-        if (lines.isEmpty()) {
+    /**
+     * The traffic the session kept ("Keep traffic in the session"), or null when it kept none (or
+     * none of its traffic lines can be read). Read when first asked for, a line at a time: call off
+     * the FX thread.
+     */
+    public synchronized SessionTraffic traffic() {
+        if (!trafficRead) {
+            traffic = readTraffic(trafficLines);
+            trafficRead = true;
+        }
+        return traffic;
+    }
+
+    /** The traffic lines as one {@link SessionTraffic} (what it is, from the first line that says it), or null. */
+    private static SessionTraffic readTraffic(List<String> lines) {
+        JsonNode first = null;
+        List<String> entries = new ArrayList<>();
+        for (String text : lines) {
+            JsonNode line;
+            try {
+                line = Json.mapper().readTree(text);
+            } catch (IOException e) {
+                continue; // a line cut short (a disk full while saving): the others still count
+            }
+            if (first == null) {
+                first = line;
+            }
+            line.path("entries").forEach(entry -> entries.add(entry.toString()));
+        }
+        if (first == null) {
             return null;
         }
-        JsonNode first = lines.get(0);
         try {
             List<String> sources = new ArrayList<>();
             first.path("sources").forEach(source -> sources.add(source.asText()));
-            List<JsonNode> entries = new ArrayList<>();
-            lines.forEach(line -> line.path("entries").forEach(entries::add));
             return new SessionTraffic(Instant.parse(first.path("from").asText()), Instant.parse(first.path("to")
                     .asText()), sources, first.path("content").asText("masked"), first.path("dropped").asLong(),
                     first.path("trimmed").asLong(), entries);
         } catch (java.time.format.DateTimeParseException e) {
             return null; // not a console's traffic line
         }
-    }
-
-    /** The traffic the session kept ("Keep traffic in the session"), or null when it kept none. */
-    public SessionTraffic traffic() {
-        return traffic;
     }
 
     private static Object document(String line) {

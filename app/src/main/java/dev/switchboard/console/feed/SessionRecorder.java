@@ -1,6 +1,5 @@
 package dev.switchboard.console.feed;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
@@ -33,8 +32,6 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     static final int MAX_MARKERS = 1_000;
     /** Characters of traffic kept by default: about 32 MB of heap, some 100,000 masked chat messages. */
     public static final long MAX_TRAFFIC_CHARS = 16_000_000;
-    /** Traffic entries per saved line. */
-    static final int TRAFFIC_LINE = 500;
 
     private final int maxUpdates;
     private final int maxEvents;
@@ -44,20 +41,12 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     private int markers;
     private FeedStatus.State lastState;
     private final long maxTrafficChars;
-    /** The traffic kept, as it came: null until traffic was first kept. */
-    private ArrayDeque<Kept> traffic;
-    private long trafficChars;
-    private Instant trafficFrom;
-    /** When keeping stopped; null while it goes on. */
-    private Instant trafficTo;
-    private List<String> trafficSources = List.of();
-    private String trafficContent = "masked";
-    private long trafficDropped;
-    private long trafficTrimmed;
-
-    /** One traffic entry: its time (epoch ms) and its JSON. */
-    private record Kept(long atMillis, String json) {
-    }
+    /** The traffic being kept or last kept, or null. */
+    private TrafficRing traffic;
+    /** What was kept before {@link #traffic} started, until it is confirmed (a failed start gives it back). */
+    private TrafficRing previous;
+    /** The traffic of the saved session this one replays, read when first asked for; or null. */
+    private java.util.function.Supplier<SessionTraffic> restored;
 
     /** A snapshot (null for anything recorded before the first one) and what came after it. */
     private static final class Segment {
@@ -85,115 +74,68 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     }
 
     /**
-     * Starts keeping traffic afresh (what an earlier keeping held goes: a replay of both would hide
-     * the gap between them).
+     * Starts keeping traffic afresh: what an earlier keeping held is set aside (a replay of both would
+     * hide the gap between them), and goes once {@link #confirmTraffic} says the new keeping runs;
+     * {@link #abandonTraffic} gives it back.
      *
-     * @param from    when the routers started recording, on their clock
-     * @param sources the routers recorded
-     * @param content {@code masked} or {@code kept}
+     * @param consoleFrom when, on the console's clock (the routers' says it more exactly: {@link TrafficRing#clock})
+     * @param sources     the routers to be recorded
+     * @param content     {@code masked} or {@code kept}
+     * @return where the entries go
      */
-    public synchronized void keepTraffic(Instant from, List<String> sources, String content) {
-        traffic = new ArrayDeque<>();
-        trafficChars = 0;
-        trafficFrom = from;
-        trafficTo = null;
-        trafficSources = List.copyOf(sources);
-        trafficContent = content;
-        trafficDropped = 0;
-        trafficTrimmed = 0;
+    public synchronized TrafficRing keepTraffic(Instant consoleFrom, List<String> sources, String content) {
+        if (traffic != null) {
+            traffic.stop(consoleFrom);
+            previous = traffic;
+        }
+        traffic = new TrafficRing(maxTrafficChars, consoleFrom, sources, content);
+        return traffic;
     }
 
-    /** Holds the traffic a saved session kept, as it was (a session opened again is saved with it). */
-    public void restoreTraffic(SessionTraffic kept) {
-        keepTraffic(kept.from(), kept.sources(), kept.content());
-        kept.entries().forEach(this::traffic);
-        synchronized (this) {
-            trafficFrom = kept.from();
-            trafficDropped = kept.dropped();
-            trafficTrimmed += kept.trimmed();
-            trafficTo = kept.to();
+    /** The keeping of {@code ring} runs: what was kept before it goes. */
+    public synchronized void confirmTraffic(TrafficRing ring) {
+        if (traffic == ring) {
+            previous = null;
         }
     }
 
-    /** One of the routers' recording entries (with its {@code at}); ignored while traffic is not kept. */
-    public void traffic(JsonNode entry) {
-        long at;
-        try {
-            at = Instant.parse(entry.path("at").asText()).toEpochMilli();
-        } catch (java.time.format.DateTimeParseException e) {
-            at = System.currentTimeMillis();
-        }
-        Kept kept = new Kept(at, entry.toString());
-        synchronized (this) {
-            if (traffic == null || trafficTo != null) {
-                return;
-            }
-            traffic.addLast(kept);
-            trafficChars += kept.json().length();
-            while (trafficChars > maxTrafficChars && traffic.size() > 1) {
-                trafficChars -= traffic.removeFirst().json().length();
-                trafficTrimmed++;
-                trafficFrom = Instant.ofEpochMilli(traffic.peekFirst().atMillis());
-            }
-        }
-    }
-
-    /** Entries the routers could not send since keeping started, in all. */
-    public synchronized void trafficDropped(long dropped) {
-        trafficDropped = dropped;
-    }
-
-    /** Keeping stopped at {@code to}: what is kept stays, and is saved with the session. */
-    public synchronized void trafficStopped(Instant to) {
-        if (traffic != null && trafficTo == null) {
-            trafficTo = to;
+    /** The keeping of {@code ring} could not start: what was kept before comes back. */
+    public synchronized void abandonTraffic(TrafficRing ring) {
+        if (traffic == ring) {
+            traffic = previous;
+            previous = null;
         }
     }
 
     /**
-     * The traffic kept, as a session saved now would hold it (while keeping goes on, up to now), or
-     * null when none is kept. Reads every entry: call off the FX thread.
+     * Holds the traffic of the saved session this one replays (read only when saved or asked for),
+     * so that the session, saved again, keeps it.
      */
-    public SessionTraffic trafficNow() {
-        List<Kept> kept;
-        Instant from;
-        Instant to;
-        List<String> sources;
-        String content;
-        long dropped;
-        long trimmed;
-        synchronized (this) {
-            if (traffic == null) {
-                return null;
-            }
-            kept = List.copyOf(traffic);
-            from = trafficFrom;
-            to = trafficTo != null ? trafficTo : Instant.now();
-            sources = trafficSources;
-            content = trafficContent;
-            dropped = trafficDropped;
-            trimmed = trafficTrimmed;
-        }
-        List<JsonNode> entries = new ArrayList<>(kept.size());
-        for (Kept entry : kept) {
-            try {
-                entries.add(Json.mapper().readTree(entry.json()));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e); // written by Jackson a moment ago
-            }
-        }
-        return new SessionTraffic(from, to, sources, content, dropped, trimmed, entries);
+    public synchronized void restoreTraffic(java.util.function.Supplier<SessionTraffic> saved) {
+        restored = saved;
     }
 
-    /** Forgets the traffic kept: a saved session then holds none. */
-    public synchronized void forgetTraffic() {
-        traffic = null;
-        trafficChars = 0;
+    /**
+     * The traffic kept, as a session saved now would hold it (while keeping goes on, up to now): the
+     * traffic being kept, else the saved session's, else null.
+     */
+    public SessionTraffic trafficNow() {
+        TrafficRing ring;
+        java.util.function.Supplier<SessionTraffic> saved;
+        synchronized (this) {
+            ring = traffic;
+            saved = restored;
+        }
+        return ring != null ? ring.snapshot(Instant.now()) : saved != null ? saved.get() : null;
     }
 
     /** Traffic entries held now. */
-    public synchronized int trafficEntries() {
-        return traffic == null ? 0 : traffic.size();
+    public int trafficEntries() {
+        TrafficRing ring;
+        synchronized (this) {
+            ring = traffic;
+        }
+        return ring == null ? 0 : ring.size();
     }
 
     @Override
@@ -269,7 +211,8 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     /** Writes what is held as JSON lines, the traffic kept last; returns how many lines. */
     public int save(Path file) throws IOException {
         List<Object> documents = documents();
-        List<String> trafficLines = trafficLines(Instant.now());
+        SessionTraffic kept = trafficNow();
+        List<String> trafficLines = kept == null ? List.of() : kept.lines();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (Object document : documents) {
                 out.write(Json.write(document));
@@ -281,37 +224,5 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
             }
         }
         return documents.size() + trafficLines.size();
-    }
-
-    /**
-     * The traffic as {@value SessionTraffic#TYPE} lines of {@value #TRAFFIC_LINE} entries, each with
-     * what the traffic is (a line without entries when none came): {@code to} is {@code now} while
-     * keeping goes on.
-     */
-    private synchronized List<String> trafficLines(Instant now) {
-        if (traffic == null) {
-            return List.of();
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode header = Json.mapper().createObjectNode()
-                .put("type", SessionTraffic.TYPE).put("from", trafficFrom.toString())
-                .put("to", (trafficTo != null ? trafficTo : now).toString()).put("content", trafficContent)
-                .put("dropped", trafficDropped).put("trimmed", trafficTrimmed);
-        trafficSources.forEach(header.putArray("sources")::add);
-        String head = header.toString();
-        String open = head.substring(0, head.length() - 1) + ",\"entries\":[";
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder(open);
-        int inLine = 0;
-        for (Kept kept : traffic) {
-            if (inLine == TRAFFIC_LINE) {
-                lines.add(line.append("]}").toString());
-                line = new StringBuilder(open);
-                inLine = 0;
-            }
-            line.append(inLine == 0 ? "" : ",").append(kept.json());
-            inLine++;
-        }
-        lines.add(line.append("]}").toString());
-        return lines;
     }
 }

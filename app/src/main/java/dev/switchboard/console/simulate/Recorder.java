@@ -528,6 +528,20 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
+    /**
+     * When the recording started on the routers' clock (the first router's start; the entries'
+     * times are on it), or this process's clock when no router said.
+     */
+    public synchronized Instant routerStart() {
+        return nodes.stream().map(node -> node.routerStart).filter(Objects::nonNull)
+                .min(java.util.Comparator.naturalOrder()).orElse(startedAt);
+    }
+
+    /** The routers recorded: each node once, a cluster's followed members included. */
+    public synchronized List<String> sources() {
+        return nodes.stream().filter(node -> !node.duplicate).map(node -> node.source).toList();
+    }
+
     /** Whether more entries came than a recording keeps (the rest were counted as dropped). */
     public synchronized boolean full() {
         return full;
@@ -535,9 +549,7 @@ public final class Recorder implements AutoCloseable {
 
     private Recording build(List<String> sources) {
         // the entries' times are the routers': the recording starts when the first router started it
-        Instant start = nodes.stream().map(node -> node.routerStart).filter(java.util.Objects::nonNull)
-                .min(java.util.Comparator.naturalOrder()).orElse(startedAt);
-        return RecordingBook.build(start, Duration.between(startedAt, Instant.now()).toMillis(), entries, sources,
+        return RecordingBook.build(routerStart(), Duration.between(startedAt, Instant.now()).toMillis(), entries, sources,
                 keepUserIds, keepContent ? "kept" : "masked", dropped, closedByRouter);
     }
 

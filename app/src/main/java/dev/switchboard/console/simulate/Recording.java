@@ -61,12 +61,15 @@ public record Recording(String recordedAt, long durationMs, List<String> sources
 
     /**
      * The recording of the traffic a console session kept: its users' frames from the session's
-     * {@code from} to its {@code to}, user ids mapped to {@code rec-N} unless kept, the content as
-     * the session kept it.
+     * {@code from} to its {@code to} in the order of their times, user ids mapped to {@code rec-N}
+     * unless kept, the content as the session kept it.
+     *
+     * @throws IllegalArgumentException   for an entry that is no JSON, or ids no recording allows
+     * @throws java.time.DateTimeException for an entry without a valid {@code at}
      */
     public static Recording of(dev.switchboard.console.feed.SessionTraffic traffic, boolean keepUserIds) {
-        return RecordingBook.build(traffic.from(), java.time.Duration.between(traffic.from(), traffic.to()).toMillis(),
-                traffic.entries(), traffic.sources(), keepUserIds, traffic.content(), traffic.dropped(), 0);
+        return RecordingBook.fromText(traffic.from(), java.time.Duration.between(traffic.from(), traffic.to())
+                .toMillis(), traffic.entries(), traffic.sources(), keepUserIds, traffic.content(), traffic.dropped());
     }
 
     /**

@@ -64,6 +64,40 @@ final class RecordingBook {
             ordered = new ArrayList<>(entries);
             ordered.sort(java.util.Comparator.comparing(entry -> Instant.parse(entry.path("at").asText())));
         }
+        return sorted(start, seenMs, ordered, sources, keepUserIds, content, dropped, closedByRouter);
+    }
+
+    /**
+     * The recording of entries kept as JSON text (a console session's), ordered by their time (a
+     * cluster's nodes' interleave; entries of the same time keep their order), each read when it is
+     * added, so that no more than one is a tree at a time beyond what the recording keeps.
+     *
+     * @throws IllegalArgumentException   for an entry that is no JSON
+     * @throws java.time.DateTimeException for an entry without a valid {@code at}
+     */
+    static Recording fromText(Instant start, long seenMs, List<String> entries, List<String> sources,
+                              boolean keepUserIds, String content, long dropped) {
+        Instant[] times = new Instant[entries.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = Instant.parse(read(entries.get(i)).path("at").asText());
+        }
+        List<Integer> order = new ArrayList<>(java.util.stream.IntStream.range(0, times.length).boxed().toList());
+        order.sort(java.util.Comparator.comparing(i -> times[i])); // stable: equal times keep their order
+        Iterable<JsonNode> ordered = () -> order.stream().map(i -> read(entries.get(i))).iterator();
+        return sorted(start, seenMs, ordered, sources, keepUserIds, content, dropped, 0);
+    }
+
+    private static JsonNode read(String entry) {
+        try {
+            return dev.switchboard.router.protocol.Json.mapper().readTree(entry);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("an entry is no JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The recording of entries in their order. */
+    private static Recording sorted(Instant start, long seenMs, Iterable<JsonNode> ordered, List<String> sources,
+                                    boolean keepUserIds, String content, long dropped, long closedByRouter) {
         RecordingBook book = new RecordingBook(start, keepUserIds);
         ordered.forEach(book::add);
         List<Recording.User> users = book.users();

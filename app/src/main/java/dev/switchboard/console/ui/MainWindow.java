@@ -118,7 +118,7 @@ public final class MainWindow extends BorderPane {
                 feed.injectionUnavailable());
         this.simulate = new SimulateViewModel(feed, ScenarioCatalog.find(Path.of("")), System::nanoTime, System::getenv);
         if (feed instanceof ReplayFeed session) {
-            this.traffic = new TrafficViewModel(null, session::traffic, session.traffic() != null, trafficThread,
+            this.traffic = new TrafficViewModel(null, session::traffic, session.hasTraffic(), trafficThread,
                     System::nanoTime);
         } else {
             this.traffic = new TrafficViewModel(feed.live() ? new TrafficKeeper(feed::recordingSource, recorder,

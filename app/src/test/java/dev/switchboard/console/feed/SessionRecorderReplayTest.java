@@ -96,38 +96,67 @@ class SessionRecorderReplayTest {
     @Test
     void trafficKeptIsBoundedOldestFirstAndSavedAfterTheFramesInLinesOfFiveHundred(@TempDir Path dir)
             throws Exception {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         java.time.Instant start = java.time.Instant.parse("2026-12-01T10:00:00Z");
-        String one = json.createObjectNode().put("kind", "message").put("at", start.toString()).put("user_id", "u")
-                .put("connection_id", "c").toString();
+        String one = entry(start);
         // room for about 1,200 entries of this size
         SessionRecorder recorder = new SessionRecorder(3_000, 50_000, one.length() * 1_200L);
-        recorder.traffic(json.readTree(one)); // not kept: keeping has not started
-        assertThat(recorder.trafficEntries()).isZero();
-        recorder.keepTraffic(start, java.util.List.of("ws://127.0.0.1:1/monitor"), "masked");
+        recorder.accept(new dev.switchboard.router.monitor.wire.MonitorUpdate(1, start, null, null,
+                java.util.List.of(), 0));
+        // the console's clock reads 09:59:58 when the router's reads 10:00:00
+        TrafficRing ring = recorder.keepTraffic(start.minusSeconds(2), java.util.List.of("ws://127.0.0.1:1/monitor"),
+                "masked");
+        ring.clock(start, start.minusSeconds(2));
         for (int i = 0; i < 1_500; i++) {
-            recorder.traffic(json.createObjectNode().put("kind", "message").put("at", start.plusMillis(i).toString())
-                    .put("user_id", "u").put("connection_id", "c"));
+            ring.add(start.plusMillis(i), entry(start.plusMillis(i)));
         }
         assertThat(recorder.trafficEntries()).isBetween(1_100, 1_200);
-        recorder.trafficDropped(7);
-        recorder.trafficStopped(start.plusSeconds(2));
-        recorder.traffic(json.readTree(one)); // after the stop: not kept
+        ring.dropped(7);
+        ring.stop(start.plusSeconds(3)); // the console's clock: 10:00:05 on the router's
+        ring.add(start.plusSeconds(4), one); // after the stop: not kept
         int kept = recorder.trafficEntries();
 
         Path file = dir.resolve("traffic.jsonl");
         int lines = recorder.save(file);
         java.util.List<String> written = Files.readAllLines(file);
-        assertThat(lines).isEqualTo(written.size()).isEqualTo((kept + 499) / 500);
+        assertThat(lines).isEqualTo(written.size()).isEqualTo(1 + (kept + 499) / 500);
+        assertThat(written.get(0)).startsWith("{\"type\":\"monitor_update\"");
+        assertThat(written.subList(1, written.size())).allMatch(line -> line.startsWith("{\"type\":\"session_traffic\""));
         SessionTraffic traffic = new ReplayFeed(file).traffic();
         assertThat(traffic.entries()).hasSize(kept);
         assertThat(traffic.trimmed()).isEqualTo(1_500 - kept);
         // the oldest went: what is kept begins at its first entry
         assertThat(traffic.from()).isEqualTo(start.plusMillis(1_500 - kept));
-        assertThat(traffic.entries().get(0).path("at").asText()).isEqualTo(traffic.from().toString());
-        assertThat(traffic.to()).isEqualTo(start.plusSeconds(2));
+        assertThat(traffic.entries().get(0)).contains(traffic.from().toString());
+        assertThat(traffic.to()).isEqualTo(start.plusSeconds(5));
         assertThat(traffic.dropped()).isEqualTo(7);
         assertThat(traffic.sources()).containsExactly("ws://127.0.0.1:1/monitor");
         assertThat(traffic).isEqualTo(recorder.trafficNow());
+    }
+
+    private static String entry(java.time.Instant at) {
+        return new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("kind", "message")
+                .put("at", at.toString()).put("user_id", "u").put("connection_id", "c").toString();
+    }
+
+    @Test
+    void keepingThatCannotStartGivesBackWhatWasKeptBefore(@TempDir Path dir) throws Exception {
+        java.time.Instant start = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        SessionRecorder recorder = new SessionRecorder(3_000, 50_000);
+        TrafficRing first = recorder.keepTraffic(start, java.util.List.of("a"), "masked");
+        recorder.confirmTraffic(first);
+        first.add(start.plusMillis(1), entry(start.plusMillis(1)));
+        TrafficRing refused = recorder.keepTraffic(start.plusSeconds(10), java.util.List.of("a"), "masked");
+        refused.add(start.plusSeconds(11), entry(start.plusSeconds(11)));
+        recorder.abandonTraffic(refused);
+        SessionTraffic kept = recorder.trafficNow();
+        assertThat(kept.entries()).hasSize(1).allMatch(entry -> entry.contains("10:00:00.001Z"));
+        assertThat(kept.to()).as("stopped when the next keeping began").isEqualTo(start.plusSeconds(10));
+
+        TrafficRing again = recorder.keepTraffic(start.plusSeconds(20), java.util.List.of("a"), "masked");
+        recorder.confirmTraffic(again);
+        assertThat(recorder.trafficNow().entries()).as("afresh").isEmpty();
+        Path file = dir.resolve("none.jsonl");
+        recorder.save(file);
+        assertThat(new ReplayFeed(file).traffic().entries()).isEmpty();
     }
 }

@@ -187,13 +187,87 @@ class SessionTrafficTest {
                 carol.awaitClose();
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> session.trafficNow().entries().stream()
-                    .anyMatch(entry -> entry.path("kind").asText().equals("connection_closed_by_router")));
+                    .anyMatch(entry -> entry.contains("\"kind\":\"connection_closed_by_router\"")));
             keeper.stop();
             Recording recording = Recording.of(session.trafficNow(), true);
             assertThat(recording.users()).extracting(Recording.User::userId).containsExactly("carol");
             assertThat(recording.messages()).isEqualTo(1);
             assertThat(recording.original().connectionsClosedByRouter()).isEqualTo(1);
             assertThat(recording.sources()).containsExactly("ws://127.0.0.1:" + watched.port() + "/monitor");
+        } finally {
+            watched.stop();
+        }
+    }
+
+    @Test
+    void keepingOutlastsEachRecordingWithoutAGapOrADuplicate() throws Exception {
+        Router watched = TestRouters.start(config -> config.httpPort(-1));
+        try {
+            SessionRecorder session = new SessionRecorder(3_000, 50_000);
+            // recordings of 3 s, the next one started 1.5 s before one ends: two hand-overs in 7 s
+            TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.InProcess(watched), session, background,
+                    Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMillis(1_500));
+            keeper.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+            int sent = 0;
+            try (dev.switchboard.router.support.WsClient dan = dev.switchboard.router.support.WsClient.connect(
+                    watched.clientUri(), "dan")) {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(7);
+                while (System.nanoTime() < end) {
+                    dan.send(Map.of("type", "ping", "message_id", "p-" + sent));
+                    dan.awaitReply("p-" + sent);
+                    sent++;
+                    Thread.sleep(5);
+                }
+            }
+            int all = sent;
+            await().atMost(Duration.ofSeconds(10)).until(() -> messages(session).size() >= all);
+            assertThat(keeper.state().phase()).isEqualTo(TrafficKeeper.Phase.KEEPING);
+            keeper.stop();
+            List<String> ids = messages(session);
+            assertThat(ids).hasSize(sent).doesNotHaveDuplicates();
+            assertThat(keeper.state().dropped()).isZero();
+            assertThat(Recording.of(session.trafficNow(), true).messages()).isEqualTo(sent);
+        } finally {
+            watched.stop();
+        }
+    }
+
+    /** The message ids of the pings the session kept, in order. */
+    private static List<String> messages(SessionRecorder session) throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        for (String entry : session.trafficNow().entries()) {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(entry);
+            if (node.path("kind").asText().equals("message")) {
+                ids.add(node.path("message").path("message_id").asText());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void keepingStoppedAndStartedAgainHoldsOnlyWhatCameAfter() throws Exception {
+        Router watched = TestRouters.start(config -> config.httpPort(-1));
+        try {
+            SessionRecorder session = new SessionRecorder(3_000, 50_000);
+            TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.InProcess(watched), session, background,
+                    Clock.systemUTC());
+            try (dev.switchboard.router.support.WsClient erin = dev.switchboard.router.support.WsClient.connect(
+                    watched.clientUri(), "erin")) {
+                keeper.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+                erin.send(Map.of("type", "ping", "message_id", "before"));
+                erin.awaitReply("before");
+                await().atMost(Duration.ofSeconds(10)).until(() -> messages(session).contains("before"));
+                keeper.stop();
+                keeper.start();
+                await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+                erin.send(Map.of("type", "ping", "message_id", "after"));
+                erin.awaitReply("after");
+                await().atMost(Duration.ofSeconds(10)).until(() -> messages(session).contains("after"));
+            }
+            keeper.stop();
+            assertThat(messages(session)).containsExactly("after");
         } finally {
             watched.stop();
         }

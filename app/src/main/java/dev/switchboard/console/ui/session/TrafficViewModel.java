@@ -44,13 +44,14 @@ public final class TrafficViewModel {
     private final ReadOnlyBooleanWrapper saving = new ReadOnlyBooleanWrapper(this, "saving");
     private final ReadOnlyStringWrapper savedTo = new ReadOnlyStringWrapper(this, "savedTo", "");
     private final AtomicReference<Written> written = new AtomicReference<>();
+    /** What a saved session's traffic holds, once read. */
+    private final AtomicReference<String> counted = new AtomicReference<>();
     private String said = "";
     private long lastRead;
 
     /**
      * @param keeper     keeps the traffic of a live feed; null for a saved session
      * @param traffic    the traffic kept now (the session's; null when none is kept), read on {@code background}
-     *                   (and once here for a saved session, whose traffic is read already)
      * @param saveable   whether there is traffic to save at once (a saved session that kept some)
      * @param background where the recording is built and written
      * @param nanos      a monotonic clock
@@ -63,9 +64,13 @@ public final class TrafficViewModel {
         this.nanos = Objects.requireNonNull(nanos, "nanos must not be null");
         this.saveable.set(saveable);
         if (keeper == null && saveable) {
-            SessionTraffic kept = traffic.get();
-            status.set(String.format(Locale.ROOT, "traffic kept: %,d entries (Ctrl+E saves them as a recording)",
-                    kept == null ? 0 : kept.entries().size()));
+            // a saved session's traffic is read off the FX thread; the tick says what it holds
+            background.execute(() -> {
+                SessionTraffic kept = traffic.get();
+                counted.set(kept == null ? "the session's traffic cannot be read"
+                        : String.format(Locale.ROOT, "traffic kept: %,d entries (Ctrl+E saves them as a recording)",
+                        kept.entries().size()));
+            });
         }
         keeping.addListener((observable, was, on) -> {
             if (keeper == null) {
@@ -87,6 +92,10 @@ public final class TrafficViewModel {
 
     /** Applies what changed: the keeper's state (twice a second), a recording written. Call on the FX thread. */
     public void tick() {
+        String count = counted.getAndSet(null);
+        if (count != null && said.isEmpty()) {
+            status.set(count);
+        }
         Written done = written.getAndSet(null);
         if (done != null) {
             saving.set(false);
