@@ -45,9 +45,10 @@ final class BackendBench {
      * @param saturated    concurrent runs for the saturation phase (no pauses)
      * @param warmup       before each measured phase
      * @param measure      each measured phase
+     * @param routerJvm    options of the router's JVM (the shipped launcher's unless the bench is told otherwise)
      */
     record Settings(List<Integer> threadLevels, int paced, long pacedGapMs, int saturated, Duration warmup,
-                    Duration measure) {
+                    Duration measure, List<String> routerJvm) {
         int users() {
             int most = Math.max(paced, saturated);
             for (int level : threadLevels) {
@@ -76,9 +77,11 @@ final class BackendBench {
         ExecutorService io = Executors.newFixedThreadPool(2);
         HttpClient http = HttpClient.newBuilder().executor(io).build();
         try (ExampleAgentService service = ExampleAgentService.start(0, paced(THREADS_PHASE_GAP_MS));
-             ChildRouter router = ChildRouter.start("1g", List.of("--config", config(service.runsUrl()).toString()))) {
+             ChildRouter router = ChildRouter.start(settings.routerJvm(), false, List.of("--config",
+                     config(service.runsUrl()).toString()), java.util.Map.of(), 0)) {
             List<User> users = connect(http, router.clientUri(), settings.users());
-            json.put("router_jvm", "-Xms64m -Xmx1g, own process").put("events_per_run", EVENTS);
+            json.put("router_jvm", String.join(" ", settings.routerJvm()) + ", own process")
+                    .put("events_per_run", EVENTS);
             json.set("threads", threads(service, router, users));
             service.script(paced(settings.pacedGapMs()));
             json.set("paced", loop(users.subList(0, settings.paced()), "paced, " + settings.paced()

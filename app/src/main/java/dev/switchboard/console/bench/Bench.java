@@ -182,7 +182,7 @@ public final class Bench {
         }
         levels.add(most);
         return new BackendBench.Settings(levels, Math.max(1, most / 2), settings.backendGapMs(), most, settings.warmup(),
-                settings.measure());
+                settings.measure(), settings.rounds().serverJvm());
     }
 
     private SocketBench.Settings socketSettings() {

@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     double tailRate;
 
     @Option(names = "--server-java-options", defaultValue = SERVER_JAVA_OPTIONS, paramLabel = "OPTIONS",
-            description = "Sockets and runs: options of the echo's and the router's JVMs (default: the shipped"
+            description = "Sockets, runs and backend: options of the echo's and the router's JVMs (default: the shipped"
                     + " launcher's, \"${DEFAULT-VALUE}\").")
     String serverJavaOptions;
 
