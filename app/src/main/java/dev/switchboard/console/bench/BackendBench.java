@@ -35,6 +35,8 @@ import org.HdrHistogram.Recorder;
 final class BackendBench {
     /** Events the service streams per run (thinking, tool, tool done, thinking, thinking, completed). */
     static final int EVENTS = 6;
+    /** Before each measured round of the alternating latency phase (both sides are warm by then). */
+    private static final Duration LEAD_IN = Duration.ofSeconds(2);
     /** Pause before each event while threads are counted: a run lasts 3 s, so all of a level are open at once. */
     private static final long THREADS_PHASE_GAP_MS = 500;
 
@@ -45,10 +47,12 @@ final class BackendBench {
      * @param saturated    concurrent runs for the saturation phase (no pauses)
      * @param warmup       before each measured phase
      * @param measure      each measured phase
-     * @param routerJvm    options of the router's JVM (the shipped launcher's unless the bench is told otherwise)
+     * @param routerJvm    options of the router's JVM and the relay's (the shipped launcher's unless the bench is
+     *                     told otherwise)
+     * @param pairs        rounds of the latency phase for the router and for the relay, alternating
      */
     record Settings(List<Integer> threadLevels, int paced, long pacedGapMs, int saturated, Duration warmup,
-                    Duration measure, List<String> routerJvm) {
+                    Duration measure, List<String> routerJvm, int pairs) {
         int users() {
             int most = Math.max(paced, saturated);
             for (int level : threadLevels) {
@@ -76,23 +80,88 @@ final class BackendBench {
         ObjectNode json = Json.mapper().createObjectNode();
         ExecutorService io = Executors.newFixedThreadPool(2);
         HttpClient http = HttpClient.newBuilder().executor(io).build();
+        int relayPort = ChildProcess.freePort();
         try (ExampleAgentService service = ExampleAgentService.start(0, paced(THREADS_PHASE_GAP_MS));
              ChildRouter router = ChildRouter.start(settings.routerJvm(), false, List.of("--config",
-                     config(service.runsUrl()).toString()), java.util.Map.of(), 0)) {
+                     config(service.runsUrl()).toString()), java.util.Map.of(), 0);
+             ChildProcess relay = ChildProcess.start(ChildProcess.java(settings.routerJvm(), RelayServer.class.getName(),
+                     List.of(Integer.toString(relayPort), service.runsUrl().toString())), relayPort, "bench-relay-",
+                     Duration.ofSeconds(30))) {
             List<User> users = connect(http, router.clientUri(), settings.users());
+            List<User> relayUsers = connect(http, URI.create("ws://127.0.0.1:" + relayPort + "/"), settings.paced());
             json.put("router_jvm", String.join(" ", settings.routerJvm()) + ", own process")
                     .put("events_per_run", EVENTS);
             json.set("threads", threads(service, router, users));
             service.script(paced(settings.pacedGapMs()));
-            json.set("paced", loop(users.subList(0, settings.paced()), "paced, " + settings.paced()
-                    + " concurrent runs, " + settings.pacedGapMs() + " ms between events"));
+            json.set("paced", pacedPairs(users.subList(0, settings.paced()), relayUsers));
             service.script(paced(0));
             json.set("saturated", loop(users.subList(0, settings.saturated()), "saturated, "
-                    + settings.saturated() + " concurrent runs, no pause"));
+                    + settings.saturated() + " concurrent runs, no pause", settings.warmup()));
             json.put("router_threads_after", router.threads());
             users.forEach(user -> user.connection.abort());
+            relayUsers.forEach(user -> user.connection.abort());
         } finally {
             io.shutdownNow();
+        }
+        return json;
+    }
+
+    /**
+     * The latency phase: the router and the relay ({@link RelayServer}, the same service and
+     * clients with none of the router's routing) each warmed up, then {@code pairs} rounds of each in
+     * alternating order (router first, then relay first, …), so that what else the machine does
+     * weighs on both. The router's figures are the medians of its rounds; every round is kept.
+     */
+    private ObjectNode pacedPairs(List<User> routerUsers, List<User> relayUsers) throws InterruptedException {
+        String label = settings.paced() + " concurrent runs, " + settings.pacedGapMs() + " ms between events";
+        loop(routerUsers, "paced warm-up, router, " + label, settings.warmup());
+        loop(relayUsers, "paced warm-up, relay, " + label, settings.warmup());
+        List<ObjectNode> router = new ArrayList<>();
+        List<ObjectNode> relay = new ArrayList<>();
+        ArrayNode pairs = Json.mapper().createArrayNode();
+        for (int pair = 0; pair < settings.pairs(); pair++) {
+            boolean routerFirst = pair % 2 == 0;
+            for (boolean routerTurn : new boolean[] {routerFirst, !routerFirst}) {
+                (routerTurn ? router : relay).add(loop(routerTurn ? routerUsers : relayUsers, "paced round "
+                        + (pair + 1) + ", " + (routerTurn ? "router" : "relay") + ", " + label, LEAD_IN));
+            }
+            double ratio = router.get(pair).path("added_p99_ms").asDouble()
+                    / Math.max(0.001, relay.get(pair).path("added_p99_ms").asDouble());
+            pairs.addObject().put("router_first", routerFirst)
+                    .put("router_p99_ms", router.get(pair).path("added_p99_ms").asDouble())
+                    .put("relay_p99_ms", relay.get(pair).path("added_p99_ms").asDouble())
+                    .put("router_p50_ms", router.get(pair).path("added_p50_ms").asDouble())
+                    .put("relay_p50_ms", relay.get(pair).path("added_p50_ms").asDouble())
+                    .put("p99_ratio", ratio);
+        }
+        ObjectNode json = medians(router);
+        json.set("relay", medians(relay));
+        double[] ratios = new double[pairs.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = pairs.get(i).path("p99_ratio").asDouble();
+        }
+        Alternating.Spread spread = Alternating.Spread.of(ratios);
+        json.put("p99_ratio_to_relay", spread.median()).put("p99_ratio_min", spread.min())
+                .put("p99_ratio_max", spread.max());
+        json.set("pairs", pairs);
+        log.printf("backend: paced, router p99 %.2f ms against the relay's %.2f ms (medians of %d pairs): %.2fx, range"
+                        + " %.2f-%.2f%n", json.path("added_p99_ms").asDouble(),
+                json.path("relay").path("added_p99_ms").asDouble(), pairs.size(), spread.median(), spread.min(),
+                spread.max());
+        log.flush();
+        return json;
+    }
+
+    /** Each figure the median of the rounds' (counts summed). */
+    private static ObjectNode medians(List<ObjectNode> rounds) {
+        ObjectNode json = Json.mapper().createObjectNode().put("concurrent_runs", rounds.get(0).path("concurrent_runs")
+                .asInt()).put("rounds", rounds.size());
+        for (String field : new String[] {"runs_per_s", "events_per_s", "added_p50_ms", "added_p99_ms", "added_p999_ms",
+                "added_max_ms"}) {
+            json.put(field, Bench.median(rounds.stream().mapToDouble(round -> round.path(field).asDouble()).toArray()));
+        }
+        for (String field : new String[] {"failed_runs", "added_latency_samples"}) {
+            json.put(field, rounds.stream().mapToLong(round -> round.path(field).asLong()).sum());
         }
         return json;
     }
@@ -167,11 +236,11 @@ final class BackendBench {
         }
     }
 
-    /** Each user runs back to back for the warm-up and the measurement; returns what the latter saw. */
-    private ObjectNode loop(List<User> users, String label) throws InterruptedException {
+    /** Each user runs back to back for {@code warmup} and the measurement; returns what the latter saw. */
+    private ObjectNode loop(List<User> users, String label, Duration warmup) throws InterruptedException {
         looping.set(true);
         users.forEach(User::start);
-        Thread.sleep(settings.warmup().toMillis());
+        Thread.sleep(warmup.toMillis());
         added.reset();
         long runsBefore = runsDone.sum();
         long eventsBefore = eventsSeen.sum();

@@ -182,7 +182,7 @@ public final class Bench {
         }
         levels.add(most);
         return new BackendBench.Settings(levels, Math.max(1, most / 2), settings.backendGapMs(), most, settings.warmup(),
-                settings.measure(), settings.rounds().serverJvm());
+                settings.measure(), settings.rounds().serverJvm(), settings.rounds().pairs());
     }
 
     private SocketBench.Settings socketSettings() {
@@ -359,6 +359,15 @@ public final class Bench {
                         result.path("runs_per_s").asLong(), result.path("events_per_s").asLong(),
                         result.path("added_p50_ms").asDouble(), result.path("added_p99_ms").asDouble(),
                         result.path("added_p999_ms").asDouble(), result.path("failed_runs").asLong()));
+            }
+            JsonNode paced = backend.path("paced");
+            if (paced.has("relay")) {
+                out.append(String.format("  paced, the relay baseline: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms; router p99 /"
+                                + " relay p99 %.2f (median of %d pairs, range %.2f–%.2f)%n",
+                        paced.path("relay").path("added_p50_ms").asDouble(), paced.path("relay").path("added_p99_ms")
+                                .asDouble(), paced.path("relay").path("added_p999_ms").asDouble(),
+                        paced.path("p99_ratio_to_relay").asDouble(), paced.path("pairs").size(),
+                        paced.path("p99_ratio_min").asDouble(), paced.path("p99_ratio_max").asDouble()));
             }
         }
         JsonNode cluster = report.path("cluster");

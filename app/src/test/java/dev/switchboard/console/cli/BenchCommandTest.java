@@ -80,9 +80,15 @@ class BenchCommandTest {
                 .containsExactly(10, 20);
         assertThat(backend.path("threads")).allSatisfy(level -> assertThat(level.path("router_threads").asInt()).isPositive());
         assertThat(backend.path("paced").path("added_latency_samples").asLong()).isPositive();
+        // the relay baseline, in rounds alternating with the router's
+        assertThat(backend.path("paced").path("relay").path("added_latency_samples").asLong()).isPositive();
+        assertThat(backend.path("paced").path("relay").path("failed_runs").asLong()).isZero();
+        assertThat(backend.path("paced").path("pairs")).hasSize(1);
+        assertThat(backend.path("paced").path("p99_ratio_to_relay").asDouble()).isPositive();
         assertThat(backend.path("saturated").path("runs_per_s").asLong()).isPositive();
         assertThat(backend.path("saturated").path("failed_runs").asLong()).isZero();
-        assertThat(out.toString()).contains("http backend", "backend_added_p99_ms", "backend_thread_growth");
+        assertThat(out.toString()).contains("http backend", "backend_added_p99_ms", "backend_thread_growth",
+                "paced, the relay baseline");
     }
 
     @Test
