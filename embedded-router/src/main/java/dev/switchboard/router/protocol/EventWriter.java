@@ -1,6 +1,7 @@
 package dev.switchboard.router.protocol;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
@@ -8,8 +9,9 @@ import java.util.Map;
 
 /**
  * Writes a {@link ServerEvent} as one JSON object, {@code type} first: strings, whole numbers and
- * booleans directly, with Jackson's escaping; any other value (maps, lists, records, nodes,
- * decimals) through a Jackson generator made only when an event holds one. Every reply and run event
+ * booleans directly, with Jackson's escaping, and so a JSON tree of only those (a run event's data
+ * as its backend sent it); any other value (maps, lists, records, decimals) through a Jackson
+ * generator made only when an event holds one. Every reply and run event
  * takes this path, and most hold only simple values (a {@code pong}, an {@code ack}, an
  * {@code error}). The text is exactly what the mapper writes: the codec's tests compare both.
  */
@@ -79,10 +81,83 @@ final class EventWriter {
             out.write(value.toString());
         } else if (value instanceof Boolean flag) {
             out.write(flag ? "true" : "false");
+        } else if (value instanceof JsonNode tree && plainTree(tree, 0)) {
+            writeTree(tree, out);
         } else {
             return false;
         }
         return true;
+    }
+
+    /** Nesting a tree written here may have; deeper ones go through the generator. */
+    private static final int MAX_DEPTH = 32;
+
+    /**
+     * Whether {@code node} holds only objects, arrays, strings, whole numbers, booleans and nulls
+     * (an agent's event data as parsed from its stream, nearly always), which {@link #writeTree}
+     * writes exactly as the mapper does; a decimal or a binary value somewhere goes through the
+     * generator instead.
+     */
+    private static boolean plainTree(JsonNode node, int depth) {
+        switch (node.getNodeType()) {
+            case OBJECT, ARRAY -> {
+                if (depth >= MAX_DEPTH) {
+                    return false;
+                }
+                for (JsonNode child : node) {
+                    if (!plainTree(child, depth + 1)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case STRING, BOOLEAN, NULL -> {
+                return true;
+            }
+            case NUMBER -> {
+                return node.isInt() || node.isLong();
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** Writes a {@link #plainTree} as the mapper would, without a generator (no allocation but the text's). */
+    private static void writeTree(JsonNode node, Writer out) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                out.write('{');
+                boolean first = true;
+                for (java.util.Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    if (!first) {
+                        out.write(',');
+                    }
+                    first = false;
+                    writeString(field.getKey(), out);
+                    out.write(':');
+                    writeTree(field.getValue(), out);
+                }
+                out.write('}');
+            }
+            case ARRAY -> {
+                out.write('[');
+                boolean first = true;
+                for (JsonNode element : node) {
+                    if (!first) {
+                        out.write(',');
+                    }
+                    first = false;
+                    writeTree(element, out);
+                }
+                out.write(']');
+            }
+            case STRING -> writeString(node.textValue(), out);
+            case BOOLEAN -> out.write(node.booleanValue() ? "true" : "false");
+            case NULL -> out.write("null");
+            default -> out.write(node.isInt() ? Integer.toString(node.intValue()) : Long.toString(node.longValue()));
+        }
     }
 
     /**

@@ -68,6 +68,65 @@ class EventWriterTest {
                         + "\"tools\":[\"a\",\"b\"],\"done\":false,\"cost\":1.50,\"ratio\":0.5,\"reply_to\":\"m-1\"}");
     }
 
+    @Test
+    void writesJsonTreesAsJacksonDoesWhateverTheyHold() throws Exception {
+        Random random = new Random(1202);
+        String alphabet = "ab\"\\/\u0000\u001f\n\té\u2028\ud83d\ude00";
+        for (int i = 0; i < 2_000; i++) {
+            com.fasterxml.jackson.databind.JsonNode data = tree(random, alphabet, 0);
+            ServerEvent event = ServerEvent.builder("agent_thinking").put("run_id", "run-" + i).put("seq", (long) i)
+                    .put("data", data).build();
+            assertThat(codec.encode(event)).isEqualTo(byMapper(event, null));
+        }
+        // deeper than the writer walks itself, and values only the generator writes: the same text
+        com.fasterxml.jackson.databind.node.ObjectNode deep = reference.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode inner = deep;
+        for (int depth = 0; depth < 40; depth++) {
+            inner = inner.putObject("d" + depth);
+        }
+        inner.put("cost", new BigDecimal("1.50")).put("ratio", 0.5).put("big", new java.math.BigInteger("123456789012345678901"))
+                .put("f", 1.25f).put("bytes", new byte[] {1, 2, 3}).put("short", (short) 7);
+        ServerEvent event = ServerEvent.builder("agent_thinking").put("data", deep).build();
+        assertThat(codec.encode(event)).isEqualTo(byMapper(event, null));
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode tree(Random random, String alphabet, int depth) {
+        switch (depth > 4 ? 2 + random.nextInt(6) : random.nextInt(8)) {
+            case 0 -> {
+                com.fasterxml.jackson.databind.node.ObjectNode object = reference.createObjectNode();
+                for (int field = random.nextInt(5); field > 0; field--) {
+                    object.set(text(random, alphabet), tree(random, alphabet, depth + 1));
+                }
+                return object;
+            }
+            case 1 -> {
+                com.fasterxml.jackson.databind.node.ArrayNode array = reference.createArrayNode();
+                for (int element = random.nextInt(5); element > 0; element--) {
+                    array.add(tree(random, alphabet, depth + 1));
+                }
+                return array;
+            }
+            case 2 -> {
+                return reference.getNodeFactory().textNode(text(random, alphabet));
+            }
+            case 3 -> {
+                return reference.getNodeFactory().numberNode(random.nextInt());
+            }
+            case 4 -> {
+                return reference.getNodeFactory().numberNode(random.nextLong());
+            }
+            case 5 -> {
+                return reference.getNodeFactory().booleanNode(random.nextBoolean());
+            }
+            case 6 -> {
+                return reference.getNodeFactory().nullNode();
+            }
+            default -> {
+                return reference.getNodeFactory().numberNode(random.nextDouble() * 1e6);
+            }
+        }
+    }
+
     private static String text(Random random, String alphabet) {
         StringBuilder text = new StringBuilder();
         for (int length = random.nextInt(12); length > 0; length--) {
