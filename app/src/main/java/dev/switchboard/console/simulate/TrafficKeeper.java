@@ -219,6 +219,7 @@ public final class TrafficKeeper implements AutoCloseable {
             run.from = handOver;
             current = run;
             next = null;
+            why = ""; // an earlier renewal's failure is past
             CompletableFuture.delayedExecutor(since.plus(margin).plus(min(GRACE, overlap.dividedBy(4))).toMillis(),
                     TimeUnit.MILLISECONDS, background).execute(() -> retireLater(old));
         }
