@@ -53,6 +53,17 @@ class SessionTrafficTest {
         }
     }
 
+    /** Starts keeping and waits until the router records. */
+    private static void startKeeping(TrafficKeeper keeper) {
+        keeper.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+    }
+
+    /** {@code router}'s monitor, with {@code token}. */
+    private static RecordingSource monitors(Router router, String token) {
+        return new RecordingSource.Monitors(List.of(URI.create("ws://127.0.0.1:" + router.port() + "/monitor")), token);
+    }
+
     private int record(StringWriter out, StringWriter err, String... args) {
         return new CommandLine(new ConsoleCli()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(args);
@@ -66,8 +77,7 @@ class SessionTrafficTest {
             SessionRecorder session = new SessionRecorder(3_000, 50_000);
             TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.InProcess(watched), session, background,
                     Clock.systemUTC());
-            keeper.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+            startKeeping(keeper);
             Scenario chat = Scenario.parse(JSON.readTree("""
                     {"name":"chat","users":3,"user_prefix":"bob","messages_per_user":10,"drain_ms":5000,
                      "think_time":{"distribution":"fixed","mean_ms":20},
@@ -118,8 +128,7 @@ class SessionTrafficTest {
             String viewer = new TokenService(Monitors.SECRET, Clock.systemUTC()).mint("viewer-vic", Role.VIEWER,
                     Duration.ofMinutes(5));
             SessionRecorder session = new SessionRecorder(3_000, 50_000);
-            TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.Monitors(List.of(
-                    URI.create("ws://127.0.0.1:" + watched.port() + "/monitor")), viewer), session, background,
+            TrafficKeeper keeper = new TrafficKeeper(() -> monitors(watched, viewer), session, background,
                     Clock.systemUTC());
             keeper.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.FAILED);
@@ -171,11 +180,9 @@ class SessionTrafficTest {
             String operator = new TokenService(Monitors.SECRET, Clock.systemUTC()).mint("oncall-ann", Role.OPERATOR,
                     Duration.ofMinutes(5));
             SessionRecorder session = new SessionRecorder(3_000, 50_000);
-            TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.Monitors(List.of(
-                    URI.create("ws://127.0.0.1:" + watched.port() + "/monitor")), operator), session, background,
+            TrafficKeeper keeper = new TrafficKeeper(() -> monitors(watched, operator), session, background,
                     Clock.systemUTC());
-            keeper.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+            startKeeping(keeper);
             String token = new TokenService(Monitors.SECRET, Clock.systemUTC()).mint("carol", Role.USER,
                     Duration.ofMinutes(5));
             try (dev.switchboard.router.support.WsClient carol = dev.switchboard.router.support.WsClient.open(
@@ -207,8 +214,7 @@ class SessionTrafficTest {
             // recordings of 3 s, the next one started 1.5 s before one ends: two hand-overs in 7 s
             TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.InProcess(watched), session, background,
                     Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMillis(1_500));
-            keeper.start();
-            await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+            startKeeping(keeper);
             int sent = 0;
             try (dev.switchboard.router.support.WsClient dan = dev.switchboard.router.support.WsClient.connect(
                     watched.clientUri(), "dan")) {
@@ -253,14 +259,12 @@ class SessionTrafficTest {
                     Clock.systemUTC());
             try (dev.switchboard.router.support.WsClient erin = dev.switchboard.router.support.WsClient.connect(
                     watched.clientUri(), "erin")) {
-                keeper.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+                startKeeping(keeper);
                 erin.send(Map.of("type", "ping", "message_id", "before"));
                 erin.awaitReply("before");
                 await().atMost(Duration.ofSeconds(10)).until(() -> messages(session).contains("before"));
                 keeper.stop();
-                keeper.start();
-                await().atMost(Duration.ofSeconds(10)).until(() -> keeper.state().phase() == TrafficKeeper.Phase.KEEPING);
+                startKeeping(keeper);
                 erin.send(Map.of("type", "ping", "message_id", "after"));
                 erin.awaitReply("after");
                 await().atMost(Duration.ofSeconds(10)).until(() -> messages(session).contains("after"));
