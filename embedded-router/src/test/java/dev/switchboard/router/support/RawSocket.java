@@ -202,6 +202,11 @@ public final class RawSocket implements AutoCloseable {
         }
     }
 
+    /** The receive buffer the system gave this socket, in bytes. */
+    public int receiveBufferSize() throws IOException {
+        return socket.getReceiveBufferSize();
+    }
+
     public void readTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }
