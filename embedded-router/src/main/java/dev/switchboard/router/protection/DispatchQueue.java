@@ -2,14 +2,10 @@ package dev.switchboard.router.protection;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -48,24 +44,64 @@ public final class DispatchQueue<T> {
     private record Entry<T>(T value, long enqueuedAt) {
     }
 
+    private static final Priority[] PRIORITIES = Priority.values();
+
+    /**
+     * One user's messages, one deque per class, and where the user stands: found with one map
+     * lookup per offer and per {@link #done}, and kept while idle (swept when the idle ones
+     * outnumber the rest), so that a user sending one message at a time allocates no queue.
+     */
+    private static final class UserLine<T> {
+        final String userId;
+        @SuppressWarnings("unchecked")
+        final ArrayDeque<Entry<T>>[] byClass = new ArrayDeque[PRIORITIES.length];
+        /** Whether the user is in a class's turns. */
+        final boolean[] waiting = new boolean[PRIORITIES.length];
+        int queued;
+        boolean busy;
+
+        UserLine(String userId) {
+            this.userId = userId;
+        }
+
+        ArrayDeque<Entry<T>> entries(int priority) {
+            ArrayDeque<Entry<T>> entries = byClass[priority];
+            if (entries == null) {
+                entries = new ArrayDeque<>(4);
+                byClass[priority] = entries;
+            }
+            return entries;
+        }
+
+        boolean has(int priority) {
+            return byClass[priority] != null && !byClass[priority].isEmpty();
+        }
+
+        boolean idle() {
+            return queued == 0 && !busy;
+        }
+    }
+
     private static final class ClassQueue<T> {
-        final Map<String, ArrayDeque<Entry<T>>> byUser = new LinkedHashMap<>();
-        final ArrayDeque<String> turns = new ArrayDeque<>();
-        final Set<String> waiting = new HashSet<>();
+        final ArrayDeque<UserLine<T>> turns = new ArrayDeque<>();
         int size;
     }
 
+    private static final int FIRST_SWEEP = 1024;
+
     private QueuePolicy policy;
     private final LongSupplier nanoTime;
-    private final EnumMap<Priority, ClassQueue<T>> classes = new EnumMap<>(Priority.class);
-    private final EnumMap<Priority, Long> ttlNanos = new EnumMap<>(Priority.class);
-    private final Map<String, Integer> queuedByUser = new HashMap<>();
+    @SuppressWarnings("unchecked")
+    private final ClassQueue<T>[] classes = new ClassQueue[PRIORITIES.length];
+    private final long[] ttlNanos = new long[PRIORITIES.length];
+    private final Map<String, UserLine<T>> users = new HashMap<>();
+    /** The size of {@link #users} at which idle lines are swept next. */
+    private int sweepAt = FIRST_SWEEP;
     /** Users an operator gave a smaller per-user room, by user (under the lock). */
     private final Map<String, Integer> perUserOverrides = new HashMap<>();
-    private final Set<String> busy = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
-    private final EnumMap<Priority, LongAdder> expired = new EnumMap<>(Priority.class);
+    private final LongAdder[] expired = new LongAdder[PRIORITIES.length];
     private final LongAdder refusedFull = new LongAdder();
     private final LongAdder refusedUserFull = new LongAdder();
     private int size;
@@ -81,10 +117,10 @@ public final class DispatchQueue<T> {
         this.policy = Objects.requireNonNull(policy, "policy must not be null");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime must not be null");
         this.paused = paused;
-        for (Priority priority : Priority.values()) {
-            classes.put(priority, new ClassQueue<>());
-            ttlNanos.put(priority, policy.ttl().get(priority).toNanos());
-            expired.put(priority, new LongAdder());
+        for (Priority priority : PRIORITIES) {
+            classes[priority.ordinal()] = new ClassQueue<>();
+            ttlNanos[priority.ordinal()] = policy.ttl().get(priority).toNanos();
+            expired[priority.ordinal()] = new LongAdder();
         }
     }
 
@@ -105,8 +141,8 @@ public final class DispatchQueue<T> {
         lock.lock();
         try {
             policy = Objects.requireNonNull(replacement, "replacement must not be null");
-            for (Priority priority : Priority.values()) {
-                ttlNanos.put(priority, replacement.ttl().get(priority).toNanos());
+            for (Priority priority : PRIORITIES) {
+                ttlNanos[priority.ordinal()] = replacement.ttl().get(priority).toNanos();
             }
         } finally {
             lock.unlock();
@@ -141,7 +177,8 @@ public final class DispatchQueue<T> {
                 refusedFull.increment();
                 return Offer.FULL;
             }
-            int mine = queuedByUser.getOrDefault(userId, 0);
+            UserLine<T> line = users.get(userId);
+            int mine = line == null ? 0 : line.queued;
             // a squeeze never gives more room than the policy
             int room = perUserOverrides.isEmpty() ? policy.perUser()
                     : Math.min(policy.perUser(), perUserOverrides.getOrDefault(userId, policy.perUser()));
@@ -149,19 +186,34 @@ public final class DispatchQueue<T> {
                 refusedUserFull.increment();
                 return Offer.USER_FULL;
             }
-            queuedByUser.put(userId, mine + 1);
-            ClassQueue<T> queue = classes.get(priority);
-            queue.byUser.computeIfAbsent(userId, u -> new ArrayDeque<>()).add(new Entry<>(value, nanoTime.getAsLong()));
+            if (line == null) {
+                line = newLine(userId);
+            }
+            int p = priority.ordinal();
+            line.queued++;
+            line.entries(p).add(new Entry<>(value, nanoTime.getAsLong()));
+            ClassQueue<T> queue = classes[p];
             queue.size++;
             size++;
-            if (!busy.contains(userId) && queue.waiting.add(userId)) {
-                queue.turns.add(userId);
+            if (!line.busy && !line.waiting[p]) {
+                line.waiting[p] = true;
+                queue.turns.add(line);
                 available.signal();
             }
             return Offer.QUEUED;
         } finally {
             lock.unlock();
         }
+    }
+
+    private UserLine<T> newLine(String userId) {
+        if (users.size() >= sweepAt) {
+            users.values().removeIf(UserLine::idle);
+            sweepAt = Math.max(FIRST_SWEEP, 2 * users.size());
+        }
+        UserLine<T> line = new UserLine<>(userId);
+        users.put(userId, line);
+        return line;
     }
 
     /**
@@ -195,28 +247,24 @@ public final class DispatchQueue<T> {
     }
 
     private Taken<T> poll() {
-        for (Priority priority : Priority.values()) {
-            ClassQueue<T> queue = classes.get(priority);
-            for (String user = queue.turns.poll(); user != null; user = queue.turns.poll()) {
-                queue.waiting.remove(user);
-                if (busy.contains(user)) {
-                    continue;
+        for (int p = 0; p < PRIORITIES.length; p++) {
+            ClassQueue<T> queue = classes[p];
+            for (UserLine<T> line = queue.turns.poll(); line != null; line = queue.turns.poll()) {
+                line.waiting[p] = false;
+                if (line.busy) {
+                    continue; // its done() puts it back in turn
                 }
-                ArrayDeque<Entry<T>> entries = queue.byUser.get(user);
-                Entry<T> entry = entries.poll();
-                if (entries.isEmpty()) {
-                    queue.byUser.remove(user);
-                }
+                Entry<T> entry = line.byClass[p].poll();
                 queue.size--;
                 size--;
-                queuedByUser.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
-                busy.add(user);
+                line.queued--;
+                line.busy = true;
                 long waited = nanoTime.getAsLong() - entry.enqueuedAt();
-                boolean late = waited > ttlNanos.get(priority);
+                boolean late = waited > ttlNanos[p];
                 if (late) {
-                    expired.get(priority).increment();
+                    expired[p].increment();
                 }
-                return new Taken<>(entry.value(), user, priority, waited, late);
+                return new Taken<>(entry.value(), line.userId, PRIORITIES[p], waited, late);
             }
         }
         return null;
@@ -226,11 +274,16 @@ public final class DispatchQueue<T> {
     public void done(String userId) {
         lock.lock();
         try {
-            busy.remove(userId);
+            UserLine<T> line = users.get(userId);
+            if (line == null) {
+                return; // drained while it was handled
+            }
+            line.busy = false;
             boolean any = false;
-            for (ClassQueue<T> queue : classes.values()) {
-                if (queue.byUser.containsKey(userId) && queue.waiting.add(userId)) {
-                    queue.turns.add(userId);
+            for (int p = 0; p < PRIORITIES.length; p++) {
+                if (line.has(p) && !line.waiting[p]) {
+                    line.waiting[p] = true;
+                    classes[p].turns.add(line);
                     any = true;
                 }
             }
@@ -264,20 +317,22 @@ public final class DispatchQueue<T> {
         }
     }
 
-    /** Removes and returns everything still queued (after {@link #close}), oldest class first. */
+    /** Removes and returns everything still queued (after {@link #close}), highest class first. */
     public List<T> drain() {
         lock.lock();
         try {
             List<T> left = new ArrayList<>(size);
-            for (ClassQueue<T> queue : classes.values()) {
-                queue.byUser.values().forEach(entries -> entries.forEach(entry -> left.add(entry.value())));
-                queue.byUser.clear();
-                queue.turns.clear();
-                queue.waiting.clear();
-                queue.size = 0;
+            for (int p = 0; p < PRIORITIES.length; p++) {
+                for (UserLine<T> line : users.values()) {
+                    if (line.byClass[p] != null) {
+                        line.byClass[p].forEach(entry -> left.add(entry.value()));
+                    }
+                }
+                classes[p].turns.clear();
+                classes[p].size = 0;
             }
+            users.clear();
             size = 0;
-            queuedByUser.clear();
             return left;
         } finally {
             lock.unlock();
@@ -288,7 +343,7 @@ public final class DispatchQueue<T> {
     public int depth(Priority priority) {
         lock.lock();
         try {
-            return classes.get(priority).size;
+            return classes[priority.ordinal()].size;
         } finally {
             lock.unlock();
         }
@@ -306,7 +361,7 @@ public final class DispatchQueue<T> {
 
     /** Messages of one class handed out expired since start. */
     public long expiredCount(Priority priority) {
-        return expired.get(priority).sum();
+        return expired[priority.ordinal()].sum();
     }
 
     /** Messages refused because the queue was full. */

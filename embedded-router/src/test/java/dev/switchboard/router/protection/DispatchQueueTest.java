@@ -129,6 +129,24 @@ class DispatchQueueTest {
     }
 
     @Test
+    void forgettingIdleUsersKeepsWhatQueuedAndBusyUsersHold() throws Exception {
+        DispatchQueue<String> queue = queue(policy(100_000, 1));
+        queue.offer("w1", "w", Priority.LOW);
+        queue.offer("b1", "b", Priority.NORMAL);
+        assertThat(queue.take(0, TimeUnit.MILLISECONDS).value()).isEqualTo("b1");
+        for (int i = 0; i < 5_000; i++) { // each a user of its own, idle once done: swept several times
+            queue.offer("once-" + i, "once-" + i, Priority.NORMAL);
+            assertThat(takeAndRelease(queue).value()).isEqualTo("once-" + i);
+        }
+        assertThat(queue.offer("w2", "w", Priority.LOW)).as("w still holds w1").isEqualTo(DispatchQueue.Offer.USER_FULL);
+        assertThat(queue.offer("b2", "b", Priority.NORMAL)).isEqualTo(DispatchQueue.Offer.QUEUED);
+        assertThat(takeAndRelease(queue).value()).as("b is still busy with b1").isEqualTo("w1");
+        queue.done("b");
+        assertThat(takeAndRelease(queue).value()).isEqualTo("b2");
+        assertThat(queue.size()).isZero();
+    }
+
+    @Test
     void holdsEverythingWhilePaused() throws Exception {
         DispatchQueue<String> queue = new DispatchQueue<>(policy(10, 10), now::get, true);
         queue.offer("held", "a", Priority.CRITICAL);
