@@ -80,11 +80,38 @@ public final class Breakers {
     }
 
     /**
+     * A watched breaker with the state last published for it: what a caller of a breaker called for
+     * every message keeps, so that {@link #observe(Watched)} looks nothing up.
+     *
+     * @param breaker the breaker
+     * @param seen    its state as last published
+     */
+    public record Watched(CircuitBreaker breaker, AtomicReference<CircuitBreaker.State> seen) {
+    }
+
+    /** The {@link #watchedBreaker} with this name, created on first use, with its last published state. */
+    public Watched watch(String name) {
+        CircuitBreaker breaker = watchedBreaker(name);
+        return new Watched(breaker, seen.get(breaker.getName()));
+    }
+
+    /**
      * Publishes a watched breaker's transition when its state is not the one last seen (a few
      * nanoseconds when it is); nothing for other breakers.
      */
     public void observe(CircuitBreaker breaker) {
         AtomicReference<CircuitBreaker.State> last = seen.get(breaker.getName());
+        if (last != null) {
+            observe(breaker, last);
+        }
+    }
+
+    /** {@link #observe(CircuitBreaker)} with nothing to look up. */
+    public void observe(Watched watched) {
+        observe(watched.breaker(), watched.seen());
+    }
+
+    private void observe(CircuitBreaker breaker, AtomicReference<CircuitBreaker.State> last) {
         if (last == null || breaker.getState() == last.get()) {
             return;
         }

@@ -1,6 +1,5 @@
 package dev.switchboard.router.protection;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -12,39 +11,39 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HandlerBreakers {
     private final Breakers breakers;
-    private final Map<String, CircuitBreaker> byType = new ConcurrentHashMap<>();
+    private final Map<String, Breakers.Watched> byType = new ConcurrentHashMap<>();
 
     public HandlerBreakers(Breakers breakers) {
         this.breakers = breakers;
     }
 
-    private CircuitBreaker of(String type) {
-        CircuitBreaker breaker = byType.get(type);
-        return breaker != null ? breaker : byType.computeIfAbsent(type, t -> breakers.watchedBreaker("handler:" + t));
+    private Breakers.Watched of(String type) {
+        Breakers.Watched watched = byType.get(type);
+        return watched != null ? watched : byType.computeIfAbsent(type, t -> breakers.watch("handler:" + t));
     }
 
     /** Whether the handler of {@code type} may be called now. */
     public boolean tryAcquire(String type) {
-        CircuitBreaker breaker = of(type);
-        boolean permitted = breaker.tryAcquirePermission();
-        breakers.observe(breaker);
+        Breakers.Watched watched = of(type);
+        boolean permitted = watched.breaker().tryAcquirePermission();
+        breakers.observe(watched);
         return permitted;
     }
 
     /** The state of the breaker around {@code type}'s handler, as the monitor names it. */
     public String state(String type) {
-        return Breakers.wire(of(type).getState());
+        return Breakers.wire(of(type).breaker().getState());
     }
 
     public void succeeded(String type, long nanos) {
-        CircuitBreaker breaker = of(type);
-        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        breakers.observe(breaker);
+        Breakers.Watched watched = of(type);
+        watched.breaker().onSuccess(nanos, TimeUnit.NANOSECONDS);
+        breakers.observe(watched);
     }
 
     public void failed(String type, long nanos, Throwable failure) {
-        CircuitBreaker breaker = of(type);
-        breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
-        breakers.observe(breaker);
+        Breakers.Watched watched = of(type);
+        watched.breaker().onError(nanos, TimeUnit.NANOSECONDS, failure);
+        breakers.observe(watched);
     }
 }
