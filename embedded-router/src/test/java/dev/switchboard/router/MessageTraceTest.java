@@ -142,6 +142,28 @@ class MessageTraceTest {
     }
 
     @Test
+    void aPingOfAUserWithNothingUnderWayIsAnsweredOnTheThreadThatReadIt() {
+        try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET));
+             WsClient monitor = monitor(router, Role.VIEWER);
+             WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
+            alice.send(Map.of("type", "ping", "message_id", "p-1"));
+            alice.awaitReply("p-1");
+            JsonNode trace = doneTrace(monitor, "t-1", "trace_message_id", "p-1");
+            assertThat(TraceSteps.names(trace)).containsExactly("decode", "protection", "handled_now", "handler", "reply");
+            assertThat(TraceSteps.step(trace, "handled_now").path("detail").path("thread").asText())
+                    .doesNotStartWith("switchboard-dispatch");
+
+            // a handler of the embedder's may block: it runs on a dispatch worker, as every other
+            router.registerHandler("ping", (context, message) -> context.reply(
+                    dev.switchboard.router.protocol.ServerEvent.builder("pong").put("custom", true).build()));
+            alice.send(Map.of("type", "ping", "message_id", "p-2"));
+            alice.awaitReply("p-2");
+            JsonNode custom = doneTrace(monitor, "t-2", "trace_message_id", "p-2");
+            assertThat(TraceSteps.names(custom)).containsSequence("enqueued", "dequeued", "handler");
+        }
+    }
+
+    @Test
     void unsampledMessagesLeaveNoTraceUntilAnOperatorTracesTheUser() {
         try (Router router = TestRouters.start(config -> config.jwtSecret(SECRET).traceSample(0.0));
              WsClient viewer = monitor(router, Role.VIEWER);

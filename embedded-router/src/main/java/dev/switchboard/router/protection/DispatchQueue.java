@@ -217,6 +217,32 @@ public final class DispatchQueue<T> {
     }
 
     /**
+     * Lets the caller handle a message of {@code userId} itself, at once, instead of queuing it:
+     * only when nothing of the user's is queued or being handled and the queue is handing messages
+     * out, so that the user's messages stay in order and one at a time; never for a user an operator
+     * gave less room ({@link #limitUser}), whose messages meet the squeeze in the queue. On true the
+     * user counts as busy until the caller calls {@link #done}.
+     */
+    public boolean tryHandleNow(String userId) {
+        lock.lock();
+        try {
+            if (paused || closed || !perUserOverrides.isEmpty() && perUserOverrides.containsKey(userId)) {
+                return false;
+            }
+            UserLine<T> line = users.get(userId);
+            if (line == null) {
+                line = newLine(userId);
+            } else if (!line.idle()) {
+                return false;
+            }
+            line.busy = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Waits for the next message: the highest class with a user whose turn it is. The caller must
      * call {@link #done} with the message's user once it is handled.
      *

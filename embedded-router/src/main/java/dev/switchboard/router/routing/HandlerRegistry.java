@@ -37,6 +37,11 @@ public final class HandlerRegistry {
         return custom.remove(type) != null;
     }
 
+    /** Whether {@code type} is served by its built-in handler (there is one, and no custom one replaces it). */
+    public boolean servesBuiltIn(String type) {
+        return !custom.containsKey(type) && builtIn.containsKey(type);
+    }
+
     /** The handler serving {@code type}, or null when none does. */
     public MessageHandler find(String type) {
         MessageHandler handler = custom.get(type);

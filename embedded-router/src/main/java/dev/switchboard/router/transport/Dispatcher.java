@@ -5,6 +5,7 @@ import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageRouter;
 import dev.switchboard.router.trace.MessageTrace;
@@ -62,8 +63,18 @@ public final class Dispatcher {
         workers.forEach(Thread::start);
     }
 
-    /** Queues an admitted message, or answers {@code overloaded} when there is no room. */
+    /**
+     * Queues an admitted message, or answers {@code overloaded} when there is no room. A liveness
+     * message ({@code ping}, {@code heartbeat}) served by its built-in handler is handled on the
+     * calling thread instead when nothing of its user's is queued or being handled: its handler
+     * answers at once and never blocks, and the hand-off to a worker would cost more than it does.
+     */
     void submit(MessageContext context, ClientMessage message, Classification classification, long receivedAtNanos) {
+        if (MessageType.LIVENESS.contains(message.type()) && messageRouter.registry().servesBuiltIn(message.type())
+                && queue.tryHandleNow(context.userId())) {
+            handleNow(context, message, receivedAtNanos);
+            return;
+        }
         MessageTrace trace = context.trace();
         if (trace == null) {
             refuse(context, queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
@@ -82,6 +93,24 @@ public final class Dispatcher {
         refuse(context, offer);
         if (offer != DispatchQueue.Offer.QUEUED) {
             trace.done();
+        }
+    }
+
+    private void handleNow(MessageContext context, ClientMessage message, long receivedAtNanos) {
+        MessageTrace trace = context.trace();
+        try {
+            if (trace != null) {
+                trace.step("handled_now", System.nanoTime(), Map.of("thread", Thread.currentThread().getName()));
+            }
+            messageRouter.route(context, message);
+            routingLatencyNanos.accept(System.nanoTime() - receivedAtNanos);
+        } catch (RuntimeException e) {
+            log.error("a {} message failed", message.type(), e);
+        } finally {
+            queue.done(context.userId());
+            if (trace != null) {
+                trace.done();
+            }
         }
     }
 

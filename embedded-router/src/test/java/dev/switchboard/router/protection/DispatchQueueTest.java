@@ -147,6 +147,31 @@ class DispatchQueueTest {
     }
 
     @Test
+    void aMessageIsHandledAtOnceOnlyWhenItsUserHasNothingQueuedOrUnderWay() throws Exception {
+        DispatchQueue<String> queue = queue(policy(100, 100));
+        assertThat(queue.tryHandleNow("a")).isTrue();
+        assertThat(queue.tryHandleNow("a")).as("a's first is under way").isFalse();
+        queue.offer("a2", "a", Priority.NORMAL);
+        assertThat(queue.take(0, TimeUnit.MILLISECONDS)).as("a is busy until done").isNull();
+        queue.done("a");
+        assertThat(queue.tryHandleNow("a")).as("a2 is queued: a third must wait behind it").isFalse();
+        assertThat(takeAndRelease(queue).value()).isEqualTo("a2");
+        assertThat(queue.tryHandleNow("a")).isTrue();
+        queue.done("a");
+
+        DispatchQueue<String> starting = new DispatchQueue<>(policy(10, 10), now::get, true);
+        assertThat(starting.tryHandleNow("b")).as("held while paused").isFalse();
+        starting.resume();
+        assertThat(starting.tryHandleNow("b")).isTrue();
+        starting.limitUser("squeezed", 0);
+        assertThat(starting.tryHandleNow("squeezed")).as("an operator's squeeze applies in the queue").isFalse();
+        starting.limitUser("squeezed", null);
+        assertThat(starting.tryHandleNow("squeezed")).isTrue();
+        starting.close();
+        assertThat(starting.tryHandleNow("c")).as("closed").isFalse();
+    }
+
+    @Test
     void holdsEverythingWhilePaused() throws Exception {
         DispatchQueue<String> queue = new DispatchQueue<>(policy(10, 10), now::get, true);
         queue.offer("held", "a", Priority.CRITICAL);
