@@ -1,5 +1,6 @@
 package dev.switchboard.router.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -44,8 +45,11 @@ public final class JsonCodec {
     public JsonCodec() {
         // the one mapper not derived from Json.mapper(): the client protocol writes ServerEvent
         // fields exactly as given (no naming strategy, no java.time module), and what a client may
-        // send is limited on this mapper's own factory, not on the shared one
-        this.mapper = JsonMapper.builder().build();
+        // send is limited on this mapper's own factory, not on the shared one. Field names are not
+        // canonicalized: Jackson's name table outlives a frame, so its hash-flood guard judged a
+        // frame by the names earlier frames (anyone's) left in it; the trees' maps bound collisions
+        this.mapper = JsonMapper.builder(JsonFactory.builder()
+                .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build()).build();
         this.limits = StreamReadConstraints.builder()
                 .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).build();
         mapper.getFactory().setStreamReadConstraints(limits);
