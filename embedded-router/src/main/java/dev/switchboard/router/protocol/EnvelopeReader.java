@@ -25,7 +25,6 @@ final class EnvelopeReader {
     private static final Supplier<ObjectNode> EMPTY = JsonNodeFactory.instance::objectNode;
     /** Longer numbers are left to Jackson, which enforces its own limit on them. */
     private static final int LONGEST_NUMBER = 100;
-
     private static final int CONTROL = 1;
     private static final int MARKUP = 2;
     /** For each 7-bit char, the {@link #CONTROL} or {@link #MARKUP} flag it raises, or 0. */
