@@ -75,7 +75,7 @@ final class EnvelopeReader {
             try {
                 return (ObjectNode) mapper.readTree(frame.substring(start, end));
             } catch (IOException e) {
-                throw new UncheckedIOException("a payload that streamed cleanly did not parse", e);
+                throw new UncheckedIOException("a payload the fast decode read did not parse", e);
             }
         };
     }
