@@ -3,6 +3,7 @@ package dev.switchboard.router.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.router.Router;
+import dev.switchboard.router.support.HostileFrames;
 import dev.switchboard.router.transport.InProcessPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +70,8 @@ class FuzzFindingsTest {
     @Test
     void answersFramesOfCollidingNamesAlikeEveryTime() {
         for (int round = 0; round < 3; round++) {
-            pipeline.accept("fuzz-user", "c-fuzz", collidingPayload(200));
-            pipeline.accept("fuzz-user", "c-fuzz", collidingPayload(1_024));
+            pipeline.accept("fuzz-user", "c-fuzz", HostileFrames.collidingNames("payload", 200));
+            pipeline.accept("fuzz-user", "c-fuzz", HostileFrames.collidingNames("payload", 1_024));
         }
 
         assertThat(replies).hasSize(6);
@@ -78,19 +79,6 @@ class FuzzFindingsTest {
             assertThat(replies.get(i)).contains("\"type\":\"pong\"");
             assertThat(replies.get(i + 1)).contains("\"type\":\"error\"").contains("\"reply_to\":\"p-1\"");
         }
-    }
-
-    /** A ping whose payload holds {@code count} names of one hash ("Ab" and "BA" hash alike). */
-    private static String collidingPayload(int count) {
-        StringBuilder frame = new StringBuilder("{\"type\":\"ping\",\"message_id\":\"p-1\",\"payload\":{");
-        for (int i = 0; i < count; i++) {
-            frame.append(i == 0 ? "\"" : ",\"");
-            for (int bit = 0; bit < 11; bit++) {
-                frame.append((i >> bit & 1) == 0 ? "Ab" : "BA");
-            }
-            frame.append("\":0");
-        }
-        return frame.append("}}").toString();
     }
 
     private Duration timed(String frame) {

@@ -2,6 +2,7 @@ package dev.switchboard.router.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.router.support.HostileFrames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -111,28 +112,12 @@ class EnvelopeReaderTest {
                 "{\"type\":\"ping\",\"payload\":{1:2}}",
                 // names whose hashes collide (Jackson's name table, were it on, would refuse them by
                 // what earlier frames left in it: the codec's decode does not depend on that)
-                collidingNames("x", 1024),
-                collidingNames("payload", 1024),
-                collidingNames("payload", 150),
+                HostileFrames.collidingNames("x", 1024),
+                HostileFrames.collidingNames("payload", 1024),
+                HostileFrames.collidingNames("payload", 150),
                 // past 32 K chars Jackson reads a String through a Reader: offsets must still hold
                 "{\"type\":\"user_message\",\"big\":\"" + "b".repeat(40_000) + "\",\"payload\":{\"content\":\""
                         + "c".repeat(40_000) + "\",\"n\":[1,2]}}");
-    }
-
-    /**
-     * A frame whose field {@code field} holds {@code count} names of 20 characters with one hash:
-     * "Ab" and "BA" hash alike, so any string of ten of them collides with every other.
-     */
-    private static String collidingNames(String field, int count) {
-        StringBuilder frame = new StringBuilder("{\"type\":\"ping\",\"" + field + "\":{");
-        for (int i = 0; i < count; i++) {
-            frame.append(i == 0 ? "\"" : ",\"");
-            for (int bit = 0; bit < 10; bit++) {
-                frame.append((i >> bit & 1) == 0 ? "Ab" : "BA");
-            }
-            frame.append("\":0");
-        }
-        return frame.append("}}").toString();
     }
 
     @ParameterizedTest
