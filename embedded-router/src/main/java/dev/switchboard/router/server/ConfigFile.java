@@ -48,7 +48,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          Integer maxPendingHandshakes, Integer handshakeTimeoutMs, Integer maxRequestLineBytes,
                          Integer maxHeaderBytes, Long outboxBytes, Integer socketSendBufferBytes, Integer closeGraceMs,
                          Integer ioThreads, Monitor monitor, Integer tokenClockSkewSeconds,
-                         Integer maxTokenLifetimeSeconds, Cluster cluster, Trace trace) {
+                         Integer maxTokenLifetimeSeconds, Cluster cluster, Trace trace, Integer warmupSeconds) {
 
     /** The {@code trace:} section: which messages are traced, how many traces are kept. */
     public record Trace(Double sample, Integer ring) {
@@ -311,10 +311,30 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         return file == null ? empty() : file;
     }
 
+    /**
+     * {@code warmup_seconds}: how long {@code serve} warms the JVM up before it listens (see
+     * {@link Warmup}), or null when the file does not say. Not a {@link RouterConfig} setting: an
+     * embedder's JVM is warm or not by its own doing.
+     *
+     * @throws IllegalArgumentException when it is outside 0 to 300
+     */
+    Duration warmup() {
+        if (warmupSeconds == null) {
+            return null;
+        }
+        if (warmupSeconds < 0 || warmupSeconds > MAX_WARMUP_SECONDS) {
+            throw new IllegalArgumentException("warmup_seconds must be 0 to " + MAX_WARMUP_SECONDS);
+        }
+        return Duration.ofSeconds(warmupSeconds);
+    }
+
+    /** The longest warm-up {@code warmup_seconds} or {@code --warmup} may ask for. */
+    static final int MAX_WARMUP_SECONDS = 300;
+
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /**

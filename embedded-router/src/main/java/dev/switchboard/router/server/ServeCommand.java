@@ -88,6 +88,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--node-id", description = "This node's name in the cluster (default <host>-<port>).")
     String nodeId;
 
+    @Option(names = "--warmup", converter = DurationConverter.class,
+            description = "Before listening, warm the JVM up this long on a private loopback router (default 0: off;"
+                    + " the packaged router.yaml sets 10s).")
+    Duration warmup;
+
     /** The flags given, as a configuration layer over the file's (unset flags are null). */
     private ConfigFile flags() {
         ConfigFile.Agent agent = new ConfigFile.Agent(agentStepMs, null, agentTools, agentFailureRate, agentWarmupMs);
@@ -97,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
                 maxPendingHandshakes, handshakeTimeout == null ? null : Math.toIntExact(handshakeTimeout.toMillis()),
                 null, maxHeaderBytes, null, null, null, null, null, null, null,
                 cluster == null && nodeId == null ? null : new ConfigFile.Cluster(cluster, nodeId, null, null, null),
-                null);
+                null, null);
     }
 
     @Override
@@ -105,11 +110,17 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RouterConfig routerConfig;
+        Duration warmupFor;
         try {
-            routerConfig = buildConfig();
+            ConfigFile file = config == null ? ConfigFile.empty() : ConfigFile.read(config);
+            routerConfig = buildConfig(file);
+            warmupFor = warmupFor(file);
         } catch (IOException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
+        }
+        if (!warmupFor.isZero()) {
+            warmUp(routerConfig, warmupFor, out, err);
         }
         Router router = Router.builder().config(routerConfig).build();
         try {
@@ -139,8 +150,35 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private RouterConfig buildConfig() throws IOException {
-        ConfigFile file = config == null ? ConfigFile.empty() : ConfigFile.read(config);
+    private Duration warmupFor(ConfigFile file) {
+        if (warmup != null) {
+            if (warmup.isNegative() || warmup.compareTo(Duration.ofSeconds(ConfigFile.MAX_WARMUP_SECONDS)) > 0) {
+                throw new IllegalArgumentException("--warmup must be 0 to " + ConfigFile.MAX_WARMUP_SECONDS + "s");
+            }
+            return warmup;
+        }
+        Duration fromFile = file.warmup();
+        return fromFile == null ? Duration.ZERO : fromFile;
+    }
+
+    /** Warms up; a warm-up that fails is reported and the router starts all the same. */
+    private static void warmUp(RouterConfig routerConfig, Duration traffic, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        out.printf("Warming up for %s on a private loopback router before listening%n",
+                traffic.toMillis() % 1000 == 0 ? traffic.toSeconds() + " s" : traffic.toMillis() + " ms");
+        out.flush();
+        try {
+            Warmup.Result result = Warmup.run(routerConfig, traffic);
+            out.printf("Warmed up in %.1f s: %,d messages answered, %,d agent runs, %,d errors%n",
+                    result.took().toMillis() / 1000.0, result.messages(), result.runs(), result.errors());
+        } catch (IllegalStateException e) {
+            err.println("warning: warm-up failed, starting cold: " + e.getMessage());
+        }
+        out.flush();
+        err.flush();
+    }
+
+    private RouterConfig buildConfig(ConfigFile file) {
         RouterConfig fromFile = file.applyTo(RouterConfig.builder().devAuth(false).build()).build();
         RouterConfig.Builder builder = flags().applyTo(fromFile);
         if (idleTimeout != null) {

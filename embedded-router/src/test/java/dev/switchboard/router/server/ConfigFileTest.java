@@ -108,6 +108,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void theWarmupIsOffByDefaultAndAtMostFiveMinutes(@TempDir Path dir) throws IOException {
+        assertThat(ConfigFile.read(Path.of("../src/docs/router.example.yaml")).warmup()).isEqualTo(Duration.ZERO);
+        assertThat(ConfigFile.empty().warmup()).isNull();
+        Path yaml = dir.resolve("router.yaml");
+        Files.writeString(yaml, "warmup_seconds: 300\n");
+        assertThat(ConfigFile.read(yaml).warmup()).isEqualTo(Duration.ofMinutes(5));
+        Files.writeString(yaml, "warmup_seconds: 301\n");
+        assertThatThrownBy(() -> ConfigFile.read(yaml).warmup()).hasMessageContaining("warmup_seconds must be 0 to 300");
+        Files.writeString(yaml, "warmup_seconds: -1\n");
+        assertThatThrownBy(() -> ConfigFile.read(yaml).warmup()).hasMessageContaining("warmup_seconds must be 0 to 300");
+    }
+
+    @Test
     void theClusterSectionJoinsAClusterAndRefusesWhatCannotWork(@TempDir Path dir) throws IOException {
         Path yaml = dir.resolve("router.yaml");
         Files.writeString(yaml, "cluster: {redis: \"redis://10.0.0.9:6380/2\", node_id: n1, heartbeat_ms: 500,"

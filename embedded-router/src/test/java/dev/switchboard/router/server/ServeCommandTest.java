@@ -1,6 +1,7 @@
 package dev.switchboard.router.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.router.auth.Principal;
@@ -11,10 +12,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +72,49 @@ class ServeCommandTest {
     }
 
     @Test
+    void serveWarmsUpBeforeItListensAndItsMetricsCountNoneOfTheWarmup(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("router.yaml");
+        Files.writeString(config, "port: 0\nhttp_port: 0\nwarmup_seconds: 1\n");
+        Process server = java("serve", "--config", config.toString(), "--dev-auth")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(awaitLine(out, Pattern.compile("^Warming up for (.+) on a private loopback router")).group(1))
+                    .isEqualTo("1 s");
+            Matcher warmed = awaitLine(out, Pattern.compile(
+                    "^Warmed up in [0-9.]+ s: ([0-9,]+) messages answered, ([0-9,]+) agent runs, ([0-9,]+) errors"));
+            assertThat(Long.parseLong(warmed.group(1).replace(",", ""))).isPositive();
+            assertThat(Long.parseLong(warmed.group(2).replace(",", ""))).isPositive();
+            assertThat(warmed.group(3)).isEqualTo("0");
+            URI uri = URI.create(awaitLine(out, LISTENING).group(1));
+            int httpPort = Integer.parseInt(awaitLine(out, Pattern.compile("Health and metrics on http://[^:]+:(\\d+)"))
+                    .group(1));
+
+            assertThat(metricSum(httpPort, "switchboard_messages_received_total")).isZero();
+            assertThat(metricSum(httpPort, "switchboard_runs_started_total")).isZero();
+            try (WsClient alice = WsClient.connect(uri, "alice")) {
+                alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hello")));
+                alice.awaitReply("m");
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(metricSum(httpPort, "switchboard_messages_received_total")).isEqualTo(1);
+                assertThat(metricSum(httpPort, "switchboard_runs_started_total")).isEqualTo(1);
+            });
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void serveRefusesAWarmupLongerThanFiveMinutes() throws Exception {
+        Process server = java("serve", "--warmup", "301s").redirectErrorStream(true).start();
+        String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(server.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).isEqualTo(2);
+        assertThat(output).contains("--warmup must be 0 to 300s");
+    }
+
+    @Test
     void serveRefusesAnUnknownConfigKey(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("router.yaml");
         Files.writeString(config, "prot: 9000\n");
@@ -94,6 +142,16 @@ class ServeCommandTest {
         assertThat(token.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(token.exitValue()).isEqualTo(2);
         assertThat(output).contains("viewer or operator");
+    }
+
+    /** The sum of every sample of {@code name} on the router's {@code /metrics}. */
+    private static double metricSum(int httpPort, String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     private static Matcher awaitLine(BufferedReader reader, Pattern pattern) throws IOException {
