@@ -3,7 +3,8 @@
 #   - both .debs: dpkg-deb --info / --contents list what is expected, versions match the jars
 #   - the console's app image launcher prints --version (headless), and under Xvfb, when there is one,
 #     opens the window with its embedded router answering /ready
-#   - the router .deb, extracted with dpkg -x, runs serve and answers /ready, then stops on SIGTERM with 0
+#   - the router .deb, extracted with dpkg -x, runs serve (its router.yaml warms the JVM up first, cleanly)
+#     and answers /ready, then stops on SIGTERM with 0
 #   - the image tarball's config has the expected entrypoint, user, ports and labels; as root, its layers
 #     unpacked into a root file system run the entrypoint as the image's user and answer /ready
 #   - the alert rules pass promtool check rules and promtool test rules, when promtool is there
@@ -81,10 +82,12 @@ ws_port=$(free_port); http_port=$(free_port)
   --port "$ws_port" --http-port "$http_port" > "$work/router.log" 2>&1 &
 router_pid=$!; pids+=("$router_pid")
 await_ready "$http_port" 30 || { cat "$work/router.log"; fail "router deb: serve did not answer /ready"; }
+grep -Eq '^Warmed up in [0-9.]+ s: [0-9,]+ messages answered, [0-9,]+ agent runs, [0-9,]+ connections, 0 errors' "$work/router.log" \
+  || { cat "$work/router.log"; fail "router deb: the packaged router.yaml's warm-up did not run cleanly"; }
 kill -TERM "$router_pid"
 rc=0; wait "$router_pid" || rc=$?
 [ "$rc" = 0 ] || { cat "$work/router.log"; fail "router deb: exit $rc on SIGTERM (expected 0)"; }
-pass "router .deb (dpkg -x): serve answered /ready on $http_port, SIGTERM exit 0"
+pass "router .deb (dpkg -x): warmed up ($(grep -o '[0-9,]* messages answered' "$work/router.log")), serve answered /ready on $http_port, SIGTERM exit 0"
 
 # --- console app image and .deb
 launcher="$out/console/switchboard-console/bin/switchboard-console"

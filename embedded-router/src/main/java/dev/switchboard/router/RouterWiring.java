@@ -73,6 +73,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -87,6 +88,9 @@ import org.slf4j.LoggerFactory;
  * only the lifecycle and the embedder API.
  */
 final class RouterWiring {
+    /** Whether this JVM has loaded the codec's classes (see {@link #warmUpCodec()}). */
+    private static final AtomicBoolean CODEC_CLASSES_LOADED = new AtomicBoolean();
+
     private static final Logger log = LoggerFactory.getLogger(RouterWiring.class);
     private static final Duration DEFAULT_BUDGET = Duration.ofSeconds(2);
     /** The {@code type} the monitor shows for an error a run sent (its backend failed). */
@@ -375,9 +379,15 @@ final class RouterWiring {
      * class loaded later, while descriptors run out, would fail to load for good.
      */
     private void warmUpCodec() {
+        // once per JVM: the classes stay loaded, and a second run would feed a decimal and bad JSON
+        // to a decode the JIT has compiled for a warmed-up JVM's traffic (serve --warmup), and undo it
+        if (CODEC_CLASSES_LOADED.get()) {
+            return;
+        }
         codec.decode("{\"type\":\"ping\",\"message_id\":\"warm-up\",\"payload\":{\"n\":[1,2.5,true,null]}}");
         codec.decode("{");
         codec.encode(ServerEvent.builder(EventType.PONG).put("n", 1).build());
+        CODEC_CLASSES_LOADED.set(true);
     }
 
     private void startMonitor(RouterMetrics metrics) {

@@ -169,10 +169,11 @@ final class ServeCommand implements Callable<Integer> {
         out.flush();
         try {
             Warmup.Result result = Warmup.run(routerConfig, traffic);
-            out.printf("Warmed up in %.1f s: %,d messages answered, %,d agent runs, %,d errors%n",
-                    result.took().toMillis() / 1000.0, result.messages(), result.runs(), result.errors());
-        } catch (IllegalStateException e) {
-            err.println("warning: warm-up failed, starting cold: " + e.getMessage());
+            out.printf("Warmed up in %.1f s: %,d messages answered, %,d agent runs, %,d connections, %,d errors%s%n",
+                    result.took().toMillis() / 1000.0, result.messages(), result.runs(), result.connections(),
+                    result.errors(), result.jitQuiet() ? "" : " (the JIT was still compiling)");
+        } catch (RuntimeException e) {
+            err.println("warning: warm-up failed, starting cold: " + e);
         }
         out.flush();
         err.flush();

@@ -82,10 +82,12 @@ class ServeCommandTest {
             assertThat(awaitLine(out, Pattern.compile("^Warming up for (.+) on a private loopback router")).group(1))
                     .isEqualTo("1 s");
             Matcher warmed = awaitLine(out, Pattern.compile(
-                    "^Warmed up in [0-9.]+ s: ([0-9,]+) messages answered, ([0-9,]+) agent runs, ([0-9,]+) errors"));
+                    "^Warmed up in [0-9.]+ s: ([0-9,]+) messages answered, ([0-9,]+) agent runs, ([0-9,]+) connections,"
+                            + " ([0-9,]+) errors"));
             assertThat(Long.parseLong(warmed.group(1).replace(",", ""))).isPositive();
             assertThat(Long.parseLong(warmed.group(2).replace(",", ""))).isPositive();
-            assertThat(warmed.group(3)).isEqualTo("0");
+            assertThat(Long.parseLong(warmed.group(3).replace(",", ""))).isGreaterThanOrEqualTo(32);
+            assertThat(warmed.group(4)).isEqualTo("0");
             URI uri = URI.create(awaitLine(out, LISTENING).group(1));
             int httpPort = Integer.parseInt(awaitLine(out, Pattern.compile("Health and metrics on http://[^:]+:(\\d+)"))
                     .group(1));
