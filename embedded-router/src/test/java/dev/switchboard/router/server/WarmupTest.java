@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.switchboard.router.RouterConfig;
+import dev.switchboard.router.transport.WarmupLoad;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,10 +57,10 @@ class WarmupTest {
 
             Warmup.Result result = Warmup.run(deployed, Duration.ofSeconds(2));
 
-            assertThat(result.messages()).isGreaterThan(Warmup.CONNECTIONS);
+            assertThat(result.messages()).isGreaterThan(WarmupLoad.CONNECTIONS);
             assertThat(result.runs()).isPositive();
             assertThat(result.connections()).as("connections close and others open in their place")
-                    .isGreaterThan(Warmup.CONNECTIONS);
+                    .isGreaterThan(WarmupLoad.CONNECTIONS);
             assertThat(result.errors()).isZero();
             assertThat(result.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
             assertThat(backendRequests).hasValue(0);
@@ -75,12 +76,13 @@ class WarmupTest {
                 .jwtSecret("warmup-test-secret-at-least-32-bytes-long").traceSample(0.25).hardFrameLimit(70_000)
                 .build();
 
-        RouterConfig copy = Warmup.privateCopy(deployed);
+        RouterConfig copy = Warmup.privateCopy(deployed, "the-warm-ups-own-secret-of-at-least-32-bytes");
 
         assertThat(copy.host()).isEqualTo("127.0.0.1");
         assertThat(copy.port()).isZero();
         assertThat(copy.httpPort()).isEqualTo(-1);
-        assertThat(copy.devAuth()).isTrue();
+        assertThat(copy.devAuth()).as("no one else on the host may connect as anyone").isFalse();
+        assertThat(copy.jwtSecret()).isEqualTo("the-warm-ups-own-secret-of-at-least-32-bytes");
         assertThat(copy.cluster()).isNull();
         assertThat(copy.traceSample()).isEqualTo(0.25);
         assertThat(copy.hardFrameLimit()).isEqualTo(70_000);
