@@ -119,8 +119,15 @@ final class ServeCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return 2;
         }
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        Signals.onTermination(stopRequested::countDown);
         if (!warmupFor.isZero()) {
             warmUp(routerConfig, warmupFor, out, err);
+            if (stopRequested.getCount() == 0) {
+                out.println("Stopped during the warm-up; never listened");
+                out.flush();
+                return 0;
+            }
         }
         Router router = Router.builder().config(routerConfig).build();
         try {
@@ -130,8 +137,6 @@ final class ServeCommand implements Callable<Integer> {
             router.stop();
             return 1;
         }
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        Signals.onTermination(stopRequested::countDown);
         Runtime.getRuntime().addShutdownHook(new Thread(router::stop, "switchboard-shutdown"));
         out.printf("Switchboard router listening on %s (dev auth %s)%n", router.clientUri(),
                 routerConfig.devAuth() ? "on" : "off");

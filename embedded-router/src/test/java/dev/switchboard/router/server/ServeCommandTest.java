@@ -108,6 +108,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void sigtermDuringTheWarmupExitsZeroWithoutEverListening() throws Exception {
+        Process server = java("serve", "--port", "0", "--http-port", "-1", "--warmup", "2s")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            awaitLine(out, Pattern.compile("^Warming up for 2 s"));
+
+            server.toHandle().destroy(); // SIGTERM, leaving its output open to read (Process.destroy closes it)
+
+            List<String> rest = out.lines().toList();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).isZero();
+            assertThat(rest).contains("Stopped during the warm-up; never listened")
+                    .noneMatch(line -> line.contains("listening on"));
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
     void serveRefusesAWarmupLongerThanFiveMinutes() throws Exception {
         Process server = java("serve", "--warmup", "301s").redirectErrorStream(true).start();
         String output = new String(server.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
