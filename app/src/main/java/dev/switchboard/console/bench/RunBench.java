@@ -129,6 +129,7 @@ final class RunBench {
         json.put("offered_runs_per_s", Bench.round(result.offeredRunsPerSecond()))
                 .put("events_per_s", Math.round(result.eventsPerSecond())).put("runs_per_s", Math.round(result.runsPerSecond()))
                 .put("failed", result.failed()).put("errors", result.errors()).put("unfinished", result.unfinished())
+                .put("unfinished_detail", result.unfinishedDetail())
                 .put("emit_samples", result.emitToReceive().getTotalCount())
                 .put("emit_p50_ms", Bench.round(result.emitP50Ms())).put("emit_p99_ms", Bench.round(result.emitP99Ms()))
                 .put("emit_p999_ms", Bench.round(result.emitP999Ms()))

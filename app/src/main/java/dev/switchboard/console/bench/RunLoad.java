@@ -77,9 +77,11 @@ final class RunLoad implements AutoCloseable {
      * @param unfinished           runs with no {@code agent_completed} when the phase ended and settled
      * @param emitToReceive        event arrival less its {@code timestamp}, µs (runs scheduled in the window)
      * @param startLatency         scheduled start to {@code agent_started} on the first connection, µs
+     * @param unfinishedDetail     which runs were unfinished and how far each got (acknowledged or
+     *                             not, its request's send failure), empty when none was
      */
     record Result(double offeredRunsPerSecond, double eventsPerSecond, double runsPerSecond, long failed, long errors,
-                  long unfinished, Histogram emitToReceive, Histogram startLatency) {
+                  long unfinished, Histogram emitToReceive, Histogram startLatency, String unfinishedDetail) {
         double emitP50Ms() {
             return emitToReceive.getValueAtPercentile(50) / 1e3;
         }
@@ -190,10 +192,12 @@ final class RunLoad implements AutoCloseable {
             LockSupport.parkNanos(1_000_000);
         }
         long unfinished = unfinished();
+        String detail = unfinished == 0 ? "" : String.join("; ", users.stream().map(User::unfinishedDetail)
+                .filter(text -> !text.isEmpty()).limit(10).toList());
         phase = new Phase(false, Long.MAX_VALUE, Long.MIN_VALUE);
         double seconds = measure.toNanos() / 1e9;
         return new Result(offered, events.sum() / seconds, completed.sum() / seconds, failed.sum(), errors.sum(), unfinished,
-                emitToReceive.getIntervalHistogram(), startLatency.getIntervalHistogram());
+                emitToReceive.getIntervalHistogram(), startLatency.getIntervalHistogram(), detail);
     }
 
     private long unfinished() {
@@ -217,6 +221,8 @@ final class RunLoad implements AutoCloseable {
         final List<ClientConnection> connections = new ArrayList<>();
         final long[] scheduled = new long[RING];
         final boolean[] ended = new boolean[RING];
+        final boolean[] acked = new boolean[RING];
+        final String[] sendFailure = new String[RING];
         private long nextRun;
         private long phaseStart;
         private long endedCount;
@@ -250,13 +256,47 @@ final class RunLoad implements AutoCloseable {
             int slot = (int) (run & (RING - 1));
             scheduled[slot] = scheduledNanos;
             ended[slot] = false;
+            acked[slot] = false;
+            sendFailure[slot] = null;
             connections.get(0).send("{\"type\":\"user_message\",\"message_id\":\"m" + index + "-" + run
-                    + "\",\"thread_id\":\"b" + index + "-" + run + "\",\"payload\":{\"content\":\"bench run " + run + "\"}}");
+                    + "\",\"thread_id\":\"b" + index + "-" + run + "\",\"payload\":{\"content\":\"bench run " + run + "\"}}")
+                    .whenComplete((sent, failure) -> {
+                        if (failure != null) {
+                            sendFailed(run, failure);
+                        }
+                    });
+        }
+
+        private synchronized void sendFailed(long run, Throwable failure) {
+            sendFailure[(int) (run & (RING - 1))] = String.valueOf(failure);
+        }
+
+        /** {@code user 7: run 12 acknowledged, run 13 not acknowledged (send failed: …)}, or "" with none unfinished. */
+        synchronized String unfinishedDetail() {
+            StringBuilder text = new StringBuilder();
+            for (long run = phaseStart; run < nextRun; run++) {
+                int slot = (int) (run & (RING - 1));
+                if (ended[slot]) {
+                    continue;
+                }
+                text.append(text.length() == 0 ? "user " + index + ": " : ", ").append("run ").append(run)
+                        .append(acked[slot] ? " acknowledged" : " not acknowledged");
+                if (sendFailure[slot] != null) {
+                    text.append(" (send failed: ").append(sendFailure[slot]).append(')');
+                }
+            }
+            return text.toString();
         }
 
         /** The run's scheduled start if it belongs to the current phase, else {@code Long.MIN_VALUE}. */
         synchronized long scheduledOf(long run) {
             return run < phaseStart || run >= nextRun ? Long.MIN_VALUE : scheduled[(int) (run & (RING - 1))];
+        }
+
+        private synchronized void acknowledged(long run) {
+            if (run >= phaseStart && run < nextRun) {
+                acked[(int) (run & (RING - 1))] = true;
+            }
         }
 
         /** Marks {@code run} ended; false if it was already, or is not of this phase. */
@@ -285,12 +325,15 @@ final class RunLoad implements AutoCloseable {
                 return;
             }
             int at = frame.indexOf(THREAD_ID);
-            boolean ack = frame.startsWith("{\"type\":\"message_ack\"");
-            if (at < 0 || ack) {
+            if (at < 0) {
                 return;
             }
             int dash = frame.indexOf('-', at);
             long run = Long.parseLong(frame, dash + 1, frame.indexOf('"', dash), 10);
+            if (frame.startsWith("{\"type\":\"message_ack\"")) {
+                acknowledged(run);
+                return;
+            }
             long scheduledNanos = scheduledOf(run);
             if (scheduledNanos == Long.MIN_VALUE) {
                 return; // an event of an earlier phase's run

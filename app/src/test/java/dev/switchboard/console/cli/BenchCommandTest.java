@@ -54,7 +54,8 @@ class BenchCommandTest {
             for (String system : new String[] {"echo", "router"}) {
                 JsonNode saturated = runs.path(variant).path("saturation").path("rounds").path(0).path(system);
                 assertThat(saturated.path("events_per_s").asLong()).as(variant + " " + system).isPositive();
-                assertThat(saturated.path("unfinished").asLong()).as(variant + " " + system + " unfinished").isZero();
+                assertThat(saturated.path("unfinished").asLong())
+                        .as(variant + " " + system + " unfinished: " + saturated.path("unfinished_detail").asText()).isZero();
                 assertThat(saturated.path("failed").asLong()).as(variant + " " + system + " failed").isZero();
                 JsonNode half = runs.path(variant).path("half").path("rounds").path(0).path(system);
                 assertThat(half.path("emit_samples").asLong()).as(variant + " " + system).isPositive();
