@@ -81,7 +81,7 @@ ws_port=$(free_port); http_port=$(free_port)
 "$work/router/usr/bin/switchboard-router" serve --config "$work/router/etc/switchboard/router.yaml" \
   --port "$ws_port" --http-port "$http_port" > "$work/router.log" 2>&1 &
 router_pid=$!; pids+=("$router_pid")
-await_ready "$http_port" 30 || { cat "$work/router.log"; fail "router deb: serve did not answer /ready"; }
+await_ready "$http_port" 60 || { cat "$work/router.log"; fail "router deb: serve did not answer /ready"; }
 grep -Eq '^Warmed up in [0-9.]+ s: [0-9,]+ messages answered, [0-9,]+ agent runs, [0-9,]+ connections, 0 errors' "$work/router.log" \
   || { cat "$work/router.log"; fail "router deb: the packaged router.yaml's warm-up did not run cleanly"; }
 kill -TERM "$router_pid"

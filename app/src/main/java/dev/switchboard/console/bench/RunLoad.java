@@ -268,17 +268,24 @@ final class RunLoad implements AutoCloseable {
         }
 
         private synchronized void sendFailed(long run, Throwable failure) {
-            sendFailure[(int) (run & (RING - 1))] = String.valueOf(failure);
+            if (run >= phaseStart && run < nextRun) {
+                sendFailure[(int) (run & (RING - 1))] = String.valueOf(failure);
+            }
         }
 
-        /** {@code user 7: run 12 acknowledged, run 13 not acknowledged (send failed: …)}, or "" with none unfinished. */
+        /**
+         * {@code user 7: run 12 acknowledged, run 13 not acknowledged (send failed: …)} (its first five),
+         * or "" with none unfinished.
+         */
         synchronized String unfinishedDetail() {
             StringBuilder text = new StringBuilder();
-            for (long run = phaseStart; run < nextRun; run++) {
+            int listed = 0;
+            for (long run = phaseStart; run < nextRun && listed < 5; run++) {
                 int slot = (int) (run & (RING - 1));
                 if (ended[slot]) {
                     continue;
                 }
+                listed++;
                 text.append(text.length() == 0 ? "user " + index + ": " : ", ").append("run ").append(run)
                         .append(acked[slot] ? " acknowledged" : " not acknowledged");
                 if (sendFailure[slot] != null) {

@@ -122,7 +122,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopRequested = new CountDownLatch(1);
         Signals.onTermination(stopRequested::countDown);
         if (!warmupFor.isZero()) {
-            warmUp(routerConfig, warmupFor, out, err);
+            warmUp(routerConfig, warmupFor, stopRequested, out, err);
             if (stopRequested.getCount() == 0) {
                 out.println("Stopped during the warm-up; never listened");
                 out.flush();
@@ -156,28 +156,28 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private Duration warmupFor(ConfigFile file) {
+        Duration fromFile = file.warmup(); // checked even when the flag overrides it
         if (warmup != null) {
             if (warmup.isNegative() || warmup.compareTo(Duration.ofSeconds(ConfigFile.MAX_WARMUP_SECONDS)) > 0) {
                 throw new IllegalArgumentException("--warmup must be 0 to " + ConfigFile.MAX_WARMUP_SECONDS + "s");
             }
             return warmup;
         }
-        Duration fromFile = file.warmup();
         return fromFile == null ? Duration.ZERO : fromFile;
     }
 
     /** Warms up; a warm-up that fails is reported and the router starts all the same. */
-    private static void warmUp(RouterConfig routerConfig, Duration traffic, PrintWriter out, PrintWriter err)
-            throws InterruptedException {
+    private static void warmUp(RouterConfig routerConfig, Duration traffic, CountDownLatch stop, PrintWriter out,
+                               PrintWriter err) throws InterruptedException {
         out.printf("Warming up for %s on a private loopback router before listening%n",
                 traffic.toMillis() % 1000 == 0 ? traffic.toSeconds() + " s" : traffic.toMillis() + " ms");
         out.flush();
         try {
-            Warmup.Result result = Warmup.run(routerConfig, traffic);
+            Warmup.Result result = Warmup.run(routerConfig, traffic, stop);
             out.printf("Warmed up in %.1f s: %,d messages answered, %,d agent runs, %,d connections, %,d errors%s%n",
                     result.took().toMillis() / 1000.0, result.messages(), result.runs(), result.connections(),
                     result.errors(), result.jitQuiet() ? "" : " (the JIT was still compiling)");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             err.println("warning: warm-up failed, starting cold: " + e);
         }
         out.flush();

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,11 +64,12 @@ final class Warmup {
 
     /**
      * Runs the warm-up: {@code traffic} of load and on until the JIT is quiet (at most as long again,
-     * and at most 10 s more), then the warm-up router is stopped.
+     * and at most 10 s more), then the warm-up router is stopped. Ends at once (its router stopped)
+     * when {@code stop} is counted down: {@code serve} was asked to stop.
      *
      * @throws IllegalStateException when the warm-up router cannot start or no message was answered
      */
-    static Result run(RouterConfig deployed, Duration traffic) throws InterruptedException {
+    static Result run(RouterConfig deployed, Duration traffic, CountDownLatch stop) throws InterruptedException {
         long started = System.nanoTime();
         RouterConfig config = privateCopy(deployed, randomSecret());
         Router router = Router.builder().config(config).build();
@@ -81,8 +83,8 @@ final class Warmup {
             load.start();
             boolean quiet;
             try {
-                TimeUnit.NANOSECONDS.sleep(traffic.toNanos());
-                quiet = waitForQuietJit(traffic.compareTo(JIT_WAIT_AT_MOST) < 0 ? traffic : JIT_WAIT_AT_MOST);
+                quiet = !stop.await(traffic.toNanos(), TimeUnit.NANOSECONDS)
+                        && waitForQuietJit(traffic.compareTo(JIT_WAIT_AT_MOST) < 0 ? traffic : JIT_WAIT_AT_MOST, stop);
             } finally {
                 load.stop();
             }
@@ -120,8 +122,8 @@ final class Warmup {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    /** Waits until the JIT has compiled nothing for {@link #JIT_QUIET}; false when it gave up first. */
-    private static boolean waitForQuietJit(Duration atMost) throws InterruptedException {
+    /** Waits until the JIT has compiled nothing for {@link #JIT_QUIET}; false when it gave up or was stopped first. */
+    private static boolean waitForQuietJit(Duration atMost, CountDownLatch stop) throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return false;
@@ -133,7 +135,9 @@ final class Warmup {
             if (System.nanoTime() - giveUpAt >= 0) {
                 return false;
             }
-            TimeUnit.MILLISECONDS.sleep(50);
+            if (stop.await(50, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
             long now = jit.getTotalCompilationTime();
             if (now != last) {
                 last = now;

@@ -162,6 +162,9 @@ public final class WarmupLoad {
         if (slots[driver.slot] == driver) {
             slots[driver.slot] = null;
         }
+        if (stopped) {
+            return;
+        }
         if (driver.channel == null) {
             errors.increment();
             group.schedule(() -> connect(driver.slot), 100, TimeUnit.MILLISECONDS);
@@ -201,17 +204,20 @@ public final class WarmupLoad {
     /** Stops sending, closes every connection and releases the clients' thread. */
     public void stop() throws InterruptedException {
         stopped = true;
-        group.submit(() -> {
-            if (ticks != null) {
-                ticks.cancel(false);
-            }
-            for (Driver driver : slots) {
-                if (driver != null) {
-                    driver.channel.close();
+        try {
+            group.submit(() -> {
+                if (ticks != null) {
+                    ticks.cancel(false);
                 }
-            }
-        }).await(5, TimeUnit.SECONDS);
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+                for (Driver driver : slots) {
+                    if (driver != null) {
+                        driver.channel.close();
+                    }
+                }
+            }).await(5, TimeUnit.SECONDS);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -253,7 +259,9 @@ public final class WarmupLoad {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            load.errors.increment();
+            if (channel != null) {
+                load.errors.increment(); // one that never opened is counted when it closes
+            }
             ctx.close();
         }
 
@@ -305,8 +313,9 @@ public final class WarmupLoad {
             int step = (int) (n % CYCLE);
             if (step >= CYCLE - 2 && runId == null) {
                 runId = id;
-                String type = step == CYCLE - 1 ? "start_agent" : "user_message";
-                String tools = step == CYCLE - 1 ? ",\"tools\":[\"web_search\"]" : "";
+                boolean agent = (n / CYCLE) % 2 == 0; // cycles take turns: start_agent, then user_message
+                String type = agent ? "start_agent" : "user_message";
+                String tools = agent ? ",\"tools\":[\"web_search\"]" : "";
                 return "{\"type\":\"" + type + "\",\"message_id\":\"" + id + "\",\"thread_id\":\"t-" + name
                         + "\",\"payload\":{\"content\":\"Warm-up " + n + ": " + text + "\"" + tools + "}}";
             }

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class WarmupTest {
             RouterConfig deployed = ConfigFile.read(yaml).applyTo(RouterConfig.builder().build())
                     .jwtSecret("warmup-test-secret-at-least-32-bytes-long").build();
 
-            Warmup.Result result = Warmup.run(deployed, Duration.ofSeconds(2));
+            Warmup.Result result = Warmup.run(deployed, Duration.ofSeconds(2), new CountDownLatch(1));
 
             assertThat(result.messages()).isGreaterThan(WarmupLoad.CONNECTIONS);
             assertThat(result.runs()).isPositive();
