@@ -51,7 +51,7 @@ class ServeCommandTest {
         Process server = java("serve", "--config", config.toString(), "--dev-auth")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = stdout(server);
             URI uri = URI.create(awaitLine(out, LISTENING).group(1));
             try (WsClient alice = WsClient.connect(uri, "alice")) {
                 alice.send(Map.of("type", "user_message", "message_id", "m", "payload", Map.of("content", "hello")));
@@ -78,7 +78,7 @@ class ServeCommandTest {
         Process server = java("serve", "--config", config.toString(), "--dev-auth")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = stdout(server);
             assertThat(awaitLine(out, Pattern.compile("^Warming up for (.+) on a private loopback router")).group(1))
                     .isEqualTo("1 s");
             Matcher warmed = awaitLine(out, Pattern.compile(
@@ -112,7 +112,7 @@ class ServeCommandTest {
         Process server = java("serve", "--port", "0", "--http-port", "-1", "--warmup", "120s")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = stdout(server);
             awaitLine(out, Pattern.compile("^Warming up for 120 s"));
 
             server.toHandle().destroy(); // SIGTERM, leaving its output open to read (Process.destroy closes it)
@@ -174,6 +174,10 @@ class ServeCommandTest {
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body().lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static BufferedReader stdout(Process server) {
+        return new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     }
 
     private static Matcher awaitLine(BufferedReader reader, Pattern pattern) throws IOException {
