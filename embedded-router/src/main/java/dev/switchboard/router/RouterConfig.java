@@ -27,6 +27,8 @@ public final class RouterConfig {
     public static final int DEFAULT_PORT = 8765;
     /** Default HTTP port for {@code /health}, {@code /ready} and {@code /metrics}. */
     public static final int DEFAULT_HTTP_PORT = 8766;
+    /** The share of messages traced when no sample is given and dev auth is off: one in a hundred. */
+    public static final double DEFAULT_TRACE_SAMPLE = 0.01;
 
     private final String host;
     private final int port;
@@ -75,7 +77,7 @@ public final class RouterConfig {
         this.httpPort = b.httpPort == -1 ? -1 : requirePort(b.httpPort, "httpPort");
         this.devAuth = b.devAuth != null ? b.devAuth : isLoopback(host);
         this.traceSampleGiven = b.traceSample;
-        this.traceSample = b.traceSample != null ? b.traceSample : devAuth ? 1.0 : 0.01;
+        this.traceSample = b.traceSample != null ? b.traceSample : devAuth ? 1.0 : DEFAULT_TRACE_SAMPLE;
         if (!(traceSample >= 0 && traceSample <= 1)) {
             throw new IllegalArgumentException("traceSample must be between 0 and 1");
         }

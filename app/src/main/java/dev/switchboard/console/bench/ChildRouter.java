@@ -1,6 +1,7 @@
 package dev.switchboard.console.bench;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.protocol.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -87,7 +88,8 @@ final class ChildRouter implements AutoCloseable {
 
     /**
      * A router.yaml in a temporary file: rate limits and queue bounds raised so that a bench measures
-     * routing, not refusals, then {@code more} lines (other top-level keys).
+     * routing, not refusals; the trace sample a deployed router has ({@code --dev-auth} alone would
+     * trace every message); then {@code more} lines (other top-level keys).
      */
     static Path config(String prefix, List<String> more) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
@@ -95,7 +97,8 @@ final class ChildRouter implements AutoCloseable {
                 "  messages: {per_minute: 100000000, burst: 100000000}",
                 "  connection: {per_minute: 100000000, burst: 100000000}",
                 "  liveness: {per_minute: 100000000, burst: 100000000}",
-                "queue: {capacity: 1000000, per_user: 100000}"));
+                "queue: {capacity: 1000000, per_user: 100000}",
+                "trace: {sample: " + RouterConfig.DEFAULT_TRACE_SAMPLE + "}"));
         lines.addAll(more);
         Path file = Files.createTempFile(prefix, ".yaml");
         file.toFile().deleteOnExit();
