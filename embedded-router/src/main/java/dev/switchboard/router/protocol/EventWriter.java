@@ -45,21 +45,13 @@ final class EventWriter {
         try {
             out.write("{\"type\":");
             writeString(event.type(), out);
-            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
-                if (replyTo != null && field.getKey().equals("reply_to")) {
-                    continue;
+            if (event.fields() instanceof ServerEvent.Built built) {
+                for (int i = 0; i < built.size(); i++) {
+                    generator = writeField(built.key(i), built.value(i), replyTo, out, generator);
                 }
-                out.write(',');
-                writeString(field.getKey(), out);
-                out.write(':');
-                if (!writeSimple(field.getValue(), out)) {
-                    if (generator == null) {
-                        generator = mapper.createGenerator(out);
-                        // each value is a root value of its own here: no separator between them
-                        generator.setRootValueSeparator(null);
-                    }
-                    generator.writeObject(field.getValue());
-                    generator.flush();
+            } else {
+                for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+                    generator = writeField(field.getKey(), field.getValue(), replyTo, out, generator);
                 }
             }
             if (replyTo != null) {
@@ -72,6 +64,29 @@ final class EventWriter {
                 generator.close();
             }
         }
+    }
+
+    /** Writes one field unless it is the {@code reply_to} being replaced; returns the generator, made if needed. */
+    private JsonGenerator writeField(String key, Object value, String replyTo, Writer out, JsonGenerator generator)
+            throws IOException {
+        if (replyTo != null && key.equals("reply_to")) {
+            return generator;
+        }
+        out.write(',');
+        writeString(key, out);
+        out.write(':');
+        if (writeSimple(value, out)) {
+            return generator;
+        }
+        JsonGenerator made = generator;
+        if (made == null) {
+            made = mapper.createGenerator(out);
+            // each value is a root value of its own here: no separator between them
+            made.setRootValueSeparator(null);
+        }
+        made.writeObject(value);
+        made.flush();
+        return made;
     }
 
     private static boolean writeSimple(Object value, Writer out) throws IOException {

@@ -1,9 +1,15 @@
 package dev.switchboard.router.protocol;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One server-to-client JSON object: a {@code type} plus top-level fields in insertion order.
@@ -20,32 +26,85 @@ public record ServerEvent(String type, Map<String, Object> fields) {
         fields = fields instanceof Built ? fields : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
-    /** A builder's fields, read-only once built: every reply and run event is built once, so it is not copied. */
-    private static final class Built extends java.util.AbstractMap<String, Object> {
-        private final Map<String, Object> fields;
+    /**
+     * A builder's fields, read-only once built: every reply and run event is built once, so it is not
+     * copied. Kept in two arrays rather than a hash map: an event has a handful of fields, and a map
+     * with its table and an entry per field was the larger part of what building an event allocated.
+     * {@link EventWriter} reads the arrays directly.
+     */
+    static final class Built extends AbstractMap<String, Object> {
+        private final String[] keys;
+        private final Object[] values;
+        private final int size;
 
-        Built(Map<String, Object> fields) {
-            this.fields = Collections.unmodifiableMap(fields);
+        private Built(String[] keys, Object[] values, int size) {
+            this.keys = keys;
+            this.values = values;
+            this.size = size;
+        }
+
+        String key(int index) {
+            return keys[index];
+        }
+
+        Object value(int index) {
+            return values[index];
+        }
+
+        private int indexOf(Object key) {
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equals(key)) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         @Override
-        public java.util.Set<Entry<String, Object>> entrySet() {
-            return fields.entrySet();
+        public Set<Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < size;
+                        }
+
+                        @Override
+                        public Entry<String, Object> next() {
+                            if (next >= size) {
+                                throw new NoSuchElementException();
+                            }
+                            next++;
+                            return new SimpleImmutableEntry<>(keys[next - 1], values[next - 1]);
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+            };
         }
 
         @Override
         public Object get(Object key) {
-            return fields.get(key);
+            int index = indexOf(key);
+            return index < 0 ? null : values[index];
         }
 
         @Override
         public boolean containsKey(Object key) {
-            return fields.containsKey(key);
+            return indexOf(key) >= 0;
         }
 
         @Override
         public int size() {
-            return fields.size();
+            return size;
         }
     }
 
@@ -74,29 +133,46 @@ public record ServerEvent(String type, Map<String, Object> fields) {
     /** Builds a {@link ServerEvent}; null values are left out. */
     public static final class Builder {
         private final String type;
-        private Map<String, Object> fields = new LinkedHashMap<>();
-        /** Whether {@link #build} handed {@code fields} to an event: a later put works on a copy. */
+        private String[] keys = new String[6];
+        private Object[] values = new Object[6];
+        private int size;
+        /** Whether {@link #build} handed the arrays to an event: a later put works on copies. */
         private boolean handedOver;
 
         private Builder(String type) {
             this.type = Objects.requireNonNull(type, "type must not be null");
         }
 
-        /** Sets a field; a null value leaves the field out. */
+        /** Sets a field (replacing a field of that name, in its place); a null value leaves the field out. */
         public Builder put(String field, Object value) {
-            if (value != null) {
-                if (handedOver) {
-                    fields = new LinkedHashMap<>(fields);
-                    handedOver = false;
-                }
-                fields.put(field, value);
+            Objects.requireNonNull(field, "field must not be null");
+            if (value == null) {
+                return this;
             }
+            if (handedOver) {
+                keys = keys.clone();
+                values = values.clone();
+                handedOver = false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equals(field)) {
+                    values[i] = value;
+                    return this;
+                }
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            keys[size] = field;
+            values[size] = value;
+            size++;
             return this;
         }
 
         public ServerEvent build() {
             handedOver = true;
-            return new ServerEvent(type, new Built(fields));
+            return new ServerEvent(type, new Built(keys, values, size));
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.agents.RunEventSink;
 import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.time.InstantText;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,7 +100,7 @@ public final class QualityTracker implements RunListener {
         }
         ServerEvent.Builder event = ServerEvent.builder(EventType.QUALITY_ALERT)
                 .put("alert", alert)
-                .put("timestamp", clock.instant().toString());
+                .put("timestamp", InstantText.of(clock.instant()));
         details.forEach(event::put);
         alerts.emit(userId, event.build());
     }

@@ -196,7 +196,9 @@ public final class NettyHttpStreams implements HttpStreams {
 
         @Override
         public void channelInactive(ChannelHandlerContext context) {
-            failed(new IOException("the connection closed before the response ended"));
+            if (!over.get()) { // the usual close, after the response's end, costs no exception
+                failed(new IOException("the connection closed before the response ended"));
+            }
         }
 
         @Override

@@ -1,8 +1,8 @@
 package dev.switchboard.router.agents.http;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -38,12 +38,26 @@ public final class SseParser {
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
+    private static final byte COLON = ':';
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+    /** Buffers start this large, and go back to it after an event that needed more than {@link #KEEP_BYTES}. */
+    private static final int INITIAL_BYTES = 256;
+    private static final int KEEP_BYTES = 16 * 1024;
+    /** Event types remembered, so that a stream's few types are decoded once each. */
+    private static final int TYPES_KEPT = 8;
 
     private final int maxEventBytes;
     private final Listener listener;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private final StringBuilder data = new StringBuilder();
+    /** The line being read, without its end; and the event's data lines so far, each followed by LF. */
+    private byte[] line = new byte[INITIAL_BYTES];
+    private int lineLength;
+    private byte[] data = new byte[INITIAL_BYTES];
+    private int dataLength;
+    private final byte[][] typeBytes = new byte[TYPES_KEPT][];
+    private final String[] types = new String[TYPES_KEPT];
+    private int typesWritten;
     private String eventType = "";
     private int eventBytes;
     private boolean lineOverflowed;
@@ -78,10 +92,10 @@ public final class SseParser {
                 afterCr = b == CR;
                 endLine();
             } else if (!lineOverflowed) {
-                if (line.size() >= maxEventBytes) {
+                if (lineLength >= maxEventBytes) {
                     lineOverflowed = true;
                 } else {
-                    line.write(b);
+                    appendToLine(b);
                 }
             }
         }
@@ -94,13 +108,13 @@ public final class SseParser {
 
     /** The stream ended: an event not yet ended by an empty line is discarded, as the standard says. */
     public void end() {
-        line.reset();
+        lineLength = 0;
         resetEvent();
     }
 
     /** Whether bytes of an event not yet dispatched are held (a stream that ends now loses them). */
     public boolean hasPartialEvent() {
-        return line.size() > 0 || dataSeen || !eventType.isEmpty();
+        return lineLength > 0 || dataSeen || !eventType.isEmpty();
     }
 
     /** Matches the byte-order mark at the stream's start; returns whether {@code b} was part of it. */
@@ -113,50 +127,85 @@ public final class SseParser {
             return true;
         }
         bomChecked = true;
-        if (bomMatched > 0) {
-            line.write(BOM, 0, bomMatched); // a prefix of the mark that was not one: it is text
+        for (int i = 0; i < bomMatched; i++) {
+            appendToLine(BOM[i]); // a prefix of the mark that was not one: it is text
         }
         return false;
     }
 
+    private void appendToLine(byte b) {
+        if (lineLength == line.length) {
+            line = Arrays.copyOf(line, Math.min(Math.max(line.length * 2, INITIAL_BYTES), maxEventBytes + BOM.length));
+        }
+        line[lineLength++] = b;
+    }
+
+    /**
+     * A line ended: read in place, from the bytes (the colon, LF and the field names are ASCII, which
+     * UTF-8 never uses inside a longer character), so that a line costs no copy of its own.
+     */
     private void endLine() {
         boolean overflowed = lineOverflowed;
-        byte[] bytes = line.toByteArray();
-        line.reset();
+        int length = lineLength;
+        byte[] bytes = line;
+        lineLength = 0;
         lineOverflowed = false;
-        if (bytes.length == 0 && !overflowed) {
+        if (bytes.length > KEEP_BYTES) {
+            line = new byte[INITIAL_BYTES]; // a long line's buffer is not kept; this line is read from `bytes`
+        }
+        if (length == 0 && !overflowed) {
             dispatch();
             return;
         }
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        if (text.startsWith(":")) {
+        if (bytes[0] == COLON) {
             listener.onComment();
             return;
         }
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        String value = colon < 0 ? "" : text.substring(colon + (text.startsWith(" ", colon + 1) ? 2 : 1));
+        int colon = indexOf(bytes, length, COLON);
+        int fieldEnd = colon < 0 ? length : colon;
+        int valueStart = colon < 0 ? length : colon + (colon + 1 < length && bytes[colon + 1] == ' ' ? 2 : 1);
+        boolean isData = equals(bytes, fieldEnd, DATA);
         if (overflowed) {
             eventOverflowed = true;
-            dataSeen |= field.equals("data");
+            dataSeen |= isData;
             return;
         }
-        switch (field) {
-            case "event" -> eventType = value;
-            case "data" -> appendData(value, bytes.length);
-            default -> { } // id, retry and unknown fields: nothing the router uses
-        }
+        if (isData) {
+            appendData(bytes, valueStart, length);
+        } else if (equals(bytes, fieldEnd, EVENT)) {
+            eventType = type(bytes, valueStart, length);
+        } // id, retry and unknown fields: nothing the router uses
     }
 
-    private void appendData(String value, int lineBytes) {
+    private void appendData(byte[] bytes, int from, int to) {
         dataSeen = true;
-        eventBytes += lineBytes + 1;
+        eventBytes += to + 1;
         if (eventOverflowed || eventBytes > maxEventBytes) {
             eventOverflowed = true;
-            data.setLength(0);
+            dataLength = 0;
             return;
         }
-        data.append(value).append('\n');
+        int needed = dataLength + to - from + 1;
+        if (needed > data.length) {
+            data = Arrays.copyOf(data, Math.max(needed, data.length * 2));
+        }
+        System.arraycopy(bytes, from, data, dataLength, to - from);
+        dataLength = needed;
+        data[dataLength - 1] = LF;
+    }
+
+    /** The type in {@code bytes[from, to)}, the same String as the last time this stream sent it. */
+    private String type(byte[] bytes, int from, int to) {
+        for (int i = 0; i < TYPES_KEPT && typeBytes[i] != null; i++) {
+            if (Arrays.equals(typeBytes[i], 0, typeBytes[i].length, bytes, from, to)) {
+                return types[i];
+            }
+        }
+        String type = new String(bytes, from, to - from, StandardCharsets.UTF_8);
+        int slot = typesWritten++ % TYPES_KEPT;
+        typeBytes[slot] = Arrays.copyOfRange(bytes, from, to);
+        types[slot] = type;
+        return type;
     }
 
     private void dispatch() {
@@ -165,17 +214,33 @@ public final class SseParser {
             return;
         }
         String type = eventType.isEmpty() ? "message" : eventType;
-        String text = eventOverflowed ? null : data.substring(0, data.length() - 1);
+        String text = eventOverflowed ? null : new String(data, 0, dataLength - 1, StandardCharsets.UTF_8);
         boolean overflowed = eventOverflowed;
         resetEvent();
         listener.onEvent(type, text, overflowed);
     }
 
     private void resetEvent() {
-        data.setLength(0);
+        dataLength = 0;
+        if (data.length > KEEP_BYTES) {
+            data = new byte[INITIAL_BYTES];
+        }
         eventType = "";
         eventBytes = 0;
         eventOverflowed = false;
         dataSeen = false;
+    }
+
+    private static int indexOf(byte[] bytes, int length, byte wanted) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean equals(byte[] bytes, int length, byte[] name) {
+        return Arrays.equals(bytes, 0, length, name, 0, name.length);
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.router.agents.RunInfo;
 import dev.switchboard.router.agents.RunStatus;
 import dev.switchboard.router.protocol.EventType;
 import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.time.InstantText;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -315,7 +316,7 @@ public final class AgentRun implements AgentRunEvents {
                 .put("run_id", request.runId())
                 .put("thread_id", request.threadId())
                 .put("seq", seq)
-                .put("timestamp", clock.instant().toString())
+                .put("timestamp", InstantText.of(clock.instant()))
                 .put("data", data)
                 .build();
     }

@@ -137,6 +137,46 @@ class SseParserTest {
         assertThat(events).containsExactly(new Event("message", null, true));
     }
 
+    @Test
+    void multiByteCharactersSplitAcrossBuffersAreDecodedWhole() {
+        byte[] stream = "event: caf\u00e9\ndata: h\u00e9llo \u2713\ndata: \uD83D\uDE00 done\n\n".getBytes(StandardCharsets.UTF_8);
+        for (byte b : stream) {
+            parser.feed(ByteBuffer.wrap(new byte[] {b}));
+        }
+
+        assertThat(events).containsExactly(new Event("caf\u00e9", "h\u00e9llo \u2713\n\uD83D\uDE00 done", false));
+    }
+
+    @Test
+    void aStreamsEventTypesAreReadOnceEachAndManyTypesStillComeThrough() {
+        StringBuilder stream = new StringBuilder();
+        for (int round = 0; round < 3; round++) {
+            for (int type = 0; type < 12; type++) {
+                stream.append("event: type-").append(type).append("\ndata: ").append(round).append("\n\n");
+            }
+        }
+        parser.feed(stream.toString());
+
+        assertThat(events).hasSize(36);
+        for (int i = 0; i < 36; i++) {
+            assertThat(events.get(i)).isEqualTo(new Event("type-" + i % 12, Integer.toString(i / 12), false));
+        }
+        parser.feed("event: agent_thinking\ndata: 1\n\nevent: agent_thinking\ndata: 2\n\n");
+        assertThat(events.get(37).type()).isSameAs(events.get(36).type());
+    }
+
+    @Test
+    void aLargeEventThenSmallOnesReadTheSameAfterItsBuffersAreLetGo() {
+        List<Event> seen = new ArrayList<>();
+        SseParser roomy = new SseParser(1024 * 1024, (type, data, overflowed) -> seen.add(new Event(type, data, overflowed)));
+        String big = "z".repeat(200_000);
+        roomy.feed("event: big\ndata: " + big + "\ndata: " + big + "\n\n: keep-alive\nevent: small\ndata: {\"a\":1}\n\n");
+        roomy.feed("data: " + "w".repeat(40_000) + "\n\ndata: last\n\n");
+
+        assertThat(seen).containsExactly(new Event("big", big + "\n" + big, false), new Event("small", "{\"a\":1}", false),
+                new Event("message", "w".repeat(40_000), false), new Event("message", "last", false));
+    }
+
     private void feedInPieces(String... pieces) {
         for (String piece : pieces) {
             parser.feed(piece);
