@@ -176,8 +176,29 @@ final class RunStream implements SseParser.Listener {
             violation(type + " whose data is not a JSON object");
             return null;
         }
-        return data.getBytes(StandardCharsets.UTF_8).length > HttpBackendSettings.MAX_EVENT_BYTES
-                ? truncate((ObjectNode) node) : (ObjectNode) node;
+        return overEventLimit(data) ? truncate((ObjectNode) node) : (ObjectNode) node;
+    }
+
+    /** Whether {@code text} is larger than an event may be in UTF-8, counted without encoding it. */
+    private static boolean overEventLimit(String text) {
+        if (text.length() * 3L <= HttpBackendSettings.MAX_EVENT_BYTES) {
+            return false; // no char takes more than 3 bytes (a pair of surrogates, 4)
+        }
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes > HttpBackendSettings.MAX_EVENT_BYTES;
     }
 
     /** The event's first fields that fit in 64 KiB, then {@code "truncated": true}. */

@@ -211,6 +211,25 @@ abstract class HttpAgentExecutorCases {
     }
 
     @Test
+    void anEventsSizeIsCountedInUtf8Bytes() throws Exception {
+        String twoByteChars = "\u00e9".repeat(22_000); // 44,000 bytes: under 64 KiB though 3 x its chars is over
+        String threeByteChars = "\u2713".repeat(22_000); // 66,000 bytes: over
+        ExampleAgentService service = service(run -> Reply.stream(List.of(
+                event(0, "agent_thinking", "{\"thought\":\"" + twoByteChars + "\"}"),
+                event(0, "agent_thinking", "{\"first\":1,\"thought\":\"" + threeByteChars + "\"}"),
+                event(0, "agent_completed", "{\"status\":\"completed\"}"))));
+        HttpAgentExecutor executor = executor(HttpBackendSettings.of(service.runsUrl()));
+        RecordingRun run = new RecordingRun();
+
+        executor.execute(request("x"), run).toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(run.data).hasSize(2);
+        assertThat(run.data.get(0).path("thought").asText()).isEqualTo(twoByteChars);
+        assertThat(run.data.get(0).has("truncated")).isFalse();
+        assertThat(run.data.get(1).toString()).isEqualTo("{\"first\":1,\"truncated\":true}");
+    }
+
+    @Test
     void streamEndingWithoutCompletionFails() throws Exception {
         ExampleAgentService service = service(run -> Reply.stream(List.of(event(0, "agent_thinking", "{}"))));
         BackendFailure failure = failure(executor(HttpBackendSettings.of(service.runsUrl())), new RecordingRun());
