@@ -45,9 +45,9 @@ final class EventWriter {
         try {
             out.write("{\"type\":");
             writeString(event.type(), out);
-            if (event.fields() instanceof ServerEvent.Built built) {
-                for (int i = 0; i < built.size(); i++) {
-                    generator = writeField(built.key(i), built.value(i), replyTo, out, generator);
+            if (event.fields() instanceof FieldMap fields) {
+                for (int i = 0; i < fields.size(); i++) {
+                    generator = writeField(fields.key(i), fields.value(i), replyTo, out, generator);
                 }
             } else {
                 for (Map.Entry<String, Object> field : event.fields().entrySet()) {

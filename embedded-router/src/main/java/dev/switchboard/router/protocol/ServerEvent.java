@@ -1,15 +1,10 @@
 package dev.switchboard.router.protocol;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * One server-to-client JSON object: a {@code type} plus top-level fields in insertion order.
@@ -22,90 +17,8 @@ public record ServerEvent(String type, Map<String, Object> fields) {
 
     public ServerEvent {
         Objects.requireNonNull(type, "type must not be null");
-        // a builder's map is handed over as it is (no one else holds it); any other map is copied
-        fields = fields instanceof Built ? fields : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
-    }
-
-    /**
-     * A builder's fields, read-only once built: every reply and run event is built once, so it is not
-     * copied. Kept in two arrays rather than a hash map: an event has a handful of fields, and a map
-     * with its table and an entry per field was the larger part of what building an event allocated.
-     * {@link EventWriter} reads the arrays directly.
-     */
-    static final class Built extends AbstractMap<String, Object> {
-        private final String[] keys;
-        private final Object[] values;
-        private final int size;
-
-        private Built(String[] keys, Object[] values, int size) {
-            this.keys = keys;
-            this.values = values;
-            this.size = size;
-        }
-
-        String key(int index) {
-            return keys[index];
-        }
-
-        Object value(int index) {
-            return values[index];
-        }
-
-        private int indexOf(Object key) {
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    return i;
-                }
-            }
-            return -1;
-        }
-
-        @Override
-        public Set<Entry<String, Object>> entrySet() {
-            return new AbstractSet<>() {
-                @Override
-                public Iterator<Entry<String, Object>> iterator() {
-                    return new Iterator<>() {
-                        private int next;
-
-                        @Override
-                        public boolean hasNext() {
-                            return next < size;
-                        }
-
-                        @Override
-                        public Entry<String, Object> next() {
-                            if (next >= size) {
-                                throw new NoSuchElementException();
-                            }
-                            next++;
-                            return new SimpleImmutableEntry<>(keys[next - 1], values[next - 1]);
-                        }
-                    };
-                }
-
-                @Override
-                public int size() {
-                    return size;
-                }
-            };
-        }
-
-        @Override
-        public Object get(Object key) {
-            int index = indexOf(key);
-            return index < 0 ? null : values[index];
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return indexOf(key) >= 0;
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
+        // a builder's fields are handed over as they are (no one else holds them); any other map is copied
+        fields = fields instanceof FieldMap ? fields : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
     /** Starts an event of the given type. */
@@ -172,7 +85,7 @@ public record ServerEvent(String type, Map<String, Object> fields) {
 
         public ServerEvent build() {
             handedOver = true;
-            return new ServerEvent(type, new Built(keys, values, size));
+            return new ServerEvent(type, new FieldMap(keys, values, size));
         }
     }
 }

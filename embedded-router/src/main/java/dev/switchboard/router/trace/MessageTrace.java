@@ -2,8 +2,10 @@ package dev.switchboard.router.trace;
 
 import dev.switchboard.router.monitor.wire.TraceRecord;
 import dev.switchboard.router.monitor.wire.TraceStep;
+import dev.switchboard.router.protocol.FieldMap;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +21,16 @@ public final class MessageTrace {
     private final String userId;
     private final String connectionId;
     private final int frameBytes;
-    private final List<TraceStep> steps = new ArrayList<>(8);
+    /**
+     * The steps, in the order they were added, kept small (a trace lives seconds, through young
+     * collections that copy it): each one's name, two longs (when it began after the frame arrived,
+     * and how long it took, in ns) and its detail in a {@link FieldMap}. {@link #record()} makes
+     * {@link TraceStep}s from them.
+     */
+    private String[] stepNames = new String[INITIAL_STEPS];
+    private long[] stepNanos = new long[2 * INITIAL_STEPS];
+    private Object[] stepDetails = new Object[INITIAL_STEPS];
+    private int stepCount;
     private String type;
     private String messageId;
     private String runId;
@@ -30,6 +41,8 @@ public final class MessageTrace {
 
     /** Steps one trace keeps (a batch's elements each add theirs); the rest are counted. */
     public static final int MAX_STEPS = 32;
+    /** Room for the steps of one message that starts no run. */
+    private static final int INITIAL_STEPS = 8;
 
     MessageTrace(Instant at, long startNanos, String userId, String connectionId, int frameBytes,
                  java.util.function.Consumer<MessageTrace> whenDone) {
@@ -52,13 +65,23 @@ public final class MessageTrace {
      */
     public void step(String name, long startedNanos, Map<String, Object> detail) {
         long now = System.nanoTime();
-        TraceStep step = new TraceStep(name, ms(startedNanos - startNanos), ms(now - startedNanos), detail);
+        FieldMap kept = detail == null ? null : FieldMap.copyOf(detail);
         synchronized (this) {
-            if (steps.size() < MAX_STEPS) {
-                steps.add(step);
-            } else {
+            if (stepCount == MAX_STEPS) {
                 droppedSteps++; // a batch of 50: its first steps tell the story, the count the rest
+                return;
             }
+            if (stepCount == stepNames.length) {
+                int room = Math.min(MAX_STEPS, 2 * stepCount);
+                stepNames = Arrays.copyOf(stepNames, room);
+                stepNanos = Arrays.copyOf(stepNanos, 2 * room);
+                stepDetails = Arrays.copyOf(stepDetails, room);
+            }
+            stepNames[stepCount] = name;
+            stepNanos[2 * stepCount] = startedNanos - startNanos;
+            stepNanos[2 * stepCount + 1] = now - startedNanos;
+            stepDetails[stepCount] = kept;
+            stepCount++;
         }
     }
 
@@ -102,15 +125,19 @@ public final class MessageTrace {
 
     /** What the trace holds now. */
     public synchronized TraceRecord record() {
+        List<TraceStep> steps = new ArrayList<>(stepCount);
         double total = 0;
-        for (TraceStep step : steps) {
+        for (int i = 0; i < stepCount; i++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> detail = (Map<String, Object>) stepDetails[i];
+            TraceStep step = new TraceStep(stepNames[i], ms(stepNanos[2 * i]), ms(stepNanos[2 * i + 1]), detail);
+            steps.add(step);
             total = Math.max(total, step.atMs() + step.ms());
         }
         // stages on different threads may add their steps a little out of order: by when each began
-        List<TraceStep> ordered = new ArrayList<>(steps);
-        ordered.sort(java.util.Comparator.comparingDouble(TraceStep::atMs));
+        steps.sort(java.util.Comparator.comparingDouble(TraceStep::atMs));
         return new TraceRecord(at, userId, connectionId, messageId, type, runId, frameBytes, round(total), finished,
-                droppedSteps, List.copyOf(ordered));
+                droppedSteps, List.copyOf(steps));
     }
 
     private static double ms(long nanos) {

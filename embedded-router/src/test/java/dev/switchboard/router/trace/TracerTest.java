@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,36 @@ class TracerTest {
         }
         assertThat(trace.record().steps()).hasSize(MessageTrace.MAX_STEPS);
         assertThat(trace.record().droppedSteps()).isEqualTo(5);
+    }
+
+    @Test
+    void aStepKeepsItsDetailInOrderAndItsTimesAndStepsAreListedByWhenTheyBegan() {
+        Tracer tracer = new Tracer(1.0, 10, clock);
+        long arrived = System.nanoTime() - 5_000_000;
+        MessageTrace trace = tracer.start("alice", "c-1", 20, arrived);
+        Map<String, Object> limits = new java.util.LinkedHashMap<>();
+        limits.put("user", "ok");
+        limits.put("connection", "ok");
+        Map<String, Object> detail = new java.util.LinkedHashMap<>();
+        detail.put("validation", "passed");
+        detail.put("rate_limit", limits);
+        detail.put("admitted", true);
+        trace.step("protection", arrived + 2_000_000, detail);
+        trace.step("decode", arrived, Map.of("verdict", "ok"));
+        trace.step("reply", arrived + 4_000_000, null);
+        detail.put("validation", "changed later"); // the trace keeps what the step said
+
+        List<TraceStep> steps = trace.record().steps();
+
+        assertThat(steps).extracting(TraceStep::step).containsExactly("decode", "protection", "reply");
+        assertThat(steps.get(1).detail()).containsExactly(Map.entry("validation", "passed"),
+                Map.entry("rate_limit", limits), Map.entry("admitted", true));
+        assertThat(List.copyOf(((Map<?, ?>) steps.get(1).detail().get("rate_limit")).entrySet()))
+                .isEqualTo(List.of(Map.entry("user", "ok"), Map.entry("connection", "ok")));
+        assertThat(steps.get(2).detail()).isNull();
+        assertThat(steps.get(1).atMs()).isEqualTo(2.0);
+        assertThat(steps.get(0).ms()).isGreaterThanOrEqualTo(5.0);
+        assertThat(trace.record().totalMs()).isGreaterThanOrEqualTo(5.0);
     }
 
     @Test
