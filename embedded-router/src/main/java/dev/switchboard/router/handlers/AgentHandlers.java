@@ -7,6 +7,7 @@ import dev.switchboard.router.agents.RemoteRuns;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
 import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.FieldMap;
 import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.HandlerRegistry;
@@ -15,7 +16,6 @@ import dev.switchboard.router.routing.MessageRejected;
 import dev.switchboard.router.trace.MessageTrace;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -95,11 +95,11 @@ final class AgentHandlers {
                         MessageTrace trace = context.trace();
                         if (trace != null) {
                             trace.run(request.runId());
-                            Map<String, Object> detail = new java.util.LinkedHashMap<>();
+                            FieldMap.Builder detail = FieldMap.builder();
                             detail.put("run_id", request.runId());
                             detail.put("agent", agent == null ? "(the strategy's choice)" : agent);
                             detail.put("tools", tools.size());
-                            trace.step("run", startedNanos, detail);
+                            trace.step("run", startedNanos, detail.build());
                         }
                         context.reply(ServerEvent.builder(EventType.MESSAGE_ACK)
                                 .put("run_id", request.runId())

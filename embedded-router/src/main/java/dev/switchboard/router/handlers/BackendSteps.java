@@ -2,9 +2,8 @@ package dev.switchboard.router.handlers;
 
 import dev.switchboard.router.agents.BackendDecision;
 import dev.switchboard.router.agents.BackendTrace;
+import dev.switchboard.router.protocol.FieldMap;
 import dev.switchboard.router.trace.MessageTrace;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A traced run's backend choice as steps of the trace of the message that started it: {@code backend}
@@ -21,28 +20,28 @@ final class BackendSteps implements BackendTrace {
 
     @Override
     public void chosen(BackendDecision decision, long startedNanos) {
-        Map<String, Object> detail = new LinkedHashMap<>();
+        FieldMap.Builder detail = FieldMap.builder();
         detail.put("chosen", decision.chosen());
         detail.put("why", decision.why());
         detail.put("requested", decision.requested());
         detail.put("rollout", decision.rollout());
         detail.put("shadow", decision.shadow());
         putStrategy(detail, decision);
-        trace.step("backend", startedNanos, detail);
+        trace.step("backend", startedNanos, detail.build());
     }
 
     @Override
     public void retried(String from, String failure, BackendDecision decision, long startedNanos) {
-        Map<String, Object> detail = new LinkedHashMap<>();
+        FieldMap.Builder detail = FieldMap.builder();
         detail.put("from", from);
         detail.put("failure", failure);
         detail.put("to", decision.chosen());
         detail.put("why", decision.why());
         putStrategy(detail, decision);
-        trace.step("retry", startedNanos, detail);
+        trace.step("retry", startedNanos, detail.build());
     }
 
-    private static void putStrategy(Map<String, Object> detail, BackendDecision decision) {
+    private static void putStrategy(FieldMap.Builder detail, BackendDecision decision) {
         detail.put("strategy", decision.strategy());
         detail.put("candidates", decision.candidates());
         detail.put("sticky", decision.sticky());

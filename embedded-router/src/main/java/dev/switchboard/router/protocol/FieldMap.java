@@ -2,9 +2,11 @@ package dev.switchboard.router.protocol;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -20,10 +22,15 @@ public final class FieldMap extends AbstractMap<String, Object> {
     private final int size;
 
     /** Takes the arrays as they are: whoever hands them over writes to them no more. */
-    FieldMap(String[] keys, Object[] values, int size) {
+    private FieldMap(String[] keys, Object[] values, int size) {
         this.keys = keys;
         this.values = values;
         this.size = size;
+    }
+
+    /** Starts a map, for a handful of fields. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
@@ -121,5 +128,63 @@ public final class FieldMap extends AbstractMap<String, Object> {
                 return size;
             }
         };
+    }
+
+    /** Builds a {@link FieldMap}: fields in the order first put; putting a field again replaces its value in place. */
+    public static final class Builder extends Fields {
+        private Builder() {
+        }
+
+        /** Sets a field, null values included. */
+        public Builder put(String key, Object value) {
+            set(key, value);
+            return this;
+        }
+
+        public FieldMap build() {
+            return take();
+        }
+    }
+
+    /**
+     * The arrays a {@link FieldMap} is built in, for the builders of this package (a server event's
+     * builder is one, so that building an event makes one object fewer).
+     */
+    abstract static class Fields {
+        private static final int INITIAL_FIELDS = 6;
+        private String[] keys = new String[INITIAL_FIELDS];
+        private Object[] values = new Object[INITIAL_FIELDS];
+        private int size;
+        /** Whether {@link #take} handed the arrays to a map: a later set works on copies. */
+        private boolean handedOver;
+
+        /** Sets a field, replacing the value of a field of that name in its place. */
+        final void set(String key, Object value) {
+            Objects.requireNonNull(key, "key must not be null");
+            if (handedOver) {
+                keys = keys.clone();
+                values = values.clone();
+                handedOver = false;
+            }
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equals(key)) {
+                    values[i] = value;
+                    return;
+                }
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            keys[size] = key;
+            values[size] = value;
+            size++;
+        }
+
+        /** The fields so far, as a map. */
+        final FieldMap take() {
+            handedOver = true;
+            return new FieldMap(keys, values, size);
+        }
     }
 }

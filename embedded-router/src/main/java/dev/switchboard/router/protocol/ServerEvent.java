@@ -1,6 +1,5 @@
 package dev.switchboard.router.protocol;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,13 +43,8 @@ public record ServerEvent(String type, Map<String, Object> fields) {
     }
 
     /** Builds a {@link ServerEvent}; null values are left out. */
-    public static final class Builder {
+    public static final class Builder extends FieldMap.Fields {
         private final String type;
-        private String[] keys = new String[6];
-        private Object[] values = new Object[6];
-        private int size;
-        /** Whether {@link #build} handed the arrays to an event: a later put works on copies. */
-        private boolean handedOver;
 
         private Builder(String type) {
             this.type = Objects.requireNonNull(type, "type must not be null");
@@ -58,34 +52,14 @@ public record ServerEvent(String type, Map<String, Object> fields) {
 
         /** Sets a field (replacing a field of that name, in its place); a null value leaves the field out. */
         public Builder put(String field, Object value) {
-            Objects.requireNonNull(field, "field must not be null");
-            if (value == null) {
-                return this;
+            if (value != null) {
+                set(field, value);
             }
-            if (handedOver) {
-                keys = keys.clone();
-                values = values.clone();
-                handedOver = false;
-            }
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(field)) {
-                    values[i] = value;
-                    return this;
-                }
-            }
-            if (size == keys.length) {
-                keys = Arrays.copyOf(keys, size * 2);
-                values = Arrays.copyOf(values, size * 2);
-            }
-            keys[size] = field;
-            values[size] = value;
-            size++;
             return this;
         }
 
         public ServerEvent build() {
-            handedOver = true;
-            return new ServerEvent(type, new FieldMap(keys, values, size));
+            return new ServerEvent(type, take());
         }
     }
 }

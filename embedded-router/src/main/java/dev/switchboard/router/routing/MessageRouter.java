@@ -2,10 +2,9 @@ package dev.switchboard.router.routing;
 
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.FieldMap;
 import dev.switchboard.router.time.Ticker;
 import dev.switchboard.router.trace.MessageTrace;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,11 +49,11 @@ public final class MessageRouter {
     /** The handler step of a sampled message: which handler, its breaker's state after it, what came of it. */
     private static void traceHandler(MessageTrace trace, long startedNanos, String type, String breaker,
                                      String outcome) {
-        Map<String, Object> detail = new LinkedHashMap<>();
+        FieldMap.Builder detail = FieldMap.builder();
         detail.put("handler", type);
         detail.put("breaker", breaker == null ? "none" : breaker);
         detail.put("outcome", outcome);
-        trace.step("handler", startedNanos, detail);
+        trace.step("handler", startedNanos, detail.build());
     }
 
     /**

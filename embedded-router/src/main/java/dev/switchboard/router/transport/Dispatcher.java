@@ -5,12 +5,12 @@ import dev.switchboard.router.protection.DispatchQueue;
 import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.FieldMap;
 import dev.switchboard.router.protocol.MessageType;
 import dev.switchboard.router.routing.MessageContext;
 import dev.switchboard.router.routing.MessageRouter;
 import dev.switchboard.router.trace.MessageTrace;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -85,11 +85,11 @@ public final class Dispatcher {
         int depth = queue.depth(classification.priority());
         DispatchQueue.Offer offer = queue.offer(new Job(context, message, receivedAtNanos), context.userId(),
                 classification.priority());
-        Map<String, Object> detail = new LinkedHashMap<>();
+        FieldMap.Builder detail = FieldMap.builder();
         detail.put("class", classification.priority().wire());
         detail.put("depth", depth);
         detail.put("offer", offer.name().toLowerCase(java.util.Locale.ROOT));
-        trace.step("enqueued", start, detail);
+        trace.step("enqueued", start, detail.build());
         refuse(context, offer);
         if (offer != DispatchQueue.Offer.QUEUED) {
             trace.done();
@@ -150,11 +150,11 @@ public final class Dispatcher {
             try {
                 queueWaitNanos.accept(taken.waitedNanos());
                 if (trace != null) {
-                    Map<String, Object> detail = new LinkedHashMap<>();
+                    FieldMap.Builder detail = FieldMap.builder();
                     detail.put("waited_ms", Math.round(taken.waitedNanos() / 1e3) / 1e3);
                     detail.put("expired", taken.expired());
                     detail.put("worker", Thread.currentThread().getName());
-                    trace.step("dequeued", System.nanoTime() - taken.waitedNanos(), detail);
+                    trace.step("dequeued", System.nanoTime() - taken.waitedNanos(), detail.build());
                 }
                 if (taken.expired()) {
                     job.context().fail(ErrorCode.EXPIRED, "the message waited longer than its "

@@ -6,11 +6,11 @@ import dev.switchboard.router.protection.FrameRejection;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.Decoded;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.FieldMap;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.trace.MessageTrace;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -89,43 +89,43 @@ final class FrameIntake {
     private static void traceDecode(MessageTrace trace, long startedNanos, Decoded decoded) {
         if (decoded instanceof Decoded.Rejected rejected) {
             trace.message(RoutingStats.UNPARSED_TYPE, rejected.messageId());
-            Map<String, Object> detail = new LinkedHashMap<>();
+            FieldMap.Builder detail = FieldMap.builder();
             detail.put("verdict", rejected.code().wire());
             detail.put("reason", String.valueOf(rejected.reason()));
-            trace.step("decode", startedNanos, detail);
+            trace.step("decode", startedNanos, detail.build());
         } else {
             ClientMessage message = ((Decoded.Message) decoded).message();
             trace.message(message.type(), message.messageId());
-            Map<String, Object> detail = new LinkedHashMap<>();
+            FieldMap.Builder detail = FieldMap.builder();
             detail.put("verdict", "ok");
             detail.put("json_rpc", message.jsonRpc());
-            trace.step("decode", startedNanos, detail);
+            trace.step("decode", startedNanos, detail.build());
         }
     }
 
     /** Validation, classification and the rate limits, as one step: what each decided. */
     private void traceProtection(MessageTrace trace, long startedNanos, String userId, String connectionId,
                                  ClientMessage message, Protection.Verdict verdict) {
-        Map<String, Object> detail = new LinkedHashMap<>();
+        FieldMap.Builder detail = FieldMap.builder();
         Classification classification = verdict.classification();
         // no classification: validation refused it before anything else looked
         detail.put("validation", classification == null ? verdict.code().wire() + ": " + verdict.text() : "passed");
         if (classification != null) {
-            Map<String, Object> rule = new LinkedHashMap<>();
+            FieldMap.Builder rule = FieldMap.builder();
             rule.put("rule", classification.rule());
             rule.put("type", message.type());
             rule.put("priority", classification.priority().wire());
             rule.put("label", classification.label());
-            detail.put("classification", rule);
-            Map<String, Object> limits = new LinkedHashMap<>();
+            detail.put("classification", rule.build());
+            FieldMap.Builder limits = FieldMap.builder();
             limits.put("admitted", verdict.admitted());
             limits.put("tokens_left", protection.tokensLeft(userId, connectionId, message));
             if (!verdict.admitted()) {
                 limits.put("retry_after_ms", verdict.retryAfterMs());
             }
-            detail.put("rate_limit", limits);
+            detail.put("rate_limit", limits.build());
         }
-        trace.step("protection", startedNanos, detail);
+        trace.step("protection", startedNanos, detail.build());
     }
 
     /** Answers a frame that was never parsed (too large, binary) with {@code code}. */

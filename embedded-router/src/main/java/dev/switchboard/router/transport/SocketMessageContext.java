@@ -3,6 +3,7 @@ package dev.switchboard.router.transport;
 import dev.switchboard.router.hooks.TrafficListener;
 import dev.switchboard.router.protocol.ClientMessage;
 import dev.switchboard.router.protocol.ErrorCode;
+import dev.switchboard.router.protocol.FieldMap;
 import dev.switchboard.router.protocol.JsonCodec;
 import dev.switchboard.router.protocol.ServerEvent;
 import dev.switchboard.router.routing.MessageContext;
@@ -112,10 +113,10 @@ final class SocketMessageContext implements MessageContext {
     public void fail(ErrorCode code, String text, Map<String, Object> details) {
         answered = true;
         if (trace != null) {
-            Map<String, Object> detail = new java.util.LinkedHashMap<>();
+            FieldMap.Builder detail = FieldMap.builder();
             detail.put("code", code.wire());
             detail.put("message", String.valueOf(text));
-            trace.step("error", System.nanoTime(), detail);
+            trace.step("error", System.nanoTime(), detail.build());
         }
         stats.errorSent(message.type(), code);
         traffic.errorSent(userId, connectionId, message.type(), message.messageId(), code, text);
