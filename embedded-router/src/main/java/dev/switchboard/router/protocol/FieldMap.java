@@ -45,7 +45,7 @@ public final class FieldMap extends AbstractMap<String, Object> {
         Object[] values = new Object[keys.length];
         int index = 0;
         for (Map.Entry<String, ?> field : fields.entrySet()) {
-            keys[index] = field.getKey();
+            keys[index] = Objects.requireNonNull(field.getKey(), "a field must have a name");
             values[index] = compact(field.getValue());
             index++;
         }

@@ -29,7 +29,7 @@ public final class MessageTrace {
      */
     private String[] stepNames = new String[INITIAL_STEPS];
     private long[] stepNanos = new long[2 * INITIAL_STEPS];
-    private Object[] stepDetails = new Object[INITIAL_STEPS];
+    private FieldMap[] stepDetails = new FieldMap[INITIAL_STEPS];
     private int stepCount;
     private String type;
     private String messageId;
@@ -128,9 +128,8 @@ public final class MessageTrace {
         List<TraceStep> steps = new ArrayList<>(stepCount);
         double total = 0;
         for (int i = 0; i < stepCount; i++) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> detail = (Map<String, Object>) stepDetails[i];
-            TraceStep step = new TraceStep(stepNames[i], ms(stepNanos[2 * i]), ms(stepNanos[2 * i + 1]), detail);
+            TraceStep step = new TraceStep(stepNames[i], ms(stepNanos[2 * i]), ms(stepNanos[2 * i + 1]),
+                    stepDetails[i]);
             steps.add(step);
             total = Math.max(total, step.atMs() + step.ms());
         }
