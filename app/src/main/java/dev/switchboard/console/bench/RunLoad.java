@@ -222,6 +222,8 @@ final class RunLoad implements AutoCloseable {
         final long[] scheduled = new long[RING];
         final boolean[] ended = new boolean[RING];
         final boolean[] acked = new boolean[RING];
+        /** Whether the client's send of the run's request completed (the socket took it). */
+        final boolean[] sent = new boolean[RING];
         final String[] sendFailure = new String[RING];
         private long nextRun;
         private long phaseStart;
@@ -257,14 +259,23 @@ final class RunLoad implements AutoCloseable {
             scheduled[slot] = scheduledNanos;
             ended[slot] = false;
             acked[slot] = false;
+            sent[slot] = false;
             sendFailure[slot] = null;
             connections.get(0).send("{\"type\":\"user_message\",\"message_id\":\"m" + index + "-" + run
                     + "\",\"thread_id\":\"b" + index + "-" + run + "\",\"payload\":{\"content\":\"bench run " + run + "\"}}")
-                    .whenComplete((sent, failure) -> {
+                    .whenComplete((ignored, failure) -> {
                         if (failure != null) {
                             sendFailed(run, failure);
+                        } else {
+                            sentOut(run);
                         }
                     });
+        }
+
+        private synchronized void sentOut(long run) {
+            if (run >= phaseStart && run < nextRun) {
+                sent[(int) (run & (RING - 1))] = true;
+            }
         }
 
         private synchronized void sendFailed(long run, Throwable failure) {
@@ -274,7 +285,8 @@ final class RunLoad implements AutoCloseable {
         }
 
         /**
-         * {@code user 7: run 12 acknowledged, run 13 not acknowledged (send failed: …)} (its first five),
+         * {@code user 7: run 12 acknowledged, run 13 not acknowledged (send failed: …)} (its first five; a request
+         * the client never finished sending says so),
          * or "" with none unfinished.
          */
         synchronized String unfinishedDetail() {
@@ -290,6 +302,8 @@ final class RunLoad implements AutoCloseable {
                         .append(acked[slot] ? " acknowledged" : " not acknowledged");
                 if (sendFailure[slot] != null) {
                     text.append(" (send failed: ").append(sendFailure[slot]).append(')');
+                } else if (!sent[slot]) {
+                    text.append(" (its request still waiting to be sent)");
                 }
             }
             return text.toString();
