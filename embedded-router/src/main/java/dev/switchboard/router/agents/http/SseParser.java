@@ -57,7 +57,8 @@ public final class SseParser {
     private int dataLength;
     private final byte[][] typeBytes = new byte[TYPES_KEPT][];
     private final String[] types = new String[TYPES_KEPT];
-    private int typesWritten;
+    /** Where the next type read is kept: the oldest goes first. */
+    private int nextTypeSlot;
     private String eventType = "";
     private int eventBytes;
     private boolean lineOverflowed;
@@ -202,9 +203,9 @@ public final class SseParser {
             }
         }
         String type = new String(bytes, from, to - from, StandardCharsets.UTF_8);
-        int slot = typesWritten++ % TYPES_KEPT;
-        typeBytes[slot] = Arrays.copyOfRange(bytes, from, to);
-        types[slot] = type;
+        typeBytes[nextTypeSlot] = Arrays.copyOfRange(bytes, from, to);
+        types[nextTypeSlot] = type;
+        nextTypeSlot = (nextTypeSlot + 1) % TYPES_KEPT;
         return type;
     }
 
