@@ -58,10 +58,11 @@ class BenchCommandTest {
                 if (system.equals("router")) {
                     assertThat(saturated.path("unfinished").asLong()).as(unfinished).isZero();
                 } else {
-                    // the echo baseline (Java-WebSocket) now and then leaves one user's two runs in flight
-                    // unanswered at a saturation round's end (performance.md, "bench"): reported, and at
-                    // most that one window, never anything of the router's
-                    assertThat(saturated.path("unfinished").asLong()).as(unfinished).isBetween(0L, 2L);
+                    // the echo baseline (Java-WebSocket) now and then leaves a user's runs in flight without
+                    // even a message_ack, though the client sent them (performance.md, "bench"): reported;
+                    // an echo run acknowledged and then left unfinished, or never sent, would be the bench's own
+                    assertThat(saturated.path("unfinished_detail").asText()).as(unfinished)
+                            .doesNotContainPattern("run \\d+ acknowledged").doesNotContain("send failed", "still waiting");
                 }
                 assertThat(saturated.path("failed").asLong()).as(variant + " " + system + " failed").isZero();
                 JsonNode half = runs.path(variant).path("half").path("rounds").path(0).path(system);
