@@ -37,6 +37,11 @@ final class BackendBench {
     static final int EVENTS = 6;
     /** Before each measured round of the alternating latency phase (both sides are warm by then). */
     private static final Duration LEAD_IN = Duration.ofSeconds(2);
+    /**
+     * The router's histogram of its own part of each event: read off the backend's stream to written to
+     * the user's connection (the added latency less the service's write, the kernel and the client).
+     */
+    static final String OWN_LATENCY = "switchboard_backend_event_latency_seconds";
     /** Pause before each event while threads are counted: a run lasts 3 s, so all of a level are open at once. */
     private static final long THREADS_PHASE_GAP_MS = 500;
 
@@ -82,7 +87,7 @@ final class BackendBench {
         HttpClient http = HttpClient.newBuilder().executor(io).build();
         int relayPort = ChildProcess.freePort();
         try (ExampleAgentService service = ExampleAgentService.start(0, paced(THREADS_PHASE_GAP_MS));
-             ChildRouter router = ChildRouter.start(settings.routerJvm(), false, List.of("--config",
+             ChildRouter router = ChildRouter.start(settings.routerJvm(), true, List.of("--config",
                      config(service.runsUrl()).toString()), java.util.Map.of(), 0);
              ChildProcess relay = ChildProcess.start(ChildProcess.java(settings.routerJvm(), RelayServer.class.getName(),
                      List.of(Integer.toString(relayPort), service.runsUrl().toString())), relayPort, "bench-relay-",
@@ -93,11 +98,12 @@ final class BackendBench {
                     .put("events_per_run", EVENTS);
             json.set("threads", threads(service, router, users));
             service.script(paced(settings.pacedGapMs()));
-            json.set("paced", pacedPairs(users.subList(0, settings.paced()), relayUsers));
+            json.set("paced", pacedPairs(router, users.subList(0, settings.paced()), relayUsers));
             service.script(paced(0));
-            json.set("saturated", loop(users.subList(0, settings.saturated()), "saturated, "
+            json.set("saturated", loop(router, users.subList(0, settings.saturated()), "saturated, "
                     + settings.saturated() + " concurrent runs, no pause", settings.warmup()));
             json.put("router_threads_after", router.threads());
+            json.put(Bench.RESCUED_FIELD, relay.lastCount(EchoServer.RESCUED));
             users.forEach(user -> user.connection.abort());
             relayUsers.forEach(user -> user.connection.abort());
         } finally {
@@ -112,17 +118,19 @@ final class BackendBench {
      * alternating order (router first, then relay first, …), so that what else the machine does
      * weighs on both. The router's figures are the medians of its rounds; every round is kept.
      */
-    private ObjectNode pacedPairs(List<User> routerUsers, List<User> relayUsers) throws InterruptedException {
+    private ObjectNode pacedPairs(ChildRouter routerProcess, List<User> routerUsers, List<User> relayUsers)
+            throws IOException, InterruptedException {
         String label = settings.paced() + " concurrent runs, " + settings.pacedGapMs() + " ms between events";
-        loop(routerUsers, "paced warm-up, router, " + label, settings.warmup());
-        loop(relayUsers, "paced warm-up, relay, " + label, settings.warmup());
+        loop(routerProcess, routerUsers, "paced warm-up, router, " + label, settings.warmup());
+        loop(null, relayUsers, "paced warm-up, relay, " + label, settings.warmup());
         List<ObjectNode> router = new ArrayList<>();
         List<ObjectNode> relay = new ArrayList<>();
         ArrayNode pairs = Json.mapper().createArrayNode();
         for (int pair = 0; pair < settings.pairs(); pair++) {
             boolean routerFirst = pair % 2 == 0;
             for (boolean routerTurn : new boolean[] {routerFirst, !routerFirst}) {
-                (routerTurn ? router : relay).add(loop(routerTurn ? routerUsers : relayUsers, "paced round "
+                (routerTurn ? router : relay).add(loop(routerTurn ? routerProcess : null, routerTurn ? routerUsers : relayUsers,
+                        "paced round "
                         + (pair + 1) + ", " + (routerTurn ? "router" : "relay") + ", " + label, LEAD_IN));
             }
             double ratio = router.get(pair).path("added_p99_ms").asDouble()
@@ -157,11 +165,15 @@ final class BackendBench {
         ObjectNode json = Json.mapper().createObjectNode().put("concurrent_runs", rounds.get(0).path("concurrent_runs")
                 .asInt()).put("rounds", rounds.size());
         for (String field : new String[] {"runs_per_s", "events_per_s", "added_p50_ms", "added_p99_ms", "added_p999_ms",
-                "added_max_ms"}) {
-            json.put(field, Bench.median(rounds.stream().mapToDouble(round -> round.path(field).asDouble()).toArray()));
+                "added_max_ms", "own_p50_ms", "own_p99_ms", "own_p999_ms"}) {
+            if (rounds.get(0).has(field)) {
+                json.put(field, Bench.median(rounds.stream().mapToDouble(round -> round.path(field).asDouble()).toArray()));
+            }
         }
-        for (String field : new String[] {"failed_runs", "added_latency_samples"}) {
-            json.put(field, rounds.stream().mapToLong(round -> round.path(field).asLong()).sum());
+        for (String field : new String[] {"failed_runs", "added_latency_samples", "own_samples"}) {
+            if (rounds.get(0).has(field)) {
+                json.put(field, rounds.stream().mapToLong(round -> round.path(field).asLong()).sum());
+            }
         }
         return json;
     }
@@ -236,11 +248,17 @@ final class BackendBench {
         }
     }
 
-    /** Each user runs back to back for {@code warmup} and the measurement; returns what the latter saw. */
-    private ObjectNode loop(List<User> users, String label, Duration warmup) throws InterruptedException {
+    /**
+     * Each user runs back to back for {@code warmup} and the measurement; returns what the latter saw,
+     * with, when {@code router} is not null, the router's own part of each event in the measurement as
+     * its metrics have it ({@link #OWN_LATENCY}).
+     */
+    private ObjectNode loop(ChildRouter router, List<User> users, String label, Duration warmup)
+            throws IOException, InterruptedException {
         looping.set(true);
         users.forEach(User::start);
         Thread.sleep(warmup.toMillis());
+        ScrapedHistogram ownBefore = router == null ? null : router.histogram(OWN_LATENCY);
         added.reset();
         long runsBefore = runsDone.sum();
         long eventsBefore = eventsSeen.sum();
@@ -250,6 +268,7 @@ final class BackendBench {
         Thread.sleep(settings.measure().toMillis());
         recording = false;
         double seconds = (System.nanoTime() - began) / 1e9;
+        ScrapedHistogram ownAfter = router == null ? null : router.histogram(OWN_LATENCY);
         Histogram latency = added.getIntervalHistogram();
         long runs = runsDone.sum() - runsBefore;
         looping.set(false);
@@ -264,11 +283,22 @@ final class BackendBench {
                 .put("added_p99_ms", latency.getValueAtPercentile(99) / 1000.0)
                 .put("added_p999_ms", latency.getValueAtPercentile(99.9) / 1000.0)
                 .put("added_max_ms", latency.getMaxValue() / 1000.0);
+        if (router != null) {
+            json.put("own_samples", ownAfter.countSince(ownBefore))
+                    .put("own_p50_ms", ownAfter.quantileSince(ownBefore, 0.50) * 1000)
+                    .put("own_p99_ms", ownAfter.quantileSince(ownBefore, 0.99) * 1000)
+                    .put("own_p999_ms", ownAfter.quantileSince(ownBefore, 0.999) * 1000);
+        }
         log.printf("backend: %s: %,d runs/s, %,d events/s, added latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms"
                         + " (%,d events), %d failed%n", label, json.path("runs_per_s").asLong(),
                 json.path("events_per_s").asLong(), json.path("added_p50_ms").asDouble(),
                 json.path("added_p99_ms").asDouble(), json.path("added_p999_ms").asDouble(),
                 latency.getTotalCount(), json.path("failed_runs").asLong());
+        if (router != null) {
+            log.printf("backend: %s: the router's own part p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%,d events, its"
+                            + " metric)%n", label, json.path("own_p50_ms").asDouble(), json.path("own_p99_ms").asDouble(),
+                    json.path("own_p999_ms").asDouble(), json.path("own_samples").asLong());
+        }
         log.flush();
         return json;
     }

@@ -308,6 +308,19 @@ public final class Bench {
                 .put("min", spread.path("min").asDouble()).put("max", spread.path("max").asDouble());
     }
 
+    /** Where a phase's JSON keeps its baseline's {@link EchoServer#stalledSendsRescued()} count. */
+    static final String RESCUED_FIELD = "baseline_stalled_sends_rescued";
+
+    /**
+     * A line saying how many of the baseline's sends were rescued ({@link StalledWrites}), or "" with
+     * none.
+     */
+    static String rescuedNote(String baseline, JsonNode phase) {
+        long rescued = phase.path(RESCUED_FIELD).asLong();
+        return rescued == 0 ? "" : String.format("  the %s's Java-WebSocket left %,d send%s queued until the next look"
+                + " (1–2 ms later): see StalledWrites%n", baseline, rescued, rescued == 1 ? "" : "s");
+    }
+
     /** The side-by-side table. */
     public static String table(JsonNode report) {
         StringBuilder out = new StringBuilder();
@@ -359,6 +372,12 @@ public final class Bench {
                         result.path("runs_per_s").asLong(), result.path("events_per_s").asLong(),
                         result.path("added_p50_ms").asDouble(), result.path("added_p99_ms").asDouble(),
                         result.path("added_p999_ms").asDouble(), result.path("failed_runs").asLong()));
+                if (result.has("own_p99_ms")) {
+                    out.append(String.format("  %-9s the router's own part (its metric, read off the stream → written):"
+                                    + " p50 ≤ %.2f ms, p99 ≤ %.2f ms, p99.9 ≤ %.2f ms%n", "",
+                            result.path("own_p50_ms").asDouble(), result.path("own_p99_ms").asDouble(),
+                            result.path("own_p999_ms").asDouble()));
+                }
             }
             JsonNode paced = backend.path("paced");
             if (paced.has("relay")) {
@@ -369,6 +388,7 @@ public final class Bench {
                         paced.path("p99_ratio_to_relay").asDouble(), paced.path("pairs").size(),
                         paced.path("p99_ratio_min").asDouble(), paced.path("p99_ratio_max").asDouble()));
             }
+            out.append(rescuedNote("relay", backend));
         }
         JsonNode cluster = report.path("cluster");
         if (!cluster.isMissingNode()) {

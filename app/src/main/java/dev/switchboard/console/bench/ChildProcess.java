@@ -102,6 +102,24 @@ final class ChildProcess implements AutoCloseable {
         return log;
     }
 
+    /**
+     * The whole number after {@code prefix} on the last line of its output that starts with it, or 0
+     * with none (or no log to read).
+     */
+    long lastCount(String prefix) {
+        long count = 0;
+        try {
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith(prefix)) {
+                    count = Long.parseLong(line.substring(prefix.length()).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return count;
+        }
+        return count;
+    }
+
     /** The live thread count, from {@code /proc} (0 where there is none). */
     int threads() {
         try {

@@ -143,6 +143,11 @@ final class ChildRouter implements AutoCloseable {
         return values;
     }
 
+    /** The buckets of histogram {@code name} in its {@code /metrics} now (needs the HTTP endpoints). */
+    ScrapedHistogram histogram(String name) throws IOException, InterruptedException {
+        return ScrapedHistogram.of(get("/metrics"), name);
+    }
+
     private String get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(httpUri(path)).timeout(HTTP_TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());

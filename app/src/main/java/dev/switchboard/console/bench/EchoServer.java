@@ -14,7 +14,11 @@ import org.java_websocket.server.WebSocketServer;
  * it in a JVM of its own ({@link #main}), as the router it is compared with runs.
  */
 public class EchoServer extends WebSocketServer {
+    /** The start of the line a server started by {@link #main} prints as it rescues a send: {@code stalled sends rescued: N}. */
+    static final String RESCUED = "stalled sends rescued: ";
+
     private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final StalledWrites stalledWrites = new StalledWrites(this);
 
     public EchoServer() {
         this(0);
@@ -34,6 +38,7 @@ public class EchoServer extends WebSocketServer {
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
         EchoServer server = args.length > 1 ? new RunEchoServer(port, RunEchoServer.pushes(args[1])) : new EchoServer(port);
+        server.printRescues();
         server.startAndWait();
         System.out.println("echo listening on 127.0.0.1:" + server.getPort());
     }
@@ -57,11 +62,28 @@ public class EchoServer extends WebSocketServer {
     @Override
     public void onMessage(WebSocket conn, String message) {
         conn.send(message);
+        sent(conn);
     }
 
     @Override
     public void onMessage(WebSocket conn, ByteBuffer message) {
         conn.send(message);
+        sent(conn);
+    }
+
+    /** Call after each send, so that a send the library left queued is rescued (see {@link StalledWrites}). */
+    protected final void sent(WebSocket conn) {
+        stalledWrites.sent(conn);
+    }
+
+    /** From now on prints {@link #RESCUED} and the count so far to standard output at each rescue. */
+    void printRescues() {
+        stalledWrites.onRescue(count -> System.out.println(RESCUED + count));
+    }
+
+    /** Sends the library left queued until another send, rescued so far (see {@link StalledWrites}). */
+    public long stalledSendsRescued() {
+        return stalledWrites.rescued();
     }
 
     @Override
@@ -76,6 +98,7 @@ public class EchoServer extends WebSocketServer {
     }
 
     public void shutdown() {
+        stalledWrites.close();
         try {
             stop(1_000);
         } catch (InterruptedException e) {

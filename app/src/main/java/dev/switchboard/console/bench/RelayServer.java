@@ -43,6 +43,7 @@ final class RelayServer extends EchoServer {
     /** {@code RelayServer PORT RUNS_URL}: relays runs of the service at RUNS_URL on 127.0.0.1:PORT until killed. */
     public static void main(String[] args) {
         RelayServer server = new RelayServer(Integer.parseInt(args[0]), URI.create(args[1]));
+        server.printRescues();
         server.startAndWait();
         System.out.println("relay listening on 127.0.0.1:" + server.getPort());
     }
@@ -118,12 +119,13 @@ final class RelayServer extends EchoServer {
         return event;
     }
 
-    private static void send(WebSocket connection, ObjectNode frame) {
+    private void send(WebSocket connection, ObjectNode frame) {
         if (!connection.isOpen()) {
             return;
         }
         try {
             connection.send(frame.toString());
+            sent(connection);
         } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
             // closed between the check and the send
         }

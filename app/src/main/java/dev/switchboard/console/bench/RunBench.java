@@ -72,6 +72,7 @@ final class RunBench {
                 for (int perUser : CONNECTIONS_PER_USER) {
                     json.set(variant(perUser), variant(echoUri, router.clientUri(), perUser));
                 }
+                json.put(Bench.RESCUED_FIELD, echo.lastCount(EchoServer.RESCUED));
             }
         }
         return json;
@@ -163,6 +164,7 @@ final class RunBench {
                 + " alternating rounds of %.1f s (medians; ratio: median of the pairs' ratios, range)%n",
                 runs.path("users").asInt(), runs.path("pairs").asInt(), runs.path("round_s").asDouble()));
         out.append(String.format("%-40s %12s %12s   %s%n", "", "echo", "router", "ratio"));
+        out.append(Bench.rescuedNote("echo", runs));
         for (int perUser : CONNECTIONS_PER_USER) {
             JsonNode variant = runs.path(variant(perUser));
             if (variant.isMissingNode()) {

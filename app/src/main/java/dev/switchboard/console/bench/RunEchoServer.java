@@ -77,6 +77,7 @@ final class RunEchoServer extends EchoServer {
             if (push.type().equals(ACK)) {
                 conn.send(frame(push, "\"reply_to\":\"" + messageId + "\",\"run_id\":\"" + runId
                         + "\",\"thread_id\":\"" + threadId + "\""));
+                sent(conn);
                 continue;
             }
             seq++;
@@ -92,12 +93,13 @@ final class RunEchoServer extends EchoServer {
      * Sends to one of the user's connections; one closing (its close not yet heard) is skipped, so
      * the user's other connections still get the run's every event.
      */
-    private static void push(WebSocket connection, String frame) {
+    private void push(WebSocket connection, String frame) {
         if (!connection.isOpen()) {
             return;
         }
         try {
             connection.send(frame);
+            sent(connection);
         } catch (org.java_websocket.exceptions.WebsocketNotConnectedException e) {
             // closed between the check and the send: the same
         }

@@ -91,6 +91,7 @@ final class SocketBench {
                                 settings.round()));
                 json.set(PHASES.get(i + 1), phaseJson(pairs, rate));
             }
+            json.put(Bench.RESCUED_FIELD, echo.lastCount(EchoServer.RESCUED));
         }
         return json;
     }
@@ -155,6 +156,7 @@ final class SocketBench {
                         + " pairs' ratios, range)%n", sockets.path("servers").asText(), sockets.path("pairs").asInt(),
                 sockets.path("round_s").asDouble()));
         out.append(String.format("%-30s %12s %12s   %s%n", "", "echo", "router", "ratio"));
+        out.append(Bench.rescuedNote("echo", sockets));
         for (String phase : PHASES) {
             JsonNode json = sockets.path(phase);
             if (json.isMissingNode()) {
