@@ -11,6 +11,7 @@ import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.agents.http.HttpAgentExecutor;
 import dev.switchboard.router.agents.http.HttpStreams;
 import dev.switchboard.router.agents.RemoteRuns;
+import dev.switchboard.router.agents.RunEventSink;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.cluster.ClusterSettings;
 import dev.switchboard.router.cluster.RedisCluster;
@@ -65,6 +66,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -151,9 +153,19 @@ final class RouterWiring {
                 config.outboxBytes(), config.maxConnectionsPerUser()), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
-        this.runs = AgentRuns.tracker(pool, this::emitAndObserve, clock, Ticker.system(), launcher,
+        this.runs = AgentRuns.tracker(pool, new RunEventSink() {
+                    @Override
+                    public void emit(String userId, ServerEvent event) {
+                        emitAndObserve(userId, event, null);
+                    }
+
+                    @Override
+                    public void emit(String userId, ServerEvent event, Runnable written) {
+                        emitAndObserve(userId, event, written);
+                    }
+                }, clock, Ticker.system(), launcher,
                 Scheduler.of(scheduler), config.runTimeout(), config.maxRunsInFlight());
-        this.quality = new QualityTracker(this::emitAndObserve, clock);
+        this.quality = new QualityTracker((userId, event) -> emitAndObserve(userId, event, null), clock);
         this.protection = new Protection(config.validation(), config.classification(), DEFAULT_CLASS,
                 config.rateLimits(), clock);
         runs.addListener(quality);
@@ -179,14 +191,25 @@ final class RouterWiring {
                 ? List.of(new BackendSpec(config.agent(), 1, DEFAULT_BUDGET)) : config.backends();
         List<AgentBackend> built = new ArrayList<>();
         for (BackendSpec spec : specs) {
-            AgentExecutor executor = spec.http() != null
-                    ? new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler), Ticker.system(),
-                            agentHttp())
-                    : new SimulatedAgent(spec.settings());
+            AgentExecutor executor;
+            if (spec.http() != null) {
+                HttpAgentExecutor http = new HttpAgentExecutor(spec.name(), spec.http(), Scheduler.of(scheduler),
+                        Ticker.system(), agentHttp());
+                http.readNear(this::writerOf);
+                executor = http;
+            } else {
+                executor = new SimulatedAgent(spec.settings());
+            }
             built.add(new AgentBackend(spec.name(), executor, spec.weight(), spec.budget(),
                     breakers.breaker("backend:" + spec.name())));
         }
         return built;
+    }
+
+    /** The I/O thread of one of the user's connections (a run stream of theirs is read there), or null. */
+    private Executor writerOf(String userId) {
+        ConnectionRegistry registry = connections; // the backends are built before the registry
+        return registry == null ? null : registry.writerOf(userId);
     }
 
     /** The one Netty client of every http backend, made with the first of them. */
@@ -221,9 +244,12 @@ final class RouterWiring {
         };
     }
 
-    /** Sends an event to a user's connections and shows it to the monitor. */
-    private void emitAndObserve(String userId, ServerEvent event) {
-        connections.emitToUser(userId, event);
+    /**
+     * Sends an event to a user's connections and shows it to the monitor; {@code written}, when not
+     * null, runs once the first of them has written it.
+     */
+    private void emitAndObserve(String userId, ServerEvent event, Runnable written) {
+        connections.emitToUser(userId, event, written);
         ErrorCode code = EventType.ERROR.equals(event.type()) ? ErrorCode.fromWire(String.valueOf(event.get("code"))) : null;
         if (code != null) {
             routingStats.errorSent(RoutingStats.RUN_ERRORS, code); // a run's error (its backend failed): counted like every error sent

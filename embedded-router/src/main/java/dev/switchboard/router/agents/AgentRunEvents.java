@@ -36,6 +36,15 @@ public interface AgentRunEvents {
         return false;
     }
 
+    /**
+     * As {@link #emit(String, ObjectNode)}, running {@code written} (when not null) once the event's
+     * frame has been written to one of the user's connections: how the router times its own part of a
+     * backend's event. This default ignores it.
+     */
+    default boolean emit(String type, ObjectNode data, Runnable written) {
+        return emit(type, data);
+    }
+
     /** Whether the run has ended (cancelled, timed out) and further work is wasted. */
     boolean isEnded();
 

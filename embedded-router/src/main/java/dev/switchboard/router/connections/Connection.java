@@ -81,6 +81,11 @@ public final class Connection {
         return offer(frame, null);
     }
 
+    /** The thread that writes this connection's frames, or null (see {@link ConnectionSink#writer()}). */
+    java.util.concurrent.Executor writer() {
+        return closing.get() ? null : sink.writer();
+    }
+
     /** As {@link #offer(String)}, running {@code written} (when not null) once the socket took the frame. */
     boolean offer(String frame, Runnable written) {
         if (closing.get()) {

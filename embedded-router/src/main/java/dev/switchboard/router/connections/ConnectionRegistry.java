@@ -138,13 +138,21 @@ public final class ConnectionRegistry {
      * @return how many connections of this node it was queued on
      */
     public int emitToUser(String userId, ServerEvent event) {
+        return emitToUser(userId, event, null);
+    }
+
+    /**
+     * As {@link #emitToUser(String, ServerEvent)}, running {@code written} (when not null) once the
+     * first connection of this node that took the frame has written it; never if none took it.
+     */
+    public int emitToUser(String userId, ServerEvent event, Runnable written) {
         Set<Connection> connections = byUser.getOrDefault(userId, NONE);
         RemoteDelivery elsewhere = remote;
         if (connections.isEmpty() && elsewhere == RemoteDelivery.NONE) {
             return 0;
         }
         String frame = codec.encode(event);
-        int delivered = deliverLocally(userId, frame);
+        int delivered = deliverLocally(userId, frame, written);
         elsewhere.forward(userId, frame);
         return delivered;
     }
@@ -156,13 +164,18 @@ public final class ConnectionRegistry {
      * @return how many connections it was queued on
      */
     public int deliverLocally(String userId, String frame) {
+        return deliverLocally(userId, frame, null);
+    }
+
+    private int deliverLocally(String userId, String frame, Runnable written) {
         Set<Connection> connections = byUser.getOrDefault(userId, NONE);
         if (connections.isEmpty()) {
             return 0;
         }
         int delivered = 0;
         for (Connection connection : connections) {
-            delivered += deliver(connection, frame) ? 1 : 0;
+            // only the first connection that takes the frame times it
+            delivered += deliver(connection, frame, delivered == 0 ? written : null) ? 1 : 0;
         }
         fanOutFrames.add(delivered);
         return delivered;
@@ -225,6 +238,20 @@ public final class ConnectionRegistry {
     public boolean close(String connectionId, int code, String reason) {
         Connection connection = byId.get(connectionId);
         return connection != null && connection.close(code, reason);
+    }
+
+    /**
+     * The thread that writes the frames of one of {@code userId}'s open connections on this node, or
+     * null with none: where work whose results go to that user is cheapest to run.
+     */
+    public java.util.concurrent.Executor writerOf(String userId) {
+        for (Connection connection : byUser.getOrDefault(userId, NONE)) {
+            java.util.concurrent.Executor writer = connection.writer();
+            if (writer != null) {
+                return writer;
+            }
+        }
+        return null;
     }
 
     /** The connection with this id, or null. */

@@ -1,5 +1,7 @@
 package dev.switchboard.router.connections;
 
+import java.util.concurrent.Executor;
+
 /** The socket side of a connection, as the registry sees it. Implemented by the transport. */
 public interface ConnectionSink {
 
@@ -13,6 +15,11 @@ public interface ConnectionSink {
     default void send(String frame, Runnable written) {
         send(frame);
         written.run();
+    }
+
+    /** The thread that writes this connection's frames, or null when there is no such one thread. */
+    default Executor writer() {
+        return null;
     }
 
     /** Frames queued in the transport and not yet written to the socket. */

@@ -166,6 +166,16 @@ public final class RouterMetrics implements RunListener {
                                 HttpAgentExecutor::contractViolations)
                         .description("Events an http backend sent that broke the run contract (dropped)")
                         .tag("backend", backend.name()).register(registry);
+                // buckets only: a percentile computed here would cost every event more than the rest of its timing
+                Timer eventLatency = Timer.builder("switchboard.backend.event.latency")
+                        .description("Time from an http backend's run event read off its stream to its frame written"
+                                + " to the user's first connection on this node: the router's own part of the event's way")
+                        .tag("backend", backend.name())
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofNanos(10_000))
+                        .maximumExpectedValue(Duration.ofSeconds(10))
+                        .register(registry);
+                http.timeEvents(nanos -> eventLatency.record(nanos, TimeUnit.NANOSECONDS));
             }
         }
         Rollout rollout = pool.rollout();

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -35,15 +36,17 @@ import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 
 /**
- * {@link HttpStreams} on Netty: every run's {@code POST} on one I/O thread shared by all http backends
- * ({@code switchboard-agent-http}), the response read as it streams with no thread hand-over and no
- * copy (each body part is parsed before the buffer goes back to the pool). One connection per run,
+ * {@link HttpStreams} on Netty: every run's {@code POST} on the I/O thread of its user's connection
+ * when the caller names it (so the events read are written to that connection on the same thread), else
+ * on one I/O thread shared by all http backends ({@code switchboard-agent-http}); the response read as
+ * it streams with no copy (each body part is parsed before the buffer goes back to the pool). One connection per run,
  * closed after it ({@code Connection: close}), so a cancelled run aborts only its own request.
  */
 public final class NettyHttpStreams implements HttpStreams {
@@ -53,6 +56,18 @@ public final class NettyHttpStreams implements HttpStreams {
 
     @Override
     public Exchange post(URI url, Map<String, String> headers, byte[] body, Duration connectTimeout, Receiver receiver) {
+        return post(url, headers, body, connectTimeout, null, receiver);
+    }
+
+    /**
+     * On {@code near} when it is an NIO event loop still running (a user's connection's: the events
+     * read are then written to it with no hand-over between threads), else on this client's own thread.
+     */
+    @Override
+    public Exchange post(URI url, Map<String, String> headers, byte[] body, Duration connectTimeout, Executor near,
+                         Receiver receiver) {
+        EventLoopGroup loop = near instanceof IoEventLoop nearLoop && nearLoop.isIoType(NioIoHandler.class)
+                && !nearLoop.isShuttingDown() ? nearLoop : group;
         boolean secure = "https".equalsIgnoreCase(url.getScheme());
         int port = url.getPort() >= 0 ? url.getPort() : secure ? 443 : 80;
         Delivery delivery = new Delivery(receiver);
@@ -63,7 +78,7 @@ public final class NettyHttpStreams implements HttpStreams {
             delivery.failed(e);
             return () -> { };
         }
-        ChannelFuture connecting = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +65,11 @@ final class SocketSink implements ConnectionSink {
             frames.decrementAndGet();
             bytes.addAndGet(-size);
         }
+    }
+
+    @Override
+    public Executor writer() {
+        return channel.eventLoop();
     }
 
     @Override

@@ -8,6 +8,8 @@ import dev.switchboard.router.protocol.ServerEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.switchboard.router.support.ManualClock;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,8 @@ class ConnectionRegistryTest {
     /** A sink that records frames and lets the test set how many are pending. */
     static final class FakeSink implements ConnectionSink {
         final List<String> frames = new ArrayList<>();
+        final List<String> timed = new ArrayList<>();
+        Executor writer;
         int pending;
         long pendingBytes;
         Integer closedWith;
@@ -23,6 +27,18 @@ class ConnectionRegistryTest {
         @Override
         public void send(String frame) {
             frames.add(frame);
+        }
+
+        @Override
+        public void send(String frame, Runnable written) {
+            frames.add(frame);
+            timed.add(frame);
+            written.run();
+        }
+
+        @Override
+        public Executor writer() {
+            return writer;
         }
 
         @Override
@@ -61,6 +77,51 @@ class ConnectionRegistryTest {
         assertThat(aliceTab2.frames).containsExactly("{\"type\":\"hello\"}");
         assertThat(bob.frames).isEmpty();
         assertThat(registry.emitToUser("nobody", ServerEvent.of("hello"))).isZero();
+    }
+
+    @Test
+    void anEmitIsTimedOnceOnTheFirstConnectionThatTookIt() {
+        FakeSink tab1 = new FakeSink();
+        FakeSink tab2 = new FakeSink();
+        FakeSink full = new FakeSink();
+        FakeSink bobsOther = new FakeSink();
+        registry.open("alice", "127.0.0.1:1", tab1);
+        registry.open("alice", "127.0.0.1:2", tab2);
+        registry.open("bob", "127.0.0.1:3", full);
+        registry.open("bob", "127.0.0.1:4", bobsOther);
+        full.pending = 3; // refuses
+        AtomicInteger aliceWritten = new AtomicInteger();
+        AtomicInteger bobWritten = new AtomicInteger();
+
+        assertThat(registry.emitToUser("alice", ServerEvent.of("hello"), aliceWritten::incrementAndGet)).isEqualTo(2);
+        assertThat(registry.emitToUser("bob", ServerEvent.of("hello"), bobWritten::incrementAndGet)).isEqualTo(1);
+
+        assertThat(aliceWritten).hasValue(1);
+        assertThat(tab1.timed.size() + tab2.timed.size()).isEqualTo(1);
+        assertThat(tab1.frames).hasSize(1);
+        assertThat(tab2.frames).hasSize(1);
+        assertThat(bobWritten).hasValue(1);
+        assertThat(full.timed).isEmpty();
+        assertThat(bobsOther.timed).hasSize(1);
+    }
+
+    @Test
+    void aUsersWriterIsTheThreadOfOneOfItsOpenConnections() {
+        FakeSink closing = new FakeSink();
+        FakeSink open = new FakeSink();
+        Executor closingThread = Runnable::run;
+        Executor openThread = Runnable::run;
+        closing.writer = closingThread;
+        open.writer = openThread;
+        Connection first = registry.open("alice", "127.0.0.1:1", closing);
+        registry.open("alice", "127.0.0.1:2", open);
+        registry.open("bob", "127.0.0.1:3", new FakeSink());
+
+        first.close(CloseCodes.GOING_AWAY, "bye");
+
+        assertThat(registry.writerOf("alice")).isSameAs(openThread);
+        assertThat(registry.writerOf("bob")).isNull(); // a sink with no one thread
+        assertThat(registry.writerOf("nobody")).isNull();
     }
 
     @Test

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,8 @@ public final class HttpAgentExecutor implements AgentExecutor {
     private final AtomicBoolean healthy = new AtomicBoolean(true);
     private final CompletableFuture<Void> firstHealthCheck = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile LongConsumer eventTimer;
+    private volatile Function<String, Executor> userThread = userId -> null;
 
     /**
      * @param name     the backend's name
@@ -158,6 +163,34 @@ public final class HttpAgentExecutor implements AgentExecutor {
 
     void contractViolated() {
         contractViolations.increment();
+    }
+
+    /**
+     * Times each event of this backend's runs from its read off the stream to its frame written to
+     * the user's first connection, in nanoseconds (the router's metrics); null stops timing.
+     */
+    public void timeEvents(LongConsumer nanos) {
+        this.eventTimer = nanos;
+    }
+
+    /**
+     * Where a user's run streams are best read: the I/O thread of one of the user's connections, or
+     * null (see {@link HttpStreams#post(java.net.URI, java.util.Map, byte[], Duration, Executor,
+     * HttpStreams.Receiver)}). The router gives its connections'.
+     */
+    public void readNear(Function<String, Executor> userThread) {
+        this.userThread = Objects.requireNonNull(userThread, "userThread must not be null");
+    }
+
+    /** The thread to read {@code userId}'s run streams on, or null. */
+    Executor near(String userId) {
+        return userThread.apply(userId);
+    }
+
+    /** What {@link RunStream} runs once an event read at {@code heardNanos} is written, or null when untimed. */
+    Runnable eventWritten(long heardNanos) {
+        LongConsumer timer = eventTimer;
+        return timer == null ? null : () -> timer.accept(System.nanoTime() - heardNanos);
     }
 
     private void checkHealth() {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * How an http backend's runs reach the service: one {@code POST} whose response body is read as it
@@ -45,6 +46,17 @@ public interface HttpStreams extends AutoCloseable {
      * Returns at once.
      */
     Exchange post(URI url, Map<String, String> headers, byte[] body, Duration connectTimeout, Receiver receiver);
+
+    /**
+     * As {@link #post(URI, Map, byte[], Duration, Receiver)}, read where it is cheapest to hand on:
+     * {@code near} is the I/O thread of a connection the response is for (null: none known). A client
+     * that can read the response on that thread does, so that what the receiver sends to that
+     * connection is written without waking another thread; this default ignores it.
+     */
+    default Exchange post(URI url, Map<String, String> headers, byte[] body, Duration connectTimeout, Executor near,
+                          Receiver receiver) {
+        return post(url, headers, body, connectTimeout, receiver);
+    }
 
     @Override
     default void close() {

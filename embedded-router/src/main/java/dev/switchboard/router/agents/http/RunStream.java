@@ -83,7 +83,8 @@ final class RunStream implements SseParser.Listener {
                 timedOut("no event within " + settings.firstEvent().toMillis() + " ms");
             }
         }, settings.firstEvent().toMillis());
-        exchange = backend.streams().post(settings.url(), headers, body(), settings.connect(), new Answer());
+        exchange = backend.streams().post(settings.url(), headers, body(), settings.connect(),
+                request.shadow() ? null : backend.near(request.userId()), new Answer());
         if (closed) {
             exchange.cancel(); // ended while the request was being handed over
         }
@@ -135,6 +136,7 @@ final class RunStream implements SseParser.Listener {
 
     @Override
     public void onEvent(String type, String data, boolean overflowed) {
+        long heardNanos = System.nanoTime(); // the router's part of the event is timed from here (its metrics)
         heard();
         sawEvent = true;
         if (finished) {
@@ -157,7 +159,7 @@ final class RunStream implements SseParser.Listener {
             }
             finished = true;
             outcome.complete(AgentResult.of(object));
-        } else if (!events.emit(type, object)) {
+        } else if (!events.emit(type, object, backend.eventWritten(heardNanos))) {
             violation(type.equals("tool_completed")
                     ? "tool_completed for '" + abbreviate(object.path("tool").asText()) + "' which is not executing"
                     : type + " the run could not take");

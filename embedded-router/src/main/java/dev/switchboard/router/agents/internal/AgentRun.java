@@ -205,7 +205,12 @@ public final class AgentRun implements AgentRunEvents {
     }
 
     @Override
-    public synchronized boolean emit(String type, ObjectNode data) {
+    public boolean emit(String type, ObjectNode data) {
+        return emit(type, data, null);
+    }
+
+    @Override
+    public synchronized boolean emit(String type, ObjectNode data, Runnable written) {
         if (!isLive()) {
             return false;
         }
@@ -218,7 +223,7 @@ public final class AgentRun implements AgentRunEvents {
             default -> false;
         };
         if (allowed) {
-            sink.emit(request.userId(), event(type, data));
+            sink.emit(request.userId(), event(type, data), written);
         }
         return allowed;
     }

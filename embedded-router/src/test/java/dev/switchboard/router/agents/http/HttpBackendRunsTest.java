@@ -65,6 +65,27 @@ class HttpBackendRunsTest {
     }
 
     @Test
+    void eachStreamedEventIsTimedOnceFromItsReadToItsFrameWrittenPerBackend() throws Exception {
+        ExampleAgentService research = service(ExampleAgentService.standard(5));
+        Router router = router(config -> config.backends(List.of(http("research", research.runsUrl()))));
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice");
+             WsClient aliceOtherTab = WsClient.connect(router.clientUri(), "alice")) {
+            long before = System.nanoTime();
+            List<JsonNode> events = run(alice, "m-1", "research", "What is the weather?");
+            double runSeconds = (System.nanoTime() - before) / 1e9;
+
+            // agent_thinking, tool_executing, tool_completed, agent_thinking: timed on one of alice's two connections
+            assertThat(types(events)).hasSize(6);
+            String series = "switchboard_backend_event_latency_seconds_count{backend=\"research\"";
+            await().atMost(Duration.ofSeconds(5)).until(() -> metric(router, series) == 4.0);
+            double seconds = metric(router, "switchboard_backend_event_latency_seconds_sum{backend=\"research\"");
+            assertThat(seconds).isPositive().isLessThan(runSeconds);
+            assertThat(metric(router, "switchboard_backend_event_latency_seconds_bucket{backend=\"research\",le=\"+Inf\""))
+                    .isEqualTo(4.0);
+        }
+    }
+
+    @Test
     void aSlowFirstEventEndsTheRunWithTimeoutAndAnError() throws Exception {
         ExampleAgentService slow = service(run -> Reply.stream(List.of(event(3_000, "agent_thinking", "{}")))
                 .withKeepAlive(20)); // comments are no events: they keep the stream alive, not the first-event timer
@@ -159,6 +180,8 @@ class HttpBackendRunsTest {
             assertThat(events.get(1).path("data").path("result").asText()).isEqualTo("done");
             await().atMost(Duration.ofSeconds(5)).until(() ->
                     metric(router, "switchboard_backend_contract_violations_total{backend=\"sloppy\"") == 4.0);
+            // a dropped event is never written, so never timed
+            assertThat(metric(router, "switchboard_backend_event_latency_seconds_count{backend=\"sloppy\"")).isZero();
         }
     }
 
