@@ -32,7 +32,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.Map;
@@ -72,9 +75,13 @@ public final class NettyHttpStreams implements HttpStreams {
         int port = url.getPort() >= 0 ? url.getPort() : secure ? 443 : 80;
         Delivery delivery = new Delivery(receiver);
         SslContext context;
+        InetSocketAddress address;
         try {
             context = secure ? tls() : null;
-        } catch (SSLException e) {
+            // resolved here, on the caller's thread (the run launcher's): a name lookup may block,
+            // which an I/O thread, a user's connection's above all, must never do
+            address = new InetSocketAddress(InetAddress.getByName(url.getHost()), port);
+        } catch (SSLException | UnknownHostException e) {
             delivery.failed(e);
             return () -> { };
         }
@@ -94,7 +101,7 @@ public final class NettyHttpStreams implements HttpStreams {
                         channel.pipeline().addLast(new HttpClientCodec(), delivery);
                     }
                 })
-                .connect(url.getHost(), port);
+                .connect(address);
         connecting.addListener(done -> {
             if (!done.isSuccess()) {
                 delivery.failed(inInterfaceTerms(done.cause()));

@@ -31,12 +31,17 @@ class NettyHttpStreamsTest {
 
     /** Posts a run to a real service and returns the names of the threads every callback ran on. */
     private static Set<String> readThreads(NettyHttpStreams streams, Executor near) throws Exception {
+        return readThreads(streams, near, "127.0.0.1");
+    }
+
+    /** As {@link #readThreads(NettyHttpStreams, Executor)}, the service's URL naming it {@code host}. */
+    private static Set<String> readThreads(NettyHttpStreams streams, Executor near, String host) throws Exception {
         Set<String> threads = ConcurrentHashMap.newKeySet();
         CompletableFuture<String> body = new CompletableFuture<>();
         StringBuilder text = new StringBuilder();
         ExampleAgentService service = ExampleAgentService.start(0, ExampleAgentService.standard(0));
         try {
-            streams.post(service.runsUrl(), Map.of("Content-Type", "application/json"),
+            streams.post(java.net.URI.create(service.runsUrl().toString().replace("127.0.0.1", host)), Map.of("Content-Type", "application/json"),
                     "{\"run_id\":\"r1\",\"user_id\":\"alice\",\"content\":\"hi\"}".getBytes(StandardCharsets.UTF_8),
                     Duration.ofSeconds(5), near, new HttpStreams.Receiver() {
                         @Override
@@ -79,6 +84,17 @@ class NettyHttpStreamsTest {
                     .get(5, TimeUnit.SECONDS);
 
             assertThat(readThreads(streams, near)).containsExactly(nearThread);
+        } finally {
+            connections.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aHostNameIsResolvedBeforeTheConnectionIsHandedToTheEventLoop() throws Exception {
+        MultiThreadIoEventLoopGroup connections = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("user-connection", true), NioIoHandler.newFactory());
+        try (NettyHttpStreams streams = new NettyHttpStreams()) {
+            assertThat(readThreads(streams, connections.next(), "localhost")).allMatch(name -> name.startsWith("user-connection"));
         } finally {
             connections.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }

@@ -301,7 +301,14 @@ public final class RunTracker implements AgentRuns {
             }
             if (handedOver) {
                 account(backend, RunStatus.FAILED, backendFailure.reason(), startedAt);
-                attempt(run, other, backend.name());
+                // on the launcher, as a first attempt is: the failure may have been heard on an I/O
+                // thread (a user's connection's), and posting to the next backend resolves its name
+                try {
+                    launcher.execute(() -> attempt(run, other, backend.name()));
+                } catch (RejectedExecutionException e) {
+                    run.fail(backendFailure.reason(), FAILURE_TEXT.getOrDefault(backendFailure.reason(),
+                            "the agent backend failed"));
+                }
                 return;
             }
         }
