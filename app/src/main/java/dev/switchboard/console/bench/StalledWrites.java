@@ -27,7 +27,8 @@ import org.java_websocket.server.WebSocketServer;
  * queued. One that still holds queued frames and does not ask to write, in two looks in a row (a
  * send between queueing its frame and asking for writing is seen once), is asked to write again and
  * counted. A rescued frame waits 1–2 ms more than it would have without the race; the count says how
- * often the baseline paid that.
+ * often the baseline paid that (a sender descheduled for a whole look between queueing a frame and
+ * asking to write would be counted too: its frame was as late).
  */
 final class StalledWrites implements AutoCloseable {
     private static final long PERIOD_MICROS = 1_000;

@@ -35,6 +35,10 @@ class StalledWritesTest {
             }
             String text = message.substring(message.indexOf(' ') + 1);
             WebSocketImpl connection = (WebSocketImpl) conn;
+            // until the selector is done with this connection's last write (it set the interest back to
+            // reading): else its write in progress could take the frame, and the stall would not be one
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() ->
+                    !connection.hasBufferedData() && connection.getSelectionKey().interestOps() == SelectionKey.OP_READ);
             for (Framedata frame : connection.getDraft().createFrames(text, false)) {
                 connection.outQueue.add(connection.getDraft().createBinaryFrame(frame));
             }
