@@ -193,6 +193,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         // answers are queued after what opening queues (connection_established first)
         accepted.opened().run();
         pipeline.remove(HTTP_CODEC);
+        accepted.session().upgraded();
     }
 
     private void addWebSocketHandlers(ChannelPipeline pipeline, Upgrade.Accepted accepted) {

@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * A WebSocket connection as a {@link ConnectionSink}. Counts what is queued for it, in frames and in
  * bytes, from the moment a frame is handed over until the socket took it, so the registry can bound
  * both; what the kernel still holds beyond that is bounded by the fixed send buffer. Frames are
- * written on the connection's own I/O thread, in the order they were sent.
+ * written on the connection's own I/O thread, in the order they were sent: at once when sent on that
+ * thread with nothing handed over still waiting, else as a task queued behind what was.
  */
 final class SocketSink implements ConnectionSink {
     private final Channel channel;
     private final WebSocketSession session;
     private final AtomicInteger frames = new AtomicInteger();
+    /** Frames handed to the I/O thread as tasks that have not run yet. */
+    private final AtomicInteger handedOver = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
 
     SocketSink(Channel channel, WebSocketSession session) {
@@ -42,29 +45,44 @@ final class SocketSink implements ConnectionSink {
         frames.incrementAndGet();
         bytes.addAndGet(size);
         TextWebSocketFrame message = new TextWebSocketFrame(payload);
+        if (channel.eventLoop().inEventLoop() && handedOver.get() == 0 && session.isUpgraded()) {
+            // sent on the connection's own I/O thread (a run stream read near its user) with no frame
+            // still waiting to run, once the pipeline is a WebSocket one: written now, in order, with
+            // no task (what the upgrade itself sends, before that, goes as tasks after the 101)
+            write(message, size, written);
+            return;
+        }
+        handedOver.incrementAndGet();
         try {
             channel.eventLoop().execute(() -> {
-                if (session.closeFrameSent()) {
-                    // nothing may follow the close frame (RFC 6455 section 5.5.1)
-                    message.release();
-                    frames.decrementAndGet();
-                    bytes.addAndGet(-size);
-                    return;
-                }
-                channel.writeAndFlush(message).addListener(done -> {
-                    frames.decrementAndGet();
-                    bytes.addAndGet(-size);
-                    if (written != null && done.isSuccess()) {
-                        written.run();
-                    }
-                });
+                handedOver.decrementAndGet();
+                write(message, size, written);
             });
         } catch (RejectedExecutionException e) {
             // the I/O threads are stopping: the frame has nowhere to go
+            handedOver.decrementAndGet();
             message.release();
             frames.decrementAndGet();
             bytes.addAndGet(-size);
         }
+    }
+
+    /** On the I/O thread: writes the frame unless the close frame went first. */
+    private void write(TextWebSocketFrame message, int size, Runnable written) {
+        if (session.closeFrameSent()) {
+            // nothing may follow the close frame (RFC 6455 section 5.5.1)
+            message.release();
+            frames.decrementAndGet();
+            bytes.addAndGet(-size);
+            return;
+        }
+        channel.writeAndFlush(message).addListener(done -> {
+            frames.decrementAndGet();
+            bytes.addAndGet(-size);
+            if (written != null && done.isSuccess()) {
+                written.run();
+            }
+        });
     }
 
     @Override

@@ -36,6 +36,8 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     private volatile FrameListener listener;
     private boolean ended;
     private boolean closeFrameSent;
+    /** Set on the I/O thread once the upgrade is complete. */
+    private volatile boolean upgraded;
     /** Bytes of frames that arrived after the router began to close (I/O thread only). */
     private long ignoredWhileClosing;
 
@@ -57,6 +59,16 @@ final class WebSocketSession extends ChannelInboundHandlerAdapter {
     /** Whether the close frame has gone out (I/O thread only): nothing may follow it. */
     boolean closeFrameSent() {
         return closeFrameSent;
+    }
+
+    /** The pipeline is a WebSocket one only (the 101 sent, the HTTP codec gone): frames may be written directly. */
+    void upgraded() {
+        upgraded = true;
+    }
+
+    /** Whether {@link #upgraded()} was called. */
+    boolean isUpgraded() {
+        return upgraded;
     }
 
     boolean isClosing() {
