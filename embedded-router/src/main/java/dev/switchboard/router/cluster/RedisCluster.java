@@ -24,6 +24,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -148,7 +149,9 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             thread.setDaemon(true);
             return thread;
         });
+        // Lettuce's own per-command latency recording is off: nothing reads it
         this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .reconnectDelay(Delay.constant(Duration.ofMillis(Math.min(1_000, settings.heartbeat().toMillis()))))
                 .build();
         RedisURI.Builder uri = RedisURI.builder(RedisURI.create(settings.redis())).withTimeout(COMMAND_TIMEOUT);

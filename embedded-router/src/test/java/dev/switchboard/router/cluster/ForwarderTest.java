@@ -1,0 +1,69 @@
+package dev.switchboard.router.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+class ForwarderTest {
+
+    @Test
+    void eachEmittersEventsLeaveInTheirOrderAloneOrInBatches() throws Exception {
+        int emitters = 4;
+        int perEmitter = 5_000;
+        List<String> published = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger largestBatch = new AtomicInteger();
+        AtomicLong refused = new AtomicLong();
+        Forwarder.Publisher slowAtTimes = (node, events, text) -> {
+            largestBatch.accumulateAndGet(events, Math::max);
+            if (text.charAt(0) == 'D') {
+                NodeMessages.Message message = NodeMessages.decode(text);
+                published.add(message.first() + " " + message.second());
+            } else {
+                NodeMessages.forEachDelivery(text, (user, frame) -> published.add(user + " " + frame));
+            }
+            if (calls.incrementAndGet() % 50 == 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // events queue up behind this one
+            }
+        };
+        try (Forwarder forwarder = new Forwarder(slowAtTimes, refused::incrementAndGet)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int e = 0; e < emitters; e++) {
+                String user = "user-" + e;
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < perEmitter; i++) {
+                        forwarder.forward("n2", user, Integer.toString(i));
+                    }
+                }, "emitter-" + e));
+            }
+            threads.forEach(Thread::start);
+            for (Thread thread : threads) {
+                thread.join(30_000);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (published.size() < emitters * perEmitter && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+
+            assertThat(refused.get()).isZero();
+            assertThat(published).hasSize(emitters * perEmitter);
+            int[] next = new int[emitters];
+            synchronized (published) {
+                for (String entry : published) {
+                    int emitter = Integer.parseInt(entry.substring("user-".length(), entry.indexOf(' ')));
+                    assertThat(Integer.parseInt(entry.substring(entry.indexOf(' ') + 1)))
+                            .as("the next event of %s", "user-" + emitter).isEqualTo(next[emitter]++);
+                }
+            }
+            // events queued while a publish was slow left together
+            assertThat(largestBatch.get()).isGreaterThan(1);
+        }
+    }
+}
