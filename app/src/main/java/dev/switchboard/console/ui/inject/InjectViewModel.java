@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -63,6 +63,8 @@ public final class InjectViewModel {
     private final ObservableList<ReceivedFrame> receivedView = FXCollections.unmodifiableObservableList(received);
     private final ObservableList<SentMessage> history = FXCollections.observableArrayList();
     private final ObservableList<SentMessage> historyView = FXCollections.unmodifiableObservableList(history);
+    /** Connections per connected user, kept in step with {@link #connections} change by change. */
+    private final TreeMap<String, Integer> connectionsPerUser = new TreeMap<>();
     private boolean usersStale = true;
     private long receivedTotal;
 
@@ -79,7 +81,8 @@ public final class InjectViewModel {
         this.connections = Objects.requireNonNull(connections, "connections must not be null");
         this.unavailable = unavailable;
         note.set(unavailable != null ? "Injection is unavailable: " + unavailable + "." : templates.source());
-        connections.addListener((ListChangeListener<ConnectionRow>) change -> usersStale = true);
+        connections.forEach(row -> connectionsPerUser.merge(row.userId(), 1, Integer::sum));
+        connections.addListener((ListChangeListener<ConnectionRow>) this::connectionsChanged);
         draft.addListener((observable, before, text) -> {
             check.set(DraftCheck.of(text));
             recheck();
@@ -145,19 +148,33 @@ public final class InjectViewModel {
             usersStale = false;
             // the first users by id, at most USERS_OFFERED: a menu of 10,000 users helps nobody, and
             // keeping it bounded keeps this tick cheap at any size
-            TreeSet<String> ids = new TreeSet<>();
-            for (ConnectionRow row : connections) {
-                String id = row.userId();
-                // once full, most ids are past the last kept: one comparison each
-                if ((ids.size() < USERS_OFFERED || id.compareTo(ids.last()) < 0) && ids.add(id)
-                        && ids.size() > USERS_OFFERED) {
-                    ids.pollLast();
+            List<String> ids = new ArrayList<>(Math.min(USERS_OFFERED, connectionsPerUser.size()));
+            for (String id : connectionsPerUser.keySet()) {
+                if (ids.size() == USERS_OFFERED) {
+                    break;
                 }
+                ids.add(id);
             }
-            if (!users.equals(new ArrayList<>(ids))) {
+            if (!users.equals(ids)) {
                 users.setAll(ids);
             }
         }
+    }
+
+    /** Counts the users' connections in and out: a cost per connection that changed, not per connection held. */
+    private void connectionsChanged(ListChangeListener.Change<? extends ConnectionRow> change) {
+        while (change.next()) {
+            if (change.wasPermutated() || change.wasUpdated()) {
+                continue;
+            }
+            for (ConnectionRow row : change.getRemoved()) {
+                connectionsPerUser.computeIfPresent(row.userId(), (id, count) -> count > 1 ? count - 1 : null);
+            }
+            for (ConnectionRow row : change.getAddedSubList()) {
+                connectionsPerUser.merge(row.userId(), 1, Integer::sum);
+            }
+        }
+        usersStale = true;
     }
 
     /** Sends the draft as the chosen user (when it is sendable). */

@@ -107,6 +107,30 @@ class InjectViewModelTest {
             connections.remove(0);
             model.tick();
             assertThat(model.users()).containsExactly("alice");
+            connections.remove(0); // one of alice's two
+            model.tick();
+            assertThat(model.users()).containsExactly("alice");
+            connections.removeIf(row -> row.userId().equals("alice"));
+            connections.add(connection("c-4", "carol"));
+            model.tick();
+            assertThat(model.users()).containsExactly("carol");
+        }
+    }
+
+    @Test
+    void keepsTheOfferInStepWithEachConnectionOpeningAndClosingAtTenThousandUsers() {
+        try (Injector injector = offline()) {
+            List<ConnectionRow> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                rows.add(connection("c-" + i, String.format("u-%05d", i)));
+            }
+            connections.setAll(rows); // held before the panel is made: counted at its start
+            InjectViewModel model = model(injector, null);
+            connections.removeIf(row -> row.userId().compareTo("u-00010") < 0); // the first ten users leave
+            connections.add(connection("c-new", "u-00003")); // one comes back
+            model.tick();
+            assertThat(model.users()).hasSize(InjectViewModel.USERS_OFFERED).startsWith("u-00003", "u-00010")
+                    .endsWith("u-00208");
         }
     }
 
