@@ -324,31 +324,31 @@ public final class ConnectionsViewModel implements MonitorBatch.Listener {
                     row(connection, node)));
         }
         Set<String> touched = new java.util.TreeSet<>();
-        List<ConnectionRow> next = new ArrayList<>(connections.size());
-        for (ConnectionRow row : connections) {
+        List<ConnectionRow> changed = new ArrayList<>();
+        // rows replaced where they are, one by one: a page changes a few hundred of 10,000 rows, and
+        // whoever follows the list (the inject panel) pays for those, not for all of them
+        for (int i = 0; i < connections.size() && !fresh.isEmpty(); i++) {
+            ConnectionRow row = connections.get(i);
             ConnectionRow update = fresh.remove(row.connectionId());
             if (update != null && !update.equals(row)) {
                 touched.add(row.userId());
-                next.add(update);
-            } else {
-                next.add(row);
+                changed.add(update);
+                connections.set(i, update);
             }
         }
         // the rest the console did not hold: connections the snapshot left out
         fresh.values().forEach(row -> {
-            next.add(row);
+            changed.add(row);
             touched.add(row.userId());
             newPerNode.merge(row.nodeId(), 1, Integer::sum);
         });
         if (touched.isEmpty()) {
             return;
         }
-        connections.setAll(next);
+        connections.addAll(fresh.values());
         newPerNode.forEach((node, count) -> unlisted.computeIfPresent(node, (key, left) -> Math.max(0, left - count)));
-        for (ConnectionRow row : next) {
-            if (touched.contains(row.userId())) {
-                byUser.computeIfAbsent(row.userId(), user -> new LinkedHashMap<>()).put(row.connectionId(), row);
-            }
+        for (ConnectionRow row : changed) {
+            byUser.computeIfAbsent(row.userId(), user -> new LinkedHashMap<>()).put(row.connectionId(), row);
         }
         touched.forEach(this::regroup);
         summarise();

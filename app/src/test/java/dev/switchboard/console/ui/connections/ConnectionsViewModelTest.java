@@ -140,6 +140,39 @@ class ConnectionsViewModelTest {
     }
 
     @Test
+    void atTenThousandConnectionsAPageReplacesOnlyTheRowsItRefreshed() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        StringBuilder snapshot = new StringBuilder("{'type':'monitor_snapshot','connections_total':10001,'connections':[");
+        for (int i = 0; i < 10_000; i++) {
+            snapshot.append(i == 0 ? "" : ",").append(connection("c-" + i, String.format("u-%05d", i)));
+        }
+        model.apply(batch(0, snapshot.append("]}").toString()));
+        List<String> changes = new ArrayList<>();
+        model.connections().addListener((javafx.collections.ListChangeListener<ConnectionRow>) c -> {
+            while (c.next()) {
+                changes.add(c.getFrom() + ":-" + c.getRemovedSize() + "+" + c.getAddedSize());
+            }
+        });
+        java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:05Z");
+        model.applyPages(List.of(new dev.switchboard.console.feed.NodePage(null,
+                new dev.switchboard.router.monitor.wire.ConnectionPage(10_001, 3, 0, List.of(
+                        // as the snapshot had it: no change
+                        new dev.switchboard.router.monitor.wire.ConnectionSummary("c-3", "u-00003", "127.0.0.1:1",
+                                null, java.time.Instant.parse("2026-01-01T00:00:00Z"),
+                                java.time.Instant.parse("2026-01-01T00:00:01Z"), 2, 3),
+                        new dev.switchboard.router.monitor.wire.ConnectionSummary("c-4000", "u-04000", "127.0.0.1:1",
+                                "t-1", at, at, 9, 12),
+                        new dev.switchboard.router.monitor.wire.ConnectionSummary("c-left-out", "u-04000", "127.0.0.1:2",
+                                "t-2", at, at, 1, 1))))));
+
+        assertThat(changes).containsExactly("4000:-1+1", "10000:-0+1");
+        assertThat(model.connections().get(4000).messagesIn()).isEqualTo(9);
+        assertThat(model.users().get(4000).connections()).extracting(ConnectionRow::connectionId)
+                .containsExactly("c-4000", "c-left-out");
+        assertThat(model.summaryProperty().get()).isEqualTo("10,000 users, 10,001 connections");
+    }
+
+    @Test
     void aRefreshAsksForAPageOfWhatTheFilterShows() throws Exception {
         AnsweringFeed feed = new AnsweringFeed("{'type':'command_result','result':{'total':0,'matched':0,'offset':0,"
                 + "'connections':[]}}");
