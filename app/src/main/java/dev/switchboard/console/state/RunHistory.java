@@ -5,6 +5,7 @@ import dev.switchboard.console.feed.NodeFrame;
 import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.monitor.wire.RunSummary;
+import dev.switchboard.router.time.InstantText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -118,7 +119,7 @@ public final class RunHistory implements MonitorBatch.Listener {
         row.ownedBy(node);
         MonitorEvent.RunEventData data = event.data() != null ? event.data() : NO_DATA;
         row.describe(event.userId(), event.threadId(), data.backend());
-        Instant stamp = event.timestamp() != null ? Instant.parse(event.timestamp()) : event.at();
+        Instant stamp = event.timestamp() != null ? InstantText.parse(event.timestamp()) : event.at();
         long at = stamp != null ? stamp.toEpochMilli() : receivedMillis;
         long offset = row.startedAtMillis() < 0 ? 0 : at - row.startedAtMillis();
         String detail = detail(data);
