@@ -206,7 +206,6 @@ public final class OverviewView extends BorderPane {
         latencies.forEach(series -> series.getNode().getStyleClass().add("series-p99"));
     }
 
-    /** The samples cut where two in a row are more than {@code gapSeconds} apart. */
     /**
      * The runs of a stretch whose reply p99 is known: a p99 of 0 means no reply in the router's last
      * minute, which the chart leaves empty (no line at 0 ms, nor one across the quiet time).
@@ -228,6 +227,7 @@ public final class OverviewView extends BorderPane {
         return runs;
     }
 
+    /** The samples cut where two in a row are more than {@code gapSeconds} apart. */
     static List<List<Sample>> stretches(List<Sample> samples, double gapSeconds) {
         List<List<Sample>> stretches = new ArrayList<>();
         List<Sample> current = new ArrayList<>();
