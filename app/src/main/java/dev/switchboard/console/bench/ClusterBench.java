@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  *   <li>two nodes, {@code rounds} rounds at the rate giving {@code crossEventsPerSecond} cross-node events a
  *       second: latency p50/p99 of each kind of delivery, per round;</li>
  *   <li>two nodes, saturation: the rate raised in steps until events are lost, runs fail, the
- *       latency passes {@code p99LimitMs} or the nodes fall behind the schedule;</li>
+ *       latency passes {@code p99LimitMs} or the nodes fall behind the schedule, then two steps each
+ *       halving the interval between the last step that kept up and the first that did not;</li>
  *   <li>a third node joins: rounds alternate between users on all three nodes and users on two (the
  *       third node's connections closed), at the same run rate, for how cross-node cost grows.</li>
  * </ol>
@@ -37,6 +38,8 @@ final class ClusterBench {
     private static final Duration PRESENCE_LIMIT = Duration.ofSeconds(30);
     /** A saturation step keeps up when its events reach the nodes at least this close to the schedule. */
     private static final double KEPT_UP = 0.95;
+    /** Steps halving the interval between the last saturation step that kept up and the first that did not. */
+    private static final int REFINEMENTS = 2;
 
     private final Bench.ClusterSettings settings;
     private final PrintWriter log;
@@ -131,15 +134,34 @@ final class ClusterBench {
             }
         }
         String stoppedBecause = "the last step (" + (settings.saturationSteps() + 1) + " x the latency rate) still kept up";
+        double keptUp = 1;
+        double failedAt = 0;
         for (int step = 2; step <= settings.saturationSteps() + 1; step++) {
             ObjectNode result = measureRound(load, redis, runsPerSecond * step, "saturation, " + step + " x");
             steps.add(result);
             String failure = shortfall(result);
             if (failure != null) {
                 stoppedBecause = failure;
+                failedAt = step;
                 break;
             }
+            keptUp = step;
             highest = Math.max(highest, result.path("cross_events_per_s").asDouble());
+        }
+        // the saturation point lies between the last step that kept up and the first that did not:
+        // halve that interval a few times, so the figure is not one of the ladder's multiples
+        for (int i = 0; i < REFINEMENTS && failedAt > 0; i++) {
+            double middle = (keptUp + failedAt) / 2;
+            ObjectNode result = measureRound(load, redis, runsPerSecond * middle,
+                    String.format(java.util.Locale.ROOT, "saturation, %.2f x", middle));
+            result.put("refinement", true);
+            steps.add(result);
+            if (shortfall(result) == null) {
+                keptUp = middle;
+                highest = Math.max(highest, result.path("cross_events_per_s").asDouble());
+            } else {
+                failedAt = middle;
+            }
         }
         json.put("highest_cross_events_per_s_without_loss", Math.round(highest)).put("stopped_because", stoppedBecause);
         return json;
@@ -346,7 +368,8 @@ final class ClusterBench {
         medianRow(out, "median", cluster.path("two_nodes_median"));
         JsonNode saturation = cluster.path("saturation");
         out.append("saturation, two nodes:\n");
-        saturation.path("steps").forEach(step -> roundRow(out, "step", step));
+        saturation.path("steps").forEach(step -> roundRow(out, step.path("refinement").asBoolean() ? "halfway" : "step",
+                step));
         out.append(String.format("  highest cross-node events/s without loss: %,d (stopped: %s)%n",
                 saturation.path("highest_cross_events_per_s_without_loss").asLong(),
                 saturation.path("stopped_because").asText()));

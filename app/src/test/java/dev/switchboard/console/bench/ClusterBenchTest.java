@@ -33,7 +33,9 @@ class ClusterBenchTest {
         int exit;
         try (EmbeddedRedis redis = EmbeddedRedis.start()) {
             exit = new CommandLine(new ConsoleCli()).setOut(new PrintWriter(out, true)).execute("bench", "--only", "cluster",
-                    "--smoke", "--redis", redis.url(), "--report", report.toString());
+                    "--smoke", "--redis", redis.url(), "--report", report.toString(),
+                    // a limit no round can keep: the saturation step fails, and two halfway steps follow it
+                    "--cluster-p99-limit-ms", "0.001");
         }
 
         assertThat(exit).as(out.toString()).isZero();
@@ -47,7 +49,19 @@ class ClusterBenchTest {
         assertThat(round.at("/same/events").asLong()).isPositive().isEqualTo(round.at("/cross/events").asLong());
         assertThat(round.at("/cross/p99_ms").asDouble()).isPositive();
         assertThat(round.at("/cluster_metrics/n1/forwarded").asLong()).isEqualTo(round.at("/cross/events").asLong());
-        assertThat(cluster.at("/saturation/steps")).isNotEmpty();
+        JsonNode steps = cluster.at("/saturation/steps");
+        org.assertj.core.data.Percentage within10Percent = org.assertj.core.data.Percentage.withPercentage(10);
+        assertThat(steps).hasSize(3);
+        assertThat(steps.get(0).path("refinement").asBoolean()).isFalse();
+        assertThat(steps.get(1).path("refinement").asBoolean()).isTrue();
+        assertThat(steps.get(2).path("refinement").asBoolean()).isTrue();
+        // 2 x the latency rate failed, then 1.5 x, then 1.25 x (each halfway from 1 x, which did not keep the limit either)
+        double doubled = steps.get(0).path("offered_cross_events_per_s").asDouble();
+        assertThat(steps.get(1).path("offered_cross_events_per_s").asDouble()).isCloseTo(0.75 * doubled, within10Percent);
+        assertThat(steps.get(2).path("offered_cross_events_per_s").asDouble()).isCloseTo(0.625 * doubled, within10Percent);
+        assertThat(cluster.at("/saturation/highest_cross_events_per_s_without_loss").asLong()).isZero();
+        assertThat(cluster.at("/saturation/stopped_because").asText()).contains("cross-node p99");
+        assertThat(out.toString()).contains("  halfway ");
         JsonNode three = cluster.at("/three_nodes/three_node_rounds/0");
         assertThat(three.path("nodes_with_users").asInt()).isEqualTo(3);
         assertThat(three.at("/cross/events").asLong()).isEqualTo(2 * three.at("/same/events").asLong());
