@@ -13,9 +13,9 @@ import java.time.Instant;
 
 /**
  * Reads the instants this project writes ({@link Instant#toString()}: {@code 2026-11-30T19:38:11.501Z},
- * UTC, 0 to 9 digits of fraction) without a {@code DateTimeFormatter} ({@link InstantText#inOwnForm}): the monitor feed carries
- * several per event and per connection, and the formatter's parse allocated a fifth of what the
- * console allocated at 10,000 connections. Anything else (an offset, a number, a year past 9999)
+ * UTC, 0 to 9 digits of fraction) without a {@code DateTimeFormatter} ({@link InstantText#inOwnForm}):
+ * the monitor feed carries several per event and per connection, and the formatter's parse
+ * allocated a fifth of what the console allocated at 10,000 connections. Anything else (an offset, a number, a year past 9999)
  * goes to Jackson's own {@link InstantDeserializer}, so what is accepted does not change.
  */
 final class IsoInstants extends StdDeserializer<Instant> {
