@@ -152,6 +152,9 @@ final class ClusterBench {
         // halve that interval a few times, so the figure is not one of the ladder's multiples
         for (int i = 0; i < REFINEMENTS && failedAt > 0; i++) {
             double middle = (keptUp + failedAt) / 2;
+            // the step before failed: a round at the latency rate, not measured, lets the nodes
+            // recover (queues, collections) so that this step does not start with its backlog
+            load.run(runsPerSecond, settings.round(), DRAIN);
             ObjectNode result = measureRound(load, redis, runsPerSecond * middle,
                     String.format(java.util.Locale.ROOT, "saturation, %.2f x", middle));
             result.put("refinement", true);
