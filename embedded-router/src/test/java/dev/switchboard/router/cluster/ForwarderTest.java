@@ -1,7 +1,9 @@
 package dev.switchboard.router.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -47,10 +49,7 @@ class ForwarderTest {
             for (Thread thread : threads) {
                 thread.join(30_000);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (published.size() < emitters * perEmitter && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> published.size() == emitters * perEmitter);
 
             assertThat(refused.get()).isZero();
             assertThat(published).hasSize(emitters * perEmitter);
