@@ -8,6 +8,7 @@ import dev.switchboard.console.inject.ReceivedFrame;
 import dev.switchboard.console.inject.SentMessage;
 import dev.switchboard.console.inject.TemplateLibrary;
 import dev.switchboard.console.state.ConnectionRow;
+import dev.switchboard.console.ui.common.NaturalOrder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,8 +64,11 @@ public final class InjectViewModel {
     private final ObservableList<ReceivedFrame> receivedView = FXCollections.unmodifiableObservableList(received);
     private final ObservableList<SentMessage> history = FXCollections.observableArrayList();
     private final ObservableList<SentMessage> historyView = FXCollections.unmodifiableObservableList(history);
-    /** Connections per connected user, kept in step with {@link #connections} change by change. */
-    private final TreeMap<String, Integer> connectionsPerUser = new TreeMap<>();
+    /**
+     * Connections per connected user, kept in step with {@link #connections} change by change; users
+     * in the order the Connections view lists them (user-2 before user-10).
+     */
+    private final TreeMap<String, Integer> connectionsPerUser = new TreeMap<>(NaturalOrder.INSTANCE);
     private boolean usersStale = true;
     private long receivedTotal;
 

@@ -101,7 +101,12 @@ class InjectViewModelTest {
     void offersTheConnectedUsersOnceEachSortedFromTheNextTick() {
         try (Injector injector = offline()) {
             InjectViewModel model = model(injector, null);
-            connections.setAll(connection("c-1", "bob"), connection("c-2", "alice"), connection("c-3", "alice"));
+            connections.setAll(connection("c-1", "bob"), connection("c-2", "alice"), connection("c-3", "alice"),
+                    connection("c-5", "user-10"), connection("c-6", "user-2"));
+            model.tick();
+            // in the Connections view's order: user-2 before user-10
+            assertThat(model.users()).containsExactly("alice", "bob", "user-2", "user-10");
+            connections.removeIf(row -> row.userId().startsWith("user-"));
             model.tick();
             assertThat(model.users()).containsExactly("alice", "bob");
             connections.remove(0);
