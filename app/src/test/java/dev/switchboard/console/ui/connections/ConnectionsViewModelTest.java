@@ -29,6 +29,28 @@ class ConnectionsViewModelTest {
                 + "'messages_in':2,'messages_out':3}";
     }
 
+    /** A model whose snapshot lists 10,000 users (u-00000 …), one connection each (c-0 …). */
+    private static ConnectionsViewModel tenThousandUsers(String snapshotFields) throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        StringBuilder snapshot = new StringBuilder("{'type':'monitor_snapshot'," + snapshotFields + "'connections':[");
+        for (int i = 0; i < 10_000; i++) {
+            snapshot.append(i == 0 ? "" : ",").append(connection("c-" + i, String.format("u-%05d", i)));
+        }
+        model.apply(batch(0, snapshot.append("]}").toString()));
+        return model;
+    }
+
+    /** Each change to {@code list} from now on, as "from:-removed+added". */
+    private static List<String> changes(javafx.collections.ObservableList<?> list) {
+        List<String> changes = new ArrayList<>();
+        list.addListener((javafx.collections.ListChangeListener<Object>) c -> {
+            while (c.next()) {
+                changes.add(c.getFrom() + ":-" + c.getRemovedSize() + "+" + c.getAddedSize());
+            }
+        });
+        return changes;
+    }
+
     private static String opened(String id, String user) {
         return "{'kind':'connection_opened','at':'2026-01-01T00:00:00Z','connection':" + connection(id, user) + "}";
     }
@@ -141,18 +163,8 @@ class ConnectionsViewModelTest {
 
     @Test
     void atTenThousandConnectionsAPageReplacesOnlyTheRowsItRefreshed() throws Exception {
-        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
-        StringBuilder snapshot = new StringBuilder("{'type':'monitor_snapshot','connections_total':10001,'connections':[");
-        for (int i = 0; i < 10_000; i++) {
-            snapshot.append(i == 0 ? "" : ",").append(connection("c-" + i, String.format("u-%05d", i)));
-        }
-        model.apply(batch(0, snapshot.append("]}").toString()));
-        List<String> changes = new ArrayList<>();
-        model.connections().addListener((javafx.collections.ListChangeListener<ConnectionRow>) c -> {
-            while (c.next()) {
-                changes.add(c.getFrom() + ":-" + c.getRemovedSize() + "+" + c.getAddedSize());
-            }
-        });
+        ConnectionsViewModel model = tenThousandUsers("'connections_total':10001,");
+        List<String> changes = changes(model.connections());
         java.time.Instant at = java.time.Instant.parse("2026-01-01T00:00:05Z");
         model.applyPages(List.of(new dev.switchboard.console.feed.NodePage(null,
                 new dev.switchboard.router.monitor.wire.ConnectionPage(10_001, 3, 0, List.of(
@@ -201,19 +213,9 @@ class ConnectionsViewModelTest {
 
     @Test
     void atTenThousandConnectionsAnUpdateChangesOnlyTheUsersItTouches() throws Exception {
-        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
-        StringBuilder snapshot = new StringBuilder("{'type':'monitor_snapshot','connections':[");
-        for (int i = 0; i < 10_000; i++) {
-            snapshot.append(i == 0 ? "" : ",").append(connection("c-" + i, String.format("u-%05d", i)));
-        }
-        model.apply(batch(0, snapshot.append("]}").toString()));
+        ConnectionsViewModel model = tenThousandUsers("");
         assertThat(model.users()).hasSize(10_000);
-        List<String> changes = new ArrayList<>();
-        model.users().addListener((javafx.collections.ListChangeListener<ConnectionsViewModel.UserConnections>) c -> {
-            while (c.next()) {
-                changes.add(c.getFrom() + ":-" + c.getRemovedSize() + "+" + c.getAddedSize());
-            }
-        });
+        List<String> changes = changes(model.users());
         model.apply(batch(0, update(opened("c-new", "u-00042") + "," + closed("c-7", "u-00007") + ","
                 + opened("c-x", "u-99999"))));
         assertThat(changes).containsExactly("7:-1+0", "41:-1+1", "9999:-0+1");
