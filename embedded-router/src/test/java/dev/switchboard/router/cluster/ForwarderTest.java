@@ -25,12 +25,7 @@ class ForwarderTest {
         AtomicLong refused = new AtomicLong();
         Forwarder.Publisher slowAtTimes = (node, events, text) -> {
             largestBatch.accumulateAndGet(events, Math::max);
-            if (text.charAt(0) == 'D') {
-                NodeMessages.Message message = NodeMessages.decode(text);
-                published.add(message.first() + " " + message.second());
-            } else {
-                NodeMessages.forEachDelivery(text, (user, frame) -> published.add(user + " " + frame));
-            }
+            NodeMessages.forEachDelivery(text, (user, frame) -> published.add(user + " " + frame));
             if (calls.incrementAndGet() % 50 == 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // events queue up behind this one
             }
