@@ -211,9 +211,11 @@ class SessionTrafficTest {
         Router watched = TestRouters.start(config -> config.httpPort(-1));
         try {
             SessionRecorder session = new SessionRecorder(3_000, 50_000);
-            // recordings of 3 s, the next one started 1.5 s before one ends: two hand-overs in 7 s
+            // recordings of 6 s, the next one started 4 s before one ends: two hand-overs in 7 s, each
+            // 1 s ahead (a quarter of the overlap), so a next recording may take ~1.5 s to start on a
+            // busy machine before the hand-over would come after the old one's end
             TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.InProcess(watched), session, background,
-                    Clock.systemUTC(), Duration.ofSeconds(3), Duration.ofMillis(1_500));
+                    Clock.systemUTC(), Duration.ofSeconds(6), Duration.ofSeconds(4));
             startKeeping(keeper);
             int sent = 0;
             try (dev.switchboard.router.support.WsClient dan = dev.switchboard.router.support.WsClient.connect(
@@ -226,7 +228,11 @@ class SessionTrafficTest {
                 }
             }
             int all = sent;
-            await().atMost(Duration.ofSeconds(10)).until(() -> messages(session).size() >= all);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                List<String> kept = messages(session);
+                assertThat(kept.size()).as("pings kept of %d sent; missing: %s; %s", all, missing(kept, all),
+                        keeper.state()).isGreaterThanOrEqualTo(all);
+            });
             assertThat(keeper.state().phase()).isEqualTo(TrafficKeeper.Phase.KEEPING);
             keeper.stop();
             List<String> ids = messages(session);
@@ -236,6 +242,13 @@ class SessionTrafficTest {
         } finally {
             watched.stop();
         }
+    }
+
+    /** The first ten of {@code p-0} … {@code p-(sent-1)} not in {@code kept}. */
+    private static List<String> missing(List<String> kept, int sent) {
+        java.util.Set<String> in = new java.util.HashSet<>(kept);
+        return java.util.stream.IntStream.range(0, sent).mapToObj(i -> "p-" + i).filter(id -> !in.contains(id))
+                .limit(10).toList();
     }
 
     /** The message ids of the pings the session kept, in order. */
