@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes, from the moment a frame is handed over until the socket took it, so the registry can bound
  * both; what the kernel still holds beyond that is bounded by the fixed send buffer. Frames are
  * written on the connection's own I/O thread, in the order they were sent: at once when sent on that
- * thread with nothing handed over still waiting, else as a task queued behind what was.
+ * thread with nothing handed over still waiting, else as a task queued behind what was. Frames handed
+ * over together share one flush: each task writes its frame, and only the one that finds no other
+ * task of this connection waiting behind it flushes (a run's events, sent back to back from an
+ * agent's thread, leave in one system call instead of one each).
  */
 final class SocketSink implements ConnectionSink {
     private final Channel channel;
@@ -49,15 +52,12 @@ final class SocketSink implements ConnectionSink {
             // sent on the connection's own I/O thread (a run stream read near its user) with no frame
             // still waiting to run, once the pipeline is a WebSocket one: written now, in order, with
             // no task (what the upgrade itself sends, before that, goes as tasks after the 101)
-            write(message, size, written);
+            write(message, size, written, true);
             return;
         }
         handedOver.incrementAndGet();
         try {
-            channel.eventLoop().execute(() -> {
-                handedOver.decrementAndGet();
-                write(message, size, written);
-            });
+            channel.eventLoop().execute(() -> write(message, size, written, handedOver.decrementAndGet() == 0));
         } catch (RejectedExecutionException e) {
             // the I/O threads are stopping: the frame has nowhere to go
             handedOver.decrementAndGet();
@@ -67,16 +67,22 @@ final class SocketSink implements ConnectionSink {
         }
     }
 
-    /** On the I/O thread: writes the frame unless the close frame went first. */
-    private void write(TextWebSocketFrame message, int size, Runnable written) {
+    /**
+     * On the I/O thread: writes the frame unless the close frame went first, and flushes what was
+     * written if {@code flush} (no frame of this connection is waiting behind it).
+     */
+    private void write(TextWebSocketFrame message, int size, Runnable written, boolean flush) {
         if (session.closeFrameSent()) {
             // nothing may follow the close frame (RFC 6455 section 5.5.1)
             message.release();
             frames.decrementAndGet();
             bytes.addAndGet(-size);
+            if (flush) {
+                channel.flush(); // what the tasks before this one wrote, if the close did not flush it
+            }
             return;
         }
-        channel.writeAndFlush(message).addListener(done -> {
+        (flush ? channel.writeAndFlush(message) : channel.write(message)).addListener(done -> {
             frames.decrementAndGet();
             bytes.addAndGet(-size);
             if (written != null && done.isSuccess()) {
