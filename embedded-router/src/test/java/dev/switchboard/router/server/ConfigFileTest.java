@@ -2,6 +2,7 @@ package dev.switchboard.router.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.router.RouterConfig;
 import dev.switchboard.router.RouterInternals;
@@ -21,8 +22,8 @@ class ConfigFileTest {
 
     @Test
     void theDocumentedExampleHoldsExactlyTheDefaults() throws IOException {
-        RouterConfig fromExample = ConfigFile.read(Path.of("../src/docs/router.example.yaml"))
-                .applyTo(RouterConfig.builder().build()).build();
+        ConfigFile example = ConfigFile.read(Path.of("../src/docs/router.example.yaml"));
+        RouterConfig fromExample = example.applyTo(RouterConfig.builder().build()).build();
         RouterConfig defaults = RouterConfig.builder().devAuth(false).build();
         assertThat(fromExample.devAuth()).isEqualTo(defaults.devAuth());
         assertThat(fromExample.port()).isEqualTo(defaults.port());
@@ -41,9 +42,13 @@ class ConfigFileTest {
         assertThat(fromExample.rollout()).isEqualTo(defaults.rollout());
         assertThat(fromExample.breakers()).isEqualTo(defaults.breakers());
         assertThat(fromExample.backends()).isEqualTo(defaults.backends());
-        assertThat(fromExample.maxConnections()).isEqualTo(defaults.maxConnections());
+        // derived from ulimit -n less the descriptors open at the moment a configuration is built
+        // (src/docs/security.md), which other threads of this JVM may move by a few between two builds
+        assertThat(example.maxConnections()).isZero();
+        assertThat(example.maxPendingHandshakes()).isZero();
+        assertThat(fromExample.maxConnections()).isCloseTo(defaults.maxConnections(), within(16));
         assertThat(fromExample.maxConnectionsPerUser()).isEqualTo(defaults.maxConnectionsPerUser());
-        assertThat(fromExample.maxPendingHandshakes()).isEqualTo(defaults.maxPendingHandshakes());
+        assertThat(fromExample.maxPendingHandshakes()).isCloseTo(defaults.maxPendingHandshakes(), within(16));
         assertThat(fromExample.handshakeTimeout()).isEqualTo(defaults.handshakeTimeout());
         assertThat(fromExample.maxRequestLineBytes()).isEqualTo(defaults.maxRequestLineBytes());
         assertThat(fromExample.maxHeaderBytes()).isEqualTo(defaults.maxHeaderBytes());
