@@ -18,15 +18,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * thread with nothing handed over still waiting, else as a task queued behind what was. Frames handed
  * over together share one flush: each task writes its frame, and only the one that finds no other
  * task of this connection waiting behind it flushes (a run's events, sent back to back from an
- * agent's thread, leave in one system call instead of one each).
+ * agent's thread, leave in one system call instead of one each), or the one that makes
+ * {@value #FLUSH_EVERY_FRAMES} frames or {@value #FLUSH_EVERY_BYTES} bytes written since the last
+ * flush: a sender that always has a frame waiting never holds the others back, and the client is
+ * never taken for one that does not read.
  */
 final class SocketSink implements ConnectionSink {
+    /** Frames written without a flush, at most, before one is flushed anyway. */
+    static final int FLUSH_EVERY_FRAMES = 32;
+    /** Bytes written without a flush, at most, before they are flushed anyway. */
+    static final int FLUSH_EVERY_BYTES = 64 * 1024;
     private final Channel channel;
     private final WebSocketSession session;
     private final AtomicInteger frames = new AtomicInteger();
     /** Frames handed to the I/O thread as tasks that have not run yet. */
     private final AtomicInteger handedOver = new AtomicInteger();
     private final AtomicLong bytes = new AtomicLong();
+    /** Frames and bytes written since the last flush (I/O thread only). */
+    private int unflushedFrames;
+    private long unflushedBytes;
 
     SocketSink(Channel channel, WebSocketSession session) {
         this.channel = channel;
@@ -69,7 +79,8 @@ final class SocketSink implements ConnectionSink {
 
     /**
      * On the I/O thread: writes the frame unless the close frame went first, and flushes what was
-     * written if {@code flush} (no frame of this connection is waiting behind it).
+     * written if {@code flush} (no frame of this connection is waiting behind it) or if enough was
+     * written since the last flush.
      */
     private void write(TextWebSocketFrame message, int size, Runnable written, boolean flush) {
         if (session.closeFrameSent()) {
@@ -78,11 +89,20 @@ final class SocketSink implements ConnectionSink {
             frames.decrementAndGet();
             bytes.addAndGet(-size);
             if (flush) {
+                unflushedFrames = 0;
+                unflushedBytes = 0;
                 channel.flush(); // what the tasks before this one wrote, if the close did not flush it
             }
             return;
         }
-        (flush ? channel.writeAndFlush(message) : channel.write(message)).addListener(done -> {
+        unflushedFrames++;
+        unflushedBytes += size;
+        boolean now = flush || unflushedFrames >= FLUSH_EVERY_FRAMES || unflushedBytes >= FLUSH_EVERY_BYTES;
+        if (now) {
+            unflushedFrames = 0;
+            unflushedBytes = 0;
+        }
+        (now ? channel.writeAndFlush(message) : channel.write(message)).addListener(done -> {
             frames.decrementAndGet();
             bytes.addAndGet(-size);
             if (written != null && done.isSuccess()) {

@@ -99,6 +99,35 @@ class SocketSinkTest {
     }
 
     @Test
+    void aSenderThatAlwaysHasAFrameWaitingStillGetsItsFramesFlushed() throws Exception {
+        // 100 frames waiting at once: flushed after the 32nd, the 64th and the 96th, and the last
+        assertThat(flushesFor(100, "f")).isEqualTo(4);
+        // ten frames of 10,000 bytes: flushed once 64 KiB are written (the 7th), and after the last
+        assertThat(flushesFor(10, "x".repeat(10_000))).isEqualTo(2);
+    }
+
+    /** Flushes for {@code count} frames of {@code text} (and their number) handed over while the I/O thread is busy. */
+    private int flushesFor(int count, String text) throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        channel.eventLoop().execute(() -> {
+            busy.countDown();
+            awaitQuietly(release);
+        });
+        busy.await();
+        int before = flushes.get();
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(text + i);
+            sink.send(text + i);
+        }
+        release.countDown();
+        assertThat(take(count)).isEqualTo(sent);
+        awaitNothingPending();
+        return flushes.get() - before;
+    }
+
+    @Test
     void aFrameAloneIsFlushedAtOnce() throws Exception {
         for (int i = 1; i <= 3; i++) {
             int before = flushes.get();
