@@ -211,9 +211,10 @@ class SessionTrafficTest {
         Router watched = TestRouters.start(config -> config.httpPort(-1));
         try {
             SessionRecorder session = new SessionRecorder(3_000, 50_000);
-            // recordings of 6 s, the next one started 4 s before one ends: two hand-overs in 7 s, each
-            // 1 s ahead (a quarter of the overlap), so a next recording may take ~1.5 s to start on a
-            // busy machine before the hand-over would come after the old one's end
+            // recordings of 6 s, the next one started 4 s before one ends: a hand-over every 2 s (three
+            // in the 7 s of pings), each 1 s ahead (a quarter of the overlap), so a next recording may
+            // take ~1.5 s to start on a busy machine before the hand-over would come after the old
+            // one's end
             TrafficKeeper keeper = new TrafficKeeper(() -> new RecordingSource.InProcess(watched), session, background,
                     Clock.systemUTC(), Duration.ofSeconds(6), Duration.ofSeconds(4));
             startKeeping(keeper);
