@@ -125,6 +125,9 @@ class HttpEndpointsTest {
             long waitedMs = (System.nanoTime() - sentAt) / 1_000_000;
             bob.assertUsable();
 
+            // an answer's time is recorded once the socket took it, which the client may see just before
+            await().atMost(Duration.ofSeconds(5)).until(() -> get(router, "/metrics").body()
+                    .contains("switchboard_reply_latency_seconds_count 2"));
             String text = get(router, "/metrics").body();
             assertThat(text).contains("# TYPE switchboard_reply_latency_seconds histogram")
                     .contains("switchboard_reply_latency_seconds_count 2")
