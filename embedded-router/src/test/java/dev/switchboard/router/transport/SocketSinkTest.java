@@ -80,13 +80,7 @@ class SocketSinkTest {
 
     @Test
     void framesHandedOverTogetherLeaveInOrderWithOneFlush() throws Exception {
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        channel.eventLoop().execute(() -> {
-            busy.countDown();
-            awaitQuietly(release);
-        });
-        busy.await();
+        CountDownLatch release = holdIoThread();
         int before = flushes.get();
         for (int i = 1; i <= 6; i++) {
             sink.send("event-" + i); // the I/O thread is busy: each one is handed over as a task
@@ -108,13 +102,7 @@ class SocketSinkTest {
 
     /** Flushes for {@code count} frames of {@code text} (and their number) handed over while the I/O thread is busy. */
     private int flushesFor(int count, String text) throws Exception {
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        channel.eventLoop().execute(() -> {
-            busy.countDown();
-            awaitQuietly(release);
-        });
-        busy.await();
+        CountDownLatch release = holdIoThread();
         int before = flushes.get();
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -140,13 +128,7 @@ class SocketSinkTest {
 
     @Test
     void aFrameSentOnTheIoThreadBehindHandedOverOnesKeepsItsPlace() throws Exception {
-        CountDownLatch busy = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        channel.eventLoop().execute(() -> {
-            busy.countDown();
-            awaitQuietly(release);
-        });
-        busy.await();
+        CountDownLatch release = holdIoThread();
         sink.send("first");
         sink.send("second");
         // queued behind the two: when it runs on the I/O thread, the third must not overtake them
@@ -171,6 +153,21 @@ class SocketSinkTest {
         channel.eventLoop().submit(() -> { }).get(5, TimeUnit.SECONDS);
         assertThat(sink.pendingFrames()).isZero();
         assertThat(sink.pendingBytes()).isZero();
+    }
+
+    /**
+     * Keeps the I/O thread busy until the latch returned is counted down: every frame sent meanwhile
+     * is handed over as a task.
+     */
+    private CountDownLatch holdIoThread() throws InterruptedException {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        channel.eventLoop().execute(() -> {
+            busy.countDown();
+            awaitQuietly(release);
+        });
+        busy.await();
+        return release;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
