@@ -170,9 +170,11 @@ class DescriptorExhaustionTest {
             }
             // the flood's sockets are still being closed for a moment: an accept may fail once more, and
             // /ready and /health follow the listener, so both are awaited together
-            await().atMost(Duration.ofSeconds(20)).until(() -> status(router.httpPort(), "/ready") == 200
-                    && get(router.httpPort(), "/health").contains("\"status\":\"up\"")
-                    && get(router.httpPort(), "/health").contains("\"state\":\"listening\""));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                String health = get(router.httpPort(), "/health");
+                return status(router.httpPort(), "/ready") == 200 && health.contains("\"status\":\"up\"")
+                        && health.contains("\"state\":\"listening\"");
+            });
             try (WsClient alice = WsClient.connect(URI.create("ws://127.0.0.1:" + router.wsPort() + "/ws"), "alice")) {
                 alice.assertUsable();
             }
