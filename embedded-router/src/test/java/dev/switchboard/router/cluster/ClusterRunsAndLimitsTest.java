@@ -82,7 +82,9 @@ class ClusterRunsAndLimitsTest {
 
     @Test
     void aUserFloodingThroughTwoNodesIsLimitedAsOneUser() {
-        int burst = 10;
+        // large enough that a compare-and-swap per message, all contending, would not be answered
+        // within the 250 ms a message waits for Redis (and each node would then decide alone)
+        int burst = 100;
         RateLimitPolicy limits = new RateLimitPolicy(new RateLimit(60, burst), new RateLimit(6_000, 1_000),
                 RateLimit.livenessDefaults(), Map.of());
         try (TestCluster cluster = new TestCluster(REDIS.redis())) {
@@ -90,7 +92,8 @@ class ClusterRunsAndLimitsTest {
             try (WsClient first = WsClient.connect(nodes.get(0).clientUri(), "flooder");
                  WsClient second = WsClient.connect(nodes.get(1).clientUri(), "flooder");
                  WsClient bystander = WsClient.connect(nodes.get(1).clientUri(), "bystander")) {
-                int sent = 20;
+                int sent = 150;
+                REDIS.redis().resetCommandStats();
                 for (int i = 0; i < sent; i++) {
                     first.send(Map.of("type", "get_quality_metrics", "message_id", "a-" + i, "payload", Map.of("n", i)));
                     second.send(Map.of("type", "get_quality_metrics", "message_id", "b-" + i, "payload", Map.of("n", i)));
@@ -111,10 +114,16 @@ class ClusterRunsAndLimitsTest {
                         admitted++;
                     }
                 }
-                // one bucket of 10 for the user across both nodes (a token or two may refill meanwhile),
-                // not one per node (which would admit 20)
+                // one bucket of 100 for the user across both nodes (a token or two may refill meanwhile),
+                // not one per node (which would admit 200)
                 assertThat(admitted).as("messages admitted across both nodes").isBetween(burst, burst + 2);
                 assertThat(limited).isEqualTo(2 * sent - admitted);
+                // the messages each node let through (its own burst of 100) share compare-and-swaps
+                // in Redis: fewer commands than messages, where a contested compare-and-swap each
+                // would cost at least two (a GET and an EVAL) and more for every retry
+                Map<String, Long> commands = REDIS.redis().commandCalls();
+                assertThat(commands.getOrDefault("get", 0L) + commands.getOrDefault("eval", 0L)
+                        + commands.getOrDefault("evalsha", 0L)).isLessThan(2 * burst);
                 bystander.send(Map.of("type", "get_quality_metrics", "message_id", "x", "payload", Map.of()));
                 assertThat(bystander.awaitReply("x").path("type").asText()).isNotEqualTo("error");
             }

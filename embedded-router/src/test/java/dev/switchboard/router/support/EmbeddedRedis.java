@@ -3,6 +3,13 @@ package dev.switchboard.router.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -80,6 +87,37 @@ public final class EmbeddedRedis implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server on port " + port, e);
+        }
+    }
+
+    /** Forgets the commands counted so far ({@code CONFIG RESETSTAT}). */
+    public void resetCommandStats() {
+        admin(redis -> redis.configResetstat());
+    }
+
+    /**
+     * Commands Redis executed since the last {@link #resetCommandStats()}, by name ({@code INFO
+     * commandstats}), the ones this class sends to ask excepted.
+     */
+    public Map<String, Long> commandCalls() {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : admin(redis -> redis.info("commandstats")).split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                String field = line.substring(line.indexOf("calls=") + "calls=".length());
+                calls.put(name, Long.parseLong(field.substring(0, field.indexOf(','))));
+            }
+        }
+        calls.keySet().removeAll(Set.of("info", "config", "hello", "client"));
+        return calls;
+    }
+
+    private <T> T admin(Function<RedisCommands<String, String>, T> command) {
+        RedisClient client = RedisClient.create(url());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            return command.apply(connection.sync());
+        } finally {
+            client.shutdown();
         }
     }
 
