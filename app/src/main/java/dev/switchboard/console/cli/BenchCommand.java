@@ -123,9 +123,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Cluster phase: each round and saturation step, s (default: ${DEFAULT-VALUE}).")
     double clusterRoundSeconds;
 
-    @Option(names = "--cluster-warmup-s", defaultValue = "15",
-            description = "Cluster phase: runs at the latency rate before each cluster's first round, s: three fresh"
-                    + " JVMs share the cores while they compile (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cluster-warmup-s", defaultValue = "45",
+            description = "Cluster phase: runs at the latency rate before each cluster's first round, s: fresh node"
+                    + " JVMs share the cores while they compile, for about a minute after they start (default:"
+                    + " ${DEFAULT-VALUE}).")
     double clusterWarmupSeconds;
 
     @Option(names = "--cluster-steps", defaultValue = "8",
