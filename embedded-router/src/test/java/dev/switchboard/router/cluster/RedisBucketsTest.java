@@ -48,6 +48,11 @@ class RedisBucketsTest {
         RedisBuckets buckets = new RedisBuckets(connection, () -> true);
         RateLimit limit = new RateLimit(60, 100); // 100 at once, then one a second
         int messages = 300;
+        // the connection's first check (its script loaded, the code cold) on another bucket
+        buckets.take("msg:60:100:warmer", limit).toCompletableFuture().handle((left, failure) -> left)
+                .get(10, TimeUnit.SECONDS);
+        long unansweredBefore = buckets.unanswered();
+        REDIS.redis().resetCommandStats();
 
         List<CompletableFuture<Long>> answers = new ArrayList<>();
         for (int i = 0; i < messages; i++) {
@@ -57,7 +62,7 @@ class RedisBucketsTest {
 
         long admitted = answers.stream().filter(answer -> answer.join() == 0).count();
         // every message was decided by Redis (none fell back to this node alone), the burst exactly
-        assertThat(buckets.unanswered()).isZero();
+        assertThat(buckets.unanswered() - unansweredBefore).isZero();
         assertThat(admitted).isBetween(100L, 102L); // a token a second comes back while the burst is decided
         assertThat(answers.stream().filter(answer -> answer.join() > 0)).allMatch(wait -> wait.join() <= 1_000);
         // in-flight messages of one bucket share a compare-and-swap: no retry storm on contention
