@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Per-user token buckets in Redis, through Bucket4j's Lettuce proxy manager (compare-and-swap on
@@ -35,7 +36,7 @@ final class RedisBuckets implements SharedLimits {
     /** A bucket's proxy unused this long is dropped (its tokens live in Redis: the next message builds another). */
     static final Duration KEEP_IDLE = Duration.ofSeconds(30);
 
-    /** A bucket's proxy and when a message last used it ({@link System#nanoTime()}). */
+    /** A bucket's proxy and when a message last used it (on the {@code nanoTime} clock). */
     private static final class Proxy {
         final AsyncBucketProxy bucket;
         volatile long usedAt;
@@ -53,16 +54,23 @@ final class RedisBuckets implements SharedLimits {
     private final Map<RateLimit, BucketConfiguration> configurations = new ConcurrentHashMap<>();
     private final Map<String, Proxy> proxies = new ConcurrentHashMap<>();
     private final long keepIdleNanos;
+    /** {@link System#nanoTime()}, or a test's clock. */
+    private final LongSupplier nanoTime;
     private final AtomicLong nextSweep;
 
     RedisBuckets(StatefulRedisConnection<String, byte[]> connection, BooleanSupplier redisUp) {
-        this(connection, redisUp, KEEP_IDLE);
+        this(connection, redisUp, KEEP_IDLE, System::nanoTime);
     }
 
-    /** @param keepIdle how long the proxy of a bucket no message uses is kept */
-    RedisBuckets(StatefulRedisConnection<String, byte[]> connection, BooleanSupplier redisUp, Duration keepIdle) {
+    /**
+     * @param keepIdle how long the proxy of a bucket no message uses is kept
+     * @param nanoTime the clock that idleness is measured on
+     */
+    RedisBuckets(StatefulRedisConnection<String, byte[]> connection, BooleanSupplier redisUp, Duration keepIdle,
+                 LongSupplier nanoTime) {
         this.keepIdleNanos = keepIdle.toNanos();
-        this.nextSweep = new AtomicLong(System.nanoTime() + keepIdleNanos);
+        this.nanoTime = nanoTime;
+        this.nextSweep = new AtomicLong(nanoTime.getAsLong() + keepIdleNanos);
         this.connection = connection;
         this.redisUp = redisUp;
         this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
@@ -81,7 +89,7 @@ final class RedisBuckets implements SharedLimits {
         BucketConfiguration configuration = configurations.computeIfAbsent(limit, shared -> BucketConfiguration
                 .builder().addLimit(bandwidth -> bandwidth.capacity(shared.burst())
                         .refillGreedy(shared.perMinute(), shared.refillPeriod())).build());
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         Proxy proxy = proxies.computeIfAbsent(key, bucket -> new Proxy(buckets.builder()
                 .withOptimization(Optimizations.batching())
                 .build(ClusterKeys.bucket(bucket), () -> CompletableFuture.completedFuture(configuration))));

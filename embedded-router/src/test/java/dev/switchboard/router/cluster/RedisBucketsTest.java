@@ -90,13 +90,14 @@ class RedisBucketsTest {
 
     @Test
     void theProxyOfABucketNoMessageUsesIsDropped() throws Exception {
-        RedisBuckets buckets = new RedisBuckets(connection, () -> true, Duration.ofMillis(200));
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        RedisBuckets buckets = new RedisBuckets(connection, () -> true, Duration.ofMillis(200), now::get);
         RateLimit limit = new RateLimit(6, 3);
         buckets.take("msg:6:3:ada", limit).toCompletableFuture().get(10, TimeUnit.SECONDS);
         buckets.take("msg:6:3:bob", limit).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(buckets.proxies()).isEqualTo(2);
 
-        Thread.sleep(300);
+        now.addAndGet(Duration.ofMillis(300).toNanos()); // neither used for 300 ms
         buckets.take("msg:6:3:bob", limit).toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertThat(buckets.proxies()).as("ada's proxy, idle, dropped; bob's used again").isEqualTo(1);
         // ada's tokens were in Redis all along: a fresh proxy finds one of three taken (one comes back in 10 s)
