@@ -405,18 +405,27 @@ public final class MainWindow extends BorderPane {
             refresh.play();
         }
         Platform.runLater(this::warmUpConnections);
-        // and once more when it holds a screenful of users: the rows' cells are made and styled then,
-        // while there are few, rather than at the first opening at 10,000 connections
-        ListChangeListener<ConnectionsViewModel.UserConnections> screenful = new ListChangeListener<>() {
+        // and again when it holds a screenful of users, expanded, then once more when they are too many
+        // to show expanded: the rows' cells are made and styled in both states then, while the users are
+        // few, rather than at the first opening at 10,000 connections
+        ListChangeListener<ConnectionsViewModel.UserConnections> growing = new ListChangeListener<>() {
+            private int next = SCREENFUL;
+
             @Override
             public void onChanged(Change<? extends ConnectionsViewModel.UserConnections> change) {
-                if (models.connections().users().size() >= SCREENFUL) {
-                    models.connections().users().removeListener(this);
-                    Platform.runLater(MainWindow.this::warmUpConnections);
+                int users = models.connections().users().size();
+                if (users < next) {
+                    return;
+                }
+                Platform.runLater(MainWindow.this::warmUpConnections);
+                if (next == SCREENFUL && users <= ConnectionsView.EXPAND_ALL_UP_TO) {
+                    next = ConnectionsView.EXPAND_ALL_UP_TO + 1;
+                } else {
+                    models.connections().users().removeListener(this); // past both (a snapshot brings many at once)
                 }
             }
         };
-        models.connections().users().addListener(screenful);
+        models.connections().users().addListener(growing);
     }
 
     /** Rows that fill the Connections view on a large screen. */

@@ -42,7 +42,7 @@ public final class ConnectionsView extends BorderPane {
 
     private final ObservableBooleanValue operator;
     /** Up to this many users every user's connections show; beyond, a user's show when it is expanded. */
-    static final int EXPAND_ALL_UP_TO = 200;
+    public static final int EXPAND_ALL_UP_TO = 200;
     /** A change to more users than this rebuilds the tree instead. */
     private static final int REBUILD_OVER = 500;
     private boolean expandAll = true;

@@ -1,0 +1,62 @@
+package dev.switchboard.console.ui;
+
+import static dev.switchboard.console.ui.FxReads.onFx;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.console.state.ConnectionRow;
+import dev.switchboard.router.support.WsClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeTableView;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+
+/**
+ * The Connections view is laid out while hidden when the console holds a screenful of users and again
+ * when they are too many to show expanded: it must stay hidden, and show the users as they are once
+ * opened.
+ */
+class ConnectionsWarmUpUiTest extends EmbeddedConsoleTest {
+    private static final int USERS = 205;
+
+    @Test
+    void theWarmUpsKeepTheViewHiddenAndShowTheUsersWhenOpened(FxRobot robot) throws Exception {
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < USERS; i++) {
+                clients.add(WsClient.connect(feed.router().clientUri(), "user-" + i));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> onFx(() -> window.models().connections().users().size()) == USERS);
+            // the warm-ups run on the FX thread after the changes that brought the 60th and the 201st users
+            robot.interact(() -> { });
+            robot.interact(() -> { });
+
+            Tab connections = onFx(() -> robot.lookup("#views").queryAs(TabPane.class).getTabs().stream()
+                    .filter(tab -> tab.getId().equals("tab-connections")).findFirst().orElseThrow());
+            assertThat(onFx(connections::getContent)).as("hidden views are out of the scene").isNull();
+            assertThat(onFx(() -> window.models().connections().filterProperty().get())).isEmpty();
+            assertThat(onFx(() -> window.models().connections().connections().stream()
+                    .map(ConnectionRow::userId).distinct().count())).isEqualTo(USERS);
+
+            robot.clickOn("#tab-connections");
+            @SuppressWarnings("unchecked")
+            TreeTableView<ConnectionRow> tree = onFx(() -> robot.lookup("#connections-tree")
+                    .queryAs(TreeTableView.class));
+            assertThat(onFx(() -> tree.getRoot().getChildren().stream().map(TreeItem::getValue)
+                    .map(ConnectionRow::userId).toList()))
+                    .containsExactlyElementsOf(IntStream.range(0, USERS).mapToObj(i -> "user-" + i).toList());
+            assertThat(onFx(() -> tree.getRoot().getChildren().stream().noneMatch(TreeItem::isExpanded)))
+                    .as("more users than the tree shows expanded").isTrue();
+            assertThat(onFx(() -> robot.lookup("#connections-filter").queryTextInputControl().getText())).isEmpty();
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+}
