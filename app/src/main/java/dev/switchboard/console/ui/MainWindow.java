@@ -436,7 +436,7 @@ public final class MainWindow extends BorderPane {
      * its table's skin, cells and styles are made then, not at its first opening while an operator
      * waits. It is done in this scene, in the tab's own place, because JavaFX keeps the styles it
      * works out per scene and per path of parents: warmed in a scene of its own (as it was before),
-     * the first opening at 10,000 connections still worked out every row's styles again (0.3–0.5 s
+     * the first opening at 10,000 connections still worked out every row's styles again (0.3–0.7 s
      * against 0.1 s for every later opening). The tab pane keeps an unselected tab's content hidden;
      * the view is taken out again before the next pulse, so nothing of it is drawn.
      */
