@@ -280,4 +280,33 @@ class ConnectionsViewModelTest {
         assertThat(model.actionResultProperty().get()).isEqualTo("bob traced until "
                 + TimeOfDay.format(java.time.Instant.parse("2026-01-01T00:10:00Z")) + ": every message (Live log, Why?)");
     }
+
+    @Test
+    void aUserOnTwoNodesShowsTheConnectionsOfTheNodeChosenAndAllOfThemAgainAfter() throws Exception {
+        ConnectionsViewModel model = new ConnectionsViewModel(new AnsweringFeed("{}"), Runnable::run);
+        model.apply(new dev.switchboard.console.state.MonitorBatch(List.of(
+                new dev.switchboard.console.feed.NodeFrame("n1", dev.switchboard.console.ui.Frames.frame(
+                        "{'type':'monitor_snapshot','connections':[" + connection("c-1", "bob") + "]}")),
+                new dev.switchboard.console.feed.NodeFrame("n2", dev.switchboard.console.ui.Frames.frame(
+                        "{'type':'monitor_snapshot','connections':[" + connection("c-2", "bob") + ","
+                                + connection("c-3", "alice") + "]}"))), null, 0));
+        ConnectionsViewModel.UserConnections bob = model.users().get(1);
+        assertThat(bob.connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1", "c-2");
+
+        model.nodeFilter().selectedProperty().set("n2");
+        assertThat(model.users()).extracting(ConnectionsViewModel.UserConnections::userId)
+                .containsExactly("alice", "bob");
+        assertThat(model.users().get(1).connections()).extracting(ConnectionRow::connectionId).containsExactly("c-2");
+
+        model.nodeFilter().selectedProperty().set("n1");
+        assertThat(model.users()).extracting(ConnectionsViewModel.UserConnections::userId).containsExactly("bob");
+        assertThat(model.users().get(0).connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1");
+
+        model.nodeFilter().selectedProperty().set("");
+        ConnectionsViewModel.UserConnections all = model.users().get(1);
+        assertThat(all.connections()).extracting(ConnectionRow::connectionId).containsExactly("c-1", "c-2");
+        model.filterProperty().set("bo");
+        model.filterProperty().set("");
+        assertThat(model.users().get(1)).as("a user whose connections did not change keeps its group").isSameAs(all);
+    }
 }
