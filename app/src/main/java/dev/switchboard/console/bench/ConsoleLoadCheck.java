@@ -342,7 +342,7 @@ public final class ConsoleLoadCheck extends Application {
     }
 
     /** Runs {@code then} once, after the next layout pass of {@code scene}. */
-    private static void afterNextLayout(Scene scene, Runnable then) {
+    static void afterNextLayout(Scene scene, Runnable then) {
         Runnable[] once = new Runnable[1];
         once[0] = () -> {
             scene.removePostLayoutPulseListener(once[0]);
