@@ -90,24 +90,12 @@ public final class ConnectionsFilterCheck extends Application {
                 timings.get(0)[1]);
         if (timings.size() > 10) {
             List<double[]> later = timings.subList(10, timings.size());
+            Alternating.Spread typed = Alternating.Spread.of(later, row -> row[0]);
+            Alternating.Spread cleared = Alternating.Spread.of(later, row -> row[1]);
             System.out.printf("REPORT rounds 11-%d: typed median %.1f ms (%.1f-%.1f), cleared median %.1f ms"
-                            + " (%.1f-%.1f)%n", timings.size(), median(later, 0), min(later, 0), max(later, 0),
-                    median(later, 1), min(later, 1), max(later, 1));
+                            + " (%.1f-%.1f)%n", timings.size(), typed.median(), typed.min(), typed.max(),
+                    cleared.median(), cleared.min(), cleared.max());
         }
-    }
-
-    private static double median(List<double[]> rows, int column) {
-        double[] values = rows.stream().mapToDouble(row -> row[column]).sorted().toArray();
-        return values.length % 2 == 1 ? values[values.length / 2]
-                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
-    }
-
-    private static double min(List<double[]> rows, int column) {
-        return rows.stream().mapToDouble(row -> row[column]).min().orElse(Double.NaN);
-    }
-
-    private static double max(List<double[]> rows, int column) {
-        return rows.stream().mapToDouble(row -> row[column]).max().orElse(Double.NaN);
     }
 
     /** A feed with no router behind it: the view's model never needs one here. */
