@@ -4,16 +4,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Carries events to other nodes on a thread of its own: the emitting thread only queues (never
- * waits on Redis), and what queued while the previous batch was being sent goes out together, one
- * publish per target node carrying all of that node's events in order. Idle, an event goes out
- * alone at once; under load, batches grow and the cost per event falls. The queue is bounded: an
- * event that finds it full is counted as undelivered, never waited for.
+ * Carries events to other nodes: the emitting thread only queues (never waits on Redis), and a drain
+ * on the publishing connection's own I/O thread sends what queued, one publish per target node
+ * carrying all of that node's events in order. Running there, a publish is written to the socket at
+ * once instead of being handed over to that thread once more. Idle, an event goes out alone at once;
+ * under load, what queued while the thread was busy goes out together and the cost per event falls.
+ * The queue is bounded: an event that finds it full is counted as undelivered, never waited for.
  */
 final class Forwarder implements AutoCloseable {
     /** Events waiting to be sent, at most. */
@@ -35,57 +39,76 @@ final class Forwarder implements AutoCloseable {
     private record Item(String node, String userId, String frame) {
     }
 
-    private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
+    private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    /** Whether a drain is queued on the executor and has not started taking events yet. */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final List<Item> batch = new ArrayList<>(MAX_BATCH);
     private final Publisher publisher;
+    private final Executor executor;
     private final Runnable refused;
-    private final Thread thread;
     private volatile boolean closed;
 
     /**
      * @param publisher sends a node's share of a batch
+     * @param executor  runs the drains, one at a time and in order (the publishing connection's I/O thread)
      * @param refused   counts an event the full queue refused
      */
-    Forwarder(Publisher publisher, Runnable refused) {
+    Forwarder(Publisher publisher, Executor executor, Runnable refused) {
         this.publisher = publisher;
+        this.executor = executor;
         this.refused = refused;
-        this.thread = new Thread(this::run, "switchboard-cluster-forward");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /** Queues an event for {@code userId}'s connections on {@code node}; never blocks. */
     void forward(String node, String userId, String frame) {
-        if (closed || !queue.offer(new Item(node, userId, frame))) {
+        if (closed || queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
             refused.run();
+            return;
+        }
+        queue.add(new Item(node, userId, frame));
+        schedule();
+    }
+
+    private void schedule() {
+        if (scheduled.getAndSet(true)) {
+            return; // a drain that has not started yet takes this event too
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // the I/O thread is stopping (the node is leaving): what is queued stays unsent
+            scheduled.set(false);
         }
     }
 
-    private void run() {
-        List<Item> batch = new ArrayList<>(MAX_BATCH);
-        while (!closed) {
-            try {
-                Item first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                send(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // a failed publish is counted by the publisher; nothing here may end the thread
-            } finally {
-                batch.clear();
+    private void drain() {
+        // cleared before taking: an event queued from here on schedules the next drain
+        scheduled.set(false);
+        try {
+            Item item;
+            while (batch.size() < MAX_BATCH && (item = queue.poll()) != null) {
+                batch.add(item);
             }
+            queued.addAndGet(-batch.size());
+            if (!closed && !batch.isEmpty()) {
+                send(batch);
+            }
+        } catch (RuntimeException e) {
+            // a failed publish is counted by the publisher; the next drain goes on
+        } finally {
+            batch.clear();
+        }
+        if (!queue.isEmpty() && !closed) {
+            schedule(); // more than a batch was waiting: the rest goes next, after the thread's other work
         }
     }
 
-    private void send(List<Item> batch) {
+    private void send(List<Item> items) {
         Map<String, StringBuilder> byNode = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (Item item : batch) {
+        for (Item item : items) {
             NodeMessages.appendDelivery(byNode.computeIfAbsent(item.node(), node -> NodeMessages.deliveries()),
                     item.userId(), item.frame());
             counts.merge(item.node(), 1, Integer::sum);
@@ -95,13 +118,12 @@ final class Forwarder implements AutoCloseable {
 
     /** Events waiting now. */
     int queued() {
-        return queue.size();
+        return queued.get();
     }
 
-    /** Stops the thread; what is still queued is dropped (the node is leaving). */
+    /** Stops sending; what is still queued is dropped (the node is leaving). */
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
     }
 }

@@ -28,10 +28,14 @@ import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultEventLoopGroupProvider;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.lettuce.core.resource.Transports;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,8 +98,13 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
     private final Clock clock;
     private final Duration runKeyTtl;
     private final ScheduledExecutorService timer;
+    /** The I/O threads of the inbox and shared-limit connections. */
     private final ClientResources resources;
     private final RedisClient client;
+    /** The one I/O thread of the connection that publishes, which also drains the forwarder. */
+    private final EventLoopGroupProvider publishThreads;
+    private final ClientResources publishResources;
+    private final RedisClient publishClient;
     private final RedisURI uri;
     private final Instant startedAt;
     private final RemotePresence presence = new RemotePresence();
@@ -110,7 +119,6 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
     private final LongAdder stopsForwarded = new LongAdder();
     private final LongAdder malformed = new LongAdder();
     private final LongAdder unconfirmed = new LongAdder();
-    /** Started last in the constructor: nothing that can still fail may leave its thread behind. */
     private final Forwarder forwarder;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscriber;
@@ -149,30 +157,45 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             thread.setDaemon(true);
             return thread;
         });
-        // Lettuce's own per-command latency recording is off: nothing reads it
-        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
-                .reconnectDelay(Delay.constant(Duration.ofMillis(Math.min(1_000, settings.heartbeat().toMillis()))))
-                .build();
         RedisURI.Builder uri = RedisURI.builder(RedisURI.create(settings.redis())).withTimeout(COMMAND_TIMEOUT);
         if (password != null && !password.isEmpty()) {
             uri.withPassword(password.toCharArray());
         }
         this.uri = uri.build();
-        this.client = RedisClient.create(resources, this.uri);
-        client.setOptions(ClientOptions.builder().autoReconnect(true)
+        this.resources = resources(ClientResources.builder().ioThreadPoolSize(2));
+        this.client = client(resources);
+        // publishes get an I/O thread of their own (Lettuce's pools have two at least, so the pool is
+        // made here), and events are batched into them on that thread: a publish made there is
+        // written to the socket at once, with no hand-over in between
+        this.publishThreads = new DefaultEventLoopGroupProvider(1);
+        this.publishResources = resources(ClientResources.builder().eventLoopGroupProvider(publishThreads));
+        EventLoopGroup publishLoop = publishThreads.allocate(Transports.eventLoopGroupClass());
+        this.publishClient = client(publishResources);
+        members.put(self.nodeId(), describeSelf(clock.millis()));
+        this.forwarder = new Forwarder(this::publish, publishLoop.next(), undelivered::increment);
+    }
+
+    private ClientResources resources(ClientResources.Builder threads) {
+        // Lettuce's own per-command latency recording is off: nothing reads it
+        return threads.computationThreadPoolSize(2).commandLatencyRecorder(CommandLatencyRecorder.disabled())
+                .reconnectDelay(Delay.constant(Duration.ofMillis(Math.min(1_000, settings.heartbeat().toMillis()))))
+                .build();
+    }
+
+    private RedisClient client(ClientResources threads) {
+        RedisClient created = RedisClient.create(threads, uri);
+        created.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 // a Redis that stalls must not grow an endless backlog: past it, commands fail at once
                 .requestQueueSize(MAX_QUEUED_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build());
-        client.addListener(new RedisConnectionStateListener() {
+        created.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
                 down("the connection to Redis was lost");
             }
         });
-        members.put(self.nodeId(), describeSelf(clock.millis()));
-        this.forwarder = new Forwarder(this::publish, undelivered::increment);
+        return created;
     }
 
     /** Starts heartbeating; connects to Redis in the background (and keeps trying while it is down). */
@@ -669,7 +692,7 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
             return;
         }
         CompletableFuture<StatefulRedisConnection<String, String>> command =
-                client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+                publishClient.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
         CompletableFuture<StatefulRedisPubSubConnection<String, String>> inbox = client.connectPubSubAsync(
                 StringCodec.UTF8, uri).toCompletableFuture();
         CompletableFuture<StatefulRedisConnection<String, byte[]>> limits = client.connectAsync(
@@ -778,13 +801,16 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         up = false;
         pendingStops.values().forEach(answer -> answer.completeExceptionally(new IllegalStateException("stopping")));
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        try {
-            java.util.concurrent.Future<Boolean> stopped = resources.shutdown(0, 2, TimeUnit.SECONDS);
-            stopped.get(3, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("the Redis client's threads did not stop in time", e);
+        publishClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        for (java.util.concurrent.Future<?> stopping : List.of(resources.shutdown(0, 2, TimeUnit.SECONDS),
+                publishResources.shutdown(0, 2, TimeUnit.SECONDS), publishThreads.shutdown(0, 2, TimeUnit.SECONDS))) {
+            try {
+                stopping.get(3, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("the Redis client's threads did not stop in time", e);
+            }
         }
     }
 }

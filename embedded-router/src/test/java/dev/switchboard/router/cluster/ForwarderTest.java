@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +33,8 @@ class ForwarderTest {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // events queue up behind this one
             }
         };
-        try (Forwarder forwarder = new Forwarder(slowAtTimes, refused::incrementAndGet)) {
+        ExecutorService ioThread = Executors.newSingleThreadExecutor();
+        try (Forwarder forwarder = new Forwarder(slowAtTimes, ioThread, refused::incrementAndGet)) {
             List<Thread> threads = new ArrayList<>();
             for (int e = 0; e < emitters; e++) {
                 String user = "user-" + e;
@@ -58,6 +62,43 @@ class ForwarderTest {
             }
             // events queued while a publish was slow left together
             assertThat(largestBatch.get()).isGreaterThan(1);
+        } finally {
+            ioThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void anEventTheFullQueueRefusesIsCountedAndTheQueuedOnesStillLeaveInOrder() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        List<String> published = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong refused = new AtomicLong();
+        ExecutorService ioThread = Executors.newSingleThreadExecutor();
+        ioThread.execute(() -> {
+            try {
+                busy.await(); // the I/O thread is busy with something else until released
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (Forwarder forwarder = new Forwarder((node, events, text) -> NodeMessages.forEachDelivery(text,
+                (user, frame) -> published.add(frame)), ioThread, refused::incrementAndGet)) {
+            for (int i = 0; i < Forwarder.MAX_QUEUED + 7; i++) {
+                forwarder.forward("n2", "user-1", Integer.toString(i));
+            }
+            assertThat(refused.get()).isEqualTo(7);
+            assertThat(forwarder.queued()).isEqualTo(Forwarder.MAX_QUEUED);
+            busy.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> published.size() == Forwarder.MAX_QUEUED);
+            synchronized (published) {
+                for (int i = 0; i < published.size(); i++) {
+                    assertThat(published.get(i)).isEqualTo(Integer.toString(i));
+                }
+            }
+            assertThat(forwarder.queued()).isZero();
+            forwarder.forward("n2", "user-1", "after");
+            await().atMost(Duration.ofSeconds(5)).until(() -> published.size() == Forwarder.MAX_QUEUED + 1);
+        } finally {
+            ioThread.shutdownNow();
         }
     }
 }
