@@ -92,6 +92,11 @@ public final class ConsoleLoadCheck extends Application {
     private volatile int connections;
     private volatile long nanosPerPulseWanted = -1;
     private final List<String> timings = new ArrayList<>();
+    /** How many of the longest frame gaps the report lists, with when each ended. */
+    private static final int LONGEST_LISTED = 5;
+    /** The longest frame gaps so far, longest first: {gap in µs, when it ended in ms since the start} (FX thread). */
+    private final List<long[]> longestGaps = new ArrayList<>();
+    private final long checkStartedAt = System.nanoTime();
 
     @Override
     public void start(Stage primary) throws Exception {
@@ -118,11 +123,25 @@ public final class ConsoleLoadCheck extends Application {
                     long gap = Math.min(60_000_000L, (now - lastPulse) / 1000);
                     frameGapsMicros.recordValue(gap);
                     recentGaps.recordValue(gap);
+                    keepIfLongest(gap, (now - checkStartedAt) / 1_000_000);
                 }
                 lastPulse = now;
             }
         }.start();
         reporter.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void keepIfLongest(long gapMicros, long endedAtMillis) {
+        int at = 0;
+        while (at < longestGaps.size() && longestGaps.get(at)[0] >= gapMicros) {
+            at++;
+        }
+        if (at < LONGEST_LISTED) {
+            longestGaps.add(at, new long[] {gapMicros, endedAtMillis});
+            if (longestGaps.size() > LONGEST_LISTED) {
+                longestGaps.remove(LONGEST_LISTED);
+            }
+        }
     }
 
     private static int othersNice(Map<String, String> named) {
@@ -361,6 +380,17 @@ public final class ConsoleLoadCheck extends Application {
         rssSamples++;
     }
 
+    /** A copy of the longest gaps, taken on the FX thread. */
+    private List<long[]> longestGaps() {
+        java.util.concurrent.CompletableFuture<List<long[]>> copy = new java.util.concurrent.CompletableFuture<>();
+        Platform.runLater(() -> copy.complete(List.copyOf(longestGaps)));
+        try {
+            return copy.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
     private long rssKb() {
         try {
             return IdleConnections.rssKb(pid);
@@ -380,6 +410,9 @@ public final class ConsoleLoadCheck extends Application {
                 frameGapsMicros.getValueAtPercentile(50) / 1000.0, frameGapsMicros.getValueAtPercentile(99) / 1000.0,
                 frameGapsMicros.getValueAtPercentile(99.9) / 1000.0, frameGapsMicros.getMaxValue() / 1000.0,
                 frameGapsMicros.getTotalCount());
+        System.out.println("REPORT longest frame gaps (ending at, since the check started): " + longestGaps().stream()
+                .map(gap -> String.format(java.util.Locale.ROOT, "%.1fms at %.1fs", gap[0] / 1000.0, gap[1] / 1000.0))
+                .collect(java.util.stream.Collectors.joining(", ")));
         System.out.printf("REPORT tick (apply feed to view models, FX thread): p50=%.2fms p99=%.2fms max=%.2fms over %d ticks%n",
                 applyMicros.getValueAtPercentile(50) / 1000.0, applyMicros.getValueAtPercentile(99) / 1000.0,
                 applyMicros.getMaxValue() / 1000.0, applyMicros.getTotalCount());
