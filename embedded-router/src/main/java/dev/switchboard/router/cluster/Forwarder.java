@@ -43,6 +43,7 @@ final class Forwarder implements AutoCloseable {
     private final AtomicInteger queued = new AtomicInteger();
     /** Whether a drain is queued on the executor and has not started taking events yet. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The batch being made (drains run one at a time, on the executor). */
     private final List<Item> batch = new ArrayList<>(MAX_BATCH);
     private final Publisher publisher;
     private final Executor executor;
@@ -62,7 +63,11 @@ final class Forwarder implements AutoCloseable {
 
     /** Queues an event for {@code userId}'s connections on {@code node}; never blocks. */
     void forward(String node, String userId, String frame) {
-        if (closed || queued.incrementAndGet() > MAX_QUEUED) {
+        if (closed) {
+            refused.run();
+            return;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED) {
             queued.decrementAndGet();
             refused.run();
             return;

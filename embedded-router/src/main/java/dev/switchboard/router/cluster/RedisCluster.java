@@ -35,7 +35,6 @@ import io.lettuce.core.resource.Transports;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +49,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -169,10 +169,11 @@ public final class RedisCluster implements RemoteDelivery, RemoteRuns, Connectio
         // written to the socket at once, with no hand-over in between
         this.publishThreads = new DefaultEventLoopGroupProvider(1);
         this.publishResources = resources(ClientResources.builder().eventLoopGroupProvider(publishThreads));
-        EventLoopGroup publishLoop = publishThreads.allocate(Transports.eventLoopGroupClass());
+        // one thread: the group runs everything on it, in order
+        Executor publishLoop = publishThreads.allocate(Transports.eventLoopGroupClass());
         this.publishClient = client(publishResources);
         members.put(self.nodeId(), describeSelf(clock.millis()));
-        this.forwarder = new Forwarder(this::publish, publishLoop.next(), undelivered::increment);
+        this.forwarder = new Forwarder(this::publish, publishLoop, undelivered::increment);
     }
 
     private ClientResources resources(ClientResources.Builder threads) {

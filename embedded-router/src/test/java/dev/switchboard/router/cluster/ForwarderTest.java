@@ -101,4 +101,20 @@ class ForwarderTest {
             ioThread.shutdownNow();
         }
     }
+
+    @Test
+    void aClosedForwarderRefusesAndCountsWhatItIsGiven() {
+        AtomicLong refused = new AtomicLong();
+        List<String> published = Collections.synchronizedList(new ArrayList<>());
+        Forwarder forwarder = new Forwarder((node, events, text) -> published.add(text), Runnable::run,
+                refused::incrementAndGet);
+        forwarder.forward("n2", "user-1", "before");
+        forwarder.close();
+        forwarder.forward("n2", "user-1", "after");
+        forwarder.forward("n3", "user-2", "after");
+
+        assertThat(published).hasSize(1);
+        assertThat(refused.get()).isEqualTo(2);
+        assertThat(forwarder.queued()).isZero();
+    }
 }
