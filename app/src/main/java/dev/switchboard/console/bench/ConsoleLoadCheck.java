@@ -309,10 +309,11 @@ public final class ConsoleLoadCheck extends Application {
         tabs.getSelectionModel().select(0);
         Platform.runLater(() -> {
             long began = System.nanoTime();
+            long[] thread = ThreadTime.now();
             tabs.getSelectionModel().select(connectionsTab);
             afterNextLayout(scene, () -> {
-                timings.add(String.format("Connections view opened the first time in %.1f ms (%,d connections)",
-                        (System.nanoTime() - began) / 1e6, connections));
+                timings.add(String.format("Connections view opened the first time in %.1f ms (%,d connections)%s",
+                        (System.nanoTime() - began) / 1e6, connections, ThreadTime.since(thread)));
                 tabs.getSelectionModel().select(0);
                 Platform.runLater(() -> afterNextLayout(scene, () -> timeSecondOpen(scene, tabs, connectionsTab,
                         scenario)));
@@ -324,10 +325,11 @@ public final class ConsoleLoadCheck extends Application {
     private void timeSecondOpen(Scene scene, TabPane tabs, Tab connectionsTab, Scenario scenario) {
         Platform.runLater(() -> {
             long began = System.nanoTime();
+            long[] thread = ThreadTime.now();
             tabs.getSelectionModel().select(connectionsTab);
             afterNextLayout(scene, () -> {
-                timings.add(String.format("Connections view opened again in %.1f ms (%,d connections)",
-                        (System.nanoTime() - began) / 1e6, connections));
+                timings.add(String.format("Connections view opened again in %.1f ms (%,d connections)%s",
+                        (System.nanoTime() - began) / 1e6, connections, ThreadTime.since(thread)));
                 TextField filter = (TextField) scene.lookup("#connections-filter");
                 String prefix = scenario.groups().get(0).userPrefix();
                 timeFilter(scene, filter, List.of(prefix + "-12", prefix + "-34", prefix + "-56"), 0);
@@ -346,15 +348,17 @@ public final class ConsoleLoadCheck extends Application {
         String text = wanted.get(index);
         String which = index == 0 ? "" : " (filter " + (index + 1) + ")";
         long filterBegan = System.nanoTime();
+        long[] typing = ThreadTime.now();
         filter.setText(text);
         afterNextLayout(scene, () -> {
-            timings.add(String.format("Connections filtered to \"%s\" in %.1f ms%s", text,
-                    (System.nanoTime() - filterBegan) / 1e6, which));
+            timings.add(String.format("Connections filtered to \"%s\" in %.1f ms%s%s", text,
+                    (System.nanoTime() - filterBegan) / 1e6, which, ThreadTime.since(typing)));
             long clearBegan = System.nanoTime();
+            long[] clearing = ThreadTime.now();
             filter.setText("");
             afterNextLayout(scene, () -> {
-                timings.add(String.format("filter cleared in %.1f ms%s", (System.nanoTime() - clearBegan) / 1e6,
-                        which));
+                timings.add(String.format("filter cleared in %.1f ms%s%s", (System.nanoTime() - clearBegan) / 1e6,
+                        which, ThreadTime.since(clearing)));
                 Platform.runLater(() -> timeFilter(scene, filter, wanted, index + 1));
             });
         });
