@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,14 +28,16 @@ class ForwarderTest {
         AtomicInteger calls = new AtomicInteger();
         AtomicInteger largestBatch = new AtomicInteger();
         AtomicLong refused = new AtomicLong();
+        Set<String> publishingThreads = ConcurrentHashMap.newKeySet();
         Forwarder.Publisher slowAtTimes = (node, events, text) -> {
+            publishingThreads.add(Thread.currentThread().getName());
             largestBatch.accumulateAndGet(events, Math::max);
             NodeMessages.forEachDelivery(text, (user, frame) -> published.add(user + " " + frame));
             if (calls.incrementAndGet() % 50 == 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // events queue up behind this one
             }
         };
-        ExecutorService ioThread = Executors.newSingleThreadExecutor();
+        ExecutorService ioThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "redis-io"));
         try (Forwarder forwarder = new Forwarder(slowAtTimes, ioThread, refused::incrementAndGet)) {
             List<Thread> threads = new ArrayList<>();
             for (int e = 0; e < emitters; e++) {
@@ -62,6 +66,8 @@ class ForwarderTest {
             }
             // events queued while a publish was slow left together
             assertThat(largestBatch.get()).isGreaterThan(1);
+            // every publish was made on the connection's I/O thread, none on an emitter's
+            assertThat(publishingThreads).containsExactly("redis-io");
         } finally {
             ioThread.shutdownNow();
         }
