@@ -169,7 +169,15 @@ final class SocketMessageContext implements MessageContext {
     private void send(String frame) {
         boolean first = !sentOne;
         sentOne = true;
-        registry.send(userId, connectionId, frame,
-                first && timer != AnswerTimer.NONE ? () -> timer.answered(System.nanoTime() - receivedAtNanos) : null);
+        registry.send(userId, connectionId, frame, first ? whenWritten(timer, receivedAtNanos) : null);
+    }
+
+    /**
+     * What runs once the first answer is written: it holds the timer and the arrival time only, not
+     * this context, so that a frame waiting in a slow client's outbox keeps its bytes alive and not
+     * the message, its fields and its trace (hundreds of bytes each, times every waiting answer).
+     */
+    private static Runnable whenWritten(AnswerTimer timer, long receivedAtNanos) {
+        return timer == AnswerTimer.NONE ? null : () -> timer.answered(System.nanoTime() - receivedAtNanos);
     }
 }
