@@ -59,6 +59,8 @@ public final class RouterConfig {
     private final int maxRequestLineBytes;
     private final int maxHeaderBytes;
     private final long outboxBytes;
+    /** The bytes every connection's outbox may hold together; 0: an eighth of the heap. */
+    private final long outboxTotalBytes;
     private final int socketSendBuffer;
     private final Duration closeGrace;
     private final int ioThreads;
@@ -123,6 +125,10 @@ public final class RouterConfig {
         if (outboxBytes < 1024) {
             throw new IllegalArgumentException("outboxBytes must be at least 1024");
         }
+        this.outboxTotalBytes = b.outboxTotalBytes;
+        if (outboxTotalBytes != 0 && outboxTotalBytes < 1024) {
+            throw new IllegalArgumentException("outboxTotalBytes must be 0 (an eighth of the heap) or at least 1024");
+        }
         this.socketSendBuffer = b.socketSendBuffer;
         if (socketSendBuffer < 4096) {
             throw new IllegalArgumentException("socketSendBuffer must be at least 4096");
@@ -149,7 +155,7 @@ public final class RouterConfig {
                 .stopTimeout(stopTimeout).maxConnections(maxConnections).maxConnectionsPerUser(maxConnectionsPerUser)
                 .maxPendingHandshakes(maxPendingHandshakes).handshakeTimeout(handshakeTimeout)
                 .maxRequestLineBytes(maxRequestLineBytes).maxHeaderBytes(maxHeaderBytes).outboxBytes(outboxBytes)
-                .socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
+                .outboxTotalBytes(outboxTotalBytes).socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
                 .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime).cluster(cluster)
                 .traceSample(traceSampleGiven).traceRing(traceRing);
     }
@@ -353,6 +359,16 @@ public final class RouterConfig {
         return outboxBytes;
     }
 
+    /**
+     * Bytes every connection's outbox may hold together. Over it, a connection that holds an eighth
+     * of its own {@link #outboxBytes()} or more is closed with 1013 at its next frame, so that many
+     * slow readers together cannot exhaust the heap while each is under its own bound. Default (0):
+     * an eighth of the JVM's maximum heap.
+     */
+    public long outboxTotalBytes() {
+        return outboxTotalBytes != 0 ? outboxTotalBytes : Runtime.getRuntime().maxMemory() / 8;
+    }
+
     /** Each connection's kernel send buffer (SO_SNDBUF), fixed so what a slow reader holds is bounded. Default 64 KiB. */
     public int socketSendBuffer() {
         return socketSendBuffer;
@@ -432,6 +448,7 @@ public final class RouterConfig {
         private int maxRequestLineBytes = 8 * 1024;
         private int maxHeaderBytes = 16 * 1024;
         private long outboxBytes = 256 * 1024;
+        private long outboxTotalBytes;
         private int socketSendBuffer = 64 * 1024;
         private Duration closeGrace = Duration.ofSeconds(2);
         private int ioThreads;
@@ -495,6 +512,12 @@ public final class RouterConfig {
 
         public Builder outboxBytes(long value) {
             this.outboxBytes = value;
+            return this;
+        }
+
+        /** See {@link RouterConfig#outboxTotalBytes()}; 0 for an eighth of the heap. */
+        public Builder outboxTotalBytes(long value) {
+            this.outboxTotalBytes = value;
             return this;
         }
 

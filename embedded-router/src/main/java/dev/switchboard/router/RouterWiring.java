@@ -150,7 +150,7 @@ final class RouterWiring {
                 new Rollout(config.rollout().initialState(clock), config.rollout().thresholds(), clock));
         this.meterRegistry = meterRegistry != null ? meterRegistry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.connections = new ConnectionRegistry(codec, clock, new ConnectionLimits(config.outboxLimit(),
-                config.outboxBytes(), config.maxConnectionsPerUser()), this::runHousekeeping);
+                config.outboxBytes(), config.maxConnectionsPerUser(), config.outboxTotalBytes()), this::runHousekeeping);
         this.launcher = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.maxRunsInFlight()), named("switchboard-run-launcher"));
         this.runs = AgentRuns.tracker(pool, new RunEventSink() {

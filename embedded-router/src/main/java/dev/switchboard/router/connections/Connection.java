@@ -18,6 +18,7 @@ public final class Connection {
     private final ConnectionSink sink;
     private final ConnectionLimits limits;
     private final Executor closer;
+    private final OutboxTotal total;
     private final LongAdder messagesIn = new LongAdder();
     private final LongAdder messagesOut = new LongAdder();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -28,7 +29,7 @@ public final class Connection {
     private volatile ConnectionClose ended;
 
     Connection(String id, String userId, String remoteAddress, Instant connectedAt, ConnectionSink sink,
-               ConnectionLimits limits, Executor closer) {
+               ConnectionLimits limits, Executor closer, OutboxTotal total) {
         this.id = Objects.requireNonNull(id, "id must not be null");
         this.userId = Objects.requireNonNull(userId, "userId must not be null");
         this.remoteAddress = remoteAddress;
@@ -37,6 +38,7 @@ public final class Connection {
         this.limits = limits;
         this.outboxFrames = limits.outboxFrames();
         this.closer = closer;
+        this.total = total;
         this.lastActivityMillis = connectedAt.toEpochMilli();
     }
 
@@ -81,6 +83,11 @@ public final class Connection {
         return offer(frame, null);
     }
 
+    /** Bytes queued for this connection that the socket has not taken yet. */
+    long pendingBytes() {
+        return sink.pendingBytes();
+    }
+
     /** The thread that writes this connection's frames, or null (see {@link ConnectionSink#writer()}). */
     java.util.concurrent.Executor writer() {
         return closing.get() ? null : sink.writer();
@@ -93,6 +100,13 @@ public final class Connection {
         }
         if (sink.pendingFrames() >= outboxFrames || sink.pendingBytes() >= limits.outboxBytes()) {
             close(CloseCodes.TRY_AGAIN_LATER, "outbound queue overflow");
+            return false;
+        }
+        if (sink.pendingBytes() >= limits.shareOfTotal() && total.over()) {
+            // every outbox together is over the router's bound, and this one holds its share of it or more
+            if (close(CloseCodes.TRY_AGAIN_LATER, "outbound queues over the router's total")) {
+                total.closedOne();
+            }
             return false;
         }
         if (written == null) {

@@ -32,6 +32,7 @@ public final class ConnectionRegistry {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Connection> byId = new ConcurrentHashMap<>();
     private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+    private final OutboxTotal outboxTotal;
     /** Users an operator gave a smaller outbox, by user. */
     private final Map<String, Integer> outboxOverrides = new java.util.HashMap<>();
     private final CopyOnWriteArrayList<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
@@ -53,6 +54,7 @@ public final class ConnectionRegistry {
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.limits = Objects.requireNonNull(limits, "limits must not be null");
         this.closer = Objects.requireNonNull(closer, "closer must not be null");
+        this.outboxTotal = new OutboxTotal(limits.totalBytes(), byId.values());
     }
 
     public void addListener(ConnectionListener listener) {
@@ -74,7 +76,7 @@ public final class ConnectionRegistry {
         byte[] bytes = new byte[8];
         random.nextBytes(bytes);
         Connection connection = new Connection("c-" + HexFormat.of().formatHex(bytes), userId, remoteAddress,
-                clock.instant(), sink, limits, closer);
+                clock.instant(), sink, limits, closer, outboxTotal);
         boolean[] admitted = new boolean[1];
         byUser.compute(userId, (user, set) -> {
             Set<Connection> connections = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -293,6 +295,11 @@ public final class ConnectionRegistry {
     /** Frames refused because a connection's outbox was full (or it had overflowed). */
     public long framesRefused() {
         return framesRefused.sum();
+    }
+
+    /** Connections closed with 1013 because every outbox together was over {@link ConnectionLimits#totalBytes()}. */
+    public long closedOverOutboxTotal() {
+        return outboxTotal.closed();
     }
 
     /** Handshakes refused because the user already had {@link ConnectionLimits#perUser()} connections. */

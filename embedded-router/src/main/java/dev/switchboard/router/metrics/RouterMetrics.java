@@ -227,6 +227,9 @@ public final class RouterMetrics implements RunListener {
         counter("switchboard.frames.sent", "Frames queued to clients", connections, ConnectionRegistry::framesSent);
         counter("switchboard.outbox.refused", "Frames refused because a client's outbox was full", connections,
                 ConnectionRegistry::framesRefused);
+        counter("switchboard.outbox.total.closed",
+                "Connections closed with 1013 because every outbox together was over outbox_total_bytes", connections,
+                ConnectionRegistry::closedOverOutboxTotal);
         counter("switchboard.connections.idle.closed", "Connections closed for idling", connections,
                 ConnectionRegistry::idleClosed);
         counter("switchboard.fanout.frames", "Frames queued by emits to a user: one per connection of that user",

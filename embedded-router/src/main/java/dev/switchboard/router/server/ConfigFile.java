@@ -46,7 +46,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          RateLimitsFile rateLimits, Validation validation, List<Rule> classification, Queue queue,
                          Agents agents, Breakers breakers, Integer maxConnections, Integer maxConnectionsPerUser,
                          Integer maxPendingHandshakes, Integer handshakeTimeoutMs, Integer maxRequestLineBytes,
-                         Integer maxHeaderBytes, Long outboxBytes, Integer socketSendBufferBytes, Integer closeGraceMs,
+                         Integer maxHeaderBytes, Long outboxBytes, Long outboxTotalBytes, Integer socketSendBufferBytes, Integer closeGraceMs,
                          Integer ioThreads, Monitor monitor, Integer tokenClockSkewSeconds,
                          Integer maxTokenLifetimeSeconds, Cluster cluster, Trace trace, Integer warmupSeconds) {
 
@@ -334,7 +334,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
     public static ConfigFile empty() {
         return new ConfigFile(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     /**
@@ -375,6 +375,7 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
         set(maxRequestLineBytes, builder::maxRequestLineBytes);
         set(maxHeaderBytes, builder::maxHeaderBytes);
         set(outboxBytes, builder::outboxBytes);
+        set(outboxTotalBytes, builder::outboxTotalBytes);
         set(socketSendBufferBytes, builder::socketSendBuffer);
         set(closeGraceMs, ms -> builder.closeGrace(Duration.ofMillis(ms)));
         set(ioThreads, builder::ioThreads);

@@ -100,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
                 startupGrace == null ? null : Math.toIntExact(startupGrace.toMillis()),
                 null, null, agent, null, null, null, null, null, null, maxConnections, maxConnectionsPerUser,
                 maxPendingHandshakes, handshakeTimeout == null ? null : Math.toIntExact(handshakeTimeout.toMillis()),
-                null, maxHeaderBytes, null, null, null, null, null, null, null,
+                null, maxHeaderBytes, null, null, null, null, null, null, null, null,
                 cluster == null && nodeId == null ? null : new ConfigFile.Cluster(cluster, nodeId, null, null, null),
                 null, null);
     }

@@ -53,6 +53,7 @@ class ConfigFileTest {
         assertThat(fromExample.maxRequestLineBytes()).isEqualTo(defaults.maxRequestLineBytes());
         assertThat(fromExample.maxHeaderBytes()).isEqualTo(defaults.maxHeaderBytes());
         assertThat(fromExample.outboxBytes()).isEqualTo(defaults.outboxBytes());
+        assertThat(fromExample.outboxTotalBytes()).isEqualTo(defaults.outboxTotalBytes());
         assertThat(fromExample.socketSendBuffer()).isEqualTo(defaults.socketSendBuffer());
         assertThat(fromExample.closeGrace()).isEqualTo(defaults.closeGrace());
         assertThat(fromExample.ioThreads()).isEqualTo(defaults.ioThreads());
@@ -73,7 +74,8 @@ class ConfigFileTest {
         Path file = dir.resolve("router.yaml");
         java.nio.file.Files.writeString(file, "max_connections: 500\nmax_connections_per_user: 4\n"
                 + "max_pending_handshakes: 50\nhandshake_timeout_ms: 2500\nmax_header_bytes: 4096\n"
-                + "outbox_bytes: 65536\nmonitor: {commands_per_second: 2, command_burst: 3, outbox_bytes: 1048576}\n");
+                + "outbox_bytes: 65536\noutbox_total_bytes: 33554432\n"
+                + "monitor: {commands_per_second: 2, command_burst: 3, outbox_bytes: 1048576}\n");
         RouterConfig config = apply(ConfigFile.read(file));
         assertThat(config.maxConnections()).isEqualTo(500);
         assertThat(config.maxConnectionsPerUser()).isEqualTo(4);
@@ -81,6 +83,9 @@ class ConfigFileTest {
         assertThat(config.handshakeTimeout()).isEqualTo(java.time.Duration.ofMillis(2500));
         assertThat(config.maxHeaderBytes()).isEqualTo(4096);
         assertThat(config.outboxBytes()).isEqualTo(65536);
+        assertThat(config.outboxTotalBytes()).isEqualTo(33554432);
+        assertThat(RouterConfig.builder().build().outboxTotalBytes()).as("the default: an eighth of the heap")
+                .isEqualTo(Runtime.getRuntime().maxMemory() / 8);
         assertThat(config.monitorLimits()).isEqualTo(new dev.switchboard.router.monitor.MonitorLimits(2, 3, 1048576, 4));
     }
 

@@ -1,0 +1,82 @@
+package dev.switchboard.router.hardening;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.router.Router;
+import dev.switchboard.router.protocol.EventType;
+import dev.switchboard.router.protocol.ServerEvent;
+import dev.switchboard.router.support.NoLeakedThreads;
+import dev.switchboard.router.support.RawSocket;
+import dev.switchboard.router.support.TestRouters;
+import dev.switchboard.router.support.WsClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Each outbox is bounded on its own (256 KiB by default), but many clients that stop reading can
+ * together hold more than the heap has: the console's embedded router ran out of its 384 MB with
+ * 500 of them. Over {@code outbox_total_bytes} in all, the connections holding their share or more
+ * are closed with 1013, and a client that keeps up is untouched.
+ */
+@ExtendWith(NoLeakedThreads.class)
+class OutboxTotalTest {
+    private static final String PAD = "x".repeat(8 * 1024);
+    /** Frames of 8 KiB sent to each reader: 160 KiB, under its own 256 KiB bound; 320 KiB for both. */
+    private static final int FRAMES = 20;
+
+    @Test
+    void readersOverTheTotalTogetherAreClosedThoughEachIsUnderItsOwnBound() throws Exception {
+        try (Router router = start(96 * 1024);
+             WsClient bystander = WsClient.connect(router.clientUri(), "bystander");
+             RawSocket first = RawSocket.upgrade(router.port(), "/ws?user=sleeper-1", 4096);
+             RawSocket second = RawSocket.upgrade(router.port(), "/ws?user=sleeper-2", 4096)) {
+            first.readFrame();
+            second.readFrame();
+
+            fill(router);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> router.connections().stream()
+                    .noneMatch(c -> c.userId().startsWith("sleeper")));
+            first.readTimeout(5_000);
+            second.readTimeout(5_000);
+            assertThat(first.isClosedByServer()).isTrue();
+            assertThat(second.isClosedByServer()).isTrue();
+            assertThat(router.transportStats().closes(1013)).isEqualTo(2);
+            assertThat(router.meterRegistry().scrape()).contains("switchboard_outbox_total_closed_total 2.0");
+            bystander.assertUsable();
+        }
+    }
+
+    @Test
+    void underTheTotalTheSameReadersStay() throws Exception {
+        try (Router router = start(1024 * 1024);
+             RawSocket first = RawSocket.upgrade(router.port(), "/ws?user=sleeper-1", 4096);
+             RawSocket second = RawSocket.upgrade(router.port(), "/ws?user=sleeper-2", 4096)) {
+            first.readFrame();
+            second.readFrame();
+
+            fill(router);
+
+            assertThat(router.connections()).extracting(c -> c.userId())
+                    .containsExactlyInAnyOrder("sleeper-1", "sleeper-2");
+            assertThat(router.transportStats().closes(1013)).isZero();
+            assertThat(router.meterRegistry().scrape()).contains("switchboard_outbox_total_closed_total 0.0");
+        }
+    }
+
+    private static Router start(long totalBytes) throws Exception {
+        return TestRouters.start(config -> config.outboxBytes(256 * 1024).outboxTotalBytes(totalBytes)
+                .socketSendBuffer(8 * 1024).closeGrace(Duration.ofSeconds(1)));
+    }
+
+    /** Sends each reader its frames, pausing past the 20 ms between two sums of every outbox. */
+    private static void fill(Router router) throws InterruptedException {
+        for (int i = 0; i < FRAMES; i++) {
+            router.emitToUser("sleeper-1", ServerEvent.builder(EventType.PONG).put("pad", PAD).build());
+            router.emitToUser("sleeper-2", ServerEvent.builder(EventType.PONG).put("pad", PAD).build());
+            Thread.sleep(25);
+        }
+    }
+}
