@@ -70,6 +70,12 @@ final class Warmup {
      * @throws IllegalStateException when the warm-up router cannot start or no message was answered
      */
     static Result run(RouterConfig deployed, Duration traffic, CountDownLatch stop) throws InterruptedException {
+        return run(deployed, traffic, WarmupLoad.MESSAGES_PER_CONNECTION, stop);
+    }
+
+    /** {@link #run(RouterConfig, Duration, CountDownLatch)} with connections that close after {@code messagesPerConnection}. */
+    static Result run(RouterConfig deployed, Duration traffic, int messagesPerConnection, CountDownLatch stop)
+            throws InterruptedException {
         long started = System.nanoTime();
         RouterConfig config = privateCopy(deployed, randomSecret());
         Router router = Router.builder().config(config).build();
@@ -79,7 +85,8 @@ final class Warmup {
             Duration lifetime = config.maxTokenLifetime().compareTo(TOKEN_LIFETIME) < 0
                     ? config.maxTokenLifetime() : TOKEN_LIFETIME;
             WarmupLoad load = new WarmupLoad(router.clientUri(), user -> tokens.mint(user, Role.USER, lifetime),
-                    Math.min(config.validation().maxStringChars(), config.softFrameLimit() - 256) - 64);
+                    Math.min(config.validation().maxStringChars(), config.softFrameLimit() - 256) - 64,
+                    messagesPerConnection);
             load.start();
             boolean quiet;
             try {

@@ -40,8 +40,8 @@ import java.util.function.Function;
  *   <li>up to {@value #WINDOW} messages in flight per connection, sent in bursts that the router's
  *       reads cut at any byte, headers included;</li>
  *   <li>{@value #CONNECTIONS} connections at a time, each a new user, each closing after
- *       {@value #MESSAGES_PER_CONNECTION} messages (with a close frame, or every other one by
- *       dropping the socket) for another to open in its place.</li>
+ *       {@value #MESSAGES_PER_CONNECTION} messages by default (with a close frame, or every other one
+ *       by dropping the socket) for another to open in its place.</li>
  * </ul>
  *
  * <p>Everything runs on the clients' one thread, so none of it needs a lock.
@@ -55,8 +55,8 @@ public final class WarmupLoad {
     private static final int TICK_MS = 10;
     /** Messages one connection has sent and not yet had answered at most; more wait for the next tick. */
     private static final int WINDOW = 16;
-    /** Messages a connection sends before it closes and another opens in its place. */
-    private static final int MESSAGES_PER_CONNECTION = 200;
+    /** Messages a connection sends before it closes and another opens in its place, by default. */
+    public static final int MESSAGES_PER_CONNECTION = 200;
     /** Messages in one connection's cycle: mostly liveness, then a chat message and an agent run. */
     private static final int CYCLE = 10;
     /** Text lengths the messages cycle through. */
@@ -64,6 +64,7 @@ public final class WarmupLoad {
 
     private final URI uri;
     private final Function<String, String> bearerFor;
+    private final int messagesPerConnection;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
             new DefaultThreadFactory("switchboard-warmup", true), NioIoHandler.newFactory());
     private final String[] texts;
@@ -84,10 +85,16 @@ public final class WarmupLoad {
      *
      * @param bearerFor   the token a new user of this name presents
      * @param longestText the longest text a message may carry (its validation and frame limits)
+     * @param messagesPerConnection messages a connection sends before it closes and another opens
+     *                    ({@link #MESSAGES_PER_CONNECTION} for the warm-up itself)
      */
-    public WarmupLoad(URI uri, Function<String, String> bearerFor, int longestText) {
+    public WarmupLoad(URI uri, Function<String, String> bearerFor, int longestText, int messagesPerConnection) {
+        if (messagesPerConnection < CYCLE) {
+            throw new IllegalArgumentException("a connection sends at least one cycle of " + CYCLE + " messages");
+        }
         this.uri = uri;
         this.bearerFor = bearerFor;
+        this.messagesPerConnection = messagesPerConnection;
         this.texts = new String[TEXT_LENGTHS.length];
         for (int i = 0; i < TEXT_LENGTHS.length; i++) {
             int length = Math.max(0, Math.min(TEXT_LENGTHS[i], longestText));
@@ -222,8 +229,8 @@ public final class WarmupLoad {
 
     /**
      * One connection: sends what the tick asks while it has room in its window, counts what ends a
-     * message (its reply, or its run's {@code agent_completed}), and after
-     * {@value #MESSAGES_PER_CONNECTION} closes once every message of it is answered: with a close
+     * message (its reply, or its run's {@code agent_completed}), and after its share of messages
+     * closes once every message of it is answered: with a close
      * frame, or (every other slot) by dropping the connection.
      */
     private static final class Driver extends SimpleChannelInboundHandler<TextWebSocketFrame> {
@@ -267,7 +274,7 @@ public final class WarmupLoad {
 
         /** Writes the next message (not flushed); false when the window is full or the connection is done. */
         boolean send() {
-            if (closing || outstanding >= WINDOW || sent >= MESSAGES_PER_CONNECTION) {
+            if (closing || outstanding >= WINDOW || sent >= load.messagesPerConnection) {
                 return false;
             }
             outstanding++;
@@ -296,7 +303,7 @@ public final class WarmupLoad {
             }
             outstanding--;
             load.messages.increment();
-            if (sent >= MESSAGES_PER_CONNECTION && outstanding == 0 && !closing) {
+            if (sent >= load.messagesPerConnection && outstanding == 0 && !closing) {
                 closing = true;
                 if (slot % 2 == 0) {
                     ctx.writeAndFlush(new CloseWebSocketFrame(1000, "warm-up"));
