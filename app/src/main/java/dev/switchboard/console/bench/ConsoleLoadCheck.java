@@ -11,7 +11,6 @@ import dev.switchboard.router.agents.SimulatedAgent;
 import dev.switchboard.router.auth.Role;
 import dev.switchboard.router.auth.TokenService;
 import dev.switchboard.router.monitor.wire.MonitorFrame;
-import dev.switchboard.router.protection.QueuePolicy;
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protection.RateLimitPolicy;
 import java.io.IOException;
@@ -192,9 +191,10 @@ public final class ConsoleLoadCheck extends Application {
         int rate = Integer.parseInt(named.getOrDefault("rate", "20"));
         double minutes = Double.parseDouble(named.getOrDefault("minutes", "10"));
         RateLimit unlimited = new RateLimit(1_000_000, 100_000);
+        // rate limits out of the way (each user sends far more than a person would); the queue as
+        // deployed, so that a load the machine cannot route is refused as the router refuses it
         RouterConfig config = RouterConfig.builder().port(0).httpPort(-1).devAuth(true)
                 .rateLimits(new RateLimitPolicy(unlimited, unlimited, unlimited, Map.of()))
-                .queue(new QueuePolicy(100_000, 10_000, 2, QueuePolicy.defaults().ttl()))
                 .agent(SimulatedAgent.Settings.defaults().withStepDelay(Duration.ofMillis(20)))
                 .build();
         embedded = EmbeddedFeed.start(config);
