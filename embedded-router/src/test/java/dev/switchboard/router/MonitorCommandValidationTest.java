@@ -179,6 +179,11 @@ class MonitorCommandValidationTest {
             monitor.send(Map.of("type", "snapshot", "message_id", "<script>"));
             JsonNode badId = monitor.await(m -> "error".equals(m.path("type").asText()) && !m.has("reply_to"));
             assertThat(badId.path("code").asText()).isEqualTo("invalid_message");
+            // the refused set_rollout reaches every monitor as an operator_action (the set_rate_limit
+            // after it, within the same second, is counted, not published)
+            JsonNode audit = monitor.await(m -> m.path("events").findValues("action").stream()
+                    .anyMatch(action -> action.asText().equals("set_rollout")));
+            assertThat(audit.path("events").toString()).contains("\"mode\":\"(not an id: 25 characters)\"");
             assertThat(monitor.seen().toString()).doesNotContain("<script>", "alert(1)");
         }
     }

@@ -77,8 +77,6 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
             Map.entry("trace_user", List.of("user_id", "for_ms")),
             Map.entry("record", List.of("action", "keep_content", "for_ms")));
     private static final Set<String> OPERATOR_COMMANDS = OPERATOR_FIELDS.keySet();
-    /** The longest text an audit records of one field; the rest is cut. */
-    public static final int AUDITED_TEXT = 200;
     /** Who a command comes from when the embedding process sends it ({@code Router.monitorCommand}: no token). */
     public static final String EMBEDDER = "(embedded)"; // not a valid user id: no token subject can pose as it
     /** How long a breaker stays forced when the command does not say: 10 minutes. */
@@ -89,6 +87,8 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
     private static final Map<String, Breakers.Force> FORCES = Arrays.stream(Breakers.Force.values())
             .collect(Collectors.toUnmodifiableMap(Breakers.Force::wire, force -> force));
     private static final Logger log = LoggerFactory.getLogger(MonitorEndpoint.class);
+    /** The longest text an audit records of one field of a command carried out; the rest is cut. */
+    static final int AUDITED_TEXT = 200;
     /** The highest {@code per_minute} an operator may set. */
     static final long MAX_PER_MINUTE = 1_000_000;
     /** The rollout modes by their wire names, exactly as documented (no case folding, no blanks). */
@@ -342,15 +342,25 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
         return reply;
     }
 
+    /** How the audit shows a text that is not an id: its length, never its content. */
+    private static String notAnId(String text) {
+        return "(not an id: " + text.length() + " characters)";
+    }
+
     /** Tells every auditor, and the log, what an operator command did. */
     private void audit(String by, String type, JsonNode command, ObjectNode reply) {
+        boolean done = reply.path("type").asText().equals("command_result");
         ObjectNode args = mapper.createObjectNode();
         for (String field : OPERATOR_FIELDS.get(type)) {
             JsonNode value = command.get(field);
             if (value == null) {
                 continue;
             }
-            if (value.isTextual() && value.textValue().length() > AUDITED_TEXT) {
+            if (value.isTextual() && !done && !WireId.isValid(value.textValue())) {
+                // a refused command's text may be what was refused, and every monitor sees the
+                // audit: described, not echoed
+                args.put(field, notAnId(value.textValue()));
+            } else if (value.isTextual() && value.textValue().length() > AUDITED_TEXT) {
                 args.put(field, value.textValue().substring(0, AUDITED_TEXT) + "…");
             } else if (value.isContainerNode()) {
                 args.put(field, "(" + (value.isArray() ? "an array" : "an object") + ")");
@@ -358,7 +368,6 @@ public final class MonitorEndpoint implements SideEndpoint, AutoCloseable {
                 args.set(field, value);
             }
         }
-        boolean done = reply.path("type").asText().equals("command_result");
         actionCounts.get(type)[done ? 0 : 1].increment();
         ObjectNode result = mapper.createObjectNode();
         if (done) {
