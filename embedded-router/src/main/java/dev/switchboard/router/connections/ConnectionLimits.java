@@ -6,8 +6,9 @@ package dev.switchboard.router.connections;
  * @param outboxFrames frames a connection may have queued for sending before it is closed with 1013
  * @param outboxBytes  bytes a connection may have queued for sending before it is closed with 1013
  * @param perUser      connections one user may have open at once; the next handshake is refused
- * @param totalBytes   bytes all connections' outboxes may hold together: over it, a connection holding
- *                     an eighth of {@code outboxBytes} or more is closed with 1013 at its next frame
+ * @param totalBytes   heap all connections' outboxes may hold together, payloads and the objects around
+ *                     each waiting frame: over it, a connection holding an eighth of {@code outboxBytes}
+ *                     or more is closed with 1013 at its next frame
  */
 public record ConnectionLimits(int outboxFrames, long outboxBytes, int perUser, long totalBytes) {
 

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The bound over every connection's outbox together ({@link ConnectionLimits#totalBytes()}): each
  * outbox is bounded on its own, but a few hundred slow readers, each under its own bound, can
- * together hold more than the heap has. The sum is taken again at most every 20 ms, and only when a
+ * together hold more than the heap has. What an outbox holds counts its frames' payloads and the
+ * objects around each ({@link Connection#heldBytes()}). The sum is taken again at most every 20 ms, and only when a
  * connection that already holds its share asks, so a router whose clients keep up never takes it.
  */
 final class OutboxTotal {
@@ -34,7 +35,7 @@ final class OutboxTotal {
         if (now - at >= SUM_EVERY_NANOS && summedAt.compareAndSet(at, now)) {
             long bytes = 0;
             for (Connection connection : connections) {
-                bytes += connection.pendingBytes();
+                bytes += connection.heldBytes();
             }
             sum = bytes;
         }

@@ -25,6 +25,11 @@ class OutboxTotalTest {
     private static final String PAD = "x".repeat(8 * 1024);
     /** Frames of 8 KiB sent to each reader: 160 KiB, under its own 256 KiB bound; 320 KiB for both. */
     private static final int FRAMES = 20;
+    /** A frame of about 45 bytes: {@code {"type":"pong","pad":"…"}}. */
+    private static final String TINY_PAD = "x".repeat(20);
+    /** Tiny frames sent to each reader: under its own bound of 1,024 frames, 40 KB of payload. */
+    private static final int TINY_FRAMES = 900;
+    private static final int TINY_BATCH = 25;
 
     @Test
     void readersOverTheTotalTogetherAreClosedThoughEachIsUnderItsOwnBound() throws Exception {
@@ -43,6 +48,36 @@ class OutboxTotalTest {
             second.readTimeout(5_000);
             assertThat(first.isClosedByServer()).isTrue();
             assertThat(second.isClosedByServer()).isTrue();
+            assertThat(router.transportStats().closes(1013)).isEqualTo(2);
+            assertThat(router.meterRegistry().scrape()).contains("switchboard_outbox_total_closed_total 2.0");
+            bystander.assertUsable();
+        }
+    }
+
+    /**
+     * Frames of a few dozen bytes: what each waiting one holds besides its payload (its buffer,
+     * frame and callbacks, ~176 bytes) is most of the heap they take, and counts. By payload alone
+     * neither reader holds its share (32 KiB) nor both the total, and both would stay.
+     */
+    @Test
+    void tinyFramesCountTheObjectsAroundThemNotOnlyTheirPayloads() throws Exception {
+        try (Router router = start(96 * 1024);
+             WsClient bystander = WsClient.connect(router.clientUri(), "bystander");
+             RawSocket first = RawSocket.upgrade(router.port(), "/ws?user=sleeper-1", 4096);
+             RawSocket second = RawSocket.upgrade(router.port(), "/ws?user=sleeper-2", 4096)) {
+            first.readFrame();
+            second.readFrame();
+
+            for (int batch = 0; batch < TINY_FRAMES / TINY_BATCH; batch++) {
+                for (int i = 0; i < TINY_BATCH; i++) {
+                    router.emitToUser("sleeper-1", ServerEvent.builder(EventType.PONG).put("pad", TINY_PAD).build());
+                    router.emitToUser("sleeper-2", ServerEvent.builder(EventType.PONG).put("pad", TINY_PAD).build());
+                }
+                Thread.sleep(25); // past the 20 ms between two sums
+            }
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> router.connections().stream()
+                    .noneMatch(c -> c.userId().startsWith("sleeper")));
             assertThat(router.transportStats().closes(1013)).isEqualTo(2);
             assertThat(router.meterRegistry().scrape()).contains("switchboard_outbox_total_closed_total 2.0");
             bystander.assertUsable();
