@@ -92,7 +92,7 @@ public final class Connection {
     /**
      * Heap this connection's outbox holds: the payload of every frame the socket has not taken yet
      * and the objects around each ({@link #FRAME_OBJECT_BYTES}), so that a bound over many outboxes
-     * of tiny frames bounds the heap they take, not half of it.
+     * of tiny frames bounds the heap they take, not only their payloads' part of it.
      */
     long heldBytes() {
         return sink.pendingBytes() + (long) sink.pendingFrames() * FRAME_OBJECT_BYTES;

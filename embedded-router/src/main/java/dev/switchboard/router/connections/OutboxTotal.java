@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
  * The bound over every connection's outbox together ({@link ConnectionLimits#totalBytes()}): each
  * outbox is bounded on its own, but a few hundred slow readers, each under its own bound, can
  * together hold more than the heap has. What an outbox holds counts its frames' payloads and the
- * objects around each ({@link Connection#heldBytes()}). The sum is taken again at most every 20 ms, and only when a
- * connection that already holds its share asks, so a router whose clients keep up never takes it.
+ * objects around each ({@link Connection#heldBytes()}). The sum is taken again at most every 20 ms,
+ * and only when a connection that already holds its share asks, so a router whose clients keep up
+ * never takes it.
  */
 final class OutboxTotal {
     private static final long SUM_EVERY_NANOS = 20_000_000L;

@@ -230,8 +230,8 @@ public final class WarmupLoad {
     /**
      * One connection: sends what the tick asks while it has room in its window, counts what ends a
      * message (its reply, or its run's {@code agent_completed}), and after its share of messages
-     * closes once every message of it is answered: with a close
-     * frame, or (every other slot) by dropping the connection.
+     * closes once every message of it is answered: with a close frame, or (every other slot) by
+     * dropping the connection.
      */
     private static final class Driver extends SimpleChannelInboundHandler<TextWebSocketFrame> {
         private final WarmupLoad load;
