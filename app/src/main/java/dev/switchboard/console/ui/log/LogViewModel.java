@@ -116,12 +116,12 @@ public final class LogViewModel implements MonitorBatch.Listener {
     /**
      * Asks why the selected line's message went where it went (the router's {@code trace}, or the
      * trace it sent); the answer shows in the Why pane, the event stays where it is shown.
+     *
+     * @return the answer, once the router gave it; or null when the selected line cannot be asked about
      */
-    public void why() {
+    public java.util.concurrent.CompletionStage<WhyViewModel.Answer> why() {
         WhyViewModel.Question question = question(selected.get());
-        if (why.canAsk(question)) {
-            why.ask(question);
-        }
+        return why.canAsk(question) ? why.ask(question) : null;
     }
 
     /** The question a line asks Why, or null when it names no message nor run. */

@@ -96,7 +96,7 @@ class LogViewModelTest {
     }
 
     @Test
-    void whyAsksTheRouterForTheSelectedMessagesTraceAndShowsItStepByStep() {
+    void whyAsksTheRouterForTheSelectedMessagesTraceAndShowsItStepByStep() throws Exception {
         try (EmbeddedFeed feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
              WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
             alice.send(java.util.Map.of("type", "ping", "message_id", "p-1"));
@@ -107,20 +107,18 @@ class LogViewModelTest {
             model.selectedProperty().set(messageIn("p-1"));
             assertThat(model.whyableProperty().get()).isTrue();
 
-            // asked until the message is done: its handler's step comes after the pong alice saw
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-                model.why();
-                return why.answerProperty().get() != null && why.answerProperty().get().text().contains("breaker closed");
-            });
+            // asked until the message is done: its handler's step comes after the pong alice saw (each
+            // question waits for its answer: the pane says "asking…" until the router's arrives)
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> model.why().toCompletableFuture()
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS).text().contains("breaker closed"));
             assertThat(model.detailsProperty().get()).as("the event stays shown").contains("\"message_id\" : \"p-1\"");
             assertThat(why.answerProperty().get().text()).startsWith("Why alice's message p-1 (ping)")
                     .contains("decode", "protection", "priority critical", "handler", "reply", "type pong")
                     .doesNotContain("still under way");
 
             model.selectedProperty().set(messageIn("p-404"));
-            model.why();
-            Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> why.answerProperty().get().text().startsWith("No trace of alice's message p-404"));
+            assertThat(model.why().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).text())
+                    .startsWith("No trace of alice's message p-404");
 
             LogRow breaker = new LogRow(Instant.now(), "", "", "breaker", "", null);
             model.selectedProperty().set(breaker);
