@@ -33,25 +33,7 @@ class OutboxTotalTest {
 
     @Test
     void readersOverTheTotalTogetherAreClosedThoughEachIsUnderItsOwnBound() throws Exception {
-        try (Router router = start(96 * 1024);
-             WsClient bystander = WsClient.connect(router.clientUri(), "bystander");
-             RawSocket first = RawSocket.upgrade(router.port(), "/ws?user=sleeper-1", 4096);
-             RawSocket second = RawSocket.upgrade(router.port(), "/ws?user=sleeper-2", 4096)) {
-            first.readFrame();
-            second.readFrame();
-
-            fill(router);
-
-            await().atMost(Duration.ofSeconds(5)).until(() -> router.connections().stream()
-                    .noneMatch(c -> c.userId().startsWith("sleeper")));
-            first.readTimeout(5_000);
-            second.readTimeout(5_000);
-            assertThat(first.isClosedByServer()).isTrue();
-            assertThat(second.isClosedByServer()).isTrue();
-            assertThat(router.transportStats().closes(1013)).isEqualTo(2);
-            assertThat(router.meterRegistry().scrape()).contains("switchboard_outbox_total_closed_total 2.0");
-            bystander.assertUsable();
-        }
+        bothClosedOverTheTotal(PAD, FRAMES, 1);
     }
 
     /**
@@ -61,6 +43,14 @@ class OutboxTotalTest {
      */
     @Test
     void tinyFramesCountTheObjectsAroundThemNotOnlyTheirPayloads() throws Exception {
+        bothClosedOverTheTotal(TINY_PAD, TINY_FRAMES, TINY_BATCH);
+    }
+
+    /**
+     * Two readers that stop reading are sent {@code frames} frames each, {@code batch} at a time, with
+     * a total of 96 KiB: both are closed with 1013 and a third client goes on.
+     */
+    private static void bothClosedOverTheTotal(String pad, int frames, int batch) throws Exception {
         try (Router router = start(96 * 1024);
              WsClient bystander = WsClient.connect(router.clientUri(), "bystander");
              RawSocket first = RawSocket.upgrade(router.port(), "/ws?user=sleeper-1", 4096);
@@ -68,16 +58,14 @@ class OutboxTotalTest {
             first.readFrame();
             second.readFrame();
 
-            for (int batch = 0; batch < TINY_FRAMES / TINY_BATCH; batch++) {
-                for (int i = 0; i < TINY_BATCH; i++) {
-                    router.emitToUser("sleeper-1", ServerEvent.builder(EventType.PONG).put("pad", TINY_PAD).build());
-                    router.emitToUser("sleeper-2", ServerEvent.builder(EventType.PONG).put("pad", TINY_PAD).build());
-                }
-                Thread.sleep(25); // past the 20 ms between two sums
-            }
+            fill(router, pad, frames, batch);
 
             await().atMost(Duration.ofSeconds(5)).until(() -> router.connections().stream()
                     .noneMatch(c -> c.userId().startsWith("sleeper")));
+            first.readTimeout(5_000);
+            second.readTimeout(5_000);
+            assertThat(first.isClosedByServer()).isTrue();
+            assertThat(second.isClosedByServer()).isTrue();
             assertThat(router.transportStats().closes(1013)).isEqualTo(2);
             assertThat(router.meterRegistry().scrape()).contains("switchboard_outbox_total_closed_total 2.0");
             bystander.assertUsable();
@@ -92,7 +80,7 @@ class OutboxTotalTest {
             first.readFrame();
             second.readFrame();
 
-            fill(router);
+            fill(router, PAD, FRAMES, 1);
 
             assertThat(router.connections()).extracting(c -> c.userId())
                     .containsExactlyInAnyOrder("sleeper-1", "sleeper-2");
@@ -106,11 +94,13 @@ class OutboxTotalTest {
                 .socketSendBuffer(8 * 1024).closeGrace(Duration.ofSeconds(1)));
     }
 
-    /** Sends each reader its frames, pausing past the 20 ms between two sums of every outbox. */
-    private static void fill(Router router) throws InterruptedException {
-        for (int i = 0; i < FRAMES; i++) {
-            router.emitToUser("sleeper-1", ServerEvent.builder(EventType.PONG).put("pad", PAD).build());
-            router.emitToUser("sleeper-2", ServerEvent.builder(EventType.PONG).put("pad", PAD).build());
+    /** Sends each reader {@code frames} frames, {@code batch} at a time, pausing past the 20 ms between two sums. */
+    private static void fill(Router router, String pad, int frames, int batch) throws InterruptedException {
+        for (int sent = 0; sent < frames; sent += batch) {
+            for (int i = 0; i < batch; i++) {
+                router.emitToUser("sleeper-1", ServerEvent.builder(EventType.PONG).put("pad", pad).build());
+                router.emitToUser("sleeper-2", ServerEvent.builder(EventType.PONG).put("pad", pad).build());
+            }
             Thread.sleep(25);
         }
     }
