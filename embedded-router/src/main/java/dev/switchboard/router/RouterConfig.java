@@ -29,6 +29,8 @@ public final class RouterConfig {
     public static final int DEFAULT_HTTP_PORT = 8766;
     /** The share of messages traced when no sample is given and dev auth is off: one in a hundred. */
     public static final double DEFAULT_TRACE_SAMPLE = 0.01;
+    /** Sampled messages traced a second, at most, when not given. */
+    public static final int DEFAULT_TRACE_PER_SECOND = 200;
 
     private final String host;
     private final int port;
@@ -72,6 +74,7 @@ public final class RouterConfig {
     /** The sample as given, or null: a copy through {@link #toBuilder()} derives it again from its dev auth. */
     private final Double traceSampleGiven;
     private final int traceRing;
+    private final int tracePerSecond;
 
     private RouterConfig(Builder b) {
         this.host = Objects.requireNonNull(b.host, "host must not be null");
@@ -84,6 +87,10 @@ public final class RouterConfig {
             throw new IllegalArgumentException("traceSample must be between 0 and 1");
         }
         this.traceRing = b.traceRing;
+        this.tracePerSecond = b.tracePerSecond;
+        if (tracePerSecond < 0 || tracePerSecond > 1_000_000) {
+            throw new IllegalArgumentException("tracePerSecond must be 0 (no bound) to 1,000,000");
+        }
         if (traceRing < 1 || traceRing > 100_000) {
             // a trace holds about 3 KB: 100,000 is some 300 MB of heap already
             throw new IllegalArgumentException("traceRing must be 1 to 100,000");
@@ -157,7 +164,7 @@ public final class RouterConfig {
                 .maxRequestLineBytes(maxRequestLineBytes).maxHeaderBytes(maxHeaderBytes).outboxBytes(outboxBytes)
                 .outboxTotalBytes(outboxTotalBytes).socketSendBuffer(socketSendBuffer).closeGrace(closeGrace).ioThreads(ioThreads)
                 .monitorLimits(monitorLimits).tokenClockSkew(tokenClockSkew).maxTokenLifetime(maxTokenLifetime).cluster(cluster)
-                .traceSample(traceSampleGiven).traceRing(traceRing);
+                .traceSample(traceSampleGiven).traceRing(traceRing).tracePerSecond(tracePerSecond);
     }
 
     private static boolean isLoopback(String host) {
@@ -399,6 +406,14 @@ public final class RouterConfig {
         return traceRing;
     }
 
+    /**
+     * Of the messages the sample picks, the most traced a second (0: no bound; an operator's
+     * {@code trace_user} is not bounded by it). Default 200.
+     */
+    public int tracePerSecond() {
+        return tracePerSecond;
+    }
+
     /** How far a token's {@code nbf} and {@code exp} may be off the router's clock. Default 60 s. */
     public Duration tokenClockSkew() {
         return tokenClockSkew;
@@ -455,6 +470,7 @@ public final class RouterConfig {
         private MonitorLimits monitorLimits = MonitorLimits.defaults();
         private Double traceSample;
         private int traceRing = 10_000;
+        private int tracePerSecond = DEFAULT_TRACE_PER_SECOND;
         private Duration tokenClockSkew = TokenService.DEFAULT_CLOCK_SKEW;
         private Duration maxTokenLifetime = TokenService.DEFAULT_MAX_USER_LIFETIME;
         private ClusterSettings cluster;
@@ -550,6 +566,12 @@ public final class RouterConfig {
 
         public Builder traceRing(int value) {
             this.traceRing = value;
+            return this;
+        }
+
+        /** Of the messages the sample picks, the most traced a second; 0 for no bound. */
+        public Builder tracePerSecond(int value) {
+            this.tracePerSecond = value;
             return this;
         }
 

@@ -141,7 +141,7 @@ final class RouterWiring {
                  Map<String, MessageHandler> handlers) {
         this.config = config;
         this.clock = clock;
-        this.tracer = new Tracer(config.traceSample(), config.traceRing(), clock);
+        this.tracer = new Tracer(config.traceSample(), config.tracePerSecond(), config.traceRing(), clock);
         this.breakers = new Breakers(config.breakers());
         ScheduledThreadPoolExecutor tasks = new ScheduledThreadPoolExecutor(1, named("switchboard-scheduler"));
         tasks.setRemoveOnCancelPolicy(true); // a cancelled task (a breaker's expiry replaced) leaves the queue at once
@@ -315,7 +315,7 @@ final class RouterWiring {
                 transportLimits(config), config.ioThreads(), tokens, config.devAuth(), connections, messageRouter, codec,
                 clock, config.softFrameLimit(), config.hardFrameLimit(), protection, dispatcher);
         metrics = new RouterMetrics(meterRegistry, new RouterMetrics.Sources(routingStats, connections, runs,
-                protection, dispatcher.queue(), socketServer.stats(), pool, breakers, ready, socketServer));
+                protection, dispatcher.queue(), socketServer.stats(), pool, breakers, ready, socketServer, tracer));
         runs.addListener(metrics);
         RouterMetrics timed = metrics;
         socketServer.timers(timed::recordReply, timed::recordHandshake);

@@ -47,5 +47,7 @@ class RouterConfigTest {
         assertThat(RouterConfig.builder().traceSample(0.5).build().toBuilder().devAuth(true).build().traceSample())
                 .isEqualTo(0.5);
         assertThat(RouterConfig.builder().build().traceRing()).isEqualTo(10_000);
+        assertThat(RouterConfig.builder().devAuth(true).build().tracePerSecond()).isEqualTo(200);
+        assertThat(RouterConfig.builder().tracePerSecond(0).build().toBuilder().build().tracePerSecond()).isZero();
     }
 }

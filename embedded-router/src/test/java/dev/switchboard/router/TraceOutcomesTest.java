@@ -139,7 +139,7 @@ class TraceOutcomesTest {
 
     @Test
     void underLoadTheRingKeepsOnlyTheLastTraces() {
-        Router router = TestRouters.start(config -> config.traceRing(100).rateLimits(new RateLimitPolicy(
+        Router router = TestRouters.start(config -> config.traceRing(100).tracePerSecond(0).rateLimits(new RateLimitPolicy(
                 new RateLimit(1_000_000, 10_000), new RateLimit(1_000_000, 10_000), new RateLimit(1_000_000, 10_000),
                 Map.of())));
         try (WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
@@ -154,6 +154,33 @@ class TraceOutcomesTest {
             JsonNode kept = router.monitorCommand(JsonNodeFactory.instance.objectNode().put("type", "trace")
                     .put("user_id", "alice").put("trace_message_id", "p-901"));
             assertThat(kept.path("result").path("traces")).hasSize(1);
+        } finally {
+            router.stop();
+        }
+    }
+
+    @Test
+    void pastPerSecondASampledMessageIsNotTracedAndIsCounted() {
+        Router router = TestRouters.start(config -> config.traceSample(1.0).tracePerSecond(5).rateLimits(
+                new RateLimitPolicy(new RateLimit(1_000_000, 10_000), new RateLimit(1_000_000, 10_000),
+                        new RateLimit(1_000_000, 10_000), Map.of())));
+        try (WsClient alice = WsClient.connect(router.clientUri(), "alice")) {
+            long began = System.nanoTime();
+            for (int i = 1; i <= 200; i++) {
+                alice.send(Map.of("type", "ping", "message_id", "p-" + i));
+            }
+            alice.awaitReply("p-200");
+            double seconds = (System.nanoTime() - began) / 1e9;
+            int traced = 0;
+            for (int i = 1; i <= 200; i++) {
+                JsonNode reply = router.monitorCommand(JsonNodeFactory.instance.objectNode().put("type", "trace")
+                        .put("user_id", "alice").put("trace_message_id", "p-" + i));
+                traced += reply.path("result").path("traces").size();
+            }
+            assertThat(traced).as("the first five, then five a second (%.1f s)", seconds)
+                    .isBetween(5, 5 + (int) Math.ceil(seconds * 5));
+            assertThat(router.meterRegistry().scrape())
+                    .contains("switchboard_trace_skipped_total " + (200 - traced) + ".0");
         } finally {
             router.stop();
         }

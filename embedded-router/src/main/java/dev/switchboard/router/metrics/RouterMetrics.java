@@ -19,6 +19,7 @@ import dev.switchboard.router.routing.RoutingStats;
 import dev.switchboard.router.monitor.MonitorEndpoint;
 import dev.switchboard.router.transport.RouterSocketServer;
 import dev.switchboard.router.transport.TransportStats;
+import dev.switchboard.router.trace.Tracer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -58,7 +59,8 @@ public final class RouterMetrics implements RunListener {
     /** Everything the binding reads; all but the registry are the router's live components. */
     public record Sources(RoutingStats routing, ConnectionRegistry connections, AgentRuns runs,
                           Protection protection, DispatchQueue<?> queue, TransportStats transport,
-                          BackendPool backends, Breakers breakers, BooleanSupplier ready, RouterSocketServer socket) {
+                          BackendPool backends, Breakers breakers, BooleanSupplier ready, RouterSocketServer socket,
+                          Tracer tracer) {
     }
 
     public RouterMetrics(MeterRegistry registry, Sources sources) {
@@ -93,6 +95,10 @@ public final class RouterMetrics implements RunListener {
         bindProtection(sources.protection(), sources.queue());
         bindBreakers(sources.breakers());
         bindBackends(sources.backends());
+        FunctionCounter.builder("switchboard.trace.skipped", sources.tracer(), Tracer::overBudget)
+                .description("Messages the trace sample picked but left untraced: trace.per_second were"
+                        + " traced already in that second")
+                .register(registry);
         // the supplier is a lambda no one else holds: Micrometer keeps gauge sources weakly
         Gauge.builder("switchboard.ready", sources.ready(), ready -> ready.getAsBoolean() ? 1 : 0)
                 .description("1 when /ready answers 200").strongReference(true).register(registry);

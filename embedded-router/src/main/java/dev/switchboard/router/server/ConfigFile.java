@@ -50,8 +50,8 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
                          Integer ioThreads, Monitor monitor, Integer tokenClockSkewSeconds,
                          Integer maxTokenLifetimeSeconds, Cluster cluster, Trace trace, Integer warmupSeconds) {
 
-    /** The {@code trace:} section: which messages are traced, how many traces are kept. */
-    public record Trace(Double sample, Integer ring) {
+    /** The {@code trace:} section: which messages are traced, how many a second at most, how many traces are kept. */
+    public record Trace(Double sample, Integer perSecond, Integer ring) {
     }
 
     /**
@@ -386,6 +386,9 @@ public record ConfigFile(String host, Integer port, Integer httpPort, Boolean de
             }
             if (section.ring() != null) {
                 builder.traceRing(section.ring());
+            }
+            if (section.perSecond() != null) {
+                builder.tracePerSecond(section.perSecond());
             }
         });
         set(tokenClockSkewSeconds, seconds -> builder.tokenClockSkew(Duration.ofSeconds(seconds)));

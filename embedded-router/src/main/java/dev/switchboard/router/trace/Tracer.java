@@ -1,6 +1,8 @@
 package dev.switchboard.router.trace;
 
 import dev.switchboard.router.monitor.wire.TraceRecord;
+import dev.switchboard.router.time.ClockTimeMeter;
+import io.github.bucket4j.Bucket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,11 +15,13 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Decides which messages are traced and keeps the last traces in a bounded ring: a share of every
- * message ({@code trace.sample}), plus every message of a user an operator asked to trace for a
- * while. Answers the monitor's {@code trace} command. Thread-safe.
+ * message ({@code trace.sample}), at most {@code trace.per_second} of them a second, plus every
+ * message of a user an operator asked to trace for a while. Answers the monitor's {@code trace}
+ * command. Thread-safe.
  */
 public final class Tracer {
     /** Traces nothing and keeps nothing. */
@@ -28,6 +32,10 @@ public final class Tracer {
     public static final int MAX_TRACED_USERS = 100;
 
     private final double sample;
+    private final int perSecond;
+    /** What {@link #perSecond} allows now; null when it is unbounded. */
+    private final Bucket budget;
+    private final LongAdder overBudget = new LongAdder();
     private final int capacity;
     private final Clock clock;
     private final ArrayDeque<MessageTrace> ring;
@@ -35,21 +43,39 @@ public final class Tracer {
     private volatile java.util.function.Consumer<MessageTrace> doneListener;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Tracer.class);
 
-    /**
-     * @param sample   the share of messages traced, 0 to 1
-     * @param capacity traces kept, the oldest dropped first
-     * @param clock    the clock of the traces' times and of the users' trace expiry
-     */
+    /** A tracer with no bound on the sampled messages traced a second (what the share picks is traced). */
     public Tracer(double sample, int capacity, Clock clock) {
+        this(sample, 0, capacity, clock);
+    }
+
+    /**
+     * @param sample    the share of messages traced, 0 to 1
+     * @param perSecond of the messages the share picks, the most traced a second (0: no bound); an
+     *                  operator's {@link #traceUser} is not bounded by it. Keeping a trace costs about
+     *                  3 KB that lives as long as the ring holds it: at 10,000 messages a second,
+     *                  tracing all of them (dev auth's share) filled the old generation of a console
+     *                  with its router embedded every few seconds
+     * @param capacity  traces kept, the oldest dropped first
+     * @param clock     the clock of the traces' times, of the users' trace expiry and of the budget
+     */
+    public Tracer(double sample, int perSecond, int capacity, Clock clock) {
         if (!(sample >= 0 && sample <= 1)) {
             throw new IllegalArgumentException("sample must be between 0 and 1");
+        }
+        if (perSecond < 0) {
+            throw new IllegalArgumentException("perSecond must not be negative");
         }
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
         this.sample = sample;
+        this.perSecond = perSecond;
         this.capacity = capacity;
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
+        this.budget = perSecond == 0 ? null : Bucket.builder()
+                .withCustomTimePrecision(new ClockTimeMeter(clock))
+                .addLimit(limit -> limit.capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)))
+                .build();
         this.ring = new ArrayDeque<>(Math.min(capacity, 1_024));
     }
 
@@ -109,7 +135,24 @@ public final class Tracer {
                 tracedUsers.remove(userId, until);
             }
         }
-        return sample >= 1 || (sample > 0 && ThreadLocalRandom.current().nextDouble() < sample);
+        if (!(sample >= 1 || (sample > 0 && ThreadLocalRandom.current().nextDouble() < sample))) {
+            return false;
+        }
+        if (budget != null && !budget.tryConsume(1)) {
+            overBudget.increment();
+            return false;
+        }
+        return true;
+    }
+
+    /** Of the messages the share picked, how many were not traced because {@code per_second} were already. */
+    public long overBudget() {
+        return overBudget.sum();
+    }
+
+    /** Sampled messages traced a second, at most (0: no bound). */
+    public int perSecond() {
+        return perSecond;
     }
 
     /**

@@ -60,6 +60,9 @@ class ConfigFileTest {
         assertThat(fromExample.tokenClockSkew()).isEqualTo(defaults.tokenClockSkew());
         assertThat(fromExample.maxTokenLifetime()).isEqualTo(defaults.maxTokenLifetime());
         assertThat(fromExample.monitorLimits()).isEqualTo(defaults.monitorLimits());
+        assertThat(fromExample.traceSample()).isEqualTo(defaults.traceSample());
+        assertThat(fromExample.tracePerSecond()).isEqualTo(defaults.tracePerSecond());
+        assertThat(fromExample.traceRing()).isEqualTo(defaults.traceRing());
         assertThat(fromExample.classification()).hasSameSizeAs(defaults.classification());
         for (int i = 0; i < defaults.classification().size(); i++) {
             assertThat(fromExample.classification().get(i).type()).isEqualTo(defaults.classification().get(i).type());
@@ -115,6 +118,22 @@ class ConfigFileTest {
         assertThat(config.rateLimits().user()).isEqualTo(new RateLimit(100, 100));
         assertThat(config.rateLimits().connection()).isEqualTo(RateLimit.messageDefaults());
         assertThat(config.port()).isEqualTo(RouterConfig.DEFAULT_PORT);
+    }
+
+    @Test
+    void theTraceSectionIsReadKeyByKey(@TempDir Path dir) throws IOException {
+        Path yaml = dir.resolve("router.yaml");
+        Files.writeString(yaml, "trace:\n  per_second: 50\n");
+        RouterConfig config = apply(ConfigFile.read(yaml));
+        assertThat(config.tracePerSecond()).isEqualTo(50);
+        assertThat(config.traceRing()).isEqualTo(10_000);
+        Files.writeString(yaml, "trace: {sample: 0.5, per_second: 0, ring: 20}\n");
+        config = apply(ConfigFile.read(yaml));
+        assertThat(config.traceSample()).isEqualTo(0.5);
+        assertThat(config.tracePerSecond()).isZero();
+        assertThat(config.traceRing()).isEqualTo(20);
+        Files.writeString(yaml, "trace: {per_second: -1}\n");
+        assertThatThrownBy(() -> apply(ConfigFile.read(yaml))).hasMessageContaining("tracePerSecond");
     }
 
     @Test

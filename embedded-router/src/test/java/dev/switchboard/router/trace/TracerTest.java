@@ -60,6 +60,43 @@ class TracerTest {
     }
 
     @Test
+    void tracesAtMostPerSecondOfTheSampledMessagesButEveryMessageOfATracedUser() {
+        Tracer tracer = new Tracer(1.0, 3, 100, clock);
+        for (int i = 1; i <= 5; i++) {
+            tracer.start("alice", "c-1", 20, System.nanoTime());
+        }
+        assertThat(tracer.size()).isEqualTo(3);
+        assertThat(tracer.overBudget()).isEqualTo(2);
+
+        tracer.traceUser("bob", Duration.ofMinutes(1));
+        for (int i = 1; i <= 5; i++) {
+            assertThat(tracer.start("bob", "c-2", 20, System.nanoTime())).as("an operator's trace_user").isNotNull();
+        }
+        assertThat(tracer.start("alice", "c-1", 20, System.nanoTime())).isNull();
+
+        now.set(now.get().plusMillis(340)); // a third of a second refills one
+        assertThat(tracer.start("alice", "c-1", 20, System.nanoTime())).isNotNull();
+        assertThat(tracer.start("alice", "c-1", 20, System.nanoTime())).isNull();
+        now.set(now.get().plusSeconds(5)); // never more than a second's worth
+        for (int i = 1; i <= 5; i++) {
+            tracer.start("alice", "c-1", 20, System.nanoTime());
+        }
+        assertThat(tracer.size()).isEqualTo(3 + 5 + 1 + 3);
+        assertThat(tracer.overBudget()).isEqualTo(2 + 1 + 1 + 2);
+    }
+
+    @Test
+    void withNoBoundEverySampledMessageIsTraced() {
+        Tracer tracer = new Tracer(1.0, 0, 1_000, clock);
+        for (int i = 1; i <= 500; i++) {
+            tracer.start("alice", "c-1", 20, System.nanoTime());
+        }
+        assertThat(tracer.size()).isEqualTo(500);
+        assertThat(tracer.overBudget()).isZero();
+        assertThatThrownBy(() -> new Tracer(1.0, -1, 10, clock)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aTraceIsKeptFromItsArrivalAndSaysWhetherItsMessageIsDone() {
         Tracer tracer = new Tracer(1.0, 10, clock);
         MessageTrace trace = tracer.start("alice", "c-1", 20, System.nanoTime());

@@ -217,7 +217,8 @@ public final class WhyViewModel implements MonitorBatch.Listener {
         if (traces.isEmpty()) {
             return new Answer(question, null, "No trace of " + question.what() + ": the router traces a share of the"
                     + " messages (trace.sample in its router.yaml; by default all of them with dev auth, 1 in 100"
-                    + " otherwise) and keeps the last trace.ring of them (10,000 by default). To see the next ones,"
+                    + " otherwise), at most trace.per_second of them a second (200 by default), and keeps the last"
+                    + " trace.ring of them (10,000 by default). To see the next ones,"
                     + " an operator can trace every message of " + question.userId() + " for a while: Trace user in"
                     + " Connections (the monitor command trace_user). In a cluster, the trace is on the node the"
                     + " message came to.");

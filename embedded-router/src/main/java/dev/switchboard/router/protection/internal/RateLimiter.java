@@ -2,6 +2,7 @@ package dev.switchboard.router.protection.internal;
 
 import dev.switchboard.router.protection.RateLimit;
 import dev.switchboard.router.protection.RateLimitPolicy;
+import dev.switchboard.router.time.ClockTimeMeter;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -49,18 +50,7 @@ public final class RateLimiter {
      */
     public RateLimiter(RateLimitPolicy limits, Clock clock) {
         this.limits = Objects.requireNonNull(limits, "limits must not be null");
-        Objects.requireNonNull(clock, "clock must not be null");
-        this.time = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return clock.millis() * 1_000_000L;
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
+        this.time = new ClockTimeMeter(clock);
     }
 
     /**
