@@ -32,8 +32,7 @@ public final class Tracer {
     public static final int MAX_TRACED_USERS = 100;
 
     private final double sample;
-    private final int perSecond;
-    /** What {@link #perSecond} allows now; null when it is unbounded. */
+    /** The sampled messages that may be traced now ({@code trace.per_second}); null when unbounded. */
     private final Bucket budget;
     private final LongAdder overBudget = new LongAdder();
     private final int capacity;
@@ -69,7 +68,6 @@ public final class Tracer {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
         this.sample = sample;
-        this.perSecond = perSecond;
         this.capacity = capacity;
         this.clock = Objects.requireNonNull(clock, "clock must not be null");
         this.budget = perSecond == 0 ? null : Bucket.builder()
@@ -148,11 +146,6 @@ public final class Tracer {
     /** Of the messages the share picked, how many were not traced because {@code per_second} were already. */
     public long overBudget() {
         return overBudget.sum();
-    }
-
-    /** Sampled messages traced a second, at most (0: no bound). */
-    public int perSecond() {
-        return perSecond;
     }
 
     /**
