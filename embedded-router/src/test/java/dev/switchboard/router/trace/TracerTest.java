@@ -59,12 +59,17 @@ class TracerTest {
         assertThat(tracer.find("carol", "m-5", null)).isEmpty(); // another user's message: nothing
     }
 
+    /** {@code messages} frames of {@code user} arriving, traced or not as the tracer decides. */
+    private static void startMessages(Tracer tracer, String user, int messages) {
+        for (int i = 0; i < messages; i++) {
+            tracer.start(user, "c-1", 20, System.nanoTime());
+        }
+    }
+
     @Test
     void tracesAtMostPerSecondOfTheSampledMessagesButEveryMessageOfATracedUser() {
         Tracer tracer = new Tracer(1.0, 3, 100, clock);
-        for (int i = 1; i <= 5; i++) {
-            tracer.start("alice", "c-1", 20, System.nanoTime());
-        }
+        startMessages(tracer, "alice", 5);
         assertThat(tracer.size()).isEqualTo(3);
         assertThat(tracer.overBudget()).isEqualTo(2);
 
@@ -78,9 +83,7 @@ class TracerTest {
         assertThat(tracer.start("alice", "c-1", 20, System.nanoTime())).isNotNull();
         assertThat(tracer.start("alice", "c-1", 20, System.nanoTime())).isNull();
         now.set(now.get().plusSeconds(5)); // never more than a second's worth
-        for (int i = 1; i <= 5; i++) {
-            tracer.start("alice", "c-1", 20, System.nanoTime());
-        }
+        startMessages(tracer, "alice", 5);
         assertThat(tracer.size()).isEqualTo(3 + 5 + 1 + 3);
         assertThat(tracer.overBudget()).isEqualTo(2 + 1 + 1 + 2);
     }
@@ -88,9 +91,7 @@ class TracerTest {
     @Test
     void withNoBoundEverySampledMessageIsTraced() {
         Tracer tracer = new Tracer(1.0, 0, 1_000, clock);
-        for (int i = 1; i <= 500; i++) {
-            tracer.start("alice", "c-1", 20, System.nanoTime());
-        }
+        startMessages(tracer, "alice", 500);
         assertThat(tracer.size()).isEqualTo(500);
         assertThat(tracer.overBudget()).isZero();
         assertThatThrownBy(() -> new Tracer(1.0, -1, 10, clock)).isInstanceOf(IllegalArgumentException.class);
