@@ -13,7 +13,6 @@ import dev.switchboard.console.simulate.ScenarioCatalog;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.ui.audit.AuditView;
 import dev.switchboard.console.ui.connections.ConnectionsView;
-import dev.switchboard.console.ui.connections.ConnectionsViewModel;
 import dev.switchboard.console.ui.errors.ErrorsView;
 import dev.switchboard.console.ui.inject.InjectView;
 import dev.switchboard.console.ui.inject.InjectViewModel;
@@ -38,7 +37,6 @@ import javafx.application.Platform;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringExpression;
-import javafx.collections.ListChangeListener;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -395,7 +393,10 @@ public final class MainWindow extends BorderPane {
         alert.show();
     }
 
-    /** Installs the stylesheet and starts the tick (the shortcuts come with the menu bar). */
+    /**
+     * Installs the stylesheet, starts the tick and rehearses the Connections view; called before the
+     * window shows (the shortcuts come with the menu bar).
+     */
     public void attach(Scene scene) {
         scene.getStylesheets().add(MainWindow.class.getResource("/dev/switchboard/console/console.css").toExternalForm());
         tick.setCycleCount(Timeline.INDEFINITE);
@@ -404,51 +405,30 @@ public final class MainWindow extends BorderPane {
             refresh.setCycleCount(Timeline.INDEFINITE);
             refresh.play();
         }
-        Platform.runLater(this::warmUpConnections);
-        // and again when it holds a screenful of users, expanded, then once more when they are too many
-        // to show expanded: the rows' cells are made and styled in both states then, while the users are
-        // few, rather than at the first opening at 10,000 connections
-        ListChangeListener<ConnectionsViewModel.UserConnections> growing = new ListChangeListener<>() {
-            private int next = SCREENFUL;
-
-            @Override
-            public void onChanged(Change<? extends ConnectionsViewModel.UserConnections> change) {
-                int users = models.connections().users().size();
-                if (users < next) {
-                    return;
-                }
-                Platform.runLater(MainWindow.this::warmUpConnections);
-                if (next == SCREENFUL && users <= ConnectionsView.EXPAND_ALL_UP_TO) {
-                    next = ConnectionsView.EXPAND_ALL_UP_TO + 1;
-                } else {
-                    models.connections().users().removeListener(this); // past both (a snapshot brings many at once)
-                }
-            }
-        };
-        models.connections().users().addListener(growing);
+        warmUpConnections();
     }
 
-    /** Rows that fill the Connections view on a large screen. */
-    private static final int SCREENFUL = 60;
-
     /**
-     * Lays the Connections view out once, hidden, in its own tab while the console holds little:
-     * its table's skin, cells and styles are made then, not at its first opening while an operator
-     * waits. It is done in this scene, in the tab's own place, because JavaFX keeps the styles it
-     * works out per scene and per path of parents: warmed in a scene of its own (as it was before),
+     * Lays the Connections view out, hidden, in its own tab before the window shows, on a screenful
+     * of made-up users, some expanded and some collapsed: its table's skin, cells and styles are made
+     * then, not as a freeze of the shown window when the first users connect, nor at its first
+     * opening at 10,000 connections. It is done in this scene, in the tab's own place, because JavaFX keeps the styles
+     * it works out per scene and per path of parents: warmed in a scene of its own (as it once was),
      * the first opening at 10,000 connections still worked out every row's styles again (0.3–0.7 s
-     * against 0.1 s for every later opening). The tab pane keeps an unselected tab's content hidden;
-     * the view is taken out again before the next pulse, so nothing of it is drawn.
+     * against 0.1 s for every later opening). The tab pane keeps an unselected tab's content hidden,
+     * and the view is taken out again at once: nothing of it is drawn.
      */
     private void warmUpConnections() {
         if (connectionsView.getParent() != null) {
-            return; // already showing
+            return; // already showing (its tab selected)
         }
         Tab tab = tabs.getTabs().stream().filter(candidate -> candidate.getId().equals("tab-connections"))
                 .findFirst().orElseThrow();
         tab.setContent(connectionsView);
-        tabs.applyCss();
-        tabs.layout();
+        connectionsView.rehearse(() -> {
+            applyCss(); // the whole window: before it shows, nothing in it has been laid out yet
+            layout();
+        });
         tab.setContent(null);
     }
 
