@@ -23,7 +23,8 @@ import org.testfx.framework.junit5.Start;
 
 /**
  * {@link ConnectionsView#rehearse}: an empty view is laid out on a screenful of made-up users,
- * expanded and collapsed, and given back its own rows; a view holding users is laid out as it is.
+ * expanded and collapsed, three times scrolled further, and given back its own rows; a view holding
+ * users is laid out as it is.
  */
 @ExtendWith(ApplicationExtension.class)
 class ConnectionsRehearsalTest {
@@ -74,12 +75,15 @@ class ConnectionsRehearsalTest {
 
         List<Pass> passes = rehearse(robot);
 
-        assertThat(passes).hasSize(1);
-        Pass madeUp = passes.get(0);
-        assertThat(madeUp.users()).hasSize(60).allMatch(user -> user.startsWith("rehearsal-"));
-        assertThat(madeUp.expanded()).containsExactlyInAnyOrder(true, false);
-        // a screenful of rows was made and filled: the cells a first opening would otherwise make
-        assertThat(madeUp.rowsShown()).hasSizeGreaterThan(15);
+        assertThat(passes).hasSize(3);
+        for (Pass madeUp : passes) {
+            assertThat(madeUp.users()).hasSize(60).allMatch(user -> user.startsWith("rehearsal-"));
+            assertThat(madeUp.expanded()).containsExactlyInAnyOrder(true, false);
+            // a screenful of rows was made and filled: the cells a first opening would otherwise make
+            assertThat(madeUp.rowsShown()).hasSizeGreaterThan(15).allMatch(user -> user.startsWith("rehearsal-"));
+        }
+        // scrolled between passes: the cells took other users
+        assertThat(passes.get(1).rowsShown()).doesNotContainAnyElementsOf(passes.get(0).rowsShown());
         assertThat(onFx(tree::getRoot)).isSameAs(own);
         robot.interact(() -> {
             view.applyCss();
