@@ -412,11 +412,11 @@ public final class MainWindow extends BorderPane {
      * Lays the Connections view out, hidden, in its own tab before the window shows, on a screenful
      * of made-up users, some expanded and some collapsed: its table's skin, cells and styles are made
      * then, not as a freeze of the shown window when the first users connect, nor at its first
-     * opening at 10,000 connections. It is done in this scene, in the tab's own place, because JavaFX keeps the styles
-     * it works out per scene and per path of parents: warmed in a scene of its own (as it once was),
-     * the first opening at 10,000 connections still worked out every row's styles again (0.3–0.7 s
-     * against 0.1 s for every later opening). The tab pane keeps an unselected tab's content hidden,
-     * and the view is taken out again at once: nothing of it is drawn.
+     * opening at 10,000 connections. It is done in this scene, in the tab's own place, because JavaFX
+     * keeps the styles it works out per scene and per path of parents: warmed in a scene of its own
+     * (as it once was), the first opening at 10,000 connections still worked out every row's styles
+     * again (0.3–0.7 s against 0.1 s for every later opening). The tab pane keeps an unselected tab's
+     * content hidden, and the view is taken out again at once: nothing of it is drawn.
      */
     private void warmUpConnections() {
         if (connectionsView.getParent() != null) {

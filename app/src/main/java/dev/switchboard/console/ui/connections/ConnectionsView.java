@@ -241,11 +241,11 @@ public final class ConnectionsView extends BorderPane {
 
     /**
      * Lays the tree out with {@code layout} on a screenful of made-up users, every other one
-     * expanded, three times (scrolled further each time), then gives it back its own rows. The first rows a tree shows cost it their cells'
-     * making and styling in each state a row can be in (a user expanded, collapsed, a connection),
-     * once; rehearsed before the window shows, that is not paid as a freeze when the first users
-     * connect, nor at the first opening at 10,000 connections. Only an empty tree is rehearsed: one
-     * holding users makes its cells on them.
+     * expanded, three times (scrolled further each time), then gives it back its own rows. The first
+     * rows a tree shows cost it their cells' making and styling in each state a row can be in (a user
+     * expanded, collapsed, a connection), once; rehearsed before the window shows, that is not paid as
+     * a freeze when the first users connect, nor at the first opening at 10,000 connections. Only an
+     * empty tree is rehearsed: one holding users makes its cells on them.
      */
     public void rehearse(Runnable layout) {
         TreeItem<ConnectionRow> own = tree.getRoot();
