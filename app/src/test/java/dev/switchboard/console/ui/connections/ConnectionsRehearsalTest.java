@@ -62,11 +62,22 @@ class ConnectionsRehearsalTest {
     private List<Pass> rehearse(FxRobot robot) {
         List<Pass> passes = new ArrayList<>();
         robot.interact(() -> view.rehearse(() -> {
-            view.applyCss();
-            view.layout();
+            layOut();
             passes.add(pass());
         }));
         return passes;
+    }
+
+    private void layOut() {
+        view.applyCss();
+        view.layout();
+    }
+
+    /** A snapshot of one user with one connection. */
+    private static String oneUser(String user) {
+        return "{'type':'monitor_snapshot','connections':[{'connection_id':'c-1','user_id':'" + user + "',"
+                + "'remote_address':'127.0.0.1:1','thread_id':null,'connected_at':'2026-01-01T00:00:00Z',"
+                + "'last_activity':'2026-01-01T00:00:01Z','messages_in':2,'messages_out':3}]}";
     }
 
     @Test
@@ -85,21 +96,12 @@ class ConnectionsRehearsalTest {
         // scrolled between passes: the cells took other users
         assertThat(passes.get(1).rowsShown()).doesNotContainAnyElementsOf(passes.get(0).rowsShown());
         assertThat(onFx(tree::getRoot)).isSameAs(own);
-        robot.interact(() -> {
-            view.applyCss();
-            view.layout();
-        });
+        robot.interact(this::layOut);
         assertThat(onFx(this::rowsShown)).isEmpty();
 
         // the tree goes on following its model: the users who connect, none of the made-up ones
-        robot.interact(() -> model.apply(Frames.batch(0, "{'type':'monitor_snapshot','connections':["
-                + "{'connection_id':'c-1','user_id':'alice','remote_address':'127.0.0.1:1','thread_id':null,"
-                + "'connected_at':'2026-01-01T00:00:00Z','last_activity':'2026-01-01T00:00:01Z',"
-                + "'messages_in':2,'messages_out':3}]}")));
-        robot.interact(() -> {
-            view.applyCss();
-            view.layout();
-        });
+        robot.interact(() -> model.apply(Frames.batch(0, oneUser("alice"))));
+        robot.interact(this::layOut);
         assertThat(onFx(() -> tree.getRoot().getChildren().stream().map(item -> item.getValue().userId()).toList()))
                 .containsExactly("alice");
         assertThat(onFx(this::rowsShown)).containsExactly("alice", "alice");
@@ -107,10 +109,7 @@ class ConnectionsRehearsalTest {
 
     @Test
     void aViewHoldingUsersIsLaidOutAsItIs(FxRobot robot) {
-        robot.interact(() -> model.apply(Frames.batch(0, "{'type':'monitor_snapshot','connections':["
-                + "{'connection_id':'c-1','user_id':'bob','remote_address':'127.0.0.1:1','thread_id':null,"
-                + "'connected_at':'2026-01-01T00:00:00Z','last_activity':'2026-01-01T00:00:01Z',"
-                + "'messages_in':0,'messages_out':0}]}")));
+        robot.interact(() -> model.apply(Frames.batch(0, oneUser("bob"))));
 
         List<Pass> passes = rehearse(robot);
 
