@@ -45,6 +45,9 @@ public final class ConnectionsView extends BorderPane {
     public static final int EXPAND_ALL_UP_TO = 200;
     /** A change to more users than this rebuilds the tree instead. */
     private static final int REBUILD_OVER = 500;
+    /** Made-up users a rehearsal lays out (a screenful of rows on a large screen), and how many times. */
+    private static final int REHEARSED_USERS = 60;
+    private static final int REHEARSAL_PASSES = 3;
     private boolean expandAll = true;
     /** The row made for each user, reused while the model hands the same group. */
     private final java.util.Map<String, UserItem> items = new java.util.HashMap<>();
@@ -272,10 +275,6 @@ public final class ConnectionsView extends BorderPane {
         }
         tree.setRoot(own); // laid out again when it shows
     }
-
-    /** A screenful of rows on a large screen. */
-    private static final int REHEARSED_USERS = 60;
-    private static final int REHEARSAL_PASSES = 3;
 
     private TreeItem<ConnectionRow> userItem(ConnectionsViewModel.UserConnections group) {
         UserItem before = items.get(group.userId());
