@@ -6,6 +6,7 @@ import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.protocol.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,11 @@ import java.util.function.Consumer;
  * markers; the oldest go first, and a snapshot goes when what came after it has gone and a later
  * snapshot stands in for it. Saved as JSON lines in the order they
  * came, and replayed by {@link ReplayFeed}. Thread-safe: feed threads record, the FX thread saves.
+ *
+ * <p>Updates are held as the JSON line a save writes, not as records: an update's records are
+ * ~370 objects of ~11.5 KB (nine maps of its aggregates, its events), so five minutes of them at 10
+ * a second were a third of the console's live set, and each full collection walked them all. As
+ * UTF-8 an update is one array; it is read back only when the session is saved.
  */
 public final class SessionRecorder implements Consumer<MonitorFrame> {
     /** Snapshots kept: a router behind a proxy that drops idle connections sends one per reconnect. */
@@ -48,7 +54,29 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     /** The traffic of the saved session this one replays, read when first asked for; or null. */
     private java.util.function.Supplier<SessionTraffic> restored;
 
-    /** A snapshot (null for anything recorded before the first one) and what came after it. */
+    /** An update as the JSON line it is saved as, and how many events it holds. */
+    private record HeldUpdate(byte[] json, int events) {
+        static HeldUpdate of(MonitorUpdate update) {
+            return new HeldUpdate(Json.write(update).getBytes(StandardCharsets.UTF_8), update.events().size());
+        }
+
+        MonitorFrame read() {
+            try {
+                return Json.mapper().readValue(json, MonitorFrame.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read back an update the console wrote", e);
+            }
+        }
+
+        String line() {
+            return new String(json, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A snapshot (null for anything recorded before the first one) and what came after it:
+     * {@link HeldUpdate}s and {@link SessionMarker}s.
+     */
     private static final class Segment {
         final MonitorSnapshot snapshot;
         final ArrayDeque<Object> after = new ArrayDeque<>();
@@ -143,9 +171,10 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
         if (frame instanceof MonitorSnapshot snapshot) {
             segments.addLast(new Segment(snapshot));
         } else if (frame instanceof MonitorUpdate update) {
-            last().after.addLast(update);
+            HeldUpdate held = HeldUpdate.of(update);
+            last().after.addLast(held);
             updates++;
-            events += update.events().size();
+            events += held.events();
         }
         trim();
     }
@@ -188,34 +217,58 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
 
     /** Counts out an update or marker that is no longer held. */
     private void forget(Object gone) {
-        if (gone instanceof MonitorUpdate update) {
+        if (gone instanceof HeldUpdate update) {
             updates--;
-            events -= update.events().size();
+            events -= update.events();
         } else if (gone instanceof SessionMarker) {
             markers--;
         }
     }
 
-    /** What is held, in the order it came: {@link MonitorFrame}s and {@link SessionMarker}s. */
+    /** Changes of the feed's state held now ({@link SessionMarker}s). */
+    public synchronized int markers() {
+        return markers;
+    }
+
+    /**
+     * What is held, in the order it came: {@link MonitorFrame}s and {@link SessionMarker}s (each
+     * update read back from its JSON).
+     */
     public synchronized List<Object> documents() {
         List<Object> all = new ArrayList<>(updates + segments.size() * 2);
         for (Segment segment : segments) {
             if (segment.snapshot != null) {
                 all.add(segment.snapshot);
             }
-            all.addAll(segment.after);
+            for (Object held : segment.after) {
+                all.add(held instanceof HeldUpdate update ? update.read() : held);
+            }
+        }
+        return all;
+    }
+
+    /** What is held, in the order it came, as the JSON lines a save writes. */
+    private synchronized List<String> lines() {
+        List<String> all = new ArrayList<>(updates + segments.size() * 2);
+        for (Segment segment : segments) {
+            if (segment.snapshot != null) {
+                all.add(Json.write(segment.snapshot));
+            }
+            for (Object held : segment.after) {
+                all.add(held instanceof HeldUpdate update ? update.line() : Json.write(held));
+            }
         }
         return all;
     }
 
     /** Writes what is held as JSON lines, the traffic kept last; returns how many lines. */
     public int save(Path file) throws IOException {
-        List<Object> documents = documents();
+        List<String> documents = lines();
         SessionTraffic kept = trafficNow();
         List<String> trafficLines = kept == null ? List.of() : kept.lines();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (Object document : documents) {
-                out.write(Json.write(document));
+            for (String document : documents) {
+                out.write(document);
                 out.newLine();
             }
             for (String line : trafficLines) {

@@ -2,7 +2,6 @@ package dev.switchboard.console.ui;
 
 import dev.switchboard.console.feed.ConsoleFeed;
 import dev.switchboard.console.feed.FeedStatus;
-import dev.switchboard.console.feed.SessionMarker;
 import dev.switchboard.console.feed.ReplayFeed;
 import dev.switchboard.console.feed.SessionRecorder;
 import dev.switchboard.console.simulate.TrafficKeeper;
@@ -454,7 +453,7 @@ public final class MainWindow extends BorderPane {
     public void saveSession(Path file) {
         try {
             int lines = recorder.save(file);
-            long markers = recorder.documents().stream().filter(SessionMarker.class::isInstance).count();
+            int markers = recorder.markers();
             int kept = recorder.trafficEntries();
             statusBar.setText("saved " + lines + " lines" + (kept == 0 ? ""
                     : String.format(java.util.Locale.ROOT, " (%,d traffic entries)", kept)) + " to " + file

@@ -6,11 +6,15 @@ import dev.switchboard.console.state.ConnectionRow;
 import dev.switchboard.console.state.ConsoleState;
 import dev.switchboard.console.state.RunRow;
 import dev.switchboard.console.ui.ConsoleViewModels;
+import dev.switchboard.router.monitor.wire.MonitorFrame;
+import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.support.TestRouters;
 import dev.switchboard.router.support.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -25,11 +29,15 @@ class SessionRecorderReplayTest {
         ConsoleState live = new ConsoleState(ConsoleState.Limits.defaults(), System::currentTimeMillis);
         Path file = dir.resolve("session.jsonl");
         String runId;
+        List<MonitorFrame> given = new ArrayList<>();
         try (EmbeddedFeed feed = EmbeddedFeed.start(TestRouters.config().httpPort(-1).build());
              WsClient alice = WsClient.connect(feed.router().clientUri(), "alice")) {
             ConsoleViewModels liveModels = ConsoleViewModels.attach(live, feed, Runnable::run);
             feed.start(document -> {
-                recorder.accept(document);
+                synchronized (given) {
+                    given.add(document);
+                    recorder.accept(document);
+                }
                 live.offer(document);
             }, live::offerStatus);
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> {
@@ -46,8 +54,19 @@ class SessionRecorderReplayTest {
                 return !liveModels.errors().errors().isEmpty() && liveModels.runs().runs().stream()
                         .anyMatch(run -> run.statusProperty().get().equals("completed"));
             });
+            List<Object> held;
+            List<MonitorFrame> sent;
+            synchronized (given) {
+                held = recorder.documents();
+                sent = List.copyOf(given);
+            }
+            // updates are held as their JSON: read back, each is the record the feed gave
+            assertThat(held).containsExactlyElementsOf(sent);
+            assertThat(sent).filteredOn(MonitorUpdate.class::isInstance)
+                    .anyMatch(update -> !((MonitorUpdate) update).events().isEmpty()
+                            && !((MonitorUpdate) update).stats().byType().isEmpty());
             int lines = recorder.save(file);
-            assertThat(lines).isGreaterThan(1);
+            assertThat(lines).isGreaterThanOrEqualTo(sent.size());
             assertThat(Files.readAllLines(file).get(0)).contains("\"type\":\"monitor_snapshot\"");
         }
 
