@@ -5,6 +5,8 @@ import dev.switchboard.router.monitor.wire.MonitorSnapshot;
 import dev.switchboard.router.monitor.wire.MonitorUpdate;
 import dev.switchboard.router.protocol.Json;
 import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +17,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Keeps what the console holds, to save it: every snapshot the feed sent (one per connection:
@@ -26,10 +31,10 @@ import java.util.function.Consumer;
  * snapshot stands in for it. Saved as JSON lines in the order they
  * came, and replayed by {@link ReplayFeed}. Thread-safe: feed threads record, the FX thread saves.
  *
- * <p>Updates are held as the JSON line a save writes, not as records: an update's records are
- * ~370 objects of ~11.5 KB (nine maps of its aggregates, its events), so five minutes of them at 10
- * a second were a third of the console's live set, and each full collection walked them all. As
- * UTF-8 an update is one array; it is read back only when the session is saved.
+ * <p>Updates are held as the JSON line a save writes, compressed, not as records: an update's
+ * records are ~370 objects of ~11.5 KB (nine maps of its aggregates, its events), so five minutes
+ * of them at 10 a second were a third of the console's live set, and each full collection walked
+ * them all. Compressed, an update is one array; it is read back only when the session is saved.
  */
 public final class SessionRecorder implements Consumer<MonitorFrame> {
     /** Snapshots kept: a router behind a proxy that drops idle connections sends one per reconnect. */
@@ -54,23 +59,37 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
     /** The traffic of the saved session this one replays, read when first asked for; or null. */
     private java.util.function.Supplier<SessionTraffic> restored;
 
-    /** An update as the JSON line it is saved as, and how many events it holds. */
-    private record HeldUpdate(byte[] json, int events) {
-        static HeldUpdate of(MonitorUpdate update) {
-            return new HeldUpdate(Json.write(update).getBytes(StandardCharsets.UTF_8), update.events().size());
+    /** Compresses the updates held (on the feed's thread, under this recorder's lock). */
+    private final Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+
+    /** An update as the JSON line it is saved as, compressed, and how many events it holds. */
+    private record HeldUpdate(byte[] deflated, int events) {
+        String line() {
+            try (InflaterInputStream in = new InflaterInputStream(new ByteArrayInputStream(deflated))) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read back an update the console compressed", e);
+            }
         }
 
         MonitorFrame read() {
             try {
-                return Json.mapper().readValue(json, MonitorFrame.class);
+                return Json.mapper().readValue(line(), MonitorFrame.class);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read back an update the console wrote", e);
             }
         }
+    }
 
-        String line() {
-            return new String(json, StandardCharsets.UTF_8);
+    private HeldUpdate hold(MonitorUpdate update) {
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream(1_024);
+        deflater.reset();
+        try (DeflaterOutputStream out = new DeflaterOutputStream(deflated, deflater)) {
+            out.write(Json.write(update).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot compress an update in memory", e); // not thrown by a byte array
         }
+        return new HeldUpdate(deflated.toByteArray(), update.events().size());
     }
 
     /**
@@ -171,7 +190,7 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
         if (frame instanceof MonitorSnapshot snapshot) {
             segments.addLast(new Segment(snapshot));
         } else if (frame instanceof MonitorUpdate update) {
-            HeldUpdate held = HeldUpdate.of(update);
+            HeldUpdate held = hold(update);
             last().after.addLast(held);
             updates++;
             events += held.events();
