@@ -253,41 +253,30 @@ public final class SessionRecorder implements Consumer<MonitorFrame> {
      * What is held, in the order it came: {@link MonitorFrame}s and {@link SessionMarker}s (each
      * update read back from its JSON).
      */
-    public synchronized List<Object> documents() {
-        List<Object> all = new ArrayList<>(updates + segments.size() * 2);
+    public List<Object> documents() {
+        return held().stream().map(held -> held instanceof HeldUpdate update ? update.read() : held).toList();
+    }
+
+    /** What is held, in the order it came: snapshots, {@link HeldUpdate}s and markers. */
+    private synchronized List<Object> held() {
+        List<Object> all = new ArrayList<>(updates + markers + segments.size());
         for (Segment segment : segments) {
             if (segment.snapshot != null) {
                 all.add(segment.snapshot);
             }
-            for (Object held : segment.after) {
-                all.add(held instanceof HeldUpdate update ? update.read() : held);
-            }
-        }
-        return all;
-    }
-
-    /** What is held, in the order it came, as the JSON lines a save writes. */
-    private synchronized List<String> lines() {
-        List<String> all = new ArrayList<>(updates + segments.size() * 2);
-        for (Segment segment : segments) {
-            if (segment.snapshot != null) {
-                all.add(Json.write(segment.snapshot));
-            }
-            for (Object held : segment.after) {
-                all.add(held instanceof HeldUpdate update ? update.line() : Json.write(held));
-            }
+            all.addAll(segment.after);
         }
         return all;
     }
 
     /** Writes what is held as JSON lines, the traffic kept last; returns how many lines. */
     public int save(Path file) throws IOException {
-        List<String> documents = lines();
+        List<Object> documents = held();
         SessionTraffic kept = trafficNow();
         List<String> trafficLines = kept == null ? List.of() : kept.lines();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (String document : documents) {
-                out.write(document);
+            for (Object document : documents) { // one update at a time read back, not all at once
+                out.write(document instanceof HeldUpdate update ? update.line() : Json.write(document));
                 out.newLine();
             }
             for (String line : trafficLines) {
