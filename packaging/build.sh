@@ -56,7 +56,7 @@ build_console() {
     --main-jar switchboard-console.jar --main-class dev.switchboard.console.Main \
     --add-modules "$console_modules" \
     --jlink-options "--strip-debug --no-man-pages --no-header-files --strip-native-commands" \
-    --java-options "-Xms64m -Xmx384m -XX:+UseSerialGC -Dswitchboard.package=jpackage"
+    --java-options "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dswitchboard.package=jpackage"
   local kinds=(deb)
   if command -v rpmbuild >/dev/null 2>&1; then kinds+=(rpm); else log "console: no rpmbuild on PATH: .rpm skipped"; fi
   for kind in "${kinds[@]}"; do

@@ -95,6 +95,12 @@ launcher="$out/console/switchboard-console/bin/switchboard-console"
 got=$("$launcher" --version)
 [ "$got" = "switchboard-console $version (git $commit)" ] || fail "app image --version printed '$got'"
 pass "console app image: $got"
+# the JVM options the console is measured with (src/docs/console.md, "At 10,000 connections")
+cfg="$out/console/switchboard-console/lib/app/switchboard-console.cfg"
+for option in -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1; do
+  grep -q -- "^java-options=$option$" "$cfg" || fail "console app image: $cfg has no java-options=$option"
+done
+pass "console app image: its launcher's JVM options have a bounded heap, the serial collector and C1 only"
 console_deb=$(ls "$out"/switchboard-console_"${deb_version}"-1_amd64.deb 2>/dev/null) || fail "no console .deb"
 info=$(dpkg-deb --info "$console_deb")
 grep -q "^ Version: ${deb_version}-1$" <<< "$info" || fail "console deb: Version"

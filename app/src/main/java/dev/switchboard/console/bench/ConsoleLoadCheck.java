@@ -84,6 +84,8 @@ public final class ConsoleLoadCheck extends Application {
     private ConsoleState state;
     private Stage stage;
     private long lastPulse;
+    /** Where the frame gaps over 33 ms went (FX thread; made at the first pulse, once the renderer runs). */
+    private LongGaps longGaps;
     /** When the console's window was asked for, and when its first layout pass ended (FX thread). */
     private volatile long showCalledAt;
     private volatile long firstLaidOutAt;
@@ -126,6 +128,10 @@ public final class ConsoleLoadCheck extends Application {
                     frameGapsMicros.recordValue(gap);
                     recentGaps.recordValue(gap);
                     keepIfLongest(gap, (now - checkStartedAt) / 1_000_000);
+                    longGaps.pulse(now - lastPulse);
+                } else {
+                    longGaps = new LongGaps(33_000_000L);
+                    longGaps.pulse(0);
                 }
                 lastPulse = now;
             }
@@ -241,7 +247,13 @@ public final class ConsoleLoadCheck extends Application {
                     window.getValueAtPercentile(99) / 1000.0, window.getMaxValue() / 1000.0);
             lastReceived[0] = routed;
         }, 10, 10, TimeUnit.SECONDS);
-        reporter.schedule(() -> report(startedAt), duration.toMillis() + 2_000, TimeUnit.MILLISECONDS);
+        long cpuBefore = ChildProcess.cpuMillis(pid);
+        reporter.schedule(() -> {
+            // the console's and its embedded router's: they share this process
+            System.out.printf("REPORT console CPU (router included): %.1f s over %.0f s%n",
+                    (ChildProcess.cpuMillis(pid) - cpuBefore) / 1000.0, (System.nanoTime() - startedAt) / 1e9);
+            report(startedAt);
+        }, duration.toMillis() + 2_000, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -396,12 +408,18 @@ public final class ConsoleLoadCheck extends Application {
 
     /** A copy of the longest gaps, taken on the FX thread. */
     private List<long[]> longestGaps() {
-        java.util.concurrent.CompletableFuture<List<long[]>> copy = new java.util.concurrent.CompletableFuture<>();
-        Platform.runLater(() -> copy.complete(List.copyOf(longestGaps)));
+        List<long[]> copy = onFxThread(() -> List.copyOf(longestGaps));
+        return copy == null ? List.of() : copy;
+    }
+
+    /** What {@code read} gives on the FX thread, or null if it does not answer within 5 s. */
+    private static <T> T onFxThread(java.util.function.Supplier<T> read) {
+        java.util.concurrent.CompletableFuture<T> answer = new java.util.concurrent.CompletableFuture<>();
+        Platform.runLater(() -> answer.complete(read.get()));
         try {
-            return copy.get(5, TimeUnit.SECONDS);
+            return answer.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
-            return List.of();
+            return null;
         }
     }
 
@@ -429,6 +447,8 @@ public final class ConsoleLoadCheck extends Application {
         System.out.println("REPORT longest frame gaps (ending at, since the check started): " + longestGaps().stream()
                 .map(gap -> String.format(java.util.Locale.ROOT, "%.1fms at %.1fs", gap[0] / 1000.0, gap[1] / 1000.0))
                 .collect(java.util.stream.Collectors.joining(", ")));
+        System.out.println("REPORT within the frame gaps: " + onFxThread(() -> longGaps == null ? "no pulse" : longGaps.summary()));
+        System.out.println("REPORT the console's busiest threads (living ones): " + String.join("; ", LongGaps.busiestThreads(8)));
         System.out.printf("REPORT tick (apply feed to view models, FX thread): p50=%.2fms p99=%.2fms max=%.2fms over %d ticks%n",
                 applyMicros.getValueAtPercentile(50) / 1000.0, applyMicros.getValueAtPercentile(99) / 1000.0,
                 applyMicros.getMaxValue() / 1000.0, applyMicros.getTotalCount());
