@@ -20,7 +20,6 @@ final class LongGaps {
     private static final String RENDERER = "QuantumRenderer";
     private static final String COLLECTOR = "VM Thread";
     private static final int FX = 0;
-    private static final int RENDER = 1;
     private static final int GC = 2;
 
     private final long thresholdNanos;
