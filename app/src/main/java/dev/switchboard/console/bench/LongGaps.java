@@ -81,18 +81,14 @@ final class LongGaps {
      */
     static List<String> busiestThreads(int top) {
         java.util.Map<String, long[]> byName = new java.util.HashMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                long[] time = sum(List.of(task.resolve("schedstat")));
-                if (time != null) {
-                    long[] total = byName.computeIfAbsent(Files.readString(task.resolve("comm")).trim(), name -> new long[2]);
-                    total[0] += time[0];
-                    total[1] += time[1];
-                }
+        threads().forEach((schedstat, name) -> {
+            long[] time = ThreadTime.read(schedstat);
+            if (time != null) {
+                long[] total = byName.computeIfAbsent(name, any -> new long[2]);
+                total[0] += time[0];
+                total[1] += time[1];
             }
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+        });
         return byName.entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
                 .limit(top)
@@ -104,16 +100,25 @@ final class LongGaps {
     /** The schedstat files of this process's threads called {@code name}. */
     private static List<Path> statsOf(String name) {
         List<Path> found = new ArrayList<>();
+        threads().forEach((schedstat, threadName) -> {
+            if (threadName.equals(name)) {
+                found.add(schedstat);
+            }
+        });
+        return found;
+    }
+
+    /** This process's living threads: each one's schedstat file and its name, or none where Linux does not say. */
+    private static java.util.Map<Path, String> threads() {
+        java.util.Map<Path, String> threads = new java.util.HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
-                if (Files.readString(task.resolve("comm")).trim().equals(name)) {
-                    found.add(task.resolve("schedstat"));
-                }
+                threads.put(task.resolve("schedstat"), Files.readString(task.resolve("comm")).trim());
             }
         } catch (IOException | RuntimeException e) {
-            return List.of();
+            return java.util.Map.of();
         }
-        return found;
+        return threads;
     }
 
     /** {on a core, waiting for one} summed over the threads' files, or null where one cannot be read. */
@@ -123,13 +128,12 @@ final class LongGaps {
         }
         long[] total = new long[2];
         for (Path stat : stats) {
-            try {
-                String[] fields = Files.readString(stat).trim().split("\\s+");
-                total[0] += Long.parseLong(fields[0]);
-                total[1] += Long.parseLong(fields[1]);
-            } catch (IOException | RuntimeException e) {
+            long[] time = ThreadTime.read(stat);
+            if (time == null) {
                 return null;
             }
+            total[0] += time[0];
+            total[1] += time[1];
         }
         return total;
     }

@@ -17,8 +17,13 @@ final class ThreadTime {
 
     /** {nanoseconds on a core, nanoseconds waiting for one} so far, or null where Linux does not say. */
     static long[] now() {
+        return read(SCHEDSTAT);
+    }
+
+    /** {nanoseconds on a core, nanoseconds waiting for one} from one thread's schedstat file, or null if unreadable. */
+    static long[] read(Path schedstat) {
         try {
-            String[] fields = Files.readString(SCHEDSTAT).trim().split("\\s+");
+            String[] fields = Files.readString(schedstat).trim().split("\\s+");
             return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
         } catch (IOException | RuntimeException e) {
             return null;
