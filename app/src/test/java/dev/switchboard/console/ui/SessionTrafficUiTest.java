@@ -81,6 +81,9 @@ class SessionTrafficUiTest extends EmbeddedConsoleTest {
             MenuBar offlineBar = (MenuBar) onFx(() -> reopened.lookup("#menu-bar"));
             assertThat(item(offlineBar, "menu-keep-traffic")).isNull();
             assertThat(onFx(() -> item(offlineBar, "menu-save-traffic").isDisable())).isFalse();
+            // the session's traffic is counted off the FX thread; a tick then says what it holds
+            await().atMost(Duration.ofSeconds(10)).until(() -> !onFx(() -> reopened.traffic().statusProperty().get())
+                    .isEmpty());
             assertThat(onFx(() -> reopened.traffic().statusProperty().get())).matches("traffic kept: \\d+ entries"
                     + " \\(Ctrl\\+E saves them as a recording\\)");
             Path again = dir.resolve("again.rec.json");
