@@ -146,7 +146,9 @@ class InjectorTest {
             SentMessage refused = awaitSent(injector);
             assertThat(refused.sent()).isFalse();
             assertThat(refused.failure()).isEqualTo("the router refused: forbidden (this command needs the operator role)");
-            assertThat(injector.state("alice").phase()).isEqualTo(ConnectionState.Phase.FAILED);
+            // the failed send is handed over a moment before the connection's listener marks it failed
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> injector.state("alice").phase()
+                    == ConnectionState.Phase.FAILED);
             assertThat(connectionsOf(router, "alice")).isEmpty();
         }
     }

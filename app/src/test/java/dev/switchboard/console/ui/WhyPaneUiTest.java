@@ -49,8 +49,9 @@ class WhyPaneUiTest extends EmbeddedConsoleTest {
             assertThat(onFx(() -> robot.lookup("#why-title").queryAs(Label.class).getText()))
                     .startsWith("Why alice's run " + runId + " (start_agent) got its answer");
             assertThat(stepNames(robot)).contains("decode", "protection", "handler", "run", "backend");
-            assertThat(onFx(() -> robot.lookup("#why-steps .why-bar").queryAll().stream()
-                    .allMatch(bar -> ((javafx.scene.layout.Region) bar).getWidth() >= 2))).isTrue();
+            // the bars get their width at the next layout pass after the answer is drawn
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> onFx(() -> robot.lookup("#why-steps .why-bar")
+                    .queryAll().stream().allMatch(bar -> ((javafx.scene.layout.Region) bar).getWidth() >= 2)));
 
             robot.clickOn("#tab-errors");
             @SuppressWarnings("unchecked")
