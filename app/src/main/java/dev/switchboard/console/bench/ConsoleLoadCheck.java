@@ -447,7 +447,14 @@ public final class ConsoleLoadCheck extends Application {
         System.out.println("REPORT longest frame gaps (ending at, since the check started): " + longestGaps().stream()
                 .map(gap -> String.format(java.util.Locale.ROOT, "%.1fms at %.1fs", gap[0] / 1000.0, gap[1] / 1000.0))
                 .collect(java.util.stream.Collectors.joining(", ")));
-        System.out.println("REPORT within the frame gaps: " + onFxThread(() -> longGaps == null ? "no pulse" : longGaps.summary()));
+        System.out.println("REPORT within the frame gaps: " + onFxThread(() -> {
+            if (longGaps == null) {
+                return "no pulse";
+            }
+            String summary = longGaps.summary();
+            longGaps.close(); // the pulses after it read nothing
+            return summary;
+        }));
         System.out.println("REPORT the console's busiest threads (living ones): " + String.join("; ", LongGaps.busiestThreads(8)));
         System.out.printf("REPORT tick (apply feed to view models, FX thread): p50=%.2fms p99=%.2fms max=%.2fms over %d ticks%n",
                 applyMicros.getValueAtPercentile(50) / 1000.0, applyMicros.getValueAtPercentile(99) / 1000.0,

@@ -23,23 +23,28 @@ final class LongGaps {
     private static final int GC = 2;
 
     private final long thresholdNanos;
-    private final List<Path> rendererStats;
-    private final List<Path> collectorStats;
+    /** Per thread (FX, renderer, collector): its schedstat files, kept open; empty where none was found. */
+    private final List<List<ThreadTime.Open>> stats;
+    /** Per thread: {on a core, waiting for one} at the last pulse, and at this one; a thread's row is null if unread. */
     private long[][] last;
+    private long[][] now = new long[3][2];
     private long gaps;
     private long gapNanos;
     /** Per thread: {on a core, waiting for one}, summed over the long gaps. */
     private final long[][] within = new long[3][2];
 
+    /** Made on the FX thread (its own schedstat is the calling thread's). */
     LongGaps(long thresholdNanos) {
         this.thresholdNanos = thresholdNanos;
-        this.rendererStats = statsOf(RENDERER);
-        this.collectorStats = statsOf(COLLECTOR);
+        this.stats = List.of(open(List.of(Path.of("/proc/thread-self/schedstat"))), open(statsOf(RENDERER)),
+                open(statsOf(COLLECTOR)));
     }
 
     /** At each pulse, with the gap since the one before (0 at the first). */
     void pulse(long gap) {
-        long[][] now = {ThreadTime.now(), sum(rendererStats), sum(collectorStats)};
+        for (int thread = FX; thread <= GC; thread++) {
+            now[thread] = sum(stats.get(thread), now[thread] == null ? new long[2] : now[thread]);
+        }
         if (gap > thresholdNanos) {
             gaps++;
             gapNanos += gap;
@@ -50,7 +55,9 @@ final class LongGaps {
                 }
             }
         }
+        long[][] was = last;
         last = now;
+        now = was == null ? new long[3][2] : was;
     }
 
     /** One line: how many gaps, and each thread's time within them. */
@@ -60,11 +67,10 @@ final class LongGaps {
         if (gaps == 0 || last == null || last[FX] == null) {
             return line.toString();
         }
-        String[] names = {"the FX thread", "the renderer (" + rendererStats.size() + " threads)",
+        String[] names = {"the FX thread", "the renderer (" + stats.get(1).size() + " threads)",
                 "the collector's thread"};
-        boolean[] found = {true, !rendererStats.isEmpty(), !collectorStats.isEmpty()};
         for (int thread = FX; thread <= GC; thread++) {
-            if (!found[thread]) {
+            if (stats.get(thread).isEmpty()) {
                 line.append("; ").append(names[thread]).append(": no such thread found");
                 continue;
             }
@@ -121,19 +127,44 @@ final class LongGaps {
         return threads;
     }
 
-    /** {on a core, waiting for one} summed over the threads' files, or null where one cannot be read. */
-    private static long[] sum(List<Path> stats) {
-        if (stats.isEmpty()) {
+    /** Closes the schedstat files kept open. */
+    void close() {
+        stats.forEach(files -> files.forEach(file -> {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // a file under /proc: nothing was written, nothing is lost
+            }
+        }));
+    }
+
+    /** The files opened, those that could be; none where Linux does not say. */
+    private static List<ThreadTime.Open> open(List<Path> schedstats) {
+        List<ThreadTime.Open> opened = new ArrayList<>();
+        for (Path schedstat : schedstats) {
+            try {
+                opened.add(new ThreadTime.Open(schedstat));
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or the thread has ended: counted as not found
+            }
+        }
+        return opened;
+    }
+
+    /**
+     * {on a core, waiting for one} summed over the threads' files into {@code total}, or null where
+     * there are none or one cannot be read.
+     */
+    private static long[] sum(List<ThreadTime.Open> files, long[] total) {
+        if (files.isEmpty()) {
             return null;
         }
-        long[] total = new long[2];
-        for (Path stat : stats) {
-            long[] time = ThreadTime.read(stat);
-            if (time == null) {
+        total[0] = 0;
+        total[1] = 0;
+        for (ThreadTime.Open file : files) {
+            if (!file.into(total)) {
                 return null;
             }
-            total[0] += time[0];
-            total[1] += time[1];
         }
         return total;
     }
