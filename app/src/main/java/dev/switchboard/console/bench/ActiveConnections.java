@@ -43,7 +43,7 @@ final class ActiveConnections {
         ObjectNode json = Json.mapper().createObjectNode().put("asked", asked);
         int count = IdleConnections.countWithinOpenFilesLimit(asked, json);
         try (ChildRouter router = ChildRouter.start(List.of("-Xms64m", "-Xmx1g"), false,
-                List.of("--max-connections", Integer.toString(count + 10), "--idle-timeout", "1h"), Map.of(), 0)) {
+                List.of("--max-connections", Integer.toString(count + 10), "--idle-timeout", "1h"), Map.of(), ChildProcess.Placement.ANYWHERE)) {
             long rssBefore = IdleConnections.rssKb(router.pid());
             long heapBefore = liveHeapKb(router.pid());
             log.printf("active: router pid %d RSS %,d KB, live heap %,d KB; %,d connections sending one ping a second ...%n",

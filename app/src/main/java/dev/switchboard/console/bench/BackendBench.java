@@ -88,7 +88,7 @@ final class BackendBench {
         int relayPort = ChildProcess.freePort();
         try (ExampleAgentService service = ExampleAgentService.start(0, paced(THREADS_PHASE_GAP_MS));
              ChildRouter router = ChildRouter.start(settings.routerJvm(), true, List.of("--config",
-                     config(service.runsUrl()).toString()), java.util.Map.of(), 0);
+                     config(service.runsUrl()).toString()), java.util.Map.of(), ChildProcess.Placement.ANYWHERE);
              ChildProcess relay = ChildProcess.start(ChildProcess.java(settings.routerJvm(), RelayServer.class.getName(),
                      List.of(Integer.toString(relayPort), service.runsUrl().toString())), relayPort, "bench-relay-",
                      Duration.ofSeconds(30))) {

@@ -42,16 +42,26 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * {@code command} run by {@code nice -n nice} when {@code nice} is above 0 (every thread the
-     * child starts inherits it), else {@code command} as it is.
+     * Where a child runs: at {@code nice} when it is above 0, and on the CPUs {@code cpus} (a list
+     * as {@code taskset -c} takes it, e.g. "1-3") when it is not null. Every thread the child starts
+     * inherits both.
      */
-    static List<String> niced(int nice, List<String> command) {
-        if (nice <= 0) {
-            return command;
+    record Placement(int nice, String cpus) {
+        /** Anywhere, at the default priority. */
+        static final Placement ANYWHERE = new Placement(0, null);
+
+        /** {@code command} run by {@code nice} and {@code taskset} as this placement needs them. */
+        List<String> apply(List<String> command) {
+            List<String> placed = new java.util.ArrayList<>();
+            if (cpus != null) {
+                placed.addAll(List.of("taskset", "-c", cpus));
+            }
+            if (nice > 0) {
+                placed.addAll(List.of("nice", "-n", Integer.toString(nice)));
+            }
+            placed.addAll(command);
+            return placed;
         }
-        List<String> niced = new java.util.ArrayList<>(List.of("nice", "-n", Integer.toString(nice)));
-        niced.addAll(command);
-        return niced;
     }
 
     /**

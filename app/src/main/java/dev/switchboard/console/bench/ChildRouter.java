@@ -64,25 +64,25 @@ final class ChildRouter implements AutoCloseable {
     /** As {@link #start(String, boolean, List)}, with {@code env} added to the child's environment. */
     static ChildRouter start(String heap, boolean http, List<String> serveArgs, Map<String, String> env)
             throws IOException, InterruptedException {
-        return start(heap, http, serveArgs, env, 0);
+        return start(heap, http, serveArgs, env, ChildProcess.Placement.ANYWHERE);
     }
 
-    /** As {@link #start(String, boolean, List, Map)}, run at {@code nice} ({@link ChildProcess#niced}). */
-    static ChildRouter start(String heap, boolean http, List<String> serveArgs, Map<String, String> env, int nice)
-            throws IOException, InterruptedException {
-        return start(List.of("-Xms64m", "-Xmx" + heap), http, serveArgs, env, nice);
+    /** As {@link #start(String, boolean, List, Map)}, run where {@code placement} says. */
+    static ChildRouter start(String heap, boolean http, List<String> serveArgs, Map<String, String> env,
+                             ChildProcess.Placement placement) throws IOException, InterruptedException {
+        return start(List.of("-Xms64m", "-Xmx" + heap), http, serveArgs, env, placement);
     }
 
-    /** As {@link #start(String, boolean, List, Map, int)}, with these options of the child's JVM. */
+    /** As {@link #start(String, boolean, List, Map, ChildProcess.Placement)}, with these options of the child's JVM. */
     static ChildRouter start(List<String> jvmOptions, boolean http, List<String> serveArgs, Map<String, String> env,
-                             int nice) throws IOException, InterruptedException {
+                             ChildProcess.Placement placement) throws IOException, InterruptedException {
         int port = ChildProcess.freePort();
         int httpPort = http ? ChildProcess.freePort() : -1;
         List<String> args = new ArrayList<>(List.of("serve", "--dev-auth", "--host", "127.0.0.1", "--port",
                 Integer.toString(port), "--http-port", Integer.toString(httpPort)));
         args.addAll(serveArgs);
         List<String> command = ChildProcess.java(jvmOptions, "dev.switchboard.router.server.Main", args);
-        return new ChildRouter(ChildProcess.start(ChildProcess.niced(nice, command), env, port, "bench-router-", Duration.ofSeconds(30)),
+        return new ChildRouter(ChildProcess.start(placement.apply(command), env, port, "bench-router-", Duration.ofSeconds(30)),
                 httpPort);
     }
 

@@ -57,7 +57,8 @@ import org.HdrHistogram.Histogram;
  *       times opening the Connections view and filtering it, and it reports this process's RSS and
  *       CPU, as an on-call engineer's machine would see them. {@code --others-nice=N} runs the
  *       simulator and that router at nice N, so that the console gets the CPU it would have on a
- *       machine of its own.</li>
+ *       machine of its own; {@code --console-cpu=N} (Linux, {@code taskset}) gives the console CPU N
+ *       alone and the simulator and that router every other CPU.</li>
  * </ul>
  *
  * <pre>
@@ -116,7 +117,7 @@ public final class ConsoleLoadCheck extends Application {
         });
         watchFullCollections(Integer.parseInt(named.getOrDefault("live-heap-every-s", "0")));
         if (named.containsKey("scenario")) {
-            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"), othersNice(named));
+            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"), others(named));
         } else {
             startSteady(named);
         }
@@ -159,8 +160,32 @@ public final class ConsoleLoadCheck extends Application {
         }
     }
 
-    private static int othersNice(Map<String, String> named) {
-        return Integer.parseInt(named.getOrDefault("others-nice", "0"));
+    /**
+     * Where the load and a remote router run: at nice {@code --others-nice}; with {@code --console-cpu=N},
+     * on every CPU but N, which this process (the console, and its embedded router if any) is then
+     * moved to, all its threads (those it starts later inherit it).
+     */
+    private ChildProcess.Placement others(Map<String, String> named) throws IOException, InterruptedException {
+        int nice = Integer.parseInt(named.getOrDefault("others-nice", "0"));
+        String console = named.get("console-cpu");
+        if (console == null) {
+            return new ChildProcess.Placement(nice, null);
+        }
+        int cpu = Integer.parseInt(console);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (cpus < 2 || cpu < 0 || cpu >= cpus) {
+            throw new IllegalArgumentException("--console-cpu=" + cpu + " needs at least two CPUs, numbered 0 to "
+                    + (cpus - 1) + " here");
+        }
+        Process pin = new ProcessBuilder("taskset", "-a", "-p", "-c", console, Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (pin.waitFor() != 0) {
+            throw new IllegalStateException("taskset could not move this process to CPU " + cpu);
+        }
+        String rest = java.util.stream.IntStream.range(0, cpus).filter(other -> other != cpu)
+                .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+        System.out.println("console on CPU " + cpu + "; the load and any router of its own on CPUs " + rest);
+        return new ChildProcess.Placement(nice, rest);
     }
 
     /**
@@ -202,7 +227,7 @@ public final class ConsoleLoadCheck extends Application {
     }
 
     /** Many users sending to the embedded router for {@code --minutes}, from this process or ({@code --load=process}) another. */
-    private void startSteady(Map<String, String> named) throws IOException {
+    private void startSteady(Map<String, String> named) throws IOException, InterruptedException {
         int users = Integer.parseInt(named.getOrDefault("users", "500"));
         int rate = Integer.parseInt(named.getOrDefault("rate", "20"));
         double minutes = Double.parseDouble(named.getOrDefault("minutes", "10"));
@@ -222,7 +247,7 @@ public final class ConsoleLoadCheck extends Application {
         if (named.getOrDefault("load", "here").equals("process")) {
             // the load in a JVM of its own, as the simulator runs against a developer's console
             loadLog = Files.createTempFile("console-load-steady-", ".log");
-            loadProcess = new ProcessBuilder(ChildProcess.niced(othersNice(named), List.of(
+            loadProcess = new ProcessBuilder(others(named).apply(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                     "-cp", System.getProperty("java.class.path"), SteadyLoad.class.getName(),
                     "--url", embedded.router().clientUri().toString(), "--users", Integer.toString(users),
@@ -258,17 +283,17 @@ public final class ConsoleLoadCheck extends Application {
 
     /**
      * The simulator in a process of its own; the console embedded or attached to a router of its own.
-     * Both run at {@code othersNice} when it is above 0: on this shared 2-core machine the console
+     * Both run where {@code others} says (see {@link #others}): on this shared 2-core machine the console
      * otherwise competes with the 10,000 simulated users, which an on-call engineer's laptop does not.
      */
-    private void startScenario(Path scenarioFile, String attach, int othersNice) throws IOException,
+    private void startScenario(Path scenarioFile, String attach, ChildProcess.Placement others) throws IOException,
             InterruptedException {
         Scenario scenario = Scenario.read(scenarioFile);
         URI clientUri;
         if (attach.equals("remote")) {
             String secret = Base64.getEncoder().encodeToString(SecureRandom.getSeed(32));
             childRouter = ChildRouter.start("1g", true, List.of(), Map.of("SWITCHBOARD_JWT_SECRET", secret),
-                    othersNice);
+                    others);
             clientUri = childRouter.clientUri();
             String token = new TokenService(secret, Clock.systemUTC()).mint("oncall", Role.VIEWER, Duration.ofHours(2));
             feed = ClusterFeed.attach(URI.create("ws://127.0.0.1:" + clientUri.getPort() + "/monitor"), token);
@@ -282,7 +307,7 @@ public final class ConsoleLoadCheck extends Application {
         }
         showConsole();
         Path simLog = Files.createTempFile("console-load-sim-", ".log");
-        simulator = new ProcessBuilder(ChildProcess.niced(othersNice, List.of(
+        simulator = new ProcessBuilder(others.apply(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
                 "-cp", System.getProperty("java.class.path"), "dev.switchboard.console.Main", "simulate",
                 "--url", clientUri.toString(), "--scenario", scenarioFile.toString(), "--progress-ms", "10000")))

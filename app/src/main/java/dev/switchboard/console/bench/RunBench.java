@@ -57,7 +57,7 @@ final class RunBench {
         Path config = ChildRouter.config("bench-runs-", List.of("outbox_frames: 100000", "max_runs_in_flight: 1000000",
                 "agent: {step_ms: 0}"));
         try (ChildRouter router = ChildRouter.start(settings.serverJvm(), false, List.of("--config", config.toString()),
-                Map.of(), 0)) {
+                Map.of(), ChildProcess.Placement.ANYWHERE)) {
             List<RunEchoServer.Push> pushes;
             try (RunLoad probe = new RunLoad(router.clientUri(), 1, 1).connect()) {
                 pushes = probe.probe(Duration.ofSeconds(10));

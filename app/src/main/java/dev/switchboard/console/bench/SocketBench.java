@@ -62,7 +62,7 @@ final class SocketBench {
         try (ChildProcess echo = ChildProcess.start(ChildProcess.java(settings.serverJvm(), EchoServer.class.getName(),
                      List.of(Integer.toString(echoPort))), echoPort, "bench-echo-", Duration.ofSeconds(30));
              ChildRouter router = ChildRouter.start(settings.serverJvm(), false, List.of("--config", config.toString()),
-                     Map.of(), 0);
+                     Map.of(), ChildProcess.Placement.ANYWHERE);
              RequestLoad echoLoad = new RequestLoad(URI.create("ws://127.0.0.1:" + echoPort + "/"), settings.connections(),
                      settings.frameBytes()).connect();
              RequestLoad routerLoad = new RequestLoad(router.clientUri(), settings.connections(),
