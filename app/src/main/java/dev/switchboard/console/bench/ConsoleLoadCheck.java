@@ -116,10 +116,11 @@ public final class ConsoleLoadCheck extends Application {
             }
         });
         watchFullCollections(Integer.parseInt(named.getOrDefault("live-heap-every-s", "0")));
+        ChildProcess.Placement others = placeConsoleAndOthers(named);
         if (named.containsKey("scenario")) {
-            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"), others(named));
+            startScenario(Path.of(named.get("scenario")), named.getOrDefault("attach", "embedded"), others);
         } else {
-            startSteady(named);
+            startSteady(named, others);
         }
         new AnimationTimer() {
             @Override
@@ -161,11 +162,12 @@ public final class ConsoleLoadCheck extends Application {
     }
 
     /**
-     * Where the load and a remote router run: at nice {@code --others-nice}; with {@code --console-cpu=N},
-     * on every CPU but N, which this process (the console, and its embedded router if any) is then
-     * moved to, all its threads (those it starts later inherit it).
+     * With {@code --console-cpu=N}, moves this process (the console, and its embedded router if any),
+     * all its threads, to CPU N (those it starts later inherit it). Returns where the load and a
+     * remote router are to run: at nice {@code --others-nice}, and on every CPU but N.
      */
-    private ChildProcess.Placement others(Map<String, String> named) throws IOException, InterruptedException {
+    private ChildProcess.Placement placeConsoleAndOthers(Map<String, String> named) throws IOException,
+            InterruptedException {
         int nice = Integer.parseInt(named.getOrDefault("others-nice", "0"));
         String console = named.get("console-cpu");
         if (console == null) {
@@ -227,7 +229,7 @@ public final class ConsoleLoadCheck extends Application {
     }
 
     /** Many users sending to the embedded router for {@code --minutes}, from this process or ({@code --load=process}) another. */
-    private void startSteady(Map<String, String> named) throws IOException, InterruptedException {
+    private void startSteady(Map<String, String> named, ChildProcess.Placement others) throws IOException {
         int users = Integer.parseInt(named.getOrDefault("users", "500"));
         int rate = Integer.parseInt(named.getOrDefault("rate", "20"));
         double minutes = Double.parseDouble(named.getOrDefault("minutes", "10"));
@@ -247,7 +249,7 @@ public final class ConsoleLoadCheck extends Application {
         if (named.getOrDefault("load", "here").equals("process")) {
             // the load in a JVM of its own, as the simulator runs against a developer's console
             loadLog = Files.createTempFile("console-load-steady-", ".log");
-            loadProcess = new ProcessBuilder(others(named).apply(List.of(
+            loadProcess = new ProcessBuilder(others.apply(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                     "-cp", System.getProperty("java.class.path"), SteadyLoad.class.getName(),
                     "--url", embedded.router().clientUri().toString(), "--users", Integer.toString(users),
@@ -283,7 +285,7 @@ public final class ConsoleLoadCheck extends Application {
 
     /**
      * The simulator in a process of its own; the console embedded or attached to a router of its own.
-     * Both run where {@code others} says (see {@link #others}): on this shared 2-core machine the console
+     * Both run where {@code others} says ({@link #placeConsoleAndOthers}): on this shared 2-core machine the console
      * otherwise competes with the 10,000 simulated users, which an on-call engineer's laptop does not.
      */
     private void startScenario(Path scenarioFile, String attach, ChildProcess.Placement others) throws IOException,

@@ -25,9 +25,8 @@ final class LongGaps {
     private final long thresholdNanos;
     /** Per thread (FX, renderer, collector): its schedstat files, kept open; empty where none was found. */
     private final List<List<ThreadTime.Open>> stats;
-    /** Per thread: {on a core, waiting for one} at the last pulse, and at this one; a thread's row is null if unread. */
+    /** Per thread: {on a core, waiting for one} at the last pulse; a thread's row is null if unread. */
     private long[][] last;
-    private long[][] now = new long[3][2];
     private long gaps;
     private long gapNanos;
     /** Per thread: {on a core, waiting for one}, summed over the long gaps. */
@@ -42,8 +41,9 @@ final class LongGaps {
 
     /** At each pulse, with the gap since the one before (0 at the first). */
     void pulse(long gap) {
+        long[][] now = new long[3][];
         for (int thread = FX; thread <= GC; thread++) {
-            now[thread] = sum(stats.get(thread), now[thread] == null ? new long[2] : now[thread]);
+            now[thread] = sum(stats.get(thread));
         }
         if (gap > thresholdNanos) {
             gaps++;
@@ -55,9 +55,7 @@ final class LongGaps {
                 }
             }
         }
-        long[][] was = last;
         last = now;
-        now = was == null ? new long[3][2] : was;
     }
 
     /** One line: how many gaps, and each thread's time within them. */
@@ -151,16 +149,12 @@ final class LongGaps {
         return opened;
     }
 
-    /**
-     * {on a core, waiting for one} summed over the threads' files into {@code total}, or null where
-     * there are none or one cannot be read.
-     */
-    private static long[] sum(List<ThreadTime.Open> files, long[] total) {
+    /** {on a core, waiting for one} summed over the threads' files, or null where there are none or one cannot be read. */
+    private static long[] sum(List<ThreadTime.Open> files) {
         if (files.isEmpty()) {
             return null;
         }
-        total[0] = 0;
-        total[1] = 0;
+        long[] total = new long[2];
         for (ThreadTime.Open file : files) {
             if (!file.into(total)) {
                 return null;

@@ -35,8 +35,8 @@ final class ThreadTime {
 
     /**
      * One thread's schedstat file, kept open and read again from its start at each {@link #into}: one
-     * {@code pread} and no allocation, where {@link #read} opens, reads and closes the file each time
-     * (at every pulse of the FX thread that cost a sixth of its time on a core).
+     * {@code pread} into a buffer it keeps, where {@link #read} opens, reads and closes the file each
+     * time (at every pulse of the FX thread, a sixth of its samples in a profile).
      */
     static final class Open implements AutoCloseable {
         private final FileChannel channel;
